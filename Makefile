@@ -1,0 +1,45 @@
+# cwn-ocr: two commands for a new user —  make repair FILE=samples/scan_eng_layer.pdf  and  make test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= out
+export OMP_THREAD_LIMIT ?= 1
+
+.PHONY: setup system scan repair test lint bench samples doctor clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/setup-system.sh
+	bash scripts/setup-system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+scan: setup
+	@test -n "$(FILE)" || { echo "usage: make scan FILE=path/to.pdf" >&2; exit 1; }
+	$(BIN)/cwn-ocr scan --lines "$(FILE)"
+
+repair: setup
+	@test -n "$(FILE)" || { echo "usage: make repair FILE=path/to.pdf [OUT=dir]" >&2; exit 1; }
+	$(BIN)/cwn-ocr repair "$(FILE)" --out "$(OUT)"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check cwn_ocr tests samples bench
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+samples: setup
+	$(BIN)/python samples/make_samples.py
+
+doctor: setup
+	$(BIN)/cwn-ocr doctor
+
+clean:
+	rm -rf $(OUT) .pytest_cache

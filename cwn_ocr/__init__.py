@@ -1,0 +1,16 @@
+"""cwn-ocr: find and repair garbled text layers in (Chinese) PDFs.
+
+>>> from cwn_ocr import scan_pdf
+>>> scan_pdf("samples/scan_eng_layer.pdf").pages[0].label.value
+'garbled'
+"""
+
+from __future__ import annotations
+
+from cwn_ocr.errors import CwnOcrError, ExitCode
+from cwn_ocr.garble import judge_line, judge_page_lines
+from cwn_ocr.pipeline import DocumentScan, scan_pdf
+
+__version__ = "0.1.0"
+
+__all__ = ["CwnOcrError", "DocumentScan", "ExitCode", "__version__", "judge_line", "judge_page_lines", "scan_pdf"]

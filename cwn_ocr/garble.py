@@ -1,0 +1,511 @@
+"""Decide how far each line of a text layer can be trusted: clean, fixable or garbled.
+
+Pure functions, no I/O. A line is cut into *atoms* (a Han run, a Latin word, a number, a
+symbol...); each atom is judged on its own, and runs of suspicious atoms become *spans*
+that are labelled by the evidence they carry together. That is what lets one English
+line keep its words while the garbage glued into its middle is flagged:
+
+>>> line = ("Currently, the city has developed management plans "
+...         "targetingllZX—#%EE, A, E5IES invasive alien species.")
+>>> verdict = judge_line(line)
+>>> verdict.label.value, [span.text_of(line) for span in verdict.spans]
+('garbled', ['llZX—#%EE, A, E5IES'])
+>>> judge_line("FERAIT (PEARRMEBARIPXFEAG) SEXERENNGE").label.value
+'garbled'
+>>> judge_line("Kunming has partnered with ICLEI and the UN on OECMs (CO2, 42 km2).").label.value
+'clean'
+>>> judge_line("安顺市严格执行“三区三线”管理，全市森林覆盖率62.35%。").label.value
+'clean'
+>>> judge_line("構を⼀つの箱内に収めたもの").label.value
+'fixable'
+
+The signals are the ones English-only OCR of Chinese text leaves behind: upper-case Latin
+runs that are no English word (checked against wordfreq's English list), letters and
+digits mixed in ways no unit or code is written, stray ``#%|@`` symbols; and the ones
+broken fonts leave: private-use, replacement and control characters, ``(cid:N)``, glyph
+names. Fixable text is what ``textfix`` can repair without the image: mojibake (found by
+decoding it, see ``charsets``), Kangxi radicals and compatibility ideographs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+import regex
+from wordfreq import zipf_frequency
+
+from cwn_ocr.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake
+from cwn_ocr.model import CLEAN_VERDICT, Label, Line, Span, Verdict
+
+#: A span whose atoms add up to this much evidence is garbled.
+SPAN_EVIDENCE = 2.0
+#: A line whose garbled spans cover this share of its visible characters is garbled whole.
+WHOLE_LINE_SHARE = 0.5
+#: zipf frequency (log10 per billion words) from which a lower-case token is an English word.
+WORD_ZIPF = 2.0
+#: The same for an upper-case token of four letters or more, which may also be an acronym.
+CAPS_WORD_ZIPF = 2.5
+
+
+class Kind(Enum):
+    GOOD = "good"  # a word, a number, Han text: ends a suspicious run
+    NEUTRAL = "neutral"  # may belong to either side (names, single letters)
+    SUSPECT = "suspect"  # carries evidence of garbling
+    BROKEN = "broken"  # garbled by itself (control, private-use, cid)
+    FIXABLE = "fixable"  # text-only repair will restore it
+    GLUE = "glue"  # spaces and ordinary punctuation
+
+
+@dataclass(frozen=True)
+class Atom:
+    start: int
+    end: int
+    kind: Kind
+    weight: float = 0.0
+    reason: str = ""
+
+
+_ATOM = regex.compile(
+    r"""
+      (?P<cid>\(cid:\d+\))
+    | (?P<broken>[\p{Co}\p{Cs}\p{Cn}\uFFFD]+|[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]+)
+    | (?P<glyph>(?<![\p{L}\p{N}])(?:uni[0-9A-F]{4,6}|glyph\d+|gid\d+|g\d{2,5}|/[A-Za-z]+\d+)(?![\p{L}\p{N}]))
+    | (?P<url>(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b10\.\d{4,}/\S+)
+    | (?P<lookalike>[\u2E80-\u2EFF\u2F00-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]+)
+    | (?P<han>[[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303F\uFF00-\uFFEF]--[\u2E80-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]]+)
+    | (?P<othernum>\p{No}+)
+    | (?P<alnum>[[\p{L}\p{M}\p{Nd}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\uFF00-\uFFEF]]+(?:['’.,:/-][[\p{L}\p{M}\p{Nd}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\uFF00-\uFFEF]]+)*)
+    | (?<=[\p{L}\p{N}])%
+    | (?<=[\p{L}\p{N}])[+=](?=\d)|[+=](?=\d)
+    | (?P<space>\s+)
+    | (?P<punct>[.,;:!?'"()\[\]\-‐–—/’‘“”…·•*]+)
+    | (?P<currency>\p{Sc}(?=\d))
+    | (?P<symbol>.)
+    """,
+    regex.VERBOSE | regex.V1,
+)
+
+_NUMBER = regex.compile(r"^\d+(?:[.,:/-]\d+)*%?$")
+_NUMBER_SUFFIX = regex.compile(r"^\d+(?:st|nd|rd|th|s|km|m|ha|kg|t|h|am|pm|mm|cm|°C|A|B|C|D|x)$")
+_UNIT = regex.compile(r"^[A-Za-z]{1,4}\d{1,4}(?:\.\d+)?$")  # km2, CO2, PM2.5, G20, SDG15
+_WORD_THEN_NUMBER = regex.compile(r"^(\p{Ll}+)(\d+(?:[.,]\d+)*%?)$")  # "is42432.88"
+_CAMEL_PART = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})")
+
+
+@lru_cache(maxsize=65536)
+def english_zipf(word: str) -> float:
+    """wordfreq's English frequency of ``word`` (case-insensitive), 0 for unknown words."""
+    return zipf_frequency(word.lower(), "en")
+
+
+def is_english_word(word: str, *, caps: bool = False) -> bool:
+    return english_zipf(word) >= (CAPS_WORD_ZIPF if caps else WORD_ZIPF)
+
+
+@lru_cache(maxsize=16384)
+def segments_into_words(token: str, *, min_part: int = 3, max_parts: int = 3) -> bool:
+    """True when ``token`` is a few common English words written together.
+
+    >>> segments_into_words("CITIESWITHNATURE"), segments_into_words("SEXERENNGE")
+    (True, False)
+    """
+    lower = token.lower()
+    best: list[int | None] = [0] + [None] * len(lower)  # fewest parts covering lower[:i]
+    for end in range(1, len(lower) + 1):
+        for start in range(max(0, end - 20), end - min_part + 1):
+            parts = best[start]
+            if parts is None or parts >= max_parts:
+                continue
+            if english_zipf(lower[start:end]) >= 3.5:
+                if best[end] is None or parts + 1 < (best[end] or 0):
+                    best[end] = parts + 1
+    return best[len(lower)] is not None
+
+
+def _english_prefix(token: str) -> int:
+    """Length of the longest common English word (>= 3 letters) that ``token`` starts with."""
+    for end in range(len(token) - 1, 2, -1):
+        if english_zipf(token[:end]) >= 3.0:
+            return end
+    return 0
+
+
+def _judge_letters(text: str, start: int) -> list[Atom]:
+    """Atoms for a run of letters only."""
+    end = start + len(text)
+    if text.islower() or text.istitle() and text[1:].islower():
+        if is_english_word(text):
+            return [Atom(start, end, Kind.GOOD)]
+        if len(text) > 5 and segments_into_words(text):  # "cityhas": a missing space
+            return [Atom(start, end, Kind.GOOD)]
+        prefix = _english_prefix(text)
+        if prefix:  # "targetingll": a word with something glued to it
+            rest = _judge_letters(text[prefix:], start + prefix)
+            if len(rest) == 1 and rest[0].kind in (Kind.GOOD, Kind.NEUTRAL):
+                # a leftover glued to a word ("ll", "tkll") is no word of its own
+                rest = [Atom(start + prefix, end, Kind.SUSPECT, 0.5, "letters glued to a word")]
+            return [Atom(start, start + prefix, Kind.GOOD)] + rest
+        return [Atom(start, end, Kind.NEUTRAL)]
+    if text.isupper() or (text[:-1].isupper() and text.endswith("s") and len(text) > 2):
+        letters = text[:-1] if text.endswith("s") and not text.isupper() else text
+        if len(letters) == 1:
+            return [Atom(start, end, Kind.GOOD if letters in "AI" else Kind.NEUTRAL, 0.5)]
+        if len(letters) == 2:  # almost every pair of capitals is somebody's acronym
+            return [Atom(start, end, Kind.NEUTRAL, 0.5)]
+        zipf = english_zipf(letters)
+        if len(letters) > 3 and (zipf >= CAPS_WORD_ZIPF or segments_into_words(letters)):
+            return [Atom(start, end, Kind.GOOD)]
+        if zipf >= 1.0:  # a rare word, an acronym, or garbage that happens to spell one
+            return [Atom(start, end, Kind.NEUTRAL, 0.0 if len(letters) <= 3 else 0.5)]
+        if len(letters) <= 3:
+            return [Atom(start, end, Kind.SUSPECT, 0.5, "short upper-case non-word")]
+        if len(letters) <= 5:
+            return [Atom(start, end, Kind.SUSPECT, 1.0, "upper-case non-word")]
+        return [Atom(start, end, Kind.SUSPECT, 3.0, "long upper-case non-word")]
+    parts = [(m.start(), m.group()) for m in _CAMEL_PART.finditer(text)]
+    if "".join(p for _, p in parts) != text:
+        return [Atom(start, end, Kind.SUSPECT, 2.0, "mixed-case non-word")]
+    if all(len(p) >= 2 and english_zipf(p) >= 3.0 and (i == 0 or p.istitle())
+           for i, (_, p) in enumerate(parts)):  # CitiesWithNature, iPhone
+        return [Atom(start, end, Kind.GOOD)]
+    # "fEEHE", "targetingllZX": judge the parts, and count the odd casing against the last
+    atoms = [a for offset, part in parts for a in _judge_letters(part, start + offset)]
+    odd = atoms[-1]
+    penalty = 0.5 if len(text) <= 3 else 1.5  # "PhD" is odder than it is garbled
+    atoms[-1] = Atom(odd.start, odd.end, Kind.SUSPECT, odd.weight + penalty, "mixed-case non-word")
+    return atoms
+
+
+def _judge_alnum(text: str, start: int) -> list[Atom]:
+    end = start + len(text)
+    if _NUMBER.match(text) or _NUMBER_SUFFIX.match(text) or _UNIT.match(text):
+        return [Atom(start, end, Kind.GOOD)]
+    if regex.fullmatch(r"[\p{L}\p{M}]+", text):
+        if not regex.search(r"\p{Latin}", text):  # Greek, Cyrillic...: not ours to judge
+            return [Atom(start, end, Kind.NEUTRAL)]
+        return _judge_letters(text, start)
+    glued = _WORD_THEN_NUMBER.match(text)
+    if glued and is_english_word(glued.group(1)):
+        return [Atom(start, end, Kind.GOOD)]
+    if regex.fullmatch(r"[\p{L}\p{N}]+(?:[-'’./:,][\p{L}\p{N}]+)+%?", text):
+        # hyphenated or dotted compounds: judge each part, e.g. "ICLEI-Kunming", "e.g"
+        atoms: list[Atom] = []
+        for part in regex.finditer(r"[\p{L}\p{M}\p{N}]+", text):
+            atoms += _judge_alnum(part.group(), start + part.start())
+        return atoms
+    if regex.fullmatch(r"\d{1,3}[A-Z]{1,3}", text):  # 5A级, 4A, 3YB
+        return [Atom(start, end, Kind.NEUTRAL, 0.5)]
+    digits = sum(c.isdigit() for c in text)
+    if digits >= 2 and regex.fullmatch(r"[\dIlOoZSB]+", text):  # "20I5", "Z0l5": an OCR slip
+        return [Atom(start, end, Kind.SUSPECT, 2.0, "digit misread as a letter")]
+    if digits >= 0.4 * len(text):  # grant and product codes: 22BGL095, 2023C25043
+        return [Atom(start, end, Kind.NEUTRAL, 0.5)]
+    return [Atom(start, end, Kind.SUSPECT, 2.0, "letters and digits mixed")]
+
+
+def atomize(text: str) -> list[Atom]:
+    """Cut ``text`` into judged atoms covering it completely, in order.
+
+    >>> [(text[a.start:a.end], a.kind.value) for text in ["is42432.88 ha"] for a in atomize(text)]
+    [('is42432.88', 'good'), (' ', 'glue'), ('ha', 'good')]
+    """
+    judged = [(start, end, Atom(start, end, Kind.FIXABLE, 1.0, "mojibake"))
+              for start, end, _decoded in find_mojibake(text)]
+    judged += [(start, end, atom) for start, end, atom in _rare_cjk_runs(text)
+               if not any(s < end and start < e for s, e, _ in judged)]
+    atoms: list[Atom] = []
+    position = 0
+    for start, end, atom in sorted(judged, key=lambda item: item[0]):
+        atoms += _atomize_plain(text[position:start], position)
+        atoms.append(atom)
+        position = end
+    atoms += _atomize_plain(text[position:], position)
+    return atoms
+
+
+_NON_ASCII_RUN = regex.compile(r"[^\x00-\x7F\s]+")
+
+
+def _rare_cjk_runs(text: str) -> list[tuple[int, int, Atom]]:
+    """Runs of non-ASCII text made mostly of characters nobody writes: what glyph codes look
+    like when a CJK font has no usable ToUnicode map (``㱧걹䄬㵒䡘``), judged as one piece
+    because the odd letters and symbols among them would otherwise cut them up."""
+    found = []
+    for match in _NON_ASCII_RUN.finditer(text):
+        chars = [c for c in match.group() if regex.match(r"[\p{L}\p{S}]", c) and c != "\uFFFD"]
+        rare = sum(1 for c in chars if is_rare_cjk(c))
+        if rare >= 2 and rare >= 0.3 * len(chars):
+            found.append((match.start(), match.end(),
+                          Atom(match.start(), match.end(), Kind.SUSPECT, 1.0 * rare, "rare ideographs")))
+    return found
+
+
+def _atomize_plain(text: str, offset: int) -> list[Atom]:
+    atoms: list[Atom] = []
+    for match in _ATOM.finditer(text):
+        group = match.lastgroup
+        start, end = match.start() + offset, match.end() + offset
+        value = match.group()
+        if group in ("cid", "broken", "glyph"):
+            reason = {"cid": "(cid:N) placeholder", "glyph": "glyph name",
+                      "broken": _broken_reason(value)}[group]
+            atoms.append(Atom(start, end, Kind.BROKEN, 3.0 * len(value), reason))
+        elif group == "lookalike":
+            atoms.append(Atom(start, end, Kind.FIXABLE, 1.0, "radical or compatibility ideograph"))
+        elif group in ("han", "url", "currency", "othernum"):
+            atoms.append(Atom(start, end, Kind.GOOD))
+        elif group == "alnum":
+            atoms += _judge_alnum(value, start)
+        elif group in ("space", "punct", None):  # None: "%" after a number or code, "+9" in "E+9"
+            atoms.append(Atom(start, end, Kind.GLUE))
+        elif value == "&":
+            atoms.append(Atom(start, end, Kind.SUSPECT, 0.5, "stray symbol"))
+        else:
+            # "%R", "#t", "R#E": a symbol glued to letters is odder than one standing alone
+            glued = bool(regex.match(r"\p{L}", text[match.end():match.end() + 1])) or bool(
+                regex.match(r"\p{L}", text[match.start() - 1:match.start()]) if match.start() else False)
+            atoms.append(Atom(start, end, Kind.SUSPECT, 1.5 if glued else 1.0, "stray symbol"))
+    return atoms
+
+
+def is_rare_cjk(char: str) -> bool:
+    """An ideograph or syllable that ordinary Chinese text almost never uses: outside GBK's
+    two-byte range (which holds the 21,000 ideographs of GB2312 and Big5), or Hangul.
+
+    >>> is_rare_cjk("安"), is_rare_cjk("說"), is_rare_cjk("㱧"), is_rare_cjk("걹")
+    (False, False, True, True)
+    """
+    if "\u3040" <= char <= "\u30ff" or "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef":
+        return False  # kana, CJK and full-width punctuation
+    try:
+        return len(char.encode("gbk")) != 2
+    except UnicodeEncodeError:
+        return True
+
+
+def _broken_reason(value: str) -> str:
+    char = value[0]
+    if char == "\uFFFD":
+        return "replacement character"
+    if regex.match(r"\p{Co}", char):
+        return "private-use character"
+    if regex.match(r"[\p{Cn}\p{Cs}]", char):
+        return "unassigned character"
+    return "control character"
+
+
+def _runs(atoms: Sequence[Atom]) -> Iterable[list[Atom]]:
+    """Maximal runs of non-good atoms; a good atom of at most two characters between
+    suspicious atoms ("EE, A, E5IES") does not end a run."""
+    run: list[Atom] = []
+    pending: list[Atom] = []  # short good atoms and glue, kept in case the run goes on
+    for atom in atoms:
+        if atom.kind is Kind.GOOD and (atom.end - atom.start > 2 or not run):
+            if run:
+                yield run
+            run, pending = [], []
+        elif atom.kind in (Kind.GLUE, Kind.GOOD):
+            if run:
+                pending.append(atom)
+        else:
+            run += pending + [atom]
+            pending = []
+    if run:
+        yield run
+
+
+def _trim(atoms: list[Atom]) -> list[Atom]:
+    """Drop neutral name-like atoms (and glue) from the edges of a run: they are likely real."""
+    def edge(atom: Atom) -> bool:
+        return atom.kind is Kind.GLUE or (atom.kind is Kind.NEUTRAL and atom.weight == 0
+                                          and atom.end - atom.start >= 4)
+    while atoms and edge(atoms[0]):
+        atoms = atoms[1:]
+    while atoms and edge(atoms[-1]):
+        atoms = atoms[:-1]
+    return atoms
+
+
+_CAPS_TOKEN = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}{2,}(?![\p{L}\p{N}])")
+
+
+def _distrust_capitals(text: str, atoms: list[Atom]) -> list[Atom]:
+    """In a row written mostly in capitals, a capitalised "word" is weak evidence of English.
+
+    English-only OCR of Chinese text spells real words by chance (``MESSER``, ``EARP``);
+    in a row where most letters stand in upper-case tokens, only common words stay good.
+
+    >>> [a.kind.value for a in _distrust_capitals("RRA MT EARP", atomize("RRA MT EARP")) if a.weight]
+    ['suspect', 'suspect', 'suspect']
+    """
+    caps = _CAPS_TOKEN.findall(text)
+    letters = sum(1 for c in text if c.isalpha() and c.isascii())
+    if len(caps) < 3 or sum(map(len, caps)) < 0.6 * letters:
+        return atoms
+    distrusted = []
+    for atom in atoms:
+        word = text[atom.start:atom.end]
+        if (atom.kind in (Kind.GOOD, Kind.NEUTRAL) and _CAPS_TOKEN.fullmatch(word)
+                and english_zipf(word) < (5.0 if len(word) <= 3 else 4.0)):
+            weight = max(atom.weight, 1.0 if len(word) <= 3 else 1.5)
+            atom = Atom(atom.start, atom.end, Kind.SUSPECT, weight, "upper-case row of non-words")
+        distrusted.append(atom)
+    return distrusted
+
+
+def judge_line(text: str) -> Verdict:
+    """The verdict for one line of text (see the module docstring)."""
+    atoms = _distrust_capitals(text, atomize(text))
+    spans: list[Span] = []
+    for run in _runs(atoms):
+        evidence = sum(a.weight for a in run if a.kind in (Kind.SUSPECT, Kind.BROKEN, Kind.NEUTRAL))
+        reasons = tuple(dict.fromkeys(a.reason for a in run if a.reason and a.kind is not Kind.FIXABLE))
+        broken = any(a.kind is Kind.BROKEN for a in run)
+        if broken or evidence >= SPAN_EVIDENCE:
+            trimmed = _trim(run)
+            spans.append(Span(trimmed[0].start, trimmed[-1].end, Label.GARBLED, reasons))
+        else:
+            # a fixable atom inside a run too weak to be garbled is fixable on its own
+            for atom in run:
+                if atom.kind is Kind.FIXABLE:
+                    spans.append(Span(atom.start, atom.end, Label.FIXABLE, (atom.reason,)))
+    if not spans:
+        if _nothing_but_suspects(atoms):
+            reason = ("no word in the line",)
+            return Verdict(Label.GARBLED, 1.0, reason, (Span(*_stripped(text), Label.GARBLED, reason),))
+        return CLEAN_VERDICT
+    visible = sum(1 for c in text if not c.isspace()) or 1
+    garbled = [s for s in spans if s.label is Label.GARBLED]
+    garbled_chars = sum(sum(1 for c in s.text_of(text) if not c.isspace()) for s in garbled)
+    if garbled and garbled_chars / visible >= WHOLE_LINE_SHARE:
+        reasons = tuple(dict.fromkeys(r for s in garbled for r in s.reasons))
+        start, end = _stripped(text)
+        spans = [Span(start, end, Label.GARBLED, reasons)]
+        garbled_chars = visible
+    label = Label.CLEAN
+    for span in spans:
+        label = label.worst(span.label)
+    bad_chars = sum(sum(1 for c in s.text_of(text) if not c.isspace()) for s in spans)
+    reasons = tuple(dict.fromkeys(r for s in spans for r in s.reasons))
+    return Verdict(label, round(min(1.0, bad_chars / visible), 3), reasons, tuple(spans))
+
+
+def _stripped(text: str) -> tuple[int, int]:
+    start = len(text) - len(text.lstrip())
+    return start, len(text.rstrip())
+
+
+def _nothing_but_suspects(atoms: Sequence[Atom]) -> bool:
+    """A short line with no word in it at all ("¥,", "RRE,") is what is left of garbled text."""
+    return (all(a.kind in (Kind.GLUE, Kind.SUSPECT, Kind.NEUTRAL) for a in atoms)
+            and any(a.kind is Kind.SUSPECT for a in atoms))
+
+
+def judge_lines(lines: Iterable[Line | str]) -> list[Verdict]:
+    """Verdicts for consecutive lines of one page, in reading order.
+
+    A line with no word of its own ("RRE,") that follows a garbled line is the end of the
+    same garbled paragraph:
+
+    >>> [v.label.value for v in judge_lines(["SEXERENNGE BRHXE ERFMBEERARREZFTHY", "RRE,"])]
+    ['garbled', 'garbled']
+    >>> [v.label.value for v in judge_lines(["Index", "CBI"])]
+    ['clean', 'clean']
+    """
+    texts = [line if isinstance(line, str) else line.text for line in lines]
+    verdicts = [judge_line(text) for text in texts]
+    for i in range(1, len(texts)):
+        previous = verdicts[i - 1]
+        if (verdicts[i].label is Label.CLEAN and previous.label is Label.GARBLED and previous.score >= 0.99
+                and texts[i].strip() and _has_no_word(texts[i])):
+            reason = ("continues a garbled paragraph",)
+            verdicts[i] = Verdict(Label.GARBLED, 1.0, reason, (Span(*_stripped(texts[i]), Label.GARBLED, reason),))
+    return verdicts
+
+
+def group_rows(lines: Sequence[Line], *, min_overlap: float = 0.5) -> list[list[int]]:
+    """Indices of ``lines`` grouped into physical rows (left to right), top to bottom.
+
+    An English-only OCR layer cuts one Chinese line into fragments that poppler reports as
+    separate lines; judged together they show what each fragment alone does not.
+
+    >>> from cwn_ocr.model import BBox
+    >>> rows = group_rows([Line("b", BBox(50, 0, 60, 10)), Line("c", BBox(0, 20, 9, 30)),
+    ...                    Line("a", BBox(0, 1, 40, 11))])
+    >>> rows
+    [[2, 0], [1]]
+    """
+    order = sorted(range(len(lines)), key=lambda i: (lines[i].bbox.y0 + lines[i].bbox.y1) / 2)
+    rows: list[list[int]] = []
+    row_boxes = []
+    for index in order:
+        box = lines[index].bbox
+        for row, row_box in zip(rows, row_boxes):
+            ratio = box.height / row_box.height if row_box.height else 0
+            if 0.5 <= ratio <= 2 and box.vertical_overlap(row_box) >= min_overlap:
+                row.append(index)
+                break
+        else:
+            rows.append([index])
+            row_boxes.append(box)
+    return [sorted(row, key=lambda i: lines[i].bbox.x0) for row in rows]
+
+
+def judge_page_lines(lines: Sequence[Line]) -> list[Verdict]:
+    """Verdicts for the lines of one page, each judged within its physical row.
+
+    A row's text is its fragments joined by spaces; the row's spans are cut back to the
+    fragments they cover, so each line gets the part of the row's verdict that is its own.
+    """
+    verdicts: list[Verdict] = [CLEAN_VERDICT] * len(lines)
+    rows = group_rows(lines)
+    row_verdicts = judge_lines([" ".join(lines[i].text for i in row) for row in rows])
+    for row, row_verdict in zip(rows, row_verdicts):
+        if len(row) == 1:
+            verdicts[row[0]] = row_verdict
+            continue
+        offset = 0
+        for index in row:
+            text = lines[index].text
+            verdicts[index] = _cut(row_verdict, offset, offset + len(text), text)
+            offset += len(text) + 1
+    return verdicts
+
+
+def _cut(verdict: Verdict, start: int, end: int, text: str) -> Verdict:
+    """The part of a row's verdict that falls in ``[start, end)``, shifted to the fragment."""
+    spans = tuple(Span(max(s.start, start) - start, min(s.end, end) - start, s.label, s.reasons)
+                  for s in verdict.spans if s.start < end and s.end > start)
+    spans = tuple(s for s in spans if text[s.start:s.end].strip())
+    if not spans:
+        return CLEAN_VERDICT
+    visible = sum(1 for c in text if not c.isspace()) or 1
+    bad = sum(sum(1 for c in s.text_of(text) if not c.isspace()) for s in spans)
+    label = Label.CLEAN
+    for span in spans:
+        label = label.worst(span.label)
+    reasons = tuple(dict.fromkeys(r for s in spans for r in s.reasons))
+    return Verdict(label, round(min(1.0, bad / visible), 3), reasons, spans)
+
+
+def _has_no_word(text: str) -> bool:
+    atoms = atomize(text)
+    return any(a.kind is Kind.NEUTRAL for a in atoms) and not any(a.kind is Kind.GOOD for a in atoms)
+
+
+def page_label(verdicts: Iterable[Verdict]) -> Label:
+    """A page is as bad as its worst line.
+
+    >>> page_label([CLEAN_VERDICT, Verdict(Label.FIXABLE, 0.2)]).value
+    'fixable'
+    """
+    label = Label.CLEAN
+    for verdict in verdicts:
+        label = label.worst(verdict.label)
+    return label
+
+
+__all__ = ["Atom", "Kind", "atomize", "judge_line", "judge_lines", "page_label", "LOOKALIKE_IDEOGRAPH"]

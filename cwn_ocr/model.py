@@ -1,0 +1,138 @@
+"""Plain, frozen data shared by every stage.
+
+Coordinates are PDF points with the origin at the top-left of the page (the
+convention of ``pdftotext -bbox-layout``), so a box reads like pdfplumber's
+``x0, top, x1, bottom``.
+
+>>> box = BBox(10, 20, 110, 32)
+>>> box.width, box.height
+(100, 12)
+>>> box.union(BBox(0, 25, 50, 40))
+BBox(x0=0, y0=20, x1=110, y1=40)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class BBox:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    def union(self, other: BBox) -> BBox:
+        return BBox(min(self.x0, other.x0), min(self.y0, other.y0),
+                    max(self.x1, other.x1), max(self.y1, other.y1))
+
+    def scaled(self, factor: float) -> BBox:
+        """The same box in another unit, e.g. points -> pixels at ``dpi / 72``."""
+        return BBox(self.x0 * factor, self.y0 * factor, self.x1 * factor, self.y1 * factor)
+
+    def vertical_overlap(self, other: BBox) -> float:
+        """Overlap of the two boxes' vertical extents over the smaller height (0..1).
+
+        >>> BBox(0, 0, 10, 10).vertical_overlap(BBox(0, 5, 10, 20))
+        0.5
+        """
+        inter = min(self.y1, other.y1) - max(self.y0, other.y0)
+        smaller = min(self.height, other.height)
+        if inter <= 0 or smaller <= 0:
+            return 0.0
+        return inter / smaller
+
+    def as_list(self) -> list[float]:
+        return [round(self.x0, 2), round(self.y0, 2), round(self.x1, 2), round(self.y1, 2)]
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    bbox: BBox
+    confidence: float | None = None  # OCR words only, 0..100
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text in reading order; ``text`` is its words joined by single spaces."""
+
+    text: str
+    bbox: BBox
+    words: tuple[Word, ...] = ()
+    confidence: float | None = None  # mean word confidence for OCR lines
+
+    @classmethod
+    def from_words(cls, words: tuple[Word, ...] | list[Word]) -> Line:
+        words = tuple(words)
+        box = words[0].bbox
+        for word in words[1:]:
+            box = box.union(word.bbox)
+        confs = [w.confidence for w in words if w.confidence is not None]
+        conf = sum(confs) / len(confs) if confs else None
+        return cls(" ".join(w.text for w in words), box, words, conf)
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based
+    width: float  # points
+    height: float
+    lines: tuple[Line, ...]
+
+
+class Label(str, Enum):
+    """How much a piece of text can be trusted, from best to worst."""
+
+    CLEAN = "clean"
+    FIXABLE = "fixable"  # text-only repair will do
+    GARBLED = "garbled"  # needs the page image
+
+    @property
+    def rank(self) -> int:
+        return {"clean": 0, "fixable": 1, "garbled": 2}[self.value]
+
+    def worst(self, other: Label) -> Label:
+        return self if self.rank >= other.rank else other
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range ``[start, end)`` of a line with its label and reasons."""
+
+    start: int
+    end: int
+    label: Label
+    reasons: tuple[str, ...]
+
+    def text_of(self, line: str) -> str:
+        return line[self.start:self.end]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    label: Label
+    score: float  # share of the line's non-space characters in bad spans, 0..1
+    reasons: tuple[str, ...] = ()
+    spans: tuple[Span, ...] = field(default=())
+
+    @property
+    def garbled_spans(self) -> tuple[Span, ...]:
+        return tuple(s for s in self.spans if s.label is Label.GARBLED)
+
+    @property
+    def fixable_spans(self) -> tuple[Span, ...]:
+        return tuple(s for s in self.spans if s.label is Label.FIXABLE)
+
+
+CLEAN_VERDICT = Verdict(Label.CLEAN, 0.0)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install the Debian packages cwn-ocr needs, only those that are missing (idempotent).
+# As root it runs apt-get itself; otherwise it prints the exact command and stops.
+set -euo pipefail
+packages=(
+  tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng  # the OCR engine and its system data
+  poppler-utils                                          # pdftotext, pdftoppm (pdf2image)
+  qpdf                                                   # structural checks of repaired PDFs
+  fonts-noto-cjk fonts-dejavu-core                       # to rebuild the samples
+  unicode-data                                           # UCD files (source of cwn_ocr/data)
+  python3-venv
+)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+cmd="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "cwn-ocr needs these system packages: ${missing[*]}" >&2
+  echo "Run as root:  $cmd" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

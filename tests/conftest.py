@@ -1,0 +1,39 @@
+"""Shared fixtures: paths to the samples, the seeds and the real PDFs in ../shared/real."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SEEDS = ROOT / "tests" / "data" / "seeds"
+REAL = ROOT.parent / "shared" / "real"
+
+GARBLED_SAMPLES = ("scan_eng_layer", "no_tounicode", "mixed_pages")
+FIXABLE_SAMPLES = ("mojibake_kangxi",)
+CLEAN_SAMPLES = ("clean_english", "clean_mixed")
+ALL_SAMPLES = GARBLED_SAMPLES + FIXABLE_SAMPLES + CLEAN_SAMPLES
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `poppler` or `tesseract` fail (not skip) when the tool is missing:
+    `make test` installs them, so a missing tool is a broken set-up, not a reason to pass."""
+    for item in items:
+        for marker, tool in (("poppler", "pdftotext"), ("tesseract", "tesseract")):
+            if item.get_closest_marker(marker) and shutil.which(tool) is None:
+                item.add_marker(pytest.mark.xfail(reason=f"{tool} is not installed: run `make setup`",
+                                                  strict=True, run=False))
+
+
+@pytest.fixture(scope="session")
+def real_dir() -> Path:
+    if not REAL.is_dir():
+        pytest.skip(f"{REAL} is absent (the real PDFs live beside the repository, in shared/real)")
+    return REAL
+
+
+def truth_pages(name: str) -> list[str]:
+    return (SAMPLES / f"{name}.truth.txt").read_text("utf-8").rstrip("\n").split("\f")
