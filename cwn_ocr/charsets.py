@@ -110,8 +110,8 @@ def decode_mojibake(run: str) -> str | None:
             fixed = run.encode(codec).decode("utf-8")
         except UnicodeError:
             continue
-        if is_cjk_text(fixed):
-            return fixed
+        # valid UTF-8 bytes are UTF-8 mojibake, not GBK: "CafÃ©" is "Café", whatever GBK says
+        return fixed if is_cjk_text(fixed) else None
     try:
         raw = run.encode("latin-1")
     except UnicodeEncodeError:
@@ -123,7 +123,8 @@ def decode_mojibake(run: str) -> str | None:
         decoded = raw.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    if decoded != run and is_cjk_text(decoded) and _is_common_gb2312(decoded):
+    # two ideographs at least: one pair of latin-1 letters decodes to some GBK character too often
+    if decoded != run and is_cjk_text(decoded) and _is_common_gb2312(decoded) and len(HAN.findall(decoded)) >= 2:
         return decoded
     return None
 

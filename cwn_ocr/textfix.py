@@ -1,0 +1,186 @@
+"""Text-only repairs: what can be fixed without looking at the page. Pure functions.
+
+Each fixer takes a string and returns one; ``fix_text`` runs them in order and returns the
+result with the steps that changed something, as plain data (like ftfy's ``fix_and_explain``):
+
+>>> fixed, steps = fix_text("å®‰é¡ºå¸‚ä¸¥æ\\xa0¼æ‰§è¡Œ“ä¸‰åŒºä¸‰çº¿”")
+>>> fixed, [step.fixer for step in steps]
+('安顺市严格执行“三区三线”', ['fix_encoding'])
+>>> fix_text("安顺市将⽣物多样性保护 , 纳⼊ 规划;开展")[0]
+'安顺市将生物多样性保护，纳入规划；开展'
+>>> fix_text("Kunming is the capital of Yunnan (China); it has 6,840,000 people.")[0]
+'Kunming is the capital of Yunnan (China); it has 6,840,000 people.'
+
+The punctuation and spacing fixers act only inside Chinese text (a CJK character on both
+sides), so English, numbers and mixed lines keep their ASCII punctuation and spaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import ftfy
+import regex
+
+from cwn_ocr.charsets import find_mojibake, to_unified
+
+# ftfy restricted to repairing encodings: its other fixes (uncurling quotes, folding full-width
+# characters, NFC) would change correct Chinese text, which must pass through byte for byte.
+_FTFY_ENCODING_ONLY = ftfy.TextFixerConfig(
+    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False, fix_surrogates=False,
+    remove_control_chars=False, normalization=None, explain=True,
+)
+
+_CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\uFF00-\uFFEF\u201C\u201D\u2018\u2019\u2014\u2026\u00B7]"
+_HAN_CONTEXT = r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\uFF00-\uFFEF\u201C\u201D]"
+_FULL_WIDTH_PUNCT = r"[，。；：！？、（）《》「」『』【】]"
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One fixer that changed the text, with the text before and after it."""
+
+    fixer: str
+    before: str
+    after: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"fixer": self.fixer, "before": self.before, "after": self.after}
+
+
+def fix_encoding(text: str) -> str:
+    """Undo mojibake: UTF-8 or GBK bytes that were decoded as Windows-1252 or latin-1.
+
+    CJK runs are decoded where the result is plausible Chinese (``charsets``); ftfy then
+    handles the general case.
+
+    >>> fix_encoding("°²Ë³ÊÐ£¬2024Äê")
+    '安顺市，2024年'
+    >>> fix_encoding("CafÃ© crÃ¨me")
+    'Café crème'
+    >>> fix_encoding("Café, 安顺市")
+    'Café, 安顺市'
+    """
+    for _ in range(4):  # until nothing changes: one decoding can reveal another layer
+        pieces = []
+        position = 0
+        for start, end, decoded in find_mojibake(text):
+            pieces += [text[position:start], decoded]
+            position = end
+        pieces.append(text[position:])
+        fixed, _explanation = ftfy.fix_and_explain("".join(pieces), config=_FTFY_ENCODING_ONLY)
+        if fixed == text:
+            break
+        text = fixed
+    return text
+
+
+def fix_lookalikes(text: str) -> str:
+    """Kangxi radicals, CJK Radicals Supplement characters and compatibility ideographs to
+    the unified ideographs a reader means (table from Unicode data, see ``charsets``).
+
+    >>> fix_lookalikes("構を⼀つ, ⽣态⻘山, \uf900") == "構を一つ, 生态青山, 豈"
+    True
+    """
+    return to_unified(text)
+
+
+def fix_punctuation_width(text: str) -> str:
+    """ASCII ``, ; : ! ? ( )`` inside Chinese text become full-width; straight double quotes
+    there pair up as “…”, and a doubled curly quote (an OCR slip) becomes one.
+
+    >>> fix_punctuation_width('规划;开展跨区域, 强化保护(试行)!执行"三区三线"管理')
+    '规划；开展跨区域， 强化保护（试行）！执行“三区三线”管理'
+    >>> fix_punctuation_width("Yunnan (China): 6,840,000; 中国(WBC)")
+    'Yunnan (China): 6,840,000; 中国(WBC)'
+    >>> fix_punctuation_width("开展““三区三线””管理")
+    '开展“三区三线”管理'
+    """
+    chars = list(text)
+    for i, char in enumerate(chars):
+        if char not in _FULL_WIDTH:
+            continue
+        left, right = _neighbour(chars, i, -1), _neighbour(chars, i, +1)
+        left_cjk = bool(left) and regex.match(_HAN_CONTEXT, left) is not None
+        right_cjk = bool(right) and regex.match(_HAN_CONTEXT, right) is not None
+        if char == "(":
+            chinese = right_cjk and (left_cjk or not left)
+        elif char == ")":
+            chinese = left_cjk and (right_cjk or not right or right in _FULL_WIDTH)
+        else:
+            chinese = left_cjk and (right_cjk or not right)
+        if chinese:
+            chars[i] = _FULL_WIDTH[char]
+    text = "".join(chars)
+    text = _pair_quotes(text)
+    return regex.sub(r"“{2,}", "“", regex.sub(r"”{2,}", "”", text))
+
+
+def _neighbour(text: str | list[str], index: int, direction: int) -> str:
+    """The nearest non-space character before (-1) or after (+1) ``index``, or ''."""
+    i = index + direction
+    while 0 <= i < len(text) and text[i] == " ":
+        i += direction
+    return text[i] if 0 <= i < len(text) else ""
+
+
+def _pair_quotes(text: str) -> str:
+    """Straight double quotes in a line with Chinese, when they come in pairs and each pair
+    holds Chinese text, become curly."""
+    if '"' not in text or text.count('"') % 2 or not regex.search(r"\p{Han}", text):
+        return text
+    parts = text.split('"')
+    quoted = parts[1::2]
+    if not all(regex.search(r"\p{Han}", q) for q in quoted):
+        return text
+    out = [parts[0]]
+    for i, part in enumerate(parts[1:]):
+        out.append("“" if i % 2 == 0 else "”")
+        out.append(part)
+    return "".join(out)
+
+
+def fix_han_spacing(text: str) -> str:
+    """Remove spaces between two CJK characters (OCR engines put them there); spaces between
+    Chinese and Latin letters or digits stay as they were.
+
+    >>> fix_han_spacing("安 顺 市 ， 2024 年 the city 的 规划")
+    '安顺市，2024 年 the city 的规划'
+    """
+    text = regex.sub(rf"(?<={_CJK}) +(?={_CJK})", "", text)
+    # full-width punctuation carries its own space: one next to it is an OCR artefact
+    return regex.sub(rf" +(?={_FULL_WIDTH_PUNCT})|(?<={_FULL_WIDTH_PUNCT}) +", "", text)
+
+
+FIXERS: tuple[Callable[[str], str], ...] = (fix_encoding, fix_lookalikes, fix_punctuation_width, fix_han_spacing)
+_BY_NAME = {f.__name__: f for f in FIXERS}
+
+
+def fix_text(text: str) -> tuple[str, list[Step]]:
+    """All fixers in order; the fixed text and the steps that changed it.
+
+    Idempotent: ``fix_text(fix_text(x)[0])[0] == fix_text(x)[0]``.
+    """
+    steps = []
+    for fixer in FIXERS:
+        fixed = fixer(text)
+        if fixed != text:
+            steps.append(Step(fixer.__name__, text, fixed))
+            text = fixed
+    return text, steps
+
+
+def replay(text: str, steps: list[Step]) -> str:
+    """Apply the fixers named in ``steps`` to ``text`` again, in order (for checking a report).
+
+    >>> original = "规划;开展"
+    >>> fixed, steps = fix_text(original)
+    >>> replay(original, steps) == fixed
+    True
+    """
+    for step in steps:
+        text = _BY_NAME[step.fixer](text)
+    return text

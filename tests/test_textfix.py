@@ -1,0 +1,66 @@
+"""Text-only repair: data-driven cases, properties over arbitrary Unicode, the seeds unchanged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cwn_ocr.textfix import FIXERS, fix_text, replay
+from tests.conftest import ROOT, SEEDS
+
+CASES = json.loads((ROOT / "tests" / "data" / "textfix_cases.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, id=c["label"], marks=[pytest.mark.xfail(strict=True)] if c["expect"] == "fail" else [])
+    for c in CASES
+])
+def test_cases(case: dict[str, str]) -> None:
+    fixed, steps = fix_text(case["original"])
+    assert fixed == case["fixed"]
+    assert replay(case["original"], steps) == fixed
+    assert bool(steps) == (case["original"] != case["fixed"])
+
+
+@pytest.mark.parametrize("name", ["anshun", "kunming"])
+def test_seed_lines_pass_through_byte_for_byte(name: str) -> None:
+    lines = (SEEDS / f"{name}_extract.txt").read_text("utf-8").split("\n")
+    changed = [(line, fix_text(line)[0]) for line in lines if fix_text(line)[0] != line]
+    assert not changed
+
+
+# Text that looks like what PDFs and OCR produce: Han, CJK and ASCII punctuation, Latin, digits,
+# mojibake-prone Latin-1 and cp1252 characters, radicals, spaces; plus fully arbitrary Unicode.
+_PDFISH = st.text(alphabet=st.one_of(
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80),
+    st.sampled_from(list("，。；：“”（）、 ,.;:!?()\"'-%0123456789abcXYZ")),
+    st.characters(min_codepoint=0x80, max_codepoint=0xFF),
+    st.sampled_from(list("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")),
+    st.characters(min_codepoint=0x2E80, max_codepoint=0x2FD5),
+), max_size=40)
+_ANY = st.text(max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_PDFISH, _ANY))
+def test_fix_text_is_idempotent_and_never_raises(text: str) -> None:
+    once, _steps = fix_text(text)
+    twice, more_steps = fix_text(once)
+    assert twice == once, more_steps
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_PDFISH, _ANY))
+def test_replaying_the_steps_gives_the_same_text(text: str) -> None:
+    fixed, steps = fix_text(text)
+    assert replay(text, steps) == fixed
+    assert [s.fixer for s in steps] == [f.__name__ for f in FIXERS if f.__name__ in {s.fixer for s in steps}]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60))
+def test_plain_ascii_is_never_changed(text: str) -> None:
+    assert fix_text(text)[0] == text
