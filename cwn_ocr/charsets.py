@@ -94,7 +94,7 @@ def _is_common_gb2312(text: str) -> bool:
     return common >= 0.8 * len(han)
 
 
-def decode_mojibake(run: str) -> str | None:
+def decode_mojibake(run: str, *, min_gbk_han: int = 2) -> str | None:
     """The text ``run`` was before a wrong decoding, or None when it does not look like mojibake.
 
     Tries UTF-8 read as Windows-1252/latin-1 (through ftfy) and GBK read as latin-1 (which
@@ -124,7 +124,7 @@ def decode_mojibake(run: str) -> str | None:
     except UnicodeDecodeError:
         return None
     # two ideographs at least: one pair of latin-1 letters decodes to some GBK character too often
-    if decoded != run and is_cjk_text(decoded) and _is_common_gb2312(decoded) and len(HAN.findall(decoded)) >= 2:
+    if decoded != run and is_cjk_text(decoded) and _is_common_gb2312(decoded) and len(HAN.findall(decoded)) >= min_gbk_han:
         return decoded
     return None
 
@@ -135,9 +135,16 @@ def find_mojibake(text: str) -> list[tuple[int, int, str]]:
     >>> find_mojibake("Name: å®‰é¡ºå¸‚, ok")
     [(6, 15, '安顺市')]
     """
-    found = []
-    for match in _MOJIBAKE_RUN.finditer(text):
+    runs = list(_MOJIBAKE_RUN.finditer(text))
+    found = {}
+    for match in runs:
         decoded = decode_mojibake(match.group())
         if decoded is not None:
-            found.append((match.start(), match.end(), decoded))
-    return found
+            found[match.start()] = (match.start(), match.end(), decoded)
+    if found:  # in a line with mojibake, a lone pair of letters ("2024Äê") is mojibake too
+        for match in runs:
+            if match.start() not in found:
+                decoded = decode_mojibake(match.group(), min_gbk_han=1)
+                if decoded is not None:
+                    found[match.start()] = (match.start(), match.end(), decoded)
+    return [found[start] for start in sorted(found)]
