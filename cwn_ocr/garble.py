@@ -38,7 +38,7 @@ import regex
 from wordfreq import zipf_frequency
 
 from cwn_ocr.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake
-from cwn_ocr.model import CLEAN_VERDICT, Label, Line, Span, Verdict
+from cwn_ocr.model import CLEAN_VERDICT, Label, Line, Row, Span, Verdict
 
 #: A span whose atoms add up to this much evidence is garbled.
 SPAN_EVIDENCE = 2.0
@@ -454,6 +454,19 @@ def group_rows(lines: Sequence[Line], *, min_overlap: float = 0.5) -> list[list[
     return [sorted(row, key=lambda i: lines[i].bbox.x0) for row in rows]
 
 
+def judge_rows(lines: Sequence[Line]) -> list[Row]:
+    """The page's physical rows, top to bottom, each judged as a whole."""
+    groups = group_rows(lines)
+    texts = [" ".join(lines[i].text for i in group) for group in groups]
+    rows = []
+    for group, text, verdict in zip(groups, texts, judge_lines(texts)):
+        box = lines[group[0]].bbox
+        for i in group[1:]:
+            box = box.union(lines[i].bbox)
+        rows.append(Row(tuple(group), text, box, verdict))
+    return rows
+
+
 def judge_page_lines(lines: Sequence[Line]) -> list[Verdict]:
     """Verdicts for the lines of one page, each judged within its physical row.
 
@@ -461,16 +474,14 @@ def judge_page_lines(lines: Sequence[Line]) -> list[Verdict]:
     fragments they cover, so each line gets the part of the row's verdict that is its own.
     """
     verdicts: list[Verdict] = [CLEAN_VERDICT] * len(lines)
-    rows = group_rows(lines)
-    row_verdicts = judge_lines([" ".join(lines[i].text for i in row) for row in rows])
-    for row, row_verdict in zip(rows, row_verdicts):
-        if len(row) == 1:
-            verdicts[row[0]] = row_verdict
+    for row in judge_rows(lines):
+        if len(row.lines) == 1:
+            verdicts[row.lines[0]] = row.verdict
             continue
         offset = 0
-        for index in row:
+        for index in row.lines:
             text = lines[index].text
-            verdicts[index] = _cut(row_verdict, offset, offset + len(text), text)
+            verdicts[index] = _cut(row.verdict, offset, offset + len(text), text)
             offset += len(text) + 1
     return verdicts
 
@@ -508,4 +519,5 @@ def page_label(verdicts: Iterable[Verdict]) -> Label:
     return label
 
 
-__all__ = ["Atom", "Kind", "atomize", "judge_line", "judge_lines", "page_label", "LOOKALIKE_IDEOGRAPH"]
+__all__ = ["Atom", "Kind", "atomize", "judge_line", "judge_lines", "judge_page_lines", "judge_rows", "page_label",
+           "LOOKALIKE_IDEOGRAPH"]

@@ -136,3 +136,14 @@ class Verdict:
 
 
 CLEAN_VERDICT = Verdict(Label.CLEAN, 0.0)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One physical row of a page: the layer lines side by side at the same height, joined
+    by spaces, with the verdict of the row as a whole."""
+
+    lines: tuple[int, ...]  # indices of the page's layer lines, left to right
+    text: str
+    bbox: BBox
+    verdict: Verdict

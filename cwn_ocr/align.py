@@ -1,0 +1,134 @@
+"""Pair the layer's garbled rows with the OCR's lines. Pure.
+
+Both sides are in PDF points (the OCR boxes were mapped back through the image preparation),
+so rows and OCR lines are paired by geometry first: an OCR line belongs to the row it
+overlaps most. Alignment is many-to-many: an English-only OCR layer cuts one Chinese line
+into fragments that poppler may report as several rows, and one OCR line can cover them
+all; the OCR may also split a row in two. Garbled rows that geometry leaves alone are paired
+by content: clean rows are anchored to the OCR lines that read the same (rapidfuzz), and the
+garbled rows between two anchors take the unused OCR lines between their partners.
+
+>>> from cwn_ocr.model import BBox, Line, Row, Verdict, Label, CLEAN_VERDICT
+>>> bad = Verdict(Label.GARBLED, 1.0)
+>>> rows = [Row((0,), "Description", BBox(0, 0, 100, 10), CLEAN_VERDICT),
+...         Row((1,), "FERAIT PEARR", BBox(0, 12, 90, 22), bad),
+...         Row((2,), "SEXERENNGE", BBox(95, 13, 200, 21), bad)]
+>>> ocr = [Line("Description", BBox(0, 0, 100, 10)), Line("安顺市严格执行", BBox(0, 12, 200, 22))]
+>>> match_rows(rows, ocr)
+[Match(rows=(0,), ocr=(0,), method='geometry'), Match(rows=(1, 2), ocr=(1,), method='geometry')]
+>>> unmatched_ocr(match_rows(rows, ocr), ocr)
+[]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from cwn_ocr.model import BBox, Label, Line, Row
+
+#: Share of the smaller height two boxes must overlap vertically to be on the same line.
+MIN_OVERLAP = 0.3
+#: rapidfuzz ratio from which a clean row and an OCR line read the same (anchors).
+ANCHOR_RATIO = 85.0
+
+
+@dataclass(frozen=True)
+class Match:
+    rows: tuple[int, ...]  # indices into the page's rows, top to bottom
+    ocr: tuple[int, ...]  # indices into the OCR lines, in reading order
+    method: str  # "geometry" or "content"
+
+
+def _overlap(a: BBox, b: BBox) -> float:
+    """Vertical overlap share, and zero unless the boxes also meet horizontally."""
+    if a.x1 < b.x0 or b.x1 < a.x0:
+        return 0.0
+    return a.vertical_overlap(b)
+
+
+def _fully_garbled(row: Row) -> bool:
+    return row.verdict.label is Label.GARBLED and row.verdict.score >= 0.99
+
+
+def match_rows(rows: Sequence[Row], ocr_lines: Sequence[Line]) -> list[Match]:
+    """Matches for every row that has an OCR counterpart (see the module docstring); clean
+    rows are matched too, so that the merge can check them against the page."""
+    owner: dict[int, int] = {}  # OCR line -> row it overlaps most
+    for o, line in enumerate(ocr_lines):
+        overlaps = [(_overlap(line.bbox, row.bbox), r) for r, row in enumerate(rows)]
+        best, r = max(overlaps, default=(0.0, -1))
+        if best >= MIN_OVERLAP:
+            owner[o] = r
+    # union rows that share an OCR line: fully garbled rows it also covers join its owner's group
+    parent = list(range(len(rows)))
+
+    def find(r: int) -> int:
+        while parent[r] != r:
+            parent[r] = parent[parent[r]]
+            r = parent[r]
+        return r
+
+    for o, r in owner.items():
+        if rows[r].verdict.label is not Label.GARBLED:
+            continue
+        for other, row in enumerate(rows):
+            if other != r and _fully_garbled(row) and _fully_garbled(rows[r]) \
+                    and _overlap(ocr_lines[o].bbox, row.bbox) >= MIN_OVERLAP:
+                parent[find(other)] = find(r)
+    groups: dict[int, tuple[set[int], set[int]]] = {}
+    for o, r in owner.items():
+        members, lines = groups.setdefault(find(r), (set(), set()))
+        lines.add(o)
+    for r in range(len(rows)):
+        root = find(r)
+        if root in groups:
+            groups[root][0].add(r)
+    matches = [Match(tuple(sorted(rs)), _reading_order(os_, ocr_lines), "geometry") for rs, os_ in groups.values()]
+    matched_rows = {r for m in matches for r in m.rows}
+    used = set(owner)
+    matches += _match_by_content(rows, ocr_lines, matched_rows, used)
+    return sorted(matches, key=lambda m: m.rows[0])
+
+
+def _reading_order(indices: set[int], lines: Sequence[Line]) -> tuple[int, ...]:
+    return tuple(sorted(indices, key=lambda o: (round(lines[o].bbox.y0 / max(lines[o].bbox.height, 1)),
+                                                lines[o].bbox.x0)))
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _match_by_content(rows: Sequence[Row], ocr_lines: Sequence[Line], matched_rows: set[int],
+                      used_ocr: set[int]) -> list[Match]:
+    """Garbled rows that geometry left alone, placed between anchors that read the same."""
+    lonely = [r for r, row in enumerate(rows) if row.verdict.label is Label.GARBLED and r not in matched_rows]
+    if not lonely:
+        return []
+    order = sorted(range(len(ocr_lines)), key=lambda o: (ocr_lines[o].bbox.y0, ocr_lines[o].bbox.x0))
+    position = {o: i for i, o in enumerate(order)}
+    anchors: list[tuple[int, int]] = [(-1, -1)]  # (row, position in OCR order), monotonic
+    for r, row in enumerate(rows):
+        if row.verdict.label is not Label.CLEAN or len(_squeeze(row.text)) < 4:
+            continue
+        best = max(((fuzz.ratio(_squeeze(row.text), _squeeze(ocr_lines[o].text)), o) for o in order
+                    if position[o] > anchors[-1][1]), default=(0.0, -1))
+        if best[0] >= ANCHOR_RATIO:
+            anchors.append((r, position[best[1]]))
+    anchors.append((len(rows), len(order)))
+    matches = []
+    for (row_a, pos_a), (row_b, pos_b) in zip(anchors, anchors[1:]):
+        between_rows = tuple(r for r in lonely if row_a < r < row_b)
+        between_ocr = tuple(o for o in order[pos_a + 1:pos_b] if o not in used_ocr)
+        if between_rows and between_ocr:
+            matches.append(Match(between_rows, between_ocr, "content"))
+    return matches
+
+
+def unmatched_ocr(matches: Sequence[Match], ocr_lines: Sequence[Line]) -> list[int]:
+    """OCR lines that no row took: text the page shows and the layer lacks."""
+    taken = {o for m in matches for o in m.ocr}
+    return [o for o in range(len(ocr_lines)) if o not in taken]
