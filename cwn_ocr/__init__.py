@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from cwn_ocr.errors import CwnOcrError, ExitCode
 from cwn_ocr.garble import judge_line, judge_page_lines
-from cwn_ocr.pipeline import DocumentScan, scan_pdf
+from cwn_ocr.pipeline import DocumentScan, RepairResult, repair_pdf, scan_pdf
 
 __version__ = "0.1.0"
 
-__all__ = ["CwnOcrError", "DocumentScan", "ExitCode", "__version__", "judge_line", "judge_page_lines", "scan_pdf"]
+__all__ = ["CwnOcrError", "DocumentScan", "ExitCode", "RepairResult", "__version__", "judge_line", "judge_page_lines",
+           "repair_pdf", "scan_pdf"]

@@ -1,4 +1,4 @@
-"""The command line: ``cwn-ocr scan``, ``cwn-ocr doctor``; the only place that turns errors into exit codes.
+"""The command line: ``cwn-ocr scan``, ``repair``, ``doctor``; the only place that turns errors into exit codes.
 
 Results go to stdout (a table, or JSON with ``--json``); messages and progress to stderr.
 """
@@ -10,11 +10,16 @@ import json
 import sys
 from collections.abc import Sequence
 
+from pathlib import Path
+
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cwn_ocr import __version__
-from cwn_ocr.errors import CwnOcrError, ExitCode
+from cwn_ocr.errors import CwnOcrError, ExitCode, UsageError
+from cwn_ocr.inputs import check_pdf_path
+from cwn_ocr.report.atomic import prepare_output_dir
 from cwn_ocr.model import Label
 from cwn_ocr.pipeline import DocumentScan, scan_pdf
 
@@ -33,6 +38,20 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--lines", action="store_true", help="with the table, also list every non-clean line")
     scan.add_argument("--password", help="password of an encrypted PDF")
 
+    repair = commands.add_parser("repair", help="repair a PDF's text: keep what is clean, fix or re-OCR the rest")
+    repair.add_argument("pdf", help="the PDF to repair (never modified)")
+    repair.add_argument("--out", metavar="DIR", help="output folder for <stem>.txt and <stem>.json (default: out)")
+    repair.add_argument("-o", "--output", metavar="-", choices=["-"],
+                        help="'-': write the repaired text to stdout (other outputs only with --out)")
+    repair.add_argument("--dpi", type=int, default=300, help="resolution for born-digital pages (default 300; "
+                        "scans are read at their own resolution)")
+    repair.add_argument("--lang", default="chi_sim+eng", help="Tesseract languages (default chi_sim+eng)")
+    repair.add_argument("--jobs", type=int, default=None, help="pages OCRed in parallel (default: all cores)")
+    repair.add_argument("--page-timeout", type=float, default=180.0, metavar="S",
+                        help="give up OCR of one page after S seconds (its layer text is kept; exit code 4)")
+    repair.add_argument("--password", help="password of an encrypted PDF")
+    repair.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
+
     commands.add_parser("doctor", help="check that Tesseract, its languages and poppler are installed")
     return parser
 
@@ -50,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "scan":
             return _scan(args)
+        if args.command == "repair":
+            return _repair(args, err)
         if args.command == "doctor":
             from cwn_ocr.doctor import run_doctor
             return run_doctor(err)
@@ -73,6 +94,40 @@ def _scan(args: argparse.Namespace) -> int:
     for scan in scans:
         _print_scan(out, scan, lines=args.lines)
     return int(ExitCode.OK)
+
+
+def _repair(args: argparse.Namespace, err: Console) -> int:
+    from cwn_ocr.pipeline import repair_pdf
+    from cwn_ocr.report import write_outputs
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
+    if args.dpi < 50 or args.dpi > 1200:
+        raise UsageError("--dpi must be between 50 and 1200")
+    to_stdout = args.output == "-"
+    out_dir = Path(args.out) if args.out else (None if to_stdout else Path("out"))
+    if out_dir is not None:
+        prepare_output_dir(out_dir, check_pdf_path(args.pdf))
+    show = not args.quiet and err.is_terminal
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not show) as bar:
+        task = bar.add_task(f"repairing {Path(args.pdf).name}", total=None)
+        result = repair_pdf(args.pdf, dpi=args.dpi, lang=args.lang, jobs=args.jobs, password=args.password,
+                            page_timeout=args.page_timeout,
+                            progress=lambda done, total: bar.update(task, completed=done, total=total))
+    written = write_outputs(result, out_dir, text=not to_stdout) if out_dir is not None else {}
+    if to_stdout:
+        sys.stdout.write(result.text)
+        sys.stdout.flush()
+    if not args.quiet:
+        summary = (f"{result.path.name}: {len(result.pages)} pages — {result.count('kept')} clean, "
+                   f"{result.count('textfix')} text-fixed, {result.count('ocr')} OCRed"
+                   + (f", [red]{result.count('failed')} failed[/]" if result.failed_pages else "")
+                   + f"; {result.changed_characters} characters changed; {result.seconds:.1f} s")
+        err.print(summary, soft_wrap=True)
+        for kind, path in written.items():
+            err.print(f"  {kind}: {path}", soft_wrap=True)
+    return int(ExitCode.PARTIAL if result.failed_pages else ExitCode.OK)
 
 
 def _print_scan(out: Console, scan: DocumentScan, *, lines: bool) -> None:

@@ -1,0 +1,75 @@
+"""The JSON report: every page's verdict, action and timings; every output line's original
+text, repaired text, source, reasons and confidence. Plain ``json.dumps`` of plain data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cwn_ocr import __version__
+from cwn_ocr.merge import RepairedLine
+from cwn_ocr.pipeline import PageResult, RepairResult
+
+
+def _line(line: RepairedLine) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "original": line.original,
+        "repaired": line.text,
+        "source": line.source,
+        "changed": line.changed,
+        "layer_lines": list(line.layer_lines),
+        "bbox": line.bbox.as_list(),
+        "reasons": list(line.reasons),
+        "confidence": line.confidence,
+    }
+    if line.steps:
+        entry["textfix_steps"] = [step.fixer for step in line.steps]
+    return entry
+
+
+def _page(page: PageResult) -> dict[str, Any]:
+    return {
+        "page": page.number,
+        "verdict": page.verdict.value,
+        "action": page.action,
+        "rasterized": page.rasterized,
+        "dpi": page.dpi,
+        "scanned": page.scanned,
+        "ocr_lines": page.ocr_lines,
+        "rereads": page.rereads,
+        "improved_rereads": page.improved_rereads,
+        "seconds": page.seconds,
+        "error": page.error,
+        "counts": {source: sum(1 for line in page.lines if line.source == source)
+                   for source in ("layer", "textfix", "ocr", "merged", "unrepaired")},
+        "lines": [_line(line) for line in page.lines],
+    }
+
+
+def report_dict(result: RepairResult) -> dict[str, Any]:
+    return {
+        "tool": f"cwn-ocr {__version__}",
+        "file": str(result.path),
+        "settings": result.settings,
+        "seconds": round(result.seconds, 3),
+        "summary": summary_dict(result),
+        "pages": [_page(page) for page in result.pages],
+    }
+
+
+def summary_dict(result: RepairResult) -> dict[str, Any]:
+    return {
+        "pages": len(result.pages),
+        "kept": result.count("kept"),
+        "textfix": result.count("textfix"),
+        "ocr": result.count("ocr"),
+        "failed": result.count("failed"),
+        "failed_pages": result.failed_pages,
+        "changed_lines": sum(1 for p in result.pages for line in p.lines if line.changed),
+        "changed_characters": result.changed_characters,
+        "unrepaired_lines": sum(1 for p in result.pages for line in p.lines if line.source == "unrepaired"),
+    }
+
+
+def render_json(result: RepairResult) -> str:
+    return json.dumps(report_dict(result), ensure_ascii=False, indent=1) + "\n"

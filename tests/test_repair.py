@@ -1,0 +1,121 @@
+"""End-to-end repair with real poppler and Tesseract, against the samples' ground truth."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from cwn_ocr import repair_pdf
+from cwn_ocr.merge import Source
+from cwn_ocr.pipeline import RepairResult
+from cwn_ocr.textlayer import read_text_layer
+from tests.conftest import CLEAN_SAMPLES, GARBLED_SAMPLES, SAMPLES, truth_pages
+
+pytestmark = [pytest.mark.poppler, pytest.mark.tesseract]
+
+
+def cer(hypothesis: str, reference: str) -> float:
+    """Whitespace-insensitive character error rate."""
+    hyp, ref = "".join(hypothesis.split()), "".join(reference.split())
+    return Levenshtein.distance(hyp, ref) / max(1, len(ref))
+
+
+@lru_cache(maxsize=None)
+def repaired(name: str) -> RepairResult:
+    return repair_pdf(SAMPLES / f"{name}.pdf", jobs=2)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", GARBLED_SAMPLES)
+def test_garbled_samples_come_out_close_to_the_truth(name: str) -> None:
+    result = repaired(name)
+    truth = "\n".join(truth_pages(name))
+    layer = "\n".join(line.text for page in read_text_layer(SAMPLES / f"{name}.pdf") for line in page.lines)
+    repaired_cer, layer_cer = cer(result.text, truth), cer(layer, truth)
+    print(f"\n[repair] {name}: CER layer {layer_cer:.2%} -> repaired {repaired_cer:.2%}")
+    assert repaired_cer <= 0.02
+    assert repaired_cer < layer_cer / 10
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", GARBLED_SAMPLES + CLEAN_SAMPLES + ("mojibake_kangxi",))
+def test_clean_lines_are_kept_byte_for_byte(name: str) -> None:
+    result = repaired(name)
+    for page in result.pages:
+        layer_lines = page.layer.lines
+        for line in page.lines:
+            if line.source == Source.LAYER:
+                assert line.text == line.original
+                assert line.original == " ".join(layer_lines[i].text for i in line.layer_lines)
+
+
+@pytest.mark.slow
+def test_only_garbled_pages_are_rasterized() -> None:
+    result = repaired("mixed_pages")
+    assert [p.rasterized for p in result.pages] == [False, True, False]
+    for page, truth in zip(result.pages, truth_pages("mixed_pages")):
+        if not page.rasterized:
+            assert cer(page.text, truth) == 0
+
+
+@pytest.mark.parametrize("name", CLEAN_SAMPLES)
+def test_clean_samples_are_unchanged(name: str) -> None:
+    result = repaired(name)
+    assert not any(p.rasterized for p in result.pages)
+    assert all(line.source == Source.LAYER for p in result.pages for line in p.lines)
+    assert cer(result.text, "\n".join(truth_pages(name))) == 0
+
+
+def test_mojibake_and_kangxi_are_fixed_without_ocr() -> None:
+    result = repaired("mojibake_kangxi")
+    assert not any(p.rasterized for p in result.pages)
+    changed = [line for p in result.pages for line in p.lines if line.changed]
+    assert changed and all(line.source == Source.TEXTFIX for line in changed)
+    assert cer(result.text, "\n".join(truth_pages("mojibake_kangxi"))) == 0
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cwn_ocr", *args], capture_output=True, text=True, timeout=600)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.slow
+def test_cli_repair_writes_text_and_report(tmp_path: Path) -> None:
+    source = SAMPLES / "mixed_pages.pdf"
+    before = sha256(source)
+    proc = run_cli("repair", str(source), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert sha256(source) == before, "the input must never be modified"
+    text = (tmp_path / "out" / "mixed_pages.txt").read_text("utf-8")
+    assert text.count("\f") == 3
+    report = json.loads((tmp_path / "out" / "mixed_pages.json").read_text("utf-8"))
+    assert [p["rasterized"] for p in report["pages"]] == [False, True, False]
+    ocr_lines = [line for line in report["pages"][1]["lines"] if line["source"] == "ocr"]
+    assert ocr_lines and all(line["confidence"] is not None and line["reasons"] for line in ocr_lines)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["mixed_pages.json", "mixed_pages.txt"]
+    assert "1 OCRed" in proc.stderr
+
+
+def test_cli_repair_to_stdout_for_pipes(tmp_path: Path) -> None:
+    proc = run_cli("repair", str(SAMPLES / "mojibake_kangxi.pdf"), "-o", "-", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Description of how city is taking action\n安顺市严格执行")
+    assert proc.stderr == ""
+
+
+def test_cli_repair_refuses_to_write_next_to_the_input(tmp_path: Path) -> None:
+    copy = tmp_path / "x.pdf"
+    copy.write_bytes((SAMPLES / "clean_english.pdf").read_bytes())
+    proc = run_cli("repair", str(copy), "--out", str(tmp_path))
+    assert proc.returncode == 5
+    assert "Traceback" not in proc.stderr and list(tmp_path.iterdir()) == [copy]
