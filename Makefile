@@ -33,6 +33,7 @@ lint: setup
 	$(BIN)/mypy
 
 bench: setup
+	bash scripts/setup-system.sh --bench
 	$(BIN)/python bench/run.py
 
 samples: setup

@@ -124,7 +124,8 @@ def decode_mojibake(run: str, *, min_gbk_han: int = 2) -> str | None:
     except UnicodeDecodeError:
         return None
     # two ideographs at least: one pair of latin-1 letters decodes to some GBK character too often
-    if decoded != run and is_cjk_text(decoded) and _is_common_gb2312(decoded) and len(HAN.findall(decoded)) >= min_gbk_han:
+    plausible = is_cjk_text(decoded) and _is_common_gb2312(decoded)
+    if decoded != run and plausible and len(HAN.findall(decoded)) >= min_gbk_han:
         return decoded
     return None
 

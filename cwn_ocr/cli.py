@@ -9,7 +9,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-
 from pathlib import Path
 
 from rich.console import Console
@@ -19,9 +18,9 @@ from rich.table import Table
 from cwn_ocr import __version__
 from cwn_ocr.errors import CwnOcrError, ExitCode, UsageError
 from cwn_ocr.inputs import check_pdf_path
-from cwn_ocr.report.atomic import prepare_output_dir
 from cwn_ocr.model import Label
 from cwn_ocr.pipeline import DocumentScan, scan_pdf
+from cwn_ocr.report.atomic import prepare_output_dir
 
 _STYLE = {Label.CLEAN: "green", Label.FIXABLE: "yellow", Label.GARBLED: "red"}
 

@@ -38,7 +38,7 @@ import regex
 from wordfreq import zipf_frequency
 
 from cwn_ocr.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake
-from cwn_ocr.model import CLEAN_VERDICT, Label, Line, Row, Span, Verdict
+from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Row, Span, Verdict
 
 #: A span whose atoms add up to this much evidence is garbled.
 SPAN_EVIDENCE = 2.0
@@ -68,23 +68,28 @@ class Atom:
     reason: str = ""
 
 
+_LOOKALIKE_CLASS = r"[\u2E80-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]"
+# letters and digits of alphabetic scripts (not Han, kana, Hangul or full-width forms)
+_LETTER_CLASS = r"[[\p{L}\p{M}\p{Nd}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\uFF00-\uFFEF]]"
+_GLYPH_NAME = r"(?:uni[0-9A-F]{4,6}|glyph\d+|gid\d+|g\d{2,5}|/[A-Za-z]+\d+)"  # what some extractors print
 _ATOM = regex.compile(
     r"""
       (?P<cid>\(cid:\d+\))
     | (?P<broken>[\p{Co}\p{Cs}\p{Cn}\uFFFD]+|[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]+)
-    | (?P<glyph>(?<![\p{L}\p{N}])(?:uni[0-9A-F]{4,6}|glyph\d+|gid\d+|g\d{2,5}|/[A-Za-z]+\d+)(?![\p{L}\p{N}]))
+    | (?P<glyph>(?<![\p{L}\p{N}]){GLYPH}(?![\p{L}\p{N}]))
     | (?P<url>(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b10\.\d{4,}/\S+)
     | (?P<lookalike>[\u2E80-\u2EFF\u2F00-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]+)
-    | (?P<han>[[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303F\uFF00-\uFFEF]--[\u2E80-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]]+)
+    | (?P<han>[[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303F\uFF00-\uFFEF]--{LOOKALIKE}]+)
     | (?P<othernum>\p{No}+)
-    | (?P<alnum>[[\p{L}\p{M}\p{Nd}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\uFF00-\uFFEF]]+(?:['’.,:/-][[\p{L}\p{M}\p{Nd}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\uFF00-\uFFEF]]+)*)
+    | (?P<alnum>{LETTER}+(?:['’.,:/-]{LETTER}+)*)
     | (?<=[\p{L}\p{N}])%
     | (?<=[\p{L}\p{N}])[+=](?=\d)|[+=](?=\d)
     | (?P<space>\s+)
     | (?P<punct>[.,;:!?'"()\[\]\-‐–—/’‘“”…·•*]+)
     | (?P<currency>\p{Sc}(?=\d))
     | (?P<symbol>.)
-    """,
+    """
+    .replace("{LOOKALIKE}", _LOOKALIKE_CLASS).replace("{LETTER}", _LETTER_CLASS).replace("{GLYPH}", _GLYPH_NAME),
     regex.VERBOSE | regex.V1,
 )
 
@@ -440,7 +445,7 @@ def group_rows(lines: Sequence[Line], *, min_overlap: float = 0.5) -> list[list[
     """
     order = sorted(range(len(lines)), key=lambda i: (lines[i].bbox.y0 + lines[i].bbox.y1) / 2)
     rows: list[list[int]] = []
-    row_boxes = []
+    row_boxes: list[BBox] = []
     for index in order:
         box = lines[index].bbox
         for row, row_box in zip(rows, row_boxes):

@@ -77,7 +77,7 @@ def splice(layer: str, spans: Sequence[tuple[int, int]], ocr: str) -> str:
         o_start = _map_position(opcodes, start, end=False)
         o_end = _map_position(opcodes, end, end=True)
         # OCR text inserted exactly at a span's edges belongs to the span
-        for tag, i1, i2, j1, j2 in opcodes:
+        for tag, i1, _i2, j1, j2 in opcodes:
             if tag == "insert" and i1 == start:
                 o_start = min(o_start, j1)
             if tag == "insert" and i1 == end:

@@ -14,7 +14,7 @@ BBox(x0=0, y0=20, x1=110, y1=40)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class Page:
     lines: tuple[Line, ...]
 
 
-class Label(str, Enum):
+class Label(StrEnum):
     """How much a piece of text can be trusted, from best to worst."""
 
     CLEAN = "clean"

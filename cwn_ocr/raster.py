@@ -12,6 +12,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pdf2image import convert_from_path
@@ -74,8 +75,9 @@ def rasterize_page(pdf: Path, page: int, page_width_pt: float, page_height_pt: f
     if area_in * chosen * chosen > MAX_PIXELS:
         chosen = (MAX_PIXELS / area_in) ** 0.5
     try:
-        images = convert_from_path(str(pdf), dpi=chosen, first_page=page, last_page=page, grayscale=True,
-                                   userpw=password, timeout=int(timeout), thread_count=1)
+        extra: dict[str, Any] = {"userpw": password} if password else {}
+        images = convert_from_path(str(pdf), dpi=int(round(chosen)), first_page=page, last_page=page, grayscale=True,
+                                   timeout=int(timeout), thread_count=1, **extra)
     except PDFInfoNotInstalledError as exc:
         raise MissingDependencyError("poppler (pdftoppm, pdfinfo) is not installed",
                                      advice="install it with: apt-get install poppler-utils") from exc

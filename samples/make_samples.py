@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import cv2
@@ -63,7 +63,7 @@ def seed_blocks(name: str, first: int, last: int) -> list[Block]:
 class Document(FPDF):
     def __init__(self, cjk_fonts: tuple[str, ...] = ("cjk",)) -> None:
         super().__init__(format="A4")
-        self.set_creation_date(datetime(2026, 1, 1, tzinfo=timezone.utc))  # reproducible bytes
+        self.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))  # reproducible bytes
         self.set_margins(20, 20, 20)
         self.set_auto_page_break(False)
         self.add_font("latin", fname=str(LATIN_FONT))
@@ -188,7 +188,8 @@ def remap_cmap(cmap: str, remap) -> str:  # type: ignore[no-untyped-def]
     for i in range(0, len(entries), 100):
         chunk = entries[i:i + 100]
         body.append(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar")
-    return head + space.group() + "\n" + "\n".join(body) + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    tail = "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    return head + space.group() + "\n" + "\n".join(body) + tail
 
 
 def utf8_as_cp1252(text: str) -> str:

@@ -10,6 +10,8 @@ packages=(
   unicode-data                                           # UCD files (source of cwn_ocr/data)
   python3-venv
 )
+# `make bench` compares against OCRmyPDF
+if [ "${1:-}" = "--bench" ]; then packages+=(ocrmypdf); fi
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

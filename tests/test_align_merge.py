@@ -74,7 +74,8 @@ def test_latin_layer_text_where_the_page_shows_han_is_replaced() -> None:
 
 def test_text_missing_from_the_layer_is_added_in_place() -> None:
     layer = [HEADING, line("Baseline:", 50, 200, 100, 212)]
-    ocr = [HEADING_OCR, line("安顺市严格执行“三区三线”管理。", 50, 150, 300, 162, 93), line("Baseline:", 50, 200, 100, 212, 96)]
+    ocr = [HEADING_OCR, line("安顺市严格执行“三区三线”管理。", 50, 150, 300, 162, 93),
+           line("Baseline:", 50, 200, 100, 212, 96)]
     repaired = repair(layer, ocr)
     assert repaired[1] == (Source.OCR, "安顺市严格执行“三区三线”管理。")
     assert [text for _, text in repaired] == [HEADING.text, "安顺市严格执行“三区三线”管理。", "Baseline:"]
@@ -82,7 +83,8 @@ def test_text_missing_from_the_layer_is_added_in_place() -> None:
 
 def test_content_fallback_places_rows_between_anchors() -> None:
     """Geometry useless (the OCR boxes are elsewhere): rows are placed between clean anchors."""
-    layer = [HEADING, line("FERAIT (PEARRMEBARIPXFEAG) SEXERENNGE", 50, 120, 480, 133), line("Baseline:", 50, 140, 100, 152)]
+    layer = [HEADING, line("FERAIT (PEARRMEBARIPXFEAG) SEXERENNGE", 50, 120, 480, 133),
+             line("Baseline:", 50, 140, 100, 152)]
     ocr = [line("Description of how city is taking action", 600, 10, 900, 20, 95),
            line("安顺市严格执行条例", 600, 30, 900, 40, 90), line("Baseline:", 600, 50, 700, 60, 96)]
     rows = judge_rows(layer)

@@ -6,7 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ def cer(hypothesis: str, reference: str) -> float:
     return Levenshtein.distance(hyp, ref) / max(1, len(ref))
 
 
-@lru_cache(maxsize=None)
+@cache
 def repaired(name: str) -> RepairResult:
     return repair_pdf(SAMPLES / f"{name}.pdf", jobs=2)
 
