@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cwn_ocr import repair_pdf  # noqa: E402
+from cwn_ocr.report import write_outputs  # noqa: E402
 from cwn_ocr.textfix import fix_text  # noqa: E402
 
 SAMPLES = ROOT / "samples"
@@ -107,10 +108,19 @@ def find_seed() -> str:
 SEED = os.environ.get("BENCH_OCRMYPDF_HASHSEED") or find_seed()
 
 
-def run_ours(pdf: Path, _tmp: Path) -> Run:
+REVIEW_SIZES: list[str] = []
+
+
+def run_ours(pdf: Path, tmp: Path) -> Run:
     started = time.perf_counter()
     result = repair_pdf(pdf, jobs=JOBS)
-    return Run(result.text, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    review = write_outputs(result, tmp / "out")["review"]
+    size = review.stat().st_size
+    ocred = result.count("ocr")
+    per_page = f"{size / 1024 / ocred:.0f} KB" if ocred else "–"
+    REVIEW_SIZES.append(f"| {pdf.stem} | {len(result.pages)} | {ocred} | {size / 1024:.0f} KB | {per_page} |")
+    return Run(result.text, seconds)
 
 
 def machine() -> str:
@@ -196,6 +206,14 @@ def main() -> int:
         "| sample | Tesseract | Tesseract + fix_text |",
         "|---|---|---|",
         *fix_rows,
+        "",
+        "## Review page size (issue 5)",
+        "",
+        "`<stem>.diff.html` as `cwn-ocr repair` writes it (page crops embedded as 16-gray PNG at 110 dpi):",
+        "",
+        "| sample | pages | OCRed pages | diff.html | per OCRed page |",
+        "|---|---|---|---|---|",
+        *REVIEW_SIZES,
         "",
     ]
     results = ROOT / "bench" / "RESULTS.md"

@@ -10,13 +10,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cwn_ocr import __version__
-from cwn_ocr.errors import CwnOcrError, ExitCode, UsageError
+from cwn_ocr.errors import BadInputError, CwnOcrError, ExitCode, UsageError
 from cwn_ocr.inputs import check_pdf_path
 from cwn_ocr.model import Label
 from cwn_ocr.pipeline import DocumentScan, scan_pdf
@@ -51,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("--password", help="password of an encrypted PDF")
     repair.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
 
+    repair.add_argument("--no-review", action="store_true", help="do not write the <stem>.diff.html review page")
+
+    diff = commands.add_parser("diff", help="show what a repair changes, side by side (terminal or --html)")
+    diff.add_argument("input", help="a PDF (repaired now, nothing written) or a <stem>.json report from `repair`")
+    diff.add_argument("--html", action="store_true", help="write only <stem>.diff.html into --out")
+    diff.add_argument("--out", metavar="DIR", default="out", help="folder for --html (default: out)")
+    diff.add_argument("--all", action="store_true", help="show unchanged lines too")
+    diff.add_argument("--jobs", type=int, default=None, help="pages OCRed in parallel (default: all cores)")
+    diff.add_argument("--password", help="password of an encrypted PDF")
+
     commands.add_parser("doctor", help="check that Tesseract, its languages and poppler are installed")
     return parser
 
@@ -70,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scan(args)
         if args.command == "repair":
             return _repair(args, err)
+        if args.command == "diff":
+            return _diff(args)
         if args.command == "doctor":
             from cwn_ocr.doctor import run_doctor
             return run_doctor(err)
@@ -114,7 +127,8 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
         result = repair_pdf(args.pdf, dpi=args.dpi, lang=args.lang, jobs=args.jobs, password=args.password,
                             page_timeout=args.page_timeout,
                             progress=lambda done, total: bar.update(task, completed=done, total=total))
-    written = write_outputs(result, out_dir, text=not to_stdout) if out_dir is not None else {}
+    written = (write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review, password=args.password)
+               if out_dir is not None else {})
     if to_stdout:
         sys.stdout.write(result.text)
         sys.stdout.flush()
@@ -127,6 +141,42 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
         for kind, path in written.items():
             err.print(f"  {kind}: {path}", soft_wrap=True)
     return int(ExitCode.PARTIAL if result.failed_pages else ExitCode.OK)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from cwn_ocr.pipeline import repair_pdf
+    from cwn_ocr.report.atomic import write_atomic
+    from cwn_ocr.report.jsonreport import report_dict
+    from cwn_ocr.report.review import build_review
+    from cwn_ocr.report.terminal import print_terminal
+
+    source = Path(args.input)
+    if source.suffix.lower() == ".json":
+        report = _load_report(source)
+        pdf = Path(report["file"]) if Path(report["file"]).is_file() else None
+    else:
+        pdf = check_pdf_path(source)
+        report = report_dict(repair_pdf(pdf, jobs=args.jobs, password=args.password))
+    if args.html:
+        folder = prepare_output_dir(Path(args.out), pdf or source)
+        target = folder / f"{Path(report['file']).stem}.diff.html"
+        write_atomic(target, build_review(report, pdf=pdf, password=args.password))
+        Console(stderr=True, highlight=False).print(f"review: {target}", soft_wrap=True)
+        return int(ExitCode.OK)
+    print_terminal(report, Console(highlight=False), all_lines=args.all)
+    return int(ExitCode.OK)
+
+
+def _load_report(path: Path) -> dict[str, Any]:
+    try:
+        report = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise BadInputError("no such file", path=path) from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInputError(f"not a readable JSON report ({exc})", path=path) from exc
+    if not isinstance(report, dict) or "pages" not in report or "summary" not in report:
+        raise BadInputError("not a cwn-ocr repair report (no pages or summary)", path=path)
+    return report
 
 
 def _print_scan(out: Console, scan: DocumentScan, *, lines: bool) -> None:

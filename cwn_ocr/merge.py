@@ -45,6 +45,7 @@ class RepairedLine:
     reasons: tuple[str, ...] = ()
     confidence: float | None = None
     steps: tuple[Step, ...] = field(default=())
+    uncertain: tuple[str, ...] = ()  # OCR words read with less than UNCERTAIN confidence
 
     @property
     def changed(self) -> bool:
@@ -107,6 +108,8 @@ def merge_lines(lines: Sequence[Line], verdict_labels: Sequence[Label], verdict_
     return repaired
 
 
+#: OCR words below this confidence (0..100) are marked for a reviewer's attention.
+UNCERTAIN = 60.0
 #: A reading that covers a line's garbled share above this replaces the whole line.
 WHOLE_LINE_SHARE = 0.5
 #: An OCR line the layer lacks is added when the detector finds it clean and Tesseract is this sure.
@@ -201,7 +204,7 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
         if (judge_line(line.text).label is Label.CLEAN and _visible(line.text) >= 2
                 and (line.confidence or 0) >= ORPHAN_CONFIDENCE):
             added = RepairedLine(line.text, Source.OCR, "", (), line.bbox, ("missing from the layer",),
-                                 line.confidence)
+                                 line.confidence, (), _uncertain([line]))
             at = next((i for i, done in enumerate(repaired) if done.bbox.y0 > line.bbox.y0), len(repaired))
             repaired.insert(at, added)
     return repaired
@@ -230,7 +233,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line]) -> list[Repai
 
     def whole(why: tuple[str, ...]) -> list[RepairedLine]:
         return [RepairedLine(reading.text, Source.OCR, original if k == 0 else "", layer_lines, reading.bbox,
-                             why, reading.confidence) for k, reading in enumerate(readings)]
+                             why, reading.confidence, (), _uncertain([reading])) for k, reading in enumerate(readings)]
 
     if len(members) > 1:  # fragments of one garbled line, read as one
         return whole(reasons)
@@ -246,7 +249,12 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line]) -> list[Repai
     if share >= WHOLE_LINE_SHARE or not _confirmed(row.text, bad, ocr_text):
         return whole(reasons)
     text = splice(row.text, bad, ocr_text)
-    return [RepairedLine(text, Source.MERGED, original, layer_lines, box, reasons, confidence)]
+    return [RepairedLine(text, Source.MERGED, original, layer_lines, box, reasons, confidence, (),
+                         tuple(w for w in _uncertain(readings) if w in text))]
+
+
+def _uncertain(lines: Sequence[Line]) -> tuple[str, ...]:
+    return tuple(w.text for line in lines for w in line.words if w.confidence is not None and w.confidence < UNCERTAIN)
 
 
 def _mean_confidence(lines: Sequence[Line]) -> float | None:

@@ -70,7 +70,17 @@ def rasterize_page(pdf: Path, page: int, page_width_pt: float, page_height_pt: f
                    password: str | None = None, timeout: float = 120) -> PageImage:
     """Page ``page`` (1-based) of ``pdf`` as grayscale pixels."""
     native = scan_resolution(pdf, page, page_width_pt, page_height_pt, password=password)
-    chosen = native if native else float(dpi)
+    pixels = render(pdf, page, page_width_pt, page_height_pt, dpi=native if native else float(dpi),
+                    password=password, timeout=timeout)
+    # the actual scale: poppler rounds the pixel size
+    actual_dpi = pixels.shape[1] / (page_width_pt / 72.0)
+    return PageImage(pixels, actual_dpi, native is not None)
+
+
+def render(pdf: Path, page: int, page_width_pt: float, page_height_pt: float, *, dpi: float,
+           password: str | None = None, timeout: float = 120) -> np.ndarray:
+    """Page ``page`` as grayscale pixels at ``dpi`` (lowered when the page would exceed MAX_PIXELS)."""
+    chosen = dpi
     area_in = (page_width_pt / 72.0) * (page_height_pt / 72.0)
     if area_in * chosen * chosen > MAX_PIXELS:
         chosen = (MAX_PIXELS / area_in) ** 0.5
@@ -87,7 +97,4 @@ def rasterize_page(pdf: Path, page: int, page_width_pt: float, page_height_pt: f
         raise BadInputError(f"rendering took longer than {timeout:.0f} s", path=pdf, page=page) from exc
     if not images:
         raise BadInputError("poppler rendered nothing", path=pdf, page=page)
-    pixels = np.asarray(images[0].convert("L"), dtype=np.uint8)
-    # the actual scale: poppler rounds the pixel size
-    actual_dpi = pixels.shape[1] / (page_width_pt / 72.0)
-    return PageImage(pixels, actual_dpi, native is not None)
+    return np.asarray(images[0].convert("L"), dtype=np.uint8)

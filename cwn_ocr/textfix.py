@@ -106,6 +106,8 @@ def fix_punctuation_width(text: str) -> str:
         left, right = _neighbour(chars, i, -1), _neighbour(chars, i, +1)
         left_cjk = bool(left) and regex.match(_HAN_CONTEXT, left) is not None
         right_cjk = bool(right) and regex.match(_HAN_CONTEXT, right) is not None
+        if char in ",;:!?" and right_cjk and left and (left.isdigit() or left == "%"):
+            left_cjk = True  # "覆盖率达到62.35%;推进": a number inside a Chinese sentence
         if char == "(":
             chinese = right_cjk and (left_cjk or not left)
         elif char == ")":

@@ -8,6 +8,7 @@ packages=(
   qpdf                                                   # structural checks of repaired PDFs
   fonts-noto-cjk fonts-dejavu-core                       # to rebuild the samples
   unicode-data                                           # UCD files (source of cwn_ocr/data)
+  chromium                                               # the review page's browser test
   python3-venv
 )
 # `make bench` compares against OCRmyPDF

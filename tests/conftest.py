@@ -22,7 +22,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Tests marked `poppler` or `tesseract` fail (not skip) when the tool is missing:
     `make test` installs them, so a missing tool is a broken set-up, not a reason to pass."""
     for item in items:
-        for marker, tool in (("poppler", "pdftotext"), ("tesseract", "tesseract")):
+        for marker, tool in (("poppler", "pdftotext"), ("tesseract", "tesseract"), ("browser", "chromium")):
             if item.get_closest_marker(marker) and shutil.which(tool) is None:
                 item.add_marker(pytest.mark.xfail(reason=f"{tool} is not installed: run `make setup`",
                                                   strict=True, run=False))

@@ -3,21 +3,28 @@ and the repaired PDF). Each output is a view of the ``RepairResult``; nothing is
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from cwn_ocr.pipeline import RepairResult
 from cwn_ocr.report.atomic import prepare_output_dir, write_atomic
-from cwn_ocr.report.jsonreport import render_json
+from cwn_ocr.report.jsonreport import report_dict
+from cwn_ocr.report.review import build_review
 
 
-def write_outputs(result: RepairResult, out_dir: Path, *, text: bool = True) -> dict[str, Path]:
-    """Write ``<stem>.txt`` and ``<stem>.json`` into ``out_dir``, each atomically."""
+def write_outputs(result: RepairResult, out_dir: Path, *, text: bool = True, review: bool = True,
+                  password: str | None = None) -> dict[str, Path]:
+    """Write ``<stem>.txt``, ``<stem>.json`` and ``<stem>.diff.html`` into ``out_dir``, each atomically."""
     folder = prepare_output_dir(out_dir, result.path)
     stem = result.path.stem
+    report = report_dict(result)
     written: dict[str, Path] = {}
     if text:
         written["text"] = folder / f"{stem}.txt"
         write_atomic(written["text"], result.text)
     written["json"] = folder / f"{stem}.json"
-    write_atomic(written["json"], render_json(result))
+    write_atomic(written["json"], json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    if review:
+        written["review"] = folder / f"{stem}.diff.html"
+        write_atomic(written["review"], build_review(report, pdf=result.path, password=password))
     return written

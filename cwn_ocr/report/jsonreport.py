@@ -24,12 +24,16 @@ def _line(line: RepairedLine) -> dict[str, Any]:
     }
     if line.steps:
         entry["textfix_steps"] = [step.fixer for step in line.steps]
+    if line.uncertain:
+        entry["uncertain_words"] = list(line.uncertain)
     return entry
 
 
 def _page(page: PageResult) -> dict[str, Any]:
     return {
         "page": page.number,
+        "width": page.layer.width,
+        "height": page.layer.height,
         "verdict": page.verdict.value,
         "action": page.action,
         "rasterized": page.rasterized,

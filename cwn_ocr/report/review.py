@@ -1,0 +1,107 @@
+"""The review page ``<stem>.diff.html``: per page, the layer's text on the left, the repair on the
+right, changed characters highlighted, the page image beside every changed block. One
+self-contained file (inline CSS and images, no scripts, nothing fetched), built with Jinja2
+(autoescaped: a text layer can contain ``<script>``) from the same data as the JSON report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from cwn_ocr.errors import CwnOcrError
+from cwn_ocr.model import BBox
+from cwn_ocr.report.crops import PagePreview
+from cwn_ocr.report.diffview import Segment, mark_uncertain, sides
+
+#: Changed lines closer than this many points join one block with one image.
+BLOCK_GAP = 14.0
+MAX_BLOCK_LINES = 8
+BADGES = {"layer": "kept", "textfix": "text-fixed", "ocr": "OCR", "merged": "merged", "unrepaired": "unrepaired"}
+
+
+@dataclass
+class ReviewLine:
+    original: list[Segment]
+    repaired: list[Segment]
+    source: str
+    badge: str
+    reasons: list[str]
+    confidence: float | None
+    uncertain: list[str]
+
+
+@dataclass
+class Block:
+    changed: bool
+    lines: list[ReviewLine] = field(default_factory=list)
+    boxes: list[BBox] = field(default_factory=list)
+    image: str | None = None
+
+    @property
+    def bbox(self) -> BBox:
+        box = self.boxes[0]
+        for other in self.boxes[1:]:
+            box = box.union(other)
+        return box
+
+
+def _review_line(line: dict[str, Any]) -> ReviewLine:
+    left, right = sides(line["original"], line["repaired"])
+    right = mark_uncertain(right, line.get("uncertain_words", []))
+    return ReviewLine(left, right, line["source"], BADGES.get(line["source"], line["source"]), line["reasons"],
+                      line["confidence"], line.get("uncertain_words", []))
+
+
+def _is_change(line: dict[str, Any]) -> bool:
+    return bool(line["changed"]) or line["source"] == "unrepaired"
+
+
+def blocks_of(lines: list[dict[str, Any]]) -> list[Block]:
+    """Runs of changed lines (close together) and of kept lines, in page order."""
+    blocks: list[Block] = []
+    for line in lines:
+        changed = _is_change(line)
+        box = BBox(*line["bbox"])
+        last = blocks[-1] if blocks else None
+        joins = (last is not None and last.changed == changed
+                 and (not changed or (len(last.lines) < MAX_BLOCK_LINES and box.y0 - last.bbox.y1 <= BLOCK_GAP)))
+        if not joins or last is None:
+            last = Block(changed)
+            blocks.append(last)
+        last.lines.append(_review_line(line))
+        last.boxes.append(box)
+    return blocks
+
+
+def build_review(report: dict[str, Any], *, pdf: Path | None = None, password: str | None = None) -> str:
+    """The HTML text of the review page for a repair ``report`` (the JSON report's data).
+
+    With ``pdf``, changed blocks get an image of the page; without it (or when the PDF cannot be
+    rendered) the page is built without images and says so.
+    """
+    pages = []
+    for page in report["pages"]:
+        blocks = blocks_of(page["lines"])
+        note = None
+        if pdf is not None and any(b.changed for b in blocks):
+            try:
+                preview = PagePreview(pdf, page["page"], float(page["width"]), float(page["height"]),
+                                      password=password)
+                for block in blocks:
+                    if block.changed:
+                        block.image = preview.crop(block.bbox)
+            except CwnOcrError as exc:
+                note = f"no page images: {exc}"
+        pages.append({"data": page, "blocks": blocks, "note": note,
+                      "uncertain": sum(len(line.get("uncertain_words", [])) for line in page["lines"])})
+    summary = dict(report["summary"])
+    summary["uncertain_words"] = sum(p["uncertain"] for p in pages)
+    env = Environment(loader=PackageLoader("cwn_ocr", "templates"), autoescape=select_autoescape(["html", "j2"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    template = env.get_template("review.html.j2")
+    return template.render(report=report, pages=pages, summary=summary, with_images=pdf is not None)
+
