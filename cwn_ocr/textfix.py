@@ -106,7 +106,7 @@ def fix_punctuation_width(text: str) -> str:
         left, right = _neighbour(chars, i, -1), _neighbour(chars, i, +1)
         left_cjk = bool(left) and regex.match(_HAN_CONTEXT, left) is not None
         right_cjk = bool(right) and regex.match(_HAN_CONTEXT, right) is not None
-        if char in ",;:!?" and right_cjk and left and (left.isdigit() or left == "%"):
+        if char in ",;:!?" and not left_cjk and _number_inside_chinese(chars, i):
             left_cjk = True  # "覆盖率达到62.35%;推进": a number inside a Chinese sentence
         if char == "(":
             chinese = right_cjk and (left_cjk or not left)
@@ -119,6 +119,17 @@ def fix_punctuation_width(text: str) -> str:
     text = "".join(chars)
     text = _pair_quotes(text)
     return regex.sub(r"“{2,}", "“", regex.sub(r"”{2,}", "”", text))
+
+
+def _number_inside_chinese(chars: list[str], index: int) -> bool:
+    """The punctuation at ``index`` follows a number that follows Chinese, and Chinese follows it."""
+    after = chars[index + 1] if index + 1 < len(chars) else ""
+    if not after or not regex.match(_HAN_CONTEXT, after):
+        return False
+    i = index - 1
+    while i >= 0 and (chars[i].isdigit() or chars[i] in ".,%"):
+        i -= 1
+    return i < index - 1 and i >= 0 and regex.match(_HAN_CONTEXT, chars[i]) is not None
 
 
 def _neighbour(text: str | list[str], index: int, direction: int) -> str:

@@ -12,7 +12,6 @@ import pytest
 
 from cwn_ocr import repair_pdf
 from cwn_ocr.report import write_outputs
-from cwn_ocr.report.jsonreport import report_dict
 from cwn_ocr.report.review import build_review
 from cwn_ocr.report.terminal import render_terminal
 from tests.conftest import ROOT, SAMPLES
