@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= out
 export OMP_THREAD_LIMIT ?= 1
 
-.PHONY: setup system scan repair test lint bench samples doctor clean
+.PHONY: setup system scan repair test lint bench samples fuzz doctor clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,9 @@ bench: setup
 
 samples: setup
 	$(BIN)/python samples/make_samples.py
+
+fuzz: setup
+	$(BIN)/python scripts/fuzz_pdfs.py $(or $(N),60)
 
 doctor: setup
 	$(BIN)/cwn-ocr doctor

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return int(ExitCode.USAGE)
     err = Console(stderr=True, highlight=False)
+    signal.signal(signal.SIGTERM, _interrupt)  # a pipeline's kill stops us as cleanly as Ctrl-C
     try:
         if args.command == "scan":
             return _scan(args)
@@ -90,8 +93,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"[bold red]cwn-ocr:[/] {exc}", markup=True, soft_wrap=True)
         return int(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("cwn-ocr: interrupted")
+        err.print("cwn-ocr: interrupted; no output was written or left half-written")
         return int(ExitCode.INTERRUPTED)
+    except Exception as exc:  # a bug: one paragraph, and the traceback only when asked for
+        if os.environ.get("CWN_OCR_DEBUG"):
+            raise
+        err.print(f"[bold red]cwn-ocr: internal error[/] ({type(exc).__name__}: {exc}). This is a bug in cwn-ocr; "
+                  "run again with CWN_OCR_DEBUG=1 for the traceback and report it.", soft_wrap=True)
+        return int(ExitCode.INTERNAL)
     return int(ExitCode.USAGE)
 
 
@@ -106,6 +115,10 @@ def _scan(args: argparse.Namespace) -> int:
     for scan in scans:
         _print_scan(out, scan, lines=args.lines)
     return int(ExitCode.OK)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _repair(args: argparse.Namespace, err: Console) -> int:

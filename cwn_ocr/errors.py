@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     MISSING_DEPENDENCY = 3
     PARTIAL = 4  # some pages could not be repaired; their original text was kept
     OUTPUT = 5  # outputs could not be written
+    INTERNAL = 70  # a bug in cwn-ocr (EX_SOFTWARE)
     INTERRUPTED = 130
 
 

@@ -57,10 +57,10 @@ def read_lines(image: np.ndarray, settings: OcrSettings, *, lang: str | None = N
     except pytesseract.TesseractNotFoundError as exc:
         raise MissingDependencyError("tesseract is not installed",
                                      advice="install it with: apt-get install tesseract-ocr") from exc
-    except RuntimeError as exc:  # pytesseract's timeout
-        raise OcrError(f"Tesseract took longer than {settings.timeout:.0f} s") from exc
-    except pytesseract.TesseractError as exc:
+    except pytesseract.TesseractError as exc:  # a RuntimeError too: catch it first
         raise OcrError(f"Tesseract failed ({str(exc).strip()[:200]})") from exc
+    except RuntimeError as exc:  # pytesseract's timeout (it has killed Tesseract)
+        raise OcrError(f"Tesseract took longer than {settings.timeout:.0f} s") from exc
     return lines_from_data(data, to_page)
 
 

@@ -10,11 +10,12 @@ and the reading the detector likes best (then the more confident one) is kept.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from cwn_ocr.errors import OcrError
 from cwn_ocr.garble import judge_line
 from cwn_ocr.model import BBox, Line, Word
 from cwn_ocr.ocr import OcrSettings, read_lines
@@ -89,14 +90,30 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
              password: str | None = None) -> PageOcr:
     """Rasterize page ``number`` and return its checked OCR lines (runs in a worker process)."""
     started = time.perf_counter()
+    deadline = started + settings.timeout
+
+    def remaining() -> OcrSettings:
+        """The settings with what is left of the page's time as the next call's timeout."""
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            raise OcrError(f"OCR of the page took longer than {settings.timeout:.0f} s (--page-timeout)",
+                           path=pdf, page=number)
+        return replace(settings, timeout=left)
+
     page = rasterize_page(pdf, number, width, height, dpi=dpi, password=password, timeout=settings.timeout)
     prepared = prepare(page.pixels, scanned=page.scanned)
-    lines = read_lines(prepared.image, settings)
+    try:
+        lines = read_lines(prepared.image, remaining())
+    except OcrError as exc:
+        raise OcrError(exc.message, path=pdf, page=number) from exc
     checked, rereads, improved = [], 0, 0
     for line in lines:
         if judge_line(line.text).label.rank == 2:
             rereads += 1
-            better = reread(prepared.image, line, settings)
+            try:
+                better = reread(prepared.image, line, remaining())
+            except OcrError:
+                better = line  # out of time or a failed re-read: the first reading stands
             improved += better is not line
             line = better
         text, _steps = fix_text(line.text)

@@ -10,14 +10,15 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr.align import Match, match_rows
-from cwn_ocr.errors import OcrError
+from cwn_ocr.errors import BadInputError, OcrError
 from cwn_ocr.garble import judge_page_lines, judge_rows, page_label
 from cwn_ocr.inputs import check_pdf_path
 from cwn_ocr.merge import RepairedLine, Source, merge_lines, merge_rows
@@ -26,6 +27,7 @@ from cwn_ocr.ocr import OcrSettings, tesseract_version
 from cwn_ocr.ocrpage import PageOcr, ocr_page
 from cwn_ocr.tessdata import find_tessdata
 from cwn_ocr.textlayer import read_text_layer
+from cwn_ocr.workers import WorkerPool
 
 
 @dataclass(frozen=True)
@@ -188,8 +190,11 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
     workers = max(1, min(jobs or os.cpu_count() or 1, len(to_ocr)))
 
     def finish(page_scan: PageScan, outcome: PageOcr | BaseException) -> None:
-        if isinstance(outcome, OcrError):
+        if isinstance(outcome, (OcrError, BadInputError)):  # this page only: keep its layer text
             results[page_scan.page.number] = _page_without_ocr(page_scan, error=outcome.message)
+        elif isinstance(outcome, BrokenProcessPool):
+            results[page_scan.page.number] = _page_without_ocr(
+                page_scan, error="the OCR worker process died (out of memory?)")
         elif isinstance(outcome, BaseException):
             raise outcome
         else:
@@ -197,21 +202,10 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
         if progress:
             progress(len(results), total)
 
-    def submit_args(s: PageScan) -> tuple[Path, int, float, float]:
-        return (scan.path, s.page.number, s.page.width, s.page.height)
-
-    if workers == 1:
-        for s in to_ocr:
-            try:
-                outcome: PageOcr | BaseException = ocr_page(*submit_args(s), dpi=dpi, settings=settings,
-                                                            password=password)
-            except OcrError as exc:
-                outcome = exc
-            finish(s, outcome)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(ocr_page, *submit_args(s), dpi=dpi, settings=settings, password=password): s
-                       for s in to_ocr}
+    if to_ocr:
+        with WorkerPool(workers) as pool:
+            futures = {pool.submit(ocr_page, scan.path, s.page.number, s.page.width, s.page.height, dpi=dpi,
+                                   settings=settings, password=password): s for s in to_ocr}
             for future in as_completed(futures):
                 error = future.exception()
                 finish(futures[future], error if error is not None else future.result())

@@ -20,9 +20,9 @@ from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PD
 
 from cwn_ocr.errors import BadInputError, MissingDependencyError
 
-#: Never rasterize more pixels than this for one page (about 12,000 x 12,000); larger pages get
-#: a lower resolution instead of exhausting memory.
-MAX_PIXELS = 150_000_000
+#: Never rasterize more pixels than this for one page (an A2 sheet at 300 dpi; an A4 page at 300 dpi
+#: is 8.7 million); larger pages get a lower resolution instead of exhausting memory.
+MAX_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -77,16 +77,27 @@ def rasterize_page(pdf: Path, page: int, page_width_pt: float, page_height_pt: f
     return PageImage(pixels, actual_dpi, native is not None)
 
 
+def capped_dpi(page_width_pt: float, page_height_pt: float, dpi: float) -> float:
+    """``dpi``, lowered so that the page stays within MAX_PIXELS.
+
+    >>> capped_dpi(595, 842, 300)  # A4
+    300
+    >>> round(capped_dpi(14400, 14400, 300))  # 200 x 200 inches
+    32
+    """
+    area_in = max(page_width_pt / 72.0 * page_height_pt / 72.0, 1e-6)
+    if area_in * dpi * dpi > MAX_PIXELS:
+        return float((MAX_PIXELS / area_in) ** 0.5)
+    return dpi
+
+
 def render(pdf: Path, page: int, page_width_pt: float, page_height_pt: float, *, dpi: float,
            password: str | None = None, timeout: float = 120) -> np.ndarray:
     """Page ``page`` as grayscale pixels at ``dpi`` (lowered when the page would exceed MAX_PIXELS)."""
-    chosen = dpi
-    area_in = (page_width_pt / 72.0) * (page_height_pt / 72.0)
-    if area_in * chosen * chosen > MAX_PIXELS:
-        chosen = (MAX_PIXELS / area_in) ** 0.5
+    chosen = capped_dpi(page_width_pt, page_height_pt, dpi)
     try:
         extra: dict[str, Any] = {"userpw": password} if password else {}
-        images = convert_from_path(str(pdf), dpi=int(round(chosen)), first_page=page, last_page=page, grayscale=True,
+        images = convert_from_path(str(pdf), dpi=int(chosen + 1e-6), first_page=page, last_page=page, grayscale=True,
                                    timeout=int(timeout), thread_count=1, **extra)
     except PDFInfoNotInstalledError as exc:
         raise MissingDependencyError("poppler (pdftoppm, pdfinfo) is not installed",

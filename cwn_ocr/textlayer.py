@@ -70,6 +70,8 @@ def read_text_layer(pdf: Path, *, password: str | None = None, timeout: float = 
     if proc.returncode != 0:
         if "Incorrect password" in stderr or "ncrypt" in stderr:
             raise PasswordError(pdf)
+        if "Invalid page count 0" in stderr:
+            raise BadInputError("the PDF has no pages", path=pdf)
         raise BadInputError(f"poppler cannot read it as a PDF ({_first_line(stderr)})", path=pdf)
     pages = parse_bbox_layout(proc.stdout.decode("utf-8", "surrogateescape"))
     if not pages:

@@ -1,0 +1,243 @@
+"""Bad input, failing tools, interruptions: a clear error or a partial result, never a traceback,
+never a half-written output, never a changed input. Failures are injected with fake programs on
+PATH (a Tesseract that crashes or hangs) or by leaving real ones off PATH."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from tests.conftest import REAL, SAMPLES
+
+pytestmark = [pytest.mark.poppler]
+
+TOOLS = ("pdftotext", "pdftoppm", "pdfimages", "pdfinfo", "tesseract")
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cwn_ocr", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+def assert_clean_failure(proc: subprocess.CompletedProcess[str], code: int, *needles: str) -> None:
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    for needle in needles:
+        assert needle in proc.stderr, proc.stderr
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def path_without(tmp_path: Path, *missing: str) -> dict[str, str]:
+    """An environment whose PATH has the usual tools except ``missing``."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for tool in TOOLS:
+        real = shutil.which(tool)
+        if tool not in missing and real:
+            (bin_dir / tool).symlink_to(real)
+    return dict(os.environ, PATH=str(bin_dir))
+
+
+def fake_tesseract(tmp_path: Path, mode: str) -> dict[str, str]:
+    """PATH with a tesseract that answers --version and --list-langs but crashes or hangs on OCR."""
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir(exist_ok=True)
+    real = shutil.which("tesseract")
+    action = {"crash": "echo 'Segmentation fault' >&2; kill -SEGV $$",
+              "hang": "exec sleep 300  # cwn-ocr-fake-tesseract"}[mode]
+    script = bin_dir / "tesseract"
+    script.write_text(f'#!/bin/sh\ncase "$1" in --version|--list-langs) exec {real} "$@";; esac\n{action}\n')
+    script.chmod(0o755)
+    return dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+
+
+def fake_processes() -> list[str]:
+    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if "sleep 300" in line]
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+def zero_pages(path: Path) -> Path:
+    with pikepdf.new() as pdf:
+        pdf.save(path)
+    return path
+
+
+def encrypted(path: Path, password: str = "s3cret") -> Path:
+    with pikepdf.open(SAMPLES / "mojibake_kangxi.pdf") as pdf:
+        pdf.save(path, encryption=pikepdf.Encryption(user=password, owner=password + "-owner"))
+    return path
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda tmp: tmp / "missing.pdf", "no such file"),
+    (lambda tmp: tmp, "is a directory"),
+    (lambda tmp: (tmp / "empty.pdf", (tmp / "empty.pdf").write_bytes(b""))[0], "the file is empty"),
+    (lambda tmp: (tmp / "n.pdf", (tmp / "n.pdf").write_bytes(b"hello"))[0], "not a PDF"),
+    (lambda tmp: (tmp / "cut.pdf", (tmp / "cut.pdf").write_bytes((SAMPLES / "no_tounicode.pdf").read_bytes()[:900]))[0],
+     "cannot read it as a PDF"),
+    (lambda tmp: zero_pages(tmp / "zero.pdf"), "no pages"),
+    (lambda tmp: encrypted(tmp / "locked.pdf"), "--password"),
+], ids=["missing", "directory", "empty", "not-pdf", "truncated", "zero-pages", "encrypted"])
+def test_bad_input_is_a_clear_error_with_no_output(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    source = make(tmp_path)
+    out = tmp_path / "out"
+    proc = run_cli("repair", str(source), "--out", str(out))
+    assert_clean_failure(proc, 2, message, str(source))
+    assert len(proc.stderr.strip().splitlines()) <= 3  # one paragraph
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_encrypted_pdf_with_its_password(tmp_path: Path) -> None:
+    source = encrypted(tmp_path / "locked.pdf")
+    before = sha256(source)
+    proc = run_cli("repair", str(source), "--password", "s3cret", "--out", str(tmp_path / "out"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert "安顺市" in (tmp_path / "out" / "locked.txt").read_text("utf-8")
+    assert sha256(source) == before
+
+
+def test_output_folder_that_cannot_be_created(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    proc = run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(blocker))
+    assert_clean_failure(proc, 5, "cannot create the output folder", "--out")
+
+
+def test_usage_errors() -> None:
+    assert_clean_failure(run_cli("repair"), 1)
+    assert_clean_failure(run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--jobs", "0"), 1, "--jobs")
+    assert_clean_failure(run_cli("frobnicate"), 1)
+
+
+@pytest.mark.tesseract
+def test_control_characters_in_the_layer_are_repaired(tmp_path: Path) -> None:
+    """pdf.js issue 3405: a CID font without ToUnicode; the layer is control characters."""
+    if not REAL.is_dir():
+        pytest.skip("shared/real is absent")
+    proc = run_cli("repair", str(REAL / "pdfjs__issue3405r.pdf"), "-o", "-", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().replace(" ", "") == "其他参考数据"
+
+
+@pytest.mark.tesseract
+@pytest.mark.slow
+def test_billboard_page_is_rasterized_within_the_pixel_cap(tmp_path: Path) -> None:
+    """A 200 x 200 inch page: its resolution is lowered before rasterizing, nothing runs out of memory."""
+    source = tmp_path / "billboard.pdf"
+    with pikepdf.open(SAMPLES / "no_tounicode.pdf") as pdf:
+        page = pdf.pages[0]
+        page.mediabox = pikepdf.Array([0, 0, 14400, 14400])
+        page.contents_add(pikepdf.Stream(pdf, b"q 17 0 0 17 0 0 cm"), prepend=True)
+        page.contents_add(pikepdf.Stream(pdf, b"Q"))
+        pdf.save(source)
+    out = tmp_path / "out"
+    proc = run_cli("repair", str(source), "--out", str(out), "--page-timeout", "120", "-q")
+    assert proc.returncode in (0, 4), proc.stderr
+    assert "Traceback" not in proc.stderr
+    report = json.loads((out / "billboard.json").read_text("utf-8"))
+    page_report = report["pages"][0]
+    if page_report["rasterized"]:
+        assert page_report["dpi"] * 200 * page_report["dpi"] * 200 <= 40_000_000 * 1.01
+
+
+# --- failing tools ---------------------------------------------------------------------------
+
+def test_poppler_missing(tmp_path: Path) -> None:
+    proc = run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "out"),
+                   env=path_without(tmp_path, "pdftotext", "pdftoppm", "pdfimages", "pdfinfo"))
+    assert_clean_failure(proc, 3, "poppler", "apt-get install poppler-utils")
+
+
+def test_tesseract_missing(tmp_path: Path) -> None:
+    env = path_without(tmp_path, "tesseract")
+    proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--out", str(tmp_path / "out"), env=env)
+    assert_clean_failure(proc, 3, "tesseract is not installed", "apt-get install tesseract-ocr")
+    doctor = run_cli("doctor", env=env)
+    assert doctor.returncode == 3 and "apt-get install tesseract-ocr" in doctor.stderr + doctor.stdout
+    # a clean PDF needs no OCR, so it still works without Tesseract
+    assert run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "o2"), env=env).returncode == 0
+
+
+@pytest.mark.tesseract
+def test_language_missing(tmp_path: Path) -> None:
+    proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--lang", "chi_tra+eng", "--out", str(tmp_path))
+    assert_clean_failure(proc, 3, "chi_tra", "apt-get install tesseract-ocr-chi-tra")
+
+
+@pytest.mark.tesseract
+def test_tesseract_crashing_keeps_the_layer_and_exits_4(tmp_path: Path) -> None:
+    source = SAMPLES / "mixed_pages.pdf"
+    before = sha256(source)
+    out = tmp_path / "out"
+    proc = run_cli("repair", str(source), "--out", str(out), env=fake_tesseract(tmp_path, "crash"))
+    assert_clean_failure(proc, 4, "1 failed")
+    report = json.loads((out / "mixed_pages.json").read_text("utf-8"))
+    assert [p["action"] for p in report["pages"]] == ["kept", "failed", "kept"]
+    assert "Tesseract failed" in report["pages"][1]["error"]
+    garbled = [line for line in report["pages"][1]["lines"] if line["source"] == "unrepaired"]
+    assert garbled and all(line["repaired"] == line["original"] for line in garbled)
+    assert "OCR failed" in (out / "mixed_pages.diff.html").read_text("utf-8")
+    assert sha256(source) == before
+
+
+@pytest.mark.tesseract
+def test_tesseract_hanging_is_stopped_by_the_page_timeout(tmp_path: Path) -> None:
+    started = time.monotonic()
+    proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--out", str(tmp_path / "out"),
+                   "--page-timeout", "3", env=fake_tesseract(tmp_path, "hang"), timeout=120)
+    assert_clean_failure(proc, 4)
+    assert time.monotonic() - started < 60
+    report = json.loads((tmp_path / "out" / "no_tounicode.json").read_text("utf-8"))
+    assert "longer than" in report["pages"][0]["error"]
+    time.sleep(0.5)
+    assert not fake_processes(), "a Tesseract process outlived its timeout"
+
+
+@pytest.mark.tesseract
+def test_interrupt_leaves_no_output_and_no_tesseract(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "cwn_ocr", "repair", str(SAMPLES / "scan_eng_layer.pdf"),
+                             "--out", str(out), "--jobs", "2"], env=fake_tesseract(tmp_path, "hang"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not fake_processes() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert fake_processes(), "the fake Tesseract never started"
+    proc.send_signal(signal.SIGINT)
+    _stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "interrupted" in stderr
+    assert not out.exists() or not any(out.iterdir())
+    time.sleep(0.5)
+    assert not fake_processes(), "Tesseract processes were left running"
+
+
+# --- fuzzing -----------------------------------------------------------------------------------
+
+@pytest.mark.tesseract
+@pytest.mark.slow
+def test_mutated_pdfs_never_crash_hang_or_leave_partial_outputs(capsys: pytest.CaptureFixture[str]) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import fuzz_pdfs
+
+    outcomes = fuzz_pdfs.run(16, seed=7)
+    bad = [f"{o.path.name}: {o.problem}" for o in outcomes if o.problem]
+    with capsys.disabled():
+        codes = sorted({o.code for o in outcomes}, key=str)
+        print(f"\n[fuzz] tried {len(outcomes)} mutated PDFs, exit codes {codes}, {len(bad)} problems")
+    assert not bad
