@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--json", action="store_true", help="print JSON (per page and per line) instead of a table")
     scan.add_argument("--lines", action="store_true", help="with the table, also list every non-clean line")
     scan.add_argument("--password", help="password of an encrypted PDF")
+    scan.add_argument("--verify", choices=["off", "sample"], default="off",
+                      help="sample: also read a few lines of each page from its image (one Tesseract call) and "
+                           "mark pages whose layer disagrees as suspect (default off: no OCR)")
 
     repair = commands.add_parser("repair", help="repair a PDF's text: keep what is clean, fix or re-OCR the rest")
     repair.add_argument("pdf", help="the PDF to repair (never modified)")
@@ -55,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
 
     repair.add_argument("--no-review", action="store_true", help="do not write the <stem>.diff.html review page")
+    repair.add_argument("--verify", choices=["off", "sample", "all"], default="sample",
+                        help="check layers that look clean against the page image: sample a few lines per page "
+                             "and re-read previous OCR layers (default), every page (all), or trust the text (off)")
 
     diff = commands.add_parser("diff", help="show what a repair changes, side by side (terminal or --html)")
     diff.add_argument("input", help="a PDF (repaired now, nothing written) or a <stem>.json report from `repair`")
@@ -105,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    scans = [scan_pdf(path, password=args.password) for path in args.pdf]
+    scans = [scan_pdf(path, password=args.password, verify=args.verify) for path in args.pdf]
     if args.json:
         payload = [s.to_dict() for s in scans]
         json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
@@ -138,7 +144,7 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
                   console=err, transient=True, disable=not show) as bar:
         task = bar.add_task(f"repairing {Path(args.pdf).name}", total=None)
         result = repair_pdf(args.pdf, dpi=args.dpi, lang=args.lang, jobs=args.jobs, password=args.password,
-                            page_timeout=args.page_timeout,
+                            page_timeout=args.page_timeout, verify=args.verify,
                             progress=lambda done, total: bar.update(task, completed=done, total=total))
     written = (write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review, password=args.password)
                if out_dir is not None else {})
@@ -197,12 +203,27 @@ def _print_scan(out: Console, scan: DocumentScan, *, lines: bool) -> None:
     for column in ("page", "lines", "garbled", "fixable", "clean"):
         table.add_column(column, justify="right")
     table.add_column("verdict")
+    table.add_column("layer", no_wrap=True)
+    table.add_column("fonts to check")
     for page in scan.pages:
         label = page.label
+        shown = f"[{_STYLE[label]}]{label.value}[/]"
+        if page.suspect:
+            shown += " [bold red]suspect[/]"
+        elif page.checks:
+            shown += f" [green](checked {len(page.checks)})[/]"
+        prov = page.provenance
+        fonts = ", ".join(f"{f.base_font.split('+')[-1]}: {'; '.join(f.map_reasons)}" for f in prov.suspicious_fonts
+                          ) if prov else ""
         table.add_row(str(page.page.number), str(len(page.verdicts)), str(page.count(Label.GARBLED)),
-                      str(page.count(Label.FIXABLE)), str(page.count(Label.CLEAN)),
-                      f"[{_STYLE[label]}]{label.value}[/]")
+                      str(page.count(Label.FIXABLE)), str(page.count(Label.CLEAN)), shown,
+                      prov.kind if prov else "?", fonts)
     out.print(table)
+    for page in scan.pages:
+        for check in page.checks:
+            if check.disagrees:
+                out.print(f"  p{page.page.number} [bold red]disagrees[/] layer {check.sample.text[:40]!r} "
+                          f"vs page image {check.reading[:40]!r}")
     if lines:
         for page in scan.pages:
             for line, verdict in zip(page.page.lines, page.verdicts):

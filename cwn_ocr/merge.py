@@ -177,7 +177,8 @@ def _visible(text: str) -> int:
     return sum(1 for c in text if not c.isspace())
 
 
-def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match]) -> list[RepairedLine]:
+def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match], *,
+               check_clean: bool = False) -> list[RepairedLine]:
     """A rasterized page: rows top to bottom, each checked against the OCR line(s) matched to it.
 
     ``ocr_lines`` are the OCR's readings, already text-fixed. A row keeps its text where the
@@ -185,6 +186,9 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
     shows Han, are replaced. A garbled row with no OCR counterpart is kept and marked
     unrepaired, never dropped. OCR lines that no row took (text the layer lacks) are added
     where they stand when they read clean.
+
+    With ``check_clean`` (pages that were OCRed to verify them, not because they were garbled)
+    a clean row whose reading disagrees with it beyond OCR noise is replaced too.
     """
     match_of = {m.rows[0]: m for m in matches}
     consumed = {r for m in matches for r in m.rows[1:]}
@@ -198,7 +202,7 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
             continue
         readings = [ocr_lines[o] for o in match.ocr]
         members = [rows[i] for i in match.rows]
-        repaired += _merge_match(members, readings)
+        repaired += _merge_match(members, readings, check_clean=check_clean)
     for o in unmatched_ocr(matches, ocr_lines):
         line = ocr_lines[o]
         if (judge_line(line.text).label is Label.CLEAN and _visible(line.text) >= 2
@@ -221,7 +225,8 @@ def _unmatched(row: Row) -> RepairedLine:
     return RepairedLine(row.text, Source.LAYER, row.text, row.lines, row.bbox)
 
 
-def _merge_match(members: Sequence[Row], readings: Sequence[Line]) -> list[RepairedLine]:
+def _merge_match(members: Sequence[Row], readings: Sequence[Line], *, check_clean: bool = False
+                 ) -> list[RepairedLine]:
     layer_lines = tuple(i for member in members for i in member.lines)
     original = " ".join(member.text for member in members)
     reasons = tuple(dict.fromkeys(x for member in members for x in member.verdict.reasons))
@@ -243,6 +248,8 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line]) -> list[Repai
     if disagree:
         reasons += ("layer disagrees with the page image",)
     bad = _union(spans + disagree)
+    if not bad and check_clean and _contradicts(row.text, readings):
+        return whole(reasons + ("layer disagrees with the page image",))
     if not bad:
         return [_unmatched(row)]
     share = sum(_visible(row.text[s:e]) for s, e in bad) / max(1, _visible(row.text))
@@ -251,6 +258,16 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line]) -> list[Repai
     text = splice(row.text, bad, ocr_text)
     return [RepairedLine(text, Source.MERGED, original, layer_lines, box, reasons, confidence, (),
                          tuple(w for w in _uncertain(readings) if w in text))]
+
+
+def _contradicts(layer: str, readings: Sequence[Line]) -> bool:
+    """A confident, clean reading that matches no part of the layer's text: the layer is wrong."""
+    from cwn_ocr.verify import AGREEMENT, CONFIDENT, agreement
+
+    text = " ".join(line.text for line in readings)
+    confidence = _mean_confidence(readings) or 0.0
+    return (confidence >= CONFIDENT and judge_line(text).label is Label.CLEAN and _visible(text) >= 2
+            and agreement(layer, text) < AGREEMENT)
 
 
 def _uncertain(lines: Sequence[Line]) -> tuple[str, ...]:

@@ -12,21 +12,24 @@ import time
 from collections.abc import Callable
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr.align import Match, match_rows
-from cwn_ocr.errors import BadInputError, OcrError
+from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
 from cwn_ocr.garble import judge_page_lines, judge_rows, page_label
 from cwn_ocr.inputs import check_pdf_path
 from cwn_ocr.merge import RepairedLine, Source, merge_lines, merge_rows
 from cwn_ocr.model import Label, Page, Verdict
 from cwn_ocr.ocr import OcrSettings, tesseract_version
 from cwn_ocr.ocrpage import PageOcr, ocr_page
+from cwn_ocr.provenance import PageProvenance, read_provenance
 from cwn_ocr.tessdata import find_tessdata
 from cwn_ocr.textlayer import read_text_layer
+from cwn_ocr.verify import Check, choose_samples, read_samples, sample_of
+from cwn_ocr.verify import judge_page as judge_samples
 from cwn_ocr.workers import WorkerPool
 
 
@@ -34,10 +37,21 @@ from cwn_ocr.workers import WorkerPool
 class PageScan:
     page: Page
     verdicts: tuple[Verdict, ...]
+    provenance: PageProvenance | None = None
+    checks: tuple[Check, ...] = ()  # verification samples, when verified
 
     @property
     def label(self) -> Label:
         return page_label(self.verdicts)
+
+    @property
+    def suspect(self) -> bool:
+        """Text statistics call it usable, the page image disagrees."""
+        return self.label is not Label.GARBLED and judge_samples(self.checks)
+
+    @property
+    def previous_ocr(self) -> bool:
+        return self.provenance is not None and self.provenance.kind == "ocr-layer"
 
     def count(self, label: Label) -> int:
         return sum(1 for v in self.verdicts if v.label is label)
@@ -56,6 +70,9 @@ class DocumentScan:
             entry: dict[str, object] = {
                 "page": scan.page.number,
                 "verdict": scan.label.value,
+                "suspect": scan.suspect,
+                "provenance": scan.provenance.to_dict() if scan.provenance else None,
+                "verification": [check.to_dict() for check in scan.checks],
                 "lines": len(scan.verdicts),
                 "garbled": scan.count(Label.GARBLED),
                 "fixable": scan.count(Label.FIXABLE),
@@ -79,18 +96,34 @@ class DocumentScan:
         return {"file": str(self.path), "seconds": round(self.seconds, 3), "pages": pages}
 
 
-def scan_pdf(path: str | os.PathLike[str], *, password: str | None = None) -> DocumentScan:
-    """Judge every line of every page of ``path`` from its text layer alone.
+VERIFY_MODES = ("off", "sample", "all")
+
+
+def scan_pdf(path: str | os.PathLike[str], *, password: str | None = None, verify: str = "off",
+             lang: str = "chi_sim+eng") -> DocumentScan:
+    """Judge every line of every page of ``path`` from its text layer, and where it comes from.
+
+    With ``verify="sample"`` a few lines of each page that is not garbled are also read from the
+    page image (one Tesseract call for the document) and pages that disagree are ``suspect``.
 
     >>> scan = scan_pdf("samples/clean_english.pdf")
-    >>> [page.label.value for page in scan.pages]
-    ['clean', 'clean']
+    >>> [(page.label.value, page.provenance.kind) for page in scan.pages]
+    [('clean', 'born-digital'), ('clean', 'born-digital')]
     """
     started = time.perf_counter()
     pdf = check_pdf_path(path)
     pages = read_text_layer(pdf, password=password)
-    scans = tuple(PageScan(page, tuple(judge_page_lines(page.lines))) for page in pages)
-    return DocumentScan(pdf, scans, time.perf_counter() - started)
+    provenance = read_provenance(pdf, password=password)
+    scans = [PageScan(page, tuple(judge_page_lines(page.lines)), prov)
+             for page, prov in zip(pages, provenance + [None] * (len(pages) - len(provenance)))]
+    if verify == "sample":
+        samples = [sample_of(s.page, i) for s in scans if s.label is not Label.GARBLED and not s.previous_ocr
+                   for i in choose_samples(s.page, s.verdicts)]
+        if samples:
+            tesseract_version()
+            checks = read_samples(pdf, samples, OcrSettings(lang=lang), password=password)
+            scans = [replace(s, checks=tuple(c for c in checks if c.sample.page == s.page.number)) for s in scans]
+    return DocumentScan(pdf, tuple(scans), time.perf_counter() - started)
 
 
 # --- repair ---------------------------------------------------------------------------------
@@ -110,6 +143,8 @@ class PageResult:
     matches: tuple[Match, ...] = ()
     seconds: float = 0.0
     error: str | None = None  # why the page could not be OCRed (its layer text was kept)
+    ocr_reason: str | None = None  # why it was OCRed: garbled, suspect, previous OCR layer, verify all
+    scan: PageScan | None = None
 
     @property
     def text(self) -> str:
@@ -156,34 +191,58 @@ def _page_without_ocr(scan: PageScan, error: str | None = None) -> PageResult:
         lines = [RepairedLine(line.text, Source.UNREPAIRED, line.original, line.layer_lines, line.bbox,
                               scan.verdicts[line.layer_lines[0]].reasons)
                  if scan.verdicts[line.layer_lines[0]].label is Label.GARBLED else line for line in lines]
-    return PageResult(scan.page.number, scan.label, tuple(lines), scan.page, error=error)
+    return PageResult(scan.page.number, scan.label, tuple(lines), scan.page, error=error, scan=scan)
 
 
-def _page_with_ocr(scan: PageScan, ocr: PageOcr) -> PageResult:
+def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None) -> PageResult:
     rows = judge_rows(scan.page.lines)
     matches = match_rows(rows, ocr.lines)
-    lines = merge_rows(rows, ocr.lines, matches)
+    lines = merge_rows(rows, ocr.lines, matches, check_clean=reason != "garbled")
     return PageResult(scan.page.number, scan.label, tuple(lines), scan.page, True, round(ocr.dpi, 1), ocr.scanned,
-                      len(ocr.lines), ocr.rereads, ocr.improved, tuple(matches), round(ocr.seconds, 3))
+                      len(ocr.lines), ocr.rereads, ocr.improved, tuple(matches), round(ocr.seconds, 3),
+                      ocr_reason=reason, scan=scan)
+
+
+def _ocr_reason(scan: PageScan, verify: str) -> str | None:
+    """Why this page is rasterized and OCRed, or None when its layer is used as it is."""
+    if scan.label is Label.GARBLED:
+        return "garbled"
+    if verify != "off" and scan.previous_ocr:
+        return "previous OCR layer"  # a reading, not a source: read the page again
+    if scan.suspect:
+        return "suspect"
+    if verify == "all" and scan.page.lines:
+        return "verify all"
+    return None
 
 
 def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi_sim+eng", jobs: int | None = None,
-               password: str | None = None, page_timeout: float = 180.0,
+               password: str | None = None, page_timeout: float = 180.0, verify: str = "sample",
                progress: Callable[[int, int], None] | None = None) -> RepairResult:
     """Repair the text of ``path``: clean lines kept, fixable lines text-fixed, garbled pages
     rasterized and OCRed, and the OCR merged into the layer. Nothing is written.
 
-    Only pages with garbled lines are rasterized. ``progress(done, total)`` is called as pages finish.
+    Only pages that need it are rasterized: garbled ones; with ``verify`` "sample" (the default)
+    also pages whose sampled lines disagree with the page image and pages whose layer is a
+    previous OCR; with "all" every page. ``progress(done, total)`` is called as pages finish.
     """
+    if verify not in VERIFY_MODES:
+        raise UsageError(f"--verify must be one of {', '.join(VERIFY_MODES)}")
     started = time.perf_counter()
     settings = OcrSettings(lang=lang, timeout=page_timeout)
-    scan = scan_pdf(path, password=password)
-    to_ocr = [s for s in scan.pages if s.label is Label.GARBLED]
+    verification = verify
+    try:
+        scan = scan_pdf(path, password=password, verify=verify, lang=lang)
+    except (MissingDependencyError, OcrError) as exc:
+        scan = scan_pdf(path, password=password)  # the check needs a working Tesseract; without, trust the text
+        verification = f"skipped: {exc.message}"
+    reasons = {s.page.number: _ocr_reason(s, verify) for s in scan.pages}
+    to_ocr = [s for s in scan.pages if reasons[s.page.number]]
     if to_ocr:
         settings.config()  # checks the languages before any page is processed
         tesseract_version()
     results: dict[int, PageResult] = {s.page.number: _page_without_ocr(s) for s in scan.pages
-                                      if s.label is not Label.GARBLED}
+                                      if not reasons[s.page.number]}
     total = len(scan.pages)
     if progress:
         progress(len(results), total)
@@ -191,14 +250,16 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
 
     def finish(page_scan: PageScan, outcome: PageOcr | BaseException) -> None:
         if isinstance(outcome, (OcrError, BadInputError)):  # this page only: keep its layer text
-            results[page_scan.page.number] = _page_without_ocr(page_scan, error=outcome.message)
+            results[page_scan.page.number] = replace(_page_without_ocr(page_scan, error=outcome.message),
+                                                     ocr_reason=reasons[page_scan.page.number])
         elif isinstance(outcome, BrokenProcessPool):
-            results[page_scan.page.number] = _page_without_ocr(
-                page_scan, error="the OCR worker process died (out of memory?)")
+            results[page_scan.page.number] = replace(_page_without_ocr(
+                page_scan, error="the OCR worker process died (out of memory?)"),
+                ocr_reason=reasons[page_scan.page.number])
         elif isinstance(outcome, BaseException):
             raise outcome
         else:
-            results[page_scan.page.number] = _page_with_ocr(page_scan, outcome)
+            results[page_scan.page.number] = _page_with_ocr(page_scan, outcome, reason=reasons[page_scan.page.number])
         if progress:
             progress(len(results), total)
 
@@ -211,6 +272,7 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
                 finish(futures[future], error if error is not None else future.result())
     pages = tuple(results[s.page.number] for s in scan.pages)
     record = {"dpi": dpi, "lang": lang, "psm": settings.psm, "oem": settings.oem, "jobs": workers,
+              "verify": verification,
               "tesseract": tesseract_version() if to_ocr else None,
               "tessdata": str(find_tessdata(tuple(lang.split("+"))).origin) if to_ocr else None}
     return RepairResult(scan.path, pages, record, time.perf_counter() - started)

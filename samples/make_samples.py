@@ -10,7 +10,11 @@ is known exactly. ``<name>.truth.txt`` holds what each page shows, pages separat
 - ``mixed_pages``: clean born-digital pages around one scanned page with an English-only layer.
 - ``mojibake_kangxi``: born-digital; some paragraphs' fonts map their glyphs to UTF-8-as-cp1252
   mojibake, GBK-as-latin-1 mojibake, or Kangxi radicals (like pdf.js issue 15340).
+- ``wrong_tounicode``: born-digital; the CJK font's ToUnicode map permuted among its own glyphs, so
+  the Chinese extracts as fluent-looking but wrong characters that text statistics cannot catch.
 - ``clean_english`` and ``clean_mixed``: correct layers that must come out unchanged.
+
+``python samples/make_samples.py [NAME ...]`` rebuilds only the samples named.
 
 Needs: fonts-noto-cjk, fonts-dejavu-core, tesseract-ocr with eng, poppler-utils (``make setup``).
 The output is deterministic except for Tesseract's own layer, which is the point of the sample.
@@ -150,7 +154,7 @@ def concatenate(parts: list[Path], out: Path) -> None:
 
 # --- broken ToUnicode maps ---------------------------------------------------------------
 
-def rewrite_tounicode(path: Path, resource: str, remap) -> None:  # type: ignore[no-untyped-def]
+def rewrite_tounicode(path: Path, resource: str, remap, rewrite=None) -> None:  # type: ignore[no-untyped-def]
     """Give the font named ``resource`` a ToUnicode map with each glyph's text passed
     through ``remap`` (None removes the map). The visible page does not change."""
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
@@ -158,17 +162,19 @@ def rewrite_tounicode(path: Path, resource: str, remap) -> None:  # type: ignore
             for name, font in page.resources.get("/Font", {}).items():
                 if name != resource:
                     continue
-                if remap is None:
+                if remap is None and rewrite is None:
                     if "/ToUnicode" in font:
                         del font["/ToUnicode"]
                     continue
                 cmap = font.ToUnicode.read_bytes().decode("latin-1")
-                font.ToUnicode = pdf.make_stream(remap_cmap(cmap, remap).encode("latin-1"))
+                new = rewrite(cmap) if rewrite else remap_cmap(cmap, remap)
+                font.ToUnicode = pdf.make_stream(new.encode("latin-1"))
         pdf.save(path, deterministic_id=True)
 
 
-def remap_cmap(cmap: str, remap) -> str:  # type: ignore[no-untyped-def]
-    """A ToUnicode CMap with every bfchar/bfrange target replaced by ``remap(text)``."""
+def remap_cmap(cmap: str, remap, targets_by_code: dict[str, str] | None = None) -> str:  # type: ignore[no-untyped-def]
+    """A ToUnicode CMap with every bfchar/bfrange target replaced by ``remap(text)`` (or, for the
+    codes in ``targets_by_code``, by the target given there)."""
     pairs: list[tuple[str, str]] = []
     for section in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
         pairs += re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", section)
@@ -179,6 +185,7 @@ def remap_cmap(cmap: str, remap) -> str:  # type: ignore[no-untyped-def]
                 pairs.append((f"{int(lo, 16) + offset:0{width}X}", f"{int(dst, 16) + offset:04X}"))
     entries = []
     for code, target in pairs:
+        target = (targets_by_code or {}).get(code, target)
         text = bytes.fromhex(target).decode("utf-16-be")
         entries.append(f"<{code}> <{remap(text).encode('utf-16-be').hex().upper()}>")
     head = cmap[:cmap.index("begincodespacerange")]
@@ -190,6 +197,18 @@ def remap_cmap(cmap: str, remap) -> str:  # type: ignore[no-untyped-def]
         body.append(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar")
     tail = "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
     return head + space.group() + "\n" + "\n".join(body) + tail
+
+
+def permute_cmap(cmap: str) -> str:
+    """The same ToUnicode CMap with its targets rotated by half their number: every glyph now
+    claims to be another glyph of the same font (a derangement, deterministic)."""
+    pairs: list[tuple[str, str]] = []
+    for section in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        pairs += re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", section)
+    targets = [target for _, target in pairs]
+    shift = len(targets) // 2 or 1
+    rotated = {code: targets[(i + shift) % len(targets)] for i, (code, _) in enumerate(pairs)}
+    return remap_cmap(cmap, lambda text: text, targets_by_code=rotated)
 
 
 def utf8_as_cp1252(text: str) -> str:
@@ -219,7 +238,7 @@ def as_radical(text: str) -> str:
 
 # --- the samples ---------------------------------------------------------------------------
 
-def main() -> int:
+def main(only: list[str]) -> int:
     for needed in (CJK_FONT, LATIN_FONT):
         if not needed.exists():
             print(f"missing font {needed}: run `make setup`", file=sys.stderr)
@@ -230,35 +249,52 @@ def main() -> int:
         tmp = Path(tmp_name)
         samples: dict[str, str] = {}
 
-        born = tmp / "scan_src.pdf"
-        samples["scan_eng_layer"] = build(action_area, born, max_pages=2)
-        scan_with_eng_layer(born, HERE / "scan_eng_layer.pdf")
+        def wanted(name: str) -> bool:
+            return not only or name in only
 
-        samples["no_tounicode"] = build(seed_blocks("anshun", 197, 246), HERE / "no_tounicode.pdf", max_pages=1)
-        rewrite_tounicode(HERE / "no_tounicode.pdf", resource_name("cjk"), None)
+        if wanted("scan_eng_layer"):
+            born = tmp / "scan_src.pdf"
+            samples["scan_eng_layer"] = build(action_area, born, max_pages=2)
+            scan_with_eng_layer(born, HERE / "scan_eng_layer.pdf")
 
-        clean1, clean3, middle = tmp / "m1.pdf", tmp / "m3.pdf", tmp / "m2.pdf"
-        truth = [build(seed_blocks("anshun", 1, 40), clean1, max_pages=1),
-                 build(seed_blocks("anshun", 247, 262), middle, max_pages=1),
-                 build(seed_blocks("anshun", 299, 318), clean3, max_pages=1)]
-        scanned_middle = tmp / "m2s.pdf"
-        scan_with_eng_layer(middle, scanned_middle, seed=11, skew=-0.4)
-        concatenate([clean1, scanned_middle, clean3], HERE / "mixed_pages.pdf")
-        samples["mixed_pages"] = "\f".join(t.rstrip("\n") for t in truth) + "\n"
+        if wanted("no_tounicode"):
+            samples["no_tounicode"] = build(seed_blocks("anshun", 197, 246), HERE / "no_tounicode.pdf",
+                                            max_pages=1)
+            rewrite_tounicode(HERE / "no_tounicode.pdf", resource_name("cjk"), None)
 
-        fonts = ("cjk", "cjkutf", "cjkgbk", "cjkkangxi")
-        paragraphs = [b for b in seed_blocks("anshun", 147, 168)]
-        chinese = [i for i, b in enumerate(paragraphs) if HAN.search(b.text)]
-        for font, index in zip(fonts, chinese):
-            paragraphs[index] = Block(paragraphs[index].text, "body", font)
-        samples["mojibake_kangxi"] = build(paragraphs, HERE / "mojibake_kangxi.pdf", max_pages=1, cjk_fonts=fonts)
-        for family, remap in (("cjkutf", utf8_as_cp1252), ("cjkgbk", gbk_as_latin1), ("cjkkangxi", as_radical)):
-            rewrite_tounicode(HERE / "mojibake_kangxi.pdf", resource_name(family, fonts), remap)
+        if wanted("mixed_pages"):
+            clean1, clean3, middle = tmp / "m1.pdf", tmp / "m3.pdf", tmp / "m2.pdf"
+            truth = [build(seed_blocks("anshun", 1, 40), clean1, max_pages=1),
+                     build(seed_blocks("anshun", 247, 262), middle, max_pages=1),
+                     build(seed_blocks("anshun", 299, 318), clean3, max_pages=1)]
+            scanned_middle = tmp / "m2s.pdf"
+            scan_with_eng_layer(middle, scanned_middle, seed=11, skew=-0.4)
+            concatenate([clean1, scanned_middle, clean3], HERE / "mixed_pages.pdf")
+            samples["mixed_pages"] = "\f".join(t.rstrip("\n") for t in truth) + "\n"
 
-        samples["clean_english"] = build([Block("Kunming", "title")] + seed_blocks("kunming", 1, 60),
-                                         HERE / "clean_english.pdf", max_pages=2)
-        samples["clean_mixed"] = build(title + seed_blocks("anshun", 163, 196), HERE / "clean_mixed.pdf",
-                                       max_pages=2)
+        if wanted("mojibake_kangxi"):
+            fonts = ("cjk", "cjkutf", "cjkgbk", "cjkkangxi")
+            paragraphs = [b for b in seed_blocks("anshun", 147, 168)]
+            chinese = [i for i, b in enumerate(paragraphs) if HAN.search(b.text)]
+            for font, index in zip(fonts, chinese):
+                paragraphs[index] = Block(paragraphs[index].text, "body", font)
+            samples["mojibake_kangxi"] = build(paragraphs, HERE / "mojibake_kangxi.pdf", max_pages=1,
+                                               cjk_fonts=fonts)
+            for family, remap in (("cjkutf", utf8_as_cp1252), ("cjkgbk", gbk_as_latin1),
+                                  ("cjkkangxi", as_radical)):
+                rewrite_tounicode(HERE / "mojibake_kangxi.pdf", resource_name(family, fonts), remap)
+
+        if wanted("wrong_tounicode"):
+            samples["wrong_tounicode"] = build(seed_blocks("anshun", 255, 296), HERE / "wrong_tounicode.pdf",
+                                               max_pages=1)
+            rewrite_tounicode(HERE / "wrong_tounicode.pdf", resource_name("cjk"), None, rewrite=permute_cmap)
+
+        if wanted("clean_english"):
+            samples["clean_english"] = build([Block("Kunming", "title")] + seed_blocks("kunming", 1, 60),
+                                             HERE / "clean_english.pdf", max_pages=2)
+        if wanted("clean_mixed"):
+            samples["clean_mixed"] = build(title + seed_blocks("anshun", 163, 196), HERE / "clean_mixed.pdf",
+                                           max_pages=2)
         for name, text in samples.items():
             (HERE / f"{name}.truth.txt").write_text(text, "utf-8")
             size = (HERE / f"{name}.pdf").stat().st_size
@@ -267,4 +303,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -44,6 +44,10 @@ def _page(page: PageResult) -> dict[str, Any]:
         "improved_rereads": page.improved_rereads,
         "seconds": page.seconds,
         "error": page.error,
+        "ocr_reason": page.ocr_reason,
+        "suspect": bool(page.scan and page.scan.suspect),
+        "provenance": page.scan.provenance.to_dict() if page.scan and page.scan.provenance else None,
+        "verification": [check.to_dict() for check in page.scan.checks] if page.scan else [],
         "counts": {source: sum(1 for line in page.lines if line.source == source)
                    for source in ("layer", "textfix", "ocr", "merged", "unrepaired")},
         "lines": [_line(line) for line in page.lines],

@@ -1,0 +1,242 @@
+"""Where a page's text layer comes from, read from the PDF's objects (pikepdf).
+
+A layer drawn invisibly (text render mode 3) over a full-page image is a previous OCR: a reading,
+not a source, however fluent it looks. Fonts whose ToUnicode map is missing, glyphless, or
+suspicious (most codes sent to rare ideographs, many codes to one character, identity-like
+or byte-swapped ranges) produce text that must be checked against the page.
+
+>>> analyse_tounicode({0x4E00 + i: 0x4E00 + i for i in range(40)}).reasons
+()
+>>> analyse_tounicode({i: 0x3400 + i for i in range(40)}).reasons  # codes sent to CJK Extension A
+('maps most glyphs to rare ideographs',)
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+
+from cwn_ocr.errors import BadInputError, PasswordError
+from cwn_ocr.garble import is_rare_cjk
+
+_BFCHAR = re.compile(r"beginbfchar(.*?)endbfchar", re.S)
+_BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)
+_HEX = re.compile(r"<([0-9A-Fa-f]+)>")
+
+
+@dataclass(frozen=True)
+class MapCheck:
+    entries: int
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FontInfo:
+    name: str
+    base_font: str
+    to_unicode: bool
+    glyphless: bool
+    map_reasons: tuple[str, ...] = ()
+
+    @property
+    def suspicious(self) -> bool:
+        return bool(self.map_reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "base_font": self.base_font, "to_unicode": self.to_unicode,
+                "glyphless": self.glyphless, "suspicious": self.suspicious, "reasons": list(self.map_reasons)}
+
+
+@dataclass(frozen=True)
+class PageProvenance:
+    page: int
+    visible_text_ops: int
+    invisible_text_ops: int
+    scanned: bool  # one image covers the page
+    fonts: tuple[FontInfo, ...] = field(default=())
+
+    @property
+    def kind(self) -> str:
+        if self.invisible_text_ops and self.scanned and not self.visible_text_ops:
+            return "ocr-layer"
+        if self.scanned and not (self.visible_text_ops or self.invisible_text_ops):
+            return "image-only"
+        if self.visible_text_ops and not self.invisible_text_ops and not self.scanned:
+            return "born-digital"
+        if not (self.visible_text_ops or self.invisible_text_ops):
+            return "empty"
+        return "mixed"
+
+    @property
+    def suspicious_fonts(self) -> tuple[FontInfo, ...]:
+        return tuple(f for f in self.fonts if f.suspicious)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "visible_text_ops": self.visible_text_ops,
+                "invisible_text_ops": self.invisible_text_ops, "scanned": self.scanned,
+                "fonts": [f.to_dict() for f in self.fonts]}
+
+
+def _utf16(hex_text: str) -> str:
+    return bytes.fromhex(hex_text if len(hex_text) % 2 == 0 else "0" + hex_text).decode("utf-16-be", "replace")
+
+
+def parse_tounicode(cmap: str) -> dict[int, str]:
+    """Code -> text of a ToUnicode CMap's bfchar and bfrange entries."""
+    mapping: dict[int, str] = {}
+    for section in _BFCHAR.findall(cmap):
+        values = _HEX.findall(section)
+        for code, target in zip(values[::2], values[1::2]):
+            mapping[int(code, 16)] = _utf16(target)
+    for section in _BFRANGE.findall(cmap):
+        for line in section.strip().splitlines():
+            values = _HEX.findall(line)
+            if len(values) == 3 and "[" not in line and len(values[2]) >= 4:
+                low, high, start = int(values[0], 16), int(values[1], 16), int(values[2][-4:], 16)
+                prefix = _utf16(values[2][:-4]) if len(values[2]) > 4 else ""
+                for offset in range(min(high - low + 1, 65536)):
+                    target = start + offset
+                    if target < 0x10000 and not 0xD800 <= target <= 0xDFFF:
+                        mapping[low + offset] = prefix + chr(target)
+    return mapping
+
+
+def analyse_tounicode(mapping: dict[int, str] | dict[int, int]) -> MapCheck:
+    """Signs that a ToUnicode map points at the wrong characters."""
+    if len(mapping) < 10:
+        return MapCheck(len(mapping))
+    reasons = []
+    texts = [t if isinstance(t, str) else chr(t) for t in mapping.values()]
+    targets = [ord(t[0]) for t in texts if t]
+    chars = [chr(t) for t in targets]
+    cjk = [c for c in chars if "\u2e80" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af" or "\uf900" <= c <= "\ufaff"]
+    rare = sum(1 for c in cjk if is_rare_cjk(c))
+    if cjk and rare >= 0.3 * len(chars):
+        reasons.append("maps most glyphs to rare ideographs")
+        swapped = [chr(((t & 0xFF) << 8) | (t >> 8)) for t in targets]
+        if sum(1 for c in swapped if "\u4e00" <= c <= "\u9fff" and not is_rare_cjk(c)) >= 0.5 * len(targets):
+            reasons.append("byte-swapped map")
+    most = Counter(texts).most_common(1)[0][1]
+    if len(set(texts)) < 0.7 * len(texts) and most >= 5:
+        reasons.append("many glyphs mapped to one character")
+    identity = sum(1 for code, text in zip(mapping, texts) if text and code == ord(text[0]))
+    if identity >= 0.9 * len(mapping) and cjk and rare >= 0.3 * len(cjk):
+        reasons.append("identity map onto rare ideographs")
+    return MapCheck(len(mapping), tuple(reasons))
+
+
+def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
+    raw = font.get("/BaseFont")
+    base = raw.unparse().decode("latin-1") if raw is not None else ""
+    glyphless = "GlyphLess" in base
+    to_unicode = "/ToUnicode" in font
+    reasons: tuple[str, ...] = ()
+    if to_unicode and not glyphless:
+        try:
+            cmap = font.ToUnicode.read_bytes().decode("latin-1")
+            reasons = analyse_tounicode(parse_tounicode(cmap)).reasons
+        except (pikepdf.PdfError, AttributeError, ValueError):
+            reasons = ("unreadable ToUnicode map",)
+    elif not to_unicode and str(font.get("/Subtype", "")) == "/Type0":
+        # a predefined CMap (UniGB-UCS2-H, GBK-EUC-H...) maps codes to text by itself; Identity-H
+        # or an embedded CMap leaves glyph ids that mean nothing without a ToUnicode map
+        encoding = font.get("/Encoding")
+        if not isinstance(encoding, pikepdf.Name) or str(encoding) in ("/Identity-H", "/Identity-V"):
+            reasons = ("composite font without ToUnicode",)
+    return FontInfo(name, base.lstrip("/"), to_unicode, glyphless, reasons)
+
+
+def _count_text_ops(stream_owner: Any, depth: int = 0) -> tuple[int, int]:
+    """(visible, invisible) text-showing operators, following Form XObjects one level down."""
+    visible = invisible = 0
+    mode_stack = [0]
+    try:
+        instructions = pikepdf.parse_content_stream(stream_owner)
+    except (pikepdf.PdfError, TypeError, ValueError):
+        return 0, 0
+    for instruction in instructions:
+        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+            continue  # inline images
+        operands, op = instruction.operands, str(instruction.operator)
+        if op == "q":
+            mode_stack.append(mode_stack[-1])
+        elif op == "Q" and len(mode_stack) > 1:
+            mode_stack.pop()
+        elif op == "Tr" and operands:
+            mode_stack[-1] = int(operands[0])
+        elif op in ("Tj", "TJ", "'", '"'):
+            if mode_stack[-1] in (3, 7):
+                invisible += 1
+            else:
+                visible += 1
+        elif op == "Do" and depth == 0 and operands:
+            xobject = _xobject(stream_owner, str(operands[0]))
+            if xobject is not None and str(xobject.get("/Subtype", "")) == "/Form":
+                v, i = _count_text_ops(xobject, depth + 1)
+                visible, invisible = visible + v, invisible + i
+    return visible, invisible
+
+
+def _xobject(owner: Any, name: str) -> Any:
+    try:
+        resources = owner.Resources if hasattr(owner, "Resources") else owner.get("/Resources")
+        return resources.XObject.get(name) if resources is not None and "/XObject" in resources else None
+    except (AttributeError, KeyError, pikepdf.PdfError):
+        return None
+
+
+_IMAGE_ROW = re.compile(r"^\s*(\d+)\s+\d+\s+image\s+(\d+)\s+(\d+)\s+.*?\s(\d+)\s+(\d+)\s+\S+\s+\S+\s*$")
+
+
+def scanned_pages(pdf: Path, sizes: dict[int, tuple[float, float]], *, password: str | None = None) -> set[int]:
+    """Pages that one image covers (at least 90 % of the page), from ``pdfimages -list``."""
+    cmd = ["pdfimages", "-list"] + (["-upw", password] if password else []) + [str(pdf)]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    pages = set()
+    for row in out.splitlines():
+        match = _IMAGE_ROW.match(row)
+        if not match:
+            continue
+        page, width, height, xppi, yppi = (int(match.group(i)) for i in range(1, 6))
+        if page not in sizes or xppi <= 0 or yppi <= 0:
+            continue
+        page_w, page_h = sizes[page]
+        if (width / xppi * 72) * (height / yppi * 72) >= 0.9 * page_w * page_h:
+            pages.add(page)
+    return pages
+
+
+def read_provenance(pdf: Path, *, password: str | None = None) -> list[PageProvenance]:
+    """The provenance of every page of ``pdf``."""
+    try:
+        document = pikepdf.open(pdf, password=password or "")
+    except pikepdf.PasswordError as exc:
+        raise PasswordError(pdf) from exc
+    except pikepdf.PdfError as exc:
+        raise BadInputError(f"pikepdf cannot read it ({exc})", path=pdf) from exc
+    with document:
+        sizes = {}
+        for number, page in enumerate(document.pages, start=1):
+            box = page.mediabox
+            sizes[number] = (abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1])))
+        scans = scanned_pages(pdf, sizes, password=password)
+        result = []
+        for number, page in enumerate(document.pages, start=1):
+            visible, invisible = _count_text_ops(page)
+            fonts: list[FontInfo] = []
+            try:
+                for name, font in page.resources.get("/Font", {}).items():
+                    fonts.append(_font_info(str(name), font))
+            except (pikepdf.PdfError, AttributeError, TypeError):
+                pass
+            result.append(PageProvenance(number, visible, invisible, number in scans, tuple(fonts)))
+        return result

@@ -1,0 +1,224 @@
+"""Trust but verify: check a sample of a page's clean-looking lines against the page image.
+
+Text statistics cannot see a ToUnicode map that points at the wrong (but common) characters:
+the layer reads as fluent Chinese, and is wrong. So a few lines of each page the detector calls
+clean are rendered (just their strip of the page, at 300 dpi), stacked into one image for the
+whole document, read with one Tesseract call, and compared with the layer: a page where most
+samples disagree with a confident reading is ``suspect`` and goes through the repair path.
+
+Selection and judgement are pure; ``read_samples`` does the rendering and the OCR.
+
+>>> from cwn_ocr.model import BBox, Line, Page, CLEAN_VERDICT
+>>> page = Page(1, 595, 842, tuple(Line(t, BBox(50, y, 300, y + 12)) for t, y in
+...             [("Title", 40), ("安顺市严格执行三区三线管理，加强对农业空间", 100), ("生态保护红线", 400)]))
+>>> [page.lines[i].text for i in choose_samples(page, [CLEAN_VERDICT] * 3)]
+['安顺市严格执行三区三线管理，加强对农业空间', '生态保护红线']
+>>> page = Page(1, 595, 842, tuple(Line(t, BBox(50, y, 300, y + 12)) for t, y in
+...             [("Description of how city is taking action", 90), ("安顺市严格执行管理", 100),
+...              ("生态保护红线管理", 400), ("Currently the city has", 500)]))
+>>> [page.lines[i].text for i in choose_samples(page, [CLEAN_VERDICT] * 4)]
+['Description of how city is taking action', '安顺市严格执行管理', '生态保护红线管理']
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import regex
+from rapidfuzz import fuzz
+
+from cwn_ocr.model import BBox, Label, Line, Page, Verdict
+from cwn_ocr.ocr import OcrSettings, read_lines
+from cwn_ocr.textfix import fix_text
+
+#: Lines sampled per page (the cost of verification grows with it).
+SAMPLES_PER_PAGE = 3
+#: Width of page sampled from each line, in points: enough text to judge, little to read.
+SAMPLE_WIDTH = 260.0
+SAMPLE_DPI = 300
+#: A sample disagrees when its reading matches no part of the layer line this well (0..100)...
+AGREEMENT = 60.0
+#: ...and Tesseract was at least this sure of it.
+CONFIDENT = 60.0
+_GAP = 24  # white pixels between stacked strips
+
+
+@dataclass(frozen=True)
+class Sample:
+    page: int
+    line: int  # index in the page's lines
+    text: str  # the layer's text of the sampled part
+    bbox: BBox  # the sampled part, PDF points
+
+    @property
+    def script(self) -> str:
+        """"han" or "latin": wrong maps usually hit one font, so each script is judged apart."""
+        return script_of(self.text)
+
+
+def script_of(text: str) -> str:
+    return "han" if len(regex.findall(r"\p{Han}", text)) >= 3 else "latin"
+
+
+@dataclass(frozen=True)
+class Check:
+    sample: Sample
+    reading: str
+    confidence: float | None
+    agreement: float  # 0..100
+
+    @property
+    def disagrees(self) -> bool:
+        return self.agreement < AGREEMENT and (self.confidence or 0.0) >= CONFIDENT and len(self.reading) >= 2
+
+    def to_dict(self) -> dict[str, object]:
+        return {"line": self.sample.line, "layer": self.sample.text, "page_image": self.reading,
+                "confidence": self.confidence, "agreement": round(self.agreement, 1), "disagrees": self.disagrees}
+
+
+def _visible(text: str) -> int:
+    return sum(1 for c in text if not c.isspace())
+
+
+def choose_samples(page: Page, verdicts: Sequence[Verdict], budget: int = SAMPLES_PER_PAGE) -> list[int]:
+    """Indices of up to ``budget`` clean lines with enough text to compare (six characters or
+    more), covering both scripts when the page has both (two thirds for Chinese, where wrong
+    maps hide), and spread over the page (the longest line of each band)."""
+    candidates = [i for i, (line, verdict) in enumerate(zip(page.lines, verdicts))
+                  if verdict.label is Label.CLEAN and _visible(line.text) >= 6 and line.bbox.height > 0]
+    groups: dict[str, list[int]] = {}
+    for i in candidates:
+        groups.setdefault(script_of(page.lines[i].text), []).append(i)
+    if len(groups) == 2:
+        shares = {"han": budget - budget // 3, "latin": budget // 3}
+    else:
+        shares = {script: budget for script in groups}
+    chosen: list[int] = []
+    for script, members in groups.items():
+        count = shares[script]
+        bands: dict[int, list[int]] = {}
+        for i in members:
+            band = min(count - 1, int(page.lines[i].bbox.y0 / max(page.height, 1) * count))
+            bands.setdefault(band, []).append(i)
+        picked = [max(band, key=lambda i: _visible(page.lines[i].text)) for _, band in sorted(bands.items())]
+        rest = sorted((i for i in members if i not in picked), key=lambda i: -_visible(page.lines[i].text))
+        chosen += picked + rest[:count - len(picked)]
+    return sorted(chosen)[:budget]
+
+
+def sample_of(page: Page, index: int) -> Sample:
+    """The first ``SAMPLE_WIDTH`` points of line ``index``: its box and (proportionally) its text."""
+    line = page.lines[index]
+    box = line.bbox
+    if box.width <= SAMPLE_WIDTH:
+        return Sample(page.number, index, line.text, box)
+    share = SAMPLE_WIDTH / box.width
+    return Sample(page.number, index, line.text[:max(1, round(len(line.text) * share))],
+                  BBox(box.x0, box.y0, box.x0 + SAMPLE_WIDTH, box.y1))
+
+
+def judge_page(checks: Sequence[Check]) -> bool:
+    """A page is suspect when, in one script, most samples disagree with the image (a lone
+    sample only when it disagrees strongly and confidently).
+
+    >>> s = Sample(1, 0, "中國文件報告", BBox(0, 0, 10, 10))
+    >>> judge_page([Check(s, "嘆囈貭鍔鼭鵒", 90.0, 0.0), Check(s, "中國文件報告", 90.0, 100.0)])
+    False
+    >>> judge_page([Check(s, "嘆囈貭鍔鼭鵒", 90.0, 0.0)] * 2 + [Check(s, "中國文件報告", 90.0, 100.0)])
+    True
+    """
+    groups: dict[str, list[Check]] = {}
+    for check in checks:
+        groups.setdefault(check.sample.script, []).append(check)
+    for members in groups.values():
+        disagreeing = [c for c in members if c.disagrees]
+        if len(members) == 1 and disagreeing:
+            if disagreeing[0].agreement < 40 and (disagreeing[0].confidence or 0) >= 80:
+                return True
+        elif disagreeing and len(disagreeing) * 2 > len(members):
+            return True
+    return False
+
+
+_DASHES = regex.compile(r"[-‐‑–—―_一]")
+_MARKS = regex.compile(r"[\p{P}\p{S}\s]+")
+
+
+def _comparable(text: str) -> str:
+    """Letters and digits only; every dash-like mark (OCR reads a row of dashes as 一) the same."""
+    return _MARKS.sub("", _DASHES.sub("一", text))
+
+
+def agreement(layer: str, reading: str) -> float:
+    """How well the reading matches some part of the layer text (rapidfuzz partial ratio, 0..100).
+
+    >>> agreement("----------以下空白----------", "一 -一 一 以 下 空 自 一 一")
+    90.0
+    """
+    a, b = _comparable(layer), _comparable(fix_text(reading)[0])
+    if not a or not b:
+        return 0.0
+    return float(fuzz.partial_ratio(b, a) if len(b) <= len(a) else fuzz.partial_ratio(a, b))
+
+
+def _render_strip(pdf: Path, sample: Sample, folder: Path, *, password: str | None) -> np.ndarray | None:
+    scale = SAMPLE_DPI / 72.0
+    margin = max(2.0, sample.bbox.height * 0.25)
+    x, y = int((sample.bbox.x0 - margin) * scale), int((sample.bbox.y0 - margin) * scale)
+    w, h = int((sample.bbox.width + 2 * margin) * scale), int((sample.bbox.height + 2 * margin) * scale)
+    target = folder / f"s{sample.page}-{sample.line}"
+    cmd = ["pdftoppm", "-f", str(sample.page), "-l", str(sample.page), "-r", str(SAMPLE_DPI), "-x", str(max(0, x)),
+           "-y", str(max(0, y)), "-W", str(max(8, w)), "-H", str(max(8, h)), "-gray", "-png", "-singlefile"]
+    if password:
+        cmd += ["-upw", password]
+    try:
+        subprocess.run(cmd + [str(pdf), str(target)], capture_output=True, timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    image = cv2.imread(str(target) + ".png", cv2.IMREAD_GRAYSCALE)
+    return image
+
+
+def read_samples(pdf: Path, samples: Sequence[Sample], settings: OcrSettings, *,
+                 password: str | None = None) -> list[Check]:
+    """Render each sample's strip, stack them, OCR the stack once, and compare each reading."""
+    if not samples:
+        return []
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    with tempfile.TemporaryDirectory(prefix="cwn-verify-") as tmp:
+        strips = [_render_strip(pdf, s, Path(tmp), password=password) for s in samples]
+    present = [(s, strip) for s, strip in zip(samples, strips) if strip is not None and strip.size]
+    if not present:
+        return []
+    width = max(strip.shape[1] for _, strip in present) + 2 * _GAP
+    bands: list[tuple[int, int]] = []
+    rows = [np.full((_GAP, width), 255, np.uint8)]
+    top = _GAP
+    for _, strip in present:
+        padded = np.full((strip.shape[0], width), 255, np.uint8)
+        padded[:, _GAP:_GAP + strip.shape[1]] = strip
+        rows += [padded, np.full((_GAP, width), 255, np.uint8)]
+        bands.append((top, top + strip.shape[0]))
+        top += strip.shape[0] + _GAP
+    stack = np.vstack(rows)
+    readings: list[list[Line]] = [[] for _ in present]
+    for line in read_lines(stack, settings):
+        centre = (line.bbox.y0 + line.bbox.y1) / 2
+        for k, (y0, y1) in enumerate(bands):
+            if y0 - _GAP / 2 <= centre <= y1 + _GAP / 2:
+                readings[k].append(line)
+                break
+    checks = []
+    for (sample, _), lines in zip(present, readings):
+        text = " ".join(line.text for line in lines)
+        confs = [line.confidence for line in lines if line.confidence is not None]
+        confidence = sum(confs) / len(confs) if confs else None
+        checks.append(Check(sample, text, confidence, agreement(sample.text, text)))
+    return checks
