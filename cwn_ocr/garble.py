@@ -95,7 +95,7 @@ _ATOM = regex.compile(
 
 _NUMBER = regex.compile(r"^\d+(?:[.,:/-]\d+)*%?$")
 _NUMBER_SUFFIX = regex.compile(r"^\d+(?:st|nd|rd|th|s|km|m|ha|kg|t|h|am|pm|mm|cm|°C|A|B|C|D|x)$")
-_UNIT = regex.compile(r"^[A-Za-z]{1,4}\d{1,4}(?:\.\d+)?$")  # km2, CO2, PM2.5, G20, SDG15
+_UNIT = regex.compile(r"^(?:[a-z]{1,3}|[A-Z]{1,4})\d{1,4}(?:\.\d+)?$")  # km2, CO2, PM2.5, G20, SDG15
 _WORD_THEN_NUMBER = regex.compile(r"^(\p{Ll}+)(\d+(?:[.,]\d+)*%?)$")  # "is42432.88"
 _CAMEL_PART = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})")
 
@@ -204,7 +204,7 @@ def _judge_alnum(text: str, start: int) -> list[Atom]:
     if regex.fullmatch(r"\d{1,3}[A-Z]{1,3}", text):  # 5A级, 4A, 3YB
         return [Atom(start, end, Kind.NEUTRAL, 0.5)]
     digits = sum(c.isdigit() for c in text)
-    if digits >= 2 and regex.fullmatch(r"[\dIlOoZSB]+", text):  # "20I5", "Z0l5": an OCR slip
+    if digits >= 1 and len(text) >= 3 and regex.fullmatch(r"[\dIlOoZSBqg]+", text):  # "20I5", "ZOq5": OCR slips
         return [Atom(start, end, Kind.SUSPECT, 2.0, "digit misread as a letter")]
     if digits >= 0.4 * len(text):  # grant and product codes: 22BGL095, 2023C25043
         return [Atom(start, end, Kind.NEUTRAL, 0.5)]

@@ -12,6 +12,7 @@ aligning the two strings with rapidfuzz's Levenshtein opcodes, as dinglehopper d
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -112,8 +113,10 @@ def merge_lines(lines: Sequence[Line], verdict_labels: Sequence[Label], verdict_
 UNCERTAIN = 60.0
 #: A reading that covers a line's garbled share above this replaces the whole line.
 WHOLE_LINE_SHARE = 0.5
-#: An OCR line the layer lacks is added when the detector finds it clean and Tesseract is this sure.
-ORPHAN_CONFIDENCE = 60.0
+#: An OCR line the layer lacks is added when the detector finds it clean, Tesseract is this sure,
+#: and it has a few characters at least (stamps and logos give short, confident noise).
+ORPHAN_CONFIDENCE = 70.0
+ORPHAN_LENGTH = 4
 _HAN = regex.compile(r"\p{Han}")
 
 
@@ -178,7 +181,8 @@ def _visible(text: str) -> int:
 
 
 def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match], *,
-               check_clean: bool = False) -> list[RepairedLine]:
+               check_clean: bool = False, second: dict[int, str] | None = None,
+               known: Counter[str] | None = None) -> list[RepairedLine]:
     """A rasterized page: rows top to bottom, each checked against the OCR line(s) matched to it.
 
     ``ocr_lines`` are the OCR's readings, already text-fixed. A row keeps its text where the
@@ -188,7 +192,9 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
     where they stand when they read clean.
 
     With ``check_clean`` (pages that were OCRed to verify them, not because they were garbled)
-    a clean row whose reading disagrees with it beyond OCR noise is replaced too.
+    a clean row whose reading disagrees with it beyond OCR noise is replaced too. With ``second``
+    (the layer is a previous OCR; row index -> a second reading) each row is corrected piece by
+    piece (``vote``) instead of being replaced.
     """
     match_of = {m.rows[0]: m for m in matches}
     consumed = {r for m in matches for r in m.rows[1:]}
@@ -202,10 +208,14 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
             continue
         readings = [ocr_lines[o] for o in match.ocr]
         members = [rows[i] for i in match.rows]
+        if second is not None and len(members) == 1 and not _contradicts(row.text, readings) \
+                and row.verdict.score < 0.99:
+            repaired.append(_vote(row, readings, second.get(r), known))
+            continue
         repaired += _merge_match(members, readings, check_clean=check_clean)
     for o in unmatched_ocr(matches, ocr_lines):
         line = ocr_lines[o]
-        if (judge_line(line.text).label is Label.CLEAN and _visible(line.text) >= 2
+        if (judge_line(line.text).label is Label.CLEAN and _visible(line.text) >= ORPHAN_LENGTH
                 and (line.confidence or 0) >= ORPHAN_CONFIDENCE):
             added = RepairedLine(line.text, Source.OCR, "", (), line.bbox, ("missing from the layer",),
                                  line.confidence, (), _uncertain([line]))
@@ -258,6 +268,17 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], *, check_clea
     text = splice(row.text, bad, ocr_text)
     return [RepairedLine(text, Source.MERGED, original, layer_lines, box, reasons, confidence, (),
                          tuple(w for w in _uncertain(readings) if w in text))]
+
+
+def _vote(row: Row, readings: Sequence[Line], second: str | None, known: Counter[str] | None) -> RepairedLine:
+    from cwn_ocr.vote import vote_line
+
+    text = vote_line(row.text, [" ".join(line.text for line in readings)] + ([second] if second else []), known)
+    if text == row.text:
+        return RepairedLine(row.text, Source.LAYER, row.text, row.lines, row.bbox, row.verdict.reasons)
+    reasons = row.verdict.reasons + ("previous OCR layer corrected where the page reads otherwise",)
+    return RepairedLine(text, Source.MERGED, row.text, row.lines, row.bbox, reasons, _mean_confidence(readings),
+                        (), tuple(w for w in _uncertain(readings) if w in text))
 
 
 def _contradicts(layer: str, readings: Sequence[Line]) -> bool:

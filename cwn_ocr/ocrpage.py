@@ -33,6 +33,7 @@ class PageOcr:
     rereads: int  # lines read again
     improved: int  # of those, lines whose second reading was kept
     seconds: float
+    second: tuple[Line, ...] = ()  # an independent second reading of the page, when asked for
 
 
 def _quality(line: Line) -> tuple[int, float, float]:
@@ -87,8 +88,11 @@ def _to_points(line: Line, prepared: Prepared, scale: float) -> Line:
 
 
 def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, settings: OcrSettings,
-             password: str | None = None) -> PageOcr:
-    """Rasterize page ``number`` and return its checked OCR lines (runs in a worker process)."""
+             password: str | None = None, second_reading: bool = False) -> PageOcr:
+    """Rasterize page ``number`` and return its checked OCR lines (runs in a worker process).
+
+    With ``second_reading`` the page is also read with the Chinese model alone, for voting
+    against a previous OCR layer (``vote``)."""
     started = time.perf_counter()
     deadline = started + settings.timeout
 
@@ -119,4 +123,13 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
         text, _steps = fix_text(line.text)
         pts = _to_points(line, prepared, page.scale)
         checked.append(Line(text, pts.bbox, pts.words, pts.confidence))
-    return PageOcr(tuple(checked), page.dpi, page.scanned, rereads, improved, time.perf_counter() - started)
+    second: list[Line] = []
+    if second_reading and "chi_sim" in find_tessdata().languages:
+        try:
+            for line in read_lines(prepared.image, remaining(), lang="chi_sim"):
+                pts = _to_points(line, prepared, page.scale)
+                second.append(Line(fix_text(line.text)[0], pts.bbox, pts.words, pts.confidence))
+        except OcrError:
+            second = []  # out of time: vote with one reading
+    return PageOcr(tuple(checked), page.dpi, page.scanned, rereads, improved, time.perf_counter() - started,
+                   tuple(second))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -30,6 +31,7 @@ from cwn_ocr.tessdata import find_tessdata
 from cwn_ocr.textlayer import read_text_layer
 from cwn_ocr.verify import Check, choose_samples, read_samples, sample_of
 from cwn_ocr.verify import judge_page as judge_samples
+from cwn_ocr.vote import vocabulary
 from cwn_ocr.workers import WorkerPool
 
 
@@ -194,10 +196,17 @@ def _page_without_ocr(scan: PageScan, error: str | None = None) -> PageResult:
     return PageResult(scan.page.number, scan.label, tuple(lines), scan.page, error=error, scan=scan)
 
 
-def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None) -> PageResult:
+def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None, known: Counter[str] | None = None
+                   ) -> PageResult:
     rows = judge_rows(scan.page.lines)
     matches = match_rows(rows, ocr.lines)
-    lines = merge_rows(rows, ocr.lines, matches, check_clean=reason != "garbled")
+    second: dict[int, str] | None = None
+    if scan.previous_ocr and reason != "garbled" or (scan.previous_ocr and ocr.second):
+        second = {}
+        for match in match_rows(rows, ocr.second):
+            if len(match.rows) == 1:
+                second[match.rows[0]] = " ".join(ocr.second[o].text for o in match.ocr)
+    lines = merge_rows(rows, ocr.lines, matches, check_clean=reason != "garbled", second=second, known=known)
     return PageResult(scan.page.number, scan.label, tuple(lines), scan.page, True, round(ocr.dpi, 1), ocr.scanned,
                       len(ocr.lines), ocr.rereads, ocr.improved, tuple(matches), round(ocr.seconds, 3),
                       ocr_reason=reason, scan=scan)
@@ -237,6 +246,7 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
         scan = scan_pdf(path, password=password)  # the check needs a working Tesseract; without, trust the text
         verification = f"skipped: {exc.message}"
     reasons = {s.page.number: _ocr_reason(s, verify) for s in scan.pages}
+    known = vocabulary(line.text for s in scan.pages for line in s.page.lines)  # the document's own words
     to_ocr = [s for s in scan.pages if reasons[s.page.number]]
     if to_ocr:
         settings.config()  # checks the languages before any page is processed
@@ -259,14 +269,16 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
         elif isinstance(outcome, BaseException):
             raise outcome
         else:
-            results[page_scan.page.number] = _page_with_ocr(page_scan, outcome, reason=reasons[page_scan.page.number])
+            results[page_scan.page.number] = _page_with_ocr(page_scan, outcome, reason=reasons[page_scan.page.number],
+                                                            known=known)
         if progress:
             progress(len(results), total)
 
     if to_ocr:
         with WorkerPool(workers) as pool:
             futures = {pool.submit(ocr_page, scan.path, s.page.number, s.page.width, s.page.height, dpi=dpi,
-                                   settings=settings, password=password): s for s in to_ocr}
+                                   settings=settings, password=password,
+                                   second_reading=s.previous_ocr and verify != "off"): s for s in to_ocr}
             for future in as_completed(futures):
                 error = future.exception()
                 finish(futures[future], error if error is not None else future.result())

@@ -119,9 +119,16 @@ def analyse_tounicode(mapping: dict[int, str] | dict[int, int]) -> MapCheck:
     rare = sum(1 for c in cjk if is_rare_cjk(c))
     if cjk and rare >= 0.3 * len(chars):
         reasons.append("maps most glyphs to rare ideographs")
-        swapped = [chr(((t & 0xFF) << 8) | (t >> 8)) for t in targets]
-        if sum(1 for c in swapped if "\u4e00" <= c <= "\u9fff" and not is_rare_cjk(c)) >= 0.5 * len(targets):
-            reasons.append("byte-swapped map")
+
+    def common_han(c: str) -> bool:
+        return "\u4e00" <= c <= "\u9fff" and not is_rare_cjk(c)
+
+    def ordinary(c: str) -> bool:  # what text is usually made of
+        return c.isascii() or common_han(c) or "\u3000" <= c <= "\u30ff" or "\uff00" <= c <= "\uffef"
+
+    swapped = [chr(((t & 0xFF) << 8) | (t >> 8)) for t in targets if t <= 0xFFFF]
+    if sum(map(common_han, swapped)) >= 0.5 * len(targets) and sum(map(ordinary, chars)) < 0.3 * len(chars):
+        reasons.append("byte-swapped map")
     most = Counter(texts).most_common(1)[0][1]
     if len(set(texts)) < 0.7 * len(texts) and most >= 5:
         reasons.append("many glyphs mapped to one character")

@@ -14,8 +14,9 @@ REAL = ROOT.parent / "shared" / "real"
 
 GARBLED_SAMPLES = ("scan_eng_layer", "no_tounicode", "mixed_pages")
 FIXABLE_SAMPLES = ("mojibake_kangxi",)
+SUSPECT_SAMPLES = ("wrong_tounicode",)
 CLEAN_SAMPLES = ("clean_english", "clean_mixed")
-ALL_SAMPLES = GARBLED_SAMPLES + FIXABLE_SAMPLES + CLEAN_SAMPLES
+ALL_SAMPLES = GARBLED_SAMPLES + FIXABLE_SAMPLES + SUSPECT_SAMPLES + CLEAN_SAMPLES
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -1,0 +1,182 @@
+"""Correct a previous OCR layer with new readings of the page, one disputed piece at a time. Pure.
+
+A layer that an earlier OCR engine made is mostly right and wrong in places (``说阴`` for 说明,
+``报笛`` for 报告, ``ZOq5`` for 2015). Replacing it with a new reading would trade its errors for
+the new engine's (which reads 关于 as 天于 on the same scan). So the layer is kept, and each
+piece where a new reading differs is decided on its own:
+
+1. a candidate the garble detector rejects loses (``ZOq5``);
+2. Han in the layer is not replaced by something without Han;
+3. a digit the old OCR read as a letter or an ideograph next to other digits (孔500, 20I5) gives
+   way to the digits every new reading sees;
+4. the document's own vocabulary protects the layer: a piece whose character pairs recur in the
+   layer of the whole document (神鹰集团 on every page) stays;
+5. for Chinese, the candidate that makes the surrounding words clearly more frequent wins when
+   the layer's words are rare (wordfreq's Chinese list, tokenised by jieba: 的说明 4.3 against
+   的说阴 2.2); two new readings agreeing is not enough on its own, because the same engine
+   makes the same mistakes twice (贰亿 read as 址亿, 有息 as 有上县);
+6. Latin or symbols where the page shows Han give way;
+7. otherwise the layer stays.
+
+>>> vote_line("2015 年年度报告中有关财务事项的说阴", ["2015 年年度报告中有关财务事项的说明"])
+'2015 年年度报告中有关财务事项的说明'
+>>> vote_line("《关于对 2015 年年度报告", ["《天于对 2015 年年度报告", "《天于对 2015 年年度报告"])
+'《关于对 2015 年年度报告'
+>>> vote_line("ZOq5 年年度报告", ["2015 年年度报告"])
+'2015 年年度报告'
+>>> known = vocabulary(["神鹰集团"] * 5)
+>>> vote_line("神鹰集团的财务状况", ["神应集团的财务状况", "神应集团的财务状况"], known)
+'神鹰集团的财务状况'
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import jieba
+import regex
+from rapidfuzz.distance import Levenshtein
+from wordfreq import zipf_frequency
+
+from cwn_ocr.garble import judge_line
+
+#: How much more frequent (zipf, log10) the words around one candidate must be to decide.
+PLAUSIBILITY_MARGIN = 1.0
+CONTEXT = 2  # characters of the layer on each side of a disputed piece
+_HAN = regex.compile(r"\p{Han}")
+
+#: The layer's words count as known when their character pairs occur this often in the document.
+KNOWN = 3
+#: Above this zipf the layer's words are ordinary Chinese, and frequency alone does not overrule them.
+ORDINARY = 3.5
+
+jieba.setLogLevel(logging.WARNING)  # wordfreq tokenises Chinese with jieba, which is chatty
+
+
+def vocabulary(texts: Iterable[str]) -> Counter[str]:
+    """How often each pair of adjacent Han characters occurs in ``texts`` (the document's layer).
+
+    >>> vocabulary(["神鹰集团", "神鹰集团 2015"])["神鹰"]
+    2
+    """
+    pairs: Counter[str] = Counter()
+    for text in texts:
+        han = "".join(c if _HAN.match(c) else " " for c in text)
+        for word in han.split():
+            pairs.update(word[i:i + 2] for i in range(len(word) - 1))
+    return pairs
+
+
+def _support(window: str, known: Counter[str] | None) -> int:
+    if not known:
+        return 0
+    return sum(min(known[p], 10) for p in vocabulary([window]))
+
+
+@lru_cache(maxsize=4096)
+def chinese_zipf(text: str) -> float:
+    """wordfreq's frequency of ``text`` read as Chinese words (0 when unknown)."""
+    try:
+        return zipf_frequency(text, "zh")
+    except Exception:  # wordfreq needs jieba for Chinese: without it, no opinion  # noqa: BLE001
+        return 0.0
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _piece_of(layer: str, other: str, start: int, end: int) -> str:
+    """What ``other`` reads where ``layer`` has ``layer[start:end]``: its own disputes with the
+    layer that overlap the piece, with the layer's text where ``other`` agrees with it."""
+    overlapping = [d for d in _disputes(layer, other)
+                   if d[0] < end and d[1] > start or (d[0] == d[1] and start <= d[0] <= end)]
+    if not overlapping:
+        return layer[start:end]
+    first, last = overlapping[0], overlapping[-1]
+    middle = other[first[2]:last[3]]
+    return layer[start:max(start, first[0])] + middle + layer[min(end, last[1]):end]
+
+def _garbled_at(text: str, start: int, end: int) -> bool:
+    """Does the detector find a garbled span of ``text`` touching ``[start, end)``?"""
+    verdict = judge_line(text)
+    return any(span.start < max(end, start + 1) and span.end > start for span in verdict.garbled_spans)
+
+
+def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str] | None = None) -> int:
+    """Index of the winning candidate (0 is the layer's) for a piece of a line, ``left`` and
+    ``right`` being the rest of the line around it (see the module docstring for the rules)."""
+    near_left, near_right = left[-CONTEXT:], right[:CONTEXT]
+    bad = {i for i, c in enumerate(candidates) if _garbled_at(left + c + right, len(left), len(left) + len(c))}
+
+    def duplicate(piece: str) -> bool:  # an alignment slip repeating the text next to it
+        squeezed = _squeeze(piece)
+        return bool(squeezed) and (_squeeze(left).endswith(squeezed) or _squeeze(right).startswith(squeezed))
+
+    alive = [i for i in range(1, len(candidates)) if i not in bad and not duplicate(candidates[i])]
+    if not alive:
+        return 0
+    if 0 in bad:
+        return alive[0]
+    mine = candidates[0]
+    digits_near = bool(regex.search(r"\d", near_left + near_right))
+    numeric = [i for i in alive if regex.fullmatch(r"[\d.,，\s]+", candidates[i]) and _squeeze(candidates[i])]
+    if digits_near and numeric and not regex.fullmatch(r"[\d.,，\s]*", mine):
+        # a digit the old OCR read as a letter or an ideograph (孔500 for 9,500): take the digits when
+        # every new reading says the same
+        if len({_squeeze(candidates[i]) for i in alive}) == 1 and len(_HAN.findall(mine)) <= 2:
+            return numeric[0]
+    if _HAN.search(mine):
+        alive = [i for i in alive if _HAN.search(candidates[i])]  # Han only gives way to Han
+        support = _support(near_left + mine + near_right, known)
+        if not alive or (support >= KNOWN and all(
+                support >= 2 * _support(near_left + candidates[i] + near_right, known) for i in alive)):
+            return 0
+        scores = {i: chinese_zipf(near_left + candidates[i] + near_right) for i in [0, *alive]}
+        best = max(alive, key=lambda i: scores[i])
+        if scores[best] >= scores[0] + PLAUSIBILITY_MARGIN and scores[0] < ORDINARY:
+            return best
+        return 0
+    if _HAN.search(candidates[alive[0]]) and _squeeze(mine):
+        return alive[0]  # Latin or symbols where the page shows Han: the layer was wrong there
+    return 0
+
+
+def _disputes(layer: str, reading: str) -> list[tuple[int, int, int, int]]:
+    """Where ``reading`` differs from ``layer``, as ``(i1, i2, j1, j2)``; differences separated by
+    at most one character or by spaces only are one dispute, so a piece is judged whole."""
+    disputes: list[list[int]] = []
+    for op in Levenshtein.opcodes(layer, reading):
+        if op.tag == "equal":
+            continue
+        if disputes:
+            gap = layer[disputes[-1][1]:op.src_start]
+            if len(_squeeze(gap)) <= 1:
+                disputes[-1][1], disputes[-1][3] = op.src_end, op.dest_end
+                continue
+        disputes.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    return [(a, b, c, d) for a, b, c, d in disputes]
+
+
+def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = None) -> str:
+    """``layer`` with each piece where ``readings[0]`` differs decided by ``choose``; ``known`` is
+    the document's vocabulary (``vocabulary`` of its layer)."""
+    if not readings or not readings[0]:
+        return layer
+    first = readings[0]
+    pieces: list[str] = []
+    position = 0
+    for i1, i2, j1, j2 in _disputes(layer, first):
+        pieces.append(layer[position:i1])
+        mine, theirs = layer[i1:i2], first[j1:j2]
+        if _squeeze(mine) == _squeeze(theirs):
+            pieces.append(mine)
+        else:
+            candidates = [mine, theirs] + [_piece_of(layer, other, i1, i2) for other in readings[1:]]
+            pieces.append(candidates[choose("".join(pieces), layer[i2:], candidates, known)])
+        position = i2
+    pieces.append(layer[position:])
+    return "".join(pieces)

@@ -1,0 +1,113 @@
+"""Trust but verify: provenance, sampled checks against the page image, previous OCR layers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from cwn_ocr import repair_pdf, scan_pdf
+from cwn_ocr.merge import Source
+from cwn_ocr.provenance import analyse_tounicode, parse_tounicode
+from cwn_ocr.vote import vocabulary, vote_line
+from tests.conftest import CLEAN_SAMPLES, SAMPLES, truth_pages
+
+pytestmark = [pytest.mark.poppler]
+
+
+def cer(hypothesis: str, reference: str) -> float:
+    hyp, ref = "".join(hypothesis.split()), "".join(reference.split())
+    return Levenshtein.distance(hyp, ref) / max(1, len(ref))
+
+
+# --- provenance (no OCR) -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, kinds", [
+    ("scan_eng_layer", ["ocr-layer", "ocr-layer"]),
+    ("mixed_pages", ["born-digital", "ocr-layer", "born-digital"]),
+    ("clean_mixed", ["born-digital", "born-digital"]),
+])
+def test_layer_provenance(name: str, kinds: list[str]) -> None:
+    assert [p.provenance.kind for p in scan_pdf(SAMPLES / f"{name}.pdf").pages if p.provenance] == kinds
+
+
+def test_font_without_tounicode_is_named() -> None:
+    page = scan_pdf(SAMPLES / "no_tounicode.pdf").pages[0]
+    assert page.provenance is not None
+    assert [f.map_reasons for f in page.provenance.suspicious_fonts] == [("composite font without ToUnicode",)]
+
+
+def test_tounicode_analysis() -> None:
+    cmap = "2 beginbfrange\n<0001> <0030> <3400>\n<0031> <0040> <4E00>\nendbfrange"
+    mapping = parse_tounicode(cmap)
+    assert mapping[1] == "\u3400" and mapping[0x31] == "\u4e00"
+    assert "maps most glyphs to rare ideographs" in analyse_tounicode(mapping).reasons
+    swapped = {i: ((c & 0xFF) << 8) | (c >> 8) for i, c in enumerate(range(0x4E00, 0x4E40))}
+    assert "byte-swapped map" in analyse_tounicode(swapped).reasons
+    assert "many glyphs mapped to one character" in analyse_tounicode({i: 0x4E00 for i in range(30)}).reasons
+    assert analyse_tounicode({i: 0x4E00 + i for i in range(100)}).reasons == ()
+
+
+# --- sampled verification --------------------------------------------------------------------
+
+@pytest.mark.tesseract
+def test_wrong_tounicode_is_suspect_and_clean_samples_are_not() -> None:
+    wrong = scan_pdf(SAMPLES / "wrong_tounicode.pdf", verify="sample")
+    assert [p.label.value for p in wrong.pages] == ["clean"]  # text statistics see nothing
+    assert [p.suspect for p in wrong.pages] == [True]
+    for name in CLEAN_SAMPLES + ("mojibake_kangxi",):
+        scan = scan_pdf(SAMPLES / f"{name}.pdf", verify="sample")
+        assert not any(p.suspect for p in scan.pages), name
+        assert all(p.checks for p in scan.pages if p.label.value == "clean")
+
+
+@pytest.mark.tesseract
+@pytest.mark.slow
+def test_wrong_tounicode_is_repaired() -> None:
+    result = repair_pdf(SAMPLES / "wrong_tounicode.pdf", jobs=2)
+    assert [p.ocr_reason for p in result.pages] == ["suspect"]
+    truth = "\n".join(truth_pages("wrong_tounicode"))
+    print(f"\n[verify] wrong_tounicode: CER repaired {cer(result.text, truth):.2%}")
+    assert cer(result.text, truth) <= 0.01
+    off = repair_pdf(SAMPLES / "wrong_tounicode.pdf", verify="off")
+    assert cer(off.text, truth) > 0.2  # without verification the wrong text passes
+
+
+@pytest.mark.tesseract
+@pytest.mark.parametrize("name", ["pymupdf__test_4182.pdf", "pdfplumber__issue-461-example.pdf"])
+def test_real_controls_stay_byte_identical(real_dir: Path, name: str) -> None:
+    result = repair_pdf(real_dir / name, jobs=2)
+    assert not any(p.rasterized for p in result.pages)
+    assert all(line.source == Source.LAYER and line.text == line.original for p in result.pages for line in p.lines)
+
+
+@pytest.mark.tesseract
+def test_kangxi_radical_is_normalised(real_dir: Path) -> None:
+    result = repair_pdf(real_dir / "pdfjs__issue15340.pdf")
+    assert "構を一つの箱内に収めたものは、「漏電遮断器」" in result.text
+    assert "\u2f00" not in result.text
+
+
+@pytest.mark.tesseract
+@pytest.mark.slow
+def test_previous_ocr_layer_is_corrected_where_it_is_wrong(real_dir: Path) -> None:
+    """pr-136: a scan with an earlier engine's invisible Chinese layer."""
+    result = repair_pdf(real_dir / "pdfplumber__pr-136-example.pdf", jobs=2)
+    assert all(p.rasterized and p.ocr_reason in ("garbled", "previous OCR layer") for p in result.pages)
+    assert any(p.ocr_reason == "previous OCR layer" for p in result.pages)
+    text = result.text
+    for wrong, right in [("ZOq5", "2015 年年度报告中有关财务事项的说明"), ("说阴", "中有关财务事项的说明"),
+                         ("报笛", "年度报告的事后审核问询函"), ("孔 500", "9, 500 万元")]:
+        assert wrong not in text
+        assert right in text
+    # what the old layer had right stays, even where the new engine reads it otherwise
+    assert "《关于对 2015 年" in text and "神鹰集团" in text and "贰亿元" in text
+
+
+def test_vote_keeps_the_layer_without_evidence() -> None:
+    assert vote_line("不超过贰亿元人民币", ["不超过址亿元人民币", "不超过址亿元人民币"]) == "不超过贰亿元人民币"
+    assert vote_line("Rd.,Hangzhou,China", ["agzh"]) == "Rd.,Hangzhou,China"
+    known = vocabulary(["神鹰集团"] * 4)
+    assert vote_line("年报出具时神鹰集团的", ["年报出具时神应集团的"], known) == "年报出具时神鹰集团的"
+    assert vote_line("所有限公司 2014 年度", ["所有限公司 20l4 年度"]) == "所有限公司 2014 年度"
