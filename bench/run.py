@@ -30,7 +30,8 @@ from cwn_ocr.textfix import fix_text  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 GARBLED = ["scan_eng_layer", "no_tounicode", "mixed_pages"]
-OTHERS = ["mojibake_kangxi", "clean_english", "clean_mixed"]
+OTHERS = ["mojibake_kangxi", "wrong_tounicode", "clean_english", "clean_mixed"]
+REAL = ROOT.parent / "shared" / "real"
 JOBS = 2
 ENV = dict(os.environ, OMP_THREAD_LIMIT="1")
 
@@ -109,6 +110,7 @@ SEED = os.environ.get("BENCH_OCRMYPDF_HASHSEED") or find_seed()
 
 
 REVIEW_SIZES: list[str] = []
+VERIFY_ROWS: list[str] = []
 
 
 def run_ours(pdf: Path, tmp: Path) -> Run:
@@ -121,6 +123,45 @@ def run_ours(pdf: Path, tmp: Path) -> Run:
     per_page = f"{size / 1024 / ocred:.0f} KB" if ocred else "–"
     REVIEW_SIZES.append(f"| {pdf.stem} | {len(result.pages)} | {ocred} | {size / 1024:.0f} KB | {per_page} |")
     return Run(result.text, seconds)
+
+
+def clean_document(tmp: Path, pages: int = 10) -> Path:
+    """A born-digital clean document of ``pages`` pages, made of the clean samples."""
+    import pikepdf
+
+    target = tmp / f"clean{pages}.pdf"
+    with pikepdf.new() as out:
+        sources = [pikepdf.open(SAMPLES / f"{name}.pdf") for name in ("clean_mixed", "clean_english")]
+        while len(out.pages) < pages:
+            for source in sources:
+                out.pages.extend(source.pages[:pages - len(out.pages)])
+        out.save(target)
+        for source in sources:
+            source.close()
+    return target
+
+
+def verification_rows(tmp: Path) -> list[str]:
+    """Per document: seconds and pages OCRed with --verify off / sample / all, and the cost of
+    sampling as a share of OCRing every page (all - off)."""
+    documents = [clean_document(tmp)] + [SAMPLES / f"{n}.pdf" for n in ("clean_mixed", "clean_english",
+                                                                          "mojibake_kangxi", "wrong_tounicode")]
+    if REAL.is_dir():
+        documents += [REAL / n for n in ("pymupdf__test_4182.pdf", "pdfplumber__issue-461-example.pdf",
+                                         "pdfplumber__pr-136-example.pdf")]
+    rows = []
+    for pdf in documents:
+        cells, times = [], {}
+        for mode in ("off", "sample", "all"):
+            started = time.perf_counter()
+            result = repair_pdf(pdf, jobs=JOBS, verify=mode)
+            times[mode] = time.perf_counter() - started
+            cells.append(f"{times[mode]:.1f} s, {sum(p.rasterized for p in result.pages)}/{len(result.pages)} OCRed")
+        full = times["all"] - times["off"]
+        share = f"{100 * (times['sample'] - times['off']) / full:.0f} %" if full > 0 else "–"
+        rows.append(f"| {pdf.name} | " + " | ".join(cells) + f" | {share} |")
+        print(f"verify {pdf.name}: {cells} overhead {share}", flush=True)
+    return rows
 
 
 def machine() -> str:
@@ -174,6 +215,8 @@ def main() -> int:
                     fix_rows.append(f"| {name} | {pct(d, n)} | {pct(fd, fn)} |")
                 print(f"{name:16} {tool:22} CER {pct(d, n):>8}  {run.seconds:6.1f} s  {run.note}", flush=True)
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        VERIFY_ROWS.extend(verification_rows(Path(tmp_name)))
     overall = " | ".join(f"**{pct(d, n)}** / {s:.1f} s" for d, n, s in totals.values())
     lines = [
         "# Benchmark results",
@@ -206,6 +249,18 @@ def main() -> int:
         "| sample | Tesseract | Tesseract + fix_text |",
         "|---|---|---|",
         *fix_rows,
+        "",
+        "## Verification against the page image (issue 9)",
+        "",
+        "`cwn-ocr repair --verify off|sample|all` on each document: wall time and pages rasterized and OCRed. "
+        "`sample` (the default) reads 3 lines per page that text statistics call clean (one Tesseract call per "
+        "job for the whole document) and re-reads previous OCR layers; `all` OCRs every page. The last column is "
+        "the cost of `sample` over `off` as a share of what OCRing every page costs (`all` − `off`); on pages "
+        "that sampling sends to OCR (wrong_tounicode, pr-136's old OCR layer) it is the repair itself.",
+        "",
+        "| document | off | sample | all | sampling cost / full OCR |",
+        "|---|---|---|---|---|",
+        *VERIFY_ROWS,
         "",
         "## Review page size (issue 5)",
         "",

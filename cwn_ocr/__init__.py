@@ -7,11 +7,11 @@
 
 from __future__ import annotations
 
+__version__ = "0.1.0"  # before the imports: submodules read it
+
 from cwn_ocr.errors import CwnOcrError, ExitCode
 from cwn_ocr.garble import judge_line, judge_page_lines
 from cwn_ocr.pipeline import DocumentScan, RepairResult, repair_pdf, scan_pdf
-
-__version__ = "0.1.0"
 
 __all__ = ["CwnOcrError", "DocumentScan", "ExitCode", "RepairResult", "__version__", "judge_line", "judge_page_lines",
            "repair_pdf", "scan_pdf"]

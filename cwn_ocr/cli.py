@@ -19,11 +19,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cwn_ocr import __version__
-from cwn_ocr.errors import BadInputError, CwnOcrError, ExitCode, UsageError
+from cwn_ocr.atomic import prepare_output_dir
+from cwn_ocr.errors import BadInputError, CwnOcrError, ExitCode, OutputError, UsageError
 from cwn_ocr.inputs import check_pdf_path
 from cwn_ocr.model import Label
 from cwn_ocr.pipeline import DocumentScan, scan_pdf
-from cwn_ocr.report.atomic import prepare_output_dir
+from cwn_ocr.workers import DaskPool
 
 _STYLE = {Label.CLEAN: "green", Label.FIXABLE: "yellow", Label.GARBLED: "red"}
 
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "mark pages whose layer disagrees as suspect (default off: no OCR)")
 
     repair = commands.add_parser("repair", help="repair a PDF's text: keep what is clean, fix or re-OCR the rest")
-    repair.add_argument("pdf", help="the PDF to repair (never modified)")
+    repair.add_argument("pdf", nargs="+", help="PDF(s) or folders of PDFs to repair (never modified)")
     repair.add_argument("--out", metavar="DIR", help="output folder for <stem>.txt and <stem>.json (default: out)")
     repair.add_argument("-o", "--output", metavar="-", choices=["-"],
                         help="'-': write the repaired text to stdout (other outputs only with --out)")
@@ -58,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
 
     repair.add_argument("--no-review", action="store_true", help="do not write the <stem>.diff.html review page")
+    repair.add_argument("--cache-dir", metavar="DIR", help="where OCR results are cached (default: "
+                        "$CWN_OCR_CACHE_DIR, else ~/.cache/cwn-ocr)")
+    repair.add_argument("--no-cache", action="store_true", help="neither read nor write the OCR cache")
+    repair.add_argument("--scheduler", metavar="ADDRESS", help="run the OCR on a Dask distributed cluster "
+                        "(e.g. tcp://10.0.0.5:8786); the PDFs must be at the same paths on its workers")
+    repair.add_argument("--force", action="store_true", help="with several files: repair even those whose "
+                        "outputs are up to date")
     repair.add_argument("--verify", choices=["off", "sample", "all"], default="sample",
                         help="check layers that look clean against the page image: sample a few lines per page "
                              "and re-read previous OCR layers (default), every page (all), or trust the text (off)")
@@ -135,6 +143,9 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
         raise UsageError("--jobs must be 1 or more")
     if args.dpi < 50 or args.dpi > 1200:
         raise UsageError("--dpi must be between 50 and 1200")
+    if len(args.pdf) > 1 or Path(args.pdf[0]).is_dir():
+        return _repair_batch(args, err)
+    args.pdf = args.pdf[0]
     to_stdout = args.output == "-"
     out_dir = Path(args.out) if args.out else (None if to_stdout else Path("out"))
     if out_dir is not None:
@@ -143,8 +154,10 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not show) as bar:
         task = bar.add_task(f"repairing {Path(args.pdf).name}", total=None)
+        pool = DaskPool(args.scheduler) if args.scheduler else None
         result = repair_pdf(args.pdf, dpi=args.dpi, lang=args.lang, jobs=args.jobs, password=args.password,
-                            page_timeout=args.page_timeout, verify=args.verify,
+                            page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
+                            use_cache=not args.no_cache, pool=pool,
                             progress=lambda done, total: bar.update(task, completed=done, total=total))
     written = (write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review, password=args.password)
                if out_dir is not None else {})
@@ -162,9 +175,45 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
     return int(ExitCode.PARTIAL if result.failed_pages else ExitCode.OK)
 
 
+def _repair_batch(args: argparse.Namespace, err: Console) -> int:
+    from cwn_ocr.batch import FileOutcome, describe, exit_code, expand_inputs, repair_many
+
+    if args.output == "-":
+        raise UsageError("-o - writes one file's text to stdout; give one PDF, or drop -o -")
+    paths = expand_inputs(args.pdf)
+    if not paths:
+        raise UsageError("no PDF files found in " + ", ".join(args.pdf))
+    out_dir = Path(args.out or "out")
+    prepare_output_dir(out_dir, paths[0])
+    for path in paths:
+        if out_dir.resolve() == path.resolve().parent:
+            raise OutputError("the output folder is an input's own folder; outputs never go next to the input",
+                              path=out_dir, advice="choose another folder with --out")
+
+    def report(outcome: FileOutcome) -> None:
+        if not args.quiet:
+            line = f"{outcome.path}: {outcome.status}"
+            if outcome.message:
+                line += f" ({outcome.message})"
+            err.print(line, soft_wrap=True, markup=False)
+
+    outcomes = repair_many(paths, out_dir, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
+                           on_file=report, dpi=args.dpi, lang=args.lang, password=args.password,
+                           page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
+                           use_cache=not args.no_cache)
+    if not args.quiet:
+        table = Table(title=f"{len(outcomes)} files into {out_dir}", title_justify="left")
+        for column in ("file", "pages", "kept/fixed/OCR/failed", "chars changed", "s", "status", "note"):
+            table.add_column(column)
+        for outcome in outcomes:
+            table.add_row(*describe(outcome))
+        err.print(table)
+    return exit_code(outcomes)
+
+
 def _diff(args: argparse.Namespace) -> int:
+    from cwn_ocr.atomic import write_atomic
     from cwn_ocr.pipeline import repair_pdf
-    from cwn_ocr.report.atomic import write_atomic
     from cwn_ocr.report.jsonreport import report_dict
     from cwn_ocr.report.review import build_review
     from cwn_ocr.report.terminal import print_terminal

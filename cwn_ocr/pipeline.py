@@ -13,12 +13,15 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from cwn_ocr import __version__
 from cwn_ocr.align import Match, match_rows
+from cwn_ocr.cache import OcrCache, data_sha256, default_cache_dir, file_sha256
 from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
 from cwn_ocr.garble import judge_page_lines, judge_rows, page_label
 from cwn_ocr.inputs import check_pdf_path
@@ -32,7 +35,7 @@ from cwn_ocr.textlayer import read_text_layer
 from cwn_ocr.verify import Check, choose_samples, read_samples, sample_of
 from cwn_ocr.verify import judge_page as judge_samples
 from cwn_ocr.vote import vocabulary
-from cwn_ocr.workers import WorkerPool
+from cwn_ocr.workers import Pool, WorkerPool
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ VERIFY_MODES = ("off", "sample", "all")
 
 
 def scan_pdf(path: str | os.PathLike[str], *, password: str | None = None, verify: str = "off",
-             lang: str = "chi_sim+eng") -> DocumentScan:
+             lang: str = "chi_sim+eng", jobs: int | None = None, cache: OcrCache | None = None) -> DocumentScan:
     """Judge every line of every page of ``path`` from its text layer, and where it comes from.
 
     With ``verify="sample"`` a few lines of each page that is not garbled are also read from the
@@ -123,7 +126,17 @@ def scan_pdf(path: str | os.PathLike[str], *, password: str | None = None, verif
                    for i in choose_samples(s.page, s.verdicts)]
         if samples:
             tesseract_version()
-            checks = read_samples(pdf, samples, OcrSettings(lang=lang), password=password)
+            key = cache.key(file_sha256(pdf), 0, {"verify": [(s.page, s.line, s.text) for s in samples],
+                                                  **ocr_identity(lang)}) if cache else ""
+            cached = cache.get_json(key) if cache else None
+            if isinstance(cached, list) and len(cached) <= len(samples):
+                checks = [Check(samples[i], text, conf, agree) for i, text, conf, agree in cached]
+            else:
+                checks = read_samples(pdf, samples, OcrSettings(lang=lang), password=password,
+                                      jobs=jobs or os.cpu_count() or 1)
+                if cache:
+                    index = {id(s): i for i, s in enumerate(samples)}
+                    cache.put_json(key, [(index[id(c.sample)], c.reading, c.confidence, c.agreement) for c in checks])
             scans = [replace(s, checks=tuple(c for c in checks if c.sample.page == s.page.number)) for s in scans]
     return DocumentScan(pdf, tuple(scans), time.perf_counter() - started)
 
@@ -147,6 +160,7 @@ class PageResult:
     error: str | None = None  # why the page could not be OCRed (its layer text was kept)
     ocr_reason: str | None = None  # why it was OCRed: garbled, suspect, previous OCR layer, verify all
     scan: PageScan | None = None
+    cached: bool = False  # the OCR came from the cache
 
     @property
     def text(self) -> str:
@@ -225,23 +239,50 @@ def _ocr_reason(scan: PageScan, verify: str) -> str | None:
     return None
 
 
+def ocr_identity(lang: str) -> dict[str, object]:
+    """Everything besides the PDF that decides what the OCR reads: versions and language data."""
+    data = find_tessdata(tuple(lang.split("+")))
+    hashes = {}
+    for name in lang.split("+"):
+        path = data.directory / f"{name}.traineddata"
+        if path.exists():
+            stat = path.stat()
+            hashes[name] = data_sha256(str(path), stat.st_size, stat.st_mtime)
+    return {"cwn_ocr": __version__, "tesseract": tesseract_version(), "lang": lang, "tessdata": hashes}
+
+
+def _worth_voting(scan: PageScan, verify: str) -> bool:
+    """A previous OCR layer that is mostly right is corrected by voting, which wants a second
+    reading; one that is mostly garbage (an English-only engine on Chinese) is simply replaced."""
+    lines = len(scan.verdicts) or 1
+    return verify != "off" and scan.previous_ocr and scan.count(Label.GARBLED) < 0.3 * lines
+
+
 def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi_sim+eng", jobs: int | None = None,
                password: str | None = None, page_timeout: float = 180.0, verify: str = "sample",
-               progress: Callable[[int, int], None] | None = None) -> RepairResult:
+               cache_dir: str | os.PathLike[str] | None = None, use_cache: bool = True,
+               progress: Callable[[int, int], None] | None = None, pool: Pool | None = None) -> RepairResult:
     """Repair the text of ``path``: clean lines kept, fixable lines text-fixed, garbled pages
     rasterized and OCRed, and the OCR merged into the layer. Nothing is written.
 
     Only pages that need it are rasterized: garbled ones; with ``verify`` "sample" (the default)
     also pages whose sampled lines disagree with the page image and pages whose layer is a
     previous OCR; with "all" every page. ``progress(done, total)`` is called as pages finish.
+
+    OCR results are cached (``cache``): a second repair of the same file with the same settings
+    does no OCR. ``cache_dir`` chooses the folder, ``use_cache=False`` turns it off.
+
+    ``pool`` shares one set of workers between several files (``batch``; a Dask cluster); by
+    default the file gets its own process pool of ``jobs`` workers.
     """
     if verify not in VERIFY_MODES:
         raise UsageError(f"--verify must be one of {', '.join(VERIFY_MODES)}")
     started = time.perf_counter()
     settings = OcrSettings(lang=lang, timeout=page_timeout)
     verification = verify
+    cache = OcrCache(Path(cache_dir) if cache_dir else default_cache_dir()) if use_cache else None
     try:
-        scan = scan_pdf(path, password=password, verify=verify, lang=lang)
+        scan = scan_pdf(path, password=password, verify=verify, lang=lang, jobs=jobs, cache=cache)
     except (MissingDependencyError, OcrError) as exc:
         scan = scan_pdf(path, password=password)  # the check needs a working Tesseract; without, trust the text
         verification = f"skipped: {exc.message}"
@@ -274,17 +315,32 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
         if progress:
             progress(len(results), total)
 
+    keys: dict[int, str] = {}
+    if to_ocr and cache is not None:
+        identity = {**ocr_identity(lang), "psm": settings.psm, "oem": settings.oem, "dpi": dpi}
+        pdf_hash = file_sha256(scan.path)
+        for s in list(to_ocr):
+            keys[s.page.number] = cache.key(pdf_hash, s.page.number, {**identity,
+                                                                       "second": _worth_voting(s, verify)})
+            hit = cache.get_page(keys[s.page.number])
+            if hit is not None:
+                finish(s, hit)
+                results[s.page.number] = replace(results[s.page.number], cached=True)
+                to_ocr.remove(s)
     if to_ocr:
-        with WorkerPool(workers) as pool:
-            futures = {pool.submit(ocr_page, scan.path, s.page.number, s.page.width, s.page.height, dpi=dpi,
+        with (nullcontext(pool) if pool is not None else WorkerPool(workers)) as workers_pool:
+            futures = {workers_pool.submit(ocr_page, scan.path, s.page.number, s.page.width, s.page.height, dpi=dpi,
                                    settings=settings, password=password,
-                                   second_reading=s.previous_ocr and verify != "off"): s for s in to_ocr}
+                                   second_reading=_worth_voting(s, verify)): s for s in to_ocr}
             for future in as_completed(futures):
                 error = future.exception()
-                finish(futures[future], error if error is not None else future.result())
+                page_scan = futures[future]
+                if error is None and cache is not None:
+                    cache.put_page(keys[page_scan.page.number], future.result())
+                finish(page_scan, error if error is not None else future.result())
     pages = tuple(results[s.page.number] for s in scan.pages)
     record = {"dpi": dpi, "lang": lang, "psm": settings.psm, "oem": settings.oem, "jobs": workers,
-              "verify": verification,
+              "verify": verification, "cache": str(cache.directory) if cache else "off",
               "tesseract": tesseract_version() if to_ocr else None,
               "tessdata": str(find_tessdata(tuple(lang.split("+"))).origin) if to_ocr else None}
     return RepairResult(scan.path, pages, record, time.perf_counter() - started)

@@ -26,6 +26,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,16 +188,25 @@ def _render_strip(pdf: Path, sample: Sample, folder: Path, *, password: str | No
 
 
 def read_samples(pdf: Path, samples: Sequence[Sample], settings: OcrSettings, *,
-                 password: str | None = None) -> list[Check]:
-    """Render each sample's strip, stack them, OCR the stack once, and compare each reading."""
+                 password: str | None = None, jobs: int = 1) -> list[Check]:
+    """Render each sample's strip, stack them (one stack per job), OCR each stack once, in
+    parallel, and compare each reading with the layer."""
     if not samples:
         return []
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    with tempfile.TemporaryDirectory(prefix="cwn-verify-") as tmp:
-        strips = [_render_strip(pdf, s, Path(tmp), password=password) for s in samples]
+    with tempfile.TemporaryDirectory(prefix="cwn-verify-") as tmp, ThreadPoolExecutor(max(1, jobs) * 2) as pool:
+        strips = list(pool.map(lambda s: _render_strip(pdf, s, Path(tmp), password=password), samples))
     present = [(s, strip) for s, strip in zip(samples, strips) if strip is not None and strip.size]
     if not present:
         return []
+    size = -(-len(present) // max(1, jobs))  # ceil: one stack per job
+    chunks = [present[i:i + size] for i in range(0, len(present), size)]
+    with ThreadPoolExecutor(len(chunks)) as pool:  # each OCR is a Tesseract process: threads suffice
+        results = list(pool.map(lambda chunk: _read_stack(chunk, settings), chunks))
+    return [check for checks in results for check in checks]
+
+
+def _read_stack(present: list[tuple[Sample, np.ndarray]], settings: OcrSettings) -> list[Check]:
     width = max(strip.shape[1] for _, strip in present) + 2 * _GAP
     bands: list[tuple[int, int]] = []
     rows = [np.full((_GAP, width), 255, np.uint8)]

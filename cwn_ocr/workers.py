@@ -8,12 +8,14 @@ can put them in page order whatever order they finish in.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -24,9 +26,18 @@ def _own_group() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+class Pool(Protocol):
+    """What the pipeline needs of a pool: submit a call, get a concurrent.futures.Future."""
+
+    def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]: ...
+
+
 class WorkerPool:
     def __init__(self, workers: int) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_own_group)
+        # forkserver, not fork: workers are started from a clean single-threaded server, so no lock
+        # held by another thread of ours (verification, batch threads) is copied into them locked
+        context = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_own_group, mp_context=context)
 
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
         return self._pool.submit(fn, *args, **kwargs)
@@ -52,3 +63,29 @@ class WorkerPool:
                 pass
         for process in processes.values():
             process.join(timeout=5)
+
+
+class DaskPool:
+    """The same interface on a Dask distributed cluster (``--scheduler ADDRESS``): every worker must
+    reach the PDFs at the same paths (shared storage) and have Tesseract and the languages."""
+
+    def __init__(self, address: str) -> None:
+        from distributed import Client
+
+        self.client = Client(address, set_as_default=False)
+
+    def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
+        result: Future[T] = Future()
+        remote = self.client.submit(fn, *args, pure=False, **kwargs)
+
+        def done(finished: Any) -> None:
+            try:
+                result.set_result(finished.result())
+            except BaseException as exc:  # noqa: BLE001  (handed over to the caller's future)
+                result.set_exception(exc)
+
+        remote.add_done_callback(done)
+        return result
+
+    def close(self) -> None:
+        self.client.close()

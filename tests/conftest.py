@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if item.get_closest_marker(marker) and shutil.which(tool) is None:
                 item.add_marker(pytest.mark.xfail(reason=f"{tool} is not installed: run `make setup`",
                                                   strict=True, run=False))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """OCR results are cached under a folder of the test session's, never the user's."""
+    os.environ["CWN_OCR_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session")

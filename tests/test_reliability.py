@@ -85,14 +85,13 @@ def encrypted(path: Path, password: str = "s3cret") -> Path:
 
 @pytest.mark.parametrize("make, message", [
     (lambda tmp: tmp / "missing.pdf", "no such file"),
-    (lambda tmp: tmp, "is a directory"),
     (lambda tmp: (tmp / "empty.pdf", (tmp / "empty.pdf").write_bytes(b""))[0], "the file is empty"),
     (lambda tmp: (tmp / "n.pdf", (tmp / "n.pdf").write_bytes(b"hello"))[0], "not a PDF"),
     (lambda tmp: (tmp / "cut.pdf", (tmp / "cut.pdf").write_bytes((SAMPLES / "no_tounicode.pdf").read_bytes()[:900]))[0],
      "cannot read it as a PDF"),
     (lambda tmp: zero_pages(tmp / "zero.pdf"), "no pages"),
     (lambda tmp: encrypted(tmp / "locked.pdf"), "--password"),
-], ids=["missing", "directory", "empty", "not-pdf", "truncated", "zero-pages", "encrypted"])
+], ids=["missing", "empty", "not-pdf", "truncated", "zero-pages", "encrypted"])
 def test_bad_input_is_a_clear_error_with_no_output(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
     source = make(tmp_path)
     out = tmp_path / "out"
@@ -100,6 +99,13 @@ def test_bad_input_is_a_clear_error_with_no_output(tmp_path: Path, make, message
     assert_clean_failure(proc, 2, message, str(source))
     assert len(proc.stderr.strip().splitlines()) <= 3  # one paragraph
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_folder_without_pdfs(tmp_path: Path) -> None:
+    """A folder is a batch of the PDFs in it; one with none is a usage error."""
+    (tmp_path / "empty").mkdir()
+    proc = run_cli("repair", str(tmp_path / "empty"), "--out", str(tmp_path / "out"))
+    assert_clean_failure(proc, 1, "no PDF files found")
 
 
 def test_encrypted_pdf_with_its_password(tmp_path: Path) -> None:
@@ -165,7 +171,7 @@ def test_poppler_missing(tmp_path: Path) -> None:
 
 def test_tesseract_missing(tmp_path: Path) -> None:
     env = path_without(tmp_path, "tesseract")
-    proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--out", str(tmp_path / "out"), env=env)
+    proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--out", str(tmp_path / "out"), "--no-cache", env=env)
     assert_clean_failure(proc, 3, "tesseract is not installed", "apt-get install tesseract-ocr")
     doctor = run_cli("doctor", env=env)
     assert doctor.returncode == 3 and "apt-get install tesseract-ocr" in doctor.stderr + doctor.stdout
@@ -175,7 +181,8 @@ def test_tesseract_missing(tmp_path: Path) -> None:
 
 @pytest.mark.tesseract
 def test_language_missing(tmp_path: Path) -> None:
-    proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--lang", "chi_tra+eng", "--out", str(tmp_path))
+    proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--lang", "chi_tra+eng", "--out", str(tmp_path),
+                   "--no-cache")
     assert_clean_failure(proc, 3, "chi_tra", "apt-get install tesseract-ocr-chi-tra")
 
 
@@ -184,7 +191,7 @@ def test_tesseract_crashing_keeps_the_layer_and_exits_4(tmp_path: Path) -> None:
     source = SAMPLES / "mixed_pages.pdf"
     before = sha256(source)
     out = tmp_path / "out"
-    proc = run_cli("repair", str(source), "--out", str(out), env=fake_tesseract(tmp_path, "crash"))
+    proc = run_cli("repair", str(source), "--out", str(out), "--no-cache", env=fake_tesseract(tmp_path, "crash"))
     assert_clean_failure(proc, 4, "1 failed")
     report = json.loads((out / "mixed_pages.json").read_text("utf-8"))
     assert [p["action"] for p in report["pages"]] == ["kept", "failed", "kept"]
@@ -198,7 +205,7 @@ def test_tesseract_crashing_keeps_the_layer_and_exits_4(tmp_path: Path) -> None:
 @pytest.mark.tesseract
 def test_tesseract_hanging_is_stopped_by_the_page_timeout(tmp_path: Path) -> None:
     started = time.monotonic()
-    proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--out", str(tmp_path / "out"),
+    proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--out", str(tmp_path / "out"), "--no-cache",
                    "--page-timeout", "3", env=fake_tesseract(tmp_path, "hang"), timeout=120)
     assert_clean_failure(proc, 4)
     assert time.monotonic() - started < 60
@@ -212,7 +219,7 @@ def test_tesseract_hanging_is_stopped_by_the_page_timeout(tmp_path: Path) -> Non
 def test_interrupt_leaves_no_output_and_no_tesseract(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "cwn_ocr", "repair", str(SAMPLES / "scan_eng_layer.pdf"),
-                             "--out", str(out), "--jobs", "2"], env=fake_tesseract(tmp_path, "hang"),
+                             "--out", str(out), "--jobs", "2", "--no-cache"], env=fake_tesseract(tmp_path, "hang"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not fake_processes() and time.monotonic() < deadline:

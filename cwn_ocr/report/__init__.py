@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from cwn_ocr.atomic import prepare_output_dir, write_atomic
 from cwn_ocr.pipeline import RepairResult
-from cwn_ocr.report.atomic import prepare_output_dir, write_atomic
 from cwn_ocr.report.jsonreport import report_dict
 from cwn_ocr.report.review import build_review
 

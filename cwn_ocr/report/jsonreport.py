@@ -45,6 +45,7 @@ def _page(page: PageResult) -> dict[str, Any]:
         "seconds": page.seconds,
         "error": page.error,
         "ocr_reason": page.ocr_reason,
+        "cached": page.cached,
         "suspect": bool(page.scan and page.scan.suspect),
         "provenance": page.scan.provenance.to_dict() if page.scan and page.scan.provenance else None,
         "verification": [check.to_dict() for check in page.scan.checks] if page.scan else [],

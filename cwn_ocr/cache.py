@@ -1,0 +1,121 @@
+"""A cache of OCR results, so that running a repair again (while tuning a downstream extractor,
+say) does no OCR at all.
+
+A page's entry is keyed by the PDF's bytes (sha256), the page number and everything that can
+change the reading: cwn-ocr's version, Tesseract's version, the languages and the sha256 of their
+data files, psm, oem, dpi and whether a second reading was made. Any change to the file or a
+setting misses the cache. Entries are JSON files written atomically; a damaged entry is a miss.
+
+The cache lives in ``$CWN_OCR_CACHE_DIR``, else ``$XDG_CACHE_HOME/cwn-ocr``, else
+``~/.cache/cwn-ocr``; ``--cache-dir`` and ``--no-cache`` override it.
+
+>>> import tempfile
+>>> cache = OcrCache(Path(tempfile.mkdtemp()))
+>>> key = cache.key("f" * 64, 1, {"lang": "chi_sim+eng"})
+>>> cache.get_json(key) is None
+True
+>>> cache.put_json(key, {"lines": []})
+>>> cache.get_json(key)
+{'lines': []}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cwn_ocr.atomic import write_atomic
+from cwn_ocr.model import BBox, Line, Word
+from cwn_ocr.ocrpage import PageOcr
+
+#: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
+CACHE_FORMAT = 1
+
+
+def default_cache_dir() -> Path:
+    if os.environ.get("CWN_OCR_CACHE_DIR"):
+        return Path(os.environ["CWN_OCR_CACHE_DIR"])
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "cwn-ocr"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=16)
+def data_sha256(path: str, size: int, mtime: float) -> str:
+    """sha256 of a traineddata file (cached per path, size and mtime)."""
+    return file_sha256(Path(path))
+
+
+class OcrCache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def key(self, pdf_sha256: str, page: int, settings: dict[str, Any]) -> str:
+        material = json.dumps({"format": CACHE_FORMAT, "pdf": pdf_sha256, "page": page, **settings},
+                              sort_keys=True, default=str)
+        return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get_json(self, key: str) -> Any | None:
+        try:
+            return json.loads(self._path(key).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put_json(self, key: str, value: Any) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps(value, ensure_ascii=False))
+        except Exception:  # a cache that cannot be written is no cache, not an error  # noqa: BLE001
+            pass
+
+    def get_page(self, key: str) -> PageOcr | None:
+        data = self.get_json(key)
+        if not isinstance(data, dict):
+            return None
+        try:
+            return page_from_dict(data)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put_page(self, key: str, page: PageOcr) -> None:
+        self.put_json(key, page_to_dict(page))
+
+
+def _line_to_dict(line: Line) -> dict[str, Any]:
+    return {"text": line.text, "conf": line.confidence,
+            "words": [[w.text, w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1, w.confidence] for w in line.words]}
+
+
+def _line_from_dict(data: dict[str, Any]) -> Line:
+    words = tuple(Word(t, BBox(x0, y0, x1, y1), c) for t, x0, y0, x1, y1, c in data["words"])
+    box = words[0].bbox if words else BBox(0, 0, 0, 0)
+    for word in words[1:]:
+        box = box.union(word.bbox)
+    return Line(data["text"], box, words, data["conf"])
+
+
+def page_to_dict(page: PageOcr) -> dict[str, Any]:
+    return {"lines": [_line_to_dict(line) for line in page.lines], "dpi": page.dpi, "scanned": page.scanned,
+            "rereads": page.rereads, "improved": page.improved, "seconds": page.seconds,
+            "second": [_line_to_dict(line) for line in page.second]}
+
+
+def page_from_dict(data: dict[str, Any]) -> PageOcr:
+    return PageOcr(tuple(_line_from_dict(line) for line in data["lines"]), float(data["dpi"]), bool(data["scanned"]),
+                   int(data["rereads"]), int(data["improved"]), float(data["seconds"]),
+                   tuple(_line_from_dict(line) for line in data["second"]))
