@@ -111,11 +111,12 @@ SEED = os.environ.get("BENCH_OCRMYPDF_HASHSEED") or find_seed()
 
 REVIEW_SIZES: list[str] = []
 VERIFY_ROWS: list[str] = []
+SPEED_ROWS: list[str] = []
 
 
 def run_ours(pdf: Path, tmp: Path) -> Run:
     started = time.perf_counter()
-    result = repair_pdf(pdf, jobs=JOBS)
+    result = repair_pdf(pdf, jobs=JOBS, use_cache=False)  # cold: the cache is measured on its own
     seconds = time.perf_counter() - started
     review = write_outputs(result, tmp / "out")["review"]
     size = review.stat().st_size
@@ -125,13 +126,14 @@ def run_ours(pdf: Path, tmp: Path) -> Run:
     return Run(result.text, seconds)
 
 
-def clean_document(tmp: Path, pages: int = 10) -> Path:
-    """A born-digital clean document of ``pages`` pages, made of the clean samples."""
+def clean_document(tmp: Path, pages: int = 10, names: tuple[str, ...] = ("clean_mixed", "clean_english"),
+                   label: str = "clean") -> Path:
+    """A document of ``pages`` pages made by repeating the pages of the samples ``names``."""
     import pikepdf
 
-    target = tmp / f"clean{pages}.pdf"
+    target = tmp / f"{label}{pages}.pdf"
     with pikepdf.new() as out:
-        sources = [pikepdf.open(SAMPLES / f"{name}.pdf") for name in ("clean_mixed", "clean_english")]
+        sources = [pikepdf.open(SAMPLES / f"{name}.pdf") for name in names]
         while len(out.pages) < pages:
             for source in sources:
                 out.pages.extend(source.pages[:pages - len(out.pages)])
@@ -154,13 +156,70 @@ def verification_rows(tmp: Path) -> list[str]:
         cells, times = [], {}
         for mode in ("off", "sample", "all"):
             started = time.perf_counter()
-            result = repair_pdf(pdf, jobs=JOBS, verify=mode)
+            result = repair_pdf(pdf, jobs=JOBS, verify=mode, use_cache=False)
             times[mode] = time.perf_counter() - started
             cells.append(f"{times[mode]:.1f} s, {sum(p.rasterized for p in result.pages)}/{len(result.pages)} OCRed")
         full = times["all"] - times["off"]
         share = f"{100 * (times['sample'] - times['off']) / full:.0f} %" if full > 0 else "–"
         rows.append(f"| {pdf.name} | " + " | ".join(cells) + f" | {share} |")
         print(f"verify {pdf.name}: {cells} overhead {share}", flush=True)
+    return rows
+
+
+def peak_rss(cmd: list[str]) -> tuple[float, float, float]:
+    """Run ``cmd``; its wall time, and the peak resident memory (MB) of its main process and of the
+    whole process tree (main + OCR workers + Tesseract), sampled every 50 ms with psutil."""
+    import psutil
+
+    started = time.perf_counter()
+    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    main_peak = tree_peak = 0.0
+    while proc.poll() is None:
+        try:
+            members = [proc] + proc.children(recursive=True)
+            sizes = []
+            for member in members:
+                try:
+                    sizes.append(member.memory_info().rss)
+                except psutil.Error:
+                    sizes.append(0)
+            main_peak = max(main_peak, sizes[0] / 2**20)
+            tree_peak = max(tree_peak, sum(sizes) / 2**20)
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    return time.perf_counter() - started, main_peak, tree_peak
+
+
+def speed_rows(tmp: Path) -> list[str]:
+    cli = [sys.executable, "-m", "cwn_ocr", "repair", "-q", "--jobs", str(JOBS)]
+    rows = []
+    for label, names, count in (("clean", ("clean_mixed", "clean_english"), 60),
+                                ("fixable", ("mojibake_kangxi",), 60)):
+        doc = clean_document(tmp, count, names, label)
+        for verify in ("off", "sample"):
+            started = time.perf_counter()
+            repair_pdf(doc, jobs=JOBS, verify=verify, use_cache=False)
+            seconds = time.perf_counter() - started
+            wall, _, _ = peak_rss(cli + ["--verify", verify, "--no-cache", "--out", str(tmp / "speed"), str(doc)])
+            rows.append(f"| {count} {label} pages, --verify {verify} | {count / seconds:.0f} pages/s in-process, "
+                        f"{count / wall:.0f} pages/s through the CLI (Python start-up included) |")
+            print(rows[-1], flush=True)
+    cache = tmp / "speed-cache"
+    started = time.perf_counter()
+    repair_pdf(SAMPLES / "scan_eng_layer.pdf", jobs=JOBS, cache_dir=cache)
+    cold = time.perf_counter() - started
+    started = time.perf_counter()
+    repair_pdf(SAMPLES / "scan_eng_layer.pdf", jobs=JOBS, cache_dir=cache)
+    warm = time.perf_counter() - started
+    rows.append(f"| scan_eng_layer (2 garbled pages), cold vs cached re-run | {cold:.2f} s vs {warm:.2f} s "
+                f"= {warm / cold:.3f} × |")
+    for count in (10, 60):
+        doc = clean_document(tmp, count, ("no_tounicode",), "garbled")
+        wall, main_peak, tree_peak = peak_rss(cli + ["--no-cache", "--out", str(tmp / "rss"), str(doc)])
+        rows.append(f"| {count} garbled pages (no_tounicode repeated), OCR | {wall:.1f} s, {count / wall:.2f} pages/s; "
+                    f"peak RSS main process {main_peak:.0f} MB, whole process tree {tree_peak:.0f} MB |")
+        print(rows[-1], flush=True)
     return rows
 
 
@@ -217,6 +276,7 @@ def main() -> int:
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
     with tempfile.TemporaryDirectory() as tmp_name:
         VERIFY_ROWS.extend(verification_rows(Path(tmp_name)))
+        SPEED_ROWS.extend(speed_rows(Path(tmp_name)))
     overall = " | ".join(f"**{pct(d, n)}** / {s:.1f} s" for d, n, s in totals.values())
     lines = [
         "# Benchmark results",
@@ -261,6 +321,19 @@ def main() -> int:
         "| document | off | sample | all | sampling cost / full OCR |",
         "|---|---|---|---|---|",
         *VERIFY_ROWS,
+        "",
+        "## Speed and memory (issue 7)",
+        "",
+        f"Garbled samples, all {len(GARBLED)} together (from the first table): cwn-ocr "
+        f"{totals['cwn-ocr repair'][2]:.1f} s against OCRmyPDF {totals['OCRmyPDF --force-ocr'][2]:.1f} s "
+        f"(ratio {totals['cwn-ocr repair'][2] / max(totals['OCRmyPDF --force-ocr'][2], 1e-9):.2f}) and plain "
+        f"Tesseract {totals['Tesseract full page'][2]:.1f} s "
+        f"(ratio {totals['cwn-ocr repair'][2] / max(totals['Tesseract full page'][2], 1e-9):.2f}), "
+        f"each with {JOBS} jobs, at the CERs above.",
+        "",
+        "| what | measured |",
+        "|---|---|",
+        *SPEED_ROWS,
         "",
         "## Review page size (issue 5)",
         "",

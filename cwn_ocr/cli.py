@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
 
     repair.add_argument("--no-review", action="store_true", help="do not write the <stem>.diff.html review page")
+    repair.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=True,
+                        help="write <stem>.pdf, the input with a text layer that extracts as the repair (default on)")
     repair.add_argument("--cache-dir", metavar="DIR", help="where OCR results are cached (default: "
                         "$CWN_OCR_CACHE_DIR, else ~/.cache/cwn-ocr)")
     repair.add_argument("--no-cache", action="store_true", help="neither read nor write the OCR cache")
@@ -159,7 +161,8 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
                             page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
                             use_cache=not args.no_cache, pool=pool,
                             progress=lambda done, total: bar.update(task, completed=done, total=total))
-    written = (write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review, password=args.password)
+    written = (write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review, pdf=args.pdf,
+                             password=args.password)
                if out_dir is not None else {})
     if to_stdout:
         sys.stdout.write(result.text)

@@ -25,6 +25,7 @@ from cwn_ocr.cache import OcrCache, data_sha256, default_cache_dir, file_sha256
 from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
 from cwn_ocr.garble import judge_page_lines, judge_rows, page_label
 from cwn_ocr.inputs import check_pdf_path
+from cwn_ocr.marker import is_repaired
 from cwn_ocr.merge import RepairedLine, Source, merge_lines, merge_rows
 from cwn_ocr.model import Label, Page, Verdict
 from cwn_ocr.ocr import OcrSettings, tesseract_version
@@ -281,6 +282,8 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
     settings = OcrSettings(lang=lang, timeout=page_timeout)
     verification = verify
     cache = OcrCache(Path(cache_dir) if cache_dir else default_cache_dir()) if use_cache else None
+    if verify != "off" and is_repaired(check_pdf_path(path), password):
+        verify = "off"  # cwn-ocr wrote this layer: it is the repaired text, not a reading to check
     try:
         scan = scan_pdf(path, password=password, verify=verify, lang=lang, jobs=jobs, cache=cache)
     except (MissingDependencyError, OcrError) as exc:

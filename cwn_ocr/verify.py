@@ -42,7 +42,7 @@ from cwn_ocr.textfix import fix_text
 #: Lines sampled per page (the cost of verification grows with it).
 SAMPLES_PER_PAGE = 3
 #: Width of page sampled from each line, in points: enough text to judge, little to read.
-SAMPLE_WIDTH = 260.0
+SAMPLE_WIDTH = 180.0
 SAMPLE_DPI = 300
 #: A sample disagrees when its reading matches no part of the layer line this well (0..100)...
 AGREEMENT = 60.0

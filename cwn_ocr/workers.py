@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
@@ -34,10 +35,14 @@ class Pool(Protocol):
 
 class WorkerPool:
     def __init__(self, workers: int) -> None:
-        # forkserver, not fork: workers are started from a clean single-threaded server, so no lock
-        # held by another thread of ours (verification, batch threads) is copied into them locked
-        context = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+        # fork, started all at once here: a process forked while another thread of ours holds a
+        # lock (batch threads, verification threads) would inherit it locked and hang, so every
+        # worker is forked now, while the caller is still single-threaded. (forkserver and spawn
+        # would re-import the caller's main module, which breaks scripts without a main guard.)
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_own_group, mp_context=context)
+        for started in [self._pool.submit(time.sleep, 0.05) for _ in range(workers)]:
+            started.result()
 
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
         return self._pool.submit(fn, *args, **kwargs)
@@ -70,9 +75,17 @@ class DaskPool:
     reach the PDFs at the same paths (shared storage) and have Tesseract and the languages."""
 
     def __init__(self, address: str) -> None:
-        from distributed import Client
+        from cwn_ocr.errors import MissingDependencyError, UsageError
 
-        self.client = Client(address, set_as_default=False)
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise MissingDependencyError("--scheduler needs Dask's distributed package",
+                                         advice="install it with: pip install 'cwn-ocr[dask]'") from exc
+        try:
+            self.client = Client(address, set_as_default=False, timeout=30)
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"cannot reach the Dask scheduler at {address} ({exc})") from exc
 
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
         result: Future[T] = Future()

@@ -80,7 +80,7 @@ def try_one(pdf: Path, out: Path) -> Outcome:
     else:
         written = sorted(p.name for p in out.iterdir()) if out.exists() else []
         stem = pdf.stem
-        complete = [f"{stem}.diff.html", f"{stem}.json", f"{stem}.txt"]
+        complete = [f"{stem}.diff.html", f"{stem}.json", f"{stem}.pdf", f"{stem}.txt"]
         if proc.returncode == 2 and written:
             problem = f"bad input but outputs written: {written}"
         elif proc.returncode in (0, 4):

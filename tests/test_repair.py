@@ -103,7 +103,7 @@ def test_cli_repair_writes_text_and_report(tmp_path: Path) -> None:
     ocr_lines = [line for line in report["pages"][1]["lines"] if line["source"] == "ocr"]
     assert ocr_lines and all(line["confidence"] is not None and line["reasons"] for line in ocr_lines)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["mixed_pages.diff.html", "mixed_pages.json",
-                                                                    "mixed_pages.txt"]
+                                                                    "mixed_pages.pdf", "mixed_pages.txt"]
     assert "1 OCRed" in proc.stderr
 
 

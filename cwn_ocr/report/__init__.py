@@ -9,16 +9,22 @@ from pathlib import Path
 from cwn_ocr.atomic import prepare_output_dir, write_atomic
 from cwn_ocr.pipeline import RepairResult
 from cwn_ocr.report.jsonreport import report_dict
+from cwn_ocr.report.pdfout import write_repaired_pdf
 from cwn_ocr.report.review import build_review
 
 
 def write_outputs(result: RepairResult, out_dir: Path, *, text: bool = True, review: bool = True,
-                  password: str | None = None) -> dict[str, Path]:
-    """Write ``<stem>.txt``, ``<stem>.json`` and ``<stem>.diff.html`` into ``out_dir``, each atomically."""
+                  pdf: bool = True, password: str | None = None) -> dict[str, Path]:
+    """Write ``<stem>.txt``, ``<stem>.json``, ``<stem>.diff.html`` and ``<stem>.pdf`` into ``out_dir``,
+    each atomically."""
     folder = prepare_output_dir(out_dir, result.path)
     stem = result.path.stem
-    report = report_dict(result)
     written: dict[str, Path] = {}
+    methods: dict[int, str] = {}
+    if pdf:
+        written["pdf"] = folder / f"{stem}.pdf"
+        methods = write_repaired_pdf(result, written["pdf"], password=password)
+    report = report_dict(result, pdf_methods=methods if pdf else None)
     if text:
         written["text"] = folder / f"{stem}.txt"
         write_atomic(written["text"], result.text)

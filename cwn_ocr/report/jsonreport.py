@@ -55,14 +55,18 @@ def _page(page: PageResult) -> dict[str, Any]:
     }
 
 
-def report_dict(result: RepairResult) -> dict[str, Any]:
+def report_dict(result: RepairResult, *, pdf_methods: dict[int, str] | None = None) -> dict[str, Any]:
+    pages = [_page(page) for page in result.pages]
+    if pdf_methods is not None:
+        for entry in pages:
+            entry["pdf_text_layer"] = pdf_methods.get(entry["page"], "original")
     return {
         "tool": f"cwn-ocr {__version__}",
         "file": str(result.path),
         "settings": result.settings,
         "seconds": round(result.seconds, 3),
         "summary": summary_dict(result),
-        "pages": [_page(page) for page in result.pages],
+        "pages": pages,
     }
 
 

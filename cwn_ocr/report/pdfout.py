@@ -1,0 +1,167 @@
+"""The repaired PDF: the same pages, with a text layer that extracts as the repaired text.
+
+Written with pikepdf (qpdf); no PDF bytes are assembled by hand. For each page whose text changed:
+
+- an invisible layer (text render mode 3) made by an earlier OCR is removed from the page's
+  content stream: its text-showing operators are dropped, everything else stays;
+- visible text whose extraction is wrong (a font without a usable ToUnicode map, mojibake,
+  radicals) keeps its glyphs exactly as they are, and is marked as having no text of its own
+  (marked content with an empty ``/ActualText``), so extractors that honour it skip it;
+- the repaired lines are added as one new invisible layer, each line placed over its box in a
+  glyphless font (Tesseract's GlyphLessFont, as OCRmyPDF does) whose codes are the characters'
+  UTF-16 code units, so selecting text in a viewer highlights the right place.
+
+Pages with nothing to repair are left as the original objects. The method used per page is
+reported (``removed-invisible-layer``, ``actualtext``). The file is marked with ``/CwnOcr`` in its
+document information so that a second repair recognises its own layer and leaves it alone.
+"""
+
+from __future__ import annotations
+
+import zlib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+
+from cwn_ocr.atomic import write_atomic
+from cwn_ocr.marker import MARK
+from cwn_ocr.merge import RepairedLine
+from cwn_ocr.pipeline import PageResult, RepairResult
+
+_FONT_NAME = "/CwnGlyphLess"
+_TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
+_TOUNICODE = b"""/CIDInit /ProcSet findresource begin
+12 dict begin
+begincmap
+/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
+/CMapName /Adobe-Identity-UCS def
+/CMapType 2 def
+1 begincodespacerange
+<0000> <FFFF>
+endcodespacerange
+1 beginbfrange
+<0000> <FFFF> <0000>
+endbfrange
+endcmap
+CMapName currentdict /CMap defineresource pop
+end
+end
+"""
+
+
+def glyphless_font(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+    """A Type0 font whose every code (a UTF-16 unit) draws the same empty glyph, 500/1000 wide."""
+    program = resources.files("cwn_ocr").joinpath("data/GlyphLessFont.ttf").read_bytes()
+    cid_to_gid = pikepdf.Stream(pdf, zlib.compress(b"\x00\x01" * 65536))
+    cid_to_gid.Filter = pikepdf.Name.FlateDecode
+    descriptor = pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name.GlyphLessFont, Flags=5,
+        FontBBox=[0, 0, 500, 1000], ItalicAngle=0, Ascent=1000, Descent=-1, CapHeight=1000, StemV=80,
+        FontFile2=pikepdf.Stream(pdf, program))
+    descendant = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name.GlyphLessFont,
+        CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"),
+                                         Supplement=0),
+        FontDescriptor=pdf.make_indirect(descriptor), DW=500, CIDToGIDMap=pdf.make_indirect(cid_to_gid))
+    font = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name.GlyphLessFont,
+        Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[pdf.make_indirect(descendant)],
+        ToUnicode=pdf.make_indirect(pikepdf.Stream(pdf, _TOUNICODE)))
+    return pdf.make_indirect(font)
+
+
+def _utf16(text: str) -> bytes:
+    """The characters as 2-byte codes; characters outside the BMP have no single code and are left out."""
+    return b"".join(ord(c).to_bytes(2, "big") for c in text if ord(c) <= 0xFFFF and not 0xD800 <= ord(c) <= 0xDFFF)
+
+
+def text_layer(lines: list[RepairedLine], page_height: float, origin: tuple[float, float]) -> bytes:
+    """Content stream operators drawing each line invisibly over its box (boxes are top-left based)."""
+    x_origin, y_origin = origin
+    ops = [b"q", b"BT", b"3 Tr"]
+    for line in lines:
+        codes = _utf16(line.text)
+        box = line.bbox
+        if not codes or box.width <= 0 or box.height <= 0:
+            continue
+        size = max(1.0, box.height * 0.9)
+        natural = len(codes) // 2 * 0.5 * size  # DW 500: half an em per code
+        scale = max(1.0, min(1000.0, 100.0 * box.width / natural)) if natural else 100.0
+        baseline = y_origin + page_height - box.y1 + box.height * 0.1
+        ops.append(f"{_FONT_NAME} {size:.2f} Tf {scale:.2f} Tz 1 0 0 1 {x_origin + box.x0:.2f} {baseline:.2f} Tm"
+                   .encode("ascii"))
+        ops.append(b"<" + codes.hex().upper().encode("ascii") + b"> Tj")
+    ops += [b"ET", b"Q"]
+    return b"\n".join(ops) + b"\n"
+
+
+def _neutralise(page: pikepdf.Page) -> tuple[bytes, str]:
+    """The page's content without its invisible text, and its visible text wrapped so that it
+    extracts as nothing; and which of the two it did."""
+    instructions = pikepdf.parse_content_stream(page)
+    out: list[Any] = []
+    modes = [0]
+    removed = wrapped = 0
+    empty = pikepdf.Dictionary(ActualText=pikepdf.String(""))
+    for instruction in instructions:
+        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+            out.append(instruction)
+            continue
+        op = str(instruction.operator)
+        if op == "q":
+            modes.append(modes[-1])
+        elif op == "Q" and len(modes) > 1:
+            modes.pop()
+        elif op == "Tr" and instruction.operands:
+            modes[-1] = int(instruction.operands[0])
+        if op in _TEXT_SHOWING:
+            if modes[-1] in (3, 7):
+                removed += 1
+                continue  # an old invisible layer: gone
+            wrapped += 1
+            out.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Span, empty], pikepdf.Operator("BDC")))
+            out.append(instruction)
+            out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
+            continue
+        out.append(instruction)
+    method = "+".join(m for m, n in (("removed-invisible-layer", removed), ("actualtext", wrapped)) if n) or "added"
+    return pikepdf.unparse_content_stream(out), method
+
+
+def _page_needs_layer(page: PageResult) -> bool:
+    return any(line.changed for line in page.lines)
+
+
+def write_repaired_pdf(result: RepairResult, target: Path, *, password: str | None = None) -> dict[int, str]:
+    """Write the repaired PDF to ``target`` (atomically); return the method used on each changed page."""
+    methods: dict[int, str] = {}
+    with pikepdf.open(result.path, password=password or "") as pdf:
+        font = None
+        for page_result in result.pages:
+            if not _page_needs_layer(page_result):
+                continue
+            page = pdf.pages[page_result.number - 1]
+            if font is None:
+                font = glyphless_font(pdf)
+            content, methods[page_result.number] = _neutralise(page)
+            box = page.cropbox if "/CropBox" in page.obj else page.mediabox
+            origin = (float(box[0]), float(box[1]))
+            layer = text_layer(list(page_result.lines), page_result.layer.height, origin)
+            page.obj.Contents = pdf.make_stream(b"q\n" + content + b"\nQ\n" + layer)
+            resources_ = page.obj.get("/Resources")
+            if resources_ is None:
+                page.obj.Resources = resources_ = pikepdf.Dictionary()
+            fonts = resources_.get("/Font")
+            if fonts is None:
+                resources_.Font = fonts = pikepdf.Dictionary()
+            fonts[_FONT_NAME] = font
+        pdf.docinfo[pikepdf.Name(MARK)] = pikepdf.String("repaired text layer")
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            pdf.save(tmp, deterministic_id=True)
+            write_atomic(target, tmp.read_bytes())
+        finally:
+            tmp.unlink(missing_ok=True)
+    return methods

@@ -1,0 +1,99 @@
+"""The repaired PDF: same look, text that extracts as the repair, original pages untouched."""
+
+from __future__ import annotations
+
+import subprocess
+import warnings
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pikepdf
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from cwn_ocr import repair_pdf
+from cwn_ocr.pipeline import RepairResult
+from cwn_ocr.report.pdfout import write_repaired_pdf
+from tests.conftest import GARBLED_SAMPLES, SAMPLES
+
+pytestmark = [pytest.mark.poppler, pytest.mark.tesseract]
+OUTPUT_SAMPLES = GARBLED_SAMPLES + ("mojibake_kangxi", "wrong_tounicode")
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+@cache
+def repaired(name: str, folder: str) -> tuple[RepairResult, Path]:
+    result = repair_pdf(SAMPLES / f"{name}.pdf", jobs=2)
+    target = Path(folder) / f"{name}.pdf"
+    write_repaired_pdf(result, target)
+    return result, target
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("pdfout"))
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", OUTPUT_SAMPLES)
+def test_repaired_pdf_extracts_as_the_repaired_text(name: str, folder: str) -> None:
+    result, target = repaired(name, folder)
+    extracted, wanted = squeeze(pdftotext(target)), squeeze(result.text)
+    distance = Levenshtein.distance(extracted, wanted) / max(1, len(wanted))
+    print(f"\n[pdf] {name}: pdftotext of the repaired PDF vs <stem>.txt: {distance:.2%}")
+    assert distance <= 0.005
+    growth = target.stat().st_size - (SAMPLES / f"{name}.pdf").stat().st_size
+    assert growth <= 0.1 * (SAMPLES / f"{name}.pdf").stat().st_size + 4 * len(result.text.encode("utf-8")) + 4000
+
+
+def render(path: Path, folder: Path) -> list[np.ndarray]:
+    prefix = folder / path.stem
+    subprocess.run(["pdftoppm", "-r", "100", "-gray", "-png", str(path), str(prefix)], check=True)
+    return [cv2.imread(str(p), cv2.IMREAD_GRAYSCALE) for p in sorted(folder.glob(f"{path.stem}-*.png"))]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", OUTPUT_SAMPLES)
+def test_pages_look_the_same(name: str, folder: str, tmp_path: Path) -> None:
+    _result, target = repaired(name, folder)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    before, after = render(SAMPLES / f"{name}.pdf", tmp_path / "a"), render(target, tmp_path / "b")
+    assert len(before) == len(after)
+    for a, b in zip(before, after):
+        assert a.shape == b.shape
+        differing = np.count_nonzero(cv2.absdiff(a, b) > 32)
+        assert differing <= 0.0005 * a.size
+
+
+@pytest.mark.slow
+def test_untouched_pages_keep_their_objects(folder: str) -> None:
+    result, target = repaired("mixed_pages", folder)
+    with pikepdf.open(SAMPLES / "mixed_pages.pdf") as original, pikepdf.open(target) as written:
+        for number in (1, 3):  # clean pages
+            assert written.pages[number - 1].Contents.read_bytes() == original.pages[number - 1].Contents.read_bytes()
+        assert written.pages[1].Contents.read_bytes() != original.pages[1].Contents.read_bytes()
+
+
+@pytest.mark.slow
+def test_repaired_pdf_opens_cleanly_and_a_second_repair_changes_nothing(folder: str, tmp_path: Path) -> None:
+    import pypdf
+
+    _result, target = repaired("scan_eng_layer", folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reader = pypdf.PdfReader(str(target), strict=True)
+        assert "安顺市" in "".join(page.extract_text() for page in reader.pages)
+    again = repair_pdf(target, jobs=2)
+    assert not any(p.rasterized for p in again.pages)
+    assert all(not line.changed for p in again.pages for line in p.lines)

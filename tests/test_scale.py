@@ -1,0 +1,86 @@
+"""Speed and scale: the OCR cache, batches of files with one pool, a Dask cluster."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cwn_ocr import repair_pdf
+from tests.conftest import SAMPLES
+
+pytestmark = [pytest.mark.poppler, pytest.mark.tesseract]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cwn_ocr", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_a_second_repair_comes_from_the_cache(tmp_path: Path) -> None:
+    source = SAMPLES / "scan_eng_layer.pdf"
+    started = time.perf_counter()
+    cold = repair_pdf(source, jobs=2, cache_dir=tmp_path)
+    cold_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    warm = repair_pdf(source, jobs=2, cache_dir=tmp_path)
+    warm_seconds = time.perf_counter() - started
+    print(f"\n[cache] cold {cold_seconds:.2f} s, cached {warm_seconds:.2f} s")
+    assert not any(p.cached for p in cold.pages) and all(p.cached for p in warm.pages)
+    assert warm.text == cold.text
+    assert warm_seconds < 0.25 * cold_seconds
+    for changed in ({"dpi": 250}, {"lang": "chi_sim"}):  # a changed setting misses the cache
+        other = repair_pdf(source, jobs=2, cache_dir=tmp_path, **changed)  # type: ignore[arg-type]
+        assert not any(p.cached for p in other.pages), changed
+
+
+@pytest.mark.slow
+def test_batch_repairs_many_files_skips_up_to_date_ones_and_reports_failures(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("clean_english", "mojibake_kangxi", "no_tounicode"):
+        (inputs / f"{name}.pdf").write_bytes((SAMPLES / f"{name}.pdf").read_bytes())
+    (inputs / "broken.pdf").write_bytes(b"not a pdf")
+    out = tmp_path / "out"
+    first = run_cli("repair", str(inputs), str(SAMPLES / "mixed_pages.pdf"), "--out", str(out))
+    assert first.returncode == 2, first.stderr  # one bad file: reported, the others repaired
+    assert "broken.pdf: failed" in first.stderr and "Traceback" not in first.stderr
+    for stem in ("clean_english", "mojibake_kangxi", "no_tounicode", "mixed_pages"):
+        assert (out / f"{stem}.txt").exists() and (out / f"{stem}.diff.html").exists()
+        assert json.loads((out / f"{stem}.json").read_text("utf-8"))["summary"]["failed"] == 0
+    assert not (out / "broken.json").exists()
+    second = run_cli("repair", str(inputs / "clean_english.pdf"), str(inputs / "no_tounicode.pdf"),
+                     "--out", str(out))
+    assert second.returncode == 0
+    assert second.stderr.count(": skipped") == 2
+    forced = run_cli("repair", str(inputs / "clean_english.pdf"), str(inputs / "no_tounicode.pdf"),
+                     "--out", str(out), "--force")
+    assert forced.returncode == 0 and forced.stderr.count(": ok") == 2
+
+
+def test_batch_refuses_two_inputs_with_one_stem(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "clean_english.pdf").write_bytes((SAMPLES / "clean_english.pdf").read_bytes())
+    proc = run_cli("repair", str(tmp_path / "a"), str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 1 and "would both write clean_english" in proc.stderr
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_the_same_repair(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    from cwn_ocr.workers import DaskPool
+
+    source = SAMPLES / "no_tounicode.pdf"
+    local = repair_pdf(source, jobs=1, use_cache=False)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        pool = DaskPool(cluster.scheduler_address)
+        try:
+            remote = repair_pdf(source, use_cache=False, pool=pool)
+        finally:
+            pool.close()
+    assert remote.text == local.text
+    assert [p.rasterized for p in remote.pages] == [True]
