@@ -91,6 +91,7 @@ def run_ocrmypdf(pdf: Path, tmp: Path) -> Run:
     note = f"tesseract -l {ran.group(1)}" if ran else ""
     if proc.returncode != 0:
         return Run("", seconds, f"exit {proc.returncode}")
+    PDF_OUTPUTS.setdefault(pdf.stem, {})["OCRmyPDF"] = out
     return Run(sidecar.read_text("utf-8"), seconds, note)
 
 
@@ -111,6 +112,24 @@ SEED = os.environ.get("BENCH_OCRMYPDF_HASHSEED") or find_seed()
 
 REVIEW_SIZES: list[str] = []
 VERIFY_ROWS: list[str] = []
+PDF_OUTPUTS: dict[str, dict[str, Path]] = {}  # sample -> tool -> the PDF it wrote
+PDF_ROWS: list[str] = []
+
+
+def pdf_rows() -> list[str]:
+    """pdftotext's CER on the input, on OCRmyPDF's output PDF and on ours, with file sizes."""
+    rows = []
+    for name in GARBLED + ["mojibake_kangxi", "wrong_tounicode"]:
+        reference = truth(name)
+        cells = []
+        written = PDF_OUTPUTS.get(name, {})
+        for label, path in [("input", SAMPLES / f"{name}.pdf")] + [(t, written[t]) for t in ("cwn-ocr", "OCRmyPDF")
+                                                                   if t in written]:
+            text = run_layer(path, path.parent).text
+            d, n = distance(text, reference)
+            cells.append(f"{label}: {pct(d, n)}, {path.stat().st_size / 1024:.0f} KB")
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return rows
 SPEED_ROWS: list[str] = []
 
 
@@ -118,7 +137,9 @@ def run_ours(pdf: Path, tmp: Path) -> Run:
     started = time.perf_counter()
     result = repair_pdf(pdf, jobs=JOBS, use_cache=False)  # cold: the cache is measured on its own
     seconds = time.perf_counter() - started
-    review = write_outputs(result, tmp / "out")["review"]
+    written = write_outputs(result, tmp / "out")
+    review = written["review"]
+    PDF_OUTPUTS.setdefault(pdf.stem, {})["cwn-ocr"] = written["pdf"]
     size = review.stat().st_size
     ocred = result.count("ocr")
     per_page = f"{size / 1024 / ocred:.0f} KB" if ocred else "–"
@@ -246,34 +267,46 @@ def pct(d: int, n: int) -> str:
 def main() -> int:
     tools = {"layer (pdftotext)": run_layer, "OCRmyPDF --force-ocr": run_ocrmypdf,
              "Tesseract full page": run_tesseract, "cwn-ocr repair": run_ours}
-    rows = []
+    rows: list[str] = []
     totals = {tool: [0, 0, 0.0] for tool in tools}
     notes: dict[str, str] = {}
-    fix_rows = []
+    fix_rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for name in GARBLED + OTHERS:
-            pdf = SAMPLES / f"{name}.pdf"
-            reference = truth(name)
-            cells = []
-            for tool, runner in tools.items():
-                work = tmp / f"{name}-{len(cells)}"
-                work.mkdir()
-                run = runner(pdf, work)
-                d, n = distance(run.text, reference)
-                if name in GARBLED:
-                    totals[tool][0] += d
-                    totals[tool][1] += n
-                    totals[tool][2] += run.seconds
-                if run.note:
-                    notes[tool] = run.note
-                cells.append(f"{pct(d, n)} / {run.seconds:.1f} s")
-                if tool == "Tesseract full page" and name in GARBLED + ["clean_mixed"]:
-                    fixed = "\n".join(fix_text(line)[0] for line in run.text.split("\n"))
-                    fd, fn = distance(fixed, reference)
-                    fix_rows.append(f"| {name} | {pct(d, n)} | {pct(fd, fn)} |")
-                print(f"{name:16} {tool:22} CER {pct(d, n):>8}  {run.seconds:6.1f} s  {run.note}", flush=True)
-            rows.append(f"| {name} | " + " | ".join(cells) + " |")
+        accuracy(tools, tmp, rows, totals, notes, fix_rows)
+        PDF_ROWS.extend(pdf_rows())
+    write_results(list(tools), rows, totals, notes, fix_rows)
+    return 0
+
+
+def accuracy(tools, tmp, rows, totals, notes, fix_rows) -> None:  # type: ignore[no-untyped-def]
+    """The accuracy table: every tool on every sample (fills the lists it is given)."""
+    for name in GARBLED + OTHERS:
+        pdf = SAMPLES / f"{name}.pdf"
+        reference = truth(name)
+        cells = []
+        for tool, runner in tools.items():
+            work = tmp / f"{name}-{len(cells)}"
+            work.mkdir()
+            run = runner(pdf, work)
+            d, n = distance(run.text, reference)
+            if name in GARBLED:
+                totals[tool][0] += d
+                totals[tool][1] += n
+                totals[tool][2] += run.seconds
+            if run.note:
+                notes[tool] = run.note
+            cells.append(f"{pct(d, n)} / {run.seconds:.1f} s")
+            if tool == "Tesseract full page" and name in GARBLED + ["clean_mixed"]:
+                fixed = "\n".join(fix_text(line)[0] for line in run.text.split("\n"))
+                fd, fn = distance(fixed, reference)
+                fix_rows.append(f"| {name} | {pct(d, n)} | {pct(fd, fn)} |")
+            print(f"{name:16} {tool:22} CER {pct(d, n):>8}  {run.seconds:6.1f} s  {run.note}", flush=True)
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def write_results(tools, rows, totals, notes, fix_rows) -> None:  # type: ignore[no-untyped-def]
+    """The sections measured after the accuracy table, and bench/RESULTS.md."""
     with tempfile.TemporaryDirectory() as tmp_name:
         VERIFY_ROWS.extend(verification_rows(Path(tmp_name)))
         SPEED_ROWS.extend(speed_rows(Path(tmp_name)))
@@ -335,6 +368,15 @@ def main() -> int:
         "|---|---|",
         *SPEED_ROWS,
         "",
+        "## The repaired PDF (issue 8)",
+        "",
+        "CER of `pdftotext` on the input PDF, on OCRmyPDF's output PDF (`--force-ocr`) and on cwn-ocr's "
+        "`<stem>.pdf`, against the ground truth, with file sizes:",
+        "",
+        "| sample | input | cwn-ocr | OCRmyPDF |",
+        "|---|---|---|---|",
+        *PDF_ROWS,
+        "",
         "## Review page size (issue 5)",
         "",
         "`<stem>.diff.html` as `cwn-ocr repair` writes it (page crops embedded as 16-gray PNG at 110 dpi):",
@@ -350,7 +392,6 @@ def main() -> int:
     tail = ("<!-- sections below are kept by bench/run.py -->" + keep[1]) if len(keep) == 2 else ""
     results.write_text("\n".join(lines) + ("\n" + tail if tail else ""), "utf-8")
     print(f"\nwrote {results}")
-    return 0
 
 
 if __name__ == "__main__":
