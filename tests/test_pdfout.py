@@ -97,3 +97,25 @@ def test_repaired_pdf_opens_cleanly_and_a_second_repair_changes_nothing(folder: 
     again = repair_pdf(target, jobs=2)
     assert not any(p.rasterized for p in again.pages)
     assert all(not line.changed for p in again.pages for line in p.lines)
+
+
+@pytest.mark.slow
+def test_an_old_layer_inside_a_form_xobject_is_removed(tmp_path: Path) -> None:
+    """OCRmyPDF and others put a page's content in a Form XObject; the old layer must go there too."""
+    source = tmp_path / "in_form.pdf"
+    with pikepdf.open(SAMPLES / "no_tounicode.pdf") as pdf:
+        page = pdf.pages[0]
+        page.contents_coalesce()
+        form = pikepdf.Stream(pdf, page.obj.Contents.read_bytes())
+        form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        form.BBox, form.Resources = page.mediabox, pikepdf.Dictionary(Font=page.obj.Resources.Font)
+        page.obj.Resources.XObject = pikepdf.Dictionary(Fx0=pdf.make_indirect(form))
+        page.obj.Contents = pdf.make_stream(b"q /Fx0 Do Q")
+        pdf.save(source)
+    assert "Commitment Made" in pdftotext(source)  # the text now lives in the form
+    result = repair_pdf(source, jobs=2)
+    target = tmp_path / "out.pdf"
+    methods = write_repaired_pdf(result, target)
+    assert "actualtext" in methods[1]
+    extracted, wanted = squeeze(pdftotext(target)), squeeze(result.text)
+    assert Levenshtein.distance(extracted, wanted) / len(wanted) <= 0.005

@@ -25,7 +25,10 @@ def hostile_report() -> dict[str, Any]:
             "source": "ocr", "changed": True, "layer_lines": [0], "bbox": [10, 10, 200, 22],
             "reasons": ["<b>reason</b>"], "confidence": 50.0, "uncertain_words": ["<i>"]}
     page = {"page": 1, "width": 595.0, "height": 842.0, "verdict": "garbled", "action": "ocr", "rasterized": True,
-            "dpi": 300.0, "scanned": False, "ocr_lines": 1, "rereads": 0, "error": None, "lines": [line]}
+            "dpi": 300.0, "scanned": False, "ocr_lines": 1, "rereads": 0, "error": None, "lines": [line],
+            "ocr_reason": "suspect", "suspect": True, "provenance": None,
+            "verification": [{"line": 0, "layer": "<u>x</u>", "page_image": "中國", "confidence": 90.0,
+                              "agreement": 10.0, "disagrees": True}]}
     summary = {"pages": 1, "kept": 0, "textfix": 0, "ocr": 1, "failed": 0, "failed_pages": [], "changed_lines": 1,
                "changed_characters": 30, "unrepaired_lines": 0}
     return {"tool": "cwn-ocr test", "file": "<evil>.pdf", "settings": {}, "summary": summary, "pages": [page]}
@@ -37,6 +40,7 @@ def test_text_from_the_pdf_is_escaped() -> None:
     assert "<script" not in page.lower()  # the page itself has no scripts at all
     shown = html.unescape(re.sub(r"<[^>]+>", "", page))  # what a browser shows as text
     assert "<script>alert(1)</script></td>" in shown and "<img src=x onerror=alert(2)>" in shown
+    assert "sampled lines disagree with the page image" in shown and "<u>x</u>" in shown  # why, and what
 
 
 def test_terminal_view_shows_the_changes() -> None:

@@ -7,18 +7,21 @@ Written with pikepdf (qpdf); no PDF bytes are assembled by hand. For each page w
 - visible text whose extraction is wrong (a font without a usable ToUnicode map, mojibake,
   radicals) keeps its glyphs exactly as they are, and is marked as having no text of its own
   (marked content with an empty ``/ActualText``), so extractors that honour it skip it;
+- the same is done inside the Form XObjects the page draws (on copies: another page may share them);
 - the repaired lines are added as one new invisible layer, each line placed over its box in a
   glyphless font (Tesseract's GlyphLessFont, as OCRmyPDF does) whose codes are the characters'
   UTF-16 code units, so selecting text in a viewer highlights the right place.
 
 Pages with nothing to repair are left as the original objects. The method used per page is
-reported (``removed-invisible-layer``, ``actualtext``). The file is marked with ``/CwnOcr`` in its
-document information so that a second repair recognises its own layer and leaves it alone.
+reported (``removed-invisible-layer``, ``actualtext`` with the fonts whose text was marked). The
+file is marked with ``/CwnOcr`` in its document information so that a second repair recognises
+its own layer and leaves it alone.
 """
 
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -97,15 +100,27 @@ def text_layer(lines: list[RepairedLine], page_height: float, origin: tuple[floa
     return b"\n".join(ops) + b"\n"
 
 
-def _neutralise(page: pikepdf.Page) -> tuple[bytes, str]:
-    """The page's content without its invisible text, and its visible text wrapped so that it
-    extracts as nothing; and which of the two it did."""
-    instructions = pikepdf.parse_content_stream(page)
+@dataclass
+class Neutralised:
+    removed: int = 0  # invisible text-showing operators dropped
+    wrapped: int = 0  # visible ones marked with an empty ActualText
+    fonts: set[str] = field(default_factory=set)  # fonts whose visible text was marked
+
+    @property
+    def method(self) -> str:
+        parts = [m for m, n in (("removed-invisible-layer", self.removed), ("actualtext", self.wrapped)) if n]
+        return "+".join(parts) or "added"
+
+
+def _neutralise(owner: Any, tally: Neutralised, pdf: pikepdf.Pdf, depth: int = 0) -> bytes:
+    """``owner``'s content (a page or a Form XObject) without its invisible text and with its visible
+    text wrapped so that it extracts as nothing. Form XObjects it draws are neutralised as copies
+    (another page may share the original)."""
     out: list[Any] = []
     modes = [0]
-    removed = wrapped = 0
+    font = ""
     empty = pikepdf.Dictionary(ActualText=pikepdf.String(""))
-    for instruction in instructions:
+    for instruction in pikepdf.parse_content_stream(owner):
         if not isinstance(instruction, pikepdf.ContentStreamInstruction):
             out.append(instruction)
             continue
@@ -116,18 +131,51 @@ def _neutralise(page: pikepdf.Page) -> tuple[bytes, str]:
             modes.pop()
         elif op == "Tr" and instruction.operands:
             modes[-1] = int(instruction.operands[0])
+        elif op == "Tf" and instruction.operands:
+            font = str(instruction.operands[0])
+        elif op == "Do" and instruction.operands and depth < 3:
+            _neutralise_form(owner, str(instruction.operands[0]), tally, pdf, depth)
         if op in _TEXT_SHOWING:
             if modes[-1] in (3, 7):
-                removed += 1
+                tally.removed += 1
                 continue  # an old invisible layer: gone
-            wrapped += 1
+            tally.wrapped += 1
+            tally.fonts.add(_base_font(owner, font))
             out.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Span, empty], pikepdf.Operator("BDC")))
             out.append(instruction)
             out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
             continue
         out.append(instruction)
-    method = "+".join(m for m, n in (("removed-invisible-layer", removed), ("actualtext", wrapped)) if n) or "added"
-    return pikepdf.unparse_content_stream(out), method
+    return pikepdf.unparse_content_stream(out)
+
+
+def _resources(owner: Any) -> Any:
+    return owner.obj.get("/Resources") if isinstance(owner, pikepdf.Page) else owner.get("/Resources")
+
+
+def _base_font(owner: Any, name: str) -> str:
+    try:
+        font = _resources(owner).Font[name]
+        return font.BaseFont.unparse().decode("latin-1").lstrip("/")
+    except (AttributeError, KeyError, TypeError, pikepdf.PdfError):
+        return name.lstrip("/")
+
+
+def _neutralise_form(owner: Any, name: str, tally: Neutralised, pdf: pikepdf.Pdf, depth: int) -> None:
+    resources = _resources(owner)
+    xobjects = resources.get("/XObject") if resources is not None else None
+    form = xobjects.get(name) if xobjects is not None else None
+    if xobjects is None or form is None or form.get("/Subtype") != pikepdf.Name.Form:
+        return
+    before = (tally.removed, tally.wrapped)
+    content = _neutralise(form, tally, pdf, depth + 1)
+    if (tally.removed, tally.wrapped) == before:
+        return  # no text in it: keep the shared original
+    copy = pikepdf.Stream(pdf, content)
+    for key, value in form.items():
+        if key not in ("/Length", "/Filter", "/DecodeParms"):
+            copy[key] = value
+    xobjects[name] = pdf.make_indirect(copy)
 
 
 def _page_needs_layer(page: PageResult) -> bool:
@@ -145,7 +193,10 @@ def write_repaired_pdf(result: RepairResult, target: Path, *, password: str | No
             page = pdf.pages[page_result.number - 1]
             if font is None:
                 font = glyphless_font(pdf)
-            content, methods[page_result.number] = _neutralise(page)
+            tally = Neutralised()
+            content = _neutralise(page, tally, pdf)
+            methods[page_result.number] = tally.method + (
+                f" ({', '.join(sorted(tally.fonts))})" if tally.fonts else "")
             box = page.cropbox if "/CropBox" in page.obj else page.mediabox
             origin = (float(box[0]), float(box[1]))
             layer = text_layer(list(page_result.lines), page_result.layer.height, origin)
