@@ -216,7 +216,7 @@ def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None, known: C
     rows = judge_rows(scan.page.lines)
     matches = match_rows(rows, ocr.lines)
     second: dict[int, str] | None = None
-    if scan.previous_ocr and reason != "garbled" or (scan.previous_ocr and ocr.second):
+    if scan.previous_ocr and (reason != "garbled" or ocr.second):
         second = {}
         for match in match_rows(rows, ocr.second):
             if len(match.rows) == 1:

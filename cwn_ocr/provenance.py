@@ -14,7 +14,6 @@ or byte-swapped ranges) produce text that must be checked against the page.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ import pikepdf
 
 from cwn_ocr.errors import BadInputError, PasswordError
 from cwn_ocr.garble import is_rare_cjk
+from cwn_ocr.raster import covering_resolution, page_images
 
 _BFCHAR = re.compile(r"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)
@@ -198,28 +198,11 @@ def _xobject(owner: Any, name: str) -> Any:
         return None
 
 
-_IMAGE_ROW = re.compile(r"^\s*(\d+)\s+\d+\s+image\s+(\d+)\s+(\d+)\s+.*?\s(\d+)\s+(\d+)\s+\S+\s+\S+\s*$")
-
-
 def scanned_pages(pdf: Path, sizes: dict[int, tuple[float, float]], *, password: str | None = None) -> set[int]:
-    """Pages that one image covers (at least 90 % of the page), from ``pdfimages -list``."""
-    cmd = ["pdfimages", "-list"] + (["-upw", password] if password else []) + [str(pdf)]
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return set()
-    pages = set()
-    for row in out.splitlines():
-        match = _IMAGE_ROW.match(row)
-        if not match:
-            continue
-        page, width, height, xppi, yppi = (int(match.group(i)) for i in range(1, 6))
-        if page not in sizes or xppi <= 0 or yppi <= 0:
-            continue
-        page_w, page_h = sizes[page]
-        if (width / xppi * 72) * (height / yppi * 72) >= 0.9 * page_w * page_h:
-            pages.add(page)
-    return pages
+    """Pages that one image covers (at least 90 % of the page)."""
+    images = page_images(pdf, password=password)
+    return {number for number, (width, height) in sizes.items()
+            if covering_resolution(images.get(number, []), width, height) is not None}
 
 
 def read_provenance(pdf: Path, *, password: str | None = None) -> list[PageProvenance]:

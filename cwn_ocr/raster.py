@@ -40,30 +40,47 @@ class PageImage:
 _IMAGE_ROW = re.compile(r"^\s*(\d+)\s+\d+\s+image\s+(\d+)\s+(\d+)\s+.*?\s(\d+)\s+(\d+)\s+\S+\s+\S+\s*$")
 
 
-def scan_resolution(pdf: Path, page: int, page_width_pt: float, page_height_pt: float,
-                    *, password: str | None = None) -> float | None:
-    """The resolution of the image that covers the page, when the page is a scan, else None.
-
-    Asks ``pdfimages -list``; an image is "the scan" when it alone covers at least 90 % of the page.
-    """
-    cmd = ["pdfimages", "-list", "-f", str(page), "-l", str(page)]
-    if password:
-        cmd += ["-upw", password]
+def page_images(pdf: Path, *, password: str | None = None, page: int | None = None
+                ) -> dict[int, list[tuple[int, int, int, int]]]:
+    """``pdfimages -list``: per page, each image's ``(width, height, x-ppi, y-ppi)`` in pixels."""
+    cmd = ["pdfimages", "-list"] + (["-f", str(page), "-l", str(page)] if page else [])
+    cmd += (["-upw", password] if password else []) + [str(pdf)]
     try:
-        proc = subprocess.run(cmd + [str(pdf)], capture_output=True, text=True, timeout=60, check=False)
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False).stdout
     except (OSError, subprocess.TimeoutExpired):
-        return None
-    for row in proc.stdout.splitlines():
+        return {}
+    images: dict[int, list[tuple[int, int, int, int]]] = {}
+    for row in out.splitlines():
         match = _IMAGE_ROW.match(row)
-        if not match:
-            continue
-        width, height, xppi, yppi = (int(match.group(i)) for i in (2, 3, 4, 5))
+        if match:
+            number, width, height, xppi, yppi = (int(match.group(i)) for i in range(1, 6))
+            images.setdefault(number, []).append((width, height, xppi, yppi))
+    return images
+
+
+def covering_resolution(images: list[tuple[int, int, int, int]], page_width_pt: float,
+                        page_height_pt: float) -> float | None:
+    """The resolution of an image that alone covers at least 90 % of the page (a scan), else None.
+
+    >>> covering_resolution([(1654, 2339, 200, 200)], 595.4, 842.0)
+    200.0
+    >>> covering_resolution([(200, 100, 72, 72)], 595.4, 842.0) is None
+    True
+    """
+    for width, height, xppi, yppi in images:
         if xppi <= 0 or yppi <= 0:
             continue
         covered = (width / xppi * 72) * (height / yppi * 72) / max(page_width_pt * page_height_pt, 1)
         if covered >= 0.9:
             return float(min(xppi, yppi))
     return None
+
+
+def scan_resolution(pdf: Path, page: int, page_width_pt: float, page_height_pt: float,
+                    *, password: str | None = None) -> float | None:
+    """The resolution of the image that covers page ``page``, when the page is a scan, else None."""
+    images = page_images(pdf, password=password, page=page).get(page, [])
+    return covering_resolution(images, page_width_pt, page_height_pt)
 
 
 def rasterize_page(pdf: Path, page: int, page_width_pt: float, page_height_pt: float, *, dpi: int = 300,
