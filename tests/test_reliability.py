@@ -248,3 +248,20 @@ def test_mutated_pdfs_never_crash_hang_or_leave_partial_outputs(capsys: pytest.C
         codes = sorted({o.code for o in outcomes}, key=str)
         print(f"\n[fuzz] tried {len(outcomes)} mutated PDFs, exit codes {codes}, {len(bad)} problems")
     assert not bad
+
+
+@pytest.mark.tesseract
+def test_damaged_content_stream_keeps_its_page_in_the_repaired_pdf(tmp_path: Path) -> None:
+    """Found by `scripts/fuzz_pdfs.py 100 11`: poppler draws a page whose content stream pikepdf
+    cannot parse; the repaired PDF keeps that page as it was instead of failing."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import fuzz_pdfs
+
+    damaged = fuzz_pdfs.make_corpus(tmp_path, 7, seed=11)[6][0]
+    out = tmp_path / "out"
+    proc = run_cli("repair", str(damaged), "--out", str(out), "-q")
+    assert proc.returncode in (0, 4), proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    report = json.loads((out / f"{damaged.stem}.json").read_text("utf-8"))
+    assert (out / f"{damaged.stem}.pdf").exists()
+    assert any("content stream unreadable" in p.get("pdf_text_layer", "") for p in report["pages"])

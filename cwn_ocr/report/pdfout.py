@@ -29,6 +29,7 @@ from typing import Any
 import pikepdf
 
 from cwn_ocr.atomic import write_atomic
+from cwn_ocr.errors import OutputError
 from cwn_ocr.marker import MARK
 from cwn_ocr.merge import RepairedLine
 from cwn_ocr.pipeline import PageResult, RepairResult
@@ -185,7 +186,12 @@ def _page_needs_layer(page: PageResult) -> bool:
 def write_repaired_pdf(result: RepairResult, target: Path, *, password: str | None = None) -> dict[int, str]:
     """Write the repaired PDF to ``target`` (atomically); return the method used on each changed page."""
     methods: dict[int, str] = {}
-    with pikepdf.open(result.path, password=password or "") as pdf:
+    try:
+        document = pikepdf.open(result.path, password=password or "")
+    except Exception as exc:  # noqa: BLE001  (pikepdf's errors do not share one base class)
+        raise OutputError(f"cannot write the repaired PDF: pikepdf cannot open the input ({exc})",
+                          path=result.path, advice="use --no-pdf to write the other outputs") from exc
+    with document as pdf:
         font = None
         for page_result in result.pages:
             if not _page_needs_layer(page_result):
@@ -194,7 +200,12 @@ def write_repaired_pdf(result: RepairResult, target: Path, *, password: str | No
             if font is None:
                 font = glyphless_font(pdf)
             tally = Neutralised()
-            content = _neutralise(page, tally, pdf)
+            try:
+                content = _neutralise(page, tally, pdf)
+            except (pikepdf.PdfError, ValueError, TypeError) as exc:
+                # a damaged content stream poppler could still draw: keep the page as it was
+                methods[page_result.number] = f"original (content stream unreadable: {str(exc)[:80]})"
+                continue
             methods[page_result.number] = tally.method + (
                 f" ({', '.join(sorted(tally.fonts))})" if tally.fonts else "")
             box = page.cropbox if "/CropBox" in page.obj else page.mediabox
@@ -213,6 +224,11 @@ def write_repaired_pdf(result: RepairResult, target: Path, *, password: str | No
         try:
             pdf.save(tmp, deterministic_id=True)
             write_atomic(target, tmp.read_bytes())
+        except OutputError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise OutputError(f"cannot write the repaired PDF ({exc})", path=target,
+                              advice="use --no-pdf to write the other outputs") from exc
         finally:
             tmp.unlink(missing_ok=True)
     return methods
