@@ -29,7 +29,7 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check cwn_ocr tests samples bench
+	$(BIN)/ruff check cwn_ocr tests samples bench scripts
 	$(BIN)/mypy
 
 bench: setup
