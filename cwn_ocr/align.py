@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from cwn_ocr.charsets import squeeze
 from cwn_ocr.model import BBox, Label, Line, Row
 
 #: Share of the smaller height two boxes must overlap vertically to be on the same line.
@@ -98,10 +99,6 @@ def _reading_order(indices: set[int], lines: Sequence[Line]) -> tuple[int, ...]:
                                                 lines[o].bbox.x0)))
 
 
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
-
-
 def _match_by_content(rows: Sequence[Row], ocr_lines: Sequence[Line], matched_rows: set[int],
                       used_ocr: set[int]) -> list[Match]:
     """Garbled rows that geometry left alone, placed between anchors that read the same."""
@@ -112,9 +109,9 @@ def _match_by_content(rows: Sequence[Row], ocr_lines: Sequence[Line], matched_ro
     position = {o: i for i, o in enumerate(order)}
     anchors: list[tuple[int, int]] = [(-1, -1)]  # (row, position in OCR order), monotonic
     for r, row in enumerate(rows):
-        if row.verdict.label is not Label.CLEAN or len(_squeeze(row.text)) < 4:
+        if row.verdict.label is not Label.CLEAN or len(squeeze(row.text)) < 4:
             continue
-        best = max(((fuzz.ratio(_squeeze(row.text), _squeeze(ocr_lines[o].text)), o) for o in order
+        best = max(((fuzz.ratio(squeeze(row.text), squeeze(ocr_lines[o].text)), o) for o in order
                     if position[o] > anchors[-1][1]), default=(0.0, -1))
         if best[0] >= ANCHOR_RATIO:
             anchors.append((r, position[best[1]]))

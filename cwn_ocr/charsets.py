@@ -31,6 +31,20 @@ LOOKALIKE_IDEOGRAPH = regex.compile(r"[\u2E80-\u2EFF\u2F00-\u2FDF\uF900-\uFAFF\U
 
 HAN = regex.compile(r"\p{Han}")
 
+
+def squeeze(text: str) -> str:
+    """``text`` without any white space (comparisons here ignore spacing).
+
+    >>> squeeze(" 安 顺 市 ")
+    '安顺市'
+    """
+    return "".join(text.split())
+
+
+def visible_length(text: str) -> int:
+    """How many characters of ``text`` are not white space."""
+    return sum(1 for c in text if not c.isspace())
+
 # Characters that UTF-8 or GBK bytes turn into when read as latin-1 / Windows-1252.
 _MOJIBAKE_CHAR = (
     r"[\u0080-\u00FF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC"

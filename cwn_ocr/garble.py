@@ -37,7 +37,7 @@ from functools import lru_cache
 import regex
 from wordfreq import zipf_frequency
 
-from cwn_ocr.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake
+from cwn_ocr.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake, visible_length
 from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Row, Span, Verdict
 
 #: A span whose atoms add up to this much evidence is garbled.
@@ -382,9 +382,9 @@ def judge_line(text: str) -> Verdict:
             reason = ("no word in the line",)
             return Verdict(Label.GARBLED, 1.0, reason, (Span(*_stripped(text), Label.GARBLED, reason),))
         return CLEAN_VERDICT
-    visible = sum(1 for c in text if not c.isspace()) or 1
+    visible = visible_length(text) or 1
     garbled = [s for s in spans if s.label is Label.GARBLED]
-    garbled_chars = sum(sum(1 for c in s.text_of(text) if not c.isspace()) for s in garbled)
+    garbled_chars = sum(visible_length(s.text_of(text)) for s in garbled)
     if garbled and garbled_chars / visible >= WHOLE_LINE_SHARE:
         reasons = tuple(dict.fromkeys(r for s in garbled for r in s.reasons))
         start, end = _stripped(text)
@@ -393,7 +393,7 @@ def judge_line(text: str) -> Verdict:
     label = Label.CLEAN
     for span in spans:
         label = label.worst(span.label)
-    bad_chars = sum(sum(1 for c in s.text_of(text) if not c.isspace()) for s in spans)
+    bad_chars = sum(visible_length(s.text_of(text)) for s in spans)
     reasons = tuple(dict.fromkeys(r for s in spans for r in s.reasons))
     return Verdict(label, round(min(1.0, bad_chars / visible), 3), reasons, tuple(spans))
 
@@ -498,8 +498,8 @@ def _cut(verdict: Verdict, start: int, end: int, text: str) -> Verdict:
     spans = tuple(s for s in spans if text[s.start:s.end].strip())
     if not spans:
         return CLEAN_VERDICT
-    visible = sum(1 for c in text if not c.isspace()) or 1
-    bad = sum(sum(1 for c in s.text_of(text) if not c.isspace()) for s in spans)
+    visible = visible_length(text) or 1
+    bad = sum(visible_length(s.text_of(text)) for s in spans)
     label = Label.CLEAN
     for span in spans:
         label = label.worst(span.label)

@@ -16,14 +16,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import regex
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr.align import Match, unmatched_ocr
+from cwn_ocr.charsets import HAN, visible_length
 from cwn_ocr.garble import judge_line
 from cwn_ocr.model import BBox, Label, Line, Row
 from cwn_ocr.textfix import Step, fix_text
+from cwn_ocr.verify import AGREEMENT, CONFIDENT, agreement
+from cwn_ocr.vote import vote_line
 
 
 class Source:
@@ -117,7 +119,6 @@ WHOLE_LINE_SHARE = 0.5
 #: and it has a few characters at least (stamps and logos give short, confident noise).
 ORPHAN_CONFIDENCE = 70.0
 ORPHAN_LENGTH = 4
-_HAN = regex.compile(r"\p{Han}")
 
 
 def disagreements(layer: str, ocr: str) -> list[tuple[int, int]]:
@@ -132,12 +133,12 @@ def disagreements(layer: str, ocr: str) -> list[tuple[int, int]]:
     """
     opcodes = Levenshtein.opcodes(layer, ocr)
     strong = [i for i, op in enumerate(opcodes) if op.tag == "replace"
-              and not _HAN.search(layer[op.src_start:op.src_end]) and layer[op.src_start:op.src_end].strip()
-              and len(_HAN.findall(ocr[op.dest_start:op.dest_end])) >= 2]
+              and not HAN.search(layer[op.src_start:op.src_end]) and layer[op.src_start:op.src_end].strip()
+              and len(HAN.findall(ocr[op.dest_start:op.dest_end])) >= 2]
 
     def weak(i: int) -> bool:  # Latin text next to a strong block, that the page does not show either
         op = opcodes[i]
-        return op.tag in ("replace", "delete") and not _HAN.search(layer[op.src_start:op.src_end])
+        return op.tag in ("replace", "delete") and not HAN.search(layer[op.src_start:op.src_end])
 
     spans: list[tuple[int, int]] = []
     for i in strong:
@@ -147,7 +148,7 @@ def disagreements(layer: str, ocr: str) -> list[tuple[int, int]]:
         while last + 1 < len(opcodes) and weak(last + 1):
             last += 1
         start, end = opcodes[first].src_start, opcodes[last].src_end
-        if spans and start - spans[-1][1] <= 3 and not _HAN.search(layer[spans[-1][1]:start]):
+        if spans and start - spans[-1][1] <= 3 and not HAN.search(layer[spans[-1][1]:start]):
             start = spans.pop()[0]
         spans.append((start, end))
     return [(s + len(layer[s:e]) - len(layer[s:e].lstrip()), e - (len(layer[s:e]) - len(layer[s:e].rstrip())))
@@ -174,10 +175,6 @@ def _confirmed(layer: str, spans: list[tuple[int, int]], ocr: str) -> bool:
             return False
         position = end
     return True
-
-
-def _visible(text: str) -> int:
-    return sum(1 for c in text if not c.isspace())
 
 
 def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match], *,
@@ -215,7 +212,7 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
         repaired += _merge_match(members, readings, check_clean=check_clean)
     for o in unmatched_ocr(matches, ocr_lines):
         line = ocr_lines[o]
-        if (judge_line(line.text).label is Label.CLEAN and _visible(line.text) >= ORPHAN_LENGTH
+        if (judge_line(line.text).label is Label.CLEAN and visible_length(line.text) >= ORPHAN_LENGTH
                 and (line.confidence or 0) >= ORPHAN_CONFIDENCE):
             added = RepairedLine(line.text, Source.OCR, "", (), line.bbox, ("missing from the layer",),
                                  line.confidence, (), _uncertain([line]))
@@ -262,7 +259,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], *, check_clea
         return whole(reasons + ("layer disagrees with the page image",))
     if not bad:
         return [_unmatched(row)]
-    share = sum(_visible(row.text[s:e]) for s, e in bad) / max(1, _visible(row.text))
+    share = sum(visible_length(row.text[s:e]) for s, e in bad) / max(1, visible_length(row.text))
     if share >= WHOLE_LINE_SHARE or not _confirmed(row.text, bad, ocr_text):
         return whole(reasons)
     text = splice(row.text, bad, ocr_text)
@@ -271,8 +268,6 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], *, check_clea
 
 
 def _vote(row: Row, readings: Sequence[Line], second: str | None, known: Counter[str] | None) -> RepairedLine:
-    from cwn_ocr.vote import vote_line
-
     text = vote_line(row.text, [" ".join(line.text for line in readings)] + ([second] if second else []), known)
     if text == row.text:
         return RepairedLine(row.text, Source.LAYER, row.text, row.lines, row.bbox, row.verdict.reasons)
@@ -283,11 +278,9 @@ def _vote(row: Row, readings: Sequence[Line], second: str | None, known: Counter
 
 def _contradicts(layer: str, readings: Sequence[Line]) -> bool:
     """A confident, clean reading that matches no part of the layer's text: the layer is wrong."""
-    from cwn_ocr.verify import AGREEMENT, CONFIDENT, agreement
-
     text = " ".join(line.text for line in readings)
     confidence = _mean_confidence(readings) or 0.0
-    return (confidence >= CONFIDENT and judge_line(text).label is Label.CLEAN and _visible(text) >= 2
+    return (confidence >= CONFIDENT and judge_line(text).label is Label.CLEAN and visible_length(text) >= 2
             and agreement(layer, text) < AGREEMENT)
 
 

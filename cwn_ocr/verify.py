@@ -35,6 +35,7 @@ import numpy as np
 import regex
 from rapidfuzz import fuzz
 
+from cwn_ocr.charsets import visible_length
 from cwn_ocr.model import BBox, Label, Line, Page, Verdict
 from cwn_ocr.ocr import OcrSettings, read_lines
 from cwn_ocr.textfix import fix_text
@@ -84,16 +85,12 @@ class Check:
                 "confidence": self.confidence, "agreement": round(self.agreement, 1), "disagrees": self.disagrees}
 
 
-def _visible(text: str) -> int:
-    return sum(1 for c in text if not c.isspace())
-
-
 def choose_samples(page: Page, verdicts: Sequence[Verdict], budget: int = SAMPLES_PER_PAGE) -> list[int]:
     """Indices of up to ``budget`` clean lines with enough text to compare (six characters or
     more), covering both scripts when the page has both (two thirds for Chinese, where wrong
     maps hide), and spread over the page (the longest line of each band)."""
     candidates = [i for i, (line, verdict) in enumerate(zip(page.lines, verdicts))
-                  if verdict.label is Label.CLEAN and _visible(line.text) >= 6 and line.bbox.height > 0]
+                  if verdict.label is Label.CLEAN and visible_length(line.text) >= 6 and line.bbox.height > 0]
     groups: dict[str, list[int]] = {}
     for i in candidates:
         groups.setdefault(script_of(page.lines[i].text), []).append(i)
@@ -108,8 +105,8 @@ def choose_samples(page: Page, verdicts: Sequence[Verdict], budget: int = SAMPLE
         for i in members:
             band = min(count - 1, int(page.lines[i].bbox.y0 / max(page.height, 1) * count))
             bands.setdefault(band, []).append(i)
-        picked = [max(band, key=lambda i: _visible(page.lines[i].text)) for _, band in sorted(bands.items())]
-        rest = sorted((i for i in members if i not in picked), key=lambda i: -_visible(page.lines[i].text))
+        picked = [max(band, key=lambda i: visible_length(page.lines[i].text)) for _, band in sorted(bands.items())]
+        rest = sorted((i for i in members if i not in picked), key=lambda i: -visible_length(page.lines[i].text))
         chosen += picked + rest[:count - len(picked)]
     return sorted(chosen)[:budget]
 

@@ -41,12 +41,12 @@ import regex
 from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
 
+from cwn_ocr.charsets import HAN, squeeze
 from cwn_ocr.garble import judge_line
 
 #: How much more frequent (zipf, log10) the words around one candidate must be to decide.
 PLAUSIBILITY_MARGIN = 1.0
 CONTEXT = 2  # characters of the layer on each side of a disputed piece
-_HAN = regex.compile(r"\p{Han}")
 
 #: The layer's words count as known when their character pairs occur this often in the document.
 KNOWN = 3
@@ -64,7 +64,7 @@ def vocabulary(texts: Iterable[str]) -> Counter[str]:
     """
     pairs: Counter[str] = Counter()
     for text in texts:
-        han = "".join(c if _HAN.match(c) else " " for c in text)
+        han = "".join(c if HAN.match(c) else " " for c in text)
         for word in han.split():
             pairs.update(word[i:i + 2] for i in range(len(word) - 1))
     return pairs
@@ -83,10 +83,6 @@ def chinese_zipf(text: str) -> float:
         return zipf_frequency(text, "zh")
     except Exception:  # wordfreq needs jieba for Chinese: without it, no opinion  # noqa: BLE001
         return 0.0
-
-
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
 
 
 def _piece_of(layer: str, other: str, start: int, end: int) -> str:
@@ -113,8 +109,8 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
     bad = {i for i, c in enumerate(candidates) if _garbled_at(left + c + right, len(left), len(left) + len(c))}
 
     def duplicate(piece: str) -> bool:  # an alignment slip repeating the text next to it
-        squeezed = _squeeze(piece)
-        return bool(squeezed) and (_squeeze(left).endswith(squeezed) or _squeeze(right).startswith(squeezed))
+        squeezed = squeeze(piece)
+        return bool(squeezed) and (squeeze(left).endswith(squeezed) or squeeze(right).startswith(squeezed))
 
     alive = [i for i in range(1, len(candidates)) if i not in bad and not duplicate(candidates[i])]
     if not alive:
@@ -123,14 +119,14 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         return alive[0]
     mine = candidates[0]
     digits_near = bool(regex.search(r"\d", near_left + near_right))
-    numeric = [i for i in alive if regex.fullmatch(r"[\d.,，\s]+", candidates[i]) and _squeeze(candidates[i])]
+    numeric = [i for i in alive if regex.fullmatch(r"[\d.,，\s]+", candidates[i]) and squeeze(candidates[i])]
     if digits_near and numeric and not regex.fullmatch(r"[\d.,，\s]*", mine):
         # a digit the old OCR read as a letter or an ideograph (孔500 for 9,500): take the digits when
         # every new reading says the same
-        if len({_squeeze(candidates[i]) for i in alive}) == 1 and len(_HAN.findall(mine)) <= 2:
+        if len({squeeze(candidates[i]) for i in alive}) == 1 and len(HAN.findall(mine)) <= 2:
             return numeric[0]
-    if _HAN.search(mine):
-        alive = [i for i in alive if _HAN.search(candidates[i])]  # Han only gives way to Han
+    if HAN.search(mine):
+        alive = [i for i in alive if HAN.search(candidates[i])]  # Han only gives way to Han
         support = _support(near_left + mine + near_right, known)
         if not alive or (support >= KNOWN and all(
                 support >= 2 * _support(near_left + candidates[i] + near_right, known) for i in alive)):
@@ -140,7 +136,7 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         if scores[best] >= scores[0] + PLAUSIBILITY_MARGIN and scores[0] < ORDINARY:
             return best
         return 0
-    if _HAN.search(candidates[alive[0]]) and _squeeze(mine):
+    if HAN.search(candidates[alive[0]]) and squeeze(mine):
         return alive[0]  # Latin or symbols where the page shows Han: the layer was wrong there
     return 0
 
@@ -154,7 +150,7 @@ def _disputes(layer: str, reading: str) -> list[tuple[int, int, int, int]]:
             continue
         if disputes:
             gap = layer[disputes[-1][1]:op.src_start]
-            if len(_squeeze(gap)) <= 1:
+            if len(squeeze(gap)) <= 1:
                 disputes[-1][1], disputes[-1][3] = op.src_end, op.dest_end
                 continue
         disputes.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
@@ -172,7 +168,7 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     for i1, i2, j1, j2 in _disputes(layer, first):
         pieces.append(layer[position:i1])
         mine, theirs = layer[i1:i2], first[j1:j2]
-        if _squeeze(mine) == _squeeze(theirs):
+        if squeeze(mine) == squeeze(theirs):
             pieces.append(mine)
         else:
             candidates = [mine, theirs] + [_piece_of(layer, other, i1, i2) for other in readings[1:]]

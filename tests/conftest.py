@@ -7,6 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rapidfuzz.distance import Levenshtein
+
+from cwn_ocr.charsets import squeeze
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -41,6 +44,12 @@ def real_dir() -> Path:
     if not REAL.is_dir():
         pytest.skip(f"{REAL} is absent (the real PDFs live beside the repository, in shared/real)")
     return REAL
+
+
+def cer(hypothesis: str, reference: str) -> float:
+    """Whitespace-insensitive character error rate (as bench/run.py measures it)."""
+    hyp, ref = squeeze(hypothesis), squeeze(reference)
+    return Levenshtein.distance(hyp, ref) / max(1, len(ref))
 
 
 def truth_pages(name: str) -> list[str]:

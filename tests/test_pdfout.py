@@ -14,16 +14,13 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr import repair_pdf
+from cwn_ocr.charsets import squeeze
 from cwn_ocr.pipeline import RepairResult
 from cwn_ocr.report.pdfout import write_repaired_pdf
 from tests.conftest import GARBLED_SAMPLES, SAMPLES
 
 pytestmark = [pytest.mark.poppler, pytest.mark.tesseract]
 OUTPUT_SAMPLES = GARBLED_SAMPLES + ("mojibake_kangxi", "wrong_tounicode")
-
-
-def squeeze(text: str) -> str:
-    return "".join(text.split())
 
 
 @cache

@@ -10,21 +10,14 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr import repair_pdf
 from cwn_ocr.merge import Source
 from cwn_ocr.pipeline import RepairResult
 from cwn_ocr.textlayer import read_text_layer
-from tests.conftest import CLEAN_SAMPLES, GARBLED_SAMPLES, SAMPLES, truth_pages
+from tests.conftest import CLEAN_SAMPLES, GARBLED_SAMPLES, SAMPLES, cer, truth_pages
 
 pytestmark = [pytest.mark.poppler, pytest.mark.tesseract]
-
-
-def cer(hypothesis: str, reference: str) -> float:
-    """Whitespace-insensitive character error rate."""
-    hyp, ref = "".join(hypothesis.split()), "".join(reference.split())
-    return Levenshtein.distance(hyp, ref) / max(1, len(ref))
 
 
 @cache

@@ -5,20 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr import repair_pdf, scan_pdf
 from cwn_ocr.merge import Source
 from cwn_ocr.provenance import analyse_tounicode, parse_tounicode
 from cwn_ocr.vote import vocabulary, vote_line
-from tests.conftest import CLEAN_SAMPLES, SAMPLES, truth_pages
+from tests.conftest import CLEAN_SAMPLES, SAMPLES, cer, truth_pages
 
 pytestmark = [pytest.mark.poppler]
-
-
-def cer(hypothesis: str, reference: str) -> float:
-    hyp, ref = "".join(hypothesis.split()), "".join(reference.split())
-    return Levenshtein.distance(hyp, ref) / max(1, len(ref))
 
 
 # --- provenance (no OCR) -----------------------------------------------------------------------
