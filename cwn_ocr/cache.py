@@ -33,7 +33,7 @@ from cwn_ocr.model import BBox, Line, Word
 from cwn_ocr.ocrpage import PageOcr
 
 #: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def default_cache_dir() -> Path:
@@ -112,10 +112,11 @@ def _line_from_dict(data: dict[str, Any]) -> Line:
 def page_to_dict(page: PageOcr) -> dict[str, Any]:
     return {"lines": [_line_to_dict(line) for line in page.lines], "dpi": page.dpi, "scanned": page.scanned,
             "rereads": page.rereads, "improved": page.improved, "seconds": page.seconds,
-            "second": [_line_to_dict(line) for line in page.second]}
+            "second": [_line_to_dict(line) for line in page.second], "mode": page.mode, "note": page.note}
 
 
 def page_from_dict(data: dict[str, Any]) -> PageOcr:
     return PageOcr(tuple(_line_from_dict(line) for line in data["lines"]), float(data["dpi"]), bool(data["scanned"]),
                    int(data["rereads"]), int(data["improved"]), float(data["seconds"]),
-                   tuple(_line_from_dict(line) for line in data["second"]))
+                   tuple(_line_from_dict(line) for line in data["second"]), str(data.get("mode", "page")),
+                   str(data.get("note", "")))

@@ -40,6 +40,18 @@ from wordfreq import zipf_frequency
 from cwn_ocr.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake, visible_length
 from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Row, Span, Verdict
 
+# patterns compiled once (these run for every word of every line)
+_LETTERS_ONLY = regex.compile(r"[\p{L}\p{M}]+")
+_LATIN_LETTER = regex.compile(r"\p{Latin}")
+_JOINED_TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:[-'’./:,][\p{L}\p{N}]+)+%?")
+_WORD_PART = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_GRADE = regex.compile(r"\d{1,3}[A-Z]{1,3}")
+_DIGIT_LOOKALIKES = regex.compile(r"[\dIlOoZSBqg]+")
+_LETTER_OR_SYMBOL = regex.compile(r"[\p{L}\p{S}]")
+_LETTER = regex.compile(r"\p{L}")
+_PRIVATE_USE = regex.compile(r"\p{Co}")
+_UNASSIGNED = regex.compile(r"[\p{Cn}\p{Cs}]")
+
 #: A span whose atoms add up to this much evidence is garbled.
 SPAN_EVIDENCE = 2.0
 #: A line whose garbled spans cover this share of its visible characters is garbled whole.
@@ -188,23 +200,23 @@ def _judge_alnum(text: str, start: int) -> list[Atom]:
     end = start + len(text)
     if _NUMBER.match(text) or _NUMBER_SUFFIX.match(text) or _UNIT.match(text):
         return [Atom(start, end, Kind.GOOD)]
-    if regex.fullmatch(r"[\p{L}\p{M}]+", text):
-        if not regex.search(r"\p{Latin}", text):  # Greek, Cyrillic...: not ours to judge
+    if _LETTERS_ONLY.fullmatch(text):
+        if not _LATIN_LETTER.search(text):  # Greek, Cyrillic...: not ours to judge
             return [Atom(start, end, Kind.NEUTRAL)]
         return _judge_letters(text, start)
     glued = _WORD_THEN_NUMBER.match(text)
     if glued and is_english_word(glued.group(1)):
         return [Atom(start, end, Kind.GOOD)]
-    if regex.fullmatch(r"[\p{L}\p{N}]+(?:[-'’./:,][\p{L}\p{N}]+)+%?", text):
+    if _JOINED_TOKEN.fullmatch(text):
         # hyphenated or dotted compounds: judge each part, e.g. "ICLEI-Kunming", "e.g"
         atoms: list[Atom] = []
-        for part in regex.finditer(r"[\p{L}\p{M}\p{N}]+", text):
+        for part in _WORD_PART.finditer(text):
             atoms += _judge_alnum(part.group(), start + part.start())
         return atoms
-    if regex.fullmatch(r"\d{1,3}[A-Z]{1,3}", text):  # 5A级, 4A, 3YB
+    if _GRADE.fullmatch(text):  # 5A级, 4A, 3YB
         return [Atom(start, end, Kind.NEUTRAL, 0.5)]
     digits = sum(c.isdigit() for c in text)
-    if digits >= 1 and len(text) >= 3 and regex.fullmatch(r"[\dIlOoZSBqg]+", text):  # "20I5", "ZOq5": OCR slips
+    if digits >= 1 and len(text) >= 3 and _DIGIT_LOOKALIKES.fullmatch(text):  # "20I5", "ZOq5": OCR slips
         return [Atom(start, end, Kind.SUSPECT, 2.0, "digit misread as a letter")]
     if digits >= 0.4 * len(text):  # grant and product codes: 22BGL095, 2023C25043
         return [Atom(start, end, Kind.NEUTRAL, 0.5)]
@@ -240,7 +252,7 @@ def _rare_cjk_runs(text: str) -> list[tuple[int, int, Atom]]:
     because the odd letters and symbols among them would otherwise cut them up."""
     found = []
     for match in _NON_ASCII_RUN.finditer(text):
-        chars = [c for c in match.group() if regex.match(r"[\p{L}\p{S}]", c) and c != "\uFFFD"]
+        chars = [c for c in match.group() if _LETTER_OR_SYMBOL.match(c) and c != "\uFFFD"]
         rare = sum(1 for c in chars if is_rare_cjk(c))
         if rare >= 2 and rare >= 0.3 * len(chars):
             found.append((match.start(), match.end(),
@@ -270,8 +282,8 @@ def _atomize_plain(text: str, offset: int) -> list[Atom]:
             atoms.append(Atom(start, end, Kind.SUSPECT, 0.5, "stray symbol"))
         else:
             # "%R", "#t", "R#E": a symbol glued to letters is odder than one standing alone
-            glued = bool(regex.match(r"\p{L}", text[match.end():match.end() + 1])) or bool(
-                regex.match(r"\p{L}", text[match.start() - 1:match.start()]) if match.start() else False)
+            glued = bool(_LETTER.match(text[match.end():match.end() + 1])) or bool(
+                _LETTER.match(text[match.start() - 1:match.start()]) if match.start() else False)
             atoms.append(Atom(start, end, Kind.SUSPECT, 1.5 if glued else 1.0, "stray symbol"))
     return atoms
 
@@ -295,9 +307,9 @@ def _broken_reason(value: str) -> str:
     char = value[0]
     if char == "\uFFFD":
         return "replacement character"
-    if regex.match(r"\p{Co}", char):
+    if _PRIVATE_USE.match(char):
         return "private-use character"
-    if regex.match(r"[\p{Cn}\p{Cs}]", char):
+    if _UNASSIGNED.match(char):
         return "unassigned character"
     return "control character"
 
@@ -457,6 +469,24 @@ def group_rows(lines: Sequence[Line], *, min_overlap: float = 0.5) -> list[list[
             rows.append([index])
             row_boxes.append(box)
     return [sorted(row, key=lambda i: lines[i].bbox.x0) for row in rows]
+
+
+#: A Latin token rarer than this in English (wordfreq's Zipf scale) leaves a clean row in doubt.
+DOUBT_ZIPF = 3.0
+_LATIN_TOKEN = regex.compile(r"[A-Za-z]{2,}")
+
+
+def doubtful(text: str) -> bool:
+    """A clean-looking row with a Latin token that is not a common English word (a name, an
+    acronym, or an English-only OCR's fragment of Chinese like ``At Heat SHAE``): not garbled
+    enough to repair on its own, not sure enough to leave unread when a page is OCRed in parts.
+
+    >>> doubtful("Description of how city is taking action"), doubtful("At Heat SHAE")
+    (False, True)
+    >>> doubtful("安顺市严格执行“三区三线”管理"), doubtful("2025年")
+    (False, False)
+    """
+    return any(english_zipf(token) < DOUBT_ZIPF for token in _LATIN_TOKEN.findall(text))
 
 
 def judge_rows(lines: Sequence[Line]) -> list[Row]:

@@ -14,12 +14,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import regex
 
 from cwn_ocr.errors import OcrError
 from cwn_ocr.garble import judge_line
 from cwn_ocr.model import BBox, Line, Word
 from cwn_ocr.ocr import OcrSettings, read_lines
-from cwn_ocr.preprocess import Prepared, prepare
+from cwn_ocr.preprocess import Prepared, prepare, stack
 from cwn_ocr.raster import rasterize_page
 from cwn_ocr.tessdata import find_tessdata
 from cwn_ocr.textfix import fix_text
@@ -34,6 +35,27 @@ class PageOcr:
     improved: int  # of those, lines whose second reading was kept
     seconds: float
     second: tuple[Line, ...] = ()  # an independent second reading of the page, when asked for
+    mode: str = "page"  # "page": the whole page was read; "regions": only the bands asked for
+    note: str = ""  # why the whole page was read when bands were asked for
+
+
+def combine(parts: list[PageOcr]) -> PageOcr:
+    """One page's result from the results of its parts (bands read by different workers, top
+    to bottom). A part that fell back to the whole page stands alone: it read everything.
+
+    >>> a = PageOcr((Line("a", BBox(0, 0, 1, 1)),), 300, False, 1, 1, 2.0, mode="regions")
+    >>> b = PageOcr((Line("b", BBox(0, 5, 1, 6)),), 300, False, 0, 0, 1.0, mode="regions")
+    >>> whole = combine([a, b])
+    >>> [line.text for line in whole.lines], whole.rereads, whole.seconds, whole.mode
+    (['a', 'b'], 1, 3.0, 'regions')
+    """
+    fallback = [part for part in parts if part.note]
+    if fallback:
+        return fallback[0]
+    first = parts[0]
+    return PageOcr(tuple(line for part in parts for line in part.lines), first.dpi, first.scanned,
+                   sum(p.rereads for p in parts), sum(p.improved for p in parts), sum(p.seconds for p in parts),
+                   tuple(line for part in parts for line in part.second), first.mode)
 
 
 def _quality(line: Line) -> tuple[int, float, float]:
@@ -57,6 +79,37 @@ def _shift(line: Line, dx: float, dy: float) -> Line:
     words = tuple(Word(w.text, BBox(w.bbox.x0 + dx, w.bbox.y0 + dy, w.bbox.x1 + dx, w.bbox.y1 + dy), w.confidence)
                   for w in line.words)
     return Line.from_words(words) if words else line
+
+
+_LATIN_WORD = regex.compile(r"[A-Za-z]{2,}")
+
+
+def read_chinese_first(image: np.ndarray, settings: OcrSettings) -> list[Line]:
+    """``read_lines`` for bands of mostly Chinese text, faster: the whole image with the Chinese
+    model alone (measured: 1.9 s against 3.0 s with chi_sim+eng on one page), then only the
+    lines in which it saw Latin words again, with every language, stacked into one call."""
+    extra = settings.lang != "chi_sim" and "chi_sim" in settings.lang.split("+")
+    if not extra or "chi_sim" not in find_tessdata().languages:
+        return read_lines(image, settings)
+    lines = read_lines(image, settings, lang="chi_sim")
+    latin = [i for i, line in enumerate(lines) if _LATIN_WORD.search(line.text)]
+    if not latin:
+        return lines
+    crops = [_crop(image, lines[i].bbox) for i in latin]
+    stacked, bands = stack([crop for crop, _, _ in crops], gap=_GAP)
+    readings: dict[int, list[Line]] = {}
+    for line in read_lines(stacked, settings):
+        centre = (line.bbox.y0 + line.bbox.y1) / 2
+        for k, (top, bottom) in enumerate(bands):
+            if top - _GAP / 2 <= centre <= bottom + _GAP / 2:
+                _, dx, dy = crops[k]
+                readings.setdefault(latin[k], []).append(_shift(line, dx - _GAP, dy - top))
+                break
+    out = []
+    for i, line in enumerate(lines):
+        again = readings.get(i)
+        out.append(Line.from_words([w for r in again for w in r.words]) if again else line)
+    return out
 
 
 def reread(image: np.ndarray, line: Line, settings: OcrSettings) -> Line:
@@ -87,12 +140,82 @@ def _to_points(line: Line, prepared: Prepared, scale: float) -> Line:
     return Line.from_words(words)
 
 
+#: A band with less ink than this (share of dark pixels) holds no text: the layer's boxes are wrong.
+MIN_INK = 0.002
+_GAP = 24  # white pixels between stacked bands
+
+
+def ink_runs(profile: np.ndarray, *, floor: int = 2) -> list[tuple[int, int]]:
+    """Half-open ``(top, bottom)`` runs of pixel rows with ink (more than ``floor`` dark pixels):
+    on a deskewed page, its text lines.
+
+    >>> ink_runs(np.array([0, 5, 6, 0, 0, 9, 0]))
+    [(1, 3), (5, 6)]
+    """
+    inked = np.concatenate(([False], profile > floor, [False]))
+    edges = np.flatnonzero(inked[1:] != inked[:-1])
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def band_rows(runs: list[tuple[int, int]], top: float, bottom: float, height: int) -> tuple[int, int]:
+    """The pixel rows to crop for a band planned from ``top`` to ``bottom``: the text lines
+    (``runs``) whose middle lies in the band, each whole, with half the gap to the next line
+    around them, so that no neighbouring line is cut through (the layer's boxes of a skewed
+    scan overlap their neighbours). The planned rows when no line is found.
+
+    >>> band_rows([(10, 30), (40, 60), (70, 90)], 35.0, 66.0, 100)
+    (35, 65)
+    """
+    inside = [k for k, (a, b) in enumerate(runs) if top <= (a + b) / 2 <= bottom]
+    if not inside:
+        return max(0, int(top)), min(height, int(bottom) + 1)
+    first, last = inside[0], inside[-1]
+    above = runs[first - 1][1] if first > 0 else 0
+    below = runs[last + 1][0] if last + 1 < len(runs) else height
+    return (runs[first][0] + above + 1) // 2, (runs[last][1] + below + 1) // 2
+
+
+def _read_bands(prepared: Prepared, scale: float, regions: tuple[BBox, ...], settings: OcrSettings
+                ) -> tuple[list[Line], str]:
+    """OCR the ``regions`` (PDF points) of the prepared page as one stack; lines in prepared
+    pixels. The reason to read the whole page instead, when the page image contradicts the
+    layer's geometry (a band without ink, or most bands reading as nothing), else ""."""
+    h, w = prepared.image.shape[:2]
+    crops, origins = [], []
+    for box in regions:
+        corners = [prepared.from_input((x * scale, y * scale)) for x, y in
+                   ((box.x0, box.y0), (box.x1, box.y0), (box.x0, box.y1), (box.x1, box.y1))]
+        x0, x1 = max(0, int(min(c[0] for c in corners))), min(w, int(max(c[0] for c in corners)) + 1)
+        middle = (box.x0 + box.x1) / 2 * scale  # where a skewed band's edges are where they were planned
+        top, bottom = (prepared.from_input((middle, y * scale))[1] for y in (box.y0, box.y1))
+        runs = ink_runs(np.count_nonzero(prepared.image[:, x0:x1] < 128, axis=1)) if x1 > x0 else []
+        y0, y1 = band_rows(runs, top, bottom, h)
+        crop = prepared.image[y0:y1, x0:x1]
+        if crop.size == 0 or np.count_nonzero(crop < 128) < MIN_INK * crop.size:
+            return [], f"no ink where the layer has text (y {box.y0:.0f}-{box.y1:.0f} pt)"
+        crops.append(crop)
+        origins.append((x0, y0))
+    image, bands = stack(crops, gap=_GAP)
+    readings: list[list[Line]] = [[] for _ in bands]
+    for line in read_chinese_first(image, settings):
+        centre = (line.bbox.y0 + line.bbox.y1) / 2
+        for k, (band_top, band_bottom) in enumerate(bands):
+            if band_top - _GAP / 2 <= centre <= band_bottom + _GAP / 2:
+                readings[k].append(_shift(line, origins[k][0] - _GAP, origins[k][1] - band_top))
+                break
+    if sum(1 for lines in readings if not lines) * 2 > len(readings):
+        return [], "most bands read as nothing"
+    return [line for lines in readings for line in lines], ""
+
+
 def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, settings: OcrSettings,
-             password: str | None = None, second_reading: bool = False) -> PageOcr:
+             password: str | None = None, second_reading: bool = False, regions: tuple[BBox, ...] = ()) -> PageOcr:
     """Rasterize page ``number`` and return its checked OCR lines (runs in a worker process).
 
-    With ``second_reading`` the page is also read with the Chinese model alone, for voting
-    against a previous OCR layer (``vote``)."""
+    With ``regions`` (PDF points) only those parts of the page are read (``regions``), unless
+    the page image shows the layer's boxes are wrong: then the whole page is, and ``note``
+    says why. With ``second_reading`` the page is also read with the Chinese model alone, for
+    voting against a previous OCR layer (``vote``)."""
     started = time.perf_counter()
     deadline = started + settings.timeout
 
@@ -106,8 +229,12 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
 
     page = rasterize_page(pdf, number, width, height, dpi=dpi, password=password, timeout=settings.timeout)
     prepared = prepare(page.pixels, scanned=page.scanned)
+    note, lines = "", list[Line]()
     try:
-        lines = read_lines(prepared.image, remaining())
+        if regions:
+            lines, note = _read_bands(prepared, page.scale, regions, remaining())
+        if not regions or note:
+            lines = read_lines(prepared.image, remaining())
     except OcrError as exc:
         raise OcrError(exc.message, path=pdf, page=number) from exc
     checked, rereads, improved = [], 0, 0
@@ -132,4 +259,4 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
         except OcrError:
             second = []  # out of time: vote with one reading
     return PageOcr(tuple(checked), page.dpi, page.scanned, rereads, improved, time.perf_counter() - started,
-                   tuple(second))
+                   tuple(second), "regions" if regions and not note else "page", note)

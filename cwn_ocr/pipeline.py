@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import as_completed
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import Future, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,10 +27,11 @@ from cwn_ocr.garble import judge_page_lines, judge_rows, page_label
 from cwn_ocr.inputs import check_pdf_path
 from cwn_ocr.marker import is_repaired
 from cwn_ocr.merge import RepairedLine, Source, merge_lines, merge_rows
-from cwn_ocr.model import Label, Page, Verdict
+from cwn_ocr.model import BBox, Label, Page, Row, Verdict
 from cwn_ocr.ocr import OcrSettings, tesseract_version
-from cwn_ocr.ocrpage import PageOcr, ocr_page
+from cwn_ocr.ocrpage import PageOcr, combine, ocr_page
 from cwn_ocr.provenance import PageProvenance, read_provenance
+from cwn_ocr.regions import RegionPlan, plan_regions, slices, split
 from cwn_ocr.tessdata import find_tessdata
 from cwn_ocr.textlayer import read_text_layer
 from cwn_ocr.verify import Check, choose_samples, read_samples, sample_of
@@ -122,24 +123,89 @@ def scan_pdf(path: str | os.PathLike[str], *, password: str | None = None, verif
     provenance = read_provenance(pdf, password=password)
     scans = [PageScan(page, tuple(judge_page_lines(page.lines)), prov)
              for page, prov in zip(pages, provenance + [None] * (len(pages) - len(provenance)))]
+    scan = DocumentScan(pdf, tuple(scans))
     if verify == "sample":
-        samples = [sample_of(s.page, i) for s in scans if s.label is not Label.GARBLED and not s.previous_ocr
-                   for i in choose_samples(s.page, s.verdicts)]
-        if samples:
-            tesseract_version()
-            key = cache.key(file_sha256(pdf), 0, {"verify": [(s.page, s.line, s.text) for s in samples],
-                                                  **ocr_identity(lang)}) if cache else ""
-            cached = cache.get_json(key) if cache else None
-            if isinstance(cached, list) and len(cached) <= len(samples):
-                checks = [Check(samples[i], text, conf, agree) for i, text, conf, agree in cached]
-            else:
-                checks = read_samples(pdf, samples, OcrSettings(lang=lang), password=password,
-                                      jobs=jobs or os.cpu_count() or 1)
-                if cache:
-                    index = {id(s): i for i, s in enumerate(samples)}
-                    cache.put_json(key, [(index[id(c.sample)], c.reading, c.confidence, c.agreement) for c in checks])
-            scans = [replace(s, checks=tuple(c for c in checks if c.sample.page == s.page.number)) for s in scans]
-    return DocumentScan(pdf, tuple(scans), time.perf_counter() - started)
+        scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache)
+    return replace(scan, seconds=time.perf_counter() - started)
+
+
+#: A font counts as checked once lines of this many pages that use it agreed with the image.
+FONT_PAGES = 2
+
+
+def pages_to_sample(scans: Sequence[PageScan], candidates: Collection[int]) -> list[int]:
+    """The pages among ``candidates`` whose lines are sampled: each page that uses a font not yet
+    seen on ``FONT_PAGES`` sampled pages, and each page whose fonts are unknown.
+
+    A wrong ToUnicode map belongs to a font, not to a page: once a font's text agreed with the
+    page image on two pages, the other pages that use only checked fonts need no rendering, and
+    the check of a long document costs about what the check of its first pages costs.
+
+    >>> from cwn_ocr.provenance import FontInfo
+    >>> font = FontInfo("/F1", "SimSun", True, False, key="a")
+    >>> pages = [PageScan(Page(n, 595, 842, ()), (), PageProvenance(n, 5, 0, False, (font,))) for n in (1, 2, 3)]
+    >>> pages_to_sample(pages, {1, 2, 3})
+    [1, 2]
+    """
+    seen: Counter[str] = Counter()
+    chosen = []
+    for scan in scans:
+        number = scan.page.number
+        if number not in candidates:
+            continue
+        fonts = {f.key for f in scan.provenance.fonts if f.key} if scan.provenance else set()
+        if not fonts or any(seen[key] < FONT_PAGES for key in fonts):
+            chosen.append(number)
+            seen.update(fonts)
+    return chosen
+
+
+def verify_scan(scan: DocumentScan, *, password: str | None = None, lang: str = "chi_sim+eng",
+                jobs: int | None = None, cache: OcrCache | None = None, skip: Collection[int] = ()) -> DocumentScan:
+    """``scan`` with sampled lines of its pages read from the page image; pages that disagree
+    become ``suspect``. Pages that are garbled, a previous OCR layer or in ``skip`` are not
+    sampled, nor pages whose fonts were all checked on other pages (``pages_to_sample``), unless
+    a page that shares a font with them turned out suspect: then they are sampled too."""
+    candidates = {s.page.number for s in scan.pages
+                  if s.label is not Label.GARBLED and not s.previous_ocr and s.page.number not in skip}
+    checks = _read_checks(scan, pages_to_sample(scan.pages, candidates), password=password, lang=lang, jobs=jobs,
+                          cache=cache)
+    checked = {c.sample.page for c in checks}
+    scan = _with_checks(scan, checks)
+    doubted = {f.key for s in scan.pages if s.suspect and s.provenance for f in s.provenance.fonts}
+    again = [s.page.number for s in scan.pages if s.page.number in candidates and s.page.number not in checked
+             and s.provenance and doubted & {f.key for f in s.provenance.fonts}]
+    if again:
+        scan = _with_checks(scan, _read_checks(scan, again, password=password, lang=lang, jobs=jobs, cache=cache))
+    return scan
+
+
+def _with_checks(scan: DocumentScan, checks: list[Check]) -> DocumentScan:
+    pages = {c.sample.page for c in checks}
+    return replace(scan, pages=tuple(
+        replace(s, checks=tuple(c for c in checks if c.sample.page == s.page.number)) if s.page.number in pages else s
+        for s in scan.pages))
+
+
+def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str | None, lang: str,
+                 jobs: int | None, cache: OcrCache | None) -> list[Check]:
+    """Sample lines of pages ``numbers`` read from the page image (or from the cache)."""
+    pdf = scan.path
+    samples = [sample_of(s.page, i) for s in scan.pages if s.page.number in numbers
+               for i in choose_samples(s.page, s.verdicts)]
+    if not samples:
+        return []
+    tesseract_version()
+    key = cache.key(file_sha256(pdf), 0, {"verify": [(s.page, s.line, s.text) for s in samples],
+                                          **ocr_identity(lang)}) if cache else ""
+    cached = cache.get_json(key) if cache else None
+    if isinstance(cached, list) and len(cached) <= len(samples):
+        return [Check(samples[i], text, conf, agree) for i, text, conf, agree in cached]
+    checks = read_samples(pdf, samples, OcrSettings(lang=lang), password=password, jobs=jobs or os.cpu_count() or 1)
+    if cache:
+        index = {id(s): i for i, s in enumerate(samples)}
+        cache.put_json(key, [(index[id(c.sample)], c.reading, c.confidence, c.agreement) for c in checks])
+    return checks
 
 
 # --- repair ---------------------------------------------------------------------------------
@@ -162,6 +228,9 @@ class PageResult:
     ocr_reason: str | None = None  # why it was OCRed: garbled, suspect, previous OCR layer, verify all
     scan: PageScan | None = None
     cached: bool = False  # the OCR came from the cache
+    ocr_mode: str | None = None  # "page" or "regions" (only the garbled rows' bands were read)
+    ocr_share: float | None = None  # of the page's text height that was read, for "regions"
+    ocr_note: str = ""  # why the whole page was read although bands were planned
 
     @property
     def text(self) -> str:
@@ -211,9 +280,8 @@ def _page_without_ocr(scan: PageScan, error: str | None = None) -> PageResult:
     return PageResult(scan.page.number, scan.label, tuple(lines), scan.page, error=error, scan=scan)
 
 
-def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None, known: Counter[str] | None = None
-                   ) -> PageResult:
-    rows = judge_rows(scan.page.lines)
+def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None, rows: list[Row],
+                   known: Counter[str] | None = None, plan: RegionPlan | None = None) -> PageResult:
     matches = match_rows(rows, ocr.lines)
     second: dict[int, str] | None = None
     if scan.previous_ocr and (reason != "garbled" or ocr.second):
@@ -222,9 +290,11 @@ def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None, known: C
             if len(match.rows) == 1:
                 second[match.rows[0]] = " ".join(ocr.second[o].text for o in match.ocr)
     lines = merge_rows(rows, ocr.lines, matches, check_clean=reason != "garbled", second=second, known=known)
+    mode = "regions" if plan is not None and plan.bands and ocr.mode == "regions" else "page"
     return PageResult(scan.page.number, scan.label, tuple(lines), scan.page, True, round(ocr.dpi, 1), ocr.scanned,
                       len(ocr.lines), ocr.rereads, ocr.improved, tuple(matches), round(ocr.seconds, 3),
-                      ocr_reason=reason, scan=scan)
+                      ocr_reason=reason, scan=scan, ocr_mode=mode,
+                      ocr_share=round(plan.share, 3) if plan and mode == "regions" else None, ocr_note=ocr.note)
 
 
 def _ocr_reason(scan: PageScan, verify: str) -> str | None:
@@ -259,10 +329,36 @@ def _worth_voting(scan: PageScan, verify: str) -> bool:
     return verify != "off" and scan.previous_ocr and scan.count(Label.GARBLED) < 0.3 * lines
 
 
+#: A batch of pages to OCR smaller than this has its pages read in parts, by several workers at
+#: once. A constant, not the number of workers: the parts change the reading slightly (Tesseract's
+#: context), and the repaired text must not depend on --jobs or on the machine.
+MIN_PARTS = 2
+
+
+def _parts(pages: list[PageScan], rows: dict[int, list[Row]], plans: dict[int, RegionPlan]
+           ) -> dict[int, list[tuple[BBox, ...]]]:
+    """What each worker job reads, per page: its bands, or slices of the whole page, or ``()``
+    (the whole page in one job). Pages are cut in parts only when there are fewer than
+    ``MIN_PARTS`` of them, so that one garbled page still keeps two cores busy."""
+    count = -(-MIN_PARTS // max(1, len(pages)))  # ceil
+    parts: dict[int, list[tuple[BBox, ...]]] = {}
+    for s in pages:
+        number, plan = s.page.number, plans[s.page.number]
+        if plan.bands:
+            groups = split(rows[number], plan, count, s.page.height)
+        elif count > 1 and plan.trusted:
+            groups = slices(rows[number], count, s.page.width, s.page.height)
+        else:
+            groups = [()]
+        parts[number] = [tuple(band.bbox for band in group) for group in groups]
+    return parts
+
+
 def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi_sim+eng", jobs: int | None = None,
                password: str | None = None, page_timeout: float = 180.0, verify: str = "sample",
                cache_dir: str | os.PathLike[str] | None = None, use_cache: bool = True,
-               progress: Callable[[int, int], None] | None = None, pool: Pool | None = None) -> RepairResult:
+               progress: Callable[[int, int], None] | None = None, pool: Pool | None = None,
+               regions: bool = True) -> RepairResult:
     """Repair the text of ``path``: clean lines kept, fixable lines text-fixed, garbled pages
     rasterized and OCRed, and the OCR merged into the layer. Nothing is written.
 
@@ -275,6 +371,9 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
 
     ``pool`` shares one set of workers between several files (``batch``; a Dask cluster); by
     default the file gets its own process pool of ``jobs`` workers.
+
+    With ``regions`` (the default) a garbled page whose layer is wrong only in places is read
+    only there (``regions``); ``regions=False`` reads every OCRed page whole.
     """
     if verify not in VERIFY_MODES:
         raise UsageError(f"--verify must be one of {', '.join(VERIFY_MODES)}")
@@ -284,66 +383,116 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
     cache = OcrCache(Path(cache_dir) if cache_dir else default_cache_dir()) if use_cache else None
     if verify != "off" and is_repaired(check_pdf_path(path), password):
         verify = "off"  # cwn-ocr wrote this layer: it is the repaired text, not a reading to check
-    try:
-        scan = scan_pdf(path, password=password, verify=verify, lang=lang, jobs=jobs, cache=cache)
-    except (MissingDependencyError, OcrError) as exc:
-        scan = scan_pdf(path, password=password)  # the check needs a working Tesseract; without, trust the text
-        verification = f"skipped: {exc.message}"
-    reasons = {s.page.number: _ocr_reason(s, verify) for s in scan.pages}
+    scan = scan_pdf(path, password=password)  # text statistics and provenance: no OCR yet
     known = vocabulary(line.text for s in scan.pages for line in s.page.lines)  # the document's own words
-    to_ocr = [s for s in scan.pages if reasons[s.page.number]]
-    if to_ocr:
-        settings.config()  # checks the languages before any page is processed
-        tesseract_version()
-    results: dict[int, PageResult] = {s.page.number: _page_without_ocr(s) for s in scan.pages
-                                      if not reasons[s.page.number]}
     total = len(scan.pages)
-    if progress:
-        progress(len(results), total)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(to_ocr)))
+    workers = max(1, jobs or os.cpu_count() or 1)
+    results: dict[int, PageResult] = {}
+    reasons: dict[int, str] = {}
+    rows: dict[int, list[Row]] = {}
+    plans: dict[int, RegionPlan] = {}
+    keys: dict[int, str] = {}
+    parts: dict[int, list[tuple[BBox, ...]]] = {}
+    futures: dict[Future[PageOcr], tuple[PageScan, int]] = {}
+    identity: dict[str, object] = {}
 
     def finish(page_scan: PageScan, outcome: PageOcr | BaseException) -> None:
+        number = page_scan.page.number
         if isinstance(outcome, (OcrError, BadInputError)):  # this page only: keep its layer text
-            results[page_scan.page.number] = replace(_page_without_ocr(page_scan, error=outcome.message),
-                                                     ocr_reason=reasons[page_scan.page.number])
+            results[number] = replace(_page_without_ocr(page_scan, error=outcome.message), ocr_reason=reasons[number])
         elif isinstance(outcome, BrokenProcessPool):
-            results[page_scan.page.number] = replace(_page_without_ocr(
-                page_scan, error="the OCR worker process died (out of memory?)"),
-                ocr_reason=reasons[page_scan.page.number])
+            results[number] = replace(_page_without_ocr(
+                page_scan, error="the OCR worker process died (out of memory?)"), ocr_reason=reasons[number])
         elif isinstance(outcome, BaseException):
             raise outcome
         else:
-            results[page_scan.page.number] = _page_with_ocr(page_scan, outcome, reason=reasons[page_scan.page.number],
-                                                            known=known)
+            results[number] = _page_with_ocr(page_scan, outcome, reason=reasons[number], rows=rows[number],
+                                             known=known, plan=plans[number])
         if progress:
             progress(len(results), total)
 
-    keys: dict[int, str] = {}
-    if to_ocr and cache is not None:
-        identity = {**ocr_identity(lang), "psm": settings.psm, "oem": settings.oem, "dpi": dpi}
-        pdf_hash = file_sha256(scan.path)
-        for s in list(to_ocr):
-            keys[s.page.number] = cache.key(pdf_hash, s.page.number, {**identity,
-                                                                       "second": _worth_voting(s, verify)})
-            hit = cache.get_page(keys[s.page.number])
-            if hit is not None:
-                finish(s, hit)
-                results[s.page.number] = replace(results[s.page.number], cached=True)
-                to_ocr.remove(s)
-    if to_ocr:
-        with (nullcontext(pool) if pool is not None else WorkerPool(workers)) as workers_pool:
-            futures = {workers_pool.submit(ocr_page, scan.path, s.page.number, s.page.width, s.page.height, dpi=dpi,
-                                   settings=settings, password=password,
-                                   second_reading=_worth_voting(s, verify)): s for s in to_ocr}
-            for future in as_completed(futures):
-                error = future.exception()
-                page_scan = futures[future]
-                if error is None and cache is not None:
-                    cache.put_page(keys[page_scan.page.number], future.result())
-                finish(page_scan, error if error is not None else future.result())
+    with ExitStack() as stack:
+        running: list[Pool] = []
+
+        def submit(pages: list[PageScan], why: dict[int, str]) -> None:
+            """Plan the pages' OCR, take what the cache has, send the rest to the workers."""
+            if not pages:
+                return
+            settings.config()  # checks the languages before any page is processed
+            tesseract_version()
+            if cache is not None and not identity:
+                identity.update({**ocr_identity(lang), "psm": settings.psm, "oem": settings.oem, "dpi": dpi,
+                                 "pdf": file_sha256(scan.path)})
+            todo = []
+            for s in pages:
+                number = s.page.number
+                reasons[number] = why[number]
+                rows[number] = judge_rows(s.page.lines)
+                plans[number] = (plan_regions(rows[number], s.page.width, s.page.height)
+                                 if why[number] == "garbled" and not _worth_voting(s, verify) and regions
+                                 else RegionPlan((), 1.0, f"{why[number]}: every line is read"))
+                if cache is not None:
+                    keys[number] = cache.key(str(identity["pdf"]), number, {
+                        **identity, "second": _worth_voting(s, verify),
+                        "regions": [[round(v, 1) for v in band.bbox.as_list()] for band in plans[number].bands]})
+                    hit = cache.get_page(keys[number])
+                    if hit is not None:
+                        finish(s, hit)
+                        results[number] = replace(results[number], cached=True)
+                        continue
+                todo.append(s)
+            if not todo:
+                return
+            parts.update(_parts(pages, rows, plans))
+            if not running:
+                waiting = len(scan.pages) - len(reasons)  # pages the sample check may still send
+                size = min(workers, sum(len(parts[s.page.number]) for s in todo) + waiting)
+                running.append(pool if pool is not None else stack.enter_context(WorkerPool(max(1, size))))
+            for s in todo:
+                for k, regions_ in enumerate(parts[s.page.number]):
+                    future = running[0].submit(ocr_page, scan.path, s.page.number, s.page.width, s.page.height,
+                                               dpi=dpi, settings=settings, password=password,
+                                               second_reading=_worth_voting(s, verify), regions=regions_)
+                    futures[future] = (s, k)
+
+        # pages known to need OCR start at once; the sample check of the others runs meanwhile
+        first = {s.page.number: why for s in scan.pages if (why := _ocr_reason(s, verify))}
+        submit([s for s in scan.pages if s.page.number in first], first)
+        if verify == "sample":
+            try:
+                scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache, skip=first)
+            except (MissingDependencyError, OcrError) as exc:  # the check needs a working Tesseract
+                verification = f"skipped: {exc.message}"
+            suspect = {s.page.number: "suspect" for s in scan.pages if s.page.number not in first and s.suspect}
+            submit([s for s in scan.pages if s.page.number in suspect], suspect)
+        for s in scan.pages:
+            if s.page.number not in reasons:
+                results[s.page.number] = _page_without_ocr(s)
+        if progress:
+            progress(len(results), total)
+        done: dict[int, dict[int, PageOcr]] = {}
+        failed: set[int] = set()
+        for future in as_completed(futures):
+            page_scan, k = futures[future]
+            number = page_scan.page.number
+            if number in failed:
+                continue
+            error = future.exception()
+            if error is not None:
+                failed.add(number)
+                finish(page_scan, error)
+                continue
+            done.setdefault(number, {})[k] = future.result()
+            if len(done[number]) == len(parts[number]):
+                outcome = combine([done[number][i] for i in range(len(parts[number]))])
+                if cache is not None:
+                    cache.put_page(keys[number], outcome)
+                finish(page_scan, outcome)
+    ocred = bool(reasons)
     pages = tuple(results[s.page.number] for s in scan.pages)
-    record = {"dpi": dpi, "lang": lang, "psm": settings.psm, "oem": settings.oem, "jobs": workers,
+    record = {"dpi": dpi, "lang": lang, "psm": settings.psm, "oem": settings.oem, "jobs": workers if ocred else 0,
+              "regions": regions,
               "verify": verification, "cache": str(cache.directory) if cache else "off",
-              "tesseract": tesseract_version() if to_ocr else None,
-              "tessdata": str(find_tessdata(tuple(lang.split("+"))).origin) if to_ocr else None}
+              "tesseract": tesseract_version() if ocred else None,
+              "tessdata": str(find_tessdata(tuple(lang.split("+"))).origin) if ocred else None}
     return RepairResult(scan.path, pages, record, time.perf_counter() - started)

@@ -13,9 +13,10 @@ or byte-swapped ranges) produce text that must be checked against the page.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ class FontInfo:
     to_unicode: bool
     glyphless: bool
     map_reasons: tuple[str, ...] = ()
+    key: str = ""  # the same for fonts that turn the same codes into the same text (name, map)
 
     @property
     def suspicious(self) -> bool:
@@ -144,10 +146,12 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
     glyphless = "GlyphLess" in base
     to_unicode = "/ToUnicode" in font
     reasons: tuple[str, ...] = ()
+    identity = hashlib.sha1(base.encode("latin-1", "replace") + str(font.get("/Encoding", "")).encode())
     if to_unicode and not glyphless:
         try:
-            cmap = font.ToUnicode.read_bytes().decode("latin-1")
-            reasons = analyse_tounicode(parse_tounicode(cmap)).reasons
+            data = font.ToUnicode.read_bytes()
+            identity.update(data)
+            reasons = analyse_tounicode(parse_tounicode(data.decode("latin-1"))).reasons
         except (pikepdf.PdfError, AttributeError, ValueError):
             reasons = ("unreadable ToUnicode map",)
     elif not to_unicode and str(font.get("/Subtype", "")) == "/Type0":
@@ -156,7 +160,7 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
         encoding = font.get("/Encoding")
         if not isinstance(encoding, pikepdf.Name) or str(encoding) in ("/Identity-H", "/Identity-V"):
             reasons = ("composite font without ToUnicode",)
-    return FontInfo(name, base.lstrip("/"), to_unicode, glyphless, reasons)
+    return FontInfo(name, base.lstrip("/"), to_unicode, glyphless, reasons, identity.hexdigest()[:16])
 
 
 def _count_text_ops(stream_owner: Any, depth: int = 0) -> tuple[int, int]:
@@ -220,12 +224,18 @@ def read_provenance(pdf: Path, *, password: str | None = None) -> list[PageProve
             sizes[number] = (abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1])))
         scans = scanned_pages(pdf, sizes, password=password)
         result = []
+        seen: dict[tuple[int, int], FontInfo] = {}  # pages share font objects: analyse each once
         for number, page in enumerate(document.pages, start=1):
             visible, invisible = _count_text_ops(page)
             fonts: list[FontInfo] = []
             try:
                 for name, font in page.resources.get("/Font", {}).items():
+                    if font.is_indirect and font.objgen in seen:
+                        fonts.append(replace(seen[font.objgen], name=str(name)))
+                        continue
                     fonts.append(_font_info(str(name), font))
+                    if font.is_indirect:
+                        seen[font.objgen] = fonts[-1]
             except (pikepdf.PdfError, AttributeError, TypeError):
                 pass
             result.append(PageProvenance(number, visible, invisible, number in scans, tuple(fonts)))

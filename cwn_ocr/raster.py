@@ -8,12 +8,16 @@ rendered at ``dpi`` (300 by default).
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 from pdf2image import convert_from_path
 from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
@@ -126,3 +130,48 @@ def render(pdf: Path, page: int, page_width_pt: float, page_height_pt: float, *,
     if not images:
         raise BadInputError("poppler rendered nothing", path=pdf, page=page)
     return np.asarray(images[0].convert("L"), dtype=np.uint8)
+
+
+def render_pages(pdf: Path, pages: dict[int, tuple[float, float]], *, dpi: float, password: str | None = None,
+                 timeout: float = 120, jobs: int | None = None) -> dict[int, np.ndarray]:
+    """Several pages (number -> size in points) as grayscale pixels at ``dpi``: one ``pdftoppm``
+    run per stretch of consecutive pages instead of one per page (a poppler start-up and a
+    ``pdfinfo`` each), ``jobs`` runs at once (default: one per core). Pages that would exceed
+    MAX_PIXELS go through ``render`` at a lower resolution. Pages poppler cannot render are
+    left out."""
+    out: dict[int, np.ndarray] = {}
+    plain = sorted(n for n, (w, h) in pages.items() if capped_dpi(w, h, dpi) == dpi)
+    for number in sorted(set(pages) - set(plain)):
+        try:
+            out[number] = render(pdf, number, *pages[number], dpi=dpi, password=password, timeout=timeout)
+        except (BadInputError, MissingDependencyError):
+            pass
+    stretches: list[list[int]] = []
+    for number in plain:
+        if stretches and number == stretches[-1][-1] + 1:
+            stretches[-1].append(number)
+        else:
+            stretches.append([number])
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(plain)))
+    size = -(-len(plain) // workers)  # long stretches are cut so that every core renders
+    pieces = [stretch[i:i + size] for stretch in stretches for i in range(0, len(stretch), size)]
+
+    def run(k: int, piece: list[int], folder: str) -> dict[int, np.ndarray]:
+        cmd = ["pdftoppm", "-f", str(piece[0]), "-l", str(piece[-1]), "-r", str(int(dpi)), "-gray"]
+        cmd += (["-upw", password] if password else []) + [str(pdf), f"{folder}/s{k}"]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return {}
+        images = {}
+        for path in Path(folder).glob(f"s{k}-*.pgm"):
+            number = int(path.stem.rsplit("-", 1)[1])
+            pixels = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+            if pixels is not None and number in pages:
+                images[number] = pixels
+        return images
+
+    with tempfile.TemporaryDirectory(prefix="cwn-render-") as tmp, ThreadPoolExecutor(workers) as pool:
+        for images in pool.map(lambda item: run(item[0], item[1], tmp), enumerate(pieces)):
+            out.update(images)
+    return out

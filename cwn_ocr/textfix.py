@@ -25,6 +25,11 @@ import regex
 
 from cwn_ocr.charsets import find_mojibake, to_unified
 
+# patterns compiled once (these run for every word of every line)
+_HAN_CHAR = regex.compile(r"\p{Han}")
+_DOUBLED_OPEN_QUOTE = regex.compile(r"“{2,}")
+_DOUBLED_CLOSE_QUOTE = regex.compile(r"”{2,}")
+
 # ftfy restricted to repairing encodings: its other fixes (uncurling quotes, folding full-width
 # characters, NFC) would change correct Chinese text, which must pass through byte for byte.
 _FTFY_ENCODING_ONLY = ftfy.TextFixerConfig(
@@ -118,7 +123,7 @@ def fix_punctuation_width(text: str) -> str:
             chars[i] = _FULL_WIDTH[char]
     text = "".join(chars)
     text = _pair_quotes(text)
-    return regex.sub(r"“{2,}", "“", regex.sub(r"”{2,}", "”", text))
+    return _DOUBLED_OPEN_QUOTE.sub("“", _DOUBLED_CLOSE_QUOTE.sub("”", text))
 
 
 def _number_inside_chinese(chars: list[str], index: int) -> bool:
@@ -143,11 +148,11 @@ def _neighbour(text: str | list[str], index: int, direction: int) -> str:
 def _pair_quotes(text: str) -> str:
     """Straight double quotes in a line with Chinese, when they come in pairs and each pair
     holds Chinese text, become curly."""
-    if '"' not in text or text.count('"') % 2 or not regex.search(r"\p{Han}", text):
+    if '"' not in text or text.count('"') % 2 or not _HAN_CHAR.search(text):
         return text
     parts = text.split('"')
     quoted = parts[1::2]
-    if not all(regex.search(r"\p{Han}", q) for q in quoted):
+    if not all(_HAN_CHAR.search(q) for q in quoted):
         return text
     out = [parts[0]]
     for i, part in enumerate(parts[1:]):

@@ -36,7 +36,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-import jieba
 import regex
 from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
@@ -53,7 +52,6 @@ KNOWN = 3
 #: Above this zipf the layer's words are ordinary Chinese, and frequency alone does not overrule them.
 ORDINARY = 3.5
 
-jieba.setLogLevel(logging.WARNING)  # wordfreq tokenises Chinese with jieba, which is chatty
 
 
 def vocabulary(texts: Iterable[str]) -> Counter[str]:
@@ -80,6 +78,9 @@ def _support(window: str, known: Counter[str] | None) -> int:
 def chinese_zipf(text: str) -> float:
     """wordfreq's frequency of ``text`` read as Chinese words (0 when unknown)."""
     try:
+        import jieba  # imported when first needed: it costs 0.1 s at start-up (pkg_resources)
+
+        jieba.setLogLevel(logging.WARNING)  # wordfreq tokenises Chinese with jieba, which is chatty
         return zipf_frequency(text, "zh")
     except Exception:  # wordfreq needs jieba for Chinese: without it, no opinion  # noqa: BLE001
         return 0.0

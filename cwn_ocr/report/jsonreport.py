@@ -45,6 +45,7 @@ def _page(page: PageResult) -> dict[str, Any]:
         "seconds": page.seconds,
         "error": page.error,
         "ocr_reason": page.ocr_reason,
+        "ocr": {"mode": page.ocr_mode, "share": page.ocr_share, "note": page.ocr_note} if page.rasterized else None,
         "cached": page.cached,
         "suspect": bool(page.scan and page.scan.suspect),
         "provenance": page.scan.provenance.to_dict() if page.scan and page.scan.provenance else None,

@@ -12,7 +12,6 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from cwn_ocr.errors import CwnOcrError
 from cwn_ocr.model import BBox
 from cwn_ocr.report.crops import PagePreview
 from cwn_ocr.report.diffview import Segment, mark_uncertain, sides
@@ -84,18 +83,20 @@ def build_review(report: dict[str, Any], *, pdf: Path | None = None, password: s
     rendered) the page is built without images and says so.
     """
     pages = []
+    wanted = {page["page"]: (float(page["width"]), float(page["height"])) for page in report["pages"]
+              if any(_is_change(line) for line in page["lines"])}
+    previews = PagePreview.render_all(pdf, wanted, password=password) if pdf is not None and wanted else {}
     for page in report["pages"]:
         blocks = blocks_of(page["lines"])
         note = None
-        if pdf is not None and any(b.changed for b in blocks):
-            try:
-                preview = PagePreview(pdf, page["page"], float(page["width"]), float(page["height"]),
-                                      password=password)
+        if page["page"] in wanted and pdf is not None:
+            preview = previews.get(page["page"])
+            if preview is None:
+                note = "no page images: poppler could not render the page"
+            else:
                 for block in blocks:
                     if block.changed:
                         block.image = preview.crop(block.bbox)
-            except CwnOcrError as exc:
-                note = f"no page images: {exc}"
         pages.append({"data": page, "blocks": blocks, "note": note,
                       "uncertain": sum(len(line.get("uncertain_words", [])) for line in page["lines"])})
     summary = dict(report["summary"])
