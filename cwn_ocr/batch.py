@@ -72,7 +72,7 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
     """Repair every file into ``out_dir`` with one pool; outcomes in the order of ``paths``."""
     check_stems(paths)
     wanted = {"dpi": options.get("dpi", 300), "lang": options.get("lang", "chi_sim+eng"),
-              "verify": options.get("verify", "sample")}
+              "verify": options.get("verify", "sample"), "regions": options.get("regions", True)}
     workers = max(1, jobs or os.cpu_count() or 1)
     pool: Pool = DaskPool(scheduler) if scheduler else WorkerPool(workers)
 

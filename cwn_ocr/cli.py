@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "scans are read at their own resolution)")
     repair.add_argument("--lang", default="chi_sim+eng", help="Tesseract languages (default chi_sim+eng)")
     repair.add_argument("--jobs", type=int, default=None, help="pages OCRed in parallel (default: all cores)")
+    repair.add_argument("--whole-pages", action="store_true",
+                        help="OCR each page that needs it whole, not only its garbled rows (slower)")
     repair.add_argument("--page-timeout", type=float, default=180.0, metavar="S",
                         help="give up OCR of one page after S seconds (its layer text is kept; exit code 4)")
     repair.add_argument("--password", help="password of an encrypted PDF")
@@ -159,7 +161,7 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
         pool = DaskPool(args.scheduler) if args.scheduler else None
         result = repair_pdf(args.pdf, dpi=args.dpi, lang=args.lang, jobs=args.jobs, password=args.password,
                             page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
-                            use_cache=not args.no_cache, pool=pool,
+                            use_cache=not args.no_cache, pool=pool, regions=not args.whole_pages,
                             progress=lambda done, total: bar.update(task, completed=done, total=total))
     written = (write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review, pdf=args.pdf,
                              password=args.password)
@@ -203,7 +205,7 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
     outcomes = repair_many(paths, out_dir, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
                            on_file=report, dpi=args.dpi, lang=args.lang, password=args.password,
                            page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
-                           use_cache=not args.no_cache)
+                           use_cache=not args.no_cache, regions=not args.whole_pages)
     if not args.quiet:
         table = Table(title=f"{len(outcomes)} files into {out_dir}", title_justify="left")
         for column in ("file", "pages", "kept/fixed/OCR/failed", "chars changed", "s", "status", "note"):

@@ -168,7 +168,8 @@ def band_rows(runs: list[tuple[int, int]], top: float, bottom: float, height: in
     """
     inside = [k for k, (a, b) in enumerate(runs) if top <= (a + b) / 2 <= bottom]
     if not inside:
-        return max(0, int(top)), min(height, int(bottom) + 1)
+        y0 = min(height, max(0, int(top)))
+        return y0, max(y0, min(height, int(bottom) + 1))
     first, last = inside[0], inside[-1]
     above = runs[first - 1][1] if first > 0 else 0
     below = runs[last + 1][0] if last + 1 < len(runs) else height

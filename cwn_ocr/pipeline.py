@@ -11,7 +11,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import Future, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -23,7 +23,7 @@ from cwn_ocr import __version__
 from cwn_ocr.align import Match, match_rows
 from cwn_ocr.cache import OcrCache, data_sha256, default_cache_dir, file_sha256
 from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
-from cwn_ocr.garble import judge_page_lines, judge_rows, page_label
+from cwn_ocr.garble import english_zipf, judge_page_lines, judge_rows, page_label
 from cwn_ocr.inputs import check_pdf_path
 from cwn_ocr.marker import is_repaired
 from cwn_ocr.merge import RepairedLine, Source, merge_lines, merge_rows
@@ -118,15 +118,48 @@ def scan_pdf(path: str | os.PathLike[str], *, password: str | None = None, verif
     [('clean', 'born-digital'), ('clean', 'born-digital')]
     """
     started = time.perf_counter()
-    pdf = check_pdf_path(path)
-    pages = read_text_layer(pdf, password=password)
-    provenance = read_provenance(pdf, password=password)
-    scans = [PageScan(page, tuple(judge_page_lines(page.lines)), prov)
-             for page, prov in zip(pages, provenance + [None] * (len(pages) - len(provenance)))]
-    scan = DocumentScan(pdf, tuple(scans))
-    if verify == "sample":
-        scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache)
+    scan, early = read_and_judge(check_pdf_path(path), password=password, check=verify == "sample", lang=lang,
+                                 jobs=jobs, cache=cache)
+    if early is not None:
+        scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache, done=early.result())
     return replace(scan, seconds=time.perf_counter() - started)
+
+
+EarlyChecks = Future[tuple[list[int], list[Check]]]
+
+
+def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = False, lang: str = "chi_sim+eng",
+                   jobs: int | None = None, cache: OcrCache | None = None) -> tuple[DocumentScan, EarlyChecks | None]:
+    """The judged text layer and provenance of every page; with ``check``, also the sample check
+    of the pages that introduce the document's fonts, started in the background as soon as those
+    pages are judged (Tesseract reads their strips while the other pages are judged): a future of
+    (pages sampled, checks) for ``verify_scan(done=...)``."""
+    with ThreadPoolExecutor(2) as readers:  # poppler and qpdf work while the word lists load
+        text = readers.submit(read_text_layer, pdf, password=password)
+        objects = readers.submit(read_provenance, pdf, password=password)
+        english_zipf("the")
+        pages = text.result()
+        provenance = objects.result()
+    origins = {page.number: prov for page, prov in zip(pages, provenance + [None] * (len(pages) - len(provenance)))}
+    judged: dict[int, PageScan] = {}
+
+    def judge(page: Page) -> PageScan:
+        if page.number not in judged:
+            judged[page.number] = PageScan(page, tuple(judge_page_lines(page.lines)), origins[page.number])
+        return judged[page.number]
+
+    early: EarlyChecks | None = None
+    if check:  # which pages would be sampled if none were garbled: judge those first
+        unjudged = [PageScan(page, (), origins[page.number]) for page in pages]
+        guess = pages_to_sample(unjudged, {s.page.number for s in unjudged if not s.previous_ocr})
+        first = [judge(page) for page in pages if page.number in guess]
+        numbers = [s.page.number for s in first if s.label is not Label.GARBLED]
+        part = DocumentScan(pdf, tuple(first))
+        background = ThreadPoolExecutor(1)
+        early = background.submit(lambda: (numbers, _read_checks(part, numbers, password=password, lang=lang,
+                                                                 jobs=jobs, cache=cache)))
+        background.shutdown(wait=False)
+    return DocumentScan(pdf, tuple(judge(page) for page in pages)), early
 
 
 #: A font counts as checked once lines of this many pages that use it agreed with the image.
@@ -161,22 +194,27 @@ def pages_to_sample(scans: Sequence[PageScan], candidates: Collection[int]) -> l
 
 
 def verify_scan(scan: DocumentScan, *, password: str | None = None, lang: str = "chi_sim+eng",
-                jobs: int | None = None, cache: OcrCache | None = None, skip: Collection[int] = ()) -> DocumentScan:
+                jobs: int | None = None, cache: OcrCache | None = None, skip: Collection[int] = (),
+                done: tuple[Sequence[int], Sequence[Check]] = ((), ())) -> DocumentScan:
     """``scan`` with sampled lines of its pages read from the page image; pages that disagree
     become ``suspect``. Pages that are garbled, a previous OCR layer or in ``skip`` are not
     sampled, nor pages whose fonts were all checked on other pages (``pages_to_sample``), unless
-    a page that shares a font with them turned out suspect: then they are sampled too."""
+    a page that shares a font with them turned out suspect: then they are sampled too. ``done``
+    holds pages already sampled and their checks (``read_and_judge``)."""
     candidates = {s.page.number for s in scan.pages
                   if s.label is not Label.GARBLED and not s.previous_ocr and s.page.number not in skip}
-    checks = _read_checks(scan, pages_to_sample(scan.pages, candidates), password=password, lang=lang, jobs=jobs,
-                          cache=cache)
-    checked = {c.sample.page for c in checks}
+    sampled = set(done[0])
+    missing = [n for n in pages_to_sample(scan.pages, candidates) if n not in sampled]
+    checks = [c for c in done[1] if c.sample.page in candidates]
+    checks += _read_checks(scan, missing, password=password, lang=lang, jobs=jobs, cache=cache)
+    sampled.update(missing)
     scan = _with_checks(scan, checks)
     doubted = {f.key for s in scan.pages if s.suspect and s.provenance for f in s.provenance.fonts}
-    again = [s.page.number for s in scan.pages if s.page.number in candidates and s.page.number not in checked
+    again = [s.page.number for s in scan.pages if s.page.number in candidates and s.page.number not in sampled
              and s.provenance and doubted & {f.key for f in s.provenance.fonts}]
     if again:
-        scan = _with_checks(scan, _read_checks(scan, again, password=password, lang=lang, jobs=jobs, cache=cache))
+        scan = _with_checks(scan, checks + _read_checks(scan, again, password=password, lang=lang, jobs=jobs,
+                                                        cache=cache))
     return scan
 
 
@@ -383,36 +421,42 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
     cache = OcrCache(Path(cache_dir) if cache_dir else default_cache_dir()) if use_cache else None
     if verify != "off" and is_repaired(check_pdf_path(path), password):
         verify = "off"  # cwn-ocr wrote this layer: it is the repaired text, not a reading to check
-    scan = scan_pdf(path, password=password)  # text statistics and provenance: no OCR yet
-    known = vocabulary(line.text for s in scan.pages for line in s.page.lines)  # the document's own words
-    total = len(scan.pages)
     workers = max(1, jobs or os.cpu_count() or 1)
-    results: dict[int, PageResult] = {}
-    reasons: dict[int, str] = {}
-    rows: dict[int, list[Row]] = {}
-    plans: dict[int, RegionPlan] = {}
-    keys: dict[int, str] = {}
-    parts: dict[int, list[tuple[BBox, ...]]] = {}
-    futures: dict[Future[PageOcr], tuple[PageScan, int]] = {}
-    identity: dict[str, object] = {}
-
-    def finish(page_scan: PageScan, outcome: PageOcr | BaseException) -> None:
-        number = page_scan.page.number
-        if isinstance(outcome, (OcrError, BadInputError)):  # this page only: keep its layer text
-            results[number] = replace(_page_without_ocr(page_scan, error=outcome.message), ocr_reason=reasons[number])
-        elif isinstance(outcome, BrokenProcessPool):
-            results[number] = replace(_page_without_ocr(
-                page_scan, error="the OCR worker process died (out of memory?)"), ocr_reason=reasons[number])
-        elif isinstance(outcome, BaseException):
-            raise outcome
-        else:
-            results[number] = _page_with_ocr(page_scan, outcome, reason=reasons[number], rows=rows[number],
-                                             known=known, plan=plans[number])
-        if progress:
-            progress(len(results), total)
-
     with ExitStack() as stack:
-        running: list[Pool] = []
+        running: list[Pool] = [pool] if pool is not None else []
+        if not running and verify == "sample":
+            # forked before the sample check starts its threads: a process forked while another
+            # thread holds a lock inherits it locked and hangs (workers.py)
+            running.append(stack.enter_context(WorkerPool(workers)))
+        # text statistics and provenance; the sample check of the first pages starts meanwhile
+        scan, early = read_and_judge(check_pdf_path(path), password=password, check=verify == "sample", lang=lang,
+                                     jobs=jobs, cache=cache)
+        known = vocabulary(line.text for s in scan.pages for line in s.page.lines)  # the document's own words
+        total = len(scan.pages)
+        results: dict[int, PageResult] = {}
+        reasons: dict[int, str] = {}
+        rows: dict[int, list[Row]] = {}
+        plans: dict[int, RegionPlan] = {}
+        keys: dict[int, str] = {}
+        parts: dict[int, list[tuple[BBox, ...]]] = {}
+        futures: dict[Future[PageOcr], tuple[PageScan, int]] = {}
+        identity: dict[str, object] = {}
+
+        def finish(page_scan: PageScan, outcome: PageOcr | BaseException) -> None:
+            number = page_scan.page.number
+            if isinstance(outcome, (OcrError, BadInputError)):  # this page only: keep its layer text
+                results[number] = replace(_page_without_ocr(page_scan, error=outcome.message),
+                                          ocr_reason=reasons[number])
+            elif isinstance(outcome, BrokenProcessPool):
+                results[number] = replace(_page_without_ocr(
+                    page_scan, error="the OCR worker process died (out of memory?)"), ocr_reason=reasons[number])
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                results[number] = _page_with_ocr(page_scan, outcome, reason=reasons[number], rows=rows[number],
+                                                 known=known, plan=plans[number])
+            if progress:
+                progress(len(results), total)
 
         def submit(pages: list[PageScan], why: dict[int, str]) -> None:
             """Plan the pages' OCR, take what the cache has, send the rest to the workers."""
@@ -460,7 +504,8 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
         submit([s for s in scan.pages if s.page.number in first], first)
         if verify == "sample":
             try:
-                scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache, skip=first)
+                scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache, skip=first,
+                                   done=early.result() if early else ((), ()))
             except (MissingDependencyError, OcrError) as exc:  # the check needs a working Tesseract
                 verification = f"skipped: {exc.message}"
             suspect = {s.page.number: "suspect" for s in scan.pages if s.page.number not in first and s.suspect}

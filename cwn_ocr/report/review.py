@@ -6,6 +6,8 @@ self-contained file (inline CSS and images, no scripts, nothing fetched), built 
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +88,7 @@ def build_review(report: dict[str, Any], *, pdf: Path | None = None, password: s
     wanted = {page["page"]: (float(page["width"]), float(page["height"])) for page in report["pages"]
               if any(_is_change(line) for line in page["lines"])}
     previews = PagePreview.render_all(pdf, wanted, password=password) if pdf is not None and wanted else {}
+    crops = []
     for page in report["pages"]:
         blocks = blocks_of(page["lines"])
         note = None
@@ -94,11 +97,12 @@ def build_review(report: dict[str, Any], *, pdf: Path | None = None, password: s
             if preview is None:
                 note = "no page images: poppler could not render the page"
             else:
-                for block in blocks:
-                    if block.changed:
-                        block.image = preview.crop(block.bbox)
+                crops += [(block, preview) for block in blocks if block.changed]
         pages.append({"data": page, "blocks": blocks, "note": note,
                       "uncertain": sum(len(line.get("uncertain_words", [])) for line in page["lines"])})
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # OpenCV encodes without holding the GIL
+        for (block, _), image in zip(crops, pool.map(lambda item: item[1].crop(item[0].bbox), crops)):
+            block.image = image
     summary = dict(report["summary"])
     summary["uncertain_words"] = sum(p["uncertain"] for p in pages)
     env = Environment(loader=PackageLoader("cwn_ocr", "templates"), autoescape=select_autoescape(["html", "j2"]),

@@ -1,0 +1,185 @@
+"""Region OCR: only the garbled rows of a page are read, as bands that follow the page image's
+text lines; the whole page when the bands would cover most of it or the image contradicts the
+layer's boxes. Pure planning first (with Hypothesis), then real Tesseract on the samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cwn_ocr import repair_pdf
+from cwn_ocr.garble import judge_rows
+from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Row, Verdict
+from cwn_ocr.ocr import OcrSettings
+from cwn_ocr.ocrpage import band_rows, ink_runs, ocr_page
+from cwn_ocr.pipeline import scan_pdf
+from cwn_ocr.regions import MAX_SHARE, plan_regions, slices, split
+from tests.conftest import SAMPLES, cer, truth_pages
+
+GARBLED = Verdict(Label.GARBLED, 1.0)
+
+
+def page_rows(labels: list[bool], *, pitch: float = 20.0, height: float = 12.0) -> list[Row]:
+    """Rows of a single-column page, top to bottom; ``True`` marks a garbled row."""
+    return [Row((i,), "Description of the action" if not bad else "FERAIT PEARR",
+                BBox(50, 100 + pitch * i, 500, 100 + pitch * i + height), GARBLED if bad else CLEAN_VERDICT)
+            for i, bad in enumerate(labels)]
+
+
+def test_bands_cover_the_garbled_rows_and_stop_short_of_their_neighbours() -> None:
+    rows = page_rows([False, True, True, False, False, True, False, False, False, False])
+    plan = plan_regions(rows, 595, 842)
+    assert [band.rows for band in plan.bands] == [(1, 2), (5,)]
+    for band in plan.bands:
+        inside = set(band.rows)
+        for i, row in enumerate(rows):
+            centre = (row.bbox.y0 + row.bbox.y1) / 2
+            assert (band.bbox.y0 <= centre <= band.bbox.y1) == (i in inside)
+            if i in inside:  # the whole row, from the left of the text to its right
+                assert band.bbox.y0 <= row.bbox.y0 and row.bbox.y1 <= band.bbox.y1
+                assert band.bbox.x0 <= row.bbox.x0 and row.bbox.x1 <= band.bbox.x1
+    assert 0 < plan.share < MAX_SHARE
+
+
+def test_mostly_garbled_page_is_read_whole() -> None:
+    plan = plan_regions(page_rows([True] * 9 + [False]), 595, 842)
+    assert plan.whole_page and plan.trusted and plan.share > MAX_SHARE
+
+
+def test_layer_boxes_outside_the_page_are_not_trusted() -> None:
+    rows = page_rows([False, True, False])
+    rows[0] = Row((0,), "Title", BBox(50, 900, 300, 912), CLEAN_VERDICT)
+    plan = plan_regions(rows, 595, 842)
+    assert plan.whole_page and not plan.trusted
+
+
+def test_doubtful_rows_are_read_with_the_garbled_ones() -> None:
+    rows = page_rows([False, True, False, False, False, False])
+    rows[2] = Row((2,), "At Heat SHAE", rows[2].bbox, CLEAN_VERDICT)  # an English-only OCR's Chinese
+    assert [band.rows for band in plan_regions(rows, 595, 842).bands] == [(1, 2)]
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=40), st.integers(1, 4))
+def test_split_reads_every_planned_row_exactly_once_in_order(labels: list[bool], parts: int) -> None:
+    rows = page_rows(labels)
+    plan = plan_regions(rows, 595, 2000)
+    groups = split(rows, plan, parts, 2000)
+    members = [i for group in groups for band in group for i in band.rows]
+    assert members == [i for band in plan.bands for i in band.rows]
+    assert len(groups) <= max(1, parts)
+    boxes = [band.bbox for group in groups for band in group]
+    assert all(a.y1 <= b.y0 + 1e-9 for a, b in zip(boxes, boxes[1:]))  # no two parts read the same pixels
+
+
+@given(st.integers(1, 40), st.integers(1, 4))
+def test_slices_cover_the_whole_page_without_overlap(count: int, parts: int) -> None:
+    rows = page_rows([False] * count)
+    cut = slices(rows, parts, 595, 2000)
+    boxes = [group[0].bbox for group in cut]
+    assert boxes[0].y0 == 0 and boxes[-1].y1 == 2000
+    assert all(a.y1 == b.y0 for a, b in zip(boxes, boxes[1:]))
+    assert sorted(i for group in cut for i in group[0].rows) == list(range(count))
+
+
+@given(st.lists(st.tuples(st.integers(1, 30), st.integers(1, 30)), min_size=1, max_size=12),
+       st.floats(0, 400), st.floats(0, 200))
+def test_band_rows_never_cut_a_text_line(gaps_and_heights: list[tuple[int, int]], top: float, length: float) -> None:
+    profile: list[int] = []
+    for gap, height in gaps_and_heights:
+        profile += [0] * gap + [9] * height
+    profile += [0] * 5
+    runs = ink_runs(np.array(profile))
+    y0, y1 = band_rows(runs, top, top + length, len(profile))
+    assert 0 <= y0 <= y1 <= len(profile)
+    if any(top <= (a + b) / 2 <= top + length for a, b in runs):
+        for a, b in runs:  # each line is inside the crop or outside it, never cut
+            assert b <= y0 or a >= y1 or (y0 <= a and b <= y1)
+
+
+# --- real pages ------------------------------------------------------------------------------
+
+
+
+@pytest.mark.poppler
+@pytest.mark.tesseract
+def test_a_partly_garbled_page_is_read_in_regions_and_keeps_its_clean_rows() -> None:
+    source = SAMPLES / "no_tounicode.pdf"
+    result = repair_pdf(source, jobs=2, use_cache=False)
+    page = result.pages[0]
+    assert page.ocr_mode == "regions" and page.ocr_share is not None and page.ocr_share < MAX_SHARE
+    assert cer(result.text, "\n".join(truth_pages("no_tounicode"))) <= 0.01
+    layer = {line.text for line in page.layer.lines}
+    kept = [line for line in page.lines if line.source == "layer"]
+    assert kept and all(line.text in layer for line in kept)  # clean rows byte for byte
+
+
+@pytest.mark.poppler
+@pytest.mark.tesseract
+def test_regions_and_whole_pages_agree_on_the_text() -> None:
+    source = SAMPLES / "no_tounicode.pdf"
+    regions = repair_pdf(source, jobs=2, use_cache=False)
+    whole = repair_pdf(source, jobs=2, use_cache=False, regions=False)
+    assert whole.pages[0].ocr_mode == "page"
+    truth = "\n".join(truth_pages("no_tounicode"))
+    assert cer(regions.text, truth) <= cer(whole.text, truth) + 0.005
+
+
+@pytest.mark.poppler
+@pytest.mark.tesseract
+def test_the_repair_does_not_depend_on_the_number_of_workers() -> None:
+    source = SAMPLES / "mixed_pages.pdf"
+    assert repair_pdf(source, jobs=1, use_cache=False).text == repair_pdf(source, jobs=2, use_cache=False).text
+
+
+@pytest.mark.poppler
+@pytest.mark.tesseract
+def test_a_band_without_ink_sends_the_page_to_whole_page_ocr() -> None:
+    """Fault injection: a band where the page is blank (the layer's boxes would be wrong)."""
+    source = SAMPLES / "no_tounicode.pdf"
+    page = scan_pdf(source).pages[0].page
+    blank = BBox(40, page.height - 30, page.width - 40, page.height - 12)  # the bottom margin
+    result = ocr_page(source, 1, page.width, page.height, dpi=300, settings=OcrSettings(), regions=(blank,))
+    assert result.mode == "page" and "no ink" in result.note
+    assert len(result.lines) >= len(judge_rows(page.lines)) * 0.8  # the whole page was read
+
+
+@pytest.mark.poppler
+@pytest.mark.tesseract
+def test_a_skewed_scan_read_in_parts_has_no_line_twice(tmp_path: Path) -> None:
+    """The layer's boxes of a skewed scan overlap their neighbours; bands follow the image's lines.
+    One page alone is read in two parts, cut inside a paragraph."""
+    source = tmp_path / "scan_page1.pdf"
+    with pikepdf.new() as out, pikepdf.open(SAMPLES / "scan_eng_layer.pdf") as whole:
+        out.pages.append(whole.pages[0])
+        out.save(source)
+    result = repair_pdf(source, jobs=2, use_cache=False)
+    page = result.pages[0]
+    assert page.ocr_mode == "regions"
+    texts = [line.text for line in page.lines if line.source == "ocr" and len(line.text) > 20]
+    assert len(texts) > 10 and len(texts) == len(set(texts))  # different Chinese lines: none twice
+    assert cer(result.text, truth_pages("scan_eng_layer")[0]) <= 0.015
+
+
+@pytest.mark.poppler
+@pytest.mark.tesseract
+def test_sample_check_covers_each_font_not_each_page(tmp_path: Path) -> None:
+    """Clean pages that only use fonts checked on two pages are not rendered; a font found wrong
+    sends every page that uses it to be checked, and repaired."""
+    def repeat(name: str, times: int) -> Path:
+        target = tmp_path / f"{name}x{times}.pdf"
+        with pikepdf.new() as out, pikepdf.open(SAMPLES / f"{name}.pdf") as source:
+            for _ in range(times):
+                out.pages.extend(source.pages)
+            out.save(target)
+        return target
+
+    clean = scan_pdf(repeat("clean_mixed", 4), verify="sample")  # 8 pages, the same two fonts
+    checked = [p.page.number for p in clean.pages if p.checks]
+    assert checked == [1, 2] and not any(p.suspect for p in clean.pages)
+    wrong = scan_pdf(repeat("wrong_tounicode", 4), verify="sample")
+    assert all(p.suspect for p in wrong.pages)
