@@ -1,17 +1,18 @@
 """A cache of OCR results, so that running a repair again (while tuning a downstream extractor,
 say) does no OCR at all.
 
-A page's entry is keyed by the PDF's bytes (sha256), the page number and everything that can
-change the reading: cwn-ocr's version, Tesseract's version, the languages and the sha256 of their
-data files, psm, oem, dpi and whether a second reading was made. Any change to the file or a
-setting misses the cache. Entries are JSON files written atomically; a damaged entry is a miss.
+A page's entry is keyed by what the page draws (``fingerprint``: its content and resources, not
+the file around it, so the same page in another PDF hits), the regions read, and everything that
+can change the reading: cwn-ocr's version, Tesseract's version, the languages and the sha256 of
+their data files, psm, oem, dpi and whether a second reading was made. Any change to the page or
+a setting misses the cache. Entries are JSON files written atomically; a damaged entry is a miss.
 
 The cache lives in ``$CWN_OCR_CACHE_DIR``, else ``$XDG_CACHE_HOME/cwn-ocr``, else
 ``~/.cache/cwn-ocr``; ``--cache-dir`` and ``--no-cache`` override it.
 
 >>> import tempfile
 >>> cache = OcrCache(Path(tempfile.mkdtemp()))
->>> key = cache.key("f" * 64, 1, {"lang": "chi_sim+eng"})
+>>> key = cache.key("f" * 64, {"lang": "chi_sim+eng"})
 >>> cache.get_json(key) is None
 True
 >>> cache.put_json(key, {"lines": []})
@@ -24,16 +25,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from cwn_ocr.atomic import write_atomic
+from cwn_ocr.fingerprint import page_fingerprints
 from cwn_ocr.model import BBox, Line, Word
 from cwn_ocr.ocrpage import PageOcr
 
 #: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def default_cache_dir() -> Path:
@@ -61,8 +64,9 @@ class OcrCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def key(self, pdf_sha256: str, page: int, settings: dict[str, Any]) -> str:
-        material = json.dumps({"format": CACHE_FORMAT, "pdf": pdf_sha256, "page": page, **settings},
+    def key(self, page: str, settings: dict[str, Any]) -> str:
+        """The key of what ``page`` (a page fingerprint) reads as under ``settings``."""
+        material = json.dumps({"format": CACHE_FORMAT, "page": page, **settings},
                               sort_keys=True, default=str)
         return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
@@ -120,3 +124,13 @@ def page_from_dict(data: dict[str, Any]) -> PageOcr:
                    int(data["rereads"]), int(data["improved"]), float(data["seconds"]),
                    tuple(_line_from_dict(line) for line in data["second"]), str(data.get("mode", "page")),
                    str(data.get("note", "")))
+
+
+def page_keys(path: Path, numbers: Collection[int], *, password: str | None = None) -> dict[int, str]:
+    """What identifies each page of ``numbers`` in the cache: its fingerprint, or the file's sha256
+    and the page number when pikepdf cannot read the file."""
+    prints = page_fingerprints(path, numbers, password=password)
+    if prints is not None and all(n in prints for n in numbers):
+        return prints
+    whole = file_sha256(path)
+    return {n: f"{whole}:{n}" for n in numbers}

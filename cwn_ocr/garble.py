@@ -473,7 +473,7 @@ def group_rows(lines: Sequence[Line], *, min_overlap: float = 0.5) -> list[list[
 
 #: A Latin token rarer than this in English (wordfreq's Zipf scale) leaves a clean row in doubt.
 DOUBT_ZIPF = 3.0
-_LATIN_TOKEN = regex.compile(r"[A-Za-z]{2,}")
+LATIN_TOKEN = regex.compile(r"[A-Za-z]{2,}")
 
 
 def doubtful(text: str) -> bool:
@@ -486,7 +486,7 @@ def doubtful(text: str) -> bool:
     >>> doubtful("安顺市严格执行“三区三线”管理"), doubtful("2025年")
     (False, False)
     """
-    return any(english_zipf(token) < DOUBT_ZIPF for token in _LATIN_TOKEN.findall(text))
+    return any(english_zipf(token) < DOUBT_ZIPF for token in LATIN_TOKEN.findall(text))
 
 
 def judge_rows(lines: Sequence[Line]) -> list[Row]:

@@ -11,7 +11,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr import __version__
 from cwn_ocr.align import Match, match_rows
-from cwn_ocr.cache import OcrCache, data_sha256, default_cache_dir, file_sha256
+from cwn_ocr.cache import OcrCache, data_sha256, default_cache_dir, page_keys
 from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
 from cwn_ocr.garble import english_zipf, judge_page_lines, judge_rows, page_label
 from cwn_ocr.inputs import check_pdf_path
@@ -234,8 +234,11 @@ def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str 
     if not samples:
         return []
     tesseract_version()
-    key = cache.key(file_sha256(pdf), 0, {"verify": [(s.page, s.line, s.text) for s in samples],
-                                          **ocr_identity(lang)}) if cache else ""
+    key = ""
+    if cache:
+        prints = page_keys(pdf, {s.page for s in samples}, password=password)
+        key = cache.key("verify", {"verify": [(prints[s.page], s.line, s.text) for s in samples],
+                                   **ocr_identity(lang)})
     cached = cache.get_json(key) if cache else None
     if isinstance(cached, list) and len(cached) <= len(samples):
         return [Check(samples[i], text, conf, agree) for i, text, conf, agree in cached]
@@ -373,23 +376,153 @@ def _worth_voting(scan: PageScan, verify: str) -> bool:
 MIN_PARTS = 2
 
 
-def _parts(pages: list[PageScan], rows: dict[int, list[Row]], plans: dict[int, RegionPlan]
-           ) -> dict[int, list[tuple[BBox, ...]]]:
+def _parts(pages: list[PageScan], rows: dict[int, list[Row]], plans: dict[int, RegionPlan],
+           whole: Collection[int] = ()) -> dict[int, list[tuple[BBox, ...]]]:
     """What each worker job reads, per page: its bands, or slices of the whole page, or ``()``
-    (the whole page in one job). Pages are cut in parts only when there are fewer than
-    ``MIN_PARTS`` of them, so that one garbled page still keeps two cores busy."""
+    (the whole page in one job; always for pages in ``whole``). Pages are cut in parts only
+    when there are fewer than ``MIN_PARTS`` of them, so that one garbled page still keeps two
+    cores busy."""
     count = -(-MIN_PARTS // max(1, len(pages)))  # ceil
     parts: dict[int, list[tuple[BBox, ...]]] = {}
     for s in pages:
         number, plan = s.page.number, plans[s.page.number]
         if plan.bands:
             groups = split(rows[number], plan, count, s.page.height)
-        elif count > 1 and plan.trusted:
+        elif count > 1 and plan.trusted and number not in whole:
             groups = slices(rows[number], count, s.page.width, s.page.height)
         else:
             groups = [()]
         parts[number] = [tuple(band.bbox for band in group) for group in groups]
     return parts
+
+
+class _OcrQueue:
+    """The OCR side of one repair: plans the pages sent to it (bands or whole pages, in parts),
+    takes what the cache has, sends the rest to the workers, and merges each page into the layer
+    when all its parts are back."""
+
+    def __init__(self, scan: DocumentScan, *, settings: OcrSettings, dpi: int, password: str | None, verify: str,
+                 regions: bool, cache: OcrCache | None, workers: int, pool: Pool | None, stack: ExitStack,
+                 progress: Callable[[int, int], None] | None) -> None:
+        self.path, self.total = scan.path, len(scan.pages)
+        self.settings, self.dpi, self.password, self.verify, self.regions = settings, dpi, password, verify, regions
+        self.cache, self.workers, self.pool, self.stack, self.progress = cache, workers, pool, stack, progress
+        self.known = vocabulary(line.text for s in scan.pages for line in s.page.lines)  # the document's words
+        self.results: dict[int, PageResult] = {}
+        self.reasons: dict[int, str] = {}
+        self.rows: dict[int, list[Row]] = {}
+        self.plans: dict[int, RegionPlan] = {}
+        self.parts: dict[int, list[tuple[BBox, ...]]] = {}
+        self.keys: dict[int, str] = {}
+        self.futures: dict[Future[PageOcr], tuple[PageScan, int]] = {}
+        self.failed: set[int] = set()  # pages one of whose parts failed
+        self.identity: dict[str, object] = {}
+
+    def submit(self, pages: list[PageScan], why: dict[int, str]) -> None:
+        """Plan ``pages`` (each OCRed for the reason ``why[number]``) and start their OCR."""
+        if not pages:
+            return
+        self.settings.config()  # checks the languages before any page is processed
+        tesseract_version()
+        for s in pages:
+            number = s.page.number
+            self.reasons[number] = why[number]
+            self.rows[number] = judge_rows(s.page.lines)
+            self.plans[number] = (plan_regions(self.rows[number], s.page.width, s.page.height)
+                                  if why[number] == "garbled" and not self._voting(s) and self.regions
+                                  else RegionPlan((), 1.0, f"{why[number]}: every line is read"))
+        # read whole: as asked (--whole-pages), and pages read twice for voting (the second
+        # reading is of the whole page)
+        whole = {s.page.number for s in pages if not self.regions or self._voting(s)}
+        self.parts.update(_parts(pages, self.rows, self.plans, whole))
+        self._key(pages)
+        todo = [s for s in pages if not self._from_cache(s)]
+        if not todo:
+            return
+        if self.pool is None:
+            waiting = self.total - len(self.reasons)  # pages the sample check may still send
+            size = min(self.workers, sum(len(self.parts[s.page.number]) for s in todo) + waiting)
+            self.pool = self.stack.enter_context(WorkerPool(max(1, size)))
+        for s in todo:
+            for k, part in enumerate(self.parts[s.page.number]):
+                try:
+                    future = self.pool.submit(ocr_page, self.path, s.page.number, s.page.width, s.page.height,
+                                              dpi=self.dpi, settings=self.settings, password=self.password,
+                                              second_reading=self._voting(s), regions=part)
+                except BrokenProcessPool as exc:  # a worker died (out of memory?) before this page
+                    self.failed.add(s.page.number)
+                    self._finish(s, exc)
+                    break
+                self.futures[future] = (s, k)
+
+    def collect(self, scan: DocumentScan) -> dict[int, PageResult]:
+        """Every page's result: the pages not sent kept or text-fixed, the others merged as their
+        parts come back (in any order)."""
+        for s in scan.pages:
+            if s.page.number not in self.reasons:
+                self.results[s.page.number] = _page_without_ocr(s)
+        if self.progress:
+            self.progress(len(self.results), self.total)
+        done: dict[int, dict[int, PageOcr]] = {}
+        for future in as_completed(self.futures):
+            page_scan, k = self.futures[future]
+            number = page_scan.page.number
+            if number in self.failed:
+                continue
+            error = future.exception()
+            if error is not None:
+                self.failed.add(number)
+                self._finish(page_scan, error)
+                continue
+            done.setdefault(number, {})[k] = future.result()
+            if len(done[number]) == len(self.parts[number]):
+                outcome = combine([done[number][i] for i in range(len(self.parts[number]))])
+                if self.cache is not None:
+                    self.cache.put_page(self.keys[number], outcome)
+                self._finish(page_scan, outcome)
+        return self.results
+
+    def _voting(self, scan: PageScan) -> bool:
+        return _worth_voting(scan, self.verify)
+
+    def _key(self, pages: list[PageScan]) -> None:
+        """Cache keys of ``pages``: what each draws, how it is read (settings, parts)."""
+        if self.cache is None:
+            return
+        if not self.identity:
+            self.identity.update({**ocr_identity(self.settings.lang), "psm": self.settings.psm,
+                                  "oem": self.settings.oem, "dpi": self.dpi})
+        prints = page_keys(self.path, [s.page.number for s in pages], password=self.password)
+        for s in pages:
+            number = s.page.number
+            self.keys[number] = self.cache.key(prints[number], {
+                **self.identity, "second": self._voting(s),
+                "parts": [[[round(v, 1) for v in box.as_list()] for box in part] for part in self.parts[number]]})
+
+    def _from_cache(self, s: PageScan) -> bool:
+        """Whether the cache had the page's reading (then the page is finished)."""
+        hit = self.cache.get_page(self.keys[s.page.number]) if self.cache is not None else None
+        if hit is None:
+            return False
+        self._finish(s, hit)
+        self.results[s.page.number] = replace(self.results[s.page.number], cached=True)
+        return True
+
+    def _finish(self, page_scan: PageScan, outcome: PageOcr | BaseException) -> None:
+        number = page_scan.page.number
+        reason = self.reasons[number]
+        if isinstance(outcome, (OcrError, BadInputError)):  # this page only: keep its layer text
+            self.results[number] = replace(_page_without_ocr(page_scan, error=outcome.message), ocr_reason=reason)
+        elif isinstance(outcome, BrokenProcessPool):
+            self.results[number] = replace(_page_without_ocr(
+                page_scan, error="the OCR worker process died (out of memory?)"), ocr_reason=reason)
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            self.results[number] = _page_with_ocr(page_scan, outcome, reason=reason, rows=self.rows[number],
+                                                  known=self.known, plan=self.plans[number])
+        if self.progress:
+            self.progress(len(self.results), self.total)
 
 
 def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi_sim+eng", jobs: int | None = None,
@@ -423,85 +556,21 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
         verify = "off"  # cwn-ocr wrote this layer: it is the repaired text, not a reading to check
     workers = max(1, jobs or os.cpu_count() or 1)
     with ExitStack() as stack:
-        running: list[Pool] = [pool] if pool is not None else []
-        if not running and verify == "sample":
+        if pool is None and verify == "sample":
             # forked before the sample check starts its threads: a process forked while another
             # thread holds a lock inherits it locked and hangs (workers.py)
-            running.append(stack.enter_context(WorkerPool(workers)))
+            pool = stack.enter_context(WorkerPool(workers))
         # text statistics and provenance; the sample check of the first pages starts meanwhile
         scan, early = read_and_judge(check_pdf_path(path), password=password, check=verify == "sample", lang=lang,
                                      jobs=jobs, cache=cache)
-        known = vocabulary(line.text for s in scan.pages for line in s.page.lines)  # the document's own words
-        total = len(scan.pages)
-        results: dict[int, PageResult] = {}
-        reasons: dict[int, str] = {}
-        rows: dict[int, list[Row]] = {}
-        plans: dict[int, RegionPlan] = {}
-        keys: dict[int, str] = {}
-        parts: dict[int, list[tuple[BBox, ...]]] = {}
-        futures: dict[Future[PageOcr], tuple[PageScan, int]] = {}
-        identity: dict[str, object] = {}
-
-        def finish(page_scan: PageScan, outcome: PageOcr | BaseException) -> None:
-            number = page_scan.page.number
-            if isinstance(outcome, (OcrError, BadInputError)):  # this page only: keep its layer text
-                results[number] = replace(_page_without_ocr(page_scan, error=outcome.message),
-                                          ocr_reason=reasons[number])
-            elif isinstance(outcome, BrokenProcessPool):
-                results[number] = replace(_page_without_ocr(
-                    page_scan, error="the OCR worker process died (out of memory?)"), ocr_reason=reasons[number])
-            elif isinstance(outcome, BaseException):
-                raise outcome
-            else:
-                results[number] = _page_with_ocr(page_scan, outcome, reason=reasons[number], rows=rows[number],
-                                                 known=known, plan=plans[number])
-            if progress:
-                progress(len(results), total)
-
-        def submit(pages: list[PageScan], why: dict[int, str]) -> None:
-            """Plan the pages' OCR, take what the cache has, send the rest to the workers."""
-            if not pages:
-                return
-            settings.config()  # checks the languages before any page is processed
-            tesseract_version()
-            if cache is not None and not identity:
-                identity.update({**ocr_identity(lang), "psm": settings.psm, "oem": settings.oem, "dpi": dpi,
-                                 "pdf": file_sha256(scan.path)})
-            todo = []
-            for s in pages:
-                number = s.page.number
-                reasons[number] = why[number]
-                rows[number] = judge_rows(s.page.lines)
-                plans[number] = (plan_regions(rows[number], s.page.width, s.page.height)
-                                 if why[number] == "garbled" and not _worth_voting(s, verify) and regions
-                                 else RegionPlan((), 1.0, f"{why[number]}: every line is read"))
-                if cache is not None:
-                    keys[number] = cache.key(str(identity["pdf"]), number, {
-                        **identity, "second": _worth_voting(s, verify),
-                        "regions": [[round(v, 1) for v in band.bbox.as_list()] for band in plans[number].bands]})
-                    hit = cache.get_page(keys[number])
-                    if hit is not None:
-                        finish(s, hit)
-                        results[number] = replace(results[number], cached=True)
-                        continue
-                todo.append(s)
-            if not todo:
-                return
-            parts.update(_parts(pages, rows, plans))
-            if not running:
-                waiting = len(scan.pages) - len(reasons)  # pages the sample check may still send
-                size = min(workers, sum(len(parts[s.page.number]) for s in todo) + waiting)
-                running.append(pool if pool is not None else stack.enter_context(WorkerPool(max(1, size))))
-            for s in todo:
-                for k, regions_ in enumerate(parts[s.page.number]):
-                    future = running[0].submit(ocr_page, scan.path, s.page.number, s.page.width, s.page.height,
-                                               dpi=dpi, settings=settings, password=password,
-                                               second_reading=_worth_voting(s, verify), regions=regions_)
-                    futures[future] = (s, k)
-
+        if early is not None:  # on every way out (an error too), wait for the check's Tesseract to end
+            stack.callback(wait, [early])
+        ocr = _OcrQueue(scan, settings=settings, dpi=dpi, password=password, verify=verify, regions=regions,
+                        cache=cache, workers=workers, pool=pool, stack=stack,
+                        progress=progress)
         # pages known to need OCR start at once; the sample check of the others runs meanwhile
         first = {s.page.number: why for s in scan.pages if (why := _ocr_reason(s, verify))}
-        submit([s for s in scan.pages if s.page.number in first], first)
+        ocr.submit([s for s in scan.pages if s.page.number in first], first)
         if verify == "sample":
             try:
                 scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache, skip=first,
@@ -509,31 +578,9 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
             except (MissingDependencyError, OcrError) as exc:  # the check needs a working Tesseract
                 verification = f"skipped: {exc.message}"
             suspect = {s.page.number: "suspect" for s in scan.pages if s.page.number not in first and s.suspect}
-            submit([s for s in scan.pages if s.page.number in suspect], suspect)
-        for s in scan.pages:
-            if s.page.number not in reasons:
-                results[s.page.number] = _page_without_ocr(s)
-        if progress:
-            progress(len(results), total)
-        done: dict[int, dict[int, PageOcr]] = {}
-        failed: set[int] = set()
-        for future in as_completed(futures):
-            page_scan, k = futures[future]
-            number = page_scan.page.number
-            if number in failed:
-                continue
-            error = future.exception()
-            if error is not None:
-                failed.add(number)
-                finish(page_scan, error)
-                continue
-            done.setdefault(number, {})[k] = future.result()
-            if len(done[number]) == len(parts[number]):
-                outcome = combine([done[number][i] for i in range(len(parts[number]))])
-                if cache is not None:
-                    cache.put_page(keys[number], outcome)
-                finish(page_scan, outcome)
-    ocred = bool(reasons)
+            ocr.submit([s for s in scan.pages if s.page.number in suspect], suspect)
+        results = ocr.collect(scan)
+    ocred = bool(ocr.reasons)
     pages = tuple(results[s.page.number] for s in scan.pages)
     record = {"dpi": dpi, "lang": lang, "psm": settings.psm, "oem": settings.oem, "jobs": workers if ocred else 0,
               "regions": regions,

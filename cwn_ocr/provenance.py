@@ -147,6 +147,7 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
     to_unicode = "/ToUnicode" in font
     reasons: tuple[str, ...] = ()
     identity = hashlib.sha1(base.encode("latin-1", "replace") + str(font.get("/Encoding", "")).encode())
+    identity.update(_font_program(font))
     if to_unicode and not glyphless:
         try:
             data = font.ToUnicode.read_bytes()
@@ -161,6 +162,24 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
         if not isinstance(encoding, pikepdf.Name) or str(encoding) in ("/Identity-H", "/Identity-V"):
             reasons = ("composite font without ToUnicode",)
     return FontInfo(name, base.lstrip("/"), to_unicode, glyphless, reasons, identity.hexdigest()[:16])
+
+
+def _font_program(font: pikepdf.Object) -> bytes:
+    """The embedded font file's bytes as stored (of the descendant font for a composite font),
+    or nothing: two fonts of one name with different glyphs are different fonts."""
+    try:
+        descendants = font.get("/DescendantFonts")
+        if descendants is not None and len(descendants):
+            font = descendants[0]
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is not None:
+            for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                program = descriptor.get(key)
+                if program is not None:
+                    return hashlib.sha1(program.read_raw_bytes()).digest()
+    except (pikepdf.PdfError, AttributeError, TypeError, ValueError):
+        pass
+    return b""
 
 
 def _count_text_ops(stream_owner: Any, depth: int = 0) -> tuple[int, int]:

@@ -36,9 +36,8 @@ import regex
 from rapidfuzz import fuzz
 
 from cwn_ocr.charsets import visible_length
-from cwn_ocr.model import BBox, Label, Line, Page, Verdict
-from cwn_ocr.ocr import OcrSettings, read_lines
-from cwn_ocr.preprocess import stack
+from cwn_ocr.model import BBox, Label, Page, Verdict
+from cwn_ocr.ocr import OcrSettings, read_stacked
 from cwn_ocr.textfix import fix_text
 
 #: Lines sampled per page (the cost of verification grows with it).
@@ -51,6 +50,8 @@ AGREEMENT = 60.0
 #: ...and Tesseract was at least this sure of it.
 CONFIDENT = 60.0
 _GAP = 24  # white pixels between stacked strips
+#: Strips read by one Tesseract call (more: fewer start-ups; fewer: more calls to run in parallel).
+STACK = 6
 
 
 @dataclass(frozen=True)
@@ -202,8 +203,8 @@ def script_language(script: str, lang: str) -> str:
 
 def read_samples(pdf: Path, samples: Sequence[Sample], settings: OcrSettings, *,
                  password: str | None = None, jobs: int = 1) -> list[Check]:
-    """Render each sample's strip, stack them (per script, and one stack per job), OCR each
-    stack once, in parallel, and compare each reading with the layer."""
+    """Render each sample's strip, stack them (per script, ``STACK`` to a stack), OCR each stack
+    once, ``jobs`` at a time, and compare each reading with the layer."""
     if not samples:
         return []
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -215,25 +216,16 @@ def read_samples(pdf: Path, samples: Sequence[Sample], settings: OcrSettings, *,
     groups: dict[str, list[tuple[Sample, np.ndarray]]] = {}
     for sample, strip in present:
         groups.setdefault(script_language(sample.script, settings.lang), []).append((sample, strip))
-    per_job = max(1, jobs // len(groups))
-    chunks = []
-    for lang, members in groups.items():
-        size = -(-len(members) // per_job)  # ceil
-        chunks += [(lang, members[i:i + size]) for i in range(0, len(members), size)]
-    with ThreadPoolExecutor(len(chunks)) as pool:  # each OCR is a Tesseract process: threads suffice
+    # stacks of a fixed size, not one per job: what Tesseract reads must not depend on --jobs
+    chunks = [(lang, members[i:i + STACK]) for lang, members in groups.items()
+              for i in range(0, len(members), STACK)]
+    with ThreadPoolExecutor(min(max(1, jobs), len(chunks))) as pool:  # Tesseract processes: threads suffice
         results = list(pool.map(lambda chunk: _read_stack(chunk[1], replace(settings, lang=chunk[0])), chunks))
     return [check for checks in results for check in checks]
 
 
 def _read_stack(present: list[tuple[Sample, np.ndarray]], settings: OcrSettings) -> list[Check]:
-    image, bands = stack([strip for _, strip in present], gap=_GAP)
-    readings: list[list[Line]] = [[] for _ in present]
-    for line in read_lines(image, settings):
-        centre = (line.bbox.y0 + line.bbox.y1) / 2
-        for k, (y0, y1) in enumerate(bands):
-            if y0 - _GAP / 2 <= centre <= y1 + _GAP / 2:
-                readings[k].append(line)
-                break
+    readings = read_stacked([strip for _, strip in present], settings, gap=_GAP)
     checks = []
     for (sample, _), lines in zip(present, readings):
         text = " ".join(line.text for line in lines)

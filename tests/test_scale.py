@@ -38,6 +38,27 @@ def test_a_second_repair_comes_from_the_cache(tmp_path: Path) -> None:
         assert not any(p.cached for p in other.pages), changed
 
 
+def test_the_cache_knows_a_page_by_what_it_draws_not_by_its_file(tmp_path: Path) -> None:
+    """The garbled page of mixed_pages, split out into a PDF of its own, is not read again; the
+    same page with one more drawing operator is."""
+    import pikepdf
+
+    whole = repair_pdf(SAMPLES / "mixed_pages.pdf", jobs=2, cache_dir=tmp_path / "cache")
+    alone, changed = tmp_path / "page2.pdf", tmp_path / "page2-changed.pdf"
+    with pikepdf.open(SAMPLES / "mixed_pages.pdf") as source:
+        for target, extra in ((alone, b""), (changed, b" 0 0 1 1 re f")):
+            with pikepdf.new() as out:
+                out.pages.append(source.pages[1])
+                if extra:
+                    out.pages[0].contents_add(out.make_stream(extra))
+                out.save(target)
+    again = repair_pdf(alone, jobs=2, cache_dir=tmp_path / "cache")
+    assert again.pages[0].rasterized and again.pages[0].cached
+    assert again.pages[0].text == whole.pages[1].text
+    other = repair_pdf(changed, jobs=2, cache_dir=tmp_path / "cache")
+    assert other.pages[0].rasterized and not other.pages[0].cached
+
+
 @pytest.mark.slow
 def test_batch_repairs_many_files_skips_up_to_date_ones_and_reports_failures(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
