@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
@@ -41,8 +40,9 @@ class WorkerPool:
         # would re-import the caller's main module, which breaks scripts without a main guard.)
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_own_group, mp_context=context)
-        for started in [self._pool.submit(time.sleep, 0.05) for _ in range(workers)]:
-            started.result()
+        # with fork, the first call forks every worker at once (ProcessPoolExecutor does not spawn
+        # forked children on demand); waiting for its answer makes sure they are up
+        self._pool.submit(os.getpid).result()
 
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
         return self._pool.submit(fn, *args, **kwargs)
