@@ -146,7 +146,9 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
     glyphless = "GlyphLess" in base
     to_unicode = "/ToUnicode" in font
     reasons: tuple[str, ...] = ()
-    identity = hashlib.sha1(base.encode("latin-1", "replace") + str(font.get("/Encoding", "")).encode())
+    encoding = font.get("/Encoding")
+    identity = hashlib.sha1(raw.unparse() if raw is not None else b"")
+    identity.update(encoding.unparse() if isinstance(encoding, pikepdf.Object) else b"")
     identity.update(_font_program(font))
     if to_unicode and not glyphless:
         try:
@@ -182,6 +184,15 @@ def _font_program(font: pikepdf.Object) -> bytes:
     return b""
 
 
+def operator_name(instruction: pikepdf.ContentStreamInstruction) -> str:
+    """The operator of a content stream instruction; "" for bytes that are not text (a damaged
+    stream), which are no operator anyone draws with."""
+    try:
+        return str(instruction.operator)
+    except UnicodeDecodeError:
+        return ""
+
+
 def _count_text_ops(stream_owner: Any, depth: int = 0) -> tuple[int, int]:
     """(visible, invisible) text-showing operators, following Form XObjects one level down."""
     visible = invisible = 0
@@ -193,7 +204,7 @@ def _count_text_ops(stream_owner: Any, depth: int = 0) -> tuple[int, int]:
     for instruction in instructions:
         if not isinstance(instruction, pikepdf.ContentStreamInstruction):
             continue  # inline images
-        operands, op = instruction.operands, str(instruction.operator)
+        operands, op = instruction.operands, operator_name(instruction)
         if op == "q":
             mode_stack.append(mode_stack[-1])
         elif op == "Q" and len(mode_stack) > 1:
@@ -255,7 +266,7 @@ def read_provenance(pdf: Path, *, password: str | None = None) -> list[PageProve
                     fonts.append(_font_info(str(name), font))
                     if font.is_indirect:
                         seen[font.objgen] = fonts[-1]
-            except (pikepdf.PdfError, AttributeError, TypeError):
+            except (pikepdf.PdfError, AttributeError, TypeError, ValueError):  # a damaged font: no font info
                 pass
             result.append(PageProvenance(number, visible, invisible, number in scans, tuple(fonts)))
         return result

@@ -116,3 +116,16 @@ def test_an_old_layer_inside_a_form_xobject_is_removed(tmp_path: Path) -> None:
     assert "actualtext" in methods[1]
     extracted, wanted = squeeze(pdftotext(target)), squeeze(result.text)
     assert Levenshtein.distance(extracted, wanted) / len(wanted) <= 0.005
+
+
+def test_operators_that_are_not_text_do_not_stop_the_page() -> None:
+    """Found by fuzzing: a damaged content stream whose operator bytes are not UTF-8."""
+    import pikepdf
+
+    from cwn_ocr.provenance import _count_text_ops, operator_name
+
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page()
+    page.obj.Contents = pdf.make_stream(b"q \x9c\xb0 Q BT /F1 12 Tf (x) Tj ET")
+    assert [operator_name(i) for i in pikepdf.parse_content_stream(page)] == ["q", "", "Q", "BT", "Tf", "Tj", "ET"]
+    assert _count_text_ops(page) == (1, 0)

@@ -265,3 +265,17 @@ def test_damaged_content_stream_keeps_its_page_in_the_repaired_pdf(tmp_path: Pat
     report = json.loads((out / f"{damaged.stem}.json").read_text("utf-8"))
     assert (out / f"{damaged.stem}.pdf").exists()
     assert any("content stream unreadable" in p.get("pdf_text_layer", "") for p in report["pages"])
+
+
+@pytest.mark.tesseract
+@pytest.mark.parametrize("index", [18, 25])
+def test_names_and_operators_that_are_not_utf8_are_no_internal_error(tmp_path: Path, index: int) -> None:
+    """Found by `scripts/fuzz_pdfs.py 40 29`: flipped bytes inside an operator (18) and inside a
+    font's /Encoding name (25) made reading the provenance raise UnicodeDecodeError (exit 70)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import fuzz_pdfs
+
+    damaged = fuzz_pdfs.make_corpus(tmp_path, index + 1, seed=29)[index][0]
+    proc = run_cli("repair", str(damaged), "--out", str(tmp_path / "out"), "-q", "--jobs", "1")
+    assert proc.returncode in (0, 2, 4), proc.stderr
+    assert "internal error" not in proc.stderr

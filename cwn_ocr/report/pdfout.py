@@ -33,6 +33,7 @@ from cwn_ocr.errors import OutputError
 from cwn_ocr.marker import MARK
 from cwn_ocr.merge import RepairedLine
 from cwn_ocr.pipeline import PageResult, RepairResult
+from cwn_ocr.provenance import operator_name
 
 _FONT_NAME = "/CwnGlyphLess"
 _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
@@ -125,7 +126,7 @@ def _neutralise(owner: Any, tally: Neutralised, pdf: pikepdf.Pdf, depth: int = 0
         if not isinstance(instruction, pikepdf.ContentStreamInstruction):
             out.append(instruction)
             continue
-        op = str(instruction.operator)
+        op = operator_name(instruction)
         if op == "q":
             modes.append(modes[-1])
         elif op == "Q" and len(modes) > 1:
