@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import pytesseract
@@ -35,6 +36,13 @@ class OcrSettings:
 
 
 def tesseract_version() -> str:
+    """Tesseract's version; MissingDependencyError when there is no Tesseract. Asked once per
+    PATH and command (each question starts ``tesseract --version``: 18 ms)."""
+    return _version(os.environ.get("PATH", ""), str(pytesseract.pytesseract.tesseract_cmd))
+
+
+@lru_cache(maxsize=8)
+def _version(_path: str, _command: str) -> str:
     try:
         return str(pytesseract.get_tesseract_version())
     except pytesseract.TesseractNotFoundError as exc:
