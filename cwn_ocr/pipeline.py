@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
@@ -407,7 +408,7 @@ class _OcrQueue:
         self.path, self.total = scan.path, len(scan.pages)
         self.settings, self.dpi, self.password, self.verify, self.regions = settings, dpi, password, verify, regions
         self.cache, self.workers, self.pool, self.stack, self.progress = cache, workers, pool, stack, progress
-        self.known = vocabulary(line.text for s in scan.pages for line in s.page.lines)  # the document's words
+        self._layer = scan
         self.results: dict[int, PageResult] = {}
         self.reasons: dict[int, str] = {}
         self.rows: dict[int, list[Row]] = {}
@@ -481,6 +482,12 @@ class _OcrQueue:
                     self.cache.put_page(self.keys[number], outcome)
                 self._finish(page_scan, outcome)
         return self.results
+
+    @cached_property
+    def known(self) -> Counter[str]:
+        """The document's own words (pairs of Han characters in its layer), which protect a previous
+        OCR layer's text; computed only when a page comes back from OCR."""
+        return vocabulary(line.text for s in self._layer.pages for line in s.page.lines)
 
     def _voting(self, scan: PageScan) -> bool:
         return _worth_voting(scan, self.verify)
