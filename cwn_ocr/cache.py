@@ -116,14 +116,13 @@ def _line_from_dict(data: dict[str, Any]) -> Line:
 def page_to_dict(page: PageOcr) -> dict[str, Any]:
     return {"lines": [_line_to_dict(line) for line in page.lines], "dpi": page.dpi, "scanned": page.scanned,
             "rereads": page.rereads, "improved": page.improved, "seconds": page.seconds,
-            "second": [_line_to_dict(line) for line in page.second], "mode": page.mode, "note": page.note}
+            "second": [_line_to_dict(line) for line in page.second], "note": page.note}
 
 
 def page_from_dict(data: dict[str, Any]) -> PageOcr:
     return PageOcr(tuple(_line_from_dict(line) for line in data["lines"]), float(data["dpi"]), bool(data["scanned"]),
                    int(data["rereads"]), int(data["improved"]), float(data["seconds"]),
-                   tuple(_line_from_dict(line) for line in data["second"]), str(data.get("mode", "page")),
-                   str(data.get("note", "")))
+                   tuple(_line_from_dict(line) for line in data["second"]), str(data.get("note", "")))
 
 
 def page_keys(path: Path, numbers: Collection[int], *, password: str | None = None) -> dict[int, str]:

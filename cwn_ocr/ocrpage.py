@@ -35,7 +35,6 @@ class PageOcr:
     improved: int  # of those, lines whose second reading was kept
     seconds: float
     second: tuple[Line, ...] = ()  # an independent second reading of the page, when asked for
-    mode: str = "page"  # "page": the whole page was read; "regions": only the bands asked for
     note: str = ""  # why the whole page was read when bands were asked for
 
 
@@ -43,11 +42,11 @@ def combine(parts: list[PageOcr]) -> PageOcr:
     """One page's result from the results of its parts (bands read by different workers, top
     to bottom). A part that fell back to the whole page stands alone: it read everything.
 
-    >>> a = PageOcr((Line("a", BBox(0, 0, 1, 1)),), 300, False, 1, 1, 2.0, mode="regions")
-    >>> b = PageOcr((Line("b", BBox(0, 5, 1, 6)),), 300, False, 0, 0, 1.0, mode="regions")
+    >>> a = PageOcr((Line("a", BBox(0, 0, 1, 1)),), 300, False, 1, 1, 2.0)
+    >>> b = PageOcr((Line("b", BBox(0, 5, 1, 6)),), 300, False, 0, 0, 1.0)
     >>> whole = combine([a, b])
-    >>> [line.text for line in whole.lines], whole.rereads, whole.seconds, whole.mode
-    (['a', 'b'], 1, 3.0, 'regions')
+    >>> [line.text for line in whole.lines], whole.rereads, whole.seconds, whole.note
+    (['a', 'b'], 1, 3.0, '')
     """
     fallback = [part for part in parts if part.note]
     if fallback:
@@ -55,7 +54,7 @@ def combine(parts: list[PageOcr]) -> PageOcr:
     first = parts[0]
     return PageOcr(tuple(line for part in parts for line in part.lines), first.dpi, first.scanned,
                    sum(p.rereads for p in parts), sum(p.improved for p in parts), sum(p.seconds for p in parts),
-                   tuple(line for part in parts for line in part.second), first.mode)
+                   tuple(line for part in parts for line in part.second))
 
 
 def _quality(line: Line) -> tuple[int, float, float]:
@@ -264,4 +263,4 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
         except OcrError:
             second = []  # out of time: vote with one reading
     return PageOcr(tuple(checked), page.dpi, page.scanned, rereads, improved, time.perf_counter() - started,
-                   tuple(second), "regions" if regions and not note else "page", note)
+                   tuple(second), note)

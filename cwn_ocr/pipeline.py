@@ -332,7 +332,7 @@ def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None, rows: li
             if len(match.rows) == 1:
                 second[match.rows[0]] = " ".join(ocr.second[o].text for o in match.ocr)
     lines = merge_rows(rows, ocr.lines, matches, check_clean=reason != "garbled", second=second, known=known)
-    mode = "regions" if plan is not None and plan.bands and ocr.mode == "regions" else "page"
+    mode = "regions" if plan is not None and plan.bands and not ocr.note else "page"
     return PageResult(scan.page.number, scan.label, tuple(lines), scan.page, True, round(ocr.dpi, 1), ocr.scanned,
                       len(ocr.lines), ocr.rereads, ocr.improved, tuple(matches), round(ocr.seconds, 3),
                       ocr_reason=reason, scan=scan, ocr_mode=mode,

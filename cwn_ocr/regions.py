@@ -94,18 +94,18 @@ def _to_read(row: Row) -> bool:
     return row.verdict.label is Label.GARBLED or doubtful(row.text)
 
 
-def _runs(rows: Sequence[Row]) -> list[list[int]]:
-    """Maximal runs of consecutive rows to read (rows are top to bottom)."""
+def _consecutive(indices: Sequence[int]) -> list[list[int]]:
+    """Increasing ``indices`` in maximal runs of consecutive numbers.
+
+    >>> _consecutive([1, 2, 3, 7, 9, 10])
+    [[1, 2, 3], [7], [9, 10]]
+    """
     runs: list[list[int]] = []
-    previous = -2
-    for i, row in enumerate(rows):
-        if not _to_read(row):
-            continue
-        if i == previous + 1 and runs:
+    for i in indices:
+        if runs and i == runs[-1][-1] + 1:
             runs[-1].append(i)
         else:
             runs.append([i])
-        previous = i
     return runs
 
 
@@ -113,7 +113,7 @@ def plan_regions(rows: Sequence[Row], page_width: float, page_height: float) -> 
     """The bands to read on a page with garbled rows, or the whole page (no bands) when the
     bands would cover more than ``MAX_SHARE`` of its text or the layer's boxes are unusable."""
     boxes = [r.bbox for r in rows if r.text.strip()]
-    runs = _runs(rows)
+    runs = _consecutive([i for i, row in enumerate(rows) if _to_read(row)])
     if not any(row.verdict.label is Label.GARBLED for row in rows):
         return RegionPlan((), 1.0, "no garbled rows")
     if any(b.width <= 0 or b.height <= 0 or b.x1 < 0 or b.y1 < 0 or b.x0 > page_width or b.y0 > page_height
@@ -155,19 +155,7 @@ def split(rows: Sequence[Row], plan: RegionPlan, parts: int, page_height: float)
         filled += rows[i].bbox.height
     x0, x1 = plan.bands[0].bbox.x0, plan.bands[0].bbox.x1
     height = _line_height(rows)
-    out = []
-    for group in groups:
-        bands: list[list[int]] = []
-        run = [group[0]]
-        for i in group[1:]:
-            if i == run[-1] + 1:
-                run.append(i)
-            else:
-                bands.append(run)
-                run = [i]
-        bands.append(run)
-        out.append(tuple(_band(rows, run, x0, x1, height, page_height) for run in bands))
-    return out
+    return [tuple(_band(rows, run, x0, x1, height, page_height) for run in _consecutive(group)) for group in groups]
 
 
 def slices(rows: Sequence[Row], parts: int, page_width: float, page_height: float) -> list[tuple[Band, ...]]:
