@@ -9,9 +9,27 @@ from __future__ import annotations
 
 __version__ = "0.1.0"  # before the imports: submodules read it
 
+from typing import TYPE_CHECKING, Any
+
 from cwn_ocr.errors import CwnOcrError, ExitCode
-from cwn_ocr.garble import judge_line, judge_page_lines
-from cwn_ocr.pipeline import DocumentScan, RepairResult, repair_pdf, scan_pdf
+
+if TYPE_CHECKING:
+    from cwn_ocr.garble import judge_line, judge_page_lines
+    from cwn_ocr.pipeline import DocumentScan, RepairResult, repair_pdf, scan_pdf
+
+_LAZY = {"judge_line": "garble", "judge_page_lines": "garble", "DocumentScan": "pipeline",
+         "RepairResult": "pipeline", "repair_pdf": "pipeline", "scan_pdf": "pipeline"}
+
+
+def __getattr__(name: str) -> Any:
+    """The API's functions, imported on first use: ``python -m cwn_ocr --version`` or a worker
+    process need not load the whole pipeline."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"cwn_ocr.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'cwn_ocr' has no attribute {name!r}")
+
 
 __all__ = ["CwnOcrError", "DocumentScan", "ExitCode", "RepairResult", "__version__", "judge_line", "judge_page_lines",
            "repair_pdf", "scan_pdf"]

@@ -68,8 +68,9 @@ def up_to_date(path: Path, out_dir: Path, settings: dict[str, Any]) -> bool:
 
 def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None, scheduler: str | None = None,
                 force: bool = False, on_file: Callable[[FileOutcome], None] | None = None,
-                **options: Any) -> list[FileOutcome]:
-    """Repair every file into ``out_dir`` with one pool; outcomes in the order of ``paths``."""
+                review_images: str = "ocr", **options: Any) -> list[FileOutcome]:
+    """Repair every file into ``out_dir`` with one pool; outcomes in the order of ``paths``.
+    ``options`` go to ``repair_pdf``; ``review_images`` to ``write_outputs``."""
     check_stems(paths)
     wanted = {"dpi": options.get("dpi", 300), "lang": options.get("lang", "chi_sim+eng"),
               "verify": options.get("verify", "sample"), "regions": options.get("regions", True)}
@@ -82,7 +83,7 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
         else:
             try:
                 result = repair_pdf(path, jobs=workers, pool=pool, **options)
-                write_outputs(result, out_dir, password=options.get("password"))
+                write_outputs(result, out_dir, password=options.get("password"), review_images=review_images)
                 status = "partial" if result.failed_pages else "ok"
                 outcome = FileOutcome(path, status, result)
             except MissingDependencyError:

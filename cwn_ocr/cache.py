@@ -32,8 +32,7 @@ from typing import Any
 
 from cwn_ocr.atomic import write_atomic
 from cwn_ocr.fingerprint import page_fingerprints
-from cwn_ocr.model import BBox, Line, Word
-from cwn_ocr.ocrpage import PageOcr
+from cwn_ocr.model import BBox, Line, PageOcr, Word
 
 #: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
 CACHE_FORMAT = 3

@@ -24,6 +24,7 @@ from cwn_ocr.errors import BadInputError, CwnOcrError, ExitCode, OutputError, Us
 from cwn_ocr.inputs import check_pdf_path
 from cwn_ocr.model import Label
 from cwn_ocr.pipeline import DocumentScan, scan_pdf
+from cwn_ocr.report.review import IMAGE_CHOICES
 from cwn_ocr.workers import DaskPool
 
 _STYLE = {Label.CLEAN: "green", Label.FIXABLE: "yellow", Label.GARBLED: "red"}
@@ -61,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
 
     repair.add_argument("--no-review", action="store_true", help="do not write the <stem>.diff.html review page")
+    repair.add_argument("--review-images", choices=IMAGE_CHOICES, default="ocr",
+                        help="page images in the review: beside lines read from the image (ocr, default), also "
+                             "beside text-only repairs (all: renders those pages too), or none")
     repair.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=True,
                         help="write <stem>.pdf, the input with a text layer that extracts as the repair (default on)")
     repair.add_argument("--cache-dir", metavar="DIR", help="where OCR results are cached (default: "
@@ -81,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--all", action="store_true", help="show unchanged lines too")
     diff.add_argument("--jobs", type=int, default=None, help="pages OCRed in parallel (default: all cores)")
     diff.add_argument("--password", help="password of an encrypted PDF")
+    diff.add_argument("--review-images", choices=IMAGE_CHOICES, default="ocr",
+                      help="with --html: page images beside lines read from the image (ocr, default), all changes, "
+                           "or none")
 
     commands.add_parser("doctor", help="check that Tesseract, its languages and poppler are installed")
     return parser
@@ -164,7 +171,7 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
                             use_cache=not args.no_cache, pool=pool, regions=not args.whole_pages,
                             progress=lambda done, total: bar.update(task, completed=done, total=total))
     written = (write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review, pdf=args.pdf,
-                             password=args.password)
+                             password=args.password, review_images=args.review_images)
                if out_dir is not None else {})
     if to_stdout:
         sys.stdout.write(result.text)
@@ -203,8 +210,8 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
             err.print(line, soft_wrap=True, markup=False)
 
     outcomes = repair_many(paths, out_dir, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
-                           on_file=report, dpi=args.dpi, lang=args.lang, password=args.password,
-                           page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
+                           on_file=report, review_images=args.review_images, dpi=args.dpi, lang=args.lang,
+                           password=args.password, page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
                            use_cache=not args.no_cache, regions=not args.whole_pages)
     if not args.quiet:
         table = Table(title=f"{len(outcomes)} files into {out_dir}", title_justify="left")
@@ -233,7 +240,9 @@ def _diff(args: argparse.Namespace) -> int:
     if args.html:
         folder = prepare_output_dir(Path(args.out), pdf or source)
         target = folder / f"{Path(report['file']).stem}.diff.html"
-        write_atomic(target, build_review(report, pdf=pdf, password=args.password))
+        link = pdf.resolve().as_uri() if pdf is not None else None
+        write_atomic(target, build_review(report, pdf=pdf, password=args.password, images=args.review_images,
+                                          link=link))
         Console(stderr=True, highlight=False).print(f"review: {target}", soft_wrap=True)
         return int(ExitCode.OK)
     print_terminal(report, Console(highlight=False), all_lines=args.all)

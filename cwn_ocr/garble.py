@@ -35,8 +35,8 @@ from enum import Enum
 from functools import lru_cache
 
 import regex
-from wordfreq import zipf_frequency
 
+from cwn_ocr import english
 from cwn_ocr.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake, visible_length
 from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Row, Span, Verdict
 
@@ -115,7 +115,7 @@ _CAMEL_PART = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})")
 @lru_cache(maxsize=65536)
 def english_zipf(word: str) -> float:
     """wordfreq's English frequency of ``word`` (case-insensitive), 0 for unknown words."""
-    return zipf_frequency(word.lower(), "en")
+    return english.zipf(word)
 
 
 def is_english_word(word: str, *, caps: bool = False) -> bool:

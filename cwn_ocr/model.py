@@ -147,3 +147,36 @@ class Row:
     text: str
     bbox: BBox
     verdict: Verdict
+
+
+@dataclass(frozen=True)
+class PageOcr:
+    """What OCR of one page gives (``ocrpage.ocr_page``, in a worker process)."""
+
+    lines: tuple[Line, ...]  # in PDF points, text-fixed, in Tesseract's reading order
+    dpi: float
+    scanned: bool
+    rereads: int  # lines read again
+    improved: int  # of those, lines whose second reading was kept
+    seconds: float
+    second: tuple[Line, ...] = ()  # an independent second reading of the page, when asked for
+    note: str = ""  # why the whole page was read when bands were asked for
+
+
+def combine(parts: list[PageOcr]) -> PageOcr:
+    """One page's OCR from the results of its parts (bands read by different workers, top to
+    bottom). A part that fell back to the whole page stands alone: it read everything.
+
+    >>> a = PageOcr((Line("a", BBox(0, 0, 1, 1)),), 300, False, 1, 1, 2.0)
+    >>> b = PageOcr((Line("b", BBox(0, 5, 1, 6)),), 300, False, 0, 0, 1.0)
+    >>> whole = combine([a, b])
+    >>> [line.text for line in whole.lines], whole.rereads, whole.seconds, whole.note
+    (['a', 'b'], 1, 3.0, '')
+    """
+    fallback = [part for part in parts if part.note]
+    if fallback:
+        return fallback[0]
+    first = parts[0]
+    return PageOcr(tuple(line for part in parts for line in part.lines), first.dpi, first.scanned,
+                   sum(p.rereads for p in parts), sum(p.improved for p in parts), sum(p.seconds for p in parts),
+                   tuple(line for part in parts for line in part.second))

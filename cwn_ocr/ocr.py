@@ -10,17 +10,19 @@ some Han runs as Latin pseudo-words.
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-
-import numpy as np
-import pytesseract
+from typing import TYPE_CHECKING
 
 from cwn_ocr.errors import MissingDependencyError, OcrError
 from cwn_ocr.model import BBox, Line, Word
-from cwn_ocr.preprocess import stack
 from cwn_ocr.tessdata import require_languages
+
+if TYPE_CHECKING:  # numpy, OpenCV and pytesseract are imported where pixels are handled (workers): a
+    import numpy as np  # repair of clean pages never needs them, and they cost 0.15 s to import
 
 
 @dataclass(frozen=True)
@@ -36,18 +38,27 @@ class OcrSettings:
 
 
 def tesseract_version() -> str:
-    """Tesseract's version; MissingDependencyError when there is no Tesseract. Asked once per
-    PATH and command (each question starts ``tesseract --version``: 18 ms)."""
-    return _version(os.environ.get("PATH", ""), str(pytesseract.pytesseract.tesseract_cmd))
+    """Tesseract's version (``5.3.0``); MissingDependencyError when there is no Tesseract. Asked
+    once per PATH (each question starts ``tesseract --version``: 18 ms)."""
+    return _version(os.environ.get("PATH", ""))
+
+
+_VERSION = re.compile(r"\s*tesseract\s+v?(\d+(?:\.\d+)*)")
 
 
 @lru_cache(maxsize=8)
-def _version(_path: str, _command: str) -> str:
+def _version(_path: str) -> str:
     try:
-        return str(pytesseract.get_tesseract_version())
-    except pytesseract.TesseractNotFoundError as exc:
+        done = subprocess.run(["tesseract", "--version"], capture_output=True, stdin=subprocess.DEVNULL,
+                              timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
         raise MissingDependencyError("tesseract is not installed",
                                      advice="install it with: apt-get install tesseract-ocr") from exc
+    match = _VERSION.match((done.stdout or done.stderr).decode("utf-8", "replace"))
+    if done.returncode != 0 or match is None:
+        raise MissingDependencyError("tesseract does not work (tesseract --version failed)",
+                                     advice="reinstall it with: apt-get install --reinstall tesseract-ocr")
+    return match.group(1)
 
 
 PixelMap = Callable[[tuple[float, float]], tuple[float, float]]
@@ -57,6 +68,8 @@ def read_lines(image: np.ndarray, settings: OcrSettings, *, lang: str | None = N
                to_page: PixelMap | None = None) -> list[Line]:
     """OCR ``image`` into lines of words. Boxes go through ``to_page`` (pixel -> page units),
     identity when None. Words keep Tesseract's confidence (0..100)."""
+    import pytesseract  # see the imports above
+
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     lang = lang or settings.lang
     config = settings.config(psm) if lang == settings.lang else OcrSettings(lang, settings.psm).config(psm)
@@ -134,6 +147,8 @@ def read_stacked(images: list[np.ndarray], settings: OcrSettings, *, lang: str |
                  gap: int = 24) -> list[list[Line]]:
     """OCR several images with one Tesseract call (one start-up, one model load): they are
     ``stack``ed, read, and each gets back its own lines in its own pixels."""
+    from cwn_ocr.preprocess import stack  # OpenCV: see the imports above
+
     if not images:
         return []
     image, bands = stack(images, gap=gap)

@@ -10,7 +10,7 @@ and the reading the detector likes best (then the more confident one) is kept.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -18,43 +18,12 @@ import numpy as np
 
 from cwn_ocr.errors import OcrError
 from cwn_ocr.garble import LATIN_TOKEN, judge_line
-from cwn_ocr.model import BBox, Line, Word
+from cwn_ocr.model import BBox, Line, PageOcr, Word
 from cwn_ocr.ocr import OcrSettings, read_lines, read_stacked, shift
 from cwn_ocr.preprocess import Prepared, prepare
 from cwn_ocr.raster import rasterize_page
 from cwn_ocr.tessdata import find_tessdata
 from cwn_ocr.textfix import fix_text
-
-
-@dataclass(frozen=True)
-class PageOcr:
-    lines: tuple[Line, ...]  # in PDF points, text-fixed, in Tesseract's reading order
-    dpi: float
-    scanned: bool
-    rereads: int  # lines read again
-    improved: int  # of those, lines whose second reading was kept
-    seconds: float
-    second: tuple[Line, ...] = ()  # an independent second reading of the page, when asked for
-    note: str = ""  # why the whole page was read when bands were asked for
-
-
-def combine(parts: list[PageOcr]) -> PageOcr:
-    """One page's result from the results of its parts (bands read by different workers, top
-    to bottom). A part that fell back to the whole page stands alone: it read everything.
-
-    >>> a = PageOcr((Line("a", BBox(0, 0, 1, 1)),), 300, False, 1, 1, 2.0)
-    >>> b = PageOcr((Line("b", BBox(0, 5, 1, 6)),), 300, False, 0, 0, 1.0)
-    >>> whole = combine([a, b])
-    >>> [line.text for line in whole.lines], whole.rereads, whole.seconds, whole.note
-    (['a', 'b'], 1, 3.0, '')
-    """
-    fallback = [part for part in parts if part.note]
-    if fallback:
-        return fallback[0]
-    first = parts[0]
-    return PageOcr(tuple(line for part in parts for line in part.lines), first.dpi, first.scanned,
-                   sum(p.rereads for p in parts), sum(p.improved for p in parts), sum(p.seconds for p in parts),
-                   tuple(line for part in parts for line in part.second))
 
 
 def _quality(line: Line) -> tuple[int, float, float]:

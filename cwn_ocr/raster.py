@@ -15,14 +15,12 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import cv2
-import numpy as np
-from pdf2image import convert_from_path
-from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+from typing import TYPE_CHECKING, Any
 
 from cwn_ocr.errors import BadInputError, MissingDependencyError
+
+if TYPE_CHECKING:  # numpy, OpenCV and pdf2image (PIL) are imported by the functions that make pixels:
+    import numpy as np  # reading pdfimages' list (provenance) must not cost their 0.15 s
 
 #: Never rasterize more pixels than this for one page (an A2 sheet at 300 dpi; an A4 page at 300 dpi
 #: is 8.7 million); larger pages get a lower resolution instead of exhausting memory.
@@ -115,6 +113,10 @@ def capped_dpi(page_width_pt: float, page_height_pt: float, dpi: float) -> float
 def render(pdf: Path, page: int, page_width_pt: float, page_height_pt: float, *, dpi: float,
            password: str | None = None, timeout: float = 120) -> np.ndarray:
     """Page ``page`` as grayscale pixels at ``dpi`` (lowered when the page would exceed MAX_PIXELS)."""
+    import numpy as np
+    from pdf2image import convert_from_path
+    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+
     chosen = capped_dpi(page_width_pt, page_height_pt, dpi)
     try:
         extra: dict[str, Any] = {"userpw": password} if password else {}
@@ -139,6 +141,8 @@ def render_pages(pdf: Path, pages: dict[int, tuple[float, float]], *, dpi: float
     ``pdfinfo`` each), ``jobs`` runs at once (default: one per core). Pages that would exceed
     MAX_PIXELS go through ``render`` at a lower resolution. Pages poppler cannot render are
     left out."""
+    import cv2
+
     out: dict[int, np.ndarray] = {}
     plain = sorted(n for n, (w, h) in pages.items() if capped_dpi(w, h, dpi) == dpi)
     for number in sorted(set(pages) - set(plain)):

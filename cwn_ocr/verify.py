@@ -29,9 +29,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy as np
 import regex
 from rapidfuzz import fuzz
 
@@ -39,6 +38,9 @@ from cwn_ocr.charsets import visible_length
 from cwn_ocr.model import BBox, Label, Page, Verdict
 from cwn_ocr.ocr import OcrSettings, read_stacked
 from cwn_ocr.textfix import fix_text
+
+if TYPE_CHECKING:  # OpenCV and numpy are imported when strips are read: 0.15 s that a repair
+    import numpy as np  # with nothing to read never pays
 
 #: Lines sampled per page (the cost of verification grows with it).
 SAMPLES_PER_PAGE = 3
@@ -169,6 +171,8 @@ def agreement(layer: str, reading: str) -> float:
 
 
 def _render_strip(pdf: Path, sample: Sample, folder: Path, *, password: str | None) -> np.ndarray | None:
+    import cv2
+
     scale = SAMPLE_DPI / 72.0
     margin = max(2.0, sample.bbox.height * 0.25)
     x, y = int((sample.bbox.x0 - margin) * scale), int((sample.bbox.y0 - margin) * scale)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 from cwn_ocr.atomic import prepare_output_dir, write_atomic
 from cwn_ocr.pipeline import RepairResult
@@ -14,9 +15,10 @@ from cwn_ocr.report.review import build_review
 
 
 def write_outputs(result: RepairResult, out_dir: Path, *, text: bool = True, review: bool = True,
-                  pdf: bool = True, password: str | None = None) -> dict[str, Path]:
+                  pdf: bool = True, password: str | None = None, review_images: str = "ocr") -> dict[str, Path]:
     """Write ``<stem>.txt``, ``<stem>.json``, ``<stem>.diff.html`` and ``<stem>.pdf`` into ``out_dir``,
-    each atomically."""
+    each atomically. The review links its pages to ``<stem>.pdf`` when it is written, else to
+    the input; ``review_images`` is ``build_review``'s ``images``."""
     folder = prepare_output_dir(out_dir, result.path)
     stem = result.path.stem
     written: dict[str, Path] = {}
@@ -32,5 +34,7 @@ def write_outputs(result: RepairResult, out_dir: Path, *, text: bool = True, rev
     write_atomic(written["json"], json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     if review:
         written["review"] = folder / f"{stem}.diff.html"
-        write_atomic(written["review"], build_review(report, pdf=result.path, password=password))
+        link = quote(written["pdf"].name) if pdf else result.path.resolve().as_uri()
+        write_atomic(written["review"], build_review(report, pdf=result.path, password=password,
+                                                     images=review_images, link=link))
     return written
