@@ -211,8 +211,8 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
 
     outcomes = repair_many(paths, out_dir, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
                            on_file=report, review_images=args.review_images, dpi=args.dpi, lang=args.lang,
-                           password=args.password, page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
-                           use_cache=not args.no_cache, regions=not args.whole_pages)
+                           password=args.password, page_timeout=args.page_timeout, verify=args.verify,
+                           cache_dir=args.cache_dir, use_cache=not args.no_cache, regions=not args.whole_pages)
     if not args.quiet:
         table = Table(title=f"{len(outcomes)} files into {out_dir}", title_justify="left")
         for column in ("file", "pages", "kept/fixed/OCR/failed", "chars changed", "s", "status", "note"):
