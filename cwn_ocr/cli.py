@@ -11,12 +11,9 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from typing import TYPE_CHECKING, Any, cast
 
 from cwn_ocr import __version__
 from cwn_ocr.atomic import prepare_output_dir
@@ -27,7 +24,25 @@ from cwn_ocr.pipeline import DocumentScan, scan_pdf
 from cwn_ocr.report.review import IMAGE_CHOICES
 from cwn_ocr.workers import DaskPool
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 _STYLE = {Label.CLEAN: "green", Label.FIXABLE: "yellow", Label.GARBLED: "red"}
+
+
+class _Stderr:
+    """rich's Console on stderr, made on first use: a quiet repair in a pipe that succeeds never
+    imports rich (50 ms of start-up)."""
+
+    def __init__(self) -> None:
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, highlight=False)
+        return getattr(self._console, name)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return int(ExitCode.USAGE)
-    err = Console(stderr=True, highlight=False)
+    err = cast("Console", _Stderr())
     signal.signal(signal.SIGTERM, _interrupt)  # a pipeline's kill stops us as cleanly as Ctrl-C
     try:
         if args.command == "scan":
@@ -136,6 +151,8 @@ def _scan(args: argparse.Namespace) -> int:
         json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return int(ExitCode.OK)
+    from rich.console import Console
+
     out = Console(highlight=False, soft_wrap=True)
     for scan in scans:
         _print_scan(out, scan, lines=args.lines)
@@ -161,15 +178,23 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
     out_dir = Path(args.out) if args.out else (None if to_stdout else Path("out"))
     if out_dir is not None:
         prepare_output_dir(out_dir, check_pdf_path(args.pdf))
-    show = not args.quiet and err.is_terminal
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True, disable=not show) as bar:
-        task = bar.add_task(f"repairing {Path(args.pdf).name}", total=None)
+    with ExitStack() as stack:
+        progress = None
+        if not args.quiet and err.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            bar = stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                               TimeElapsedColumn(), console=err, transient=True))
+            task = bar.add_task(f"repairing {Path(args.pdf).name}", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
         pool = DaskPool(args.scheduler) if args.scheduler else None
         result = repair_pdf(args.pdf, dpi=args.dpi, lang=args.lang, jobs=args.jobs, password=args.password,
                             page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
                             use_cache=not args.no_cache, pool=pool, regions=not args.whole_pages,
-                            progress=lambda done, total: bar.update(task, completed=done, total=total))
+                            progress=progress)
     written = (write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review, pdf=args.pdf,
                              password=args.password, review_images=args.review_images)
                if out_dir is not None else {})
@@ -214,6 +239,8 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
                            password=args.password, page_timeout=args.page_timeout, verify=args.verify,
                            cache_dir=args.cache_dir, use_cache=not args.no_cache, regions=not args.whole_pages)
     if not args.quiet:
+        from rich.table import Table
+
         table = Table(title=f"{len(outcomes)} files into {out_dir}", title_justify="left")
         for column in ("file", "pages", "kept/fixed/OCR/failed", "chars changed", "s", "status", "note"):
             table.add_column(column)
@@ -224,6 +251,8 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
     from cwn_ocr.atomic import write_atomic
     from cwn_ocr.pipeline import repair_pdf
     from cwn_ocr.report.jsonreport import report_dict
@@ -262,6 +291,8 @@ def _load_report(path: Path) -> dict[str, Any]:
 
 
 def _print_scan(out: Console, scan: DocumentScan, *, lines: bool) -> None:
+    from rich.table import Table
+
     table = Table(title=f"{scan.path}  ({len(scan.pages)} pages, {scan.seconds:.2f} s)", title_justify="left")
     for column in ("page", "lines", "garbled", "fixable", "clean"):
         table.add_column(column, justify="right")

@@ -12,10 +12,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cwn_ocr.errors import MissingDependencyError, OcrError
 from cwn_ocr.model import BBox, Line, Word
@@ -84,6 +86,64 @@ def read_lines(image: np.ndarray, settings: OcrSettings, *, lang: str | None = N
     except RuntimeError as exc:  # pytesseract's timeout (it has killed Tesseract)
         raise OcrError(f"Tesseract took longer than {settings.timeout:.0f} s") from exc
     return lines_from_data(data, to_page)
+
+
+def read_files(paths: Sequence[Path], settings: OcrSettings, *, lang: str | None = None) -> list[list[Line]]:
+    """OCR image files with one Tesseract run (one start-up, one model load), each file a page of
+    its own; each file's lines, in its own pixels. Tesseract reads them itself (a list file, TSV
+    out): no numpy, OpenCV, PIL or pytesseract in between, so the sample check's strips go from
+    pdftoppm's PNGs straight to Tesseract, and its worker imports none of them (0.1 s).
+
+    >>> read_files([], OcrSettings())
+    []
+    """
+    if not paths:
+        return []
+    lang = lang or settings.lang
+    data = require_languages(lang)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", prefix="cwn-list-", encoding="utf-8") as listing:
+        listing.write("".join(f"{path}\n" for path in paths))
+        listing.flush()
+        cmd = ["tesseract", listing.name, "stdout", "-l", lang, "--oem", str(settings.oem), "--psm", str(settings.psm),
+               "--tessdata-dir", str(data.directory), "-c", "tessedit_create_tsv=1"]
+        try:
+            done = subprocess.run(cmd, capture_output=True, timeout=settings.timeout, check=False,
+                                  env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        except FileNotFoundError as exc:
+            raise MissingDependencyError("tesseract is not installed",
+                                         advice="install it with: apt-get install tesseract-ocr") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise OcrError(f"Tesseract took longer than {settings.timeout:.0f} s") from exc
+    tsv = done.stdout.decode("utf-8", "replace")
+    if done.returncode != 0 or not tsv.startswith("level\t"):
+        raise OcrError(f"Tesseract failed ({done.stderr.decode('utf-8', 'replace').strip()[:200]})")
+    return [lines_from_data(page) for page in pages_from_tsv(tsv, len(paths))]
+
+
+_TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top", "width", "height",
+                "conf", "text")
+
+
+def pages_from_tsv(tsv: str, count: int) -> list[dict[str, list[Any]]]:
+    r"""Tesseract's TSV output for ``count`` pages, as one ``image_to_data`` dict per page.
+
+    >>> head = "\t".join(_TSV_COLUMNS)
+    >>> rows = ["5\t2\t1\t1\t1\t1\t10\t5\t30\t20\t91.5\t安顺"]
+    >>> [page["text"] for page in pages_from_tsv("\n".join([head] + rows), 2)]
+    [[], ['安顺']]
+    """
+    pages: list[dict[str, list[Any]]] = [{name: [] for name in _TSV_COLUMNS} for _ in range(count)]
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t", len(_TSV_COLUMNS) - 1)
+        if len(cells) < len(_TSV_COLUMNS) - 1 or not cells[1].isdigit():
+            continue
+        cells += [""] * (len(_TSV_COLUMNS) - len(cells))
+        index = int(cells[1]) - 1
+        if not 0 <= index < count:
+            continue
+        for name, cell in zip(_TSV_COLUMNS, cells):
+            pages[index][name].append(cell if name == "text" else float(cell) if name == "conf" else int(cell))
+    return pages
 
 
 def lines_from_data(data: dict[str, list], to_page: PixelMap | None = None) -> list[Line]:  # type: ignore[type-arg]

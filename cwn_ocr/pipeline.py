@@ -433,6 +433,15 @@ class _OcrQueue:
         self.futures: dict[Future[PageOcr], tuple[PageScan, int]] = {}
         self.failed: set[int] = set()  # pages one of whose parts failed
         self.identity: dict[str, object] = {}
+        self.ahead: dict[int, PageResult] = {}  # pages not sent, repaired while the sample check ran
+
+    def repair_ahead(self, scan: DocumentScan) -> None:
+        """Keep or text-fix the pages not sent to OCR now, while the sample check reads its strips
+        in a worker and this thread would only wait; a page the check sends to OCR after all is
+        merged again then, and its result here is dropped."""
+        for s in scan.pages:
+            if s.page.number not in self.reasons:
+                self.ahead[s.page.number] = _page_without_ocr(s)
 
     def submit(self, pages: list[PageScan], why: dict[int, str]) -> None:
         """Plan ``pages`` (each OCRed for the reason ``why[number]``) and start their OCR."""
@@ -478,7 +487,10 @@ class _OcrQueue:
         parts come back (in any order)."""
         for s in scan.pages:
             if s.page.number not in self.reasons:
-                self.results[s.page.number] = _page_without_ocr(s)
+                early = self.ahead.get(s.page.number)
+                same = early is not None and early.scan is not None and early.scan.page is s.page \
+                    and early.scan.verdicts is s.verdicts  # the check adds its checks, nothing else
+                self.results[s.page.number] = replace(early, scan=s) if same and early else _page_without_ocr(s)
         if self.progress:
             self.progress(len(self.results), self.total)
         done: dict[int, dict[int, PageOcr]] = {}
@@ -596,6 +608,7 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
         first = {s.page.number: why for s in scan.pages if (why := _ocr_reason(s, verify))}
         ocr.submit([s for s in scan.pages if s.page.number in first], first)
         if verify == "sample":
+            ocr.repair_ahead(scan)
             try:
                 scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache, skip=first,
                                    done=early.result() if early else ((), ()), pool=pool)

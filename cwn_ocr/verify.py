@@ -2,8 +2,8 @@
 
 Text statistics cannot see a ToUnicode map that points at the wrong (but common) characters:
 the layer reads as fluent Chinese, and is wrong. So a few lines of each page the detector calls
-clean are rendered (just their strip of the page, at 300 dpi), stacked into one image for the
-whole document, read with one Tesseract call, and compared with the layer: a page where most
+clean are rendered (just their strip of the page, at 300 dpi), read a few to a Tesseract run
+(each strip a page of its own: one model load for several strips), and compared with the layer: a page where most
 samples disagree with a confident reading is ``suspect`` and goes through the repair path.
 
 Selection and judgement are pure; ``read_samples`` does the rendering and the OCR.
@@ -22,25 +22,20 @@ Selection and judgement are pure; ``read_samples`` does the rendering and the OC
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import regex
 from rapidfuzz import fuzz
 
 from cwn_ocr.charsets import visible_length
 from cwn_ocr.model import BBox, Label, Page, Verdict
-from cwn_ocr.ocr import OcrSettings, read_stacked
+from cwn_ocr.ocr import OcrSettings, read_files
 from cwn_ocr.textfix import fix_text
-
-if TYPE_CHECKING:  # OpenCV and numpy are imported when strips are read: 0.15 s that a repair
-    import numpy as np  # with nothing to read never pays
 
 #: Lines sampled per page (the cost of verification grows with it).
 SAMPLES_PER_PAGE = 3
@@ -51,7 +46,6 @@ SAMPLE_DPI = 300
 AGREEMENT = 60.0
 #: ...and Tesseract was at least this sure of it.
 CONFIDENT = 60.0
-_GAP = 24  # white pixels between stacked strips
 #: Strips read by one Tesseract call (more: fewer start-ups; fewer: more calls to run in parallel).
 STACK = 6
 
@@ -170,9 +164,8 @@ def agreement(layer: str, reading: str) -> float:
     return float(fuzz.partial_ratio(b, a) if len(b) <= len(a) else fuzz.partial_ratio(a, b))
 
 
-def _render_strip(pdf: Path, sample: Sample, folder: Path, *, password: str | None) -> np.ndarray | None:
-    import cv2
-
+def _render_strip(pdf: Path, sample: Sample, folder: Path, *, password: str | None) -> Path | None:
+    """The sample's strip of the page as a PNG file in ``folder`` (None when poppler fails)."""
     scale = SAMPLE_DPI / 72.0
     margin = max(2.0, sample.bbox.height * 0.25)
     x, y = int((sample.bbox.x0 - margin) * scale), int((sample.bbox.y0 - margin) * scale)
@@ -186,8 +179,8 @@ def _render_strip(pdf: Path, sample: Sample, folder: Path, *, password: str | No
         subprocess.run(cmd + [str(pdf), str(target)], capture_output=True, timeout=60, check=True)
     except (OSError, subprocess.SubprocessError):
         return None
-    image = cv2.imread(str(target) + ".png", cv2.IMREAD_GRAYSCALE)
-    return image
+    image = target.with_name(target.name + ".png")
+    return image if image.is_file() and image.stat().st_size else None
 
 
 def script_language(script: str, lang: str) -> str:
@@ -207,29 +200,30 @@ def script_language(script: str, lang: str) -> str:
 
 def read_samples(pdf: Path, samples: Sequence[Sample], settings: OcrSettings, *,
                  password: str | None = None, jobs: int = 1) -> list[Check]:
-    """Render each sample's strip, stack them (per script, ``STACK`` to a stack), OCR each stack
-    once, ``jobs`` at a time, and compare each reading with the layer."""
+    """Render each sample's strip (a PNG from pdftoppm), OCR them in batches (per script,
+    ``STACK`` to a Tesseract run, each strip a page of its own), ``jobs`` runs at a time, and
+    compare each reading with the layer."""
     if not samples:
         return []
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    with tempfile.TemporaryDirectory(prefix="cwn-verify-") as tmp, ThreadPoolExecutor(max(1, jobs) * 2) as pool:
-        strips = list(pool.map(lambda s: _render_strip(pdf, s, Path(tmp), password=password), samples))
-    present = [(s, strip) for s, strip in zip(samples, strips) if strip is not None and strip.size]
-    if not present:
-        return []
-    groups: dict[str, list[tuple[Sample, np.ndarray]]] = {}
-    for sample, strip in present:
-        groups.setdefault(script_language(sample.script, settings.lang), []).append((sample, strip))
-    # stacks of a fixed size, not one per job: what Tesseract reads must not depend on --jobs
-    chunks = [(lang, members[i:i + STACK]) for lang, members in groups.items()
-              for i in range(0, len(members), STACK)]
-    with ThreadPoolExecutor(min(max(1, jobs), len(chunks))) as pool:  # Tesseract processes: threads suffice
-        results = list(pool.map(lambda chunk: _read_stack(chunk[1], replace(settings, lang=chunk[0])), chunks))
+    with tempfile.TemporaryDirectory(prefix="cwn-verify-") as tmp:
+        with ThreadPoolExecutor(max(1, jobs) * 2) as pool:
+            strips = list(pool.map(lambda s: _render_strip(pdf, s, Path(tmp), password=password), samples))
+        present = [(s, strip) for s, strip in zip(samples, strips) if strip is not None]
+        if not present:
+            return []
+        groups: dict[str, list[tuple[Sample, Path]]] = {}
+        for sample, strip in present:
+            groups.setdefault(script_language(sample.script, settings.lang), []).append((sample, strip))
+        # batches of a fixed size, not one per job: what Tesseract reads must not depend on --jobs
+        chunks = [(lang, members[i:i + STACK]) for lang, members in groups.items()
+                  for i in range(0, len(members), STACK)]
+        with ThreadPoolExecutor(min(max(1, jobs), len(chunks))) as pool:  # Tesseract processes: threads suffice
+            results = list(pool.map(lambda chunk: _read_batch(chunk[1], replace(settings, lang=chunk[0])), chunks))
     return [check for checks in results for check in checks]
 
 
-def _read_stack(present: list[tuple[Sample, np.ndarray]], settings: OcrSettings) -> list[Check]:
-    readings = read_stacked([strip for _, strip in present], settings, gap=_GAP)
+def _read_batch(present: list[tuple[Sample, Path]], settings: OcrSettings) -> list[Check]:
+    readings = read_files([strip for _, strip in present], settings)
     checks = []
     for (sample, _), lines in zip(present, readings):
         text = " ".join(line.text for line in lines)
