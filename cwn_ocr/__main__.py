@@ -1,5 +1,3 @@
-import sys
+from cwn_ocr.cli import run
 
-from cwn_ocr.cli import main
-
-sys.exit(main())
+run()

@@ -144,6 +144,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(ExitCode.USAGE)
 
 
+def run() -> None:
+    """The ``cwn-ocr`` command: ``main``, then exit at once. Every output is written, synced and
+    closed by then and the workers are gone, so the interpreter's teardown (0.1 s, mostly the
+    destructors of OpenCV and pikepdf) is skipped; stdout and stderr are flushed first."""
+    code = main()
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away: what it read is all it wanted
+        pass
+    try:
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    os._exit(code)
+
+
 def _scan(args: argparse.Namespace) -> int:
     scans = [scan_pdf(path, password=args.password, verify=args.verify) for path in args.pdf]
     if args.json:

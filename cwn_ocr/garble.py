@@ -502,14 +502,15 @@ def judge_rows(lines: Sequence[Line]) -> list[Row]:
     return rows
 
 
-def judge_page_lines(lines: Sequence[Line]) -> list[Verdict]:
-    """Verdicts for the lines of one page, each judged within its physical row.
+def judge_page_lines(lines: Sequence[Line], rows: Sequence[Row] | None = None) -> list[Verdict]:
+    """Verdicts for the lines of one page, each judged within its physical row (``rows``, when
+    the caller has judged them already: ``judge_rows(lines)``).
 
     A row's text is its fragments joined by spaces; the row's spans are cut back to the
     fragments they cover, so each line gets the part of the row's verdict that is its own.
     """
     verdicts: list[Verdict] = [CLEAN_VERDICT] * len(lines)
-    for row in judge_rows(lines):
+    for row in judge_rows(lines) if rows is None else rows:
         if len(row.lines) == 1:
             verdicts[row.lines[0]] = row.verdict
             continue

@@ -46,6 +46,7 @@ class PageScan:
     verdicts: tuple[Verdict, ...]
     provenance: PageProvenance | None = None
     checks: tuple[Check, ...] = ()  # verification samples, when verified
+    rows: tuple[Row, ...] = ()  # the judged physical rows the verdicts come from (planning OCR needs them)
 
     @property
     def label(self) -> Label:
@@ -147,7 +148,9 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
 
     def judge(page: Page) -> PageScan:
         if page.number not in judged:
-            judged[page.number] = PageScan(page, tuple(judge_page_lines(page.lines)), origins[page.number])
+            rows = judge_rows(page.lines)
+            judged[page.number] = PageScan(page, tuple(judge_page_lines(page.lines, rows)), origins[page.number],
+                                           rows=tuple(rows))
         return judged[page.number]
 
     early: EarlyChecks | None = None
@@ -452,7 +455,7 @@ class _OcrQueue:
         for s in pages:
             number = s.page.number
             self.reasons[number] = why[number]
-            self.rows[number] = judge_rows(s.page.lines)
+            self.rows[number] = list(s.rows) if s.rows else judge_rows(s.page.lines)
             self.plans[number] = (plan_regions(self.rows[number], s.page.width, s.page.height)
                                   if why[number] == "garbled" and not self._voting(s) and self.regions
                                   else RegionPlan((), 1.0, f"{why[number]}: every line is read"))

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from cwn_ocr.atomic import prepare_output_dir, write_atomic
+from cwn_ocr.cache import OcrCache
 from cwn_ocr.pipeline import RepairResult
 from cwn_ocr.report.jsonreport import report_dict
 from cwn_ocr.report.pdfout import write_repaired_pdf
@@ -35,6 +36,8 @@ def write_outputs(result: RepairResult, out_dir: Path, *, text: bool = True, rev
     if review:
         written["review"] = folder / f"{stem}.diff.html"
         link = quote(written["pdf"].name) if pdf else result.path.resolve().as_uri()
+        cache_dir = result.settings.get("cache")  # the repair's OCR cache keeps the review's crops too
+        cache = OcrCache(Path(str(cache_dir))) if cache_dir and cache_dir != "off" else None
         write_atomic(written["review"], build_review(report, pdf=result.path, password=password,
-                                                     images=review_images, link=link))
+                                                     images=review_images, link=link, cache=cache))
     return written

@@ -12,14 +12,15 @@ page, because rendering it would cost more than the repair (a 60-page document: 
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cwn_ocr.model import BBox
 from cwn_ocr.report.diffview import Segment, mark_uncertain, sides
+
+if TYPE_CHECKING:
+    from cwn_ocr.cache import OcrCache
 
 #: Changed lines closer than this many points join one block with one image.
 BLOCK_GAP = 14.0
@@ -100,49 +101,52 @@ def wants_image(page: dict[str, Any], images: str = "ocr") -> bool:
 
 
 def build_review(report: dict[str, Any], *, pdf: Path | None = None, password: str | None = None,
-                 images: str = "ocr", link: str | None = None) -> str:
+                 images: str = "ocr", link: str | None = None, cache: OcrCache | None = None) -> str:
     """The HTML text of the review page for a repair ``report`` (the JSON report's data).
 
     With ``pdf``, changed blocks of the pages ``images`` selects (``wants_image``) get an image
     of the page; without it (or when the PDF cannot be rendered) the page is built without
     images and says so. ``link`` (a URL of the PDF, relative to the review page) gives the
-    other changed pages a link to the page instead.
+    other changed pages a link to the page instead. With ``cache`` the images are kept there
+    too (by what the page draws), so that a cached re-run renders no page either.
     """
     if images not in IMAGE_CHOICES:
         raise ValueError(f"images must be one of {IMAGE_CHOICES}, not {images!r}")
     pages = []
     wanted = {page["page"]: (float(page["width"]), float(page["height"])) for page in report["pages"]
               if wants_image(page, images)}
-    previews: dict[int, Any] = {}
+    blocks_by_page = {page["page"]: blocks_of(page["lines"]) for page in report["pages"]}
+    notes: dict[int, str] = {}
     if pdf is not None and wanted:
-        from cwn_ocr.report.crops import PagePreview  # OpenCV: only reviews with images import it
+        from cwn_ocr.report.crops import crop_images  # OpenCV: only reviews with images import it
 
-        previews = PagePreview.render_all(pdf, wanted, password=password)
-    crops = []
+        boxes = {n: [block.bbox for block in blocks_by_page[n] if block.changed] for n in wanted}
+        images_of = crop_images(pdf, wanted, boxes, password=password, cache=cache)
+        for number in wanted:
+            if number not in images_of:
+                notes[number] = "no page images: poppler could not render the page"
+                continue
+            for block, image in zip([b for b in blocks_by_page[number] if b.changed], images_of[number]):
+                block.image = image
     for page in report["pages"]:
-        blocks = blocks_of(page["lines"])
-        note = None
-        if page["page"] in wanted and pdf is not None:
-            preview = previews.get(page["page"])
-            if preview is None:
-                note = "no page images: poppler could not render the page"
-            else:
-                crops += [(block, preview) for block in blocks if block.changed]
         changed = any(_is_change(line) for line in page["lines"])
-        pages.append({"data": page, "blocks": blocks, "note": note,
+        pages.append({"data": page, "blocks": blocks_by_page[page["page"]], "note": notes.get(page["page"]),
                       "text_only": changed and pdf is not None and page["page"] not in wanted and images != "none",
                       "link": f"{link}#page={page['page']}" if link and changed else None,
                       "uncertain": sum(len(line.get("uncertain_words", [])) for line in page["lines"])})
-    if crops:
-        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # OpenCV encodes without holding the GIL
-            for (block, _), image in zip(crops, pool.map(lambda item: item[1].crop(item[0].bbox), crops)):
-                block.image = image
     summary = dict(report["summary"])
     summary["uncertain_words"] = sum(p["uncertain"] for p in pages)
-    from jinja2 import Environment, PackageLoader, select_autoescape  # 25 ms: `scan` never needs it
+    from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, select_autoescape  # `scan` needs none
 
+    compiled = None
+    if cache is not None:  # the template compiled once (30 ms a run otherwise); Jinja2 checks it is current
+        try:
+            (cache.directory / "templates").mkdir(parents=True, exist_ok=True)
+            compiled = FileSystemBytecodeCache(str(cache.directory / "templates"))
+        except OSError:
+            compiled = None
     env = Environment(loader=PackageLoader("cwn_ocr", "templates"), autoescape=select_autoescape(["html", "j2"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, bytecode_cache=compiled)
     template = env.get_template("review.html.j2")
     return template.render(report=report, pages=pages, summary=summary, has_pdf=pdf is not None, images=images,
                            with_images=pdf is not None and images != "none")
