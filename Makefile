@@ -23,6 +23,7 @@ scan: setup
 
 repair: setup
 	@test -n "$(FILE)" || { echo "usage: make repair FILE=path/to.pdf [OUT=dir]" >&2; exit 1; }
+	@$(BIN)/python -m compileall -q cwn_ocr  # bytecode written even where PYTHONDONTWRITEBYTECODE is set
 	$(BIN)/cwn-ocr repair "$(FILE)" --out "$(OUT)"
 
 test: setup
@@ -34,6 +35,7 @@ lint: setup
 
 bench: setup
 	bash scripts/setup-system.sh --bench
+	$(BIN)/python -m compileall -q cwn_ocr  # the CLI runs it times start from bytecode, as an installed tool does
 	$(BIN)/python bench/run.py
 
 samples: setup

@@ -12,6 +12,7 @@ import pytest
 
 from cwn_ocr import repair_pdf
 from cwn_ocr.report import write_outputs
+from cwn_ocr.report.jsonreport import report_dict
 from cwn_ocr.report.review import build_review
 from cwn_ocr.report.terminal import render_terminal
 from tests.conftest import ROOT, SAMPLES
@@ -98,3 +99,26 @@ def test_review_renders_in_chromium(review_file: Path) -> None:
     assert shot.stat().st_size > 10_000
     assert all(url.startswith(("file:", "data:")) for url in requests), requests
     assert not dialogs
+
+
+@pytest.mark.poppler
+def test_text_only_repairs_link_to_the_page_instead_of_rendering_it(tmp_path: Path) -> None:
+    result = repair_pdf(SAMPLES / "mojibake_kangxi.pdf", jobs=1, verify="off")
+    assert result.count("textfix") == 1
+    default = write_outputs(result, tmp_path / "a")["review"].read_text("utf-8")
+    assert "<img" not in default and 'href="mojibake_kangxi.pdf#page=1"' in default
+    assert "Repaired from its text alone" in default
+    every = write_outputs(result, tmp_path / "b", review_images="all")["review"].read_text("utf-8")
+    assert every.count("<img") >= 1 and "Repaired from its text alone" not in every
+    none = write_outputs(result, tmp_path / "c", pdf=False, review_images="none")["review"].read_text("utf-8")
+    assert "<img" not in none and "--review-images none" in none
+    assert f'href="{(SAMPLES / "mojibake_kangxi.pdf").resolve().as_uri()}#page=1"' in none  # no <stem>.pdf: the input
+    with pytest.raises(ValueError):
+        build_review(report_dict(result), images="some")
+
+
+@pytest.mark.poppler
+@pytest.mark.tesseract
+def test_pages_read_from_the_image_keep_their_images(review_file: Path) -> None:
+    html = review_file.read_text("utf-8")  # mixed_pages: page 2 OCRed, pages 1 and 3 clean
+    assert html.count("<img") >= 1 and "Repaired from its text alone" not in html

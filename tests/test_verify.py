@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from cwn_ocr import repair_pdf, scan_pdf
+from cwn_ocr.errors import OcrError
 from cwn_ocr.merge import Source
+from cwn_ocr.ocr import OcrSettings, read_files
 from cwn_ocr.provenance import analyse_tounicode, parse_tounicode
+from cwn_ocr.textlayer import read_text_layer
 from cwn_ocr.vote import vocabulary, vote_line
 from tests.conftest import CLEAN_SAMPLES, SAMPLES, cer, truth_pages
 
@@ -105,3 +109,24 @@ def test_vote_keeps_the_layer_without_evidence() -> None:
     known = vocabulary(["神鹰集团"] * 4)
     assert vote_line("年报出具时神鹰集团的", ["年报出具时神应集团的"], known) == "年报出具时神鹰集团的"
     assert vote_line("所有限公司 2014 年度", ["所有限公司 20l4 年度"]) == "所有限公司 2014 年度"
+
+
+@pytest.mark.tesseract
+def test_strips_read_in_one_run_come_back_each_to_its_own_file(tmp_path: Path) -> None:
+    pdf = SAMPLES / "clean_mixed.pdf"
+    lines = [line for line in read_text_layer(pdf)[0].lines if len(line.text) > 12][:3]
+    strips = []
+    for k, line in enumerate(reversed(lines)):  # not in page order: the order of the list is what counts
+        box = line.bbox
+        target = tmp_path / f"strip{k}"
+        subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "300", "-x", str(int(box.x0 * 300 / 72) - 10),
+                        "-y", str(int(box.y0 * 300 / 72) - 10), "-W", str(int(box.width * 300 / 72) + 20),
+                        "-H", str(int(box.height * 300 / 72) + 20), "-gray", "-png", "-singlefile", str(pdf),
+                        str(target)], check=True)
+        strips.append(target.with_suffix(".png"))
+    readings = read_files(strips, OcrSettings())
+    assert len(readings) == 3
+    for line, reading in zip(reversed(lines), readings):
+        assert cer(" ".join(r.text for r in reading), line.text) < 0.2, (line.text, reading)
+    with pytest.raises(OcrError):
+        read_files([tmp_path / "missing.png"], OcrSettings())

@@ -1,0 +1,81 @@
+"""What a run costs before and around its real work: the modules it imports, the English word
+table that replaces wordfreq's start-up, and the review images a cached re-run takes from the cache."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cwn_ocr import english, repair_pdf
+from cwn_ocr.cache import OcrCache
+from cwn_ocr.report.jsonreport import report_dict
+from cwn_ocr.report.review import build_review
+from tests.conftest import SAMPLES
+
+HEAVY = ("cv2", "numpy", "PIL", "pytesseract", "wordfreq", "rich", "pdf2image")
+
+
+def imported_after(code: str) -> list[str]:
+    """The heavy modules a fresh interpreter has imported after running ``code``."""
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=True)
+    return done.stdout.split()
+
+
+def test_the_command_line_starts_without_the_image_libraries() -> None:
+    assert imported_after("import cwn_ocr.cli") == []
+
+
+@pytest.mark.poppler
+@pytest.mark.parametrize("sample", ["clean_english", "mojibake_kangxi"])
+def test_a_repair_without_ocr_never_imports_them(sample: str, tmp_path: Path) -> None:
+    # clean and text-fixed pages: no pixels in this process, no wordfreq (the table answers), no
+    # rich in a quiet run; the default sample check reads its strips in a worker
+    code = (f"from cwn_ocr.cli import main\nassert main(['repair', '-q', '--no-cache', '--out', {str(tmp_path)!r}, "
+            f"{str(SAMPLES / (sample + '.pdf'))!r}]) == 0")
+    assert imported_after(code) == []
+    assert (tmp_path / f"{sample}.diff.html").is_file() and (tmp_path / f"{sample}.pdf").is_file()
+
+
+def test_the_english_table_answers_what_wordfreq_answers() -> None:
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    words = sorted(get_frequency_dict("en"))
+    rng = random.Random(7)
+    sample = rng.sample(words, 3000) + ["Cities", "NATURE", "sexerennge", "FERAIT", "zzqxv", "café", "city's",
+                                        "co2", "", "Ünïcode", "a", "i"]
+    wrong = [(w, english.zipf(w), zipf_frequency(w.lower(), "en")) for w in sample
+             if english.zipf(w) != zipf_frequency(w.lower(), "en")]
+    assert not wrong, wrong[:10]
+
+
+def test_a_damaged_table_is_rebuilt_and_an_unwritable_folder_costs_only_time(tmp_path: Path) -> None:
+    source = english.source_list()
+    assert source is not None
+    table = english.load_table(source, tmp_path)
+    files = list(tmp_path.glob("english-*.bin"))
+    assert len(files) == 1 and table.zipf("the") == 7.73
+    files[0].write_bytes(files[0].read_bytes()[:1000])  # truncated
+    assert english.load_table(source, tmp_path).zipf("nature") == table.zipf("nature") > 4
+    assert len(files[0].read_bytes()) > 1_000_000  # written again, whole
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert english.load_table(source, blocked / "cache").zipf("city") == table.zipf("city")
+
+
+@pytest.mark.poppler
+@pytest.mark.tesseract
+def test_a_cached_review_renders_no_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = OcrCache(tmp_path / "cache")
+    pdf = SAMPLES / "mixed_pages.pdf"
+    report = report_dict(repair_pdf(pdf, jobs=2, cache_dir=tmp_path / "cache"))
+    first = build_review(report, pdf=pdf, cache=cache)
+    assert first.count("<img") > 0
+    # fault injection: without poppler no page can be rendered; the cached crops still show
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert build_review(report, pdf=pdf, cache=cache) == first
+    assert "poppler could not render" in build_review(report, pdf=pdf, cache=None)
