@@ -68,9 +68,9 @@ def up_to_date(path: Path, out_dir: Path, settings: dict[str, Any]) -> bool:
 
 def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None, scheduler: str | None = None,
                 force: bool = False, on_file: Callable[[FileOutcome], None] | None = None,
-                review_images: str = "ocr", **options: Any) -> list[FileOutcome]:
+                review_images: str = "ocr", write_pdf: bool = True, **options: Any) -> list[FileOutcome]:
     """Repair every file into ``out_dir`` with one pool; outcomes in the order of ``paths``.
-    ``options`` go to ``repair_pdf``; ``review_images`` to ``write_outputs``."""
+    ``options`` go to ``repair_pdf``; ``review_images`` and ``write_pdf`` to ``write_outputs``."""
     check_stems(paths)
     wanted = {"dpi": options.get("dpi", 300), "lang": options.get("lang", "chi_sim+eng"),
               "verify": options.get("verify", "sample"), "regions": options.get("regions", True)}
@@ -83,7 +83,8 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
         else:
             try:
                 result = repair_pdf(path, jobs=workers, pool=pool, **options)
-                write_outputs(result, out_dir, password=options.get("password"), review_images=review_images)
+                write_outputs(result, out_dir, password=options.get("password"), review_images=review_images,
+                              pdf=write_pdf)
                 status = "partial" if result.failed_pages else "ok"
                 outcome = FileOutcome(path, status, result)
             except MissingDependencyError:

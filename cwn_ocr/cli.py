@@ -37,12 +37,17 @@ class _Stderr:
     def __init__(self) -> None:
         self._console: Console | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    @property
+    def console(self) -> Console:
+        """The Console itself (what rich's Progress needs: it enters it as a context manager)."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(stderr=True, highlight=False)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("--review-images", choices=IMAGE_CHOICES, default="ocr",
                         help="page images in the review: beside lines read from the image (ocr, default), also "
                              "beside text-only repairs (all: renders those pages too), or none")
-    repair.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=True,
+    repair.add_argument("--pdf", dest="write_pdf", action=argparse.BooleanOptionalAction, default=True,
                         help="write <stem>.pdf, the input with a text layer that extracts as the repair (default on)")
     repair.add_argument("--cache-dir", metavar="DIR", help="where OCR results are cached (default: "
                         "$CWN_OCR_CACHE_DIR, else ~/.cache/cwn-ocr)")
@@ -144,6 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(ExitCode.USAGE)
 
 
+def _real(console: object) -> Console:
+    """The Console behind ``console`` (main's lazy ``_Stderr``), for rich objects that enter it."""
+    return console.console if isinstance(console, _Stderr) else cast("Console", console)
+
+
 def run() -> None:
     """The ``cwn-ocr`` command: ``main``, then exit at once. Every output is written, synced and
     closed by then and the workers are gone, so the interpreter's teardown (0.1 s, mostly the
@@ -200,7 +210,7 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             bar = stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                               TimeElapsedColumn(), console=err, transient=True))
+                                               TimeElapsedColumn(), console=_real(err), transient=True))
             task = bar.add_task(f"repairing {Path(args.pdf).name}", total=None)
 
             def progress(done: int, total: int) -> None:
@@ -211,7 +221,7 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
                             page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
                             use_cache=not args.no_cache, pool=pool, regions=not args.whole_pages,
                             progress=progress)
-    written = (write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review, pdf=args.pdf,
+    written = (write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review, pdf=args.write_pdf,
                              password=args.password, review_images=args.review_images)
                if out_dir is not None else {})
     if to_stdout:
@@ -251,8 +261,8 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
             err.print(line, soft_wrap=True, markup=False)
 
     outcomes = repair_many(paths, out_dir, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
-                           on_file=report, review_images=args.review_images, dpi=args.dpi, lang=args.lang,
-                           password=args.password, page_timeout=args.page_timeout, verify=args.verify,
+                           on_file=report, review_images=args.review_images, write_pdf=args.write_pdf, dpi=args.dpi,
+                           lang=args.lang, password=args.password, page_timeout=args.page_timeout, verify=args.verify,
                            cache_dir=args.cache_dir, use_cache=not args.no_cache, regions=not args.whole_pages)
     if not args.quiet:
         from rich.table import Table

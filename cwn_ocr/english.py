@@ -153,7 +153,7 @@ def _table() -> Table | None:
         return None
     try:
         return load_table(source, _cache_folder())
-    except (OSError, ValueError):
+    except Exception:  # no home folder, a damaged wordfreq install...: wordfreq answers instead  # noqa: BLE001
         return None
 
 

@@ -122,7 +122,10 @@ def scan_pdf(path: str | os.PathLike[str], *, password: str | None = None, verif
     scan, early = read_and_judge(check_pdf_path(path), password=password, check=verify == "sample", lang=lang,
                                  jobs=jobs, cache=cache)
     if early is not None:
-        scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache, done=early.result())
+        try:
+            scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache, done=early.result())
+        finally:  # on every way out, the check's Tesseract ends and its strips are removed before we return
+            wait([early])
     return replace(scan, seconds=time.perf_counter() - started)
 
 
@@ -130,13 +133,12 @@ EarlyChecks = Future[tuple[list[int], list[Check]]]
 
 
 def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = False, lang: str = "chi_sim+eng",
-                   jobs: int | None = None, cache: OcrCache | None = None, pool: Pool | None = None
+                   jobs: int | None = None, cache: OcrCache | None = None
                    ) -> tuple[DocumentScan, EarlyChecks | None]:
     """The judged text layer and provenance of every page; with ``check``, also the sample check
     of the pages that introduce the document's fonts, started in the background as soon as those
     pages are judged (Tesseract reads their strips while the other pages are judged): a future of
-    (pages sampled, checks) for ``verify_scan(done=...)``. The strips are read in a worker of
-    ``pool`` when it is a local one (``_read_checks``)."""
+    (pages sampled, checks) for ``verify_scan(done=...)``."""
     with ThreadPoolExecutor(2) as readers:  # poppler and qpdf work while the word lists load
         text = readers.submit(read_text_layer, pdf, password=password)
         objects = readers.submit(read_provenance, pdf, password=password)
@@ -162,7 +164,7 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
         part = DocumentScan(pdf, tuple(first))
         background = ThreadPoolExecutor(1)
         early = background.submit(lambda: (numbers, _read_checks(part, numbers, password=password, lang=lang,
-                                                                 jobs=jobs, cache=cache, pool=pool)))
+                                                                 jobs=jobs, cache=cache)))
         background.shutdown(wait=False)
     return DocumentScan(pdf, tuple(judge(page) for page in pages)), early
 
@@ -200,7 +202,7 @@ def pages_to_sample(scans: Sequence[PageScan], candidates: Collection[int]) -> l
 
 def verify_scan(scan: DocumentScan, *, password: str | None = None, lang: str = "chi_sim+eng",
                 jobs: int | None = None, cache: OcrCache | None = None, skip: Collection[int] = (),
-                done: tuple[Sequence[int], Sequence[Check]] = ((), ()), pool: Pool | None = None) -> DocumentScan:
+                done: tuple[Sequence[int], Sequence[Check]] = ((), ())) -> DocumentScan:
     """``scan`` with sampled lines of its pages read from the page image; pages that disagree
     become ``suspect``. Pages that are garbled, a previous OCR layer or in ``skip`` are not
     sampled, nor pages whose fonts were all checked on other pages (``pages_to_sample``), unless
@@ -211,7 +213,7 @@ def verify_scan(scan: DocumentScan, *, password: str | None = None, lang: str = 
     sampled = set(done[0])
     missing = [n for n in pages_to_sample(scan.pages, candidates) if n not in sampled]
     checks = [c for c in done[1] if c.sample.page in candidates]
-    checks += _read_checks(scan, missing, password=password, lang=lang, jobs=jobs, cache=cache, pool=pool)
+    checks += _read_checks(scan, missing, password=password, lang=lang, jobs=jobs, cache=cache)
     sampled.update(missing)
     scan = _with_checks(scan, checks)
     doubted = {f.key for s in scan.pages if s.suspect and s.provenance for f in s.provenance.fonts}
@@ -219,7 +221,7 @@ def verify_scan(scan: DocumentScan, *, password: str | None = None, lang: str = 
              and s.provenance and doubted & {f.key for f in s.provenance.fonts}]
     if again:
         scan = _with_checks(scan, checks + _read_checks(scan, again, password=password, lang=lang, jobs=jobs,
-                                                        cache=cache, pool=pool))
+                                                        cache=cache))
     return scan
 
 
@@ -231,13 +233,10 @@ def _with_checks(scan: DocumentScan, checks: list[Check]) -> DocumentScan:
 
 
 def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str | None, lang: str,
-                 jobs: int | None, cache: OcrCache | None, pool: Pool | None = None) -> list[Check]:
-    """Sample lines of pages ``numbers`` read from the page image (or from the cache).
-
-    With a local ``pool`` the strips are rendered and read in one of its workers: this process
-    then never imports OpenCV and numpy (0.15 s) nor competes for its interpreter with the
-    judging of the other pages, which goes on meanwhile (a 60-page document: 1.7 s -> 1.2 s).
-    """
+                 jobs: int | None, cache: OcrCache | None) -> list[Check]:
+    """Sample lines of pages ``numbers`` read from the page image (or from the cache). The
+    strips go from pdftoppm to Tesseract as files (``verify.read_samples``): this process
+    only waits on the two programs, and imports no image library."""
     pdf = scan.path
     samples = [sample_of(s.page, i) for s in scan.pages if s.page.number in numbers
                for i in choose_samples(s.page, s.verdicts)]
@@ -252,17 +251,9 @@ def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str 
     cached = cache.get_json(key) if cache else None
     if isinstance(cached, list) and len(cached) <= len(samples):
         return [Check(samples[i], text, conf, agree) for i, text, conf, agree in cached]
-    settings, threads = OcrSettings(lang=lang), jobs or os.cpu_count() or 1
-    checks: list[Check] | None = None
-    if isinstance(pool, WorkerPool):
-        try:
-            checks = pool.submit(read_samples, pdf, samples, settings, password=password, jobs=threads).result()
-        except BrokenProcessPool:  # a worker died: read them here
-            checks = None
-    if checks is None:
-        checks = read_samples(pdf, samples, settings, password=password, jobs=threads)
+    checks = read_samples(pdf, samples, OcrSettings(lang=lang), password=password, jobs=jobs or os.cpu_count() or 1)
     if cache:
-        index = {(s.page, s.line): i for i, s in enumerate(samples)}  # (a worker's checks hold copies)
+        index = {(s.page, s.line): i for i, s in enumerate(samples)}
         cache.put_json(key, [(index[c.sample.page, c.sample.line], c.reading, c.confidence, c.agreement)
                              for c in checks])
     return checks
@@ -601,7 +592,7 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
             pool = stack.enter_context(WorkerPool(workers))
         # text statistics and provenance; the sample check of the first pages starts meanwhile
         scan, early = read_and_judge(check_pdf_path(path), password=password, check=verify == "sample", lang=lang,
-                                     jobs=jobs, cache=cache, pool=pool)
+                                     jobs=jobs, cache=cache)
         if early is not None:  # on every way out (an error too), wait for the check's Tesseract to end
             stack.callback(wait, [early])
         ocr = _OcrQueue(scan, settings=settings, dpi=dpi, password=password, verify=verify, regions=regions,
@@ -614,7 +605,7 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
             ocr.repair_ahead(scan)
             try:
                 scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache, skip=first,
-                                   done=early.result() if early else ((), ()), pool=pool)
+                                   done=early.result() if early else ((), ()))
             except (MissingDependencyError, OcrError) as exc:  # the check needs a working Tesseract
                 verification = f"skipped: {exc.message}"
             suspect = {s.page.number: "suspect" for s in scan.pages if s.page.number not in first and s.suspect}

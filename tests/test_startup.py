@@ -44,6 +44,7 @@ def test_a_repair_without_ocr_never_imports_them(sample: str, tmp_path: Path) ->
 def test_the_english_table_answers_what_wordfreq_answers() -> None:
     from wordfreq import get_frequency_dict, zipf_frequency
 
+    assert english._table() is not None  # the table answers, not wordfreq behind it
     words = sorted(get_frequency_dict("en"))
     rng = random.Random(7)
     sample = rng.sample(words, 3000) + ["Cities", "NATURE", "sexerennge", "FERAIT", "zzqxv", "café", "city's",
@@ -79,3 +80,50 @@ def test_a_cached_review_renders_no_page(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert build_review(report, pdf=pdf, cache=cache) == first
     assert "poppler could not render" in build_review(report, pdf=pdf, cache=None)
+
+
+@pytest.mark.poppler
+def test_a_repair_in_a_terminal_shows_progress_and_writes_everything(tmp_path: Path) -> None:
+    """stderr a terminal: the progress bar (rich, made on first use) runs and the outputs land."""
+    import os
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    done = subprocess.run([sys.executable, "-m", "cwn_ocr", "repair", "--no-cache", "--verify", "off", "--out",
+                           str(tmp_path), str(SAMPLES / "clean_english.pdf")], stderr=slave, stdout=subprocess.PIPE,
+                          timeout=300)
+    os.close(slave)
+    reader.join(timeout=5)
+    os.close(master)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert done.returncode == 0, shown
+    assert "clean_english.pdf: 2 pages" in shown and "internal error" not in shown
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean_english.diff.html", "clean_english.json",
+                                                           "clean_english.pdf", "clean_english.txt"]
+
+
+@pytest.mark.poppler
+def test_no_pdf_means_no_repaired_pdf(tmp_path: Path) -> None:
+    for where in ("before", "after"):
+        out = tmp_path / where
+        args = ["repair", "-q", "--no-cache", "--verify", "off", "--out", str(out)]
+        pdf = str(SAMPLES / "clean_english.pdf")
+        args = args + ["--no-pdf", pdf] if where == "before" else args + [pdf, "--no-pdf"]
+        done = subprocess.run([sys.executable, "-m", "cwn_ocr", *args], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert not (out / "clean_english.pdf").exists() and (out / "clean_english.txt").is_file()

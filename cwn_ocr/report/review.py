@@ -138,11 +138,20 @@ def build_review(report: dict[str, Any], *, pdf: Path | None = None, password: s
     summary["uncertain_words"] = sum(p["uncertain"] for p in pages)
     from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, select_autoescape  # `scan` needs none
 
+    class _Compiled(FileSystemBytecodeCache):
+        """Jinja2's bytecode cache, for which a cache folder that cannot be written is no error."""
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
     compiled = None
     if cache is not None:  # the template compiled once (30 ms a run otherwise); Jinja2 checks it is current
         try:
             (cache.directory / "templates").mkdir(parents=True, exist_ok=True)
-            compiled = FileSystemBytecodeCache(str(cache.directory / "templates"))
+            compiled = _Compiled(str(cache.directory / "templates"))
         except OSError:
             compiled = None
     env = Environment(loader=PackageLoader("cwn_ocr", "templates"), autoescape=select_autoescape(["html", "j2"]),
