@@ -42,8 +42,12 @@ def squeeze(text: str) -> str:
 
 
 def visible_length(text: str) -> int:
-    """How many characters of ``text`` are not white space."""
-    return sum(1 for c in text if not c.isspace())
+    """How many characters of ``text`` are not white space.
+
+    >>> visible_length(" 安顺 市\u3000A ")
+    4
+    """
+    return len("".join(text.split()))
 
 # Characters that UTF-8 or GBK bytes turn into when read as latin-1 / Windows-1252.
 _MOJIBAKE_CHAR = (
@@ -88,9 +92,11 @@ def is_cjk_text(text: str) -> bool:
     >>> is_cjk_text("安顺市，2024年"), is_cjk_text("Ã©t")
     (True, False)
     """
-    return bool(HAN.search(text)) and not regex.search(
-        r"[^\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\uFF00-\uFFEF\u2018-\u201D\u00B7\u2014\u2026"
-        r"0-9A-Za-z\s.,%()\-]", text)
+    return bool(HAN.search(text)) and not _NOT_CJK_TEXT.search(text)
+
+
+_NOT_CJK_TEXT = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\uFF00-\uFFEF\u2018-\u201D\u00B7"
+                              r"\u2014\u20260-9A-Za-z\s.,%()\-]")
 
 
 def _is_common_gb2312(text: str) -> bool:
@@ -111,21 +117,42 @@ def _is_common_gb2312(text: str) -> bool:
 def decode_mojibake(run: str, *, min_gbk_han: int = 2) -> str | None:
     """The text ``run`` was before a wrong decoding, or None when it does not look like mojibake.
 
-    Tries UTF-8 read as Windows-1252/latin-1 (through ftfy) and GBK read as latin-1 (which
-    ftfy does not cover); a result is accepted only when it is plausible CJK text.
+    Tries UTF-8 read as Windows-1252/latin-1 (directly, then through ftfy for the mixed cases)
+    and GBK read as latin-1 (which ftfy does not cover); a result is accepted only when it is
+    plausible CJK text, a GBK one only with ``min_gbk_han`` ideographs at least.
+
+    >>> decode_mojibake("å®‰é¡ºå¸‚"), decode_mojibake("°²Ë³ÊÐ"), decode_mojibake("CafÃ©")
+    ('安顺市', '安顺市', None)
     """
-    fixed = ftfy.fix_encoding(run)
-    if fixed != run and is_cjk_text(fixed):
-        return fixed
-    # ftfy leaves short runs alone (too little evidence in general text); in a CJK
-    # document a run that is exactly the UTF-8 bytes of CJK text is evidence enough.
+    decoded, han = _decoding(run)
+    return decoded if decoded is not None and han >= min_gbk_han else None
+
+
+def _decoding(run: str) -> tuple[str | None, int]:
+    """``decode_mojibake``'s answer before its last test: the decoding (or None) and the number of
+    ideographs a GBK decoding has (a UTF-8 one is always accepted: a large number).
+
+    Cheapest first: the run as UTF-8 bytes read as Windows-1252/latin-1 (one encoding; ftfy leaves
+    short runs alone, but in a CJK document a run that is exactly the UTF-8 bytes of CJK text is
+    evidence enough), then as GBK bytes (the bytes of UTF-8 CJK text are not common GB2312
+    characters, so the two cannot be confused), and only then ftfy, a hundred times slower, for
+    the UTF-8 mixed with other damage that it knows.
+    """
     for codec in ("sloppy-windows-1252", "latin-1"):
         try:
             fixed = run.encode(codec).decode("utf-8")
         except UnicodeError:
             continue
         # valid UTF-8 bytes are UTF-8 mojibake, not GBK: "CafÃ©" is "Café", whatever GBK says
-        return fixed if is_cjk_text(fixed) else None
+        return (fixed, _ALWAYS) if is_cjk_text(fixed) else _ftfy_decoding(run)
+    decoded = _gbk_decoding(run)
+    if decoded is not None:
+        return decoded, len(HAN.findall(decoded))
+    return _ftfy_decoding(run)
+
+
+def _gbk_decoding(run: str) -> str | None:
+    """``run`` as GBK bytes read as latin-1 or Windows-1252, decoded, when that is common GB2312 text."""
     try:
         raw = run.encode("latin-1")
     except UnicodeEncodeError:
@@ -137,11 +164,15 @@ def decode_mojibake(run: str, *, min_gbk_han: int = 2) -> str | None:
         decoded = raw.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    # two ideographs at least: one pair of latin-1 letters decodes to some GBK character too often
-    plausible = is_cjk_text(decoded) and _is_common_gb2312(decoded)
-    if decoded != run and plausible and len(HAN.findall(decoded)) >= min_gbk_han:
-        return decoded
-    return None
+    return decoded if decoded != run and is_cjk_text(decoded) and _is_common_gb2312(decoded) else None
+
+
+def _ftfy_decoding(run: str) -> tuple[str | None, int]:
+    fixed = ftfy.fix_encoding(run)
+    return (fixed, _ALWAYS) if fixed != run and is_cjk_text(fixed) else (None, 0)
+
+
+_ALWAYS = 1 << 30
 
 
 def find_mojibake(text: str) -> list[tuple[int, int, str]]:
@@ -150,16 +181,7 @@ def find_mojibake(text: str) -> list[tuple[int, int, str]]:
     >>> find_mojibake("Name: å®‰é¡ºå¸‚, ok")
     [(6, 15, '安顺市')]
     """
-    runs = list(_MOJIBAKE_RUN.finditer(text))
-    found = {}
-    for match in runs:
-        decoded = decode_mojibake(match.group())
-        if decoded is not None:
-            found[match.start()] = (match.start(), match.end(), decoded)
-    if found:  # in a line with mojibake, a lone pair of letters ("2024Äê") is mojibake too
-        for match in runs:
-            if match.start() not in found:
-                decoded = decode_mojibake(match.group(), min_gbk_han=1)
-                if decoded is not None:
-                    found[match.start()] = (match.start(), match.end(), decoded)
-    return [found[start] for start in sorted(found)]
+    runs = [(match.start(), match.end(), *_decoding(match.group())) for match in _MOJIBAKE_RUN.finditer(text)]
+    # in a line with mojibake, a lone pair of letters ("2024Äê") is mojibake too
+    least = 1 if any(decoded is not None and han >= 2 for _, _, decoded, han in runs) else 2
+    return [(start, end, decoded) for start, end, decoded, han in runs if decoded is not None and han >= least]

@@ -252,9 +252,11 @@ def _rare_cjk_runs(text: str) -> list[tuple[int, int, Atom]]:
     because the odd letters and symbols among them would otherwise cut them up."""
     found = []
     for match in _NON_ASCII_RUN.finditer(text):
-        chars = [c for c in match.group() if _LETTER_OR_SYMBOL.match(c) and c != "\uFFFD"]
-        rare = sum(1 for c in chars if is_rare_cjk(c))
-        if rare >= 2 and rare >= 0.3 * len(chars):
+        if _all_gbk(match.group()):
+            continue  # every character is a two-byte GBK one: none is rare (the common case, fast)
+        classes = [_rarity(c) for c in match.group()]
+        rare, counted = classes.count(2), len(classes) - classes.count(0)
+        if rare >= 2 and rare >= 0.3 * counted:
             found.append((match.start(), match.end(),
                           Atom(match.start(), match.end(), Kind.SUSPECT, 1.0 * rare, "rare ideographs")))
     return found
@@ -286,6 +288,24 @@ def _atomize_plain(text: str, offset: int) -> list[Atom]:
                 _LETTER.match(text[match.start() - 1:match.start()]) if match.start() else False)
             atoms.append(Atom(start, end, Kind.SUSPECT, 1.5 if glued else 1.0, "stray symbol"))
     return atoms
+
+
+@lru_cache(maxsize=8192)
+def _rarity(char: str) -> int:
+    """0 for a character ``_rare_cjk_runs`` does not count (not a letter or symbol, or U+FFFD), 1 for
+    a common one, 2 for a rare one (``is_rare_cjk``); a property of the character, so remembered."""
+    if char == "\uFFFD" or not _LETTER_OR_SYMBOL.match(char):
+        return 0
+    return 2 if is_rare_cjk(char) else 1
+
+
+def _all_gbk(run: str) -> bool:
+    """Every character of the non-ASCII ``run`` is a two-byte GBK character (``is_rare_cjk`` says no
+    to each), tested in one encoding of the run."""
+    try:
+        return len(run.encode("gbk")) == 2 * len(run)
+    except UnicodeEncodeError:
+        return False
 
 
 def is_rare_cjk(char: str) -> bool:
@@ -359,8 +379,7 @@ def _distrust_capitals(text: str, atoms: list[Atom]) -> list[Atom]:
     ['suspect', 'suspect', 'suspect']
     """
     caps = _CAPS_TOKEN.findall(text)
-    letters = sum(1 for c in text if c.isalpha() and c.isascii())
-    if len(caps) < 3 or sum(map(len, caps)) < 0.6 * letters:
+    if len(caps) < 3 or sum(map(len, caps)) < 0.6 * sum(1 for c in text if c.isalpha() and c.isascii()):
         return atoms
     distrusted = []
     for atom in atoms:

@@ -91,6 +91,12 @@ class Page:
     lines: tuple[Line, ...]
 
 
+#: What the review's ``images`` may ask for: page images beside lines read from the image, beside
+#: every change, or none (``report.review``; here so that the command line knows them without
+#: importing the review).
+IMAGE_CHOICES = ("ocr", "all", "none")
+
+
 class Label(StrEnum):
     """How much a piece of text can be trusted, from best to worst."""
 

@@ -33,7 +33,7 @@ from cwn_ocr.ocr import OcrSettings, tesseract_version
 from cwn_ocr.provenance import PageProvenance, read_provenance
 from cwn_ocr.regions import RegionPlan, plan_regions, slices, split
 from cwn_ocr.tessdata import find_tessdata
-from cwn_ocr.textlayer import read_text_layer
+from cwn_ocr.textlayer import PendingLayer
 from cwn_ocr.verify import Check, choose_samples, read_samples, sample_of
 from cwn_ocr.verify import judge_page as judge_samples
 from cwn_ocr.vote import vocabulary
@@ -133,18 +133,23 @@ EarlyChecks = Future[tuple[list[int], list[Check]]]
 
 
 def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = False, lang: str = "chi_sim+eng",
-                   jobs: int | None = None, cache: OcrCache | None = None
+                   jobs: int | None = None, cache: OcrCache | None = None, layer: PendingLayer | None = None
                    ) -> tuple[DocumentScan, EarlyChecks | None]:
     """The judged text layer and provenance of every page; with ``check``, also the sample check
     of the pages that introduce the document's fonts, started in the background as soon as those
     pages are judged (Tesseract reads their strips while the other pages are judged): a future of
-    (pages sampled, checks) for ``verify_scan(done=...)``."""
+    (pages sampled, checks) for ``verify_scan(done=...)``. ``layer``: the reading of ``pdf``'s
+    text layer, when the caller started it already."""
+    layer = layer or PendingLayer(pdf, password=password)
     with ThreadPoolExecutor(2) as readers:  # poppler and qpdf work while the word lists load
-        text = readers.submit(read_text_layer, pdf, password=password)
-        objects = readers.submit(read_provenance, pdf, password=password)
-        english_zipf("the")
-        pages = text.result()
-        provenance = objects.result()
+        try:
+            text = readers.submit(layer.result)
+            objects = readers.submit(read_provenance, pdf, password=password)
+            english_zipf("the")
+            pages = text.result()
+            provenance = objects.result()
+        finally:  # on Ctrl-C too: poppler stopped, so that the reader thread ends and the pool can close
+            layer.close()
     origins = {page.number: prov for page, prov in zip(pages, provenance + [None] * (len(pages) - len(provenance)))}
     judged: dict[int, PageScan] = {}
 
@@ -559,7 +564,7 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
                password: str | None = None, page_timeout: float = 180.0, verify: str = "sample",
                cache_dir: str | os.PathLike[str] | None = None, use_cache: bool = True,
                progress: Callable[[int, int], None] | None = None, pool: Pool | None = None,
-               regions: bool = True) -> RepairResult:
+               regions: bool = True, layer: PendingLayer | None = None) -> RepairResult:
     """Repair the text of ``path``: clean lines kept, fixable lines text-fixed, garbled pages
     rasterized and OCRed, and the OCR merged into the layer. Nothing is written.
 
@@ -575,6 +580,9 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
 
     With ``regions`` (the default) a garbled page whose layer is wrong only in places is read
     only there (``regions``); ``regions=False`` reads every OCRed page whole.
+
+    ``layer``: ``pdftotext`` already started on ``path`` (``textlayer.PendingLayer``; the CLI
+    starts it before importing the rest of cwn-ocr), read instead of starting another.
     """
     if verify not in VERIFY_MODES:
         raise UsageError(f"--verify must be one of {', '.join(VERIFY_MODES)}")
@@ -592,7 +600,7 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
             pool = stack.enter_context(WorkerPool(workers))
         # text statistics and provenance; the sample check of the first pages starts meanwhile
         scan, early = read_and_judge(check_pdf_path(path), password=password, check=verify == "sample", lang=lang,
-                                     jobs=jobs, cache=cache)
+                                     jobs=jobs, cache=cache, layer=layer)
         if early is not None:  # on every way out (an error too), wait for the check's Tesseract to end
             stack.callback(wait, [early])
         ocr = _OcrQueue(scan, settings=settings, dpi=dpi, password=password, verify=verify, regions=regions,

@@ -41,6 +41,9 @@ _FTFY_ENCODING_ONLY = ftfy.TextFixerConfig(
 _CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\uFF00-\uFFEF\u201C\u201D\u2018\u2019\u2014\u2026\u00B7]"
 _HAN_CONTEXT = r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\uFF00-\uFFEF\u201C\u201D]"
 _FULL_WIDTH_PUNCT = r"[，。；：！？、（）《》「」『』【】]"
+_HAN_CONTEXT_CHAR = regex.compile(_HAN_CONTEXT)
+_SPACE_IN_CJK = regex.compile(rf"(?<={_CJK}) +(?={_CJK})")
+_SPACE_AT_FULL_WIDTH = regex.compile(rf" +(?={_FULL_WIDTH_PUNCT})|(?<={_FULL_WIDTH_PUNCT}) +")
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 
 
@@ -109,8 +112,8 @@ def fix_punctuation_width(text: str) -> str:
         if char not in _FULL_WIDTH:
             continue
         left, right = _neighbour(chars, i, -1), _neighbour(chars, i, +1)
-        left_cjk = bool(left) and regex.match(_HAN_CONTEXT, left) is not None
-        right_cjk = bool(right) and regex.match(_HAN_CONTEXT, right) is not None
+        left_cjk = bool(left) and _HAN_CONTEXT_CHAR.match(left) is not None
+        right_cjk = bool(right) and _HAN_CONTEXT_CHAR.match(right) is not None
         if char in ",;:!?" and not left_cjk and _number_inside_chinese(chars, i):
             left_cjk = True  # "覆盖率达到62.35%;推进": a number inside a Chinese sentence
         if char == "(":
@@ -129,12 +132,12 @@ def fix_punctuation_width(text: str) -> str:
 def _number_inside_chinese(chars: list[str], index: int) -> bool:
     """The punctuation at ``index`` follows a number that follows Chinese, and Chinese follows it."""
     after = chars[index + 1] if index + 1 < len(chars) else ""
-    if not after or not regex.match(_HAN_CONTEXT, after):
+    if not after or not _HAN_CONTEXT_CHAR.match(after):
         return False
     i = index - 1
     while i >= 0 and (chars[i].isdigit() or chars[i] in ".,%"):
         i -= 1
-    return i < index - 1 and i >= 0 and regex.match(_HAN_CONTEXT, chars[i]) is not None
+    return i < index - 1 and i >= 0 and _HAN_CONTEXT_CHAR.match(chars[i]) is not None
 
 
 def _neighbour(text: str | list[str], index: int, direction: int) -> str:
@@ -168,9 +171,11 @@ def fix_han_spacing(text: str) -> str:
     >>> fix_han_spacing("安 顺 市 ， 2024 年 the city 的 规划")
     '安顺市，2024 年 the city 的规划'
     """
-    text = regex.sub(rf"(?<={_CJK}) +(?={_CJK})", "", text)
+    if " " not in text:
+        return text
+    text = _SPACE_IN_CJK.sub("", text)
     # full-width punctuation carries its own space: one next to it is an OCR artefact
-    return regex.sub(rf" +(?={_FULL_WIDTH_PUNCT})|(?<={_FULL_WIDTH_PUNCT}) +", "", text)
+    return _SPACE_AT_FULL_WIDTH.sub("", text)
 
 
 FIXERS: tuple[Callable[[str], str], ...] = (fix_encoding, fix_lookalikes, fix_punctuation_width, fix_han_spacing)

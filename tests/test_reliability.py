@@ -218,20 +218,92 @@ def test_tesseract_hanging_is_stopped_by_the_page_timeout(tmp_path: Path) -> Non
 @pytest.mark.tesseract
 def test_interrupt_leaves_no_output_and_no_tesseract(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "cwn_ocr", "repair", str(SAMPLES / "scan_eng_layer.pdf"),
-                             "--out", str(out), "--jobs", "2", "--no-cache"], env=fake_tesseract(tmp_path, "hang"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    interrupt_when_faked(["repair", str(SAMPLES / "scan_eng_layer.pdf"), "--out", str(out), "--jobs", "2",
+                          "--no-cache"], fake_tesseract(tmp_path, "hang"))
+    assert not out.exists() or not any(out.iterdir())
+
+
+def interrupt_when_faked(args: list[str], env: dict[str, str], after: float = 0.0) -> None:
+    """Run ``cwn-ocr args``, press Ctrl-C ``after`` seconds after the fake program (``sleep 300``)
+    started; it must end with 130 and a message, no traceback, and leave no fake process behind."""
+    proc = subprocess.Popen([sys.executable, "-m", "cwn_ocr", *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not fake_processes() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert fake_processes(), "the fake Tesseract never started"
+        time.sleep(0.1)
+    assert fake_processes(), "the fake program never started"
+    time.sleep(after)
     proc.send_signal(signal.SIGINT)
     _stdout, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr and "interrupted" in stderr
-    assert not out.exists() or not any(out.iterdir())
     time.sleep(0.5)
-    assert not fake_processes(), "Tesseract processes were left running"
+    assert not fake_processes(), "the fake program was left running"
+
+
+# --- the text layer's reading, started before the rest of cwn-ocr is imported ------------------
+
+def fake_pdftotext(tmp_path: Path, action: str) -> dict[str, str]:
+    """PATH with a pdftotext that does ``action`` (shell) first."""
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir(exist_ok=True)
+    script = bin_dir / "pdftotext"
+    script.write_text(f'#!/bin/sh\n{action}\nexec {shutil.which("pdftotext")} "$@"\n')
+    script.chmod(0o755)
+    return dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", TMPDIR=str(tmp_path / "tmp"))
+
+
+def layer_folders(tmp_path: Path) -> list[Path]:
+    return list((tmp_path / "tmp").glob("cwn-ocr-layer-*"))
+
+
+def test_poppler_warnings_beyond_what_a_pipe_holds_do_not_block_the_reading(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from cwn_ocr.textlayer import PendingLayer, parse_bbox_layout
+
+    env = fake_pdftotext(tmp_path, "head -c 2000000 /dev/zero | tr '\\0' 'w' >&2")
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("PATH", env["PATH"])
+    monkeypatch.setattr("tempfile.tempdir", env["TMPDIR"])
+    source = SAMPLES / "clean_mixed.pdf"
+    real = parse_bbox_layout(subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(source), "-"],
+                                            capture_output=True, check=True).stdout.decode("utf-8"))
+    with PendingLayer(source, timeout=60) as pending:
+        assert pending.result() == real
+    assert not layer_folders(tmp_path)
+
+
+def test_a_hanging_pdftotext_is_stopped_by_its_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cwn_ocr.errors import BadInputError
+    from cwn_ocr.textlayer import PendingLayer
+
+    env = fake_pdftotext(tmp_path, "exec sleep 300  # cwn-ocr-fake-pdftotext")
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("PATH", env["PATH"])
+    monkeypatch.setattr("tempfile.tempdir", env["TMPDIR"])
+    started = time.monotonic()
+    with pytest.raises(BadInputError, match="longer than 2 s"):
+        PendingLayer(SAMPLES / "clean_english.pdf", timeout=2).result()
+    assert time.monotonic() - started < 30
+    assert not fake_processes() and not layer_folders(tmp_path)
+
+
+def test_the_early_reading_leaves_no_process_or_file_on_any_way_out(tmp_path: Path) -> None:
+    env = fake_pdftotext(tmp_path, "")
+    (tmp_path / "tmp").mkdir()
+    assert run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "o1"),
+                   env=env).returncode == 0
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.4\n" + b"garbage " * 100)
+    assert_clean_failure(run_cli("repair", str(damaged), "--out", str(tmp_path / "o2"), env=env), 2)
+    assert not layer_folders(tmp_path)
+    # interrupted while poppler still reads: it is stopped, and nothing is left behind
+    hanging = fake_pdftotext(tmp_path, "exec sleep 300  # cwn-ocr-fake-pdftotext")
+    for after in (0.0, 2.0):  # while the rest of cwn-ocr is imported; while the pipeline waits for poppler
+        interrupt_when_faked(["repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "o3")],
+                             hanging, after=after)
+    assert not layer_folders(tmp_path)
+    assert not (tmp_path / "o3").exists() or not any((tmp_path / "o3").iterdir())
 
 
 # --- fuzzing -----------------------------------------------------------------------------------

@@ -30,6 +30,14 @@ def test_the_command_line_starts_without_the_image_libraries() -> None:
     assert imported_after("import cwn_ocr.cli") == []
 
 
+def test_the_command_line_starts_poppler_before_it_imports_the_pipeline() -> None:
+    # the repair starts pdftotext, then imports the rest (pikepdf, ftfy, rapidfuzz: ~0.15 s) while it runs
+    probe = ("import sys, cwn_ocr.cli\nprint(' '.join(m for m in ('cwn_ocr.pipeline', 'pikepdf', 'ftfy', "
+             "'rapidfuzz', 'concurrent.futures.process') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.split() == []
+
+
 @pytest.mark.poppler
 @pytest.mark.parametrize("sample", ["clean_english", "mojibake_kangxi"])
 def test_a_repair_without_ocr_never_imports_them(sample: str, tmp_path: Path) -> None:
@@ -127,3 +135,16 @@ def test_no_pdf_means_no_repaired_pdf(tmp_path: Path) -> None:
         done = subprocess.run([sys.executable, "-m", "cwn_ocr", *args], capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert not (out / "clean_english.pdf").exists() and (out / "clean_english.txt").is_file()
+
+
+def test_the_review_template_is_compiled_once_whatever_the_cache_settings(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    report = report_dict(repair_pdf(SAMPLES / "mojibake_kangxi.pdf", verify="off", use_cache=False))
+    monkeypatch.setenv("CWN_OCR_CACHE_DIR", str(tmp_path / "cache"))
+    first = build_review(report, images="none")  # no OCR cache given: the compiled template is kept anyway
+    assert list((tmp_path / "cache" / "templates").iterdir())
+    assert build_review(report, images="none") == first
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("CWN_OCR_CACHE_DIR", str(blocked / "cache"))
+    assert build_review(report, images="none") == first  # a cache folder that cannot be made costs only time

@@ -20,6 +20,7 @@ its own layer and leaves it alone.
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -77,9 +78,17 @@ def glyphless_font(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
     return pdf.make_indirect(font)
 
 
+_NOT_ONE_CODE = re.compile("[^\u0000-\ud7ff\ue000-\uffff]")
+
+
 def _utf16(text: str) -> bytes:
-    """The characters as 2-byte codes; characters outside the BMP have no single code and are left out."""
-    return b"".join(ord(c).to_bytes(2, "big") for c in text if ord(c) <= 0xFFFF and not 0xD800 <= ord(c) <= 0xDFFF)
+    """The characters as 2-byte codes; characters outside the BMP (and lone surrogates) have no
+    single code and are left out.
+
+    >>> _utf16("A安\\U0001F600\\udc80").hex()
+    '00415b89'
+    """
+    return _NOT_ONE_CODE.sub("", text).encode("utf-16-be")
 
 
 def text_layer(lines: list[RepairedLine], page_height: float, origin: tuple[float, float]) -> bytes:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cwn_ocr.model import BBox
+from cwn_ocr.model import IMAGE_CHOICES, BBox
 from cwn_ocr.report.diffview import Segment, mark_uncertain, sides
 
 if TYPE_CHECKING:
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 BLOCK_GAP = 14.0
 MAX_BLOCK_LINES = 8
 BADGES = {"layer": "kept", "textfix": "text-fixed", "ocr": "OCR", "merged": "merged", "unrepaired": "unrepaired"}
-#: What ``images`` may ask for (see the module's docstring).
-IMAGE_CHOICES = ("ocr", "all", "none")
 _FROM_IMAGE = frozenset({"ocr", "merged", "unrepaired"})
 
 
@@ -147,13 +145,17 @@ def build_review(report: dict[str, Any], *, pdf: Path | None = None, password: s
             except OSError:
                 pass
 
+    from cwn_ocr.cache import default_cache_dir
+
+    # the template compiled once (30 ms a run otherwise), like the English word table: in the
+    # default cache folder whatever the OCR cache's settings (it holds no result, only code that
+    # Jinja2 checks is current)
     compiled = None
-    if cache is not None:  # the template compiled once (30 ms a run otherwise); Jinja2 checks it is current
-        try:
-            (cache.directory / "templates").mkdir(parents=True, exist_ok=True)
-            compiled = _Compiled(str(cache.directory / "templates"))
-        except OSError:
-            compiled = None
+    try:
+        (default_cache_dir() / "templates").mkdir(parents=True, exist_ok=True)
+        compiled = _Compiled(str(default_cache_dir() / "templates"))
+    except OSError:
+        compiled = None
     env = Environment(loader=PackageLoader("cwn_ocr", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True, bytecode_cache=compiled)
     template = env.get_template("review.html.j2")
