@@ -63,6 +63,18 @@ def _version(_path: str) -> str:
     return match.group(1)
 
 
+def tesseract_failure(status: int, message: str) -> str:
+    """What to say about a Tesseract run that ended with ``status`` and ``message`` on stderr.
+
+    >>> tesseract_failure(-11, ""), tesseract_failure(1, "Error opening data file x")
+    ('Tesseract failed (it crashed: signal 11)', 'Tesseract failed (exit status 1: Error opening data file x)')
+    """
+    message = " ".join(str(message).split())[:200]
+    if status < 0:
+        return f"Tesseract failed (it crashed: signal {-status}" + (f"; {message})" if message else ")")
+    return f"Tesseract failed (exit status {status}" + (f": {message})" if message else ")")
+
+
 PixelMap = Callable[[tuple[float, float]], tuple[float, float]]
 
 
@@ -82,7 +94,7 @@ def read_lines(image: np.ndarray, settings: OcrSettings, *, lang: str | None = N
         raise MissingDependencyError("tesseract is not installed",
                                      advice="install it with: apt-get install tesseract-ocr") from exc
     except pytesseract.TesseractError as exc:  # a RuntimeError too: catch it first
-        raise OcrError(f"Tesseract failed ({str(exc).strip()[:200]})") from exc
+        raise OcrError(tesseract_failure(exc.status, exc.message)) from exc
     except RuntimeError as exc:  # pytesseract's timeout (it has killed Tesseract)
         raise OcrError(f"Tesseract took longer than {settings.timeout:.0f} s") from exc
     return lines_from_data(data, to_page)
@@ -116,7 +128,7 @@ def read_files(paths: Sequence[Path], settings: OcrSettings, *, lang: str | None
             raise OcrError(f"Tesseract took longer than {settings.timeout:.0f} s") from exc
     tsv = done.stdout.decode("utf-8", "replace")
     if done.returncode != 0 or not tsv.startswith("level\t"):
-        raise OcrError(f"Tesseract failed ({done.stderr.decode('utf-8', 'replace').strip()[:200]})")
+        raise OcrError(tesseract_failure(done.returncode, done.stderr.decode("utf-8", "replace")))
     return [lines_from_data(page) for page in pages_from_tsv(tsv, len(paths))]
 
 

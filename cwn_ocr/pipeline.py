@@ -353,6 +353,19 @@ def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None, rows: li
                       ocr_share=round(plan.share, 3) if plan and mode == "regions" else None, ocr_note=ocr.note)
 
 
+def _failure(error: BaseException) -> str | None:
+    """What to tell the user about an OCR job that failed, or None when the failure is a bug.
+
+    >>> _failure(OcrError("Tesseract failed (exit 139)")), _failure(ValueError("x"))
+    ('Tesseract failed (exit 139)', None)
+    """
+    if isinstance(error, (OcrError, BadInputError)):
+        return error.message
+    if isinstance(error, BrokenProcessPool):
+        return "the OCR worker process died (out of memory?)"
+    return None
+
+
 def _ocr_reason(scan: PageScan, verify: str) -> str | None:
     """Why this page is rasterized and OCRed, or None when its layer is used as it is."""
     if scan.label is Label.GARBLED:
@@ -492,24 +505,39 @@ class _OcrQueue:
                 self.results[s.page.number] = replace(early, scan=s) if same and early else _page_without_ocr(s)
         if self.progress:
             self.progress(len(self.results), self.total)
-        done: dict[int, dict[int, PageOcr]] = {}
+        done: dict[int, dict[int, PageOcr | BaseException]] = {}
         for future in as_completed(self.futures):
             page_scan, k = self.futures[future]
             number = page_scan.page.number
             if number in self.failed:
                 continue
-            error = future.exception()
-            if error is not None:
-                self.failed.add(number)
-                self._finish(page_scan, error)
-                continue
-            done.setdefault(number, {})[k] = future.result()
-            if len(done[number]) == len(self.parts[number]):
-                outcome = combine([done[number][i] for i in range(len(self.parts[number]))])
-                if self.cache is not None:
-                    self.cache.put_page(self.keys[number], outcome)
-                self._finish(page_scan, outcome)
+            parts = done.setdefault(number, {})
+            parts[k] = future.exception() or future.result()
+            if len(parts) == len(self.parts[number]):
+                self._complete(page_scan, [parts[i] for i in range(len(parts))])
         return self.results
+
+    def _complete(self, page_scan: PageScan, parts: list[PageOcr | BaseException]) -> None:
+        """A page whose parts are all back. When some of them failed (Tesseract crashed or timed out
+        on one band), the others are merged all the same: the rows of the failed parts stay as the
+        layer has them (garbled ones marked unrepaired), the page carries the error (exit code 4),
+        and nothing is cached."""
+        read = [part for part in parts if isinstance(part, PageOcr)]
+        errors = [part for part in parts if not isinstance(part, PageOcr)]
+        for error in errors:
+            if _failure(error) is None:
+                raise error  # a bug, not a failing tool
+        if any(part.note for part in read):
+            errors = []  # a part fell back to reading the whole page: nothing is missing
+        if not read:
+            self._finish(page_scan, errors[0])
+            return
+        outcome = combine(read)
+        if not errors and self.cache is not None:
+            self.cache.put_page(self.keys[page_scan.page.number], outcome)
+        self._finish(page_scan, outcome, partial=(
+            f"{len(errors)} of {len(parts)} parts of the page could not be read ({_failure(errors[0])}); "
+            "the rows they cover are kept as the layer has them") if errors else None)
 
     @cached_property
     def known(self) -> Counter[str]:
@@ -543,19 +571,20 @@ class _OcrQueue:
         self.results[s.page.number] = replace(self.results[s.page.number], cached=True)
         return True
 
-    def _finish(self, page_scan: PageScan, outcome: PageOcr | BaseException) -> None:
+    def _finish(self, page_scan: PageScan, outcome: PageOcr | BaseException, partial: str | None = None) -> None:
+        """The page's result from its OCR, or from its layer when the OCR failed; ``partial``: why
+        some of its rows were not read."""
         number = page_scan.page.number
         reason = self.reasons[number]
-        if isinstance(outcome, (OcrError, BadInputError)):  # this page only: keep its layer text
-            self.results[number] = replace(_page_without_ocr(page_scan, error=outcome.message), ocr_reason=reason)
-        elif isinstance(outcome, BrokenProcessPool):
-            self.results[number] = replace(_page_without_ocr(
-                page_scan, error="the OCR worker process died (out of memory?)"), ocr_reason=reason)
-        elif isinstance(outcome, BaseException):
-            raise outcome
+        if isinstance(outcome, BaseException):
+            failure = _failure(outcome)
+            if failure is None:
+                raise outcome
+            # this page only: keep its layer text
+            self.results[number] = replace(_page_without_ocr(page_scan, error=failure), ocr_reason=reason)
         else:
-            self.results[number] = _page_with_ocr(page_scan, outcome, reason=reason, rows=self.rows[number],
-                                                  known=self.known, plan=self.plans[number])
+            self.results[number] = replace(_page_with_ocr(page_scan, outcome, reason=reason, rows=self.rows[number],
+                                                          known=self.known, plan=self.plans[number]), error=partial)
         if self.progress:
             self.progress(len(self.results), self.total)
 

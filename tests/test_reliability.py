@@ -203,6 +203,29 @@ def test_tesseract_crashing_keeps_the_layer_and_exits_4(tmp_path: Path) -> None:
 
 
 @pytest.mark.tesseract
+def test_one_failing_part_of_a_page_costs_only_its_rows(tmp_path: Path) -> None:
+    # the garbled page is read in two parts by two workers; the first Tesseract run crashes, the others work
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir()
+    real = shutil.which("tesseract")
+    script = bin_dir / "tesseract"
+    script.write_text(f'#!/bin/sh\ncase "$1" in --version|--list-langs) exec {real} "$@";; esac\n'
+                      f'if mkdir "{tmp_path}/crashed" 2>/dev/null; then kill -SEGV $$; fi\nexec {real} "$@"\n')
+    script.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    out = tmp_path / "out"
+    proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--out", str(out), "--no-cache", "--jobs", "2",
+                   "--verify", "off", env=env)
+    assert_clean_failure(proc, 4, "1 failed")
+    assert (tmp_path / "crashed").is_dir()
+    page = json.loads((out / "no_tounicode.json").read_text("utf-8"))["pages"][0]
+    assert page["error"].startswith("1 of 2 parts of the page could not be read (Tesseract failed (it crashed")
+    assert "OCR partly failed" in (out / "no_tounicode.diff.html").read_text("utf-8")
+    sources = {line["source"] for line in page["lines"]}
+    assert sources & {"ocr", "merged"} and "unrepaired" in sources, sources  # read rows repaired, the others marked
+
+
+@pytest.mark.tesseract
 def test_tesseract_hanging_is_stopped_by_the_page_timeout(tmp_path: Path) -> None:
     started = time.monotonic()
     proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--out", str(tmp_path / "out"), "--no-cache",
