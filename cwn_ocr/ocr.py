@@ -68,8 +68,12 @@ def tesseract_failure(status: int, message: str) -> str:
 
     >>> tesseract_failure(-11, ""), tesseract_failure(1, "Error opening data file x")
     ('Tesseract failed (it crashed: signal 11)', 'Tesseract failed (exit status 1: Error opening data file x)')
+    >>> tesseract_failure(0, "")
+    'Tesseract failed (it gave no readable output)'
     """
     message = " ".join(str(message).split())[:200]
+    if status == 0:
+        return "Tesseract failed (it gave no readable output" + (f": {message})" if message else ")")
     if status < 0:
         return f"Tesseract failed (it crashed: signal {-status}" + (f"; {message})" if message else ")")
     return f"Tesseract failed (exit status {status}" + (f": {message})" if message else ")")
