@@ -68,3 +68,9 @@ class OcrError(CwnOcrError):
     """One page or region could not be OCRed; the pipeline keeps its layer text."""
 
     exit_code = ExitCode.PARTIAL
+
+
+class StoppedError(CwnOcrError):
+    """A step was stopped from another thread (Ctrl-C while it waited); the run is ending anyway."""
+
+    exit_code = ExitCode.INTERRUPTED

@@ -280,7 +280,7 @@ class PageResult:
     improved_rereads: int = 0
     matches: tuple[Match, ...] = ()
     seconds: float = 0.0
-    error: str | None = None  # why the page could not be OCRed (its layer text was kept)
+    error: str | None = None  # why the page, or some parts of it, could not be OCRed (their layer text was kept)
     ocr_reason: str | None = None  # why it was OCRed: garbled, suspect, previous OCR layer, verify all
     scan: PageScan | None = None
     cached: bool = False  # the OCR came from the cache
@@ -363,6 +363,8 @@ def _failure(error: BaseException) -> str | None:
         return error.message
     if isinstance(error, BrokenProcessPool):
         return "the OCR worker process died (out of memory?)"
+    if type(error).__name__ == "KilledWorker":  # dask.distributed's, without importing it here
+        return "the Dask workers reading it died (out of memory?)"
     return None
 
 
@@ -443,7 +445,7 @@ class _OcrQueue:
         self.parts: dict[int, list[tuple[BBox, ...]]] = {}
         self.keys: dict[int, str] = {}
         self.futures: dict[Future[PageOcr], tuple[PageScan, int]] = {}
-        self.failed: set[int] = set()  # pages one of whose parts failed
+        self.failed: set[int] = set()  # pages that could not be sent (the pool broke before their submit)
         self.identity: dict[str, object] = {}
         self.ahead: dict[int, PageResult] = {}  # pages not sent, repaired while the sample check ran
 

@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from cwn_ocr.errors import BadInputError, MissingDependencyError, PasswordError
+from cwn_ocr.errors import BadInputError, MissingDependencyError, OutputError, PasswordError, StoppedError
 from cwn_ocr.model import BBox, Line, Page, Word
 
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
@@ -70,47 +70,66 @@ class PendingLayer:
         self.pdf, self.timeout = Path(pdf), timeout
         self._started = time.monotonic()
         self._closing = threading.Lock()
-        self._folder = tempfile.TemporaryDirectory(prefix="cwn-ocr-layer-")
+        self._closed = False
+        self._pages: list[Page] | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        try:
+            self._folder = tempfile.TemporaryDirectory(prefix="cwn-ocr-layer-")
+        except OSError as exc:
+            raise OutputError(f"cannot create a temporary folder ({exc.strerror or exc})",
+                              advice="free space in it or point TMPDIR at a writable folder") from exc
         self._output = Path(self._folder.name) / "layer.html"
+        # stderr to a file too: a damaged PDF can make poppler write more warnings than a pipe holds.
+        # The parent's handle is closed at once, so that forked workers do not inherit it.
+        self._stderr = Path(self._folder.name) / "stderr"
         cmd = ["pdftotext", "-bbox-layout", "-enc", "UTF-8"]
         if password:
             cmd += ["-upw", password, "-opw", password]
         cmd += [str(self.pdf), str(self._output)]
-        # stderr to a file too: a damaged PDF can make poppler write more warnings than a pipe holds
-        self._stderr = (Path(self._folder.name) / "stderr").open("w+b")
-        self._pages: list[Page] | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
         try:
-            self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr)
+            with self._stderr.open("wb") as stderr:
+                self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
         except FileNotFoundError as exc:
             self.close()
             raise MissingDependencyError(
                 "pdftotext (poppler) is not installed",
                 advice="install it with: apt-get install poppler-utils (or run `make setup`)",
             ) from exc
+        except OSError as exc:  # not executable, a broken binary
+            self.close()
+            raise MissingDependencyError(
+                f"pdftotext (poppler) cannot be run ({exc.strerror or exc})",
+                advice="reinstall it with: apt-get install --reinstall poppler-utils",
+            ) from exc
 
     def result(self) -> list[Page]:
         """Every page as lines in reading order (an empty page has no lines)."""
         if self._pages is not None:
             return self._pages
-        if self._proc is None:
-            raise RuntimeError("the text layer's reading was closed before its result was taken")
+        proc = self._proc
+        if proc is None:
+            raise StoppedError("the text layer's reading was stopped before its result was taken", path=self.pdf)
         try:
-            returncode = self._proc.wait(timeout=max(0.0, self.timeout - (time.monotonic() - self._started)))
+            returncode = proc.wait(timeout=max(0.0, self.timeout - (time.monotonic() - self._started)))
         except subprocess.TimeoutExpired as exc:
             self.close()
             raise BadInputError(f"reading the text layer took longer than {self.timeout:.0f} s", path=self.pdf) from exc
         try:
-            self._stderr.seek(0)
-            stderr = self._stderr.read().decode("utf-8", "replace")
+            with self._closing:  # close() from another thread cannot remove the files while they are read
+                if self._closed:
+                    raise StoppedError("the text layer's reading was stopped", path=self.pdf)
+                stderr = self._stderr.read_bytes().decode("utf-8", "replace")
+                output = self._output.read_bytes() if returncode == 0 else b""
             if returncode != 0:
                 if "Incorrect password" in stderr or "ncrypt" in stderr:
                     raise PasswordError(self.pdf)
                 if "Invalid page count 0" in stderr:
                     raise BadInputError("the PDF has no pages", path=self.pdf)
                 raise BadInputError(f"poppler cannot read it as a PDF ({_first_line(stderr)})", path=self.pdf)
-            pages = parse_bbox_layout(self._output.read_bytes().decode("utf-8", "surrogateescape"))
+            if not is_complete(output):  # poppler exits 0 when its output could not all be written
+                raise OutputError("the text layer could not be written whole to the temporary folder",
+                                  path=self.pdf, advice="free space in it or point TMPDIR at a writable folder")
+            pages = parse_bbox_layout(output.decode("utf-8", "surrogateescape"))
         finally:
             self.close()
         if not pages:
@@ -120,14 +139,13 @@ class PendingLayer:
 
     def close(self) -> None:
         """Stop poppler if it still runs and remove its files (idempotent; the caller's thread may
-        close while another waits in ``result()``, which then fails)."""
+        close while another waits in ``result()``, which then raises ``StoppedError``)."""
         with self._closing:
+            self._closed = True
             if self._proc is not None and self._proc.poll() is None:
                 self._proc.kill()
                 self._proc.wait()
             self._proc = None
-            if not self._stderr.closed:
-                self._stderr.close()
             self._folder.cleanup()
 
     def __enter__(self) -> PendingLayer:
@@ -135,6 +153,18 @@ class PendingLayer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def is_complete(output: bytes) -> bool:
+    """Whether ``pdftotext -bbox-layout`` output was written to its end: every page closed and
+    the document too. Poppler exits 0 even when a full disk cut its output short.
+
+    >>> is_complete(b'<html><body><doc><page width="1" height="1"></page></doc></body></html>\\n')
+    True
+    >>> is_complete(b'<html><body><doc><page width="1" height="1"></page><page width="1" he')
+    False
+    """
+    return output.rstrip().endswith(b"</html>") and output.count(b"<page ") == output.count(b"</page>")
 
 
 def read_text_layer(pdf: Path, *, password: str | None = None, timeout: float = 120) -> list[Page]:

@@ -311,6 +311,29 @@ def test_a_hanging_pdftotext_is_stopped_by_its_timeout(tmp_path: Path, monkeypat
     assert not fake_processes() and not layer_folders(tmp_path)
 
 
+def test_a_text_layer_cut_short_by_a_full_disk_is_an_output_error(tmp_path: Path) -> None:
+    """Poppler exits 0 when it cannot write all its output; a page lost that way is no clean result."""
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir()
+    script = bin_dir / "pdftotext"
+    script.write_text(f'#!/bin/sh\n{shutil.which("pdftotext")} "$@" || exit $?\n'
+                      'for last; do :; done\nhead -c 26000 "$last" > "$last.cut" && mv "$last.cut" "$last"\n')
+    script.chmod(0o755)
+    (tmp_path / "tmp").mkdir()
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", TMPDIR=str(tmp_path / "tmp"))
+    # cut after the first of the two pages: without the check, a one-page document and exit 0
+    proc = run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "out"), env=env)
+    assert_clean_failure(proc, 5, "could not be written whole", "TMPDIR")
+    assert not layer_folders(tmp_path)
+
+
+def test_a_pdftotext_that_cannot_be_run_is_a_missing_dependency(tmp_path: Path) -> None:
+    env = path_without(tmp_path, "pdftotext")
+    (Path(env["PATH"]) / "pdftotext").write_text("#!/bin/sh\n")  # not executable
+    proc = run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "out"), env=env)
+    assert_clean_failure(proc, 3, "pdftotext (poppler) cannot be run", "reinstall")
+
+
 def test_the_early_reading_leaves_no_process_or_file_on_any_way_out(tmp_path: Path) -> None:
     env = fake_pdftotext(tmp_path, "")
     (tmp_path / "tmp").mkdir()
