@@ -9,6 +9,7 @@ from rich.console import Console
 
 from cwn_ocr.errors import ExitCode
 from cwn_ocr.tessdata import REQUIRED_LANGUAGES, find_tessdata
+from cwn_ocr.textlayer import POPPLER_DATA_ADVICE
 
 
 def _version(cmd: list[str]) -> str | None:
@@ -18,6 +19,48 @@ def _version(cmd: list[str]) -> str | None:
         return None
     text = (proc.stdout + proc.stderr).strip().splitlines()
     return text[0] if text else None
+
+
+def probe_pdf() -> bytes:
+    """A one-character PDF in a font poppler can only read with its CJK character maps: the
+    Chinese-standard encoding GBK-EUC-H, no embedded font, no ToUnicode.
+
+    >>> probe_pdf()[:8], probe_pdf().rstrip().endswith(b"%%EOF")
+    (b'%PDF-1.4', True)
+    """
+    stream = b"BT /F1 20 Tf 10 20 Td <B0A1> Tj ET"  # 啊 in GBK
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 50] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /GBK-EUC-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 4 /FontBBox [0 -200 1000 900] /ItalicAngle 0"
+        b" /Ascent 880 /Descent -120 /CapHeight 880 /StemV 80 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def poppler_reads_cjk() -> bool:
+    """Whether this poppler turns a GBK-encoded CJK font into text (it needs poppler-data)."""
+    try:
+        proc = subprocess.run(["pdftotext", "-", "-"], input=probe_pdf(), capture_output=True, timeout=30,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "啊" in proc.stdout.decode("utf-8", "replace")
 
 
 def run_doctor(console: Console) -> int:
@@ -34,6 +77,13 @@ def run_doctor(console: Console) -> int:
         else:
             problems += 1
             console.print(f"[red]missing[/] {name}: install it with `{fix}` (or run `make setup`)")
+    if shutil.which("pdftotext"):
+        if poppler_reads_cjk():
+            console.print("[green]ok[/]      poppler's CJK character maps (poppler-data)")
+        else:
+            problems += 1
+            console.print(f"[red]missing[/] poppler's CJK character maps: the Chinese text of many PDFs would "
+                          f"be lost; {POPPLER_DATA_ADVICE}")
     data = find_tessdata()
     for lang in REQUIRED_LANGUAGES:
         if lang in data.languages:

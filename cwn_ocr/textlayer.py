@@ -12,16 +12,20 @@ text layer must be read exactly as stored, not rejected.
 
 from __future__ import annotations
 
+import errno
 import html
 import re
 import subprocess
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from cwn_ocr.errors import BadInputError, MissingDependencyError, OutputError, PasswordError, StoppedError
+from cwn_ocr.errors import BadInputError, CwnOcrError, MissingDependencyError, OutputError, PasswordError, StoppedError
 from cwn_ocr.model import BBox, Line, Page, Word
+
+#: poppler's warning when a CJK font's predefined CMap (GBK-EUC-H, UniGB-UCS2-H, …) is not installed
+_MISSING_CMAP = re.compile(r"Missing language pack for '([^']+)'")
+POPPLER_DATA_ADVICE = "install them with: apt-get install poppler-data (or run `make setup`)"
 
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
 _LINE = re.compile(r"<line [^>]*>(.*?)</line>", re.S)
@@ -57,9 +61,10 @@ def parse_bbox_layout(xhtml: str) -> list[Page]:
 class PendingLayer:
     """``pdftotext -bbox-layout`` started on a PDF; ``result()`` waits for it and parses its output.
 
-    Poppler writes to a temporary file, so it runs to the end while the caller does other work
-    (the CLI starts it before it imports the rest of cwn-ocr: the two take about as long).
-    ``close()`` (or leaving the ``with`` block) stops it and removes the file.
+    A thread reads poppler's output and warnings from pipes as they come, so poppler runs to the
+    end while the caller does other work (the CLI starts it before it imports the rest of
+    cwn-ocr: the two take about as long), and no temporary file can be cut short by a full disk.
+    ``close()`` (or leaving the ``with`` block) stops it.
 
     >>> with PendingLayer(Path("samples/clean_english.pdf")) as pending:
     ...     [len(page.lines) > 0 for page in pending.result()]
@@ -72,81 +77,87 @@ class PendingLayer:
         self._closing = threading.Lock()
         self._closed = False
         self._pages: list[Page] | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
-        try:
-            self._folder = tempfile.TemporaryDirectory(prefix="cwn-ocr-layer-")
-        except OSError as exc:
-            raise OutputError(f"cannot create a temporary folder ({exc.strerror or exc})",
-                              advice="free space in it or point TMPDIR at a writable folder") from exc
-        self._output = Path(self._folder.name) / "layer.html"
-        # stderr to a file too: a damaged PDF can make poppler write more warnings than a pipe holds.
-        # The parent's handle is closed at once, so that forked workers do not inherit it.
-        self._stderr = Path(self._folder.name) / "stderr"
+        self._error: CwnOcrError | None = None
+        self._streams: tuple[bytes, bytes] | None = None
         cmd = ["pdftotext", "-bbox-layout", "-enc", "UTF-8"]
         if password:
             cmd += ["-upw", password, "-opw", password]
-        cmd += [str(self.pdf), str(self._output)]
+        cmd += [str(self.pdf), "-"]
+        self._proc: subprocess.Popen[bytes] | None = _start(cmd)
         try:
-            with self._stderr.open("wb") as stderr:
-                self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
-        except FileNotFoundError as exc:
+            self._reader = threading.Thread(target=self._read, args=(self._proc,), name="cwn-ocr-pdftotext",
+                                            daemon=True)
+            self._reader.start()
+        except BaseException:  # Ctrl-C or no thread to be had: poppler must not outlive us
             self.close()
-            raise MissingDependencyError(
-                "pdftotext (poppler) is not installed",
-                advice="install it with: apt-get install poppler-utils (or run `make setup`)",
-            ) from exc
-        except OSError as exc:  # not executable, a broken binary
-            self.close()
-            raise MissingDependencyError(
-                f"pdftotext (poppler) cannot be run ({exc.strerror or exc})",
-                advice="reinstall it with: apt-get install --reinstall poppler-utils",
-            ) from exc
+            raise
+
+    def _read(self, proc: subprocess.Popen[bytes]) -> None:
+        # stdout and stderr both drained: a damaged PDF can make poppler write more warnings than a pipe holds
+        try:
+            self._streams = proc.communicate()
+        except (OSError, ValueError):  # the pipes closed under it: close() stopped poppler
+            pass
 
     def result(self) -> list[Page]:
-        """Every page as lines in reading order (an empty page has no lines)."""
+        """Every page as lines in reading order (an empty page has no lines); a second call gives
+        the same pages, or raises the same error."""
         if self._pages is not None:
             return self._pages
+        if self._error is not None:
+            raise self._error
+        try:
+            self._pages = self._wait_and_parse()
+        except CwnOcrError as exc:
+            self._error = exc
+            raise
+        return self._pages
+
+    def _wait_and_parse(self) -> list[Page]:
         proc = self._proc
         if proc is None:
             raise StoppedError("the text layer's reading was stopped before its result was taken", path=self.pdf)
+        self._reader.join(timeout=max(0.0, self.timeout - (time.monotonic() - self._started)))
         try:
-            returncode = proc.wait(timeout=max(0.0, self.timeout - (time.monotonic() - self._started)))
-        except subprocess.TimeoutExpired as exc:
-            self.close()
-            raise BadInputError(f"reading the text layer took longer than {self.timeout:.0f} s", path=self.pdf) from exc
-        try:
-            with self._closing:  # close() from another thread cannot remove the files while they are read
-                if self._closed:
+            with self._closing:
+                if self._closed:  # close() from another thread killed poppler: its output is partial
                     raise StoppedError("the text layer's reading was stopped", path=self.pdf)
-                stderr = self._stderr.read_bytes().decode("utf-8", "replace")
-                output = self._output.read_bytes() if returncode == 0 else b""
-            if returncode != 0:
+                if self._reader.is_alive():
+                    raise BadInputError(f"reading the text layer took longer than {self.timeout:.0f} s",
+                                        path=self.pdf)
+                output, warnings = self._streams or (b"", b"")
+            stderr = warnings.decode("utf-8", "replace")
+            if proc.returncode != 0:
                 if "Incorrect password" in stderr or "ncrypt" in stderr:
                     raise PasswordError(self.pdf)
                 if "Invalid page count 0" in stderr:
                     raise BadInputError("the PDF has no pages", path=self.pdf)
                 raise BadInputError(f"poppler cannot read it as a PDF ({_first_line(stderr)})", path=self.pdf)
-            if not is_complete(output):  # poppler exits 0 when its output could not all be written
-                raise OutputError("the text layer could not be written whole to the temporary folder",
-                                  path=self.pdf, advice="free space in it or point TMPDIR at a writable folder")
+            missing = _MISSING_CMAP.search(stderr)
+            if missing:  # poppler exits 0 and silently drops the text of those fonts
+                raise MissingDependencyError(
+                    f"poppler lacks the {missing.group(1)} character maps this PDF's fonts use, so their text "
+                    "would be read as nothing", path=self.pdf, advice=POPPLER_DATA_ADVICE)
+            if not is_complete(output):
+                raise BadInputError("poppler's text output ended before the document did", path=self.pdf)
             pages = parse_bbox_layout(output.decode("utf-8", "surrogateescape"))
         finally:
             self.close()
         if not pages:
             raise BadInputError("the PDF has no pages", path=self.pdf)
-        self._pages = pages
         return pages
 
     def close(self) -> None:
-        """Stop poppler if it still runs and remove its files (idempotent; the caller's thread may
-        close while another waits in ``result()``, which then raises ``StoppedError``)."""
+        """Stop poppler if it still runs (idempotent; the caller's thread may close while another
+        waits in ``result()``, which then raises ``StoppedError``)."""
         with self._closing:
-            self._closed = True
-            if self._proc is not None and self._proc.poll() is None:
-                self._proc.kill()
-                self._proc.wait()
-            self._proc = None
-            self._folder.cleanup()
+            proc, self._proc = self._proc, None
+            if proc is None:
+                return
+            if proc.poll() is None:
+                self._closed = True
+                proc.kill()
+                proc.wait()
 
     def __enter__(self) -> PendingLayer:
         return self
@@ -155,9 +166,31 @@ class PendingLayer:
         self.close()
 
 
+def _start(cmd: list[str]) -> subprocess.Popen[bytes]:
+    """``cmd`` started with its output and warnings piped; what keeps it from starting said plainly."""
+    try:
+        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except FileNotFoundError as exc:
+        raise MissingDependencyError(
+            "pdftotext (poppler) is not installed",
+            advice="install it with: apt-get install poppler-utils (or run `make setup`)",
+        ) from exc
+    except OSError as exc:
+        if isinstance(exc, PermissionError) or exc.errno in (errno.ENOEXEC, errno.ELIBBAD, errno.EISDIR):
+            raise MissingDependencyError(
+                f"pdftotext (poppler) cannot be run ({exc.strerror or exc})",
+                advice="reinstall it with: apt-get install --reinstall poppler-utils",
+            ) from exc
+        # out of memory, processes or open files: this run cannot go on, the installation is fine
+        raise OutputError(f"cannot start pdftotext ({exc.strerror or exc})",
+                          advice="the machine is short of memory, processes or open files; "
+                                 "retry with fewer --jobs") from exc
+
+
 def is_complete(output: bytes) -> bool:
-    """Whether ``pdftotext -bbox-layout`` output was written to its end: every page closed and
-    the document too. Poppler exits 0 even when a full disk cut its output short.
+    """Whether ``pdftotext -bbox-layout`` output reached its end: every page closed and the
+    document too. Poppler exits 0 even when it could not write all of it (to a full disk, when it
+    wrote to a file), so a shorter document is never taken on its exit status alone.
 
     >>> is_complete(b'<html><body><doc><page width="1" height="1"></page></doc></body></html>\\n')
     True

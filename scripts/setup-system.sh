@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng  # the OCR engine and its system data
   poppler-utils                                          # pdftotext, pdftoppm (pdf2image)
+  poppler-data                                           # CJK CMaps: without them poppler drops the Han of CID fonts
   qpdf                                                   # structural checks of repaired PDFs
   fonts-noto-cjk fonts-dejavu-core                       # to rebuild the samples
   unicode-data                                           # UCD files (source of cwn_ocr/data)
