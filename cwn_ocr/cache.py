@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
@@ -33,24 +32,10 @@ from typing import Any
 from cwn_ocr.atomic import write_atomic
 from cwn_ocr.fingerprint import page_fingerprints
 from cwn_ocr.model import BBox, Line, PageOcr, Word
+from cwn_ocr.runcache import file_sha256
 
 #: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
 CACHE_FORMAT = 3
-
-
-def default_cache_dir() -> Path:
-    if os.environ.get("CWN_OCR_CACHE_DIR"):
-        return Path(os.environ["CWN_OCR_CACHE_DIR"])
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "cwn-ocr"
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @lru_cache(maxsize=16)

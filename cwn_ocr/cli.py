@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from cwn_ocr import __version__
-from cwn_ocr.atomic import prepare_output_dir
+from cwn_ocr.atomic import prepare_output_dir, write_atomic
 from cwn_ocr.errors import BadInputError, CwnOcrError, ExitCode, OutputError, UsageError
 from cwn_ocr.inputs import check_pdf_path
 from cwn_ocr.model import IMAGE_CHOICES, Label
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from cwn_ocr.pipeline import DocumentScan
+    from cwn_ocr.runcache import CachedRun
 
 _STYLE = {Label.CLEAN: "green", Label.FIXABLE: "yellow", Label.GARBLED: "red"}
 
@@ -204,6 +205,15 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
     pdf = check_pdf_path(args.pdf)
     if out_dir is not None:
         prepare_output_dir(out_dir, pdf)
+    runs, key = None, ""
+    if not args.no_cache:  # the same PDF repaired the same way before: its outputs, copied back
+        from cwn_ocr.runcache import RunCache, default_cache_dir, run_key
+
+        runs = RunCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
+        key = run_key(args.pdf, vars(args))
+        earlier = runs.get(key)
+        if earlier is not None:
+            return _replay(earlier, out_dir, args, err)
     with ExitStack() as stack:
         # poppler reads the text layer while Python imports the rest of cwn-ocr (both ~0.15 s)
         layer = stack.enter_context(PendingLayer(pdf, password=args.password))
@@ -233,15 +243,35 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
     if to_stdout:
         sys.stdout.write(result.text)
         sys.stdout.flush()
+    summary = (f"{result.path.name}: {len(result.pages)} pages — {result.count('kept')} clean, "
+               f"{result.count('textfix')} text-fixed, {result.count('ocr')} OCRed"
+               + (f", [red]{result.count('failed')} failed[/]" if result.failed_pages else "")
+               + f"; {result.changed_characters} characters changed; {result.seconds:.1f} s")
+    if runs is not None and not result.failed_pages:
+        runs.put(key, written, summary, stdout=result.text if to_stdout else None)
     if not args.quiet:
-        summary = (f"{result.path.name}: {len(result.pages)} pages — {result.count('kept')} clean, "
-                   f"{result.count('textfix')} text-fixed, {result.count('ocr')} OCRed"
-                   + (f", [red]{result.count('failed')} failed[/]" if result.failed_pages else "")
-                   + f"; {result.changed_characters} characters changed; {result.seconds:.1f} s")
         err.print(summary, soft_wrap=True)
         for kind, path in written.items():
             err.print(f"  {kind}: {path}", soft_wrap=True)
     return int(ExitCode.PARTIAL if result.failed_pages else ExitCode.OK)
+
+
+def _replay(earlier: CachedRun, out_dir: Path | None, args: argparse.Namespace, err: Console) -> int:
+    """Write the outputs of an identical earlier run (``runcache``) as that run wrote them."""
+    written = {}
+    for kind, data in earlier.outputs.items():
+        if kind == "stdout":
+            sys.stdout.write(data.decode("utf-8"))
+            sys.stdout.flush()
+        elif out_dir is not None:
+            written[kind] = out_dir / earlier.files[kind].name
+            write_atomic(written[kind], data)
+    if not args.quiet:
+        err.print(f"{earlier.summary} (an identical earlier run: same file, options, cwn-ocr and tools; its "
+                  "outputs copied from the cache; --no-cache repairs it again)", soft_wrap=True)
+        for kind, path in written.items():
+            err.print(f"  {kind}: {path}", soft_wrap=True)
+    return int(ExitCode.OK)
 
 
 def _repair_batch(args: argparse.Namespace, err: Console) -> int:

@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr import __version__
 from cwn_ocr.align import Match, match_rows
-from cwn_ocr.cache import OcrCache, data_sha256, default_cache_dir, page_keys
+from cwn_ocr.cache import OcrCache, data_sha256, page_keys
 from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
 from cwn_ocr.garble import english_zipf, judge_page_lines, judge_rows, page_label
 from cwn_ocr.inputs import check_pdf_path
@@ -32,6 +32,7 @@ from cwn_ocr.model import BBox, Label, Page, PageOcr, Row, Verdict, combine
 from cwn_ocr.ocr import OcrSettings, tesseract_version
 from cwn_ocr.provenance import PageProvenance, read_provenance
 from cwn_ocr.regions import RegionPlan, plan_regions, slices, split
+from cwn_ocr.runcache import default_cache_dir
 from cwn_ocr.tessdata import find_tessdata
 from cwn_ocr.textlayer import PendingLayer
 from cwn_ocr.verify import Check, choose_samples, read_samples, sample_of

@@ -38,6 +38,81 @@ def test_a_second_repair_comes_from_the_cache(tmp_path: Path) -> None:
         assert not any(p.cached for p in other.pages), changed
 
 
+REPLAYED = "an identical earlier run"
+
+
+def run_cli_env(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cwn_ocr", *args], capture_output=True, text=True, timeout=600,
+                          env=env)
+
+
+@pytest.mark.slow
+def test_a_repeated_repair_replays_the_identical_earlier_run(tmp_path: Path) -> None:
+    """The whole-run cache: the same PDF repaired the same way gets the earlier run's outputs byte
+    for byte; another option, other bytes in the PDF or --no-cache repair it again, and a damaged
+    entry is a miss."""
+    import shutil
+
+    source = tmp_path / "in" / "mixed.pdf"
+    source.parent.mkdir()
+    shutil.copy(SAMPLES / "mixed_pages.pdf", source)
+    common = ("repair", str(source), "--cache-dir", str(tmp_path / "cache"))
+    first = run_cli(*common, "--out", str(tmp_path / "o1"))
+    assert first.returncode == 0, first.stderr
+    assert REPLAYED not in first.stderr
+    second = run_cli(*common, "--out", str(tmp_path / "o2"))
+    assert second.returncode == 0 and REPLAYED in second.stderr, second.stderr
+    names = sorted(p.name for p in (tmp_path / "o1").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "o2").iterdir()) and len(names) == 4
+    for name in names:
+        assert (tmp_path / "o1" / name).read_bytes() == (tmp_path / "o2" / name).read_bytes(), name
+    piped = [run_cli(*common, "-o", "-") for _ in range(2)]  # the text on stdout, stored too
+    assert [REPLAYED in p.stderr for p in piped] == [False, True]
+    assert piped[0].stdout == piped[1].stdout == (tmp_path / "o1" / "mixed.txt").read_text("utf-8")
+    for other in (["--no-pdf"], ["--verify", "off"], ["--no-cache"]):
+        proc = run_cli(*common, "--out", str(tmp_path / "o3"), *other)
+        assert proc.returncode == 0 and REPLAYED not in proc.stderr, other
+    with source.open("ab") as stream:  # the same pages, other bytes
+        stream.write(b"\n% appended\n")
+    proc = run_cli(*common, "--out", str(tmp_path / "o4"))
+    assert proc.returncode == 0 and REPLAYED not in proc.stderr
+    for entry in (tmp_path / "cache" / "runs").glob("*/*"):
+        (entry / "mixed.json").unlink(missing_ok=True)
+    proc = run_cli(*common, "--out", str(tmp_path / "o5"))
+    assert proc.returncode == 0 and REPLAYED not in proc.stderr, proc.stderr
+    assert json.loads((tmp_path / "o5" / "mixed.json").read_text("utf-8"))["summary"]["pages"] == 3
+
+
+def test_a_run_that_failed_in_part_is_not_replayed(tmp_path: Path) -> None:
+    from tests.test_reliability import fake_tesseract
+
+    env = dict(fake_tesseract(tmp_path, "crash"), CWN_OCR_CACHE_DIR=str(tmp_path / "cache"))
+    for _ in range(2):
+        proc = run_cli_env("repair", str(SAMPLES / "mixed_pages.pdf"), "--out", str(tmp_path / "out"), env=env)
+        assert proc.returncode == 4 and REPLAYED not in proc.stderr, proc.stderr
+
+
+def test_the_run_key_follows_the_code_and_the_tools(tmp_path: Path) -> None:
+    from cwn_ocr.runcache import code_stamp, tools_stamp
+
+    package = tmp_path / "pkg"
+    (package / "__pycache__").mkdir(parents=True)
+    (package / "a.py").write_text("x = 1\n")
+    before = code_stamp(package)
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"bytecode")
+    assert code_stamp(package) == before  # bytecode is not code
+    (package / "a.py").write_text("x = 22\n")
+    assert code_stamp(package) != before
+    data = tmp_path / "tessdata"
+    data.mkdir()
+    (data / "chi_sim.traineddata").write_bytes(b"model")
+    env = {"TESSDATA_PREFIX": str(data), "PATH": ""}
+    stamp = tools_stamp(env)
+    (data / "chi_sim.traineddata").write_bytes(b"another model")
+    assert tools_stamp(env) != stamp
+    assert tools_stamp({**env, "CWN_OCR_SOMETHING": "1"}) != tools_stamp(env)
+
+
 def test_the_cache_knows_a_page_by_what_it_draws_not_by_its_file(tmp_path: Path) -> None:
     """The garbled page of mixed_pages, split out into a PDF of its own, is not read again; the
     same page with one more drawing operator is."""

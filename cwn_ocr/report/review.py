@@ -145,7 +145,7 @@ def build_review(report: dict[str, Any], *, pdf: Path | None = None, password: s
             except OSError:
                 pass
 
-    from cwn_ocr.cache import default_cache_dir
+    from cwn_ocr.runcache import default_cache_dir
 
     # the template compiled once (30 ms a run otherwise), like the English word table: in the
     # default cache folder whatever the OCR cache's settings (it holds no result, only code that
