@@ -25,7 +25,7 @@ from cwn_ocr.textlayer import PendingLayer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cwn_ocr.pipeline import DocumentScan
+    from cwn_ocr.pipeline import DocumentScan, RepairResult
     from cwn_ocr.runcache import CachedRun
 
 _STYLE = {Label.CLEAN: "green", Label.FIXABLE: "yellow", Label.GARBLED: "red"}
@@ -206,7 +206,7 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
     if out_dir is not None:
         prepare_output_dir(out_dir, pdf)
     runs, key = None, ""
-    if not args.no_cache:  # the same PDF repaired the same way before: its outputs, copied back
+    if not args.no_cache and not args.scheduler:  # the same PDF repaired the same way: its outputs copied back
         from cwn_ocr.runcache import RunCache, default_cache_dir, run_key
 
         runs = RunCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
@@ -247,7 +247,7 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
                f"{result.count('textfix')} text-fixed, {result.count('ocr')} OCRed"
                + (f", [red]{result.count('failed')} failed[/]" if result.failed_pages else "")
                + f"; {result.changed_characters} characters changed; {result.seconds:.1f} s")
-    if runs is not None and not result.failed_pages:
+    if runs is not None and _whole(result) and run_key(args.pdf, vars(args)) == key:  # nor changed meanwhile
         runs.put(key, written, summary, stdout=result.text if to_stdout else None)
     if not args.quiet:
         err.print(summary, soft_wrap=True)
@@ -256,15 +256,20 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
     return int(ExitCode.PARTIAL if result.failed_pages else ExitCode.OK)
 
 
+def _whole(result: RepairResult) -> bool:
+    """Nothing failed or was skipped: what a run that ``runcache`` may replay must be."""
+    return not result.failed_pages and not str(result.settings.get("verify", "")).startswith("skipped")
+
+
 def _replay(earlier: CachedRun, out_dir: Path | None, args: argparse.Namespace, err: Console) -> int:
     """Write the outputs of an identical earlier run (``runcache``) as that run wrote them."""
     written = {}
     for kind, data in earlier.outputs.items():
         if kind == "stdout":
-            sys.stdout.write(data.decode("utf-8"))
+            sys.stdout.write(data.decode("utf-8", "surrogateescape"))
             sys.stdout.flush()
         elif out_dir is not None:
-            written[kind] = out_dir / earlier.files[kind].name
+            written[kind] = out_dir / earlier.names[kind]
             write_atomic(written[kind], data)
     if not args.quiet:
         err.print(f"{earlier.summary} (an identical earlier run: same file, options, cwn-ocr and tools; its "

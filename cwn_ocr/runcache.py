@@ -8,16 +8,19 @@ two-page document is a tenth of the first run. An entry here is keyed by
 * the input's bytes (sha256) and its path as given (the report names it, the review may link it);
 * every ``repair`` option that can change an output (all but where outputs go, ``--quiet`` and
   ``--force``) — an option added later is in the key unless it is declared harmless here;
-* cwn-ocr itself: the name, size and modification time of every file of the package;
+* cwn-ocr itself: the name, size and modification time of every file of the package; the
+  interpreter, and the name and version of every installed Python distribution;
 * the tools and data it runs: ``tesseract``, ``pdftotext``, ``pdftoppm`` and ``pdfimages`` as found
   on ``PATH``, the language data folders (pinned, ``TESSDATA_PREFIX``, the system's), poppler's
   CJK character maps, Debian's package database (an upgraded library changes it), and the
   ``CWN_OCR_*`` and ``TESSDATA_PREFIX`` environment variables.
 
-Only runs that succeeded whole (exit 0) are kept. An entry is a folder of the output files and
-``run.json``, written to a temporary folder and renamed into place; an entry with a file
-missing or damaged is a miss. It lives in the OCR cache's folder, under ``runs/``; ``--no-cache``
-neither reads nor writes it.
+Only runs that succeeded whole are kept (exit 0, nothing skipped, the input and the key unchanged
+when the run ended), and none run on a Dask cluster (whose tools are not this machine's). An
+entry is a folder of the output files, each named by its kind, and ``index.json`` with their
+names and sha256, written to a temporary folder and renamed into place; an entry with a file
+missing or not matching its sha256 is a miss. It lives in the OCR cache's folder, under
+``runs/``; ``--no-cache`` neither reads nor writes it.
 
 >>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
@@ -26,8 +29,8 @@ neither reads nor writes it.
 >>> cache = RunCache(Path(tempfile.mkdtemp()))
 >>> cache.put("k" * 64, {"text": folder / "a.txt"}, "a.pdf: 1 page")
 >>> hit = cache.get("k" * 64)
->>> sorted(hit.files), hit.summary, hit.outputs["text"]
-(['text'], 'a.pdf: 1 page', b'repaired')
+>>> hit.names, hit.summary, hit.outputs["text"]
+({'text': 'a.txt'}, 'a.pdf: 1 page', b'repaired')
 >>> cache.get("x" * 64) is None
 True
 """
@@ -38,6 +41,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -51,6 +55,7 @@ RUN_FORMAT = 1
 #: ``repair`` options that change no output (where they go, what is printed, skipping in batches).
 HARMLESS = frozenset({"command", "pdf", "out", "quiet", "force", "cache_dir", "no_cache"})
 PACKAGE = Path(__file__).resolve().parent
+INDEX = "index.json"
 TOOLS = ("tesseract", "pdftotext", "pdftoppm", "pdfimages")
 
 
@@ -108,6 +113,23 @@ def tools_stamp(environ: Mapping[str, str] = os.environ) -> list[Any]:
     return stamp
 
 
+def python_stamp() -> list[Any]:
+    """The interpreter and the name and version of every installed distribution (the names of
+    their ``*.dist-info`` folders): ``pip install -U ftfy`` changes the fixes, not cwn-ocr's files.
+
+    >>> any(name.startswith("ftfy-") for name in python_stamp()[2])
+    True
+    """
+    installed: set[str] = set()
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as found:
+                installed.update(e.name for e in found if e.name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return [sys.version, sys.executable, sorted(installed)]
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
@@ -131,14 +153,15 @@ def run_key(pdf: str, options: Mapping[str, Any], *, code: list[Any] | None = No
         "format": RUN_FORMAT, "version": __version__, "file": pdf, "resolved": str(path.resolve()),
         "sha256": file_sha256(path), "options": {k: v for k, v in options.items() if k not in HARMLESS},
         "code": code_stamp() if code is None else code, "tools": tools_stamp() if tools is None else tools,
+        "python": python_stamp() if code is None else [],
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
 class CachedRun:
-    files: dict[str, Path]  # output kind ("text", "json", "review", "pdf", "stdout") -> the cached file
-    outputs: dict[str, bytes]  # the same kinds -> their content, read when the entry was found
+    names: dict[str, str]  # output kind ("text", "json", "review", "pdf") -> its file name
+    outputs: dict[str, bytes]  # the same kinds, and "stdout" -> their content as that run wrote it
     summary: str
 
 
@@ -150,15 +173,18 @@ class RunCache:
         return self.directory / key[:2] / key
 
     def get(self, key: str) -> CachedRun | None:
-        """The run stored under ``key`` with its outputs read, or None (never stored, damaged,
-        or removed while it was read)."""
+        """The run stored under ``key`` with its outputs read and checked against their sha256,
+        or None (never stored, damaged, or removed while it was read)."""
         entry = self._entry(key)
         try:
-            run = json.loads((entry / "run.json").read_text("utf-8"))
-            if run.get("format") != RUN_FORMAT:
+            index = json.loads((entry / INDEX).read_text("utf-8"))
+            if index.get("format") != RUN_FORMAT:
                 return None
-            files = {kind: entry / name for kind, name in run["files"].items()}
-            return CachedRun(files, {kind: path.read_bytes() for kind, path in files.items()}, str(run["summary"]))
+            outputs = {kind: (entry / kind).read_bytes() for kind in index["sha256"]}
+            if any(hashlib.sha256(data).hexdigest() != index["sha256"][kind] for kind, data in outputs.items()):
+                return None
+            return CachedRun({kind: str(name) for kind, name in index["names"].items()}, outputs,
+                             str(index["summary"]))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -173,19 +199,19 @@ class RunCache:
         except OSError:
             return
         try:
-            names = {}
-            for kind, path in written.items():
-                shutil.copyfile(path, staging / path.name)
-                names[kind] = path.name
+            outputs = {kind: path.read_bytes() for kind, path in written.items()}
             if stdout is not None:
-                (staging / "stdout").write_text(stdout, "utf-8")
-                names["stdout"] = "stdout"
-            manifest = {"format": RUN_FORMAT, "summary": summary, "files": names}
-            (staging / "run.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+                outputs["stdout"] = stdout.encode("utf-8", "surrogateescape")
+            for kind, data in outputs.items():  # each under its kind: no output name can clash with the index
+                (staging / kind).write_bytes(data)
+            index = {"format": RUN_FORMAT, "summary": summary,
+                     "names": {kind: path.name for kind, path in written.items()},
+                     "sha256": {kind: hashlib.sha256(data).hexdigest() for kind, data in outputs.items()}}
+            (staging / INDEX).write_text(json.dumps(index, ensure_ascii=False), "utf-8", "surrogateescape")
             if entry.exists():
                 shutil.rmtree(entry, ignore_errors=True)
             os.replace(staging, entry)
-        except OSError:
+        except (OSError, ValueError):
             pass
         finally:
             shutil.rmtree(staging, ignore_errors=True)

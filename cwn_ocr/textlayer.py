@@ -79,6 +79,7 @@ class PendingLayer:
         self._pages: list[Page] | None = None
         self._error: CwnOcrError | None = None
         self._streams: tuple[bytes, bytes] | None = None
+        self._broken: Exception | None = None
         cmd = ["pdftotext", "-bbox-layout", "-enc", "UTF-8"]
         if password:
             cmd += ["-upw", password, "-opw", password]
@@ -96,8 +97,8 @@ class PendingLayer:
         # stdout and stderr both drained: a damaged PDF can make poppler write more warnings than a pipe holds
         try:
             self._streams = proc.communicate()
-        except (OSError, ValueError):  # the pipes closed under it: close() stopped poppler
-            pass
+        except (OSError, ValueError) as exc:  # the pipes closed under it (close() stopped poppler), or worse
+            self._broken = exc
 
     def result(self) -> list[Page]:
         """Every page as lines in reading order (an empty page has no lines); a second call gives
@@ -125,7 +126,9 @@ class PendingLayer:
                 if self._reader.is_alive():
                     raise BadInputError(f"reading the text layer took longer than {self.timeout:.0f} s",
                                         path=self.pdf)
-                output, warnings = self._streams or (b"", b"")
+                if self._streams is None:
+                    raise BadInputError(f"poppler's output could not be read ({self._broken})", path=self.pdf)
+                output, warnings = self._streams
             stderr = warnings.decode("utf-8", "replace")
             if proc.returncode != 0:
                 if "Incorrect password" in stderr or "ncrypt" in stderr:
@@ -136,8 +139,8 @@ class PendingLayer:
             missing = _MISSING_CMAP.search(stderr)
             if missing:  # poppler exits 0 and silently drops the text of those fonts
                 raise MissingDependencyError(
-                    f"poppler lacks the {missing.group(1)} character maps this PDF's fonts use, so their text "
-                    "would be read as nothing", path=self.pdf, advice=POPPLER_DATA_ADVICE)
+                    f"poppler lacks the {missing.group(1)} character maps some fonts of this PDF use: text in "
+                    "them may be read as nothing", path=self.pdf, advice=POPPLER_DATA_ADVICE)
             if not is_complete(output):
                 raise BadInputError("poppler's text output ended before the document did", path=self.pdf)
             pages = parse_bbox_layout(output.decode("utf-8", "surrogateescape"))
