@@ -19,6 +19,12 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import IO
+
+try:
+    import fcntl
+except ImportError:  # not a Unix
+    fcntl = None  # type: ignore[assignment]
 
 from cwn_ocr.errors import BadInputError, CwnOcrError, MissingDependencyError, OutputError, PasswordError, StoppedError
 from cwn_ocr.model import BBox, Line, Page, Word
@@ -85,6 +91,7 @@ class PendingLayer:
             cmd += ["-upw", password, "-opw", password]
         cmd += [str(self.pdf), "-"]
         self._proc: subprocess.Popen[bytes] | None = _start(cmd)
+        _widen(self._proc.stdout)
         try:
             self._reader = threading.Thread(target=self._read, args=(self._proc,), name="cwn-ocr-pdftotext",
                                             daemon=True)
@@ -167,6 +174,19 @@ class PendingLayer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _widen(pipe: IO[bytes] | None, size: int = 1 << 20) -> None:
+    """Let poppler write up to ``size`` bytes ahead of the thread that reads them (Linux; 64 KiB
+    otherwise): while the CLI imports the rest of cwn-ocr, the reader waits for the GIL, and a
+    full pipe would stop poppler meanwhile."""
+    setter = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl else None
+    if pipe is None or setter is None:
+        return
+    try:
+        fcntl.fcntl(pipe.fileno(), setter, size)
+    except OSError:  # above /proc/sys/fs/pipe-max-size: the default size stays
+        pass
 
 
 def _start(cmd: list[str]) -> subprocess.Popen[bytes]:
