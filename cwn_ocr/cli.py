@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write <stem>.pdf, the input with a text layer that extracts as the repair (default on)")
     repair.add_argument("--cache-dir", metavar="DIR", help="where OCR results and whole runs are cached (default: "
                         "$CWN_OCR_CACHE_DIR, else ~/.cache/cwn-ocr)")
-    repair.add_argument("--no-cache", action="store_true", help="neither read nor write the caches (OCR results, whole runs)")
+    repair.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the caches (OCR results, whole runs)")
     repair.add_argument("--scheduler", metavar="ADDRESS", help="run the OCR on a Dask distributed cluster "
                         "(e.g. tcp://10.0.0.5:8786); the PDFs must be at the same paths on its workers")
     repair.add_argument("--force", action="store_true", help="with several files: repair even those whose "
