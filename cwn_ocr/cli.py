@@ -251,10 +251,14 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
     if runs is not None and _whole(result) and run_key(args.pdf, vars(args)) == key:  # nor changed meanwhile
         runs.put(key, written, summary, stdout=result.text if to_stdout else None)
     if not args.quiet:
-        err.print(summary, soft_wrap=True)
-        for kind, path in written.items():
-            err.print(f"  {kind}: {path}", soft_wrap=True)
+        _print_summary(err, summary, written)
     return int(ExitCode.PARTIAL if result.failed_pages else ExitCode.OK)
+
+
+def _print_summary(err: Console, summary: str, written: dict[str, Path]) -> None:
+    err.print(summary, soft_wrap=True)
+    for kind, path in written.items():
+        err.print(f"  {kind}: {path}", soft_wrap=True)
 
 
 def _whole(result: RepairResult) -> bool:
@@ -273,10 +277,8 @@ def _replay(earlier: CachedRun, out_dir: Path | None, args: argparse.Namespace, 
             written[kind] = out_dir / earlier.names[kind]
             write_atomic(written[kind], data)
     if not args.quiet:
-        err.print(f"{earlier.summary} (an identical earlier run: same file, options, cwn-ocr and tools; its "
-                  "outputs copied from the cache; --no-cache repairs it again)", soft_wrap=True)
-        for kind, path in written.items():
-            err.print(f"  {kind}: {path}", soft_wrap=True)
+        _print_summary(err, f"{earlier.summary} (an identical earlier run: same file, options, cwn-ocr and tools; "
+                       "its outputs copied from the cache; --no-cache repairs it again)", written)
     return int(ExitCode.OK)
 
 

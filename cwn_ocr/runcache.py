@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from cwn_ocr import __version__
+from cwn_ocr.tessdata import PINNED
 
 #: Bump when what an entry holds changes.
 RUN_FORMAT = 1
@@ -93,7 +94,7 @@ def code_stamp(package: Path = PACKAGE) -> list[list[Any]]:
 
 
 def _data_folders(environ: Mapping[str, str]) -> Iterable[Path]:
-    yield PACKAGE.parent / "tessdata"  # the pinned data (tessdata.PINNED)
+    yield PINNED
     if environ.get("TESSDATA_PREFIX"):
         yield Path(environ["TESSDATA_PREFIX"])
     for share in (Path("/usr/share"), Path("/usr/local/share")):
@@ -152,8 +153,8 @@ def run_key(pdf: str, options: Mapping[str, Any], *, code: list[Any] | None = No
     material = {
         "format": RUN_FORMAT, "version": __version__, "file": pdf, "resolved": str(path.resolve()),
         "sha256": file_sha256(path), "options": {k: v for k, v in options.items() if k not in HARMLESS},
-        "code": code_stamp() if code is None else code, "tools": tools_stamp() if tools is None else tools,
-        "python": python_stamp() if code is None else [],
+        "code": [code_stamp(), python_stamp()] if code is None else code,
+        "tools": tools_stamp() if tools is None else tools,
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
