@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cwn_ocr import repair_pdf  # noqa: E402
-from cwn_ocr.textfix import fix_text  # noqa: E402
+from cwn_ocr.layer.textfix import fix_text  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 GARBLED = ["scan_eng_layer", "no_tounicode", "mixed_pages"]

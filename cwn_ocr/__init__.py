@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from cwn_ocr.errors import CwnOcrError, ExitCode
 
 if TYPE_CHECKING:
-    from cwn_ocr.garble import judge_line, judge_page_lines
-    from cwn_ocr.pipeline import DocumentScan, RepairResult, repair_pdf, scan_pdf
+    from cwn_ocr.layer.garble import judge_line, judge_page_lines
+    from cwn_ocr.run.pipeline import DocumentScan, RepairResult, repair_pdf, scan_pdf
 
-_LAZY = {"judge_line": "garble", "judge_page_lines": "garble", "DocumentScan": "pipeline",
-         "RepairResult": "pipeline", "repair_pdf": "pipeline", "scan_pdf": "pipeline"}
+_LAZY = {"judge_line": "layer.garble", "judge_page_lines": "layer.garble", "DocumentScan": "run.pipeline",
+         "RepairResult": "run.pipeline", "repair_pdf": "run.pipeline", "scan_pdf": "run.pipeline"}
 
 
 def __getattr__(name: str) -> Any:

@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any, cast
 from cwn_ocr import __version__
 from cwn_ocr.atomic import prepare_output_dir, write_atomic
 from cwn_ocr.errors import BadInputError, CwnOcrError, ExitCode, OutputError, UsageError
-from cwn_ocr.inputs import check_pdf_path
+from cwn_ocr.layer.inputs import check_pdf_path
+from cwn_ocr.layer.textlayer import PendingLayer
 from cwn_ocr.model import IMAGE_CHOICES, Label
-from cwn_ocr.textlayer import PendingLayer
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cwn_ocr.pipeline import DocumentScan, RepairResult
-    from cwn_ocr.runcache import CachedRun
+    from cwn_ocr.run.pipeline import DocumentScan, RepairResult
+    from cwn_ocr.run.runcache import CachedRun
 
 _STYLE = {Label.CLEAN: "green", Label.FIXABLE: "yellow", Label.GARBLED: "red"}
 
@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "diff":
             return _diff(args)
         if args.command == "doctor":
-            from cwn_ocr.doctor import run_doctor
+            from cwn_ocr.run.doctor import run_doctor
             return run_doctor(err)
     except CwnOcrError as exc:
         err.print(f"[bold red]cwn-ocr:[/] {exc}", markup=True, soft_wrap=True)
@@ -173,7 +173,7 @@ def run() -> None:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from cwn_ocr.pipeline import scan_pdf
+    from cwn_ocr.run.pipeline import scan_pdf
 
     scans = [scan_pdf(path, password=args.password, verify=args.verify) for path in args.pdf]
     if args.json:
@@ -208,7 +208,7 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
         prepare_output_dir(out_dir, pdf)
     runs, key = None, ""
     if not args.no_cache and not args.scheduler:  # the same PDF repaired the same way: its outputs copied back
-        from cwn_ocr.runcache import RunCache, default_cache_dir, run_key
+        from cwn_ocr.run.runcache import RunCache, default_cache_dir, run_key
 
         runs = RunCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
         key = run_key(args.pdf, vars(args))
@@ -218,9 +218,9 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
     with ExitStack() as stack:
         # poppler reads the text layer while Python imports the rest of cwn-ocr (both ~0.15 s)
         layer = stack.enter_context(PendingLayer(pdf, password=args.password))
-        from cwn_ocr.pipeline import repair_pdf
+        from cwn_ocr.ocr.workers import DaskPool
         from cwn_ocr.report import write_outputs
-        from cwn_ocr.workers import DaskPool
+        from cwn_ocr.run.pipeline import repair_pdf
 
         progress = None
         if not args.quiet and err.is_terminal:
@@ -283,7 +283,7 @@ def _replay(earlier: CachedRun, out_dir: Path | None, args: argparse.Namespace, 
 
 
 def _repair_batch(args: argparse.Namespace, err: Console) -> int:
-    from cwn_ocr.batch import FileOutcome, describe, exit_code, expand_inputs, repair_many
+    from cwn_ocr.run.batch import FileOutcome, describe, exit_code, expand_inputs, repair_many
 
     if args.output == "-":
         raise UsageError("-o - writes one file's text to stdout; give one PDF, or drop -o -")
@@ -324,10 +324,10 @@ def _diff(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from cwn_ocr.atomic import write_atomic
-    from cwn_ocr.pipeline import repair_pdf
     from cwn_ocr.report.jsonreport import report_dict
     from cwn_ocr.report.review import build_review
     from cwn_ocr.report.terminal import print_terminal
+    from cwn_ocr.run.pipeline import repair_pdf
 
     source = Path(args.input)
     if source.suffix.lower() == ".json":

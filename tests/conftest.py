@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from cwn_ocr.charsets import squeeze
+from cwn_ocr.layer.charsets import squeeze
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cwn_ocr.align import match_rows, unmatched_ocr
-from cwn_ocr.garble import judge_rows
-from cwn_ocr.merge import Source, merge_rows, splice
+from cwn_ocr.layer.garble import judge_rows
+from cwn_ocr.merge.align import match_rows, unmatched_ocr
+from cwn_ocr.merge.splice import Source, merge_rows, splice
 from cwn_ocr.model import BBox, Line, Word
 
 

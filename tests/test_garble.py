@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cwn_ocr.garble import judge_line, judge_lines
+from cwn_ocr.layer.garble import judge_line, judge_lines
 from cwn_ocr.model import Label
 from tests.conftest import ROOT, SEEDS
 

@@ -14,9 +14,9 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr import repair_pdf
-from cwn_ocr.charsets import squeeze
-from cwn_ocr.pipeline import RepairResult
+from cwn_ocr.layer.charsets import squeeze
 from cwn_ocr.report.pdfout import write_repaired_pdf
+from cwn_ocr.run.pipeline import RepairResult
 from tests.conftest import GARBLED_SAMPLES, SAMPLES
 
 pytestmark = [pytest.mark.poppler, pytest.mark.tesseract]
@@ -122,7 +122,7 @@ def test_operators_that_are_not_text_do_not_stop_the_page() -> None:
     """Found by fuzzing: a damaged content stream whose operator bytes are not UTF-8."""
     import pikepdf
 
-    from cwn_ocr.provenance import _count_text_ops, operator_name
+    from cwn_ocr.layer.provenance import _count_text_ops, operator_name
 
     pdf = pikepdf.new()
     page = pdf.add_blank_page()

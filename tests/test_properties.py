@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cwn_ocr.align import match_rows
-from cwn_ocr.garble import judge_line, judge_page_lines, judge_rows
-from cwn_ocr.merge import merge_lines, merge_rows, splice
+from cwn_ocr.layer.garble import judge_line, judge_page_lines, judge_rows
+from cwn_ocr.merge.align import match_rows
+from cwn_ocr.merge.splice import merge_lines, merge_rows, splice
 from cwn_ocr.model import BBox, Label, Line, Word
 
 _TEXT = st.one_of(

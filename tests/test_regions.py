@@ -14,13 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cwn_ocr import repair_pdf
-from cwn_ocr.charsets import squeeze
-from cwn_ocr.garble import judge_rows
+from cwn_ocr.layer.charsets import squeeze
+from cwn_ocr.layer.garble import judge_rows
 from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Row, Verdict
-from cwn_ocr.ocr import OcrSettings
-from cwn_ocr.ocrpage import band_rows, ink_runs, ocr_page
-from cwn_ocr.pipeline import scan_pdf
-from cwn_ocr.regions import MAX_SHARE, plan_regions, slices, split
+from cwn_ocr.ocr.page import band_rows, ink_runs, ocr_page
+from cwn_ocr.ocr.regions import MAX_SHARE, plan_regions, slices, split
+from cwn_ocr.ocr.tesseract import OcrSettings
+from cwn_ocr.run.pipeline import scan_pdf
 from tests.conftest import SAMPLES, cer, truth_pages
 
 GARBLED = Verdict(Label.GARBLED, 1.0)

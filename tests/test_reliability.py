@@ -285,7 +285,7 @@ def leftovers(tmp_path: Path) -> list[Path]:
 
 def test_poppler_warnings_beyond_what_a_pipe_holds_do_not_block_the_reading(tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from cwn_ocr.textlayer import PendingLayer, parse_bbox_layout
+    from cwn_ocr.layer.textlayer import PendingLayer, parse_bbox_layout
 
     env = fake_pdftotext(tmp_path, "head -c 2000000 /dev/zero | tr '\\0' 'w' >&2")
     monkeypatch.setenv("PATH", env["PATH"])
@@ -298,7 +298,7 @@ def test_poppler_warnings_beyond_what_a_pipe_holds_do_not_block_the_reading(tmp_
 
 def test_a_hanging_pdftotext_is_stopped_by_its_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cwn_ocr.errors import BadInputError
-    from cwn_ocr.textlayer import PendingLayer
+    from cwn_ocr.layer.textlayer import PendingLayer
 
     env = fake_pdftotext(tmp_path, "exec sleep 300  # cwn-ocr-fake-pdftotext")
     monkeypatch.setenv("PATH", env["PATH"])
@@ -341,7 +341,7 @@ def test_a_machine_out_of_resources_is_not_told_to_reinstall_poppler(code: int,
     """Fault injection: the system refuses to start a process. The installation is fine, and in a
     batch a missing dependency would stop every file, so this must not be one."""
     from cwn_ocr.errors import MissingDependencyError, OutputError
-    from cwn_ocr.textlayer import PendingLayer
+    from cwn_ocr.layer.textlayer import PendingLayer
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code))
@@ -369,7 +369,7 @@ def test_poppler_without_its_cjk_character_maps_is_a_missing_dependency(tmp_path
 
 @pytest.mark.poppler
 def test_doctor_finds_the_cjk_character_maps_it_installs() -> None:
-    from cwn_ocr.doctor import poppler_reads_cjk
+    from cwn_ocr.run.doctor import poppler_reads_cjk
 
     assert poppler_reads_cjk(), "poppler-data is missing: `make setup` installs it"
 
@@ -393,7 +393,7 @@ def test_the_early_reading_leaves_no_process_or_file_on_any_way_out(tmp_path: Pa
 
 def test_dask_workers_that_died_fail_their_page_with_a_reason() -> None:
     distributed = pytest.importorskip("distributed")
-    from cwn_ocr.pipeline import _failure
+    from cwn_ocr.run.pipeline import _failure
 
     died = distributed.KilledWorker("ocr-page-3", "tcp://127.0.0.1:1", 3)
     assert _failure(died) == "the Dask workers reading it died (out of memory?)"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from cwn_ocr import repair_pdf
-from cwn_ocr.merge import Source
-from cwn_ocr.pipeline import RepairResult
-from cwn_ocr.textlayer import read_text_layer
+from cwn_ocr.layer.textlayer import read_text_layer
+from cwn_ocr.merge.splice import Source
+from cwn_ocr.run.pipeline import RepairResult
 from tests.conftest import CLEAN_SAMPLES, GARBLED_SAMPLES, SAMPLES, cer, truth_pages
 
 pytestmark = [pytest.mark.poppler, pytest.mark.tesseract]

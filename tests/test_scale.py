@@ -100,7 +100,7 @@ def test_a_run_that_failed_or_skipped_a_step_is_not_replayed(tmp_path: Path, sam
 
 
 def test_the_run_key_follows_the_code_and_the_tools(tmp_path: Path) -> None:
-    from cwn_ocr.runcache import code_stamp, tools_stamp
+    from cwn_ocr.run.runcache import code_stamp, tools_stamp
 
     package = tmp_path / "pkg"
     (package / "__pycache__").mkdir(parents=True)
@@ -175,7 +175,7 @@ def test_batch_refuses_two_inputs_with_one_stem(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_dask_cluster_gives_the_same_repair(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
-    from cwn_ocr.workers import DaskPool
+    from cwn_ocr.ocr.workers import DaskPool
 
     source = SAMPLES / "no_tounicode.pdf"
     local = repair_pdf(source, jobs=1, use_cache=False)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from cwn_ocr import scan_pdf
+from cwn_ocr.layer.textlayer import parse_bbox_layout, read_text_layer
 from cwn_ocr.model import Label
-from cwn_ocr.textlayer import parse_bbox_layout, read_text_layer
 from tests.conftest import ALL_SAMPLES, SAMPLES, truth_pages
 
 pytestmark = pytest.mark.poppler

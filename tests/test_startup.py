@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cwn_ocr import english, repair_pdf
-from cwn_ocr.cache import OcrCache
+from cwn_ocr import repair_pdf
+from cwn_ocr.layer import english
+from cwn_ocr.ocr.cache import OcrCache
 from cwn_ocr.report.jsonreport import report_dict
 from cwn_ocr.report.review import build_review
 from tests.conftest import SAMPLES
@@ -32,7 +33,7 @@ def test_the_command_line_starts_without_the_image_libraries() -> None:
 
 def test_the_command_line_starts_poppler_before_it_imports_the_pipeline() -> None:
     # the repair starts pdftotext, then imports the rest (pikepdf, ftfy, rapidfuzz: ~0.15 s) while it runs
-    probe = ("import sys, cwn_ocr.cli\nprint(' '.join(m for m in ('cwn_ocr.pipeline', 'pikepdf', 'ftfy', "
+    probe = ("import sys, cwn_ocr.cli\nprint(' '.join(m for m in ('cwn_ocr.run.pipeline', 'pikepdf', 'ftfy', "
              "'rapidfuzz', 'concurrent.futures.process') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=True)
     assert done.stdout.split() == []

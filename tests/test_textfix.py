@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cwn_ocr.textfix import FIXERS, fix_text, replay
+from cwn_ocr.layer.textfix import FIXERS, fix_text, replay
 from tests.conftest import ROOT, SEEDS
 
 CASES = json.loads((ROOT / "tests" / "data" / "textfix_cases.json").read_text("utf-8"))

@@ -9,11 +9,11 @@ import pytest
 
 from cwn_ocr import repair_pdf, scan_pdf
 from cwn_ocr.errors import OcrError
-from cwn_ocr.merge import Source
-from cwn_ocr.ocr import OcrSettings, read_files
-from cwn_ocr.provenance import analyse_tounicode, parse_tounicode
-from cwn_ocr.textlayer import read_text_layer
-from cwn_ocr.vote import vocabulary, vote_line
+from cwn_ocr.layer.provenance import analyse_tounicode, parse_tounicode
+from cwn_ocr.layer.textlayer import read_text_layer
+from cwn_ocr.merge.splice import Source
+from cwn_ocr.merge.vote import vocabulary, vote_line
+from cwn_ocr.ocr.tesseract import OcrSettings, read_files
 from tests.conftest import CLEAN_SAMPLES, SAMPLES, cer, truth_pages
 
 pytestmark = [pytest.mark.poppler]

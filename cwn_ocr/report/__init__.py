@@ -8,11 +8,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from cwn_ocr.atomic import prepare_output_dir, write_atomic
-from cwn_ocr.cache import OcrCache
-from cwn_ocr.pipeline import RepairResult
+from cwn_ocr.ocr.cache import OcrCache
 from cwn_ocr.report.jsonreport import report_dict
 from cwn_ocr.report.pdfout import write_repaired_pdf
 from cwn_ocr.report.review import build_review
+from cwn_ocr.run.pipeline import RepairResult
 
 
 def write_outputs(result: RepairResult, out_dir: Path, *, text: bool = True, review: bool = True,

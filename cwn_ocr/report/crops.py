@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cwn_ocr.model import BBox
-from cwn_ocr.raster import render_pages
+from cwn_ocr.ocr.raster import render_pages
 
 if TYPE_CHECKING:  # OpenCV and numpy are imported when a page is rendered (a cached re-run never does)
     import numpy as np
 
-    from cwn_ocr.cache import OcrCache
+    from cwn_ocr.ocr.cache import OcrCache
 
 PREVIEW_DPI = 110
 MAX_WIDTH = 560  # pixels; wider crops are scaled down
@@ -32,7 +32,7 @@ def crop_images(pdf: Path, pages: dict[int, tuple[float, float]], boxes: dict[in
     out: dict[int, list[str]] = {}
     keys: dict[int, str] = {}
     if cache is not None:
-        from cwn_ocr.cache import page_keys
+        from cwn_ocr.ocr.cache import page_keys
 
         prints = page_keys(pdf, list(pages), password=password)
         for number in pages:

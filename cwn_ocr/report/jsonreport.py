@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from cwn_ocr import __version__
-from cwn_ocr.merge import RepairedLine
-from cwn_ocr.pipeline import PageResult, RepairResult
+from cwn_ocr.merge.splice import RepairedLine
+from cwn_ocr.run.pipeline import PageResult, RepairResult
 
 
 def _line(line: RepairedLine) -> dict[str, Any]:

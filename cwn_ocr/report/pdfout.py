@@ -31,10 +31,10 @@ import pikepdf
 
 from cwn_ocr.atomic import write_atomic
 from cwn_ocr.errors import OutputError
-from cwn_ocr.marker import MARK
-from cwn_ocr.merge import RepairedLine
-from cwn_ocr.pipeline import PageResult, RepairResult
-from cwn_ocr.provenance import operator_name
+from cwn_ocr.layer.marker import MARK
+from cwn_ocr.layer.provenance import operator_name
+from cwn_ocr.merge.splice import RepairedLine
+from cwn_ocr.run.pipeline import PageResult, RepairResult
 
 _FONT_NAME = "/CwnGlyphLess"
 _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}

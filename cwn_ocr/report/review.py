@@ -20,7 +20,7 @@ from cwn_ocr.model import IMAGE_CHOICES, BBox
 from cwn_ocr.report.diffview import Segment, mark_uncertain, sides
 
 if TYPE_CHECKING:
-    from cwn_ocr.cache import OcrCache
+    from cwn_ocr.ocr.cache import OcrCache
 
 #: Changed lines closer than this many points join one block with one image.
 BLOCK_GAP = 14.0
@@ -145,7 +145,7 @@ def build_review(report: dict[str, Any], *, pdf: Path | None = None, password: s
             except OSError:
                 pass
 
-    from cwn_ocr.runcache import default_cache_dir
+    from cwn_ocr.run.runcache import default_cache_dir
 
     # the template compiled once (30 ms a run otherwise), like the English word table: in the
     # default cache folder whatever the OCR cache's settings (it holds no result, only code that

@@ -8,8 +8,8 @@ import subprocess
 from rich.console import Console
 
 from cwn_ocr.errors import ExitCode
-from cwn_ocr.tessdata import REQUIRED_LANGUAGES, find_tessdata
-from cwn_ocr.textlayer import POPPLER_DATA_ADVICE
+from cwn_ocr.layer.textlayer import POPPLER_DATA_ADVICE
+from cwn_ocr.ocr.tessdata import REQUIRED_LANGUAGES, find_tessdata
 
 
 def _version(cmd: list[str]) -> str | None:

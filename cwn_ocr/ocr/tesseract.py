@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from cwn_ocr.errors import MissingDependencyError, OcrError
 from cwn_ocr.model import BBox, Line, Word
-from cwn_ocr.tessdata import require_languages
+from cwn_ocr.ocr.tessdata import require_languages
 
 if TYPE_CHECKING:  # numpy, OpenCV and pytesseract are imported where pixels are handled (workers): a
     import numpy as np  # repair of clean pages never needs them, and they cost 0.15 s to import
@@ -223,7 +223,7 @@ def read_stacked(images: list[np.ndarray], settings: OcrSettings, *, lang: str |
                  gap: int = 24) -> list[list[Line]]:
     """OCR several images with one Tesseract call (one start-up, one model load): they are
     ``stack``ed, read, and each gets back its own lines in its own pixels."""
-    from cwn_ocr.preprocess import stack  # OpenCV: see the imports above
+    from cwn_ocr.ocr.prepare import stack  # OpenCV: see the imports above
 
     if not images:
         return []

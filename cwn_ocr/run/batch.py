@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from cwn_ocr.errors import BadInputError, CwnOcrError, MissingDependencyError, UsageError
-from cwn_ocr.pipeline import RepairResult, repair_pdf
+from cwn_ocr.ocr.workers import DaskPool, Pool, WorkerPool
 from cwn_ocr.report import write_outputs
-from cwn_ocr.workers import DaskPool, Pool, WorkerPool
+from cwn_ocr.run.pipeline import RepairResult, repair_pdf
 
 
 @dataclass

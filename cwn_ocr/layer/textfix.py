@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import ftfy
 import regex
 
-from cwn_ocr.charsets import find_mojibake, to_unified
+from cwn_ocr.layer.charsets import find_mojibake, to_unified
 
 # patterns compiled once (these run for every word of every line)
 _HAN_CHAR = regex.compile(r"\p{Han}")

@@ -36,8 +36,8 @@ from functools import lru_cache
 
 import regex
 
-from cwn_ocr import english
-from cwn_ocr.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake, visible_length
+from cwn_ocr.layer import english
+from cwn_ocr.layer.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake, visible_length
 from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Row, Span, Verdict
 
 # patterns compiled once (these run for every word of every line)

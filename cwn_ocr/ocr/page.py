@@ -17,13 +17,13 @@ import cv2
 import numpy as np
 
 from cwn_ocr.errors import OcrError
-from cwn_ocr.garble import LATIN_TOKEN, judge_line
+from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
+from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Word
-from cwn_ocr.ocr import OcrSettings, read_lines, read_stacked, shift
-from cwn_ocr.preprocess import Prepared, prepare
-from cwn_ocr.raster import rasterize_page
-from cwn_ocr.tessdata import find_tessdata
-from cwn_ocr.textfix import fix_text
+from cwn_ocr.ocr.prepare import Prepared, prepare
+from cwn_ocr.ocr.raster import rasterize_page
+from cwn_ocr.ocr.tessdata import find_tessdata
+from cwn_ocr.ocr.tesseract import OcrSettings, read_lines, read_stacked, shift
 
 
 def _quality(line: Line) -> tuple[int, float, float]:

@@ -24,8 +24,8 @@ from typing import Any
 import pikepdf
 
 from cwn_ocr.errors import BadInputError, PasswordError
-from cwn_ocr.garble import is_rare_cjk
-from cwn_ocr.raster import covering_resolution, page_images
+from cwn_ocr.layer.garble import is_rare_cjk
+from cwn_ocr.ocr.raster import covering_resolution, page_images
 
 _BFCHAR = re.compile(r"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)

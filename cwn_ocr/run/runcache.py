@@ -49,13 +49,13 @@ from pathlib import Path
 from typing import Any
 
 from cwn_ocr import __version__
-from cwn_ocr.tessdata import PINNED
+from cwn_ocr.ocr.tessdata import PINNED
 
 #: Bump when what an entry holds changes.
 RUN_FORMAT = 1
 #: ``repair`` options that change no output (where they go, what is printed, skipping in batches).
 HARMLESS = frozenset({"command", "pdf", "out", "quiet", "force", "cache_dir", "no_cache"})
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
 INDEX = "index.json"
 TOOLS = ("tesseract", "pdftotext", "pdftoppm", "pdfimages")
 
@@ -80,7 +80,7 @@ def code_stamp(package: Path = PACKAGE) -> list[list[Any]]:
     """Name, size and modification time of every file of ``package`` (bytecode left out).
 
     >>> stamp = code_stamp()
-    >>> any(name == "runcache.py" for name, _size, _mtime in stamp)
+    >>> any(name == "run/runcache.py" for name, _size, _mtime in stamp)
     True
     """
     stamp = []

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from cwn_ocr.align import Match, unmatched_ocr
-from cwn_ocr.charsets import HAN, visible_length
-from cwn_ocr.garble import judge_line
+from cwn_ocr.layer.charsets import HAN, visible_length
+from cwn_ocr.layer.garble import judge_line
+from cwn_ocr.layer.textfix import Step, fix_text
+from cwn_ocr.merge.align import Match, unmatched_ocr
+from cwn_ocr.merge.vote import vote_line
 from cwn_ocr.model import BBox, Label, Line, Row
-from cwn_ocr.textfix import Step, fix_text
-from cwn_ocr.verify import AGREEMENT, CONFIDENT, agreement
-from cwn_ocr.vote import vote_line
+from cwn_ocr.ocr.verify import AGREEMENT, CONFIDENT, agreement
 
 
 class Source:

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 
-from cwn_ocr.garble import doubtful
+from cwn_ocr.layer.garble import doubtful
 from cwn_ocr.model import BBox, Label, Row
 
 #: Above this share of the page's text height the whole page is read: bands would save little.

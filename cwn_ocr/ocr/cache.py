@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from cwn_ocr.atomic import write_atomic
-from cwn_ocr.fingerprint import page_fingerprints
 from cwn_ocr.model import BBox, Line, PageOcr, Word
-from cwn_ocr.runcache import file_sha256
+from cwn_ocr.ocr.fingerprint import page_fingerprints
+from cwn_ocr.run.runcache import file_sha256
 
 #: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
 CACHE_FORMAT = 3

@@ -21,24 +21,24 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr import __version__
-from cwn_ocr.align import Match, match_rows
-from cwn_ocr.cache import OcrCache, data_sha256, page_keys
 from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
-from cwn_ocr.garble import english_zipf, judge_page_lines, judge_rows, page_label
-from cwn_ocr.inputs import check_pdf_path
-from cwn_ocr.marker import is_repaired
-from cwn_ocr.merge import RepairedLine, Source, merge_lines, merge_rows
+from cwn_ocr.layer.garble import english_zipf, judge_page_lines, judge_rows, page_label
+from cwn_ocr.layer.inputs import check_pdf_path
+from cwn_ocr.layer.marker import is_repaired
+from cwn_ocr.layer.provenance import PageProvenance, read_provenance
+from cwn_ocr.layer.textlayer import PendingLayer
+from cwn_ocr.merge.align import Match, match_rows
+from cwn_ocr.merge.splice import RepairedLine, Source, merge_lines, merge_rows
+from cwn_ocr.merge.vote import vocabulary
 from cwn_ocr.model import BBox, Label, Page, PageOcr, Row, Verdict, combine
-from cwn_ocr.ocr import OcrSettings, tesseract_version
-from cwn_ocr.provenance import PageProvenance, read_provenance
-from cwn_ocr.regions import RegionPlan, plan_regions, slices, split
-from cwn_ocr.runcache import default_cache_dir
-from cwn_ocr.tessdata import find_tessdata
-from cwn_ocr.textlayer import PendingLayer
-from cwn_ocr.verify import Check, choose_samples, read_samples, sample_of
-from cwn_ocr.verify import judge_page as judge_samples
-from cwn_ocr.vote import vocabulary
-from cwn_ocr.workers import Pool, WorkerPool
+from cwn_ocr.ocr.cache import OcrCache, data_sha256, page_keys
+from cwn_ocr.ocr.regions import RegionPlan, plan_regions, slices, split
+from cwn_ocr.ocr.tessdata import find_tessdata
+from cwn_ocr.ocr.tesseract import OcrSettings, tesseract_version
+from cwn_ocr.ocr.verify import Check, choose_samples, read_samples, sample_of
+from cwn_ocr.ocr.verify import judge_page as judge_samples
+from cwn_ocr.ocr.workers import Pool, WorkerPool
+from cwn_ocr.run.runcache import default_cache_dir
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def pages_to_sample(scans: Sequence[PageScan], candidates: Collection[int]) -> l
     page image on two pages, the other pages that use only checked fonts need no rendering, and
     the check of a long document costs about what the check of its first pages costs.
 
-    >>> from cwn_ocr.provenance import FontInfo
+    >>> from cwn_ocr.layer.provenance import FontInfo
     >>> font = FontInfo("/F1", "SimSun", True, False, key="a")
     >>> pages = [PageScan(Page(n, 595, 842, ()), (), PageProvenance(n, 5, 0, False, (font,))) for n in (1, 2, 3)]
     >>> pages_to_sample(pages, {1, 2, 3})
@@ -479,7 +479,7 @@ class _OcrQueue:
         todo = [s for s in pages if not self._from_cache(s)]
         if not todo:
             return
-        from cwn_ocr.ocrpage import ocr_page  # pixels, OpenCV: imported by the runs that OCR
+        from cwn_ocr.ocr.page import ocr_page  # pixels, OpenCV: imported by the runs that OCR
 
         if self.pool is None:
             waiting = self.total - len(self.reasons)  # pages the sample check may still send

@@ -39,8 +39,8 @@ from functools import lru_cache
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from cwn_ocr.charsets import HAN, squeeze
-from cwn_ocr.garble import judge_line
+from cwn_ocr.layer.charsets import HAN, squeeze
+from cwn_ocr.layer.garble import judge_line
 
 #: How much more frequent (zipf, log10) the words around one candidate must be to decide.
 PLAUSIBILITY_MARGIN = 1.0

@@ -107,7 +107,7 @@ class Table:
 
 
 def _cache_folder() -> Path:
-    from cwn_ocr.runcache import default_cache_dir  # the OCR cache module imports more
+    from cwn_ocr.run.runcache import default_cache_dir  # the OCR cache module imports more
 
     return default_cache_dir()
 

@@ -32,10 +32,10 @@ from pathlib import Path
 import regex
 from rapidfuzz import fuzz
 
-from cwn_ocr.charsets import visible_length
+from cwn_ocr.layer.charsets import visible_length
+from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Label, Page, Verdict
-from cwn_ocr.ocr import OcrSettings, read_files
-from cwn_ocr.textfix import fix_text
+from cwn_ocr.ocr.tesseract import OcrSettings, read_files
 
 #: Lines sampled per page (the cost of verification grows with it).
 SAMPLES_PER_PAGE = 3

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from cwn_ocr.charsets import squeeze
+from cwn_ocr.layer.charsets import squeeze
 from cwn_ocr.model import BBox, Label, Line, Row
 
 #: Share of the smaller height two boxes must overlap vertically to be on the same line.

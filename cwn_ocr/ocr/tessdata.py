@@ -16,7 +16,7 @@ from pathlib import Path
 from cwn_ocr.errors import MissingDependencyError
 
 REQUIRED_LANGUAGES = ("chi_sim", "eng")
-PINNED = Path(__file__).resolve().parent.parent / "tessdata"
+PINNED = Path(__file__).resolve().parents[2] / "tessdata"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,2 @@
+"""Reading the page image: rasterizing, preparing, the OCR engines, regions, workers, the cache,
+and the sample check against the page (verify)."""
