@@ -12,8 +12,11 @@ packages=(
   chromium                                               # the review page's browser test
   python3-venv
 )
-# `make bench` compares against OCRmyPDF
-if [ "${1:-}" = "--bench" ]; then packages+=(ocrmypdf); fi
+# `make bench` and `make eval` compare against OCRmyPDF; the stress corpus (bench/corpus.py) sets text in six
+# Debian CJK families and takes Chinese technical prose from the Chinese manual pages
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(ocrmypdf manpages-zh fonts-wqy-microhei fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai)
+fi
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

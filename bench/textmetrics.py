@@ -1,0 +1,114 @@
+"""Text comparison for the corpus checks and `make eval`: CER, Han/Latin CER, line matching.
+
+CER is as in bench/run.py (and dinglehopper): Levenshtein distance over the truth's length, on NFC text with
+all whitespace removed. Pages are compared with their lines put in the truth's order first
+(:func:`in_truth_order`): a two-column page read across the gutter by one tool and down the columns by
+another holds the same characters, and a reading-order difference is not a character error.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+import regex
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+HAN = regex.compile(r"\p{Han}")
+LATIN = regex.compile(r"[\p{Latin}\p{Nd}]")
+
+
+def squeeze(text: str) -> str:
+    """NFC text with every whitespace character removed.
+
+    >>> squeeze(" 年均 气温\\n15.6℃ ")
+    '年均气温15.6℃'
+    """
+    return "".join(unicodedata.normalize("NFC", text).split())
+
+
+def distance(hypothesis: str, reference: str) -> tuple[int, int]:
+    """(Levenshtein distance, reference length), whitespace-insensitive.
+
+    >>> distance("安项市", "安顺市")
+    (1, 3)
+    """
+    ref = squeeze(reference)
+    return Levenshtein.distance(squeeze(hypothesis), ref), len(ref)
+
+
+def cer(hypothesis: str, reference: str) -> float:
+    """Character error rate, whitespace-insensitive.
+
+    >>> cer("安顺市", "安顺市"), round(cer("安项市", "安顺市"), 3)
+    (0.0, 0.333)
+    """
+    d, n = distance(hypothesis, reference)
+    return d / max(1, n)
+
+
+def only(pattern: regex.Pattern[str], text: str) -> str:
+    """The characters of ``text`` that ``pattern`` matches (one character each).
+
+    >>> only(HAN, "CO₂ 排放 2015 年"), only(LATIN, "CO₂ 排放 2015 年")
+    ('排放年', 'CO2015')
+    """
+    return "".join(pattern.findall(unicodedata.normalize("NFC", text)))
+
+
+def lines_of(text: str) -> list[str]:
+    """The non-blank lines of ``text``, stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def in_truth_order(hypothesis: str, truth: str) -> str:
+    """``hypothesis``'s lines re-ordered to follow the truth: each goes where its most similar truth line
+    is (stable for ties), so reading order does not count as character errors.
+
+    >>> in_truth_order("right column\\nleft column", "left column\\nright column")
+    'left column\\nright column'
+    """
+    hyp, ref = lines_of(hypothesis), lines_of(truth)
+    if len(hyp) < 2 or not ref:
+        return "\n".join(hyp)
+    squeezed = [squeeze(r) for r in ref]
+    # exact matches first, each truth line taken once (a repeated line keeps its own place)
+    free: dict[str, list[int]] = {}
+    for index, line in enumerate(squeezed):
+        free.setdefault(line, []).append(index)
+    places: list[float] = []
+    inexact = []
+    for i, line in enumerate(hyp):
+        slots = free.get(squeeze(line))
+        if slots:
+            places.append(slots.pop(0))
+        else:
+            places.append(-1)
+            inexact.append(i)
+    if inexact:
+        scores = process.cdist([squeeze(hyp[i]) for i in inexact], squeezed, scorer=fuzz.partial_ratio)
+        for row, i in zip(scores, inexact):
+            # a fragment (a table cell) goes with the first line it belongs to, after that line's own place
+            places[i] = int(row.argmax()) + 0.5
+    order = sorted(range(len(hyp)), key=lambda i: (places[i], i))
+    return "\n".join(hyp[i] for i in order)
+
+
+def page_distance(hypothesis: str, truth: str, pattern: regex.Pattern[str] | None = None) -> tuple[int, int]:
+    """(distance, truth length) of one page, lines in the truth's order; ``pattern`` keeps only Han or Latin."""
+    hyp = in_truth_order(hypothesis, truth)
+    if pattern is not None:
+        hyp, truth = only(pattern, hyp), only(pattern, truth)
+    return distance(hyp, truth)
+
+
+def exact_lines(hypothesis_lines: list[str], truth_lines: list[str]) -> int:
+    """How many truth lines the hypothesis reproduces as whole lines (whitespace-insensitive, as multisets).
+
+    >>> exact_lines(["a b", "c", "c"], ["ab", "c", "d"])
+    2
+    """
+    have = Counter(squeeze(line) for line in hypothesis_lines if squeeze(line))
+    want = Counter(squeeze(line) for line in truth_lines if squeeze(line))
+    return sum(min(count, have[line]) for line, count in want.items())
