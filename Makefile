@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= out
 export OMP_THREAD_LIMIT ?= 1
 
-.PHONY: setup system scan repair test lint bench samples fuzz doctor clean
+.PHONY: setup system scan repair test lint bench samples fuzz doctor clean corpus eval bench-setup
 
 setup: $(STAMP)
 
@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	# PP-OCR (issue 21) without its declared opencv-python: one cv2, the headless one (its other needs are in pyproject)
+	$(BIN)/pip install -q --no-deps rapidocr-onnxruntime==1.4.4
 	touch $(STAMP)
 
 scan: setup
@@ -37,6 +39,23 @@ bench: setup
 	bash scripts/setup-system.sh --bench
 	$(BIN)/python -m compileall -q cwn_ocr  # the CLI runs it times start from bytecode, as an installed tool does
 	$(BIN)/python bench/run.py
+
+# the stress corpus (bench/corpus.py) and the scoreboard on it (bench/eval.py): fonts, manpages-zh, OCRmyPDF
+# and the PDF extractors come with the bench part of the set-up
+BENCH_STAMP := $(VENV)/.bench-installed
+bench-setup: setup $(BENCH_STAMP)
+
+$(BENCH_STAMP): pyproject.toml scripts/setup-system.sh
+	bash scripts/setup-system.sh --bench
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+corpus: bench-setup
+	$(BIN)/python bench/corpus.py --seed $(or $(SEED),1)
+
+eval: bench-setup
+	@$(BIN)/python -m compileall -q cwn_ocr  # the CLI starts from bytecode, as an installed tool does
+	$(BIN)/python bench/eval.py $(if $(SEED),--seed $(SEED))
 
 samples: setup
 	$(BIN)/python samples/make_samples.py

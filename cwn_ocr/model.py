@@ -64,6 +64,15 @@ class Word:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One OCR engine's reading of a line, kept beside the reading chosen for it (``Line.alternatives``)."""
+
+    engine: str  # "tesseract", "ppocr"
+    text: str
+    confidence: float | None = None  # 0..100
+
+
+@dataclass(frozen=True)
 class Line:
     """One line of text in reading order; ``text`` is its words joined by single spaces."""
 
@@ -71,6 +80,9 @@ class Line:
     bbox: BBox
     words: tuple[Word, ...] = ()
     confidence: float | None = None  # mean word confidence for OCR lines
+    engine: str = ""  # OCR lines: the engine whose reading this is ("tesseract", "ppocr")
+    choice: str = ""  # OCR lines read by several engines: why this reading was chosen
+    alternatives: tuple[Reading, ...] = ()  # the other engines' readings, where they differ from ``text``
 
     @classmethod
     def from_words(cls, words: tuple[Word, ...] | list[Word]) -> Line:

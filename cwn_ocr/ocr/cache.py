@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from cwn_ocr.atomic import write_atomic
-from cwn_ocr.model import BBox, Line, PageOcr, Word
+from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
 from cwn_ocr.ocr.fingerprint import page_fingerprints
 from cwn_ocr.run.runcache import file_sha256
 
@@ -85,8 +85,12 @@ class OcrCache:
 
 
 def _line_to_dict(line: Line) -> dict[str, Any]:
-    return {"text": line.text, "conf": line.confidence,
-            "words": [[w.text, w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1, w.confidence] for w in line.words]}
+    entry = {"text": line.text, "conf": line.confidence,
+             "words": [[w.text, w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1, w.confidence] for w in line.words]}
+    if line.engine:  # which engine read it, why it was kept, the other readings (ocr.engines)
+        entry.update({"engine": line.engine, "choice": line.choice,
+                      "alternatives": [[r.engine, r.text, r.confidence] for r in line.alternatives]})
+    return entry
 
 
 def _line_from_dict(data: dict[str, Any]) -> Line:
@@ -94,7 +98,9 @@ def _line_from_dict(data: dict[str, Any]) -> Line:
     box = words[0].bbox if words else BBox(0, 0, 0, 0)
     for word in words[1:]:
         box = box.union(word.bbox)
-    return Line(data["text"], box, words, data["conf"])
+    return Line(data["text"], box, words, data["conf"], engine=str(data.get("engine", "")),
+                choice=str(data.get("choice", "")),
+                alternatives=tuple(Reading(e, t, c) for e, t, c in data.get("alternatives", ())))
 
 
 def page_to_dict(page: PageOcr) -> dict[str, Any]:

@@ -16,10 +16,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from cwn_ocr.errors import OcrError
+from cwn_ocr.errors import MissingDependencyError, OcrError
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
-from cwn_ocr.model import BBox, Line, PageOcr, Word
+from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
+from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles
 from cwn_ocr.ocr.prepare import Prepared, prepare
 from cwn_ocr.ocr.raster import rasterize_page
 from cwn_ocr.ocr.tessdata import find_tessdata
@@ -41,6 +42,57 @@ def _crop(image: np.ndarray, box: BBox, *, pad: int = 12) -> tuple[np.ndarray, f
     crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), 255, np.uint8)
     crop[pad:pad + y1 - y0, pad:pad + x1 - x0] = image[y0:y1, x0:x1]
     return crop, x0 - pad, y0 - pad
+
+
+#: Margins of a line's crop for a second engine, in line heights: tight, so that no part of a
+#: neighbouring line comes in (on a skewed scan Tesseract's boxes are tall already), and wide
+#: enough left and right for the first and last characters.
+CROP_PAD_Y, CROP_PAD_X = 0.1, 0.3
+#: Margins of the crop PP-OCR's detector looks in: whole neighbouring lines may come in, it finds
+#: them and only the rows whose middle is in the box are kept.
+DETECT_PAD = 0.6
+#: The line height (pixels) PP-OCR's detector gets to see: it costs by the pixel, and finds the
+#: same lines at 48 px as at 60-90 (a degraded scan's 25 unsure lines: 0.20 s a line against 0.32,
+#: the same text but for spaces and one letter); at 32 px it lost part of a line.
+DETECT_HEIGHT = 48.0
+
+
+def line_crop(image: np.ndarray, box: BBox, *, pad_y: float = CROP_PAD_Y, pad_x: float = CROP_PAD_X
+              ) -> tuple[np.ndarray, float, float]:
+    """The pixels of ``box`` with margins of ``pad_y`` and ``pad_x`` times its height (inside the
+    image), and the crop's origin.
+
+    >>> crop, dx, dy = line_crop(np.zeros((100, 200), np.uint8), BBox(50, 40, 150, 60))
+    >>> crop.shape, dx, dy
+    ((25, 113), 44, 38)
+    """
+    h, w = image.shape[:2]
+    x0, y0 = max(0, int(box.x0 - pad_x * box.height)), max(0, int(box.y0 - pad_y * box.height))
+    x1, y1 = min(w, int(box.x1 + pad_x * box.height) + 1), min(h, int(box.y1 + pad_y * box.height) + 1)
+    return image[y0:max(y0, y1), x0:max(x0, x1)], x0, y0
+
+
+def detector_crop(image: np.ndarray, box: BBox) -> tuple[np.ndarray, float, float]:
+    """The crop PP-OCR's detector reads for ``box``, and its origin."""
+    return line_crop(image, box, pad_y=DETECT_PAD, pad_x=DETECT_PAD)
+
+
+def rows_inside(lines: list[Line], box: BBox, dx: float, dy: float, *, engine: str) -> Line:
+    """The lines a detector found in a crop at ``(dx, dy)`` whose middle lies inside ``box``, as
+    one line (top to bottom, left to right); the rest are neighbours caught in the margins.
+
+    >>> rows = [Line.from_words([Word("a", BBox(0, 0, 5, 8), 90.0)]),
+    ...         Line.from_words([Word("b", BBox(0, 20, 5, 28), 80.0)])]
+    >>> rows_inside(rows, BBox(0, 15, 50, 35), 0, 0, engine="ppocr").text
+    'b'
+    """
+    kept = [shift(line, dx, dy) for line in lines if box.y0 <= (line.bbox.y0 + line.bbox.y1) / 2 + dy <= box.y1]
+    words = [w for line in kept for w in line.words]
+    if not words:
+        return Line("", box, engine=engine)
+    confs = [line.confidence for line in lines if line.confidence is not None
+             and box.y0 <= (line.bbox.y0 + line.bbox.y1) / 2 + dy <= box.y1]
+    return replace(Line.from_words(words), engine=engine, confidence=sum(confs) / len(confs) if confs else None)
 
 
 def read_chinese_first(images: list[np.ndarray], settings: OcrSettings) -> list[list[Line]]:
@@ -66,20 +118,35 @@ def read_chinese_first(images: list[np.ndarray], settings: OcrSettings) -> list[
 
 
 def reread(image: np.ndarray, line: Line, settings: OcrSettings) -> Line:
-    """The best of the first reading and single-line re-readings of the line's crop."""
+    """The best of the first reading and single-line re-readings of the line's crop by Tesseract.
+    A re-reading Tesseract fails on (Debian's 5.3.0 dies of a floating-point exception with
+    ``--psm 7`` on some crops, every time on the same ones) is left out, the others still count;
+    a timeout ends the re-reading with what it has."""
     crop, dx, dy = _crop(image, line.bbox)
     languages = [settings.lang]
     if "chi_sim" in settings.lang and settings.lang != "chi_sim" and "chi_sim" in find_tessdata().languages:
         languages.append("chi_sim")
     candidates = [line]
+    failures = []
+    deadline = time.perf_counter() + settings.timeout
     for lang in languages:
         # measured on a line Tesseract had read as "Lilt IKHMSA Ret.": as one block (psm 6) the
         # crop came out nearly right, as one line (psm 7) much worse; both are tried
         for psm in (6, 7):
-            readings = [shift(c, dx, dy) for c in read_lines(crop, settings, lang=lang, psm=psm)]
+            try:
+                readings = [shift(c, dx, dy) for c in read_lines(crop, settings, lang=lang, psm=psm)]
+            except OcrError as exc:
+                if time.perf_counter() >= deadline:  # out of time: the caller keeps the first reading
+                    raise
+                failures.append(f"--psm {psm} -l {lang}: {exc.message}")
+                continue
             if readings:
-                candidates.append(Line.from_words([w for r in readings for w in r.words]))
-    return min(candidates, key=_quality)
+                candidates.append(replace(Line.from_words([w for r in readings for w in r.words]),
+                                          engine="tesseract"))
+    best = min(candidates, key=_quality)
+    if failures and best is not line:
+        return replace(best, choice="; ".join(failures))
+    return best
 
 
 def _to_points(line: Line, prepared: Prepared, scale: float) -> Line:
@@ -90,7 +157,10 @@ def _to_points(line: Line, prepared: Prepared, scale: float) -> Line:
         box = BBox(min(c[0] for c in corners) / scale, min(c[1] for c in corners) / scale,
                    max(c[0] for c in corners) / scale, max(c[1] for c in corners) / scale)
         words.append(Word(word.text, box, word.confidence))
-    return Line.from_words(words)
+    if not words:
+        return replace(line, bbox=BBox(0, 0, 0, 0))
+    points = Line.from_words(words)
+    return replace(line, bbox=points.bbox, words=points.words)
 
 
 #: A band with less ink than this (share of dark pixels) holds no text: the layer's boxes are wrong.
@@ -150,8 +220,8 @@ def band_rows(runs: list[tuple[int, int]], top: float, bottom: float, height: in
     return y0, max(y0, y1)
 
 
-def _read_bands(prepared: Prepared, scale: float, regions: tuple[BBox, ...], settings: OcrSettings
-                ) -> tuple[list[Line], str]:
+def _read_bands(prepared: Prepared, scale: float, regions: tuple[BBox, ...], settings: OcrSettings,
+                *, chinese_only: bool = False) -> tuple[list[Line], str]:
     """OCR the ``regions`` (PDF points) of the prepared page with one stack; lines in prepared
     pixels. The reason to read the whole page instead, when the page image contradicts the
     layer's geometry (a band without ink, or most bands reading as nothing), else ""."""
@@ -174,15 +244,73 @@ def _read_bands(prepared: Prepared, scale: float, regions: tuple[BBox, ...], set
             return [], f"no ink where the layer has text (y {box.y0:.0f}-{box.y1:.0f} pt)"
         crops.append(crop)
         origins.append((x0, y0))
-    readings = read_chinese_first(crops, settings)
+    if chinese_only:
+        readings = read_stacked(crops, settings, lang="chi_sim", gap=_GAP)
+    else:
+        readings = read_chinese_first(crops, settings)
     if sum(1 for lines in readings if not lines) * 2 > len(readings):
         return [], "most bands read as nothing"
     return [shift(line, x, y) for (x, y), lines in zip(origins, readings) for line in lines], ""
 
 
+#: With a second engine, Tesseract finds the lines with this model alone ("" for every language).
+LAYOUT_LANG = "chi_sim"
+#: A line box this many times taller than the page's median line holds more than one line.
+TALL_BOX = 1.6
+
+
+def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
+                  deadline: float | None = None) -> list[Line]:
+    """Tesseract's ``lines`` (prepared pixels, cwn-ocr's reading order) each read again by PP-OCR
+    from a tight crop, and by PP-OCR's detector inside the box where the box holds more than one
+    line or the recognizer is unsure; per line the reading ``choose`` keeps (``prefer``: "auto" or
+    "ppocr"), in the same order. PP-OCR failing leaves Tesseract's lines, each saying why; so does
+    the page's time running out (``deadline``, ``time.perf_counter()``) for the lines not read yet."""
+    from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
+
+    engine = PpOcrEngine()
+    asked = [k for k, line in enumerate(lines) if prefer == "ppocr" or not tesseract_settles(line)]
+    try:
+        readings: list[Line] = []
+        for start in range(0, len(asked), 8):  # the page's time is looked at every few lines
+            if deadline is not None and time.perf_counter() > deadline:
+                asked = asked[:start]
+                break
+            crops = [line_crop(image, lines[k].bbox) for k in asked[start:start + 8]]
+            readings += [shift(r, dx, dy) for r, (_, dx, dy) in
+                         zip(engine.read_lines([c for c, _, _ in crops]), crops)]
+        heights = sorted(line.bbox.height for line in lines)
+        median = heights[len(heights) // 2]
+        detected: list[Line | None] = []
+        for k, reading in zip(asked, readings):
+            box = lines[k].bbox
+            if deadline is not None and time.perf_counter() > deadline:
+                detected.append(None)
+            elif box.height > TALL_BOX * median or not reading.text or (reading.confidence or 0.0) < PP_UNSURE:
+                crop, dx, dy = detector_crop(image, box)
+                rows = engine.read_region(crop, scale=DETECT_HEIGHT / max(1.0, min(box.height, median)))
+                detected.append(rows_inside(rows, box, dx, dy, engine=engine.name))
+            else:
+                detected.append(None)
+    except (OcrError, MissingDependencyError) as exc:  # a harmless outcome: Tesseract's readings stand
+        return [replace(line, choice=f"tesseract: PP-OCR could not read the page ({exc.message})") for line in lines]
+    chosen = [replace(line, choice=f"sure: Tesseract ({line.confidence or 0:.0f}), PP-OCR not asked"
+                      if tesseract_settles(line) else "tesseract: out of the page's time before PP-OCR read it")
+              for line in lines]
+    for k, reading, inside in zip(asked, readings, detected):
+        chosen[k] = choose(lines[k], reading, detected=inside, prefer=prefer)
+    return chosen
+
+
 def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, settings: OcrSettings,
-             password: str | None = None, second_reading: bool = False, regions: tuple[BBox, ...] = ()) -> PageOcr:
+             password: str | None = None, second_reading: bool = False, regions: tuple[BBox, ...] = (),
+             engine: str = "tesseract") -> PageOcr:
     """Rasterize page ``number`` and return its checked OCR lines (runs in a worker process).
+
+    Tesseract finds the lines (its layout, whole page or stacked bands); with ``engine`` "auto" or
+    "ppocr" (resolved: installed) each line is also read by PP-OCR and the reading kept is chosen
+    per line (``second_engine``; each line's ``engine``, ``choice`` and ``alternatives`` say which
+    and why). A line still garbled then is re-read by Tesseract alone, line by line.
 
     With ``regions`` (PDF points) only those parts of the page are read (``regions``), unless
     the page image shows the layer's boxes are wrong: then the whole page is, and ``note``
@@ -199,17 +327,28 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
                            path=pdf, page=number)
         return replace(settings, timeout=left)
 
+    layout = settings.lang
+    if engine != "tesseract" and LAYOUT_LANG and LAYOUT_LANG in settings.lang.split("+") \
+            and LAYOUT_LANG in find_tessdata().languages:
+        layout = LAYOUT_LANG
     page = rasterize_page(pdf, number, width, height, dpi=dpi, password=password, timeout=settings.timeout)
     prepared = prepare(page.pixels, scanned=page.scanned)
     note = ""
     lines: list[Line] = []
     try:
         if regions:
-            lines, note = _read_bands(prepared, page.scale, regions, remaining())
+            lines, note = _read_bands(prepared, page.scale, regions, remaining(), chinese_only=layout == "chi_sim")
         if not regions or note:
-            lines = read_lines(prepared.image, remaining())
+            lines = read_lines(prepared.image, remaining(), lang=layout)
     except OcrError as exc:
         raise OcrError(exc.message, path=pdf, page=number) from exc
+    lines = [replace(line, engine="tesseract") for line in lines]
+    # with a second engine the whole page was read with the Chinese model alone: that reading is
+    # the independent second one a previous OCR layer is voted against (another Tesseract call
+    # would read the same)
+    chinese = lines if layout == "chi_sim" and (not regions or note) else None
+    if engine != "tesseract" and lines:
+        lines = second_engine(prepared.image, lines, prefer=engine, deadline=deadline)
     checked, rereads, improved = [], 0, 0
     for line in lines:
         if judge_line(line.text).label.rank == 2:
@@ -218,15 +357,19 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
                 better = reread(prepared.image, line, remaining())
             except OcrError:
                 better = line  # out of time or a failed re-read: the first reading stands
-            improved += better is not line
+            if better is not line:
+                improved += 1
+                kept = (Reading(line.engine, line.text, line.confidence),) if line.text else ()
+                better = replace(better, alternatives=kept + line.alternatives, choice="garbled: Tesseract's "
+                                 "re-reading of the crop" + (f"; {better.choice}" if better.choice else ""))
             line = better
         text, _steps = fix_text(line.text)
         pts = _to_points(line, prepared, page.scale)
-        checked.append(Line(text, pts.bbox, pts.words, pts.confidence))
+        checked.append(replace(pts, text=text))
     second: list[Line] = []
     if second_reading and "chi_sim" in find_tessdata().languages:
         try:
-            for line in read_lines(prepared.image, remaining(), lang="chi_sim"):
+            for line in chinese if chinese is not None else read_lines(prepared.image, remaining(), lang="chi_sim"):
                 pts = _to_points(line, prepared, page.scale)
                 second.append(Line(fix_text(line.text)[0], pts.bbox, pts.words, pts.confidence))
         except OcrError:

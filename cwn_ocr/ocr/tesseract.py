@@ -196,9 +196,8 @@ def shift(line: Line, dx: float, dy: float) -> Line:
     def moved(box: BBox) -> BBox:
         return BBox(box.x0 + dx, box.y0 + dy, box.x1 + dx, box.y1 + dy)
 
-    if not line.words:
-        return replace(line, bbox=moved(line.bbox))
-    return Line.from_words(tuple(Word(w.text, moved(w.bbox), w.confidence) for w in line.words))
+    return replace(line, bbox=moved(line.bbox), words=tuple(Word(w.text, moved(w.bbox), w.confidence)
+                                                            for w in line.words))
 
 
 def unstack(lines: list[Line], bands: list[tuple[int, int]], *, gap: int) -> list[list[Line]]:

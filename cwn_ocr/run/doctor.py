@@ -84,6 +84,7 @@ def run_doctor(console: Console) -> int:
             problems += 1
             console.print(f"[red]missing[/] poppler's CJK character maps: the Chinese text of many PDFs would "
                           f"be lost; {POPPLER_DATA_ADVICE}")
+    problems += check_engines(console)
     data = find_tessdata()
     for lang in REQUIRED_LANGUAGES:
         if lang in data.languages:
@@ -94,3 +95,48 @@ def run_doctor(console: Console) -> int:
             package = "tesseract-ocr-" + lang.replace("_", "-")
             console.print(f"[red]missing[/] language {lang}: install it with `apt-get install {package}`")
     return int(ExitCode.OK if not problems else ExitCode.MISSING_DEPENDENCY)
+
+
+#: Distributions that each install a ``cv2`` package: two of them overwrite each other's files.
+OPENCV_DISTRIBUTIONS = ("opencv-python", "opencv-python-headless", "opencv-contrib-python",
+                        "opencv-contrib-python-headless")
+
+
+def opencv_distributions() -> list[str]:
+    """The installed distributions that provide ``cv2`` (one is right), as ``name version``."""
+    from importlib import metadata
+
+    found = []
+    for name in OPENCV_DISTRIBUTIONS:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def check_engines(console: Console) -> int:
+    """The OCR engines' lines (``ocr.engines``); the number of problems. PP-OCR is optional: without
+    it ``--engine auto`` reads with Tesseract alone, which the line says."""
+    from cwn_ocr.errors import CwnOcrError
+    from cwn_ocr.ocr.engines import PPOCR_ADVICE
+    from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
+
+    problems = 0
+    opencv = opencv_distributions()
+    if len(opencv) > 1:
+        problems += 1
+        console.print(f"[red]broken[/]  OpenCV: {len(opencv)} wheels provide cv2 ({', '.join(opencv)}) and overwrite "
+                      f"each other's files; keep opencv-python-headless: pip uninstall "
+                      f"{' '.join(o.split()[0] for o in opencv if not o.startswith('opencv-python-headless '))}")
+    if not PpOcrEngine.available():
+        console.print(f"[yellow]missing[/] OCR engine ppocr (PP-OCRv4, optional): --engine auto reads with Tesseract "
+                      f"alone; {PPOCR_ADVICE}")
+        return problems
+    try:
+        console.print(f"[green]ok[/]      OCR engine ppocr: {PpOcrEngine().check()}", soft_wrap=True)
+    except CwnOcrError as exc:
+        problems += 1
+        console.print(f"[red]broken[/]  OCR engine ppocr: {exc.message}; {exc.advice or PPOCR_ADVICE}")
+    return problems
+

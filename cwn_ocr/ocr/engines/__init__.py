@@ -1,0 +1,160 @@
+"""OCR engines behind one interface (in the spirit of OCRmyPDF's ``OcrEngine``).
+
+An engine reads images of text lines (``read_lines``: a batch of crops, one ``Line`` each) and
+images of regions that may hold several lines (``read_region``: the engine's own layout or
+detector inside the region, lines top to bottom). Every reading is in the image's own pixels,
+with words, their boxes and confidences (0..100), and ``Line.engine`` set. An engine says what
+it is (``version``, ``identity``: versions and model checksums, for the OCR cache key and the
+JSON report), whether it is installed (``available``, cheap: nothing heavy is imported) and
+whether it works (``check``, for ``cwn-ocr doctor``).
+
+Two engines, each in its own module:
+
+- ``tesseract`` (``engines/tesseract.py``): Tesseract through ``ocr/tesseract.py``; it also keeps
+  the page layout (``ocr/page.py`` reads whole pages and stacked bands with it);
+- ``ppocr`` (``engines/ppocr.py``): PP-OCRv4's recognizer and detector through the
+  ``rapidocr-onnxruntime`` wheel (models inside the wheel, onnxruntime, one thread), imported
+  only when a line is read by it: a repair that reads no line imports neither onnxruntime nor
+  OpenCV in its main process.
+
+``--engine`` chooses: ``tesseract`` alone, ``ppocr`` (PP-OCR reads every line Tesseract's
+layout found, Tesseract's reading is the fallback), or ``auto`` (both read every line and
+``choose`` picks per line, for a reason the line records). ``auto`` without PP-OCR installed is
+Tesseract alone.
+
+>>> resolve_engine("tesseract")
+'tesseract'
+>>> resolve_engine("cuneiform")
+Traceback (most recent call last):
+...
+cwn_ocr.errors.UsageError: --engine must be one of auto, tesseract, ppocr
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from cwn_ocr.errors import MissingDependencyError, UsageError
+from cwn_ocr.model import BBox, Line
+
+if TYPE_CHECKING:  # pixels are handled in the workers only
+    import numpy as np
+
+    from cwn_ocr.ocr.tesseract import OcrSettings
+
+#: What ``--engine`` accepts; ``auto`` first (the default).
+ENGINE_CHOICES = ("auto", "tesseract", "ppocr")
+#: The engines themselves, by name.
+ENGINE_NAMES = ("tesseract", "ppocr")
+#: What a repair reads with unless told otherwise (bench/ENGINES.md has the measurements).
+DEFAULT_ENGINE = "auto"
+
+
+class OcrEngine(ABC):
+    """One OCR engine. Instances are cheap to make; models load on the first reading."""
+
+    name: ClassVar[str]
+
+    @classmethod
+    @abstractmethod
+    def available(cls) -> bool:
+        """Whether the engine is installed, without importing it (for ``auto``)."""
+
+    @abstractmethod
+    def version(self) -> str:
+        """The engine's version (``5.3.0``, ``1.4.4``); MissingDependencyError when it is not installed."""
+
+    @abstractmethod
+    def identity(self) -> dict[str, object]:
+        """Everything besides the image that decides what the engine reads: versions, languages or
+        models and their sha256. Part of the OCR cache key and of the JSON report's settings."""
+
+    @abstractmethod
+    def check(self) -> str:
+        """A one-line description of the working engine for ``doctor``; MissingDependencyError,
+        saying what to install, when it cannot read."""
+
+    @abstractmethod
+    def read_lines(self, images: Sequence[np.ndarray]) -> list[Line]:
+        """One line per image (each image holds one line of text), in the image's pixels; an image
+        with nothing legible gives an empty line (``Line("", ...)``), never an error."""
+
+    def read_line(self, image: np.ndarray) -> Line:
+        """``read_lines`` of one image."""
+        return self.read_lines([image])[0]
+
+    @abstractmethod
+    def read_region(self, image: np.ndarray) -> list[Line]:
+        """The lines of an image that may hold several (the engine's own layout or detector inside
+        it), top to bottom, in the image's pixels."""
+
+
+def empty_line(engine: str, width: float = 0.0, height: float = 0.0) -> Line:
+    """What an engine gives for an image with nothing it can read.
+
+    >>> empty_line("ppocr", 40, 10).text, empty_line("ppocr").engine
+    ('', 'ppocr')
+    """
+    return Line("", BBox(0.0, 0.0, float(width), float(height)), engine=engine)
+
+
+def resolve_engine(name: str) -> str:
+    """The engine choice a run uses: ``auto`` is Tesseract alone when PP-OCR is not installed;
+    ``ppocr`` asked for explicitly must be installed (MissingDependencyError otherwise)."""
+    if name not in ENGINE_CHOICES:
+        raise UsageError(f"--engine must be one of {', '.join(ENGINE_CHOICES)}")
+    if name == "tesseract":
+        return name
+    from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
+
+    if PpOcrEngine.available():
+        return name
+    if name == "auto":
+        return "tesseract"
+    raise MissingDependencyError("--engine ppocr needs PP-OCR (rapidocr-onnxruntime), which is not installed",
+                                 advice=PPOCR_ADVICE)
+
+
+#: How to install the second engine (one OpenCV wheel: the package declares opencv-python, and
+#: cwn-ocr has the headless build, so it goes in without its declared dependencies).
+PPOCR_ADVICE = ("install it with `make setup`, or: pip install --no-deps rapidocr-onnxruntime==1.4.4 "
+                "(its other needs come with cwn-ocr)")
+
+
+def engines_for(choice: str, settings: OcrSettings) -> list[OcrEngine]:
+    """The engines a run with ``--engine choice`` (resolved) reads lines with: Tesseract always
+    (it keeps the page layout), PP-OCR for ``ppocr`` and ``auto``."""
+    from cwn_ocr.ocr.engines.tesseract import TesseractEngine
+
+    engines: list[OcrEngine] = [TesseractEngine(settings)]
+    if choice in ("ppocr", "auto"):
+        from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
+
+        engines.append(PpOcrEngine())
+    return engines
+
+
+def engine_identity(choice: str, settings: OcrSettings) -> dict[str, object]:
+    """The identity of every engine a run reads with, by name, and the choice itself: what the
+    OCR cache key and the JSON report record."""
+    return {"engine": choice, "engines": {e.name: e.identity() for e in engines_for(choice, settings)}}
+
+
+@lru_cache(maxsize=32)
+def _file_sha256(path: str, size: int, mtime: float) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a model file, computed once per path, size and modification time."""
+    stat = path.stat()
+    return _file_sha256(str(path), stat.st_size, stat.st_mtime)

@@ -1,0 +1,197 @@
+"""Which engine's reading of a line to keep, and why (pure).
+
+Rules, in order (the first that applies decides; ``choice`` on the kept line says which):
+
+| rule | keeps |
+|---|---|
+| Tesseract read the line cleanly and surely (``tesseract_settles``) | Tesseract's (PP-OCR not asked) |
+| only one engine read anything | that reading |
+| one reading is garbled (``judge_line``), the other is not | the other |
+| the readings agree (letters and digits) | PP-OCR's |
+| the line has Han (either reading) | PP-OCR, unless it is unsure and Tesseract is sure |
+| a Latin line | PP-OCR, unless it is unsure and Tesseract is sure |
+
+PP-OCR's own detector inside the box (``detected``) stands in for its reading of the crop when that
+reading is unsure or empty and the detector's is surer. A PP-OCR reading kept gets Tesseract's word
+breaks where the two read the same letters around them (``respace``). Measured in
+``bench/ENGINES.md``.
+
+>>> from cwn_ocr.model import BBox, Word
+>>> def line(text, conf, engine):
+...     return Line(text, BBox(0, 0, 10, 10), (Word(text, BBox(0, 0, 10, 10), conf),), conf, engine=engine)
+>>> kept = choose(line("安顺市冀牧业", 91.0, "tesseract"), line("安顺市畜牧业", 99.0, "ppocr"))
+>>> kept.text, kept.engine, kept.choice
+('安顺市畜牧业', 'ppocr', 'han: PP-OCR (99) over Tesseract (91)')
+>>> [(r.engine, r.text) for r in kept.alternatives]
+[('tesseract', '安顺市冀牧业')]
+>>> choose(line("SAMRBRMNEARPARSTSE", 80.0, "tesseract"), line("生态环境管控", 97.0, "ppocr")).choice
+"garbled: Tesseract's reading is garbled"
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cwn_ocr.layer.garble import is_english_word, judge_line
+from cwn_ocr.model import BBox, Line, Reading, Word
+
+#: PP-OCR is unsure of a line below this confidence (0..100; its line score is the mean of its
+#: characters' probabilities). Its confidence tracks its errors well (issue 21: correlation -0.90).
+PP_UNSURE = 90.0
+#: Tesseract counts as sure of a line at or above this mean word confidence.
+TESS_SURE = 88.0
+
+#: A line Tesseract reads cleanly with this mean word confidence or more is kept as it is, without
+#: asking PP-OCR: there the two are level (bench/ENGINES.md, stress corpus seed 1: Latin lines at
+#: 95 or more 0.04 against 0.13 % CER on born-digital renders, 0.05 against 0.00 on scans; lines
+#: with Han at 93 or more 0.57 against 0.57 and 0.22 against 0.29), below it PP-OCR is far better
+#: (Han at 90-93: 1.66 against 0.58, 1.94 against 0.90). It spares PP-OCR a third of the lines.
+LATIN_SURE = 95.0
+HAN_SURE = 93.0
+
+_NAMES = {"tesseract": "Tesseract", "ppocr": "PP-OCR"}
+
+
+def tesseract_settles(line: Line) -> bool:
+    """Whether Tesseract's reading of a line stands without a second engine: clean to the detector
+    and read with confidence ``HAN_SURE`` or more when it has Han, ``LATIN_SURE`` or more otherwise.
+
+    >>> from cwn_ocr.model import BBox
+    >>> tesseract_settles(Line("Description of how city is taking action", BBox(0, 0, 1, 1), confidence=96.0))
+    True
+    >>> tesseract_settles(Line("安顺市 2024 年", BBox(0, 0, 1, 1), confidence=91.0))
+    False
+    """
+    if not line.text or _conf(line) < (HAN_SURE if _han(line.text) else LATIN_SURE):
+        return False
+    return judge_line(line.text).label.rank == 0
+
+
+def _han(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" for c in text)
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, for comparing readings.
+
+    >>> _letters("Last update: 23 Dec.")
+    'Lastupdate23Dec'
+    """
+    return "".join(c for c in text if c.isalnum())
+
+
+def _conf(line: Line) -> float:
+    return line.confidence if line.confidence is not None else 0.0
+
+
+def _garbled(line: Line) -> bool:
+    return judge_line(line.text).label.rank == 2
+
+
+def _label(line: Line) -> str:
+    return f"{_NAMES.get(line.engine, line.engine)} ({_conf(line):.0f})"
+
+
+def _wordish(token: str) -> bool:
+    """An English word of two letters or more, or a number of two digits or more (punctuation around
+    it aside).
+
+    >>> _wordish("policies,"), _wordish("City"), _wordish("16"), _wordish("R"), _wordish("9"), _wordish("AA1")
+    (True, True, True, False, False, False)
+    """
+    core = token.strip(".,;:!?()[]\"'“”‘’")
+    if len(core) < 2 or not core.isascii():
+        return False
+    return core.isdigit() or (core.isalpha() and is_english_word(core))
+
+
+def respace(characters: Line, spaces: Line) -> Line:
+    """``characters``'s reading with word breaks where ``spaces`` has them, wherever the two read
+    the same characters on both sides of the break (PP-OCR drops the space between words set wide
+    apart or after a comma, Tesseract does not). Only breaks next to an English word are taken
+    or number (Tesseract also spaces out full-width letters and digits), and Han is never split: breaks are
+    added only between two non-Han characters.
+
+    >>> from cwn_ocr.model import BBox, Word
+    >>> pp = Line.from_words([Word("AnshunCity", BBox(0, 0, 100, 10), 98.0)])
+    >>> tess = Line.from_words([Word("Anshun", BBox(0, 0, 60, 10), 90.0), Word("Citv", BBox(65, 0, 100, 10), 91.0)])
+    >>> [(w.text, w.bbox.x0, w.bbox.x1) for w in respace(pp, tess).words]
+    [('Anshun', 0, 60.0), ('City', 60.0, 100)]
+    >>> respace(Line.from_words([Word("相关policies,plans", BBox(0, 0, 170, 10), 99.0)]),
+    ...         Line.from_words([Word("相 关 policies,", BBox(0, 0, 100, 10), 90.0),
+    ...                          Word("plans", BBox(110, 0, 170, 10), 90.0)])).text
+    '相关policies, plans'
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    ours = "".join(characters.text.split())
+    theirs = "".join(spaces.text.split())
+    breaks: set[int] = set()
+    position = 0
+    tokens = spaces.text.split()
+    for before, after in zip(tokens, tokens[1:]):
+        position += len(before)
+        if _wordish(before) or _wordish(after):  # not between the letters of "Ｒ Ｓ Ｃ ４ ９ ９" (full-width)
+            breaks.add(position)
+    mapped: set[int] = set()
+    for op in Levenshtein.opcodes(theirs, ours):
+        if op.tag == "equal":
+            mapped.update(op.dest_start + b - op.src_start for b in breaks if op.src_start < b < op.src_end)
+    words: list[Word] = []
+    position = 0
+    for word in characters.words:
+        text, start = word.text, 0
+        cuts = [k for k in range(1, len(text))
+                if position + k in mapped and not _han(text[k - 1]) and not _han(text[k])]
+        share = word.bbox.width / max(1, len(text))
+        for cut in cuts + [len(text)]:
+            x0 = word.bbox.x0 if start == 0 else word.bbox.x0 + share * start
+            x1 = word.bbox.x1 if cut == len(text) else word.bbox.x0 + share * cut
+            words.append(Word(text[start:cut], BBox(x0, word.bbox.y0, x1, word.bbox.y1), word.confidence))
+            start = cut
+        position += len(text)
+    if len(words) == len(characters.words):
+        return characters
+    return replace(characters, text=" ".join(w.text for w in words), words=tuple(words))
+
+
+def choose(tesseract: Line, ppocr: Line, *, detected: Line | None = None, prefer: str = "auto") -> Line:
+    """The reading of one line to keep, with ``choice`` saying why and the other readings that differ
+    in ``alternatives``. ``tesseract`` and ``ppocr`` read the same box; ``detected`` is PP-OCR's
+    detector and recognizer inside it, when run. ``prefer`` "ppocr" keeps PP-OCR's reading unless it
+    is empty or garbled where Tesseract's is not (``--engine ppocr``)."""
+    pp, note = ppocr, ""
+    if detected is not None and detected.text and (not ppocr.text or _conf(ppocr) < PP_UNSURE) \
+            and _conf(detected) > _conf(ppocr):
+        pp, note = detected, " (PP-OCR's detector inside the box)"
+    kept, why = _decide(tesseract, pp, prefer)
+    others = [line for line in (pp, tesseract, ppocr, detected) if line is not None and line.text
+              and line is not kept]
+    if kept is pp and kept.text and tesseract.text:
+        kept = respace(kept, tesseract)
+    seen = {_letters(kept.text)}
+    alternatives = []
+    for other in others:
+        if _letters(other.text) not in seen:
+            seen.add(_letters(other.text))
+            alternatives.append(Reading(other.engine, other.text, other.confidence))
+    earlier = "; ".join(line.choice for line in (tesseract, ppocr) if line.choice)
+    return replace(kept, choice=why + note + (f"; {earlier}" if earlier else ""), alternatives=tuple(alternatives))
+
+
+def _decide(tesseract: Line, pp: Line, prefer: str) -> tuple[Line, str]:
+    if not pp.text or not tesseract.text:
+        only = pp if pp.text else tesseract
+        return only, f"only: {_NAMES.get(only.engine, only.engine)} alone read it"
+    tess_bad, pp_bad = _garbled(tesseract), _garbled(pp)
+    if tess_bad != pp_bad:
+        bad = tesseract if tess_bad else pp
+        return (pp if tess_bad else tesseract), f"garbled: {_NAMES[bad.engine]}'s reading is garbled"
+    if _letters(tesseract.text) == _letters(pp.text):
+        return pp, "agree: both read it the same"
+    if prefer == "ppocr":
+        return pp, "ppocr: --engine ppocr"
+    script = "han" if _han(tesseract.text) or _han(pp.text) else "latin"
+    if _conf(pp) < PP_UNSURE and _conf(tesseract) >= TESS_SURE and _conf(tesseract) > _conf(pp):
+        return tesseract, f"{script}: PP-OCR unsure, Tesseract sure: {_label(tesseract)} over {_label(pp)}"
+    return pp, f"{script}: {_label(pp)} over {_label(tesseract)}"

@@ -1,0 +1,223 @@
+"""OCR engines behind one interface (issue 21): Tesseract and PP-OCR read real line crops, PP-OCR
+runs single-threaded, the per-line choice records its reason, Tesseract alone works when PP-OCR
+is missing, and a Tesseract that crashes on a crop costs that reading only."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cwn_ocr.model import BBox, Line, PageOcr, Word
+from cwn_ocr.ocr.cache import page_from_dict, page_to_dict
+from cwn_ocr.ocr.engines import ENGINE_CHOICES, OcrEngine, engines_for, resolve_engine
+from cwn_ocr.ocr.engines.choose import choose
+from cwn_ocr.ocr.engines.ppocr import PpOcrEngine, session_threads
+from cwn_ocr.ocr.engines.tesseract import TesseractEngine
+from cwn_ocr.ocr.tesseract import OcrSettings
+from tests.conftest import SAMPLES, cer, truth_pages
+
+pytestmark = [pytest.mark.poppler, pytest.mark.tesseract]
+
+needs_ppocr = pytest.mark.skipif(not PpOcrEngine.available(), reason="PP-OCR is not installed: run `make setup`")
+
+
+@pytest.fixture(scope="module")
+def page_lines() -> tuple[np.ndarray, list[Line]]:
+    """Page 1 of clean_mixed at 300 dpi and its layer lines (exact: the page is born-digital)."""
+    from cwn_ocr.layer.textlayer import read_text_layer
+    from cwn_ocr.ocr.raster import render
+
+    page = read_text_layer(SAMPLES / "clean_mixed.pdf")[0]
+    image = render(SAMPLES / "clean_mixed.pdf", 1, page.width, page.height, dpi=300)
+    return image, [line for line in page.lines if line.bbox.height > 0]
+
+
+def crop_of(image: np.ndarray, line: Line) -> np.ndarray:
+    from cwn_ocr.ocr.page import line_crop
+
+    return line_crop(image, line.bbox.scaled(300 / 72))[0]
+
+
+def han_and_english(lines: list[Line]) -> tuple[Line, Line]:
+    han = next(line for line in lines if sum("\u4e00" <= c <= "\u9fff" for c in line.text) >= 20)
+    english = next(line for line in lines if line.text.isascii() and len(line.text) >= 30)
+    return han, english
+
+
+@needs_ppocr
+@pytest.mark.parametrize("engine", [TesseractEngine(OcrSettings()), PpOcrEngine()], ids=["tesseract", "ppocr"])
+def test_both_engines_read_real_line_crops_behind_the_interface(engine: OcrEngine,
+                                                                page_lines: tuple[np.ndarray, list[Line]]) -> None:
+    image, lines = page_lines
+    han, english = han_and_english(lines)
+    crops = [crop_of(image, han), crop_of(image, english)]
+    readings = engine.read_lines(crops)
+    assert [r.engine for r in readings] == [engine.name] * 2
+    for reading, truth, crop in zip(readings, (han, english), crops):
+        assert cer(reading.text, truth.text) < 0.05, (engine.name, reading.text, truth.text)
+        assert reading.confidence is not None and 50 < reading.confidence <= 100
+        for word in reading.words:  # boxes in the crop's pixels, confidences 0..100
+            assert 0 <= word.bbox.x0 < word.bbox.x1 <= crop.shape[1] + 1
+            assert 0 <= word.bbox.y0 < word.bbox.y1 <= crop.shape[0] + 1
+            assert word.confidence is not None and 0 <= word.confidence <= 100
+    assert engine.read_line(crops[1]).text == readings[1].text
+    blank = engine.read_line(np.full((60, 400), 255, np.uint8))
+    assert blank.text == "" and blank.engine == engine.name  # nothing legible: an empty reading, no error
+
+
+@needs_ppocr
+@pytest.mark.parametrize("engine", [TesseractEngine(OcrSettings()), PpOcrEngine()], ids=["tesseract", "ppocr"])
+def test_a_region_comes_back_as_lines_top_to_bottom(engine: OcrEngine,
+                                                    page_lines: tuple[np.ndarray, list[Line]]) -> None:
+    image, lines = page_lines
+    han, english = han_and_english(lines)
+    first = min(lines.index(han), lines.index(english))
+    chosen = lines[first:first + 3]
+    box = chosen[0].bbox
+    for line in chosen[1:]:
+        box = box.union(line.bbox)
+    box = box.scaled(300 / 72)
+    region = image[int(box.y0) - 10:int(box.y1) + 10, max(0, int(box.x0) - 10):int(box.x1) + 10]
+    found = engine.read_region(region)
+    assert len(found) == 3
+    assert [f.bbox.y0 for f in found] == sorted(f.bbox.y0 for f in found)
+    for reading, truth in zip(found, chosen):
+        assert cer(reading.text, truth.text) < 0.1, (reading.text, truth.text)
+
+
+@needs_ppocr
+def test_ppocr_runs_one_thread_per_session_and_says_what_it_is() -> None:
+    engine = PpOcrEngine()
+    assert session_threads() == {"rec": (1, 1), "det": (1, 1)}
+    identity = engine.identity()
+    folder = Path(__import__("rapidocr_onnxruntime").__file__).parent / "models"
+    rec = identity["models"]["rec"]  # type: ignore[index]
+    assert rec["sha256"] == hashlib.sha256((folder / rec["file"]).read_bytes()).hexdigest()
+    assert identity["version"] == "1.4.4" and identity["threads"] == 1
+    assert "PP-OCRv4" in engine.check()
+    tesseract = TesseractEngine(OcrSettings()).identity()
+    assert set(tesseract["tessdata"]) == {"chi_sim", "eng"}  # type: ignore[arg-type]
+    assert [e.name for e in engines_for("auto", OcrSettings())] == ["tesseract", "ppocr"]
+    assert [e.name for e in engines_for("tesseract", OcrSettings())] == ["tesseract"]
+    assert resolve_engine("auto") == "auto" and ENGINE_CHOICES[0] == "auto"
+
+
+def line_of(text: str, conf: float, engine: str) -> Line:
+    words = tuple(Word(w, BBox(10 * k, 0, 10 * k + 8, 10), conf) for k, w in enumerate(text.split()))
+    return Line(text, BBox(0, 0, 100, 10), words, conf, engine=engine)
+
+
+@pytest.mark.parametrize(("tess", "pp", "engine", "reason"), [
+    (("安顺市冀牧业发展", 92.0), ("安顺市畜牧业发展", 99.5), "ppocr", "han:"),
+    (("SAMRBRMNEARPARSTSE", 85.0), ("生态环境管控", 97.0), "ppocr", "garbled: Tesseract's reading is garbled"),
+    (("生态环境管控", 90.0), ("", 0.0), "tesseract", "only: Tesseract alone read it"),
+    (("Last update: 23 December 2025", 95.0), ("Lastupdate:23December2025", 99.0), "ppocr", "agree:"),
+    (("安顺市畜牧业发展", 95.0), ("安顺市亩牧业发", 62.0), "tesseract", "han: PP-OCR unsure, Tesseract sure"),
+])
+def test_the_reading_kept_per_line_and_its_reason(tess: tuple[str, float], pp: tuple[str, float], engine: str,
+                                                  reason: str) -> None:
+    kept = choose(line_of(tess[0], tess[1], "tesseract"), line_of(pp[0], pp[1], "ppocr"))
+    assert kept.engine == engine and kept.choice.startswith(reason), kept.choice
+    other = pp if engine == "tesseract" else tess
+    if other[0] and "".join(c for c in other[0] if c.isalnum()) != "".join(c for c in kept.text if c.isalnum()):
+        assert [(r.engine, r.text) for r in kept.alternatives][0][1] == other[0]  # both readings kept
+    if reason == "agree:":
+        assert kept.text == "Last update: 23 December 2025"  # PP-OCR's characters, Tesseract's word spaces
+
+
+def test_the_engine_fields_survive_the_cache() -> None:
+    from dataclasses import replace
+
+    from cwn_ocr.model import Reading
+
+    line = replace(line_of("安顺市畜牧业", 99.0, "ppocr"), choice="han: PP-OCR (99) over Tesseract (92)",
+                   alternatives=(Reading("tesseract", "安顺市冀牧业", 92.0),))
+    page = PageOcr((line,), 300.0, False, 0, 0, 1.0)
+    again = page_from_dict(json.loads(json.dumps(page_to_dict(page))))
+    assert again.lines[0].engine == "ppocr" and again.lines[0].choice == line.choice
+    assert again.lines[0].alternatives == line.alternatives
+
+
+def fake_tesseract_crashing_on_psm7(tmp_path: Path) -> str:
+    """A PATH whose tesseract dies of SIGFPE when asked for --psm 7 (Debian's 5.3.0 does, on some
+    crops), and is the real one otherwise."""
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir()
+    real = shutil.which("tesseract")
+    script = bin_dir / "tesseract"
+    script.write_text(f'#!/bin/sh\ncase " $* " in *" --psm 7 "*) kill -FPE $$;; esac\nexec {real} "$@"\n')
+    script.chmod(0o755)
+    return f"{bin_dir}:{os.environ['PATH']}"
+
+
+def test_a_tesseract_crash_on_a_crop_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               page_lines: tuple[np.ndarray, list[Line]]) -> None:
+    from cwn_ocr.ocr.page import reread
+
+    image, lines = page_lines
+    han, english = han_and_english(lines)
+    monkeypatch.setenv("PATH", fake_tesseract_crashing_on_psm7(tmp_path))
+    readings = TesseractEngine(OcrSettings()).read_lines([crop_of(image, english), crop_of(image, han)])
+    assert cer(readings[0].text, english.text) < 0.05 and cer(readings[1].text, han.text) < 0.1
+    assert all("--psm 7 failed" in r.choice and "crashed: signal 8" in r.choice for r in readings)
+    # the repair's own re-reading of a garbled line: the psm 7 readings are lost, the others count
+    box = han.bbox.scaled(300 / 72)
+    garbled = Line.from_words([Word("SAMRBRMNEARPARSTSE", box, 40.0)])
+    better = reread(image, garbled, OcrSettings())
+    assert cer(better.text, han.text) < 0.1 and "--psm 7" in better.choice
+
+
+@needs_ppocr
+@pytest.mark.slow
+def test_auto_reads_a_garbled_page_with_both_and_says_why_per_line(tmp_path: Path) -> None:
+    from cwn_ocr import repair_pdf
+
+    pdf = SAMPLES / "mixed_pages.pdf"  # page 2: a scan under an English-only OCR layer
+    auto = repair_pdf(pdf, jobs=2, verify="off", engine="auto", cache_dir=tmp_path)
+    tess = repair_pdf(pdf, jobs=2, verify="off", engine="tesseract", cache_dir=tmp_path)
+    assert auto.pages[1].rasterized and not tess.pages[1].cached  # another engine is another cache key
+    truth = "\f".join(truth_pages("mixed_pages"))
+    assert cer(auto.text, truth) <= cer(tess.text, truth)
+    assert auto.settings["engine"] == "auto" and tess.settings["engine"] == "tesseract"
+    models = auto.settings["engines"]["ppocr"]["models"]  # type: ignore[index]
+    assert len(models["rec"]["sha256"]) == 64
+    from cwn_ocr.ocr.page import ocr_page
+
+    pdf = SAMPLES / "no_tounicode.pdf"
+    page = ocr_page(pdf, 1, 595.28, 841.89, dpi=300, settings=OcrSettings(), engine="auto")
+    assert {line.engine for line in page.lines} <= {"tesseract", "ppocr"}
+    assert all(line.choice for line in page.lines)
+    assert any(line.engine == "ppocr" for line in page.lines)
+
+
+def test_without_ppocr_a_repair_reads_with_tesseract_alone(tmp_path: Path) -> None:
+    """rapidocr_onnxruntime made unimportable (None in sys.modules): doctor says so and passes,
+    --engine auto is Tesseract alone, --engine ppocr is a clear missing-dependency error."""
+    block = "import sys\nsys.modules['rapidocr_onnxruntime'] = None\nfrom cwn_ocr.cli import main\n"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        code = block + f"raise SystemExit(main({list(args)!r}))"
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                              env=dict(os.environ, COLUMNS="200"))
+
+    doctor = run("doctor")
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    shown = doctor.stdout + doctor.stderr
+    assert "missing OCR engine ppocr" in shown and "Tesseract alone" in shown
+    out = tmp_path / "out"
+    done = run("repair", "-q", "--no-cache", "--verify", "off", "--out", str(out), str(SAMPLES / "mixed_pages.pdf"))
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "mixed_pages.json").read_text("utf-8"))
+    assert report["pages"][1]["action"] == "ocr"
+    assert report["settings"]["engine"] == "tesseract" and list(report["settings"]["engines"]) == ["tesseract"]
+    refused = run("repair", "-q", "--no-cache", "--engine", "ppocr", "--out", str(tmp_path / "o2"),
+                  str(SAMPLES / "no_tounicode.pdf"))
+    assert refused.returncode == 3 and "rapidocr-onnxruntime" in refused.stderr and "Traceback" not in refused.stderr
