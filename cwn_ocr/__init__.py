@@ -15,10 +15,14 @@ from cwn_ocr.errors import CwnOcrError, ExitCode
 
 if TYPE_CHECKING:
     from cwn_ocr.layer.garble import judge_line, judge_page_lines
+    from cwn_ocr.report import write_outputs
+    from cwn_ocr.report.jsonreport import report_dict
     from cwn_ocr.run.pipeline import DocumentScan, RepairResult, repair_pdf, scan_pdf
+    from cwn_ocr.run.source import PdfSource
 
 _LAZY = {"judge_line": "layer.garble", "judge_page_lines": "layer.garble", "DocumentScan": "run.pipeline",
-         "RepairResult": "run.pipeline", "repair_pdf": "run.pipeline", "scan_pdf": "run.pipeline"}
+         "RepairResult": "run.pipeline", "repair_pdf": "run.pipeline", "scan_pdf": "run.pipeline",
+         "PdfSource": "run.source", "report_dict": "report.jsonreport", "write_outputs": "report"}
 
 
 def __getattr__(name: str) -> Any:
@@ -31,5 +35,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'cwn_ocr' has no attribute {name!r}")
 
 
-__all__ = ["CwnOcrError", "DocumentScan", "ExitCode", "RepairResult", "__version__", "judge_line", "judge_page_lines",
-           "repair_pdf", "scan_pdf"]
+__all__ = ["CwnOcrError", "DocumentScan", "ExitCode", "PdfSource", "RepairResult", "__version__", "judge_line",
+           "judge_page_lines", "repair_pdf", "report_dict", "scan_pdf", "write_outputs"]

@@ -38,8 +38,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def prepare_output_dir(folder: Path, source: Path) -> Path:
-    """Create ``folder`` if needed and check it can be written; refuse to write next to the input."""
+def prepare_output_dir(folder: Path, source: Path | None) -> Path:
+    """Create ``folder`` if needed and check it can be written; refuse to write next to the input
+    (``source``; None for a PDF that is no file of its own, given as bytes)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -47,7 +48,7 @@ def prepare_output_dir(folder: Path, source: Path) -> Path:
                           advice="choose another folder with --out") from exc
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError("the output folder is not writable", path=folder, advice="choose another folder with --out")
-    if folder.resolve() == source.resolve().parent:
+    if source is not None and folder.resolve() == source.resolve().parent:
         raise OutputError("the output folder is the input's own folder; outputs never go next to the input",
                           path=folder, advice="choose another folder with --out")
     return folder

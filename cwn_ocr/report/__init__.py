@@ -16,18 +16,30 @@ from cwn_ocr.run.pipeline import RepairResult
 
 
 def write_outputs(result: RepairResult, out_dir: Path, *, text: bool = True, review: bool = True,
-                  pdf: bool = True, password: str | None = None, review_images: str = "ocr") -> dict[str, Path]:
+                  pdf: bool = True, password: str | None = None, review_images: str = "ocr",
+                  source: Path | None = None, pdf_link: str | None = None) -> dict[str, Path]:
     """Write ``<stem>.txt``, ``<stem>.json``, ``<stem>.diff.html`` and ``<stem>.pdf`` into ``out_dir``,
     each atomically. The review links its pages to ``<stem>.pdf`` when it is written, else to
-    the input; ``review_images`` is ``build_review``'s ``images``."""
-    folder = prepare_output_dir(out_dir, result.path)
+    ``pdf_link`` (the repaired PDF written elsewhere), else to the input; ``review_images`` is
+    ``build_review``'s ``images``.
+
+    The repaired PDF is ``result.pdf_bytes`` when the result carries it (``repair_pdf(pdf=True)``),
+    else made now from the input; the report says what was done to each page whenever either is
+    so. ``source``: the PDF file the repair read when ``result.path`` only names it (the CLI's
+    temporary copy of stdin); without it such a result's review has no page images, and its
+    repaired PDF must be in ``pdf_bytes``."""
+    read = source or (result.path if result.path.is_file() else None)
+    folder = prepare_output_dir(out_dir, read)
     stem = result.path.stem
     written: dict[str, Path] = {}
-    methods: dict[int, str] = {}
+    methods = result.pdf_methods if result.pdf_bytes is not None else None
     if pdf:
         written["pdf"] = folder / f"{stem}.pdf"
-        methods = write_repaired_pdf(result, written["pdf"], password=password)
-    report = report_dict(result, pdf_methods=methods if pdf else None)
+        if result.pdf_bytes is not None:
+            write_atomic(written["pdf"], result.pdf_bytes)
+        else:
+            methods = write_repaired_pdf(result, written["pdf"], password=password, source=read)
+    report = report_dict(result, pdf_methods=methods)
     if text:
         written["text"] = folder / f"{stem}.txt"
         write_atomic(written["text"], result.text)
@@ -35,9 +47,14 @@ def write_outputs(result: RepairResult, out_dir: Path, *, text: bool = True, rev
     write_atomic(written["json"], json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     if review:
         written["review"] = folder / f"{stem}.diff.html"
-        link = quote(written["pdf"].name) if pdf else result.path.resolve().as_uri()
+        if pdf:
+            link: str | None = quote(written["pdf"].name)
+        elif pdf_link is not None:
+            link = pdf_link
+        else:  # the input itself, when it is a file of its own (not a temporary copy)
+            link = result.path.resolve().as_uri() if source is None and read is not None else None
         cache_dir = result.settings.get("cache")  # the repair's OCR cache keeps the review's crops too
         cache = OcrCache(Path(str(cache_dir))) if cache_dir and cache_dir != "off" else None
-        write_atomic(written["review"], build_review(report, pdf=result.path, password=password,
+        write_atomic(written["review"], build_review(report, pdf=read, password=password,
                                                      images=review_images, link=link, cache=cache))
     return written

@@ -6,6 +6,7 @@ start-up, the layer's reading and judging, and writing four outputs: about 0.3 s
 two-page document is a tenth of the first run. An entry here is keyed by
 
 * the input's bytes (sha256) and its path as given (the report names it, the review may link it);
+  for ``-`` (stdin) the bytes of its temporary copy, and ``-`` with ``--name`` in the options;
 * every ``repair`` option that can change an output (all but where outputs go, ``--quiet`` and
   ``--force``) — an option added later is in the key unless it is declared harmless here;
 * cwn-ocr itself: the name, size and modification time of every file of the package; the
@@ -139,9 +140,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def run_key(pdf: str, options: Mapping[str, Any], *, code: list[Any] | None = None,
+def run_key(pdf: str, options: Mapping[str, Any], *, read: Path | None = None, code: list[Any] | None = None,
             tools: list[Any] | None = None) -> str:
-    """The key of a repair of ``pdf`` (as given) with ``options`` (``repair``'s arguments).
+    """The key of a repair of ``pdf`` (as given) with ``options`` (``repair``'s arguments); ``read``:
+    the file holding its bytes when ``pdf`` is not one (``-``: stdin's temporary copy).
 
     >>> a = run_key("samples/clean_english.pdf", {"dpi": 300, "quiet": False}, code=[], tools=[])
     >>> a == run_key("samples/clean_english.pdf", {"dpi": 300, "quiet": True}, code=[], tools=[])
@@ -151,8 +153,9 @@ def run_key(pdf: str, options: Mapping[str, Any], *, code: list[Any] | None = No
     """
     path = Path(pdf)
     material = {
-        "format": RUN_FORMAT, "version": __version__, "file": pdf, "resolved": str(path.resolve()),
-        "sha256": file_sha256(path), "options": {k: v for k, v in options.items() if k not in HARMLESS},
+        "format": RUN_FORMAT, "version": __version__, "file": pdf,
+        "resolved": str(path.resolve()) if read is None else None,
+        "sha256": file_sha256(read or path), "options": {k: v for k, v in options.items() if k not in HARMLESS},
         "code": [code_stamp(), python_stamp()] if code is None else code,
         "tools": tools_stamp() if tools is None else tools,
     }
@@ -189,7 +192,7 @@ class RunCache:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def put(self, key: str, written: Mapping[str, Path], summary: str, *, stdout: str | None = None) -> None:
+    def put(self, key: str, written: Mapping[str, Path], summary: str, *, stdout: str | bytes | None = None) -> None:
         """Store the outputs ``written`` (kind -> path) under ``key``, and what went to stdout
         (kind ``stdout``); a cache that cannot be written is no error (the run's outputs are
         already where they belong)."""
@@ -202,7 +205,7 @@ class RunCache:
         try:
             outputs = {kind: path.read_bytes() for kind, path in written.items()}
             if stdout is not None:
-                outputs["stdout"] = stdout.encode("utf-8", "surrogateescape")
+                outputs["stdout"] = stdout.encode("utf-8", "surrogateescape") if isinstance(stdout, str) else stdout
             for kind, data in outputs.items():  # each under its kind: no output name can clash with the index
                 (staging / kind).write_bytes(data)
             index = {"format": RUN_FORMAT, "summary": summary,
