@@ -1,17 +1,22 @@
 """The command line: ``cwn-ocr scan``, ``repair``, ``doctor``; the only place that turns errors into exit codes.
 
-Results go to stdout (a table, or JSON with ``--json``); messages and progress to stderr.
+Results go to stdout (a table, or JSON with ``--json``; ``repair``'s text with ``-o -``, its PDF with
+``--pdf-out -``, as bytes and nothing else); messages and progress to stderr. A reader that closes
+stdout early (``| head -1``) has read all it wanted: the run ends quietly with its own exit code.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import select
 import signal
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -21,6 +26,8 @@ from cwn_ocr.errors import BadInputError, CwnOcrError, ExitCode, OutputError, Us
 from cwn_ocr.layer.inputs import check_pdf_path
 from cwn_ocr.layer.textlayer import PendingLayer
 from cwn_ocr.model import IMAGE_CHOICES, Label
+from cwn_ocr.ocr.engines import DEFAULT_ENGINE, ENGINE_CHOICES
+from cwn_ocr.run.source import STDIN, spooled_stdin
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -58,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     scan = commands.add_parser("scan", help="judge every page and line of a PDF's text layer (no OCR)")
-    scan.add_argument("pdf", nargs="+", help="PDF file(s) to scan")
+    scan.add_argument("pdf", nargs="+", help="PDF file(s) to scan; '-' reads one from stdin")
     scan.add_argument("--json", action="store_true", help="print JSON (per page and per line) instead of a table")
     scan.add_argument("--lines", action="store_true", help="with the table, also list every non-clean line")
     scan.add_argument("--password", help="password of an encrypted PDF")
@@ -67,16 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
                            "mark pages whose layer disagrees as suspect (default off: no OCR)")
 
     repair = commands.add_parser("repair", help="repair a PDF's text: keep what is clean, fix or re-OCR the rest")
-    repair.add_argument("pdf", nargs="+", help="PDF(s) or folders of PDFs to repair (never modified)")
-    repair.add_argument("--out", metavar="DIR", help="output folder for <stem>.txt and <stem>.json (default: out)")
+    repair.add_argument("pdf", nargs="+", help="PDF(s) or folders of PDFs to repair (never modified); '-' reads one "
+                        "PDF from stdin")
+    repair.add_argument("--out", metavar="DIR", help="output folder for <stem>.txt, .json, .diff.html and .pdf "
+                        "(default: out, unless -o - or --pdf-out is given)")
     repair.add_argument("-o", "--output", metavar="-", choices=["-"],
-                        help="'-': write the repaired text to stdout (other outputs only with --out)")
+                        help="'-': write the repaired text to stdout (the other outputs only with --out)")
+    repair.add_argument("--pdf-out", metavar="PATH|-", help="write the repaired PDF to PATH, or to stdout with '-', "
+                        "instead of <stem>.pdf in --out (the other outputs only with --out)")
+    repair.add_argument("--name", metavar="NAME", help=f"with '-': the name of the PDF read from stdin, in the report "
+                        f"and as the outputs' stem (default: {STDIN})")
     repair.add_argument("--dpi", type=int, default=300, help="resolution for born-digital pages (default 300; "
                         "scans are read at their own resolution)")
     repair.add_argument("--lang", default="chi_sim+eng", help="Tesseract languages (default chi_sim+eng)")
     repair.add_argument("--jobs", type=int, default=None, help="pages OCRed in parallel (default: all cores)")
     repair.add_argument("--whole-pages", action="store_true",
                         help="OCR each page that needs it whole, not only its garbled rows (slower)")
+    repair.add_argument("--no-font-repair", dest="font_repair", action="store_false",
+                        help="read the lines of broken fonts from the page image instead of recovering the fonts' "
+                             "maps (the default recovers them and writes them into the repaired PDF)")
     repair.add_argument("--page-timeout", type=float, default=180.0, metavar="S",
                         help="give up OCR of one page after S seconds (its layer text is kept; exit code 4)")
     repair.add_argument("--password", help="password of an encrypted PDF")
@@ -99,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("--verify", choices=["off", "sample", "all"], default="sample",
                         help="check layers that look clean against the page image: sample a few lines per page "
                              "and re-read previous OCR layers (default), every page (all), or trust the text (off)")
+    repair.add_argument("--engine", choices=ENGINE_CHOICES, default=DEFAULT_ENGINE,
+                        help=f"OCR engine for the lines Tesseract's layout finds: tesseract alone, ppocr (PP-OCRv4), "
+                             f"or auto: both, the better reading kept per line (default {DEFAULT_ENGINE}; Tesseract "
+                             f"alone when PP-OCR is not installed)")
 
     diff = commands.add_parser("diff", help="show what a repair changes, side by side (terminal or --html)")
     diff.add_argument("input", help="a PDF (repaired now, nothing written) or a <stem>.json report from `repair`")
@@ -142,13 +162,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("cwn-ocr: interrupted; no output was written or left half-written")
         return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError as exc:
+        if _stdout_gone():  # `cwn-ocr scan x.pdf | head -1`: the reader read all it wanted
+            _drop_stdout()
+            return int(ExitCode.OK)
+        return _internal_error(err, exc)
     except Exception as exc:  # a bug: one paragraph, and the traceback only when asked for
-        if os.environ.get("CWN_OCR_DEBUG"):
-            raise
-        err.print(f"[bold red]cwn-ocr: internal error[/] ({type(exc).__name__}: {exc}). This is a bug in cwn-ocr; "
-                  "run again with CWN_OCR_DEBUG=1 for the traceback and report it.", soft_wrap=True)
-        return int(ExitCode.INTERNAL)
+        return _internal_error(err, exc)
     return int(ExitCode.USAGE)
+
+
+def _internal_error(err: Console, exc: Exception) -> int:
+    if os.environ.get("CWN_OCR_DEBUG"):
+        raise exc
+    err.print(f"[bold red]cwn-ocr: internal error[/] ({type(exc).__name__}: {exc}). This is a bug in cwn-ocr; "
+              "run again with CWN_OCR_DEBUG=1 for the traceback and report it.", soft_wrap=True)
+    return int(ExitCode.INTERNAL)
 
 
 def _real(console: object) -> Console:
@@ -175,18 +204,34 @@ def run() -> None:
 def _scan(args: argparse.Namespace) -> int:
     from cwn_ocr.run.pipeline import scan_pdf
 
-    scans = [scan_pdf(path, password=args.password, verify=args.verify) for path in args.pdf]
+    if "-" in args.pdf and len(args.pdf) > 1:
+        raise UsageError("'-' (a PDF read from stdin) is scanned on its own; give it as the only input")
+    if args.pdf == ["-"]:
+        with spooled_stdin() as (copy, shown):
+            scans = [replace(scan_pdf(check_pdf_path(copy), password=args.password, verify=args.verify), path=shown)]
+    else:
+        scans = [scan_pdf(path, password=args.password, verify=args.verify) for path in args.pdf]
     if args.json:
         payload = [s.to_dict() for s in scans]
         json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return int(ExitCode.OK)
-    from rich.console import Console
-
-    out = Console(highlight=False, soft_wrap=True)
+    out = _stdout_console(soft_wrap=True)
     for scan in scans:
         _print_scan(out, scan, lines=args.lines)
     return int(ExitCode.OK)
+
+
+def _stdout_console(**options: Any) -> Console:
+    """rich's Console on stdout, leaving a closed stdout to ``main`` (rich would exit with 1)."""
+    from rich.console import Console
+
+    class StdoutConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, "stdout's reader has gone")
+
+    return StdoutConsole(highlight=False, **options)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -198,23 +243,47 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
         raise UsageError("--jobs must be 1 or more")
     if args.dpi < 50 or args.dpi > 1200:
         raise UsageError("--dpi must be between 50 and 1200")
-    if len(args.pdf) > 1 or Path(args.pdf[0]).is_dir():
+    stdin = "-" in args.pdf
+    if stdin and len(args.pdf) > 1:
+        raise UsageError("'-' (a PDF read from stdin) is repaired on its own; give it as the only input")
+    if args.name is not None and not stdin:
+        raise UsageError("--name names a PDF read from stdin ('-'); a file is named by its path")
+    if not stdin and (len(args.pdf) > 1 or Path(args.pdf[0]).is_dir()):
         return _repair_batch(args, err)
     args.pdf = args.pdf[0]
+    if args.output == "-" and args.pdf_out == "-":
+        raise UsageError("-o - and --pdf-out - would both write to stdout",
+                         advice="send one of them elsewhere: --pdf-out FILE.pdf, or drop -o - and use --out DIR")
+    if args.pdf_out is not None and not args.write_pdf:
+        raise UsageError("--pdf-out asks for the repaired PDF and --no-pdf for none; drop one of them")
+    if stdin and args.scheduler:
+        raise UsageError("--scheduler's workers open the PDF by its path, and a PDF read from stdin has none there",
+                         advice="save it where the workers can read it and repair that path")
+    if not stdin:
+        return _repair_file(args, err, check_pdf_path(args.pdf))
+    with spooled_stdin(name=args.name) as (copy, shown):  # removed on every way out, after every output
+        return _repair_file(args, err, check_pdf_path(copy), shown=shown)
+
+
+def _repair_file(args: argparse.Namespace, err: Console, pdf: Path, *, shown: Path | None = None) -> int:
+    """Repair one PDF file: ``args.pdf`` itself, or stdin's temporary copy, named ``shown``."""
     to_stdout = args.output == "-"
-    out_dir = Path(args.out) if args.out else (None if to_stdout else Path("out"))
-    pdf = check_pdf_path(args.pdf)
+    out_dir = Path(args.out) if args.out else (None if to_stdout or args.pdf_out else Path("out"))
     if out_dir is not None:
         prepare_output_dir(out_dir, pdf)
+    pdf_target = _pdf_target(Path(args.pdf_out), pdf) if args.pdf_out not in (None, "-") else None
+    # the run's key: the input as given ('-': stdin's bytes), and where --pdf-out really is (the review links it)
+    options = dict(vars(args), pdf_out=str(pdf_target.resolve()) if pdf_target else args.pdf_out)
+    read = pdf if shown is not None else None
     runs, key = None, ""
     if not args.no_cache and not args.scheduler:  # the same PDF repaired the same way: its outputs copied back
         from cwn_ocr.run.runcache import RunCache, default_cache_dir, run_key
 
         runs = RunCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
-        key = run_key(args.pdf, vars(args))
+        key = run_key(args.pdf, options, read=read)
         earlier = runs.get(key)
         if earlier is not None:
-            return _replay(earlier, out_dir, args, err)
+            return _replay(earlier, out_dir, pdf_target, args, err)
     with ExitStack() as stack:
         # poppler reads the text layer while Python imports the rest of cwn-ocr (both ~0.15 s)
         layer = stack.enter_context(PendingLayer(pdf, password=args.password))
@@ -228,31 +297,94 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
 
             bar = stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                                TimeElapsedColumn(), console=_real(err), transient=True))
-            task = bar.add_task(f"repairing {Path(args.pdf).name}", total=None)
+            task = bar.add_task(f"repairing {(shown or pdf).name}", total=None)
 
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
         pool = DaskPool(args.scheduler) if args.scheduler else None
-        result = repair_pdf(args.pdf, dpi=args.dpi, lang=args.lang, jobs=args.jobs, password=args.password,
+        result = repair_pdf(pdf, dpi=args.dpi, lang=args.lang, jobs=args.jobs, password=args.password,
                             page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
                             use_cache=not args.no_cache, pool=pool, regions=not args.whole_pages,
-                            progress=progress, layer=layer)
-    written = (write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review, pdf=args.write_pdf,
-                             password=args.password, review_images=args.review_images)
-               if out_dir is not None else {})
-    if to_stdout:
-        sys.stdout.write(result.text)
-        sys.stdout.flush()
+                            progress=progress, layer=layer, pdf=args.pdf_out is not None, engine=args.engine,
+                            repair_fonts=args.font_repair)
+    if shown is not None:
+        result = replace(result, path=shown)
+    written: dict[str, Path] = {}
+    if pdf_target is not None and result.pdf_bytes is not None:
+        write_atomic(pdf_target, result.pdf_bytes)
+        written["pdf"] = pdf_target
+    if out_dir is not None:
+        written.update(write_outputs(result, out_dir, text=not to_stdout, review=not args.no_review,
+                                     pdf=args.write_pdf and args.pdf_out is None, password=args.password,
+                                     review_images=args.review_images, source=read,
+                                     pdf_link=pdf_target.resolve().as_uri() if pdf_target else None))
+    stdout = result.pdf_bytes if args.pdf_out == "-" else result.text.encode("utf-8") if to_stdout else None
+    if stdout is not None:
+        _to_stdout(stdout)
     summary = (f"{result.path.name}: {len(result.pages)} pages — {result.count('kept')} clean, "
-               f"{result.count('textfix')} text-fixed, {result.count('ocr')} OCRed"
+               f"{result.count('textfix')} text-fixed, "
+               + (f"{result.count('decoded')} decoded with recovered font maps, " if result.count("decoded") else "")
+               + f"{result.count('ocr')} OCRed"
                + (f", [red]{result.count('failed')} failed[/]" if result.failed_pages else "")
                + f"; {result.changed_characters} characters changed; {result.seconds:.1f} s")
-    if runs is not None and _whole(result) and run_key(args.pdf, vars(args)) == key:  # nor changed meanwhile
-        runs.put(key, written, summary, stdout=result.text if to_stdout else None)
+    if runs is not None and _whole(result) and run_key(args.pdf, options, read=read) == key:  # nor changed meanwhile
+        runs.put(key, written, summary, stdout=stdout)
     if not args.quiet:
         _print_summary(err, summary, written)
     return int(ExitCode.PARTIAL if result.failed_pages else ExitCode.OK)
+
+
+def _pdf_target(target: Path, source: Path) -> Path:
+    """``--pdf-out``'s file, checked before the repair: never the input, in a folder that can be written."""
+    if target.is_dir():
+        raise OutputError("is a folder; --pdf-out takes the repaired PDF's file name (or '-')", path=target)
+    if target.exists() and target.samefile(source):
+        raise OutputError("--pdf-out names the input itself; the input is never changed", path=target,
+                          advice="choose another file name")
+    folder = target.parent
+    if not folder.is_dir():
+        raise OutputError("the folder for --pdf-out does not exist", path=folder, advice="create it first")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError("the folder for --pdf-out is not writable", path=folder)
+    return target
+
+
+def _to_stdout(data: bytes) -> None:
+    """``data`` to stdout as it is (no newline translation, no encoding: binary-safe). A reader that
+    has gone (``| head -1``) read all it wanted: the rest is dropped quietly."""
+    try:
+        sys.stdout.flush()  # whatever was written as text goes first
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # stdout replaced by a text-only stream (an embedding program's)
+            sys.stdout.write(data.decode("utf-8", "surrogateescape"))
+            sys.stdout.flush()
+        else:
+            buffer.write(data)
+            buffer.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered for a reader that has gone is discarded
+    at exit instead of failing again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _stdout_gone() -> bool:
+    """Whether stdout is a pipe whose reader has closed it (poll reports an error on its end)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _print_summary(err: Console, summary: str, written: dict[str, Path]) -> None:
@@ -266,16 +398,18 @@ def _whole(result: RepairResult) -> bool:
     return not result.failed_pages and not str(result.settings.get("verify", "")).startswith("skipped")
 
 
-def _replay(earlier: CachedRun, out_dir: Path | None, args: argparse.Namespace, err: Console) -> int:
+def _replay(earlier: CachedRun, out_dir: Path | None, pdf_target: Path | None, args: argparse.Namespace,
+            err: Console) -> int:
     """Write the outputs of an identical earlier run (``runcache``) as that run wrote them."""
     written = {}
     for kind, data in earlier.outputs.items():
-        if kind == "stdout":
-            sys.stdout.write(data.decode("utf-8", "surrogateescape"))
-            sys.stdout.flush()
-        elif out_dir is not None:
-            written[kind] = out_dir / earlier.names[kind]
-            write_atomic(written[kind], data)
+        target = pdf_target if kind == "pdf" and pdf_target is not None else (
+            out_dir / earlier.names[kind] if out_dir is not None and kind != "stdout" else None)
+        if target is not None:
+            written[kind] = target
+            write_atomic(target, data)
+    if "stdout" in earlier.outputs:
+        _to_stdout(earlier.outputs["stdout"])
     if not args.quiet:
         _print_summary(err, f"{earlier.summary} (an identical earlier run: same file, options, cwn-ocr and tools; "
                        "its outputs copied from the cache; --no-cache repairs it again)", written)
@@ -287,6 +421,8 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
 
     if args.output == "-":
         raise UsageError("-o - writes one file's text to stdout; give one PDF, or drop -o -")
+    if args.pdf_out is not None:
+        raise UsageError("--pdf-out writes one file's repaired PDF; with several, they go to --out as <stem>.pdf")
     paths = expand_inputs(args.pdf)
     if not paths:
         raise UsageError("no PDF files found in " + ", ".join(args.pdf))
@@ -307,7 +443,8 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
     outcomes = repair_many(paths, out_dir, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
                            on_file=report, review_images=args.review_images, write_pdf=args.write_pdf, dpi=args.dpi,
                            lang=args.lang, password=args.password, page_timeout=args.page_timeout, verify=args.verify,
-                           cache_dir=args.cache_dir, use_cache=not args.no_cache, regions=not args.whole_pages)
+                           cache_dir=args.cache_dir, use_cache=not args.no_cache, regions=not args.whole_pages,
+                           engine=args.engine, repair_fonts=args.font_repair)
     if not args.quiet:
         from rich.table import Table
 
@@ -344,7 +481,7 @@ def _diff(args: argparse.Namespace) -> int:
                                           link=link))
         Console(stderr=True, highlight=False).print(f"review: {target}", soft_wrap=True)
         return int(ExitCode.OK)
-    print_terminal(report, Console(highlight=False), all_lines=args.all)
+    print_terminal(report, _stdout_console(), all_lines=args.all)
     return int(ExitCode.OK)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from cwn_ocr.decide import Origin
 from cwn_ocr.layer.garble import judge_rows
 from cwn_ocr.merge.align import match_rows, unmatched_ocr
-from cwn_ocr.merge.splice import Source, merge_rows, splice
+from cwn_ocr.merge.splice import PageContext, Source, merge_rows, splice
 from cwn_ocr.model import BBox, Line, Word
 
 
@@ -12,10 +13,12 @@ def line(text: str, x0: float, y0: float, x1: float, y1: float, conf: float | No
     return Line(text, BBox(x0, y0, x1, y1), (Word(text, BBox(x0, y0, x1, y1), conf),), conf)
 
 
-def repair(layer: list[Line], ocr: list[Line]) -> list[tuple[str, str]]:
-    rows = judge_rows(layer)
+def repair(layer: list[Line], ocr: list[Line], origin: Origin = Origin.OCR_LAYER) -> list[tuple[str, str]]:
+    """The merge of a page whose layer is an earlier (English-only) OCR, Congjiang's case, unless
+    ``origin`` says otherwise."""
+    rows = judge_rows(layer, font=origin is Origin.FONT)
     matches = match_rows(rows, ocr)
-    return [(r.source, r.text) for r in merge_rows(rows, ocr, matches)]
+    return [(r.source, r.text) for r in merge_rows(rows, ocr, matches, context=PageContext(origin))]
 
 
 HEADING = line("Description of how city is taking action", 50, 100, 300, 112)
@@ -96,3 +99,32 @@ def test_content_fallback_places_rows_between_anchors() -> None:
 def test_splice_at_line_edges() -> None:
     assert splice("SEXERENNGE in 2024", [(0, 10)], "安顺市 in 2024") == "安顺市 in 2024"
     assert splice("Baseline: BRHXE", [(10, 15)], "Baseline: 生态") == "Baseline: 生态"
+
+
+def test_a_sound_fonts_odd_looking_line_is_kept_when_the_image_reads_it_the_same() -> None:
+    """Symbols, units and formulas drawn by a sound font: the OCR's look-alikes are no reason to change them."""
+    text = "北纬42°15′-45°59′、东经119°14′-123°43′，60000≤Q＜80000 20＜μ≤30"
+    layer = [line(text, 50, 100, 500, 112)]
+    ocr = [line("北纬42?15'-45\"59'、东经119?14'-123°43'，60000<Q过80000 20<<h<30", 50, 100, 500, 112, 91)]
+    assert repair(layer, ocr, Origin.FONT) == [(Source.LAYER, text)]
+    assert repair(layer, ocr, Origin.BROKEN_FONT) == [(Source.LAYER, text)]  # nothing flagged, no contradiction
+
+
+def test_a_sound_fonts_line_the_image_contradicts_is_replaced_whole() -> None:
+    """A permuted ToUnicode map: fluent, wrong Chinese that only the image shows."""
+    layer = [line("中国共产党的领导是中国特色社会主义", 50, 100, 400, 112)]
+    ocr = [line("安顺市严格执行三区三线管理制度规定", 50, 100, 400, 112, 92)]
+    assert repair(layer, ocr, Origin.FONT) == [(Source.OCR, "安顺市严格执行三区三线管理制度规定")]
+
+
+def test_a_reading_that_is_itself_garbage_replaces_nothing() -> None:
+    garbled = line("\x04\x05\x06\x07 \x08\x09\x04\x05", 50, 100, 300, 112)
+    junk = line("4020.AiEiahAOaX0i-i-i-i-i-i", 50, 100, 300, 112, 32)
+    assert repair([garbled], [junk], Origin.BROKEN_FONT) == [(Source.UNREPAIRED, garbled.text)]
+
+
+def test_no_line_is_added_to_a_page_whose_text_a_sound_font_draws() -> None:
+    """A stamp's or a picture's text read by the OCR is not the layer's to gain."""
+    layer = [HEADING]
+    ocr = [HEADING_OCR, line("电子印章应用及监督管理系统业务系统", 50, 150, 300, 162, 93)]
+    assert repair(layer, ocr, Origin.FONT) == [(Source.LAYER, HEADING.text)]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cwn_ocr.decide import Origin
 from cwn_ocr.layer.garble import judge_line, judge_page_lines, judge_rows
 from cwn_ocr.merge.align import match_rows
-from cwn_ocr.merge.splice import merge_lines, merge_rows, splice
+from cwn_ocr.merge.splice import PageContext, merge_lines, merge_rows, splice
 from cwn_ocr.model import BBox, Label, Line, Word
 
 _TEXT = st.one_of(
@@ -37,18 +38,22 @@ def test_judge_line_never_raises_and_spans_fit(text: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(lines(), max_size=8), st.lists(lines(), max_size=8))
-def test_align_and_merge_never_raise(layer: list[Line], ocr: list[Line]) -> None:
+@given(st.lists(lines(), max_size=8), st.lists(lines(), max_size=8), st.sampled_from(list(Origin)))
+def test_align_and_merge_never_raise(layer: list[Line], ocr: list[Line], origin: Origin) -> None:
     verdicts = judge_page_lines(layer)
     assert len(verdicts) == len(layer)
-    rows = judge_rows(layer)
+    rows = judge_rows(layer, font=origin is Origin.FONT)
     assert sorted(i for row in rows for i in row.lines) == list(range(len(layer)))
     matches = match_rows(rows, ocr)
-    repaired = merge_rows(rows, ocr, matches)
+    context = PageContext(origin)
+    repaired = merge_rows(rows, ocr, matches, context=context)
     # every garbled row is either replaced or kept as unrepaired: none is dropped
     covered = {i for line in repaired for i in line.layer_lines}
     assert all(i in covered for row in rows if row.verdict.label is Label.GARBLED for i in row.lines)
-    assert len(merge_lines(layer, [v.label for v in verdicts], [v.reasons for v in verdicts])) == len(layer)
+    # a sound font's lines change only where a usable reading contradicts them, or text-fix decodes them
+    if origin is Origin.FONT:
+        assert all(line.rule in ("contradicted", "textfix") for line in repaired if line.changed)
+    assert len(merge_lines(layer, verdicts, context)) == len(layer)
 
 
 @settings(max_examples=200, deadline=None)

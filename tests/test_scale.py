@@ -177,7 +177,7 @@ def test_dask_cluster_gives_the_same_repair(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     from cwn_ocr.ocr.workers import DaskPool
 
-    source = SAMPLES / "no_tounicode.pdf"
+    source = SAMPLES / "scan_eng_layer.pdf"
     local = repair_pdf(source, jobs=1, use_cache=False)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         pool = DaskPool(cluster.scheduler_address)
@@ -186,4 +186,4 @@ def test_dask_cluster_gives_the_same_repair(tmp_path: Path) -> None:
         finally:
             pool.close()
     assert remote.text == local.text
-    assert [p.rasterized for p in remote.pages] == [True]
+    assert [p.rasterized for p in remote.pages] == [True, True]

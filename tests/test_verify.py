@@ -63,8 +63,11 @@ def test_wrong_tounicode_is_suspect_and_clean_samples_are_not() -> None:
 @pytest.mark.tesseract
 @pytest.mark.slow
 def test_wrong_tounicode_is_repaired() -> None:
+    """The sample check contradicts a sound-looking map: the font's codes are learned from the page
+    image and the page decoded with them, not OCRed line by line."""
     result = repair_pdf(SAMPLES / "wrong_tounicode.pdf", jobs=2)
-    assert [p.ocr_reason for p in result.pages] == ["suspect"]
+    [font] = [f for f in result.fonts.to_list() if f["map_before"] == "permuted"]
+    assert font["recovered"] >= 0.95 * font["codes"]
     truth = "\n".join(truth_pages("wrong_tounicode"))
     print(f"\n[verify] wrong_tounicode: CER repaired {cer(result.text, truth):.2%}")
     assert cer(result.text, truth) <= 0.01

@@ -81,9 +81,26 @@ def lookalike_table() -> dict[str, str]:
 
 
 def to_unified(text: str) -> str:
-    """Replace look-alike radicals and compatibility ideographs by unified ideographs."""
+    """Replace look-alike radicals and compatibility ideographs by unified ideographs. A look-alike
+    followed by the very ideograph it stands for is one glyph that a map gave both code points
+    (pdf.js issue 11066: ``<2F26 5B50>`` for 子), and becomes that ideograph once.
+
+    >>> to_unified("电⼦子科技⼤大学, ⼦子⼦子")
+    '电子科技大学, 子子'
+    """
+    if not LOOKALIKE_IDEOGRAPH.search(text):
+        return text
     table = lookalike_table()
-    return LOOKALIKE_IDEOGRAPH.sub(lambda m: table.get(m.group(), m.group()), text)
+    out: list[str] = []
+    for char in text:
+        if out and out[-1] in table and table[out[-1]] == char:
+            out[-1] = char  # the look-alike and its ideograph: one glyph, one character
+        else:
+            out.append(char)
+    return LOOKALIKE_IDEOGRAPH.sub(lambda m: table.get(m.group(), m.group()), "".join(out))
+
+
+
 
 
 def is_cjk_text(text: str) -> bool:
@@ -130,6 +147,11 @@ def decode_mojibake(run: str, *, min_gbk_han: int = 2) -> str | None:
 
     >>> decode_mojibake("ÁàµÈÖú")
     '拎等助'
+
+    Big5 read as latin-1, when its GBK reading is not common simplified text:
+
+    >>> decode_mojibake("¦è¥§Ã¹ªe¯f¬r¯g")
+    '西尼羅河病毒症'
     """
     decoded, han = _decoding(run)
     return decoded if decoded is not None and han >= min_gbk_han else None
@@ -167,11 +189,33 @@ def _gbk_decoding(run: str) -> str | None:
             raw = run.encode("cp1252")
         except UnicodeEncodeError:
             return None
-    try:
-        decoded = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return None
-    return decoded if decoded != run and is_cjk_text(decoded) and _is_common_gb2312(decoded) else None
+    for codec, common in (("gb18030", _is_common_gb2312), ("big5", _is_common_big5)):
+        try:
+            decoded = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if decoded != run and is_cjk_text(decoded) and common(decoded):
+            return decoded
+    return None
+
+
+def _is_common_big5(text: str) -> bool:
+    """Most Han characters of ``text`` are Big5's frequently used ones (its 5,401 in A440-C67E).
+
+    >>> _is_common_big5("西尼羅河病毒症"), _is_common_big5("㱧㵒")
+    (True, False)
+    """
+    han = [c for c in text if HAN.match(c)]
+    if not han:
+        return False
+    common = 0
+    for char in han:
+        try:
+            encoded = char.encode("big5")
+        except UnicodeEncodeError:
+            continue
+        common += 0xA4 <= encoded[0] <= 0xC6
+    return common >= 0.8 * len(han)
 
 
 def _ftfy_decoding(run: str) -> tuple[str | None, int]:
@@ -192,3 +236,69 @@ def find_mojibake(text: str) -> list[tuple[int, int, str]]:
     # in a line with mojibake, a lone pair of letters ("2024Äê") is mojibake too
     least = 1 if any(decoded is not None and han >= 2 for _, _, decoded, han in runs) else 2
     return [(start, end, decoded) for start, end, decoded, han in runs if decoded is not None and han >= least]
+
+
+# Greek letters that print like Latin ones: an OCR model without Greek reads them as these.
+_GREEK_AS_LATIN = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεικνορτυχμ", "ABEZHIKMNOPTYXaBeiKvoptuxu")
+_MARKS = regex.compile(r"[\p{P}\p{S}\p{Z}\p{M}\s]+")
+_DASHES = regex.compile(r"[-‐‑–—―_一]")
+
+
+def comparable(text: str) -> str:
+    """``text`` in the form OCR readings are compared in: NFKC (full-width letters and digits, vertical
+    and small forms, ``℃`` as ``°C``), every dash-like mark alike (OCR reads a row of dashes as 一),
+    then without punctuation, symbols and spaces (``° ′ ″ ～ — ‘ ’`` against ``? ' " ~ - '``), Greek
+    capitals that print like Latin ones as those, and case folded: what is left are the letters,
+    digits and ideographs a reading can get right or wrong.
+
+    >>> comparable("北纬42°15′-45°59′") == comparable("北纬42?15'-45\\"59'")
+    True
+    >>> comparable("Ｂｏｘ￣Ｂｅｈｎｋｅｎ"), comparable("Α、Β、Ε、Ζ、Η"), comparable("20℃±2℃")
+    ('boxbehnken', 'abezh', '20c2c')
+    """
+    text = _DASHES.sub("一", unicodedata.normalize("NFKC", text))
+    return _MARKS.sub("", text.replace("一", "\x00")).replace("\x00", "一").translate(_GREEK_AS_LATIN).casefold()
+
+
+_HANGUL = regex.compile(r"[\p{Hangul}]")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_LATIN_OR_DIGIT = regex.compile(r"[A-Za-z0-9]")
+
+
+def _readable(char: str, languages: frozenset[str]) -> bool:
+    """Whether an OCR model of ``languages`` (Tesseract's names) can read ``char`` at all."""
+    if _LATIN_OR_DIGIT.match(char):
+        return True  # every model reads digits, and the Latin alphabet
+    if HAN.match(char):
+        for lang, codec in (("chi_sim", "gb2312"), ("chi_tra", "big5"), ("jpn", "shift_jis"), ("kor", "euc_kr")):
+            if lang in languages or f"{lang}_vert" in languages:
+                try:
+                    char.encode(codec)
+                    return True
+                except UnicodeEncodeError:
+                    continue
+        return False
+    if _KANA.match(char):
+        return "jpn" in languages or "jpn_vert" in languages
+    if _HANGUL.match(char):
+        return "kor" in languages
+    return False  # Greek, Cyrillic, symbols: no model here reads them as themselves
+
+
+def readable_share(text: str, lang: str) -> float:
+    """The share of ``text``'s letters, digits and ideographs that OCR with ``lang`` can read, after
+    NFKC. A reading is evidence about a line only when this is high: a simplified-Chinese model
+    reads traditional characters, kana, Hangul and Greek as something else.
+
+    >>> readable_share("安顺市 2024 Kunming", "chi_sim+eng")
+    1.0
+    >>> readable_share("西尼羅河病毒症（WNV）是一種具有潛在嚴重後果的疾病", "chi_sim+eng") < 1.0
+    True
+    >>> readable_share("적립한도 없이 1.5%", "chi_sim+eng"), readable_share("Α、Β、Γ", "eng")
+    (0.25, 0.0)
+    """
+    languages = frozenset(lang.split("+"))
+    letters = [c for c in unicodedata.normalize("NFKC", text) if c.isalnum()]
+    if not letters:
+        return 1.0
+    return sum(_readable(c, languages) for c in letters) / len(letters)

@@ -83,6 +83,10 @@ class Atom:
 _LOOKALIKE_CLASS = r"[\u2E80-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]"
 # letters and digits of alphabetic scripts (not Han, kana, Hangul or full-width forms)
 _LETTER_CLASS = r"[[\p{L}\p{M}\p{Nd}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\uFF00-\uFFEF]]"
+# signs of measures, formulas and lists, written as text: math symbols (not the ASCII ones OCR makes of
+# noise), degrees, primes, units, arrows, bullets and marks
+_SIGN_CLASS = (r"[[\p{Sm}\u00B0\u2032\u2033\u2103\u2109\u2030\u00B5\u2126\u00A7\u00B6\u00A9\u00AE\u2122"
+               r"\u2190-\u21FF\u25A0-\u25FF\u2605\u2606\u203B\u00B2\u00B3\u00B9]--[<=>+|~^\u00AC]]")
 _GLYPH_NAME = r"(?:uni[0-9A-F]{4,6}|glyph\d+|gid\d+|g\d{2,5}|/[A-Za-z]+\d+)"  # what some extractors print
 _ATOM = regex.compile(
     r"""
@@ -98,15 +102,24 @@ _ATOM = regex.compile(
     | (?<=[\p{L}\p{N}])[+=](?=\d)|[+=](?=\d)
     | (?P<space>\s+)
     | (?P<punct>[.,;:!?'"()\[\]\-‐–—/’‘“”…·•*]+)
+    | (?P<sign>{SIGN}+)
     | (?P<currency>\p{Sc}(?=\d))
     | (?P<symbol>.)
     """
-    .replace("{LOOKALIKE}", _LOOKALIKE_CLASS).replace("{LETTER}", _LETTER_CLASS).replace("{GLYPH}", _GLYPH_NAME),
+    .replace("{LOOKALIKE}", _LOOKALIKE_CLASS).replace("{SIGN}", _SIGN_CLASS).replace("{LETTER}", _LETTER_CLASS)
+    .replace("{GLYPH}", _GLYPH_NAME),
     regex.VERBOSE | regex.V1,
 )
 
 _NUMBER = regex.compile(r"^\d+(?:[.,:/-]\d+)*%?$")
-_NUMBER_SUFFIX = regex.compile(r"^\d+(?:st|nd|rd|th|s|km|m|ha|kg|t|h|am|pm|mm|cm|°C|A|B|C|D|x)$")
+_NUMBER_SUFFIX = regex.compile(
+    r"^\d+(?:[.,]\d+)?(?:st|nd|rd|th|s|ms|min|km|m|nm|um|μm|mm|cm|ha|g|mg|μg|kg|t|ml|mL|L|h|am|pm|°C|A|mA|B|C|D|x|"
+    r"V|kV|mV|W|kW|MW|GW|kWh|Wh|Hz|kHz|MHz|GHz|Pa|kPa|MPa|J|kJ|K|KB|MB|GB|TB|ppm|ppb|dB|bpm|mmHg|rpm|mol)$")
+# chemical formulas: two element symbols or more, with counts (H2SO4, SO3H, Al2O3, 18VONa)
+_ELEMENT = (r"(?:He|Li|Be|Ne|Na|Mg|Al|Si|Cl|Ar|Ca|Sc|Ti|Cr|Mn|Fe|Co|Ni|Cu|Zn|Ga|Ge|As|Se|Br|Kr|Rb|Sr|Zr|Nb|Mo|Ru|"
+            r"Rh|Pd|Ag|Cd|In|Sn|Sb|Te|Xe|Cs|Ba|La|Ce|Nd|Gd|Pt|Au|Hg|Tl|Pb|Bi|Rn|Ra|U|H|B|C|N|O|F|P|S|K|V|I|W|Y)")
+_FORMULA = regex.compile(rf"^\d*(?:{_ELEMENT}\d{{0,3}}){{2,}}$")
+_CODE = regex.compile(r"^[A-Z]{1,3}\d{5,}$")  # S0120521020003: a letter or three before a long number
 _UNIT = regex.compile(r"^(?:[a-z]{1,3}|[A-Z]{1,4})\d{1,4}(?:\.\d+)?$")  # km2, CO2, PM2.5, G20, SDG15
 _WORD_THEN_NUMBER = regex.compile(r"^(\p{Ll}+)(\d+(?:[.,]\d+)*%?)$")  # "is42432.88"
 _CAMEL_PART = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})")
@@ -198,7 +211,8 @@ def _judge_letters(text: str, start: int) -> list[Atom]:
 
 def _judge_alnum(text: str, start: int) -> list[Atom]:
     end = start + len(text)
-    if _NUMBER.match(text) or _NUMBER_SUFFIX.match(text) or _UNIT.match(text):
+    if _NUMBER.match(text) or _NUMBER_SUFFIX.match(text) or _UNIT.match(text) or (
+            _FORMULA.match(text) and any(c.isdigit() for c in text)):
         return [Atom(start, end, Kind.GOOD)]
     if _LETTERS_ONLY.fullmatch(text):
         if not _LATIN_LETTER.search(text):  # Greek, Cyrillic...: not ours to judge
@@ -213,7 +227,7 @@ def _judge_alnum(text: str, start: int) -> list[Atom]:
         for part in _WORD_PART.finditer(text):
             atoms += _judge_alnum(part.group(), start + part.start())
         return atoms
-    if _GRADE.fullmatch(text):  # 5A级, 4A, 3YB
+    if _GRADE.fullmatch(text) or _CODE.fullmatch(text):  # 5A级, 4A, 3YB, S0120521020003
         return [Atom(start, end, Kind.NEUTRAL, 0.5)]
     digits = sum(c.isdigit() for c in text)
     if digits >= 1 and len(text) >= 3 and _DIGIT_LOOKALIKES.fullmatch(text):  # "20I5", "ZOq5": OCR slips
@@ -278,7 +292,7 @@ def _atomize_plain(text: str, offset: int) -> list[Atom]:
             atoms.append(Atom(start, end, Kind.GOOD))
         elif group == "alnum":
             atoms += _judge_alnum(value, start)
-        elif group in ("space", "punct", None):  # None: "%" after a number or code, "+9" in "E+9"
+        elif group in ("space", "punct", "sign", None):  # None: "%" after a number or code, "+9" in "E+9"
             atoms.append(Atom(start, end, Kind.GLUE))
         elif value == "&":
             atoms.append(Atom(start, end, Kind.SUSPECT, 0.5, "stray symbol"))
@@ -294,8 +308,8 @@ def _atomize_plain(text: str, offset: int) -> list[Atom]:
 def _rarity(char: str) -> int:
     """0 for a character ``_rare_cjk_runs`` does not count (not a letter or symbol, or U+FFFD), 1 for
     a common one, 2 for a rare one (``is_rare_cjk``); a property of the character, so remembered."""
-    if char == "\uFFFD" or not _LETTER_OR_SYMBOL.match(char):
-        return 0
+    if char == "\uFFFD" or not _LETTER_OR_SYMBOL.match(char) or LOOKALIKE_IDEOGRAPH.match(char):
+        return 0  # (a look-alike ideograph is no glyph code: text-fix knows what it stands for)
     return 2 if is_rare_cjk(char) else 1
 
 
@@ -312,11 +326,16 @@ def is_rare_cjk(char: str) -> bool:
     """An ideograph or syllable that ordinary Chinese text almost never uses: outside GBK's
     two-byte range (which holds the 21,000 ideographs of GB2312 and Big5), or Hangul.
 
-    >>> is_rare_cjk("安"), is_rare_cjk("說"), is_rare_cjk("㱧"), is_rare_cjk("걹")
-    (False, False, True, True)
+    Hangul syllables are rare outside KS X 1001's 2,350 (what Korean is written with; glyph codes
+    read as Unicode land anywhere in the 11,172):
+
+    >>> is_rare_cjk("안"), is_rare_cjk("적"), is_rare_cjk("걹")
+    (False, False, True)
     """
     if "\u3040" <= char <= "\u30ff" or "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef":
         return False  # kana, CJK and full-width punctuation
+    if "\uac00" <= char <= "\ud7a3":  # Python's euc_kr spells the others as 8-byte jamo sequences
+        return len(char.encode("euc_kr")) != 2
     try:
         return len(char.encode("gbk")) != 2
     except UnicodeEncodeError:
@@ -392,9 +411,49 @@ def _distrust_capitals(text: str, atoms: list[Atom]) -> list[Atom]:
     return distrusted
 
 
-def judge_line(text: str) -> Verdict:
-    """The verdict for one line of text (see the module docstring)."""
-    atoms = _distrust_capitals(text, atomize(text))
+#: What English-only or noisy OCR leaves behind, and a font's code-to-text map never produces: in text
+#: drawn by a font these are names, codes, symbols and formulas (``SINORICH``, ``-C≡N``, ``42°15′``).
+OCR_ARTIFACTS = frozenset({
+    "short upper-case non-word", "upper-case non-word", "long upper-case non-word", "mixed-case non-word",
+    "letters glued to a word", "digit misread as a letter", "letters and digits mixed", "stray symbol",
+    "upper-case row of non-words"})
+_SYMBOL_FONT_PUA = regex.compile(r"[\uF000-\uF0FF]+")  # where symbol fonts (Wingdings, Symbol) put their codes
+_LONE_CONTROL = regex.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]")
+
+
+def _font_drawn(text: str, atoms: list[Atom]) -> list[Atom]:
+    """Atoms as evidence about text drawn by a font: only what a wrong code-to-text map produces
+    counts (control and private-use runs, ``(cid:N)``, glyph names, rare ideographs, mojibake,
+    look-alikes), not what OCR produces. A symbol font's private-use codes (U+F000-F0FF: Wingdings
+    bullets) are characters, and so is a lone control character among text (an invisible glyph
+    after a bullet), unless the line has nothing else.
+
+    >>> [a.kind.value for a in _font_drawn("SINORICH 39°C", atomize("SINORICH 39°C"))]
+    ['neutral', 'glue', 'good', 'glue', 'neutral']
+    """
+    letters = any(c.isalnum() for c in text)
+    judged = []
+    for atom in atoms:
+        piece = text[atom.start:atom.end]
+        if atom.kind is Kind.SUSPECT and atom.reason in OCR_ARTIFACTS or atom.kind is Kind.NEUTRAL:
+            atom = Atom(atom.start, atom.end, Kind.NEUTRAL)  # no weight: fragments are OCR's, names a font's
+        elif atom.kind is Kind.BROKEN and (_SYMBOL_FONT_PUA.fullmatch(piece)
+                                           or (len(piece) == 1 and _LONE_CONTROL.fullmatch(piece) and letters)):
+            atom = Atom(atom.start, atom.end, Kind.GLUE)
+        judged.append(atom)
+    return judged
+
+
+def judge_line(text: str, *, font: bool = False) -> Verdict:
+    """The verdict for one line of text (see the module docstring). With ``font`` the line is
+    known to be drawn by a font (not an OCR layer): only what a wrong font map produces counts.
+
+    >>> judge_line("北纬42°15′-45°59′、东经119°14′").label.value, judge_line("SINORICH LTD", font=True).label.value
+    ('clean', 'clean')
+    >>> judge_line("\x04\x05\x06\x07 \x08\x04", font=True).label.value
+    'garbled'
+    """
+    atoms = _font_drawn(text, atomize(text)) if font else _distrust_capitals(text, atomize(text))
     spans: list[Span] = []
     for run in _runs(atoms):
         evidence = sum(a.weight for a in run if a.kind in (Kind.SUSPECT, Kind.BROKEN, Kind.NEUTRAL))
@@ -409,7 +468,7 @@ def judge_line(text: str) -> Verdict:
                 if atom.kind is Kind.FIXABLE:
                     spans.append(Span(atom.start, atom.end, Label.FIXABLE, (atom.reason,)))
     if not spans:
-        if _nothing_but_suspects(atoms):
+        if not font and _nothing_but_suspects(atoms):
             reason = ("no word in the line",)
             return Verdict(Label.GARBLED, 1.0, reason, (Span(*_stripped(text), Label.GARBLED, reason),))
         return CLEAN_VERDICT
@@ -440,7 +499,7 @@ def _nothing_but_suspects(atoms: Sequence[Atom]) -> bool:
             and any(a.kind is Kind.SUSPECT for a in atoms))
 
 
-def judge_lines(lines: Iterable[Line | str]) -> list[Verdict]:
+def judge_lines(lines: Iterable[Line | str], *, font: bool = False) -> list[Verdict]:
     """Verdicts for consecutive lines of one page, in reading order.
 
     A line with no word of its own ("RRE,") that follows a garbled line is the end of the
@@ -452,8 +511,8 @@ def judge_lines(lines: Iterable[Line | str]) -> list[Verdict]:
     ['clean', 'clean']
     """
     texts = [line if isinstance(line, str) else line.text for line in lines]
-    verdicts = [judge_line(text) for text in texts]
-    for i in range(1, len(texts)):
+    verdicts = [judge_line(text, font=font) for text in texts]
+    for i in range(1, len(texts) if not font else 0):  # a font's map has no paragraphs
         previous = verdicts[i - 1]
         if (verdicts[i].label is Label.CLEAN and previous.label is Label.GARBLED and previous.score >= 0.99
                 and texts[i].strip() and _has_no_word(texts[i])):
@@ -508,12 +567,15 @@ def doubtful(text: str) -> bool:
     return any(english_zipf(token) < DOUBT_ZIPF for token in LATIN_TOKEN.findall(text))
 
 
-def judge_rows(lines: Sequence[Line]) -> list[Row]:
-    """The page's physical rows, top to bottom, each judged as a whole."""
-    groups = group_rows(lines)
+def judge_rows(lines: Sequence[Line], *, font: bool = False, drawn: bool | None = None) -> list[Row]:
+    """The page's physical rows, each judged as a whole (``font``: see ``judge_line``). Text that
+    fonts draw (``drawn``, by default ``font``) is in poppler's lines already, in its reading order
+    (columns one after the other): each line is a row. An OCR layer's fragments of one printed line
+    are grouped into rows, top to bottom (``group_rows``)."""
+    groups = [[i] for i in range(len(lines))] if (font if drawn is None else drawn) else group_rows(lines)
     texts = [" ".join(lines[i].text for i in group) for group in groups]
     rows = []
-    for group, text, verdict in zip(groups, texts, judge_lines(texts)):
+    for group, text, verdict in zip(groups, texts, judge_lines(texts, font=font)):
         box = lines[group[0]].bbox
         for i in group[1:]:
             box = box.union(lines[i].bbox)

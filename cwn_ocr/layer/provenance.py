@@ -32,6 +32,11 @@ _BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)
 _HEX = re.compile(r"<([0-9A-Fa-f]+)>")
 
 
+#: Map reasons that are proof by themselves (``analyse_tounicode``).
+PROVEN_BROKEN = frozenset({"maps most glyphs to rare ideographs", "byte-swapped map", "empty ToUnicode map",
+                           "many glyphs mapped to one character", "identity map onto rare ideographs"})
+
+
 @dataclass(frozen=True)
 class MapCheck:
     entries: int
@@ -50,6 +55,12 @@ class FontInfo:
     @property
     def suspicious(self) -> bool:
         return bool(self.map_reasons)
+
+    @property
+    def broken(self) -> bool:
+        """The map itself proves the font's text wrong (a missing or unreadable map does not: the
+        font program or a predefined encoding may still give the right text, as poppler finds)."""
+        return bool(PROVEN_BROKEN.intersection(self.map_reasons))
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "base_font": self.base_font, "to_unicode": self.to_unicode,
@@ -86,28 +97,63 @@ class PageProvenance:
                 "fonts": [f.to_dict() for f in self.fonts]}
 
 
-def _utf16(hex_text: str) -> str:
-    return bytes.fromhex(hex_text if len(hex_text) % 2 == 0 else "0" + hex_text).decode("utf-16-be", "replace")
+def _utf16(raw: bytes) -> str:
+    """A map's target as text; a lone surrogate stays one (a byte-swapped ``<4FDD>`` is ``<DD4F>``:
+    the map is wrong, and what it says is evidence of how)."""
+    return raw.decode("utf-16-be", "surrogatepass")
+
+
+_BFRANGE_LINE = re.compile(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\[[^\]]*\]|<[0-9A-Fa-f]*>)")
 
 
 def parse_tounicode(cmap: str) -> dict[int, str]:
-    """Code -> text of a ToUnicode CMap's bfchar and bfrange entries."""
+    """Code -> text of a ToUnicode CMap's bfchar and bfrange entries (a range's destination counts
+    up in its last code unit, so a range of characters outside the BMP counts up its low surrogate).
+
+    >>> parse_tounicode("1 beginbfchar <0004> <5176> endbfchar 1 beginbfrange <0010> <0011> <D840DC00> endbfrange")
+    {4: '其', 16: '𠀀', 17: '𠀁'}
+    >>> parse_tounicode("1 beginbfrange <20> <22> [<0041> <0042> <0043>] endbfrange")
+    {32: 'A', 33: 'B', 34: 'C'}
+    """
     mapping: dict[int, str] = {}
     for section in _BFCHAR.findall(cmap):
         values = _HEX.findall(section)
         for code, target in zip(values[::2], values[1::2]):
-            mapping[int(code, 16)] = _utf16(target)
+            mapping[int(code, 16)] = _utf16(_hex_bytes(target))
     for section in _BFRANGE.findall(cmap):
-        for line in section.strip().splitlines():
-            values = _HEX.findall(line)
-            if len(values) == 3 and "[" not in line and len(values[2]) >= 4:
-                low, high, start = int(values[0], 16), int(values[1], 16), int(values[2][-4:], 16)
-                prefix = _utf16(values[2][:-4]) if len(values[2]) > 4 else ""
-                for offset in range(min(high - low + 1, 65536)):
-                    target = start + offset
-                    if target < 0x10000 and not 0xD800 <= target <= 0xDFFF:
-                        mapping[low + offset] = prefix + chr(target)
+        for low_hex, high_hex, target in _BFRANGE_LINE.findall(section):
+            low, high = int(low_hex, 16), int(high_hex, 16)
+            if target.startswith("["):
+                for offset, value in enumerate(_HEX.findall(target)[:max(0, high - low + 1)]):
+                    mapping[low + offset] = _utf16(_hex_bytes(value))
+                continue
+            raw = _hex_bytes(target[1:-1])
+            if len(raw) < 2:
+                continue
+            head, last = raw[:-2], int.from_bytes(raw[-2:], "big")
+            for offset in range(min(high - low + 1, 65536 - last)):
+                mapping[low + offset] = _utf16(head + (last + offset).to_bytes(2, "big"))
     return mapping
+
+
+def _hex_bytes(hex_text: str) -> bytes:
+    return bytes.fromhex(hex_text if len(hex_text) % 2 == 0 else "0" + hex_text)
+
+
+def _common(char: str) -> bool:
+    """A character most text is made of: printable ASCII, CJK and full-width punctuation, or one of
+    GB2312's 3,755 most frequent ideographs (its level 1).
+
+    >>> _common("安"), _common("襛"), _common("A"), _common("，")
+    (True, False, True, True)
+    """
+    if " " <= char <= "~" or "\u3000" <= char <= "\u303f" or "\uff01" <= char <= "\uff5e":
+        return True
+    try:
+        encoded = char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7
 
 
 def analyse_tounicode(mapping: dict[int, str] | dict[int, int]) -> MapCheck:
@@ -130,7 +176,9 @@ def analyse_tounicode(mapping: dict[int, str] | dict[int, int]) -> MapCheck:
         return c.isascii() or common_han(c) or "\u3000" <= c <= "\u30ff" or "\uff00" <= c <= "\uffef"
 
     swapped = [chr(((t & 0xFF) << 8) | (t >> 8)) for t in targets if t <= 0xFFFF]
-    if sum(map(common_han, swapped)) >= 0.5 * len(targets) and sum(map(ordinary, chars)) < 0.3 * len(chars):
+    if sum(map(_common, swapped)) >= 0.5 * len(targets) and sum(map(_common, chars)) <= 0.3 * len(chars):
+        # swapped back, the targets are the common characters text is made of; as they are, they are
+        # not (byte-swapped Han lands on other, rarer Han as often as not: "ordinary" is too weak a test)
         reasons.append("byte-swapped map")
     most = Counter(texts).most_common(1)[0][1]
     if len(set(texts)) < 0.7 * len(texts) and most >= 5:
@@ -155,7 +203,8 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
         try:
             data = font.ToUnicode.read_bytes()
             identity.update(data)
-            reasons = analyse_tounicode(parse_tounicode(data.decode("latin-1"))).reasons
+            entries = parse_tounicode(data.decode("latin-1"))
+            reasons = analyse_tounicode(entries).reasons if entries else ("empty ToUnicode map",)
         except (pikepdf.PdfError, AttributeError, ValueError):
             reasons = ("unreadable ToUnicode map",)
     elif not to_unicode and str(font.get("/Subtype", "")) == "/Type0":

@@ -182,13 +182,23 @@ FIXERS: tuple[Callable[[str], str], ...] = (fix_encoding, fix_lookalikes, fix_pu
 _BY_NAME = {f.__name__: f for f in FIXERS}
 
 
-def fix_text(text: str) -> tuple[str, list[Step]]:
-    """All fixers in order; the fixed text and the steps that changed it.
+#: The fixers that decode (a wrong encoding, a look-alike): exact, right for any text. The others tidy
+#: what OCR makes of Chinese punctuation and spacing, and are for OCR's output only: a font's text
+#: says what its document says, ASCII quotes inside Chinese included.
+DECODERS: tuple[Callable[[str], str], ...] = (fix_encoding, fix_lookalikes)
+
+
+def fix_text(text: str, *, decode_only: bool = False) -> tuple[str, list[Step]]:
+    """All fixers in order (``DECODERS`` only, with ``decode_only``); the fixed text and the steps
+    that changed it.
 
     Idempotent: ``fix_text(fix_text(x)[0])[0] == fix_text(x)[0]``.
+
+    >>> fix_text('will become "电⼦子科技⼤大学".', decode_only=True)[0]
+    'will become "电子科技大学".'
     """
     steps = []
-    for fixer in FIXERS:
+    for fixer in DECODERS if decode_only else FIXERS:
         fixed = fixer(text)
         if fixed != text:
             steps.append(Step(fixer.__name__, text, fixed))

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from cwn_ocr.layer.charsets import HAN, visible_length
+from cwn_ocr.decide import Action, Decision, Evidence, Origin, Reading, decide
+from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_length
 from cwn_ocr.layer.garble import judge_line
 from cwn_ocr.layer.textfix import Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import vote_line
-from cwn_ocr.model import BBox, Label, Line, Row
-from cwn_ocr.ocr.verify import AGREEMENT, CONFIDENT, agreement
+from cwn_ocr.model import BBox, Label, Line, Row, Verdict
+from cwn_ocr.ocr.verify import agreement
 
 
 class Source:
@@ -33,9 +34,11 @@ class Source:
 
     LAYER = "layer"  # the text layer, unchanged
     TEXTFIX = "textfix"  # the text layer, repaired without OCR
+    FONTMAP = "fontmap"  # the text layer read again with a broken font's recovered map (``fonts``)
     OCR = "ocr"  # the OCR's reading of the line
     MERGED = "merged"  # the layer's clean text with OCR in place of its garbled spans
-    UNREPAIRED = "unrepaired"  # garbled, but no OCR reading was found for it: kept and flagged
+    UNREPAIRED = "unrepaired"  # garbled, but no usable OCR reading was found for it: kept and flagged
+    REMOVED = "removed"  # an old OCR layer's line the page image does not show: dropped (text "")
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,34 @@ class RepairedLine:
     confidence: float | None = None
     steps: tuple[Step, ...] = field(default=())
     uncertain: tuple[str, ...] = ()  # OCR words read with less than UNCERTAIN confidence
+    rule: str = ""  # the rule of ``decide`` that chose what this line is
+    evidence: Evidence | None = None  # what the rule was given
 
     @property
     def changed(self) -> bool:
         return self.text != self.original
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What holds for every line of a page when it is decided."""
+
+    origin: Origin = Origin.FONT
+    lang: str = "chi_sim+eng"  # the OCR's languages: the scripts a reading is evidence about
+    readable: bool = True  # the page's layer is (nearly) all in scripts the OCR reads
+    originals: tuple[str, ...] = ()  # per line, the PDF's own layer text, where a font's map was recovered
+
+    def layer_text(self, indices: Sequence[int], decoded: str) -> str:
+        """What the PDF's own layer has for lines ``indices`` (their text ``decoded`` when no font
+        of theirs was repaired)."""
+        if not self.originals:
+            return decoded
+        return " ".join(self.originals[i] for i in indices if i < len(self.originals))
+
+    def covered(self, text: str) -> bool:
+        """A reading is evidence about ``text``: the text of a broken source says nothing of the
+        script the page shows; a sound one must be wholly in scripts the OCR reads."""
+        return self.origin.broken or (self.readable and readable_share(text, self.lang) >= 1.0)
 
 
 def _map_position(opcodes: Sequence[tuple[str, int, int, int, int]], position: int, *, end: bool) -> int:
@@ -86,35 +113,64 @@ def splice(layer: str, spans: Sequence[tuple[int, int]], ocr: str) -> str:
                 o_start = min(o_start, j1)
             if tag == "insert" and i1 == end:
                 o_end = max(o_end, j2)
-        pieces += [layer[position:start], ocr[o_start:o_end].strip()]
+        piece = ocr[o_start:o_end].strip()
+        if comparable(piece) == comparable(layer[start:end]):
+            piece = layer[start:end]  # the page reads what the layer has: the layer's characters stay
+        pieces += [layer[position:start], piece]
         position = end
     pieces.append(layer[position:])
     return "".join(pieces)
 
 
-def _fixed(text: str) -> tuple[str, tuple[Step, ...]]:
-    fixed, steps = fix_text(text)
-    return fixed, tuple(steps)
 
 
-def merge_lines(lines: Sequence[Line], verdict_labels: Sequence[Label], verdict_reasons: Sequence[tuple[str, ...]],
+_DECODERS = frozenset({"fix_encoding", "fix_lookalikes"})
+
+
+def text_fix_evidence(text: str, verdict: Verdict, *, font: bool, ocr_layer: bool = False
+                      ) -> tuple[str | None, bool, tuple[Step, ...]]:
+    """What text-fix makes of a flagged line: the fixed text (None when it changes nothing or the
+    line is not flagged), whether the detector calls the result clean (judged as ``font``-drawn text
+    or not), and the steps. A line drawn by a font is only decoded (``textfix.DECODERS``): its
+    punctuation is the document's; an old OCR layer's (``ocr_layer``) is OCR's, and is tidied too.
+    A line the detector calls garbled counts as fixed only when a decoder changed it: punctuation
+    alone is no repair of garbage. Clean lines are never text-fixed.
+
+    >>> from cwn_ocr.layer.garble import judge_line
+    >>> text_fix_evidence("å®‰é¡ºå¸‚", judge_line("å®‰é¡ºå¸‚"), font=True)[:2]
+    ('安顺市', True)
+    >>> text_fix_evidence("规划;开展", judge_line("规划;开展"), font=True)
+    (None, False, ())
+    """
+    if verdict.label is Label.CLEAN and not verdict.fixable_spans:
+        return None, False, ()
+    fixed, steps = fix_text(text, decode_only=not ocr_layer)
+    if fixed == text or (verdict.label is Label.GARBLED and not _DECODERS & {s.fixer for s in steps}):
+        return None, False, ()
+    return fixed, judge_line(fixed, font=font).label is Label.CLEAN, tuple(steps)
+
+
+def merge_lines(lines: Sequence[Line], verdicts: Sequence[Verdict], context: PageContext = PageContext()
                 ) -> list[RepairedLine]:
-    """A page with nothing garbled: clean lines as they are, fixable lines text-fixed."""
+    """A page that was not read from its image: each line kept, text-fixed, or (when it is flagged
+    and comes from a broken source) kept and marked unrepaired, as ``decide`` says."""
     repaired = []
-    for index, (line, label, reasons) in enumerate(zip(lines, verdict_labels, verdict_reasons)):
-        if label is Label.FIXABLE:
-            text, steps = _fixed(line.text)
-            source = Source.TEXTFIX if text != line.text else Source.LAYER
-            repaired.append(RepairedLine(text, source, line.text, (index,), line.bbox, reasons, None, steps))
-        else:
-            repaired.append(RepairedLine(line.text, Source.LAYER, line.text, (index,), line.bbox, reasons))
+    for index, (line, verdict) in enumerate(zip(lines, verdicts)):
+        fixed, fixed_clean, steps = text_fix_evidence(line.text, verdict, font=not context.origin.broken,
+                                                      ocr_layer=context.origin is Origin.OCR_LAYER)
+        original = context.layer_text((index,), line.text)
+        evidence = Evidence(context.origin, verdict, fixed, fixed_clean, decoded=original != line.text)
+        decision = decide(evidence)
+        source = {Action.TEXTFIX: Source.TEXTFIX, Action.UNREPAIRED: Source.UNREPAIRED,
+                  Action.DECODE: Source.FONTMAP}.get(decision.action, Source.LAYER)
+        text = fixed if decision.action is Action.TEXTFIX and fixed is not None else line.text
+        repaired.append(RepairedLine(text, source, original, (index,), line.bbox, verdict.reasons, None,
+                                     steps if source == Source.TEXTFIX else (), (), decision.rule, evidence))
     return repaired
 
 
 #: OCR words below this confidence (0..100) are marked for a reviewer's attention.
 UNCERTAIN = 60.0
-#: A reading that covers a line's garbled share above this replaces the whole line.
-WHOLE_LINE_SHARE = 0.5
 #: An OCR line the layer lacks is added when the detector finds it clean, Tesseract is this sure,
 #: and it has a few characters at least (stamps and logos give short, confident noise).
 ORPHAN_CONFIDENCE = 70.0
@@ -178,20 +234,15 @@ def _confirmed(layer: str, spans: list[tuple[int, int]], ocr: str) -> bool:
 
 
 def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match], *,
-               check_clean: bool = False, second: dict[int, str] | None = None,
+               context: PageContext = PageContext(), second: dict[int, str] | None = None,
                known: Counter[str] | None = None) -> list[RepairedLine]:
-    """A rasterized page: rows top to bottom, each checked against the OCR line(s) matched to it.
+    """A page read from its image: rows top to bottom, each decided (``decide``) from its evidence,
+    the reading of the OCR line(s) matched to it among them.
 
-    ``ocr_lines`` are the OCR's readings, already text-fixed. A row keeps its text where the
-    detector and the page agree with it; garbled spans, and spans of Latin text where the page
-    shows Han, are replaced. A garbled row with no OCR counterpart is kept and marked
-    unrepaired, never dropped. OCR lines that no row took (text the layer lacks) are added
-    where they stand when they read clean.
-
-    With ``check_clean`` (pages that were OCRed to verify them, not because they were garbled)
-    a clean row whose reading disagrees with it beyond OCR noise is replaced too. With ``second``
-    (the layer is a previous OCR; row index -> a second reading) each row is corrected piece by
-    piece (``vote``) instead of being replaced.
+    ``ocr_lines`` are the OCR's readings, already text-fixed. With ``second`` (the layer is a
+    previous OCR; row index -> a second reading) rows are corrected piece by piece (``vote``).
+    OCR lines that no row took (text the layer lacks) are added where they stand when
+    ``decide_orphan`` says so.
     """
     match_of = {m.rows[0]: m for m in matches}
     consumed = {r for m in matches for r in m.rows[1:]}
@@ -200,88 +251,175 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
         if r in consumed:
             continue
         match = match_of.get(r)
-        if match is None:
-            repaired.append(_unmatched(row))
-            continue
-        readings = [ocr_lines[o] for o in match.ocr]
-        members = [rows[i] for i in match.rows]
-        if second is not None and len(members) == 1 and not _contradicts(row.text, readings) \
-                and row.verdict.score < 0.99:
-            repaired.append(_vote(row, readings, second.get(r), known))
-            continue
-        repaired += _merge_match(members, readings, check_clean=check_clean)
+        members = [rows[i] for i in match.rows] if match else [row]
+        readings = [ocr_lines[o] for o in match.ocr] if match else []
+        voting = second is not None and len(members) == 1 and bool(readings) and row.verdict.score < 0.99
+        repaired += _merge_match(members, readings, context, second=second.get(r) if voting and second else None,
+                                 voting=voting, known=known)
     for o in unmatched_ocr(matches, ocr_lines):
         line = ocr_lines[o]
-        if (judge_line(line.text).label is Label.CLEAN and visible_length(line.text) >= ORPHAN_LENGTH
-                and (line.confidence or 0) >= ORPHAN_CONFIDENCE):
-            added = RepairedLine(line.text, Source.OCR, "", (), line.bbox, ("missing from the layer",),
-                                 line.confidence, (), _uncertain([line]))
-            at = next((i for i, done in enumerate(repaired) if done.bbox.y0 > line.bbox.y0), len(repaired))
-            repaired.insert(at, added)
+        decision = decide_orphan(context.origin, line.text, line.confidence)
+        if decision.action is not Action.ADD:
+            continue
+        added = RepairedLine(line.text, Source.OCR, "", (), line.bbox, ("missing from the layer",),
+                             line.confidence, (), _uncertain([line]), decision.rule)
+        at = next((i for i, done in enumerate(repaired) if done.bbox.y0 > line.bbox.y0), len(repaired))
+        repaired.insert(at, added)
     return repaired
 
 
-def _unmatched(row: Row) -> RepairedLine:
-    verdict = row.verdict
-    if verdict.label is Label.GARBLED:
-        return RepairedLine(row.text, Source.UNREPAIRED, row.text, row.lines, row.bbox, verdict.reasons)
-    if verdict.label is Label.FIXABLE:
-        text, steps = _fixed(row.text)
-        return RepairedLine(text, Source.TEXTFIX if text != row.text else Source.LAYER, row.text, row.lines,
-                            row.bbox, verdict.reasons, None, steps)
-    return RepairedLine(row.text, Source.LAYER, row.text, row.lines, row.bbox)
+def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match], *,
+                        context: PageContext, second: dict[int, str] | None = None,
+                        known: Counter[str] | None = None) -> list[RepairedLine]:
+    """An earlier OCR's layer on a page read whole from its image: the new reading leads. Lines come
+    in the image's reading order, each OCR line once; the old layer's rows it overlaps are decided
+    against it as any row is (``decide``: kept where they agree, voted piece by piece where the old
+    layer is mostly right, replaced where garbled); the page's text the old layer lacks is added;
+    and old rows the image does not show at all (fragments an English-only engine made of pictures
+    and noise) are dropped, each recorded as ``removed``, so that no text comes out twice.
+
+    >>> from cwn_ocr.layer.garble import judge_rows
+    >>> from cwn_ocr.merge.align import match_rows
+    >>> from cwn_ocr.model import Word
+    >>> def line(text, y, conf=None):
+    ...     box = BBox(50, y, 400, y + 12)
+    ...     return Line(text, box, (Word(text, box, conf),), conf)
+    >>> rows = judge_rows([line("Action area 1", 100), line("FERAIT PEARRMEB SEXERENNGE", 120),
+    ...                    line("RRSOOUEURE GRECHIE", 300)])
+    >>> ocr = [line("Action area 1", 100, 96), line("安顺市严格执行三区三线管理", 120, 93),
+    ...        line("草海湿地", 302, 90)]
+    >>> [(r.source, r.text) for r in merge_reading_first(rows, ocr, match_rows(rows, ocr),
+    ...                                                   context=PageContext(Origin.OCR_LAYER))]
+    [('layer', 'Action area 1'), ('ocr', '安顺市严格执行三区三线管理'), ('ocr', '草海湿地')]
+    """
+    match_of_ocr = {o: m for m in matches for o in m.ocr}
+    done: set[int] = set()
+    repaired: list[RepairedLine] = []
+    for o, reading in enumerate(ocr_lines):
+        match = match_of_ocr.get(o)
+        if match is None:
+            decision = decide_orphan(context.origin, reading.text, reading.confidence)
+            if decision.action is Action.ADD:
+                repaired.append(RepairedLine(reading.text, Source.OCR, "", (), reading.bbox,
+                                             ("missing from the layer",), reading.confidence, (),
+                                             _uncertain([reading]), decision.rule))
+            continue
+        if match.rows[0] in done:
+            continue
+        done.add(match.rows[0])
+        members = [rows[i] for i in match.rows]
+        voting = second is not None and len(members) == 1 and members[0].verdict.score < 0.99
+        repaired += _merge_match(members, [ocr_lines[i] for i in match.ocr], context,
+                                 second=second.get(match.rows[0]) if voting and second else None, voting=voting,
+                                 known=known)
+    matched = {r for m in matches for r in m.rows}
+    for r, row in enumerate(rows):
+        if r in matched:
+            continue
+        # the image shows nothing of it only where its reading has lines at that height (which other
+        # rows took): where the reading has none, the OCR missed that part of the page, and the old
+        # text is all there is
+        read_there = any(line.bbox.vertical_overlap(row.bbox) >= 0.3 for line in ocr_lines)
+        evidence = Evidence(context.origin, row.verdict, page_read=read_there)
+        decision = decide(evidence)
+        original = context.layer_text(row.lines, row.text)
+        if decision.action is Action.REMOVE:
+            repaired.append(RepairedLine("", Source.REMOVED, original, row.lines, row.bbox,
+                                         row.verdict.reasons + ("the page image shows no such line",),
+                                         rule=decision.rule, evidence=evidence))
+        else:
+            repaired += _merge_match([row], [], context)
+    return repaired
 
 
-def _merge_match(members: Sequence[Row], readings: Sequence[Line], *, check_clean: bool = False
+def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Reading | None:
+    if not readings:
+        return None
+    reading = " ".join(line.text for line in readings)
+    return Reading(reading, _mean_confidence(readings), judge_line(reading).label is Label.GARBLED,
+                   agreement(text, reading), context.covered(text))
+
+
+def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: PageContext, *,
+                 second: str | None = None, voting: bool = False, known: Counter[str] | None = None
                  ) -> list[RepairedLine]:
+    """The repaired line(s) for rows ``members`` (one row, or the fragments of one garbled line that
+    the OCR read as one) and the OCR lines matched to them (none: the page image was not read there)."""
     layer_lines = tuple(i for member in members for i in member.lines)
-    original = " ".join(member.text for member in members)
+    original = " ".join(member.text for member in members)  # the layer, decoded where a font was repaired
+    layer_text = context.layer_text(layer_lines, original)  # the PDF's own layer
     reasons = tuple(dict.fromkeys(x for member in members for x in member.verdict.reasons))
     box = members[0].bbox
     for member in members[1:]:
         box = box.union(member.bbox)
-    confidence = _mean_confidence(readings)
-    ocr_text = " ".join(line.text for line in readings)
+    verdict = members[0].verdict if len(members) == 1 else Verdict(Label.GARBLED, 1.0, reasons)
+    font = not context.origin.broken
+    fixed, fixed_clean, steps = text_fix_evidence(original, verdict, font=font,
+                                                  ocr_layer=context.origin is Origin.OCR_LAYER)
+    reading = _reading(original, readings, context)
+    ocr_text = reading.text if reading else ""
+    bad: list[tuple[int, int]] = []
+    if reading is not None and len(members) == 1:
+        spans = [(s.start, s.end) for s in verdict.garbled_spans]
+        disagree = disagreements(original, ocr_text) if context.origin.broken else []
+        if disagree:
+            reasons += ("layer disagrees with the page image",)
+        bad = _union(spans + disagree)
+    share = (1.0 if len(members) > 1 else
+             sum(visible_length(original[s:e]) for s, e in bad) / max(1, visible_length(original)))
+    spliced = splice(original, bad, ocr_text) if reading is not None and bad and share < 1.0 else None
+    evidence = Evidence(context.origin, verdict, fixed, fixed_clean, reading, voting, share,
+                        _confirmed(original, bad, ocr_text) if reading else True,
+                        spliced is None or judge_line(spliced, font=font).label is not Label.GARBLED,
+                        decoded=layer_text != original)
+    decision = decide(evidence)
 
-    def whole(why: tuple[str, ...]) -> list[RepairedLine]:
-        return [RepairedLine(reading.text, Source.OCR, original if k == 0 else "", layer_lines, reading.bbox,
-                             why, reading.confidence, (), _uncertain([reading])) for k, reading in enumerate(readings)]
+    def line(text: str, source: str, *, why: tuple[str, ...] = reasons, fix: tuple[Step, ...] = ()) -> RepairedLine:
+        if text == original and source not in (Source.UNREPAIRED, Source.FONTMAP):
+            source = Source.FONTMAP if original != layer_text else Source.LAYER
+        return RepairedLine(text, source, layer_text, layer_lines, box, why,
+                            reading.confidence if reading and source in (Source.OCR, Source.MERGED) else None,
+                            fix, tuple(w for w in _uncertain(readings) if w in text) if source == Source.MERGED else (),
+                            decision.rule, evidence)
 
-    if len(members) > 1:  # fragments of one garbled line, read as one
-        return whole(reasons)
-    row = members[0]
-    spans = [(s.start, s.end) for s in row.verdict.garbled_spans]
-    disagree = disagreements(row.text, ocr_text)
-    if disagree:
-        reasons += ("layer disagrees with the page image",)
-    bad = _union(spans + disagree)
-    if not bad and check_clean and _contradicts(row.text, readings):
-        return whole(reasons + ("layer disagrees with the page image",))
-    if not bad:
-        return [_unmatched(row)]
-    share = sum(visible_length(row.text[s:e]) for s, e in bad) / max(1, visible_length(row.text))
-    if share >= WHOLE_LINE_SHARE or not _confirmed(row.text, bad, ocr_text):
-        return whole(reasons)
-    text = splice(row.text, bad, ocr_text)
-    return [RepairedLine(text, Source.MERGED, original, layer_lines, box, reasons, confidence, (),
-                         tuple(w for w in _uncertain(readings) if w in text))]
-
-
-def _vote(row: Row, readings: Sequence[Line], second: str | None, known: Counter[str] | None) -> RepairedLine:
-    text = vote_line(row.text, [" ".join(line.text for line in readings)] + ([second] if second else []), known)
-    if text == row.text:
-        return RepairedLine(row.text, Source.LAYER, row.text, row.lines, row.bbox, row.verdict.reasons)
-    reasons = row.verdict.reasons + ("previous OCR layer corrected where the page reads otherwise",)
-    return RepairedLine(text, Source.MERGED, row.text, row.lines, row.bbox, reasons, _mean_confidence(readings),
-                        (), tuple(w for w in _uncertain(readings) if w in text))
+    action = decision.action
+    if action is Action.TEXTFIX and fixed is not None:
+        return [line(fixed, Source.TEXTFIX, fix=steps)]
+    if action is Action.UNREPAIRED:
+        return [line(original, Source.UNREPAIRED)]
+    if action is Action.REPLACE_LINE:
+        why = reasons + (("layer disagrees with the page image",) if decision.rule == "contradicted" else ())
+        return [RepairedLine(r.text, Source.OCR, layer_text if k == 0 else "", layer_lines, r.bbox, why,
+                             r.confidence, (), _uncertain([r]), decision.rule, evidence)
+                for k, r in enumerate(readings)]
+    if action is Action.REPLACE_SPANS and decision.rule == "vote":
+        text = vote_line(original, [ocr_text] + ([second] if second else []), known)
+        return [line(text, Source.MERGED, why=reasons + ("previous OCR layer corrected where the page reads otherwise",)
+                     if text != original else reasons)]
+    if action is Action.REPLACE_SPANS:
+        return [line(spliced or original, Source.MERGED)]
+    if action is Action.DECODE:
+        return [line(original, Source.FONTMAP)]
+    return [line(original, Source.LAYER)]
 
 
-def _contradicts(layer: str, readings: Sequence[Line]) -> bool:
-    """A confident, clean reading that matches no part of the layer's text: the layer is wrong."""
-    text = " ".join(line.text for line in readings)
-    confidence = _mean_confidence(readings) or 0.0
-    return (confidence >= CONFIDENT and judge_line(text).label is Label.CLEAN and visible_length(text) >= 2
-            and agreement(layer, text) < AGREEMENT)
+def decide_orphan(origin: Origin, text: str, confidence: float | None) -> Decision:
+    """Whether an OCR line that no layer line stands for is added: text the layer lacks. Never on a
+    page whose text a sound font draws (a stamp, a logo or a picture's text is not the layer's to
+    gain); elsewhere when the detector finds it clean, the OCR is sure, and it has a few characters
+    (stamps and logos give short, confident noise).
+
+    >>> decide_orphan(Origin.OCR_LAYER, "生态保护红线", 91.0).action.value
+    'add'
+    >>> decide_orphan(Origin.FONT, "生态保护红线", 91.0).rule
+    "sound font: not the layer's"
+    """
+    if not origin.broken:
+        return Decision(Action.KEEP, "sound font: not the layer's")
+    if (judge_line(text).label is Label.CLEAN and visible_length(text) >= ORPHAN_LENGTH
+            and (confidence or 0) >= ORPHAN_CONFIDENCE):
+        return Decision(Action.ADD, "missing from the layer")
+    return Decision(Action.KEEP, "unsure orphan")
 
 
 def _uncertain(lines: Sequence[Line]) -> tuple[str, ...]:

@@ -24,6 +24,8 @@ piece where a new reading differs is decided on its own:
 '《关于对 2015 年年度报告'
 >>> vote_line("ZOq5 年年度报告", ["2015 年年度报告"])
 '2015 年年度报告'
+>>> vote_line("《关于对 20I5 年浙江", ["《关于对 2015年浙江"])
+'《关于对 2015 年浙江'
 >>> known = vocabulary(["神鹰集团"] * 5)
 >>> vote_line("神鹰集团的财务状况", ["神应集团的财务状况", "神应集团的财务状况"], known)
 '神鹰集团的财务状况'
@@ -173,7 +175,11 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             pieces.append(mine)
         else:
             candidates = [mine, theirs] + [_piece_of(layer, other, i1, i2) for other in readings[1:]]
-            pieces.append(candidates[choose("".join(pieces), layer[i2:], candidates, known)])
+            won = candidates[choose("".join(pieces), layer[i2:], candidates, known)]
+            if won is not mine and won.strip():  # the layer's spacing at the piece's edges stays: a
+                # reading that writes no spaces (``2015年``) is no evidence about them
+                won = mine[:len(mine) - len(mine.lstrip())] + won.strip() + mine[len(mine.rstrip()):]
+            pieces.append(won)
         position = i2
     pieces.append(layer[position:])
     return "".join(pieces)

@@ -32,7 +32,8 @@ from pathlib import Path
 import regex
 from rapidfuzz import fuzz
 
-from cwn_ocr.layer.charsets import visible_length
+from cwn_ocr.decide import AGREEMENT, CONFIDENT
+from cwn_ocr.layer.charsets import comparable, readable_share, visible_length
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Label, Page, Verdict
 from cwn_ocr.ocr.tesseract import OcrSettings, read_files
@@ -42,10 +43,6 @@ SAMPLES_PER_PAGE = 3
 #: Width of page sampled from each line, in points: enough text to judge, little to read.
 SAMPLE_WIDTH = 180.0
 SAMPLE_DPI = 300
-#: A sample disagrees when its reading matches no part of the layer line this well (0..100)...
-AGREEMENT = 60.0
-#: ...and Tesseract was at least this sure of it.
-CONFIDENT = 60.0
 #: Strips read by one Tesseract call (more: fewer start-ups; fewer: more calls to run in parallel).
 STACK = 6
 
@@ -56,6 +53,7 @@ class Sample:
     line: int  # index in the page's lines
     text: str  # the layer's text of the sampled part
     bbox: BBox  # the sampled part, PDF points
+    lang: str = ""  # the languages to read it with, when not chosen by its script (``script_language``)
 
     @property
     def script(self) -> str:
@@ -83,12 +81,28 @@ class Check:
                 "confidence": self.confidence, "agreement": round(self.agreement, 1), "disagrees": self.disagrees}
 
 
-def choose_samples(page: Page, verdicts: Sequence[Verdict], budget: int = SAMPLES_PER_PAGE) -> list[int]:
+#: A page whose layer has fewer of its characters in scripts the OCR reads is not sampled at all.
+READABLE_PAGE = 0.98
+
+
+def choose_samples(page: Page, verdicts: Sequence[Verdict], budget: int = SAMPLES_PER_PAGE,
+                   lang: str = "chi_sim+eng") -> list[int]:
     """Indices of up to ``budget`` clean lines with enough text to compare (six characters or
     more), covering both scripts when the page has both (two thirds for Chinese, where wrong
-    maps hide), and spread over the page (the longest line of each band)."""
+    maps hide), and spread over the page (the longest line of each band). Only lines wholly in
+    scripts the OCR languages read are sampled, and none of a page that is not mostly in them
+    (traditional characters, kana, Hangul, Greek: a simplified-Chinese model reads them as others).
+
+    >>> from cwn_ocr.model import CLEAN_VERDICT, Line
+    >>> page = Page(1, 595, 842, (Line("西尼羅河病毒症是一種具有潛在嚴重後果的疾病", BBox(50, 100, 300, 112)),))
+    >>> choose_samples(page, [CLEAN_VERDICT])
+    []
+    """
+    if readable_share(" ".join(line.text for line in page.lines), lang) < READABLE_PAGE:
+        return []
     candidates = [i for i, (line, verdict) in enumerate(zip(page.lines, verdicts))
-                  if verdict.label is Label.CLEAN and visible_length(line.text) >= 6 and line.bbox.height > 0]
+                  if verdict.label is Label.CLEAN and visible_length(line.text) >= 6 and line.bbox.height > 0
+                  and readable_share(line.text, lang) >= 1.0]
     groups: dict[str, list[int]] = {}
     for i in candidates:
         groups.setdefault(script_of(page.lines[i].text), []).append(i)
@@ -103,7 +117,10 @@ def choose_samples(page: Page, verdicts: Sequence[Verdict], budget: int = SAMPLE
         for i in members:
             band = min(count - 1, int(page.lines[i].bbox.y0 / max(page.height, 1) * count))
             bands.setdefault(band, []).append(i)
-        picked = [max(band, key=lambda i: visible_length(page.lines[i].text)) for _, band in sorted(bands.items())]
+        # the line with the most of its script: a wrong map hides in the characters of the font it
+        # belongs to, and digits and symbols that read the same either way only dilute the comparison
+        weight = _han_count if script == "han" else (lambda text: visible_length(text))
+        picked = [max(band, key=lambda i: weight(page.lines[i].text)) for _, band in sorted(bands.items())]
         rest = sorted((i for i in members if i not in picked), key=lambda i: -visible_length(page.lines[i].text))
         chosen += picked + rest[:count - len(picked)]
     return sorted(chosen)[:budget]
@@ -143,22 +160,38 @@ def judge_page(checks: Sequence[Check]) -> bool:
     return False
 
 
-_DASHES = regex.compile(r"[-‐‑–—―_一]")
-_MARKS = regex.compile(r"[\p{P}\p{S}\s]+")
+def _han_count(text: str) -> int:
+    return len(_HAN.findall(text))
 
 
-def _comparable(text: str) -> str:
-    """Letters and digits only; every dash-like mark (OCR reads a row of dashes as 一) the same."""
-    return _MARKS.sub("", _DASHES.sub("一", text))
+_HAN = regex.compile(r"\p{Han}")
+
+
+def sample_agreement(sample: Sample, reading: str) -> float:
+    """``agreement`` of a sample with its reading, over its ideographs alone when it is a Chinese
+    sample (a permuted map changes every ideograph and no digit: ``21°34′ 良娱管比停场 14.4`` against
+    ``21°34′ 草海年均气温 14.4`` must not agree by its numbers).
+
+    >>> s = Sample(1, 0, "21°34′-30°29′。良娱管比停场 14.4", BBox(0, 0, 1, 1))
+    >>> sample_agreement(s, "2134'-30\\"29'。草海年均气温 14.4\\"C") < 30
+    True
+    """
+    if sample.script == "han":
+        han = "".join(_HAN.findall(reading))
+        return agreement("".join(_HAN.findall(sample.text)), han) if han else 0.0
+    return agreement(sample.text, reading)
 
 
 def agreement(layer: str, reading: str) -> float:
-    """How well the reading matches some part of the layer text (rapidfuzz partial ratio, 0..100).
+    """How well the reading matches some part of the layer text (rapidfuzz partial ratio, 0..100),
+    both in ``charsets.comparable`` form (OCR's usual look-alikes count as the same).
 
     >>> agreement("----------以下空白----------", "一 -一 一 以 下 空 自 一 一")
     90.0
+    >>> agreement("１．１ 絶縁電線関係 20℃±2℃", "1.1 絶縁電線関係 20C+2C")
+    100.0
     """
-    a, b = _comparable(layer), _comparable(fix_text(reading)[0])
+    a, b = comparable(layer), comparable(fix_text(reading)[0])
     if not a or not b:
         return 0.0
     return float(fuzz.partial_ratio(b, a) if len(b) <= len(a) else fuzz.partial_ratio(a, b))
@@ -198,6 +231,28 @@ def script_language(script: str, lang: str) -> str:
     return wanted if wanted in lang.split("+") else lang
 
 
+def read_strips_ppocr(pdf: Path, samples: Sequence[Sample], *, password: str | None = None, jobs: int = 1
+                      ) -> list[Check]:
+    """``read_samples`` with PP-OCR's recognizer (``ocr.engines.ppocr``) reading every strip: one
+    batch over all of them in this process, ``jobs`` onnxruntime threads. PP-OCR reads Chinese and
+    English with one model and makes a fifth of Tesseract's errors on Han lines (bench/ENGINES.md)."""
+    import cv2
+
+    from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
+
+    if not samples:
+        return []
+    with tempfile.TemporaryDirectory(prefix="cwn-strips-") as tmp:
+        with ThreadPoolExecutor(max(1, jobs) * 2) as pool:
+            strips = list(pool.map(lambda s: _render_strip(pdf, s, Path(tmp), password=password), samples))
+        present = [(s, cv2.imread(str(strip), cv2.IMREAD_GRAYSCALE)) for s, strip in zip(samples, strips)
+                   if strip is not None]
+    readable = [(s, image) for s, image in present if image is not None]
+    lines = PpOcrEngine(threads=max(1, jobs)).read_lines([image for _, image in readable])
+    return [Check(sample, line.text, line.confidence, sample_agreement(sample, line.text))
+            for (sample, _), line in zip(readable, lines)]
+
+
 def read_samples(pdf: Path, samples: Sequence[Sample], settings: OcrSettings, *,
                  password: str | None = None, jobs: int = 1) -> list[Check]:
     """Render each sample's strip (a PNG from pdftoppm), OCR them in batches (per script,
@@ -213,7 +268,7 @@ def read_samples(pdf: Path, samples: Sequence[Sample], settings: OcrSettings, *,
             return []
         groups: dict[str, list[tuple[Sample, Path]]] = {}
         for sample, strip in present:
-            groups.setdefault(script_language(sample.script, settings.lang), []).append((sample, strip))
+            groups.setdefault(sample.lang or script_language(sample.script, settings.lang), []).append((sample, strip))
         # batches of a fixed size, not one per job: what Tesseract reads must not depend on --jobs
         chunks = [(lang, members[i:i + STACK]) for lang, members in groups.items()
                   for i in range(0, len(members), STACK)]
@@ -229,5 +284,5 @@ def _read_batch(present: list[tuple[Sample, Path]], settings: OcrSettings) -> li
         text = " ".join(line.text for line in lines)
         confs = [line.confidence for line in lines if line.confidence is not None]
         confidence = sum(confs) / len(confs) if confs else None
-        checks.append(Check(sample, text, confidence, agreement(sample.text, text)))
+        checks.append(Check(sample, text, confidence, sample_agreement(sample, text)))
     return checks

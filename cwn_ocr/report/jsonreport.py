@@ -22,6 +22,10 @@ def _line(line: RepairedLine) -> dict[str, Any]:
         "reasons": list(line.reasons),
         "confidence": line.confidence,
     }
+    if line.rule:
+        entry["rule"] = line.rule  # the rule of cwn_ocr.decide that chose what the line is
+    if line.evidence is not None and (line.changed or line.source != "layer" or line.rule not in ("clean", "")):
+        entry["evidence"] = line.evidence.to_dict()
     if line.steps:
         entry["textfix_steps"] = [step.fixer for step in line.steps]
     if line.uncertain:
@@ -51,7 +55,7 @@ def _page(page: PageResult) -> dict[str, Any]:
         "provenance": page.scan.provenance.to_dict() if page.scan and page.scan.provenance else None,
         "verification": [check.to_dict() for check in page.scan.checks] if page.scan else [],
         "counts": {source: sum(1 for line in page.lines if line.source == source)
-                   for source in ("layer", "textfix", "ocr", "merged", "unrepaired")},
+                   for source in ("layer", "textfix", "fontmap", "ocr", "merged", "unrepaired", "removed")},
         "lines": [_line(line) for line in page.lines],
     }
 
@@ -67,6 +71,7 @@ def report_dict(result: RepairResult, *, pdf_methods: dict[int, str] | None = No
         "settings": result.settings,
         "seconds": round(result.seconds, 3),
         "summary": summary_dict(result),
+        "fonts": result.fonts.to_list(),
         "pages": pages,
     }
 
@@ -76,12 +81,14 @@ def summary_dict(result: RepairResult) -> dict[str, Any]:
         "pages": len(result.pages),
         "kept": result.count("kept"),
         "textfix": result.count("textfix"),
+        "decoded": result.count("decoded"),
         "ocr": result.count("ocr"),
         "failed": result.count("failed"),
         "failed_pages": result.failed_pages,
         "changed_lines": sum(1 for p in result.pages for line in p.lines if line.changed),
         "changed_characters": result.changed_characters,
         "unrepaired_lines": sum(1 for p in result.pages for line in p.lines if line.source == "unrepaired"),
+        "removed_lines": sum(1 for p in result.pages for line in p.lines if line.source == "removed"),
     }
 
 

@@ -20,6 +20,7 @@ its own layer and leaves it alone.
 
 from __future__ import annotations
 
+import io
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -31,9 +32,12 @@ import pikepdf
 
 from cwn_ocr.atomic import write_atomic
 from cwn_ocr.errors import OutputError
+from cwn_ocr.fonts.cmaps import tounicode_cmap
+from cwn_ocr.fonts.inventory import font_object
+from cwn_ocr.fonts.program import cids_of
 from cwn_ocr.layer.marker import MARK
 from cwn_ocr.layer.provenance import operator_name
-from cwn_ocr.merge.splice import RepairedLine
+from cwn_ocr.merge.splice import RepairedLine, Source
 from cwn_ocr.run.pipeline import PageResult, RepairResult
 
 _FONT_NAME = "/CwnGlyphLess"
@@ -125,12 +129,18 @@ class Neutralised:
 
 def _neutralise(owner: Any, tally: Neutralised, pdf: pikepdf.Pdf, depth: int = 0) -> bytes:
     """``owner``'s content (a page or a Form XObject) without its invisible text and with its visible
-    text wrapped so that it extracts as nothing. Form XObjects it draws are neutralised as copies
-    (another page may share the original)."""
+    text made to extract as nothing: wrapped in an empty /ActualText (poppler, PyMuPDF, pdf.js honour
+    it) and drawn with a copy of its font whose /ToUnicode gives a space for every code it draws
+    (pdfminer.six, pdfplumber, pypdf and pypdfium2 ignore an empty /ActualText; every one of them
+    reads the map; measured in tests/test_pdfout.py). The glyphs are the same: nothing visible changes,
+    and the page's text is the new invisible layer's alone. Form XObjects it draws are neutralised as
+    copies (another page may share the original)."""
     out: list[Any] = []
     modes = [0]
     font = ""
     empty = pikepdf.Dictionary(ActualText=pikepdf.String(""))
+    selections: list[tuple[int, str]] = []  # where Tf chose a font, which one
+    drawn: dict[str, set[bytes]] = {}  # font -> the strings its visible text shows
     for instruction in pikepdf.parse_content_stream(owner):
         if not isinstance(instruction, pikepdf.ContentStreamInstruction):
             out.append(instruction)
@@ -144,6 +154,7 @@ def _neutralise(owner: Any, tally: Neutralised, pdf: pikepdf.Pdf, depth: int = 0
             modes[-1] = int(instruction.operands[0])
         elif op == "Tf" and instruction.operands:
             font = str(instruction.operands[0])
+            selections.append((len(out), font))
         elif op == "Do" and instruction.operands and depth < 3:
             _neutralise_form(owner, str(instruction.operands[0]), tally, pdf, depth)
         if op in _TEXT_SHOWING:
@@ -152,12 +163,52 @@ def _neutralise(owner: Any, tally: Neutralised, pdf: pikepdf.Pdf, depth: int = 0
                 continue  # an old invisible layer: gone
             tally.wrapped += 1
             tally.fonts.add(_base_font(owner, font))
+            drawn.setdefault(font, set()).update(_strings(instruction))
             out.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Span, empty], pikepdf.Operator("BDC")))
             out.append(instruction)
             out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
             continue
         out.append(instruction)
+    silent = {name: _silent_font(owner, name, strings, pdf) for name, strings in drawn.items()}
+    for position, name in selections:
+        if silent.get(name):
+            operands = list(out[position].operands)
+            out[position] = pikepdf.ContentStreamInstruction([pikepdf.Name(silent[name]), *operands[1:]],
+                                                             pikepdf.Operator("Tf"))
     return pikepdf.unparse_content_stream(out)
+
+
+def _strings(instruction: pikepdf.ContentStreamInstruction) -> list[bytes]:
+    """The strings a text-showing operator shows."""
+    strings = []
+    for operand in instruction.operands:
+        items = list(operand) if isinstance(operand, pikepdf.Array) else [operand]
+        strings += [bytes(item) for item in items if isinstance(item, pikepdf.String)]
+    return strings
+
+
+def _silent_font(owner: Any, name: str, strings: set[bytes], pdf: pikepdf.Pdf) -> str:
+    """The resource name of a copy of font ``name`` whose /ToUnicode sends every code of ``strings``
+    to a space, added to ``owner``'s fonts ("" when the font cannot be found)."""
+    resources = _resources(owner)
+    fonts = resources.get("/Font") if resources is not None else None
+    original = fonts.get(name) if fonts is not None else None
+    if fonts is None or original is None or not isinstance(original, pikepdf.Dictionary):
+        return ""
+    width = 2 if original.get("/Subtype") == pikepdf.Name.Type0 else 1
+    codes = {int.from_bytes(s[i:i + width], "big") for s in strings for i in range(0, len(s) - width + 1, width)}
+    # a simple font with high bytes may be a legacy two-byte one that a reader decodes in pairs
+    pairs = {int.from_bytes(s[i:i + 2], "big") for s in strings for i in range(len(s) - 1)
+             if s[i] >= 0x81 and s[i + 1] >= 0x40} if width == 1 else set()
+    cids = cids_of(original) if width == 2 else None
+    if cids:  # pdfminer.six looks a composite font's codes up by CID: every CID silent too
+        codes |= {cids[code] for code in codes if code in cids}
+    copy = pikepdf.Dictionary({key: value for key, value in original.items()})
+    copy.ToUnicode = pdf.make_stream(tounicode_cmap(dict.fromkeys(codes, " "), code_bytes=width,
+                                                    pairs=dict.fromkeys(pairs, " ")))
+    silent = f"/CwnSilent{len([k for k in fonts.keys() if str(k).startswith('/CwnSilent')])}"
+    fonts[silent] = pdf.make_indirect(copy)
+    return silent
 
 
 def _resources(owner: Any) -> Any:
@@ -189,22 +240,45 @@ def _neutralise_form(owner: Any, name: str, tally: Neutralised, pdf: pikepdf.Pdf
     xobjects[name] = pdf.make_indirect(copy)
 
 
-def _page_needs_layer(page: PageResult) -> bool:
-    return any(line.changed for line in page.lines)
+def _page_needs_layer(page: PageResult, legacy_pages: set[int]) -> bool:
+    """A page whose changes are not all decodes with recovered font maps (those are written as the
+    fonts' /ToUnicode, which every extractor reads, and need no layer of their own; a legacy two-byte
+    font's cannot be: a simple font's map has one-byte codes)."""
+    return any(line.changed and (line.source != Source.FONTMAP or page.number in legacy_pages) for line in page.lines)
 
 
-def write_repaired_pdf(result: RepairResult, target: Path, *, password: str | None = None) -> dict[int, str]:
+def _write_font_maps(pdf: pikepdf.Pdf, maps: dict[str, bytes]) -> None:
+    """Each repaired font gets its recovered map as its /ToUnicode: its glyphs stay, their text is right."""
+    for key, cmap in maps.items():
+        font = font_object(pdf, key)
+        if font is not None:
+            font.ToUnicode = pdf.make_stream(cmap)
+
+
+def write_repaired_pdf(result: RepairResult, target: Path, *, password: str | None = None,
+                       source: Path | None = None) -> dict[int, str]:
     """Write the repaired PDF to ``target`` (atomically); return the method used on each changed page."""
+    data, methods = build_repaired_pdf(result, password=password, source=source)
+    write_atomic(target, data)
+    return methods
+
+
+def build_repaired_pdf(result: RepairResult, *, password: str | None = None,
+                       source: Path | None = None) -> tuple[bytes, dict[int, str]]:
+    """The repaired PDF, made from ``source`` (default ``result.path``: the input the repair read),
+    and the method used on each changed page. Nothing is written."""
     methods: dict[int, str] = {}
+    source = source or result.path
     try:
-        document = pikepdf.open(result.path, password=password or "")
+        document = pikepdf.open(source, password=password or "")
     except Exception as exc:  # noqa: BLE001  (pikepdf's errors do not share one base class)
         raise OutputError(f"cannot write the repaired PDF: pikepdf cannot open the input ({exc})",
                           path=result.path, advice="use --no-pdf to write the other outputs") from exc
+    legacy_pages = {page for repair in result.fonts.repairs if repair.legacy for page in repair.pages}
     with document as pdf:
         font = None
         for page_result in result.pages:
-            if not _page_needs_layer(page_result):
+            if not _page_needs_layer(page_result, legacy_pages):
                 continue
             page = pdf.pages[page_result.number - 1]
             if font is None:
@@ -218,7 +292,7 @@ def write_repaired_pdf(result: RepairResult, target: Path, *, password: str | No
                 continue
             methods[page_result.number] = tally.method + (
                 f" ({', '.join(sorted(tally.fonts))})" if tally.fonts else "")
-            box = page.cropbox if "/CropBox" in page.obj else page.mediabox
+            box = page.mediabox  # poppler's boxes (pdftotext, pdftoppm) are the media box's, whatever the crop
             origin = (float(box[0]), float(box[1]))
             layer = text_layer(list(page_result.lines), page_result.layer.height, origin)
             page.obj.Contents = pdf.make_stream(b"q\n" + content + b"\nQ\n" + layer)
@@ -229,16 +303,17 @@ def write_repaired_pdf(result: RepairResult, target: Path, *, password: str | No
             if fonts is None:
                 resources_.Font = fonts = pikepdf.Dictionary()
             fonts[_FONT_NAME] = font
+        _write_font_maps(pdf, result.fonts.maps)
+        for page_result in result.pages:
+            if page_result.number not in methods and any(line.source == Source.FONTMAP for line in page_result.lines):
+                methods[page_result.number] = "tounicode (" + ", ".join(
+                    sorted({r.base_font for r in result.fonts.repairs
+                            if page_result.number in result.fonts.pages and r.key in result.fonts.maps})) + ")"
         pdf.docinfo[pikepdf.Name(MARK)] = pikepdf.String("repaired text layer")
-        tmp = target.with_name(f".{target.name}.tmp")
+        buffer = io.BytesIO()
         try:
-            pdf.save(tmp, deterministic_id=True)
-            write_atomic(target, tmp.read_bytes())
-        except OutputError:
-            raise
+            pdf.save(buffer, deterministic_id=True)
         except Exception as exc:  # noqa: BLE001
-            raise OutputError(f"cannot write the repaired PDF ({exc})", path=target,
+            raise OutputError(f"cannot write the repaired PDF ({exc})", path=result.path,
                               advice="use --no-pdf to write the other outputs") from exc
-        finally:
-            tmp.unlink(missing_ok=True)
-    return methods
+    return buffer.getvalue(), methods

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 #: Changed lines closer than this many points join one block with one image.
 BLOCK_GAP = 14.0
 MAX_BLOCK_LINES = 8
-BADGES = {"layer": "kept", "textfix": "text-fixed", "ocr": "OCR", "merged": "merged", "unrepaired": "unrepaired"}
-_FROM_IMAGE = frozenset({"ocr", "merged", "unrepaired"})
+BADGES = {"layer": "kept", "textfix": "text-fixed", "fontmap": "font map", "ocr": "OCR", "merged": "merged",
+          "unrepaired": "unrepaired", "removed": "removed"}
+_FROM_IMAGE = frozenset({"ocr", "merged", "unrepaired", "removed"})
 
 
 @dataclass
@@ -38,6 +39,28 @@ class ReviewLine:
     reasons: list[str]
     confidence: float | None
     uncertain: list[str]
+    decision: str = ""  # the rule that decided the line, where the text came from, what the image read
+
+
+def decision_note(line: dict[str, Any]) -> str:
+    """One line on why a line is what it is: the rule of ``cwn_ocr.decide`` that fired, where the
+    layer's characters come from, and what the page image read when that is not the repair.
+
+    >>> decision_note({"rule": "unrepaired", "repaired": "RRE", "evidence": {"origin": "ocr layer", "reading":
+    ...     {"text": "4020.AiEi", "confidence": 0.0, "agreement": 5.0, "usable": False}}})
+    "rule 'unrepaired' · text from an ocr layer · the page image read '4020.AiEi' (confidence 0, not used)"
+    """
+    if not line.get("rule"):
+        return ""
+    parts = [f"rule '{line['rule']}'"]
+    evidence = line.get("evidence") or {}
+    if evidence.get("origin"):
+        parts.append(f"text from {'an' if evidence['origin'][0] in 'aeiou' else 'a'} {evidence['origin']}")
+    reading = evidence.get("reading")
+    if reading and reading.get("text") and reading["text"] != line.get("repaired"):
+        used = "" if reading.get("usable") else ", not used"
+        parts.append(f"the page image read '{reading['text']}' (confidence {reading.get('confidence') or 0:.0f}{used})")
+    return " · ".join(parts)
 
 
 @dataclass
@@ -59,7 +82,7 @@ def _review_line(line: dict[str, Any]) -> ReviewLine:
     left, right = sides(line["original"], line["repaired"])
     right = mark_uncertain(right, line.get("uncertain_words", []))
     return ReviewLine(left, right, line["source"], BADGES.get(line["source"], line["source"]), line["reasons"],
-                      line["confidence"], line.get("uncertain_words", []))
+                      line["confidence"], line.get("uncertain_words", []), decision_note(line))
 
 
 def _is_change(line: dict[str, Any]) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cwn_ocr.errors import BadInputError, CwnOcrError, MissingDependencyError, UsageError
+from cwn_ocr.ocr.engines import DEFAULT_ENGINE, resolve_engine
 from cwn_ocr.ocr.workers import DaskPool, Pool, WorkerPool
 from cwn_ocr.report import write_outputs
 from cwn_ocr.run.pipeline import RepairResult, repair_pdf
@@ -73,7 +74,9 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
     ``options`` go to ``repair_pdf``; ``review_images`` and ``write_pdf`` to ``write_outputs``."""
     check_stems(paths)
     wanted = {"dpi": options.get("dpi", 300), "lang": options.get("lang", "chi_sim+eng"),
-              "verify": options.get("verify", "sample"), "regions": options.get("regions", True)}
+              "verify": options.get("verify", "sample"), "regions": options.get("regions", True),
+              "repair_fonts": options.get("repair_fonts", True),
+              "engine": resolve_engine(options.get("engine", DEFAULT_ENGINE))}
     workers = max(1, jobs or os.cpu_count() or 1)
     pool: Pool = DaskPool(scheduler) if scheduler else WorkerPool(workers)
 

@@ -15,30 +15,35 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr import __version__
+from cwn_ocr.decide import Origin
 from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
+from cwn_ocr.fonts.recover import FontRecovery, recover_fonts
+from cwn_ocr.layer.charsets import readable_share
 from cwn_ocr.layer.garble import english_zipf, judge_page_lines, judge_rows, page_label
 from cwn_ocr.layer.inputs import check_pdf_path
 from cwn_ocr.layer.marker import is_repaired
 from cwn_ocr.layer.provenance import PageProvenance, read_provenance
 from cwn_ocr.layer.textlayer import PendingLayer
 from cwn_ocr.merge.align import Match, match_rows
-from cwn_ocr.merge.splice import RepairedLine, Source, merge_lines, merge_rows
+from cwn_ocr.merge.splice import PageContext, RepairedLine, Source, merge_lines, merge_reading_first, merge_rows
 from cwn_ocr.merge.vote import vocabulary
 from cwn_ocr.model import BBox, Label, Page, PageOcr, Row, Verdict, combine
 from cwn_ocr.ocr.cache import OcrCache, data_sha256, page_keys
+from cwn_ocr.ocr.engines import DEFAULT_ENGINE, engine_identity, resolve_engine
 from cwn_ocr.ocr.regions import RegionPlan, plan_regions, slices, split
 from cwn_ocr.ocr.tessdata import find_tessdata
 from cwn_ocr.ocr.tesseract import OcrSettings, tesseract_version
-from cwn_ocr.ocr.verify import Check, choose_samples, read_samples, sample_of
+from cwn_ocr.ocr.verify import READABLE_PAGE, Check, Sample, choose_samples, read_samples, read_strips_ppocr, sample_of
 from cwn_ocr.ocr.verify import judge_page as judge_samples
 from cwn_ocr.ocr.workers import Pool, WorkerPool
 from cwn_ocr.run.runcache import default_cache_dir
+from cwn_ocr.run.source import PdfSource, repair_source, scan_source
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class PageScan:
     provenance: PageProvenance | None = None
     checks: tuple[Check, ...] = ()  # verification samples, when verified
     rows: tuple[Row, ...] = ()  # the judged physical rows the verdicts come from (planning OCR needs them)
+    source: Origin = Origin.FONT  # where its text comes from, as the layer alone tells (``origin`` adds the image)
+    originals: tuple[str, ...] = ()  # per line, the PDF's own layer text, when ``page`` was decoded with repaired fonts
 
     @property
     def label(self) -> Label:
@@ -57,6 +64,17 @@ class PageScan:
     def suspect(self) -> bool:
         """Text statistics call it usable, the page image disagrees."""
         return self.label is not Label.GARBLED and judge_samples(self.checks)
+
+    @property
+    def origin(self) -> Origin:
+        """Where the page's characters come from: its source, or a broken font when the sample
+        check found its sound-looking text contradicted by the page image."""
+        return Origin.BROKEN_FONT if self.source is Origin.FONT and self.suspect else self.source
+
+    def context(self, lang: str) -> PageContext:
+        """What holds for every line when it is decided (``merge.splice.PageContext``)."""
+        readable = readable_share(" ".join(line.text for line in self.page.lines), lang) >= READABLE_PAGE
+        return PageContext(self.origin, lang, readable, self.originals)
 
     @property
     def previous_ocr(self) -> bool:
@@ -71,6 +89,7 @@ class DocumentScan:
     path: Path
     pages: tuple[PageScan, ...]
     seconds: float = field(default=0.0, compare=False)
+    fonts: tuple[dict[str, object], ...] = field(default=(), compare=False)  # each font's map status (``scan``)
 
     def to_dict(self, *, lines: bool = True) -> dict[str, object]:
         """Plain data for ``--json``: per page the counts and verdict, and per line its verdict."""
@@ -80,6 +99,7 @@ class DocumentScan:
                 "page": scan.page.number,
                 "verdict": scan.label.value,
                 "suspect": scan.suspect,
+                "origin": scan.origin.value,
                 "provenance": scan.provenance.to_dict() if scan.provenance else None,
                 "verification": [check.to_dict() for check in scan.checks],
                 "lines": len(scan.verdicts),
@@ -102,15 +122,17 @@ class DocumentScan:
                     for line, verdict in zip(scan.page.lines, scan.verdicts)
                 ]
             pages.append(entry)
-        return {"file": str(self.path), "seconds": round(self.seconds, 3), "pages": pages}
+        return {"file": str(self.path), "seconds": round(self.seconds, 3), "fonts": list(self.fonts), "pages": pages}
 
 
 VERIFY_MODES = ("off", "sample", "all")
 
 
-def scan_pdf(path: str | os.PathLike[str], *, password: str | None = None, verify: str = "off",
-             lang: str = "chi_sim+eng", jobs: int | None = None, cache: OcrCache | None = None) -> DocumentScan:
+def scan_pdf(path: PdfSource, *, password: str | None = None, verify: str = "off",
+             lang: str = "chi_sim+eng", jobs: int | None = None, cache: OcrCache | None = None,
+             name: str | None = None) -> DocumentScan:
     """Judge every line of every page of ``path`` from its text layer, and where it comes from.
+    ``path`` may also be the PDF's bytes or a binary file object, named ``name`` (``source``).
 
     With ``verify="sample"`` a few lines of each page that is not garbled are also read from the
     page image (one Tesseract call for the document) and pages that disagree are ``suspect``.
@@ -119,6 +141,8 @@ def scan_pdf(path: str | os.PathLike[str], *, password: str | None = None, verif
     >>> [(page.label.value, page.provenance.kind) for page in scan.pages]
     [('clean', 'born-digital'), ('clean', 'born-digital')]
     """
+    if name is not None or not isinstance(path, (str, os.PathLike)):  # bytes, a file object: a temporary copy
+        return scan_source(scan_pdf, **locals())  # (first: locals() is exactly this call's arguments)
     started = time.perf_counter()
     scan, early = read_and_judge(check_pdf_path(path), password=password, check=verify == "sample", lang=lang,
                                  jobs=jobs, cache=cache)
@@ -127,7 +151,26 @@ def scan_pdf(path: str | os.PathLike[str], *, password: str | None = None, verif
             scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache, done=early.result())
         finally:  # on every way out, the check's Tesseract ends and its strips are removed before we return
             wait([early])
-    return replace(scan, seconds=time.perf_counter() - started)
+    return replace(scan, seconds=time.perf_counter() - started, fonts=font_statuses(scan.path, password=password))
+
+
+def font_statuses(pdf: Path, *, password: str | None = None) -> tuple[dict[str, object], ...]:
+    """Each font of ``pdf`` with the status of its map as its dictionary tells (``fonts.classify``):
+    what ``scan`` reports; ``repair`` says what became of the broken ones."""
+    import pikepdf
+
+    from cwn_ocr.fonts.classify import classify
+    from cwn_ocr.fonts.inventory import list_fonts
+
+    try:
+        with pikepdf.open(pdf, password=password or "") as document:
+            fonts = list_fonts(document)
+    except pikepdf.PdfError:
+        return ()
+    return tuple({"font": font.base_font, "object": font.key, "type": font.subtype.lstrip("/"),
+                  "encoding": font.encoding.lstrip("/"), "to_unicode": font.to_unicode is not None,
+                  "embedded": bool(font.program), "map": classify(font), "pages": list(font.pages)}
+                 for font in fonts.values())
 
 
 EarlyChecks = Future[tuple[list[int], list[Check]]]
@@ -156,9 +199,15 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
 
     def judge(page: Page) -> PageScan:
         if page.number not in judged:
-            rows = judge_rows(page.lines)
+            source = layer_origin(origins[page.number])
+            rows = judge_rows(page.lines, font=source is Origin.FONT, drawn=source is not Origin.OCR_LAYER)
+            if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows):
+                # what a wrong map leaves (control codes, rare ideographs...) proves a font broken: from
+                # now on, its text is judged like any unreliable text
+                source = Origin.BROKEN_FONT
+                rows = judge_rows(page.lines, drawn=True)
             judged[page.number] = PageScan(page, tuple(judge_page_lines(page.lines, rows)), origins[page.number],
-                                           rows=tuple(rows))
+                                           rows=tuple(rows), source=source)
         return judged[page.number]
 
     early: EarlyChecks | None = None
@@ -173,6 +222,26 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
                                                                  jobs=jobs, cache=cache)))
         background.shutdown(wait=False)
     return DocumentScan(pdf, tuple(judge(page) for page in pages)), early
+
+
+def layer_origin(provenance: PageProvenance | None) -> Origin:
+    """Where a page's text comes from, from the PDF's objects alone: an earlier OCR (invisible text
+    over a page image, or with no visible text at all), a font whose map is proven broken, or fonts.
+
+    >>> from cwn_ocr.layer.provenance import FontInfo
+    >>> layer_origin(PageProvenance(1, 0, 12, True)).value, layer_origin(PageProvenance(1, 12, 0, False)).value
+    ('ocr layer', 'font')
+    >>> swapped = FontInfo("/F1", "X", True, False, ("byte-swapped map",))
+    >>> layer_origin(PageProvenance(1, 12, 0, False, (swapped,))).value
+    'broken font'
+    """
+    if provenance is None:
+        return Origin.FONT
+    if provenance.invisible_text_ops and (provenance.scanned or not provenance.visible_text_ops):
+        return Origin.OCR_LAYER
+    if any(font.broken for font in provenance.fonts):
+        return Origin.BROKEN_FONT
+    return Origin.FONT
 
 
 #: A font counts as checked once lines of this many pages that use it agreed with the image.
@@ -245,7 +314,7 @@ def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str 
     only waits on the two programs, and imports no image library."""
     pdf = scan.path
     samples = [sample_of(s.page, i) for s in scan.pages if s.page.number in numbers
-               for i in choose_samples(s.page, s.verdicts)]
+               for i in choose_samples(s.page, s.verdicts, lang=lang)]
     if not samples:
         return []
     tesseract_version()
@@ -263,6 +332,55 @@ def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str 
         cache.put_json(key, [(index[c.sample.page, c.sample.line], c.reading, c.confidence, c.agreement)
                              for c in checks])
     return checks
+
+
+def with_decoded(scan: DocumentScan, fonts: FontRecovery) -> DocumentScan:
+    """``scan`` with each page a repaired font draws on read again with the recovered maps, and judged
+    again: clean where every code is known, garbled where some are not (those lines go to OCR). Its
+    sample checks, about the text it had, are dropped."""
+    pages = []
+    for s in scan.pages:
+        decoded = fonts.pages.get(s.page.number)
+        if decoded is None:
+            pages.append(s)
+            continue
+        source = layer_origin(s.provenance)
+        rows = judge_rows(decoded.lines, font=source is Origin.FONT, drawn=source is not Origin.OCR_LAYER)
+        if any(row.verdict.label is Label.GARBLED for row in rows):
+            source = Origin.BROKEN_FONT
+            rows = judge_rows(decoded.lines, drawn=True)
+        pages.append(replace(s, page=decoded, verdicts=tuple(judge_page_lines(decoded.lines, rows)), rows=tuple(rows),
+                             source=source, originals=fonts.originals[s.page.number],
+                             checks=()))
+    return replace(scan, pages=tuple(pages))
+
+
+def _read_boxes(scan: DocumentScan, boxes: Sequence[tuple[int, BBox]], lang: str, *, password: str | None,
+                jobs: int | None, cache: OcrCache | None, engine: str = "tesseract") -> list[tuple[str, float]]:
+    """``fonts.recover.ReadBoxes`` for the document of ``scan``: each box of the page image read (one
+    strip each, as the sample check reads them) by PP-OCR unless ``engine`` is "tesseract" (then by
+    Tesseract with ``lang``), cached by what the pages draw."""
+    from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
+
+    ppocr = engine != "tesseract" and PpOcrEngine.available()
+    samples = [Sample(page, i, "", box, lang=lang) for i, (page, box) in enumerate(boxes)]
+    key = ""
+    if cache:
+        prints = page_keys(scan.path, {s.page for s in samples}, password=password)
+        key = cache.key("boxes", {"boxes": [(prints[s.page], s.bbox.as_list()) for s in samples],
+                                  **ocr_identity(lang, "ppocr" if ppocr else "tesseract")})
+        cached = cache.get_json(key)
+        if isinstance(cached, list) and len(cached) == len(samples):
+            return [(str(text), float(conf)) for text, conf in cached]
+    workers = jobs or os.cpu_count() or 1
+    read = (read_strips_ppocr(scan.path, samples, password=password, jobs=workers) if ppocr else
+            read_samples(scan.path, samples, OcrSettings(lang=lang), password=password, jobs=workers))
+    checks = {c.sample.line: c for c in read}
+    readings = [(checks[i].reading, (checks[i].confidence or 0.0) / 100) if i in checks else ("", 0.0)
+                for i in range(len(samples))]
+    if cache:
+        cache.put_json(key, readings)
+    return readings
 
 
 # --- repair ---------------------------------------------------------------------------------
@@ -291,7 +409,7 @@ class PageResult:
 
     @property
     def text(self) -> str:
-        return "".join(line.text + "\n" for line in self.lines)
+        return "".join(line.text + "\n" for line in self.lines if line.source != Source.REMOVED)
 
     @property
     def action(self) -> str:
@@ -299,7 +417,9 @@ class PageResult:
             return "failed"
         if self.rasterized:
             return "ocr"
-        return "textfix" if any(line.source == Source.TEXTFIX for line in self.lines) else "kept"
+        if any(line.source == Source.TEXTFIX for line in self.lines):
+            return "textfix"
+        return "decoded" if any(line.source == Source.FONTMAP for line in self.lines) else "kept"
 
 
 @dataclass(frozen=True)
@@ -308,6 +428,9 @@ class RepairResult:
     pages: tuple[PageResult, ...]
     settings: dict[str, object]
     seconds: float
+    pdf_bytes: bytes | None = field(default=None, repr=False)  # the repaired PDF, when asked for (pdf=True)
+    pdf_methods: dict[int, str] | None = field(default=None, repr=False)  # what it did per changed page (pdfout)
+    fonts: FontRecovery = field(default_factory=FontRecovery, repr=False)  # broken fonts' recovered maps
 
     @property
     def text(self) -> str:
@@ -327,18 +450,15 @@ class RepairResult:
                    if line.changed)
 
 
-def _page_without_ocr(scan: PageScan, error: str | None = None) -> PageResult:
-    labels = [Label.CLEAN if v.label is Label.GARBLED else v.label for v in scan.verdicts]
-    lines = merge_lines(scan.page.lines, labels, [v.reasons for v in scan.verdicts])
-    if error:  # garbled lines stay as they were, marked
-        lines = [RepairedLine(line.text, Source.UNREPAIRED, line.original, line.layer_lines, line.bbox,
-                              scan.verdicts[line.layer_lines[0]].reasons)
-                 if scan.verdicts[line.layer_lines[0]].label is Label.GARBLED else line for line in lines]
+def _page_without_ocr(scan: PageScan, error: str | None = None, lang: str = "chi_sim+eng") -> PageResult:
+    """A page not read from its image (or whose reading failed: ``error``), decided line by line."""
+    lines = merge_lines(scan.page.lines, scan.verdicts, scan.context(lang))
     return PageResult(scan.page.number, scan.label, tuple(lines), scan.page, error=error, scan=scan)
 
 
 def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None, rows: list[Row],
-                   known: Counter[str] | None = None, plan: RegionPlan | None = None) -> PageResult:
+                   known: Counter[str] | None = None, plan: RegionPlan | None = None,
+                   lang: str = "chi_sim+eng") -> PageResult:
     matches = match_rows(rows, ocr.lines)
     second: dict[int, str] | None = None
     if scan.previous_ocr and (reason != "garbled" or ocr.second):
@@ -346,8 +466,10 @@ def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None, rows: li
         for match in match_rows(rows, ocr.second):
             if len(match.rows) == 1:
                 second[match.rows[0]] = " ".join(ocr.second[o].text for o in match.ocr)
-    lines = merge_rows(rows, ocr.lines, matches, check_clean=reason != "garbled", second=second, known=known)
     mode = "regions" if plan is not None and plan.bands and not ocr.note else "page"
+    # an earlier OCR's layer read whole: the new reading leads (its order, its lines, nothing twice)
+    merge = merge_reading_first if scan.origin is Origin.OCR_LAYER and mode == "page" else merge_rows
+    lines = merge(rows, ocr.lines, matches, context=scan.context(lang), second=second, known=known)
     return PageResult(scan.page.number, scan.label, tuple(lines), scan.page, True, round(ocr.dpi, 1), ocr.scanned,
                       len(ocr.lines), ocr.rereads, ocr.improved, tuple(matches), round(ocr.seconds, 3),
                       ocr_reason=reason, scan=scan, ocr_mode=mode,
@@ -382,8 +504,9 @@ def _ocr_reason(scan: PageScan, verify: str) -> str | None:
     return None
 
 
-def ocr_identity(lang: str) -> dict[str, object]:
-    """Everything besides the PDF that decides what the OCR reads: versions and language data."""
+def ocr_identity(lang: str, engine: str = "tesseract") -> dict[str, object]:
+    """Everything besides the PDF that decides what the OCR reads: versions and language data, and
+    with ``engine`` (resolved) "auto" or "ppocr" the engines' identities (versions, model sha256)."""
     data = find_tessdata(tuple(lang.split("+")))
     hashes = {}
     for name in lang.split("+"):
@@ -391,7 +514,11 @@ def ocr_identity(lang: str) -> dict[str, object]:
         if path.exists():
             stat = path.stat()
             hashes[name] = data_sha256(str(path), stat.st_size, stat.st_mtime)
-    return {"cwn_ocr": __version__, "tesseract": tesseract_version(), "lang": lang, "tessdata": hashes}
+    identity: dict[str, object] = {"cwn_ocr": __version__, "tesseract": tesseract_version(), "lang": lang,
+                                   "tessdata": hashes}
+    if engine != "tesseract":
+        identity.update(engine_identity(engine, OcrSettings(lang=lang)))
+    return identity
 
 
 def _worth_voting(scan: PageScan, verify: str) -> bool:
@@ -434,8 +561,9 @@ class _OcrQueue:
 
     def __init__(self, scan: DocumentScan, *, settings: OcrSettings, dpi: int, password: str | None, verify: str,
                  regions: bool, cache: OcrCache | None, workers: int, pool: Pool | None, stack: ExitStack,
-                 progress: Callable[[int, int], None] | None) -> None:
+                 progress: Callable[[int, int], None] | None, engine: str = "tesseract") -> None:
         self.path, self.total = scan.path, len(scan.pages)
+        self.engine = engine  # resolved: "tesseract", "ppocr" or "auto"
         self.settings, self.dpi, self.password, self.verify, self.regions = settings, dpi, password, verify, regions
         self.cache, self.workers, self.pool, self.stack, self.progress = cache, workers, pool, stack, progress
         self._layer = scan
@@ -456,7 +584,7 @@ class _OcrQueue:
         merged again then, and its result here is dropped."""
         for s in scan.pages:
             if s.page.number not in self.reasons:
-                self.ahead[s.page.number] = _page_without_ocr(s)
+                self.ahead[s.page.number] = _page_without_ocr(s, lang=self.settings.lang)
 
     def submit(self, pages: list[PageScan], why: dict[int, str]) -> None:
         """Plan ``pages`` (each OCRed for the reason ``why[number]``) and start their OCR."""
@@ -467,9 +595,13 @@ class _OcrQueue:
         for s in pages:
             number = s.page.number
             self.reasons[number] = why[number]
-            self.rows[number] = list(s.rows) if s.rows else judge_rows(s.page.lines)
+            self.rows[number] = (list(s.rows) if s.rows
+                                 else judge_rows(s.page.lines, drawn=s.source is not Origin.OCR_LAYER))
+            # an earlier OCR's layer is read whole: the new reading leads, and what looks clean in an
+            # English-only engine's layer ("ak 2,691 m" for 海拔 2,691 m) is as much a guess as the rest
             self.plans[number] = (plan_regions(self.rows[number], s.page.width, s.page.height)
                                   if why[number] == "garbled" and not self._voting(s) and self.regions
+                                  and s.origin is not Origin.OCR_LAYER
                                   else RegionPlan((), 1.0, f"{why[number]}: every line is read"))
         # read whole: as asked (--whole-pages), and pages read twice for voting (the second
         # reading is of the whole page)
@@ -490,7 +622,7 @@ class _OcrQueue:
                 try:
                     future = self.pool.submit(ocr_page, self.path, s.page.number, s.page.width, s.page.height,
                                               dpi=self.dpi, settings=self.settings, password=self.password,
-                                              second_reading=self._voting(s), regions=part)
+                                              second_reading=self._voting(s), regions=part, engine=self.engine)
                 except BrokenProcessPool as exc:  # a worker died (out of memory?) before this page
                     self.failed.add(s.page.number)
                     self._finish(s, exc)
@@ -505,7 +637,8 @@ class _OcrQueue:
                 early = self.ahead.get(s.page.number)
                 same = early is not None and early.scan is not None and early.scan.page is s.page \
                     and early.scan.verdicts is s.verdicts  # the check adds its checks, nothing else
-                self.results[s.page.number] = replace(early, scan=s) if same and early else _page_without_ocr(s)
+                self.results[s.page.number] = (replace(early, scan=s) if same and early
+                                               else _page_without_ocr(s, lang=self.settings.lang))
         if self.progress:
             self.progress(len(self.results), self.total)
         done: dict[int, dict[int, PageOcr | BaseException]] = {}
@@ -556,7 +689,7 @@ class _OcrQueue:
         if self.cache is None:
             return
         if not self.identity:
-            self.identity.update({**ocr_identity(self.settings.lang), "psm": self.settings.psm,
+            self.identity.update({**ocr_identity(self.settings.lang, self.engine), "psm": self.settings.psm,
                                   "oem": self.settings.oem, "dpi": self.dpi})
         prints = page_keys(self.path, [s.page.number for s in pages], password=self.password)
         for s in pages:
@@ -584,21 +717,29 @@ class _OcrQueue:
             if failure is None:
                 raise outcome
             # this page only: keep its layer text
-            self.results[number] = replace(_page_without_ocr(page_scan, error=failure), ocr_reason=reason)
+            self.results[number] = replace(_page_without_ocr(page_scan, error=failure, lang=self.settings.lang),
+                                           ocr_reason=reason)
         else:
             self.results[number] = replace(_page_with_ocr(page_scan, outcome, reason=reason, rows=self.rows[number],
-                                                          known=self.known, plan=self.plans[number]), error=partial)
+                                                          known=self.known, plan=self.plans[number],
+                                                          lang=self.settings.lang), error=partial)
         if self.progress:
             self.progress(len(self.results), self.total)
 
 
-def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi_sim+eng", jobs: int | None = None,
+def repair_pdf(path: PdfSource, *, dpi: int = 300, lang: str = "chi_sim+eng", jobs: int | None = None,
                password: str | None = None, page_timeout: float = 180.0, verify: str = "sample",
                cache_dir: str | os.PathLike[str] | None = None, use_cache: bool = True,
                progress: Callable[[int, int], None] | None = None, pool: Pool | None = None,
-               regions: bool = True, layer: PendingLayer | None = None) -> RepairResult:
+               regions: bool = True, layer: PendingLayer | None = None, pdf: bool = False,
+               name: str | None = None, engine: str = DEFAULT_ENGINE, repair_fonts: bool = True) -> RepairResult:
     """Repair the text of ``path``: clean lines kept, fixable lines text-fixed, garbled pages
     rasterized and OCRed, and the OCR merged into the layer. Nothing is written.
+
+    ``path`` may also be the PDF's bytes or a binary file object (read through a temporary copy,
+    removed before this returns); the result's ``path`` is then ``name``, else the file object's
+    own name, else ``input.pdf`` (``source``). With ``pdf`` the result also carries the repaired
+    PDF (``pdf_bytes``) and what was done to each changed page (``pdf_methods``).
 
     Only pages that need it are rasterized: garbled ones; with ``verify`` "sample" (the default)
     also pages whose sampled lines disagree with the page image and pages whose layer is a
@@ -615,11 +756,22 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
 
     ``layer``: ``pdftotext`` already started on ``path`` (``textlayer.PendingLayer``; the CLI
     starts it before importing the rest of cwn-ocr), read instead of starting another.
+
+    ``engine`` reads the lines: "tesseract" alone, "ppocr" (PP-OCR reads every line Tesseract's
+    layout finds), "auto" (both, the better reading kept per line; Tesseract alone when PP-OCR
+    is not installed). See ``ocr.engines``.
+
+    With ``repair_fonts`` (the default) a broken font's map is recovered and the pages it draws are
+    decoded with it before anything is read from the image (``fonts``); ``False`` reads its lines
+    from the page image like any garbled line.
     """
+    if pdf or name is not None or not isinstance(path, (str, os.PathLike)):  # bytes, a file object, the PDF wanted
+        return repair_source(repair_pdf, **locals())  # (first: locals() is exactly this call's arguments)
     if verify not in VERIFY_MODES:
         raise UsageError(f"--verify must be one of {', '.join(VERIFY_MODES)}")
     started = time.perf_counter()
     settings = OcrSettings(lang=lang, timeout=page_timeout)
+    engine = resolve_engine(engine)
     verification = verify
     cache = OcrCache(Path(cache_dir) if cache_dir else default_cache_dir()) if use_cache else None
     if verify != "off" and is_repaired(check_pdf_path(path), password):
@@ -635,20 +787,43 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
                                      jobs=jobs, cache=cache, layer=layer)
         if early is not None:  # on every way out (an error too), wait for the check's Tesseract to end
             stack.callback(wait, [early])
+        # broken fonts' maps recovered, and the pages they draw decoded, before any page is OCRed
+        # pages a broken font draws on, and pages with a font that has no map of its own (poppler may
+        # read it plainly, or read its codes as characters: the fonts stage tells which)
+        broken = [s.page.number for s in scan.pages if s.source is Origin.BROKEN_FONT or (s.provenance and any(
+            "without ToUnicode" in reason for f in s.provenance.fonts for reason in f.map_reasons))]
+        fonts = FontRecovery()
+        if repair_fonts:
+            fonts = recover_fonts(scan.path, {s.page.number: s.page for s in scan.pages}, broken, lang=lang,
+                                  read=partial(_read_boxes, scan, password=password, jobs=jobs, cache=cache,
+                                               engine=engine), password=password)
+            scan = with_decoded(scan, fonts)
         ocr = _OcrQueue(scan, settings=settings, dpi=dpi, password=password, verify=verify, regions=regions,
                         cache=cache, workers=workers, pool=pool, stack=stack,
-                        progress=progress)
+                        progress=progress, engine=engine)
         # pages known to need OCR start at once; the sample check of the others runs meanwhile
         first = {s.page.number: why for s in scan.pages if (why := _ocr_reason(s, verify))}
         ocr.submit([s for s in scan.pages if s.page.number in first], first)
         if verify == "sample":
             ocr.repair_ahead(scan)
             try:
-                scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache, skip=first,
+                # pages decoded with recovered maps are not sampled: the early check read their old text
+                scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache,
+                                   skip=set(first) | set(fonts.pages),
                                    done=early.result() if early else ((), ()))
             except (MissingDependencyError, OcrError) as exc:  # the check needs a working Tesseract
                 verification = f"skipped: {exc.message}"
             suspect = {s.page.number: "suspect" for s in scan.pages if s.page.number not in first and s.suspect}
+            if suspect and repair_fonts:  # a sound-looking map the image contradicts: learn its codes from the image
+                permuted = recover_fonts(scan.path, {s.page.number: s.page for s in scan.pages}, suspect, lang=lang,
+                                         read=partial(_read_boxes, scan, password=password, jobs=jobs, cache=cache,
+                                                      engine=engine),
+                                         password=password, permuted=True)
+                if permuted.pages:
+                    scan = with_decoded(scan, permuted)
+                    fonts = fonts.joined(permuted)
+                    suspect = {n: why for n, why in suspect.items()
+                               if n not in permuted.pages or scan.pages[n - 1].label is Label.GARBLED}
             ocr.submit([s for s in scan.pages if s.page.number in suspect], suspect)
         results = ocr.collect(scan)
     ocred = bool(ocr.reasons)
@@ -657,5 +832,7 @@ def repair_pdf(path: str | os.PathLike[str], *, dpi: int = 300, lang: str = "chi
               "regions": regions,
               "verify": verification, "cache": str(cache.directory) if cache else "off",
               "tesseract": tesseract_version() if ocred else None,
-              "tessdata": str(find_tessdata(tuple(lang.split("+"))).origin) if ocred else None}
-    return RepairResult(scan.path, pages, record, time.perf_counter() - started)
+              "tessdata": str(find_tessdata(tuple(lang.split("+"))).origin) if ocred else None,
+              "engine": engine, "engines": engine_identity(engine, settings)["engines"] if ocred else None,
+              "repair_fonts": repair_fonts}
+    return RepairResult(scan.path, pages, record, time.perf_counter() - started, fonts=fonts)

@@ -1,0 +1,213 @@
+"""Evidence in, action out: the one place where a line of the layer is kept, text-fixed or replaced. Pure.
+
+Text statistics (``layer.garble``) are a triage: they say where to look. What a line becomes is
+decided here, from evidence about where its characters come from and what the page image reads,
+and every decision names the rule that made it (the JSON report and the review show it).
+
+Where the characters come from (``Origin``):
+
+- ``font``: drawn by fonts whose maps nothing shows to be wrong. Such a map is either right or
+  wrong for a whole font; an odd-looking line (``42°15′``, ``-C≡N``, ``Α、Β``, ``SINORICH``) is
+  no evidence against it, so text statistics alone never change it;
+- ``broken font``: a font whose code-to-text map is proven broken (a classification of the map
+  with garbage in its output, or a sample check the page image contradicts): its text is garbage
+  wherever it draws, and the image's reading replaces what the statistics flag;
+- ``ocr layer``: an earlier OCR's invisible text, a reading and not a source.
+
+What the page image reads (``Reading``) counts only when it is *usable*: read with confidence,
+clean by the detector, in a script the OCR languages can read (Greek, Hangul, kana or traditional
+characters read by a simplified-Chinese model are no evidence), and compared with the layer under
+NFKC with OCR's usual look-alikes (``°``/``?``, full-width/ASCII, Greek/Latin capitals) counted as
+agreement (``layer.charsets.comparable``). A reading that is itself garbage replaces nothing.
+
+The rules, first match wins:
+
+==  ======================  ==============================================================  ==============
+#   rule                    when                                                            action
+==  ======================  ==============================================================  ==============
+1   ``textfix``             text-fix turns the line into clean text (mojibake, look-alikes)  text-fix
+1b  ``font map``            the line read again with its font's recovered map, nothing        decode
+                            flags it and no reading contradicts it (``fonts``)
+1c  ``not in the image``    an old OCR layer's line where the page, read whole, shows none    remove
+2   ``contradicted``        a usable reading disagrees with the whole line                   replace line
+3   ``vote``                an old OCR layer that is mostly right, read twice: corrected     replace spans
+                            piece by piece where the readings outvote it (``merge.vote``)
+4   ``clean``               nothing flags the line                                           keep
+5   ``unrepaired``          flagged, from a broken font or an old OCR layer, no usable        unrepaired
+                            reading
+6   ``unread``              flagged, from a sound font, no usable reading                    keep
+7   ``sound font``          flagged, from a sound font, the reading does not contradict it:  keep
+                            the statistics are no evidence
+8   ``mostly garbled``      broken source, flagged spans cover half the line or the          replace line
+                            reading does not confirm the rest
+9   ``still garbled``       broken source, flagged spans, but the line with the reading in   unrepaired
+                            their place is still garbled
+10  ``garbled spans``       broken source, flagged spans                                     replace spans
+==  ======================  ==============================================================  ==============
+
+One doctest per row:
+
+>>> from cwn_ocr.model import CLEAN_VERDICT, Label, Span, Verdict
+>>> odd = Verdict(Label.GARBLED, 0.3, ("stray symbol",), (Span(5, 9, Label.GARBLED, ("stray symbol",)),))
+>>> sure = Reading("北纬42?15'-45\\"59'", 92.0, garbled=False, agreement=100.0, covered=True)
+>>> decide(Evidence(Origin.FONT, odd, fixed="北纬42°15′", fixed_clean=True)).rule
+'textfix'
+>>> decide(Evidence(Origin.BROKEN_FONT, CLEAN_VERDICT, decoded=True)).action.value
+'decode'
+>>> decide(Evidence(Origin.OCR_LAYER, odd, page_read=True)).action.value
+'remove'
+>>> wrong = Reading("安顺市严格执行", 91.0, garbled=False, agreement=12.0, covered=True)
+>>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=wrong)).action.value
+'replace line'
+>>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=sure, voting=True)).rule
+'vote'
+>>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=sure)).rule
+'clean'
+>>> decide(Evidence(Origin.OCR_LAYER, odd)).action.value
+'unrepaired'
+>>> decide(Evidence(Origin.FONT, odd)).rule
+'unread'
+>>> decide(Evidence(Origin.FONT, odd, reading=sure)).rule
+'sound font'
+>>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=sure, bad_share=0.7)).rule
+'mostly garbled'
+>>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=sure, bad_share=0.3, spliced_clean=False)).rule
+'still garbled'
+>>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=sure, bad_share=0.3)).action.value
+'replace spans'
+
+Rule 5 also covers a reading that is itself garbage (never written in), and rule 4 keeps a line whose
+reading is of a script the OCR cannot read:
+
+>>> junk = Reading("4020.AiEiahAOaX0i-i-i", 0.0, garbled=True, agreement=5.0, covered=True)
+>>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=junk)).rule
+'unrepaired'
+>>> greek = Reading("A. BT, AY EY ZH", 88.0, garbled=False, agreement=30.0, covered=False)
+>>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=greek)).rule
+'clean'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cwn_ocr.model import Label, Verdict
+
+#: A reading below this confidence (0..100) is no evidence against the layer.
+CONFIDENT = 60.0
+#: A usable reading that matches no part of the layer line this well (0..100, after ``comparable``)
+#: contradicts it: beyond OCR's usual confusions, which cost a few points, not half.
+AGREEMENT = 60.0
+#: Flagged spans covering this share of a line from a broken source replace it whole.
+WHOLE_LINE_SHARE = 0.5
+
+
+class Origin(StrEnum):
+    """Where a line's characters come from (see the module docstring)."""
+
+    FONT = "font"
+    BROKEN_FONT = "broken font"
+    OCR_LAYER = "ocr layer"
+
+    @property
+    def broken(self) -> bool:
+        """Its text is not a source: what the statistics flag may be replaced."""
+        return self is not Origin.FONT
+
+
+class Action(StrEnum):
+    KEEP = "keep"
+    TEXTFIX = "text-fix"
+    REPLACE_SPANS = "replace spans"
+    REPLACE_LINE = "replace line"
+    UNREPAIRED = "unrepaired"
+    ADD = "add"  # an OCR line that no layer line stands for (``merge.splice.decide_orphan``)
+    DECODE = "decode"  # the line read with its font's recovered map (``fonts``)
+    REMOVE = "remove"  # an old OCR layer's line the page image does not show
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the page image reads where the line is."""
+
+    text: str
+    confidence: float | None
+    garbled: bool  # the detector calls the reading itself garbled
+    agreement: float  # 0..100: how well it matches some part of the layer line (``comparable`` forms)
+    covered: bool  # the OCR languages can read the layer line's script
+
+    @property
+    def usable(self) -> bool:
+        """Evidence at all: confident, clean, about a script the OCR reads."""
+        return (self.confidence or 0.0) >= CONFIDENT and not self.garbled and self.covered and bool(self.text.strip())
+
+    @property
+    def contradicts(self) -> bool:
+        return self.usable and self.agreement < AGREEMENT
+
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "confidence": self.confidence, "garbled": self.garbled,
+                "agreement": round(self.agreement, 1), "covered": self.covered, "usable": self.usable}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything known about one line (a physical row of the layer) when it is decided."""
+
+    origin: Origin
+    verdict: Verdict  # the detector's triage of the layer text
+    fixed: str | None = None  # what text-fix makes of it, when that changes it
+    fixed_clean: bool = False  # ... and the detector calls the result clean
+    reading: Reading | None = None  # where the page was read
+    voting: bool = False  # an old OCR layer read twice, to be corrected piece by piece
+    bad_share: float = 0.0  # share of the line in flagged spans (the detector's and where the page shows Han)
+    confirmed: bool = True  # the reading reads the rest of the line too (it is the same line)
+    spliced_clean: bool = True  # the line with the reading in place of its flagged spans reads clean
+    decoded: bool = False  # the line is the layer read again with a broken font's recovered map
+    page_read: bool = False  # the whole page was read from its image (every line it shows has a reading)
+
+    @property
+    def flagged(self) -> bool:
+        return self.verdict.label is Label.GARBLED or self.bad_share > 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"origin": self.origin.value, "verdict": self.verdict.label.value,
+                "reasons": list(self.verdict.reasons), "textfix": self.fixed, "textfix_clean": self.fixed_clean,
+                "reading": self.reading.to_dict() if self.reading else None, "flagged_share": round(self.bad_share, 3),
+                **({"decoded": True} if self.decoded else {})}
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    rule: str
+
+
+def decide(evidence: Evidence) -> Decision:
+    """The action for one line and the rule that chose it (the table in the module docstring)."""
+    reading = evidence.reading
+    usable = reading is not None and reading.usable
+    if evidence.fixed is not None and evidence.fixed_clean:
+        return Decision(Action.TEXTFIX, "textfix")
+    if evidence.origin is Origin.OCR_LAYER and evidence.page_read and reading is None:
+        return Decision(Action.REMOVE, "not in the image")
+    if evidence.decoded and not evidence.flagged and not (reading is not None and reading.contradicts):
+        return Decision(Action.DECODE, "font map")
+    if reading is not None and reading.contradicts:
+        return Decision(Action.REPLACE_LINE, "contradicted")
+    if evidence.voting and usable and evidence.origin is Origin.OCR_LAYER:
+        return Decision(Action.REPLACE_SPANS, "vote")
+    if not evidence.flagged:
+        return Decision(Action.KEEP, "clean")
+    if not usable:
+        if evidence.origin.broken:
+            return Decision(Action.UNREPAIRED, "unrepaired")
+        return Decision(Action.KEEP, "unread")
+    if not evidence.origin.broken:
+        return Decision(Action.KEEP, "sound font")
+    if evidence.bad_share >= WHOLE_LINE_SHARE or not evidence.confirmed:
+        return Decision(Action.REPLACE_LINE, "mostly garbled")
+    if not evidence.spliced_clean:
+        return Decision(Action.UNREPAIRED, "still garbled")
+    return Decision(Action.REPLACE_SPANS, "garbled spans")

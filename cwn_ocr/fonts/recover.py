@@ -1,0 +1,427 @@
+"""Recover broken fonts' maps, cheapest evidence first, and decode the pages they draw on.
+
+For each font whose map is not sound (``classify``) and whose codes poppler does not read plainly
+anyway (``ordinary_share`` of what it reads now), in order:
+
+1. the map's own targets with their bytes swapped back (``byte-swapped``), or look-alike targets
+   unified (``look-alike targets``);
+2. the font program's cmap table or glyph names (``program``);
+3. a legacy two-byte encoding of a simple Chinese font's strings (GBK, then Big5), decoded from the
+   string bytes themselves, not from what poppler made of them;
+4. the page image: the lines the font draws are read by OCR, a few chosen to see every code twice
+   (at most a tenth of those lines), and each code takes the character its readings agree on
+   (``vote``).
+
+Codes never read with confidence stay unknown: lines that draw them are read from the image as any
+garbled line is. Every page a repaired font draws on is read again by poppler from a copy of the PDF
+that carries the recovered maps (``decoded``): the text is exact where the map is known, with poppler's
+own lines and spaces, and the same maps go into the repaired PDF.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+from cwn_ocr.fonts import classify as status
+from cwn_ocr.fonts.cmaps import tounicode_cmap
+from cwn_ocr.fonts.inventory import FontRef, list_fonts
+from cwn_ocr.fonts.probe import ProbeLine, allocate, probe, probe_codes, read_layer, write_with_maps
+from cwn_ocr.fonts.program import blank_codes, program_map
+from cwn_ocr.fonts.vote import accepted, aligned, choose_lines, pair, tally
+from cwn_ocr.layer.charsets import HAN, to_unified
+from cwn_ocr.model import BBox, Line, Page, Word
+
+#: Of the lines a broken font draws, at most this share is read from the image to learn its map.
+READ_SHARE = 0.10
+#: ... but up to this many in a short document (its few lines must show every code).
+MIN_LINES_READ = 40
+#: A map recovered from text alone must read this plainly (``classify.ordinary_share``).
+PLAIN = 0.9
+
+
+@dataclass(frozen=True)
+class FontRepair:
+    """What was known of one font and what became of it (the JSON report's ``fonts``)."""
+
+    key: str
+    base_font: str
+    status: str  # ``classify`` status before the repair
+    evidence: tuple[str, ...]  # what recovered its codes, in order
+    codes: int  # distinct codes the document draws with it
+    recovered: dict[int, str] = field(repr=False)
+    unknown: tuple[int, ...] = ()
+    lines_read: int = 0  # lines read from the page image to learn its codes
+    legacy: str = ""  # the two-byte encoding of a simple font's strings (gbk, big5)
+    pages: tuple[int, ...] = ()  # the pages it draws on
+
+    @property
+    def repaired(self) -> bool:
+        return bool(self.recovered) or bool(self.legacy)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"font": self.base_font, "object": self.key, "map_before": self.status, "evidence": list(self.evidence),
+                "codes": self.codes, "recovered": len(self.recovered) if not self.legacy else self.codes,
+                "unknown": len(self.unknown), "lines_read": self.lines_read,
+                **({"encoding": self.legacy} if self.legacy else {})}
+
+
+@dataclass(frozen=True)
+class FontRecovery:
+    repairs: tuple[FontRepair, ...] = ()
+    pages: dict[int, Page] = field(default_factory=dict)  # the layer of each page a repaired font draws, decoded
+    originals: dict[int, tuple[str, ...]] = field(default_factory=dict)  # per decoded line: the layer text it was
+    maps: dict[str, bytes] = field(default_factory=dict)  # font key -> the ToUnicode CMap for the repaired PDF
+
+    def to_list(self) -> list[dict[str, object]]:
+        return [repair.to_dict() for repair in self.repairs]
+
+    def joined(self, other: FontRecovery) -> FontRecovery:
+        """Both recoveries (a later one, of other pages, after this one)."""
+        return FontRecovery(self.repairs + other.repairs, {**self.pages, **other.pages},
+                            {**self.originals, **other.originals}, {**self.maps, **other.maps})
+
+
+#: Reads boxes (page, box in PDF points) of the page image with the languages given: (text,
+#: confidence 0..1) for each. The fonts stage asks; the pipeline answers (with the OCR stage).
+ReadBoxes = Callable[[Sequence[tuple[int, BBox]], str], list[tuple[str, float]]]
+
+
+def _plain_now(font: FontRef, lines: Sequence[ProbeLine], layer: Mapping[int, Page]) -> bool:
+    """Whether poppler already reads the font plainly: what the layer has where the font draws is
+    ordinary text, and not its codes themselves (a font without a map that poppler reads code for
+    character, ``!"#$%&'()*`` for codes 1 to 10 of a subset in order of first use, reads ordinary-looking
+    and means nothing)."""
+    texts, own, identical = [], 0, 0
+    for line in lines:
+        page = layer.get(line.page)
+        if page is None:
+            continue
+        over = [other for other in page.lines if other.bbox.vertical_overlap(line.bbox) >= 0.6
+                and other.bbox.x0 < line.bbox.x1 and line.bbox.x0 < other.bbox.x1]
+        texts += [other.text for other in over]
+        said = "".join("".join(other.text for other in sorted(over, key=lambda o: o.bbox.x0)).split())
+        items = [item for item in line.codes if not (isinstance(item, str) and item.isspace())]
+        if font.composite and len(said) == len(items):  # one character a glyph: what poppler says each CID is
+            # (a simple font's one-byte code may well be its character: WinAnsi's 0x41 is "A")
+            for char, item in zip(said, items):
+                if isinstance(item, tuple) and item[0] == font.key:
+                    own += 1
+                    identical += ord(char) in (item[1], item[1] + 29, item[1] + 31)  # a code (or glyph index) as text
+    if own and identical >= 0.6 * own:
+        return False
+    return bool(texts) and status.ordinary_share(texts) >= 0.98 and not any(
+        any(0xE000 <= ord(c) <= 0xF8FF for c in text) for text in texts)
+
+
+def _swapped(mapping: Mapping[int, str]) -> dict[int, str]:
+    out = {}
+    for code, text in mapping.items():
+        if len(text) == 1 and ord(text) <= 0xFFFF:
+            point = ord(text)
+            out[code] = chr(((point & 0xFF) << 8) | (point >> 8))
+    return out
+
+
+def _legacy_text(codes: Sequence[int], encoding: str) -> str | None:
+    """A simple font's string bytes decoded as a legacy two-byte encoding, or None."""
+    try:
+        return bytes(codes).decode(encoding)
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def _legacy_encoding(lines: Sequence[ProbeLine], key: str) -> str:
+    """The two-byte encoding the font's strings are in (``gb18030`` or ``big5``), when every run of its
+    codes decodes in it to plain text; else ""."""
+    runs = [_runs_of(line, key) for line in lines]
+    for encoding in ("gb18030", "big5"):
+        decoded = [_legacy_text(run, encoding) for runs_ in runs for run in runs_]
+        if decoded and all(text is not None for text in decoded) and \
+                status.ordinary_share([t for t in decoded if t]) >= PLAIN and \
+                any(HAN.search(t or "") for t in decoded):
+            return encoding
+    return ""
+
+
+def _runs_of(line: ProbeLine, key: str) -> list[list[int]]:
+    """The runs of consecutive codes of font ``key`` in ``line`` (a two-byte character never spans two)."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for item in line.codes:
+        if isinstance(item, tuple) and item[0] == key:
+            current.append(item[1])
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int], *, lang: str,
+                  read: ReadBoxes, password: str | None = None, permuted: bool = False) -> FontRecovery:
+    """Recover the maps of the broken fonts drawn on ``pages`` of ``path`` (whose text layer is
+    ``layer``) and decode those pages. ``read([(page, box), ...], lang)`` reads boxes of the page
+    image and gives (text, confidence 0..1) for each: how the image is asked, when it must be.
+    With ``permuted`` the pages are ones the image contradicts although their fonts' maps look sound:
+    each sound font with a map is learned from the image, and kept as it was when the image agrees
+    with its map (``AGREE_OLD``)."""
+    with pikepdf.open(path, password=password or "") as pdf:
+        fonts = list_fonts(pdf)
+        candidates = []
+        for font in fonts.values():
+            state = status.classify(font)
+            if permuted:
+                state = status.PERMUTED if state == status.SOUND and font.to_unicode else ""
+            # a legacy two-byte font is decoded wherever it draws: its text may look like mere mojibake
+            if state in status.BROKEN and (set(font.pages) & set(pages) or state == status.LEGACY):
+                candidates.append((font, state))
+        if not candidates:
+            return FontRecovery()
+        legacy_keys = {font.key for font, state in candidates if state == status.LEGACY}
+        wanted = sorted(set(layer) & {p for font, _ in candidates for p in font.pages
+                                      if p in pages or font.key in legacy_keys})
+        probe_lines: list[ProbeLine] = []
+        todo = [font for font, _ in candidates]
+        while todo:
+            found, todo_next = probe(path, pdf, todo, pages=wanted, password=password)
+            probe_lines += found
+            if len(todo_next) == len(todo):
+                break
+            todo = todo_next
+        repairs: list[FontRepair] = []
+        recovered: dict[str, dict[int, str]] = {}
+        legacy: dict[str, str] = {}
+        for font, state in candidates:
+            lines = [line for line in probe_lines if line.of_font(font.key)]
+            used = sorted({code for line in lines for code in line.of_font(font.key)})
+            if not used:
+                continue
+            if state not in (status.PERMUTED, status.LOOKALIKE, status.LEGACY) and _plain_now(font, lines, layer):
+                continue  # poppler reads it plainly already (its program's cmap, a predefined collection)
+            evidence: list[str] = []
+            known: dict[int, str] = {}
+            if state == status.LEGACY:
+                encoding = _legacy_encoding(lines, font.key) if max(used) >= 0x80 else ""
+                if encoding:
+                    legacy[font.key] = encoding
+                    repairs.append(FontRepair(font.key, font.base_font, state, (f"{encoding} bytes in the strings",),
+                                              len(used), {}, (), 0, encoding, font.pages))
+                    continue
+                if _plain_now(font, lines, layer):
+                    continue  # one-byte text after all (Latin in a font with a Chinese name)
+            if state == status.BYTE_SWAPPED and font.to_unicode:
+                swapped = _swapped(font.to_unicode)
+                if status.ordinary_share([swapped.get(c, "") for c in used]) >= PLAIN:
+                    known.update({c: swapped[c] for c in used if c in swapped})
+                    evidence.append("byte swap")
+            if state == status.LOOKALIKE and font.to_unicode:
+                unified = {c: to_unified(t) for c, t in font.to_unicode.items()}
+                known.update({c: unified[c] for c in used if c in unified})
+                evidence.append("look-alike targets unified")
+            blank = blank_codes(pdf, font, [c for c in used if c not in known])
+            if blank:  # a glyph that draws nothing is a space, and no reading will say so
+                known.update(dict.fromkeys(blank, " "))
+                evidence.append("blank glyphs")
+            missing = [c for c in used if c not in known]
+            if missing and state != status.PERMUTED:
+                found_map, how = program_map(pdf, font, missing)
+                if found_map and status.ordinary_share(list(found_map.values())) >= PLAIN:
+                    known.update(found_map)
+                    evidence.append(how)
+            recovered[font.key] = known
+            repairs.append(FontRepair(font.key, font.base_font, state, tuple(evidence), len(used), known,
+                                      tuple(c for c in used if c not in known), pages=font.pages))
+    # the page image, for the codes nothing else knows (all fonts' lines read together)
+    readings: dict[int, tuple[str, float]] = {}
+    repairs = _learn_from_image(path, repairs, probe_lines, recovered, read, lang, readings)
+    repairs = [r for r in repairs if r.repaired and not (r.status == status.PERMUTED and _agrees(r, fonts[r.key]))]
+    if not repairs:
+        return FontRecovery()
+    repairs = _read_the_rest(repairs, probe_lines, recovered, read, lang, readings)
+    return _decode(path, repairs, probe_lines, fonts, recovered, legacy, layer, password)
+
+
+#: A map the image was asked about is kept when this share of the codes learned reads as it says.
+AGREE_OLD = 0.8
+
+
+def _agrees(repair: FontRepair, font: FontRef) -> bool:
+    """Whether what the image taught of a font's codes is what its own map says (then the map was
+    right, and whatever the sample check saw was something else)."""
+    old = font.to_unicode or {}
+    learned = list(repair.recovered.items())
+    return bool(learned) and sum(1 for code, char in learned if old.get(code) == char) >= AGREE_OLD * len(learned)
+
+
+def _spelled(line: ProbeLine, recovered: Mapping[str, Mapping[int, str]]) -> tuple[tuple[str, int] | str, ...]:
+    """The line with the codes already known as characters: they anchor the alignment like any sound
+    font's text."""
+    return tuple(recovered.get(i[0], {}).get(i[1], i) if isinstance(i, tuple) else i for i in line.codes)
+
+
+def _learn_from_image(path: Path, repairs: list[FontRepair], probe_lines: Sequence[ProbeLine],
+                      recovered: dict[str, dict[int, str]], read: ReadBoxes, lang: str,
+                      readings_of: dict[int, tuple[str, float]]) -> list[FontRepair]:
+    """The repairs with what the page image teaches of their unknown codes; ``readings_of`` gets the
+    reading of each probe line read (by its index in ``probe_lines``)."""
+    unknown = {(r.key, c) for r in repairs if not r.legacy for c in r.unknown}
+    if not unknown:
+        return repairs
+    fonts_of = {r.key for r in repairs}
+    indices = [k for k, line in enumerate(probe_lines)
+               if any(isinstance(i, tuple) and i[0] in fonts_of for i in line.codes)]
+    lines = [probe_lines[k] for k in indices]
+    spelled = [_spelled(line, recovered) for line in lines]
+    budget = max(MIN_LINES_READ, round(READ_SHARE * len(lines)))
+    lines_with: dict = {}
+    for line in spelled:
+        for code in {i for i in line if isinstance(i, tuple)}:
+            lines_with[code] = lines_with.get(code, 0) + 1
+    chosen: list[int] = []
+    votes: dict = {}
+    learned: dict = {}
+    for _round in range(2):  # then once more for the codes the first lines left unsure
+        wanted = unknown - set(learned)
+        picks = [i for i in choose_lines(spelled, wanted, budget - len(chosen)) if i not in chosen]
+        if not picks:
+            break
+        readings = read([(lines[i].page, lines[i].bbox) for i in picks], lang)
+        readings_of.update({indices[i]: reading for i, reading in zip(picks, readings)})
+        chosen += picks
+        batch = [(pair(spelled[i], text), conf) for i, (text, conf) in zip(picks, readings) if text]
+        for code, chars in tally(batch).items():
+            for char, weights in chars.items():
+                votes.setdefault(code, {}).setdefault(char, []).extend(weights)
+        learned = accepted(votes, lines_with)
+    out = []
+    for r in repairs:
+        if r.legacy:
+            out.append(r)
+            continue
+        mine = {code: char for (key, code), char in learned.items() if key == r.key}
+        if mine:
+            recovered[r.key] = {**r.recovered, **mine}
+        known = recovered.get(r.key, r.recovered)
+        read_lines = sum(1 for i in chosen if lines[i].of_font(r.key))
+        evidence = r.evidence + ((f"page image ({read_lines} lines read, codes voted)",) if mine else ())
+        out.append(FontRepair(r.key, r.base_font, r.status, evidence, r.codes, known,
+                              tuple(c for c in sorted(set(r.unknown)) if c not in known), read_lines, pages=r.pages))
+    return out
+
+
+#: A line's own reading gives its unknown codes when it was at least this sure (0..1).
+FILL_CONFIDENCE = 0.6
+
+
+def _read_the_rest(repairs: Sequence[FontRepair], probe_lines: Sequence[ProbeLine],
+                   recovered: dict[str, dict[int, str]], read: ReadBoxes, lang: str,
+                   readings_of: dict[int, tuple[str, float]]) -> list[FontRepair]:
+    """The codes no vote settled, read where they stand: every line that still draws one is read (the
+    lines read to learn the map are not read again), its known characters anchor each unknown code
+    exactly, and a code takes what most of its lines read (these lines would be read from the image
+    anyway; reading them here keeps the known characters exact and puts the rest into the map)."""
+    keys = {r.key for r in repairs if not r.legacy}
+    todo = [k for k, line in enumerate(probe_lines)
+            if any(isinstance(i, tuple) and i[0] in keys and i[1] not in recovered.get(i[0], {}) for i in line.codes)]
+    unread = [k for k in todo if k not in readings_of]
+    if unread:
+        readings_of.update(zip(unread, read([(probe_lines[k].page, probe_lines[k].bbox) for k in unread], lang)))
+    seen: dict[tuple[str, int], Counter[str]] = {}
+    for k in todo:
+        text, confidence = readings_of.get(k, ("", 0.0))
+        if confidence < FILL_CONFIDENCE:
+            continue
+        for _index, code, char in aligned(_spelled(probe_lines[k], recovered), text):
+            if code[0] in keys and code[1] not in recovered.get(code[0], {}):
+                seen.setdefault(code, Counter())[char] += 1
+    out = []
+    for r in repairs:
+        mine = {code: chars.most_common(1)[0][0] for (key, code), chars in seen.items() if key == r.key}
+        if not mine:
+            out.append(r)
+            continue
+        recovered[r.key] = known = {**recovered.get(r.key, {}), **mine}
+        read_lines = sum(1 for k in todo if probe_lines[k].of_font(r.key))
+        out.append(FontRepair(r.key, r.base_font, r.status, r.evidence + (
+            f"page image (the {read_lines} lines with codes still unknown read, {len(mine)} codes taken)",),
+            r.codes, known, tuple(c for c in r.unknown if c not in known), r.lines_read + read_lines, r.legacy,
+            r.pages))
+    return out
+
+
+def _box_key(box: BBox) -> tuple[float, ...]:
+    return tuple(round(v) for v in box.as_list())
+
+
+def _decode(path: Path, repairs: Sequence[FontRepair], probe_lines: Sequence[ProbeLine], fonts: Mapping[str, FontRef],
+            recovered: Mapping[str, Mapping[int, str]], legacy: Mapping[str, str], layer: Mapping[int, Page],
+            password: str | None) -> FontRecovery:
+    """The pages the repaired fonts draw on, read again with the recovered maps."""
+    # unknown codes (and a legacy font's bytes) read as probe characters of their own, found again below
+    used = {r.key: {c for line in probe_lines for c in line.of_font(r.key)} for r in repairs}
+    base = allocate({key: max(codes, default=0) + 1 for key, codes in used.items()})
+    decode_maps, pdf_maps = {}, {}
+    for repair in repairs:
+        font = fonts[repair.key]
+        known = dict(recovered.get(repair.key, {})) if not repair.legacy else {}
+        full = {c: known.get(c, chr(base[repair.key] + c) if repair.key in base else "\ufffd")
+                for c in used[repair.key]}
+        decode_maps[repair.key] = tounicode_cmap(full, code_bytes=font.code_bytes)
+        if known:
+            pdf_maps[repair.key] = tounicode_cmap(known, code_bytes=font.code_bytes)
+    pages = sorted({p for repair in repairs for p in fonts[repair.key].pages} & set(layer))
+    with tempfile.TemporaryDirectory(prefix="cwn-decode-") as tmp:
+        copy = Path(tmp) / "decoded.pdf"
+        write_with_maps(path, decode_maps, copy, password=password)
+        decoded = read_layer(copy, pages=pages, password=password)
+    out_pages: dict[int, Page] = {}
+    originals: dict[int, tuple[str, ...]] = {}
+    for page in decoded:
+        lines = []
+        for line in page.lines:
+            words = tuple(Word(_spell(probe_codes(word.text, base), legacy), word.bbox) for word in line.words)
+            lines.append(Line.from_words(words) if words else line)
+        out_pages[page.number] = Page(page.number, page.width, page.height, tuple(lines))
+        originals[page.number] = tuple(_original(line.bbox, layer[page.number]) for line in lines)
+    return FontRecovery(tuple(repairs), out_pages, originals, pdf_maps)
+
+
+def _spell(items: Sequence[tuple[str, int] | str], legacy: Mapping[str, str]) -> str:
+    """A decoded line's text: legacy fonts' byte runs decoded, unknown codes as private-use characters
+    (U+F0000 + code: garbage the detector sees, to be read from the image)."""
+    out: list[str] = []
+    run: list[int] = []
+    run_key = ""
+
+    def flush() -> None:
+        if run:
+            text = _legacy_text(run, legacy[run_key]) if run_key in legacy else None
+            out.append(text if text is not None else "".join(chr(0xF0000 + (c & 0xFFFF)) for c in run))
+            run.clear()
+
+    for item in items:
+        if isinstance(item, tuple):
+            if item[0] != run_key:
+                flush()
+            run_key = item[0]
+            run.append(item[1])
+        else:
+            flush()
+            out.append(item)
+    flush()
+    return "".join(out)
+
+
+def _original(box: BBox, page: Page) -> str:
+    """The layer's text where a decoded line lies: the original lines it overlaps, left to right."""
+    over = [line for line in page.lines if line.bbox.vertical_overlap(box) >= 0.5
+            and line.bbox.x0 < box.x1 and box.x0 < line.bbox.x1]
+    return " ".join(line.text for line in sorted(over, key=lambda line: line.bbox.x0))

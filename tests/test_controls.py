@@ -1,0 +1,69 @@
+"""Real PDFs nobody here made (../shared/real-more): correct layers chosen to trap a tool that judges
+text by its looks (Greek capitals, full-width Latin, ``°C`` beside ``℃``, Wingdings bullets as
+private-use characters, U+0007 after bullets, ``〇``, Ext-B names, vertical Japanese, old kanji,
+emoji) must come out unchanged; the broken ones must be repaired where the text allows."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from cwn_ocr import repair_pdf, scan_pdf
+from tests.conftest import ROOT
+
+REAL_MORE = ROOT.parent / "shared" / "real-more"
+TRUTH = REAL_MORE / "ground_truth.json"
+
+pytestmark = [pytest.mark.skipif(not TRUTH.is_file(), reason=f"{REAL_MORE} is absent (the shared real PDFs)"),
+              pytest.mark.poppler]
+
+
+def _cases(kind: str) -> list[str]:
+    if not TRUTH.is_file():
+        return []
+    return sorted(name for name, case in json.loads(TRUTH.read_text("utf-8")).items() if case["kind"] == kind)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(unicodedata.normalize("NFC", text).split())
+
+
+@pytest.mark.parametrize("name", _cases("control"))
+def test_scan_calls_every_control_page_clean(name: str) -> None:
+    scan = scan_pdf(REAL_MORE / name)
+    assert [page.label.value for page in scan.pages] == ["clean"] * len(scan.pages)
+
+
+@pytest.mark.tesseract
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _cases("control"))
+def test_a_control_comes_out_unchanged_with_the_sample_check_on(name: str, tmp_path: Path) -> None:
+    result = repair_pdf(REAL_MORE / name, cache_dir=tmp_path)
+    changed = [(line.original, line.text) for page in result.pages for line in page.lines if line.changed]
+    assert changed == []
+    assert result.settings["verify"] == "sample"
+
+
+@pytest.mark.tesseract
+def test_a_map_that_gives_each_glyph_twice_is_read_once(tmp_path: Path) -> None:
+    """pdf.js issue 11066: 子 mapped to <2F26 5B50> (Kangxi radical and ideograph) and 大 likewise;
+    the page also quotes a genuinely doubled string, which must stay doubled."""
+    text = _squeezed(repair_pdf(REAL_MORE / "pdfjs__issue11066.pdf", cache_dir=tmp_path).text)
+    assert "电子科技大学" in text
+    assert _squeezed('will become "电子子科技大大学".') in text
+    assert "⼦" not in text and "⼤" not in text
+
+
+@pytest.mark.tesseract
+def test_gbk_codes_drawn_as_latin1_mojibake_are_decoded(tmp_path: Path) -> None:
+    """pdf.js issue 20489: a GBK-named font under WinAnsi; poppler reads and draws ``±±¶·ÐÇ``, so
+    the page image cannot help: the bytes can."""
+    result = repair_pdf(REAL_MORE / "pdfjs__issue20489.pdf", cache_dir=tmp_path)
+    assert "北斗星" in result.text
+    assert [line.source for page in result.pages for line in page.lines if line.changed] == ["fontmap"]
+    [font] = result.fonts.to_list()
+    assert font["map_before"] == "legacy multibyte" and font["encoding"] == "gb18030" and font["lines_read"] == 0
+    assert not any(page.rasterized for page in result.pages)
