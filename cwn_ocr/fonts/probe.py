@@ -24,7 +24,7 @@ from pathlib import Path
 import pikepdf
 
 from cwn_ocr.errors import BadInputError
-from cwn_ocr.fonts.cmaps import tounicode_cmap, tounicode_ranges
+from cwn_ocr.fonts.cmaps import tounicode_ranges
 from cwn_ocr.fonts.inventory import FontRef, font_object
 from cwn_ocr.layer.textlayer import parse_bbox_layout
 from cwn_ocr.model import BBox, Page
@@ -175,12 +175,3 @@ def probe(source: Path, pdf: pikepdf.Pdf, fonts: Sequence[FontRef], *, pages: Se
             if any(isinstance(item, tuple) for item in codes):
                 lines.append(ProbeLine(page.number, line.bbox, codes))
     return lines, [font for font in fonts if font.key not in bases]
-
-
-def decoding_maps(fonts: Mapping[str, FontRef], recovered: Mapping[str, Mapping[int, str]],
-                  unknown: Mapping[str, Mapping[int, str]]) -> dict[str, bytes]:
-    """ToUnicode maps for a decoding copy: each font's recovered codes as their text, and the codes
-    it draws that stay unknown as the characters ``unknown`` gives them (probe characters, so that a
-    line with an unknown code stays recognisably unread)."""
-    return {key: tounicode_cmap({**unknown.get(key, {}), **mapping}, code_bytes=fonts[key].code_bytes)
-            for key, mapping in recovered.items()}

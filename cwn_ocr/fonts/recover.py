@@ -357,10 +357,6 @@ def _read_the_rest(repairs: Sequence[FontRepair], probe_lines: Sequence[ProbeLin
     return out
 
 
-def _box_key(box: BBox) -> tuple[float, ...]:
-    return tuple(round(v) for v in box.as_list())
-
-
 def _decode(path: Path, repairs: Sequence[FontRepair], probe_lines: Sequence[ProbeLine], fonts: Mapping[str, FontRef],
             recovered: Mapping[str, Mapping[int, str]], legacy: Mapping[str, str], layer: Mapping[int, Page],
             password: str | None) -> FontRecovery:

@@ -118,16 +118,22 @@ _NOT_CJK_TEXT = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\u
 
 def _is_common_gb2312(text: str) -> bool:
     """Most Han characters of ``text`` are GB2312 level 1 (its 3,755 most frequent)."""
+    return _mostly_common(text, "gb2312", 0xB0, 0xD7)
+
+
+def _mostly_common(text: str, codec: str, first: int, last: int) -> bool:
+    """At least four in five of ``text``'s Han characters encode in ``codec`` with a lead byte from
+    ``first`` to ``last``: the block of that character set's frequently used ideographs."""
     han = [c for c in text if HAN.match(c)]
     if not han:
         return False
     common = 0
     for char in han:
         try:
-            encoded = char.encode("gb2312")
+            encoded = char.encode(codec)
         except UnicodeEncodeError:
             continue
-        common += 0xB0 <= encoded[0] <= 0xD7
+        common += first <= encoded[0] <= last
     return common >= 0.8 * len(han)
 
 
@@ -205,17 +211,7 @@ def _is_common_big5(text: str) -> bool:
     >>> _is_common_big5("西尼羅河病毒症"), _is_common_big5("㱧㵒")
     (True, False)
     """
-    han = [c for c in text if HAN.match(c)]
-    if not han:
-        return False
-    common = 0
-    for char in han:
-        try:
-            encoded = char.encode("big5")
-        except UnicodeEncodeError:
-            continue
-        common += 0xA4 <= encoded[0] <= 0xC6
-    return common >= 0.8 * len(han)
+    return _mostly_common(text, "big5", 0xA4, 0xC6)
 
 
 def _ftfy_decoding(run: str) -> tuple[str | None, int]:

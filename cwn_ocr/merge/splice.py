@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from cwn_ocr.decide import Action, Decision, Evidence, Origin, Reading, decide
 from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_length
 from cwn_ocr.layer.garble import judge_line
-from cwn_ocr.layer.textfix import Step, fix_text
+from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
@@ -122,9 +122,7 @@ def splice(layer: str, spans: Sequence[tuple[int, int]], ocr: str) -> str:
     return "".join(pieces)
 
 
-
-
-_DECODERS = frozenset({"fix_encoding", "fix_lookalikes"})
+_DECODERS = frozenset(fixer.__name__ for fixer in DECODERS)
 
 
 def text_fix_evidence(text: str, verdict: Verdict, *, font: bool, ocr_layer: bool = False
