@@ -68,6 +68,8 @@ def in_truth_order(hypothesis: str, truth: str) -> str:
 
     >>> in_truth_order("right column\\nleft column", "left column\\nright column")
     'left column\\nright column'
+    >>> in_truth_order("人口\\n8,529,909\\n人\\n年降水量\\n1,125\\nmm", "人口 8,529,909 人\\n年降水量 1,125 mm").split()
+    ['人口', '8,529,909', '人', '年降水量', '1,125', 'mm']
     """
     hyp, ref = lines_of(hypothesis), lines_of(truth)
     if len(hyp) < 2 or not ref:
@@ -87,10 +89,21 @@ def in_truth_order(hypothesis: str, truth: str) -> str:
             places.append(-1)
             inexact.append(i)
     if inexact:
-        scores = process.cdist([squeeze(hyp[i]) for i in inexact], squeezed, scorer=fuzz.partial_ratio)
-        for row, i in zip(scores, inexact):
-            # a fragment (a table cell) goes with the first line it belongs to, after that line's own place
-            places[i] = int(row.argmax()) + 0.5
+        scores = dict(zip(inexact, process.cdist([squeeze(hyp[i]) for i in inexact], squeezed,
+                                                 scorer=fuzz.partial_ratio)))
+        last = -1.0
+        for i in range(len(hyp)):
+            if i not in scores:
+                last = places[i]
+                continue
+            row = scores[i]
+            # a fragment (a table cell, "16.4") matches many truth lines about as well: among those within a
+            # few points of its best it goes with the first at or after where the line before it went, so a
+            # row read cell by cell stays together; after that line's own place
+            near = [j for j in range(len(row)) if row[j] >= row.max() - 5]
+            after = [j for j in near if j >= int(last)]
+            places[i] = (after[0] if after else int(row.argmax())) + 0.5
+            last = places[i]
     order = sorted(range(len(hyp)), key=lambda i: (places[i], i))
     return "\n".join(hyp[i] for i in order)
 

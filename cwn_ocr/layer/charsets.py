@@ -112,8 +112,11 @@ def is_cjk_text(text: str) -> bool:
     return bool(HAN.search(text)) and not _NOT_CJK_TEXT.search(text)
 
 
-_NOT_CJK_TEXT = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\uFF00-\uFFEF\u2018-\u201D\u00B7"
-                              r"\u2014\u20260-9A-Za-z\s.,%()\-]")
+# what Chinese text is made of besides ideographs: kana, CJK and full-width punctuation, ASCII, and the
+# symbols GB2312 and Big5 carry (Greek, degrees, primes, ±×÷, math, arrows, bullets and shapes, ℃ ‰ §)
+_NOT_CJK_TEXT = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\uFF00-\uFFEF\u2010-\u2027\u00B7"
+                              r"\x20-\x7E\s\u0391-\u03C9\u00B0\u00B1\u00D7\u00F7\u00A7\u2030-\u2033\u2103\u2116"
+                              r"\u2190-\u21FF\u2200-\u22FF\u2460-\u24FF\u2500-\u25FF\u2605\u2606\u203B]")
 
 
 def _is_common_gb2312(text: str) -> bool:
@@ -181,8 +184,8 @@ def _decoding(run: str) -> tuple[str | None, int]:
         # valid UTF-8 bytes are UTF-8 mojibake, not GBK: "CafÃ©" is "Café", whatever GBK says
         return (fixed, _ALWAYS) if is_cjk_text(fixed) else _ftfy_decoding(run)
     decoded = _gbk_decoding(run)
-    if decoded is not None:
-        return decoded, len(HAN.findall(decoded))
+    if decoded is not None:  # (symbols alone count as one ideograph: enough beside another decoded run)
+        return decoded, len(HAN.findall(decoded)) or 1
     return _ftfy_decoding(run)
 
 
@@ -196,13 +199,40 @@ def _gbk_decoding(run: str) -> str | None:
         except UnicodeEncodeError:
             return None
     for codec, common in (("gb18030", _is_common_gb2312), ("big5", _is_common_big5)):
+        tail = ""
         try:
             decoded = raw.decode(codec)
         except UnicodeDecodeError:
-            continue
+            try:  # a lead byte whose partner went to the next line: the pairs before it, and the byte as it was
+                decoded, tail = raw[:-1].decode(codec), run[-1]
+            except UnicodeDecodeError:
+                continue
         if decoded != run and is_cjk_text(decoded) and common(decoded):
-            return decoded
+            return decoded + tail
+        if codec == "gb18030" and decoded != run and _gb2312_symbols(decoded):
+            return decoded + tail  # ● μ ± ℃ ，。: GB2312's own symbols, which Big5 would read as other ideographs
     return None
+
+
+def _gb2312_symbols(text: str) -> bool:
+    """Every non-ASCII, non-space character of ``text`` is one of GB2312's symbols (rows 1 to 9:
+    punctuation, Greek, units, shapes), and there is one at least.
+
+    >>> _gb2312_symbols("μ"), _gb2312_symbols("● α"), _gb2312_symbols("米"), _gb2312_symbols("ok")
+    (True, True, False, False)
+    """
+    found = False
+    for char in text:
+        if char.isascii() or char.isspace():
+            continue
+        try:
+            encoded = char.encode("gb2312")
+        except UnicodeEncodeError:
+            return False
+        if not 0xA1 <= encoded[0] <= 0xA9:
+            return False
+        found = True
+    return found
 
 
 def _is_common_big5(text: str) -> bool:
