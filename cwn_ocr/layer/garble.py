@@ -36,6 +36,7 @@ from functools import lru_cache
 
 import regex
 
+from cwn_ocr.columns import split_rows
 from cwn_ocr.layer import english
 from cwn_ocr.layer.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake, visible_length
 from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Row, Span, Verdict
@@ -522,7 +523,8 @@ def judge_lines(lines: Iterable[Line | str], *, font: bool = False) -> list[Verd
 
 
 def group_rows(lines: Sequence[Line], *, min_overlap: float = 0.5) -> list[list[int]]:
-    """Indices of ``lines`` grouped into physical rows (left to right), top to bottom.
+    """Indices of ``lines`` grouped into physical rows (left to right), top to bottom; on a page
+    with columns, into each column's rows, one column after the other.
 
     An English-only OCR layer cuts one Chinese line into fragments that poppler reports as
     separate lines; judged together they show what each fragment alone does not.
@@ -546,7 +548,11 @@ def group_rows(lines: Sequence[Line], *, min_overlap: float = 0.5) -> list[list[
         else:
             rows.append([index])
             row_boxes.append(box)
-    return [sorted(row, key=lambda i: lines[i].bbox.x0) for row in rows]
+    rows = [sorted(row, key=lambda i: lines[i].bbox.x0) for row in rows]
+    # a two-column page: the fragments of one height belong to two printed lines, read one column
+    # after the other (``columns``)
+    split = split_rows([[(i, lines[i].bbox) for i in row] for row in rows])
+    return rows if split is None else split
 
 
 #: A Latin token rarer than this in English (wordfreq's Zipf scale) leaves a clean row in doubt.

@@ -266,6 +266,12 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
     return repaired
 
 
+def _same_printed_line(row: Row, match: Match | None, rows: Sequence[Row]) -> bool:
+    """Whether an OCR line matched by ``match`` (None: unmatched) at ``row``'s place reads the
+    printed line ``row`` is on: it is matched to no row, or to one at the same height."""
+    return match is None or any(rows[r].bbox.vertical_overlap(row.bbox) >= 0.3 for r in match.rows)
+
+
 def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match], *,
                         context: PageContext, second: dict[int, str] | None = None,
                         known: Counter[str] | None = None) -> list[RepairedLine]:
@@ -314,10 +320,13 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
     for r, row in enumerate(rows):
         if r in matched:
             continue
-        # the image shows nothing of it only where its reading has lines at that height (which other
-        # rows took): where the reading has none, the OCR missed that part of the page, and the old
-        # text is all there is
-        read_there = any(line.bbox.vertical_overlap(row.bbox) >= 0.3 for line in ocr_lines)
+        # the image shows nothing of it only where its reading has lines at that place (which other
+        # rows took): where the reading has none, the OCR missed that part of the page (a line of
+        # the other column at the same height does not count, nor a reading that ran two printed
+        # lines into one and is matched to the other), and the old text is all there is
+        read_there = any(line.bbox.vertical_overlap(row.bbox) >= 0.3 and line.bbox.x0 < row.bbox.x1
+                         and row.bbox.x0 < line.bbox.x1 and _same_printed_line(row, match_of_ocr.get(o), rows)
+                         for o, line in enumerate(ocr_lines))
         evidence = Evidence(context.origin, row.verdict, page_read=read_there)
         decision = decide(evidence)
         original = context.layer_text(row.lines, row.text)

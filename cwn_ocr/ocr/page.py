@@ -16,6 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from cwn_ocr.columns import plan_columns
 from cwn_ocr.errors import MissingDependencyError, OcrError
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
@@ -253,6 +254,39 @@ def _read_bands(prepared: Prepared, scale: float, regions: tuple[BBox, ...], set
     return [shift(line, x, y) for (x, y), lines in zip(origins, readings) for line in lines], ""
 
 
+def _read_whole(image: np.ndarray, settings: OcrSettings, *, lang: str) -> list[Line]:
+    """The lines of a whole page, in reading order: a page with columns (``columns.plan_columns``)
+    is read again one column at a time, its lines above and below the columns kept from the
+    first reading (one more Tesseract call per column, on pages that have them)."""
+    lines = read_lines(image, settings, lang=lang)
+    plan = plan_columns(lines, image.shape[1])
+    if plan is None:
+        return lines
+    top, bottom = max(0, int(plan.top) - 4), min(image.shape[0], int(plan.bottom) + 5)
+    columns: list[Line] = []
+    for x0, x1 in plan.columns:
+        crop = image[top:bottom, int(x0):int(x1)]
+        if crop.size:
+            columns += [shift(line, int(x0), top) for line in read_lines(crop, settings, lang=lang)]
+    kept = [lines[i] for i in plan.kept]
+    above = [line for line in kept if line.bbox.y1 <= plan.bottom]
+    return above + columns + [line for line in kept if line.bbox.y1 > plan.bottom]
+
+
+def _read_slices(prepared: Prepared, scale: float, regions: tuple[BBox, ...], settings: OcrSettings, *,
+                 lang: str) -> list[Line]:
+    """Slices of the whole page (PDF points, the page's full width: a part of a page read by
+    several workers), each read as a whole page is (``_read_whole``: columns one at a time)."""
+    h = prepared.image.shape[0]
+    lines: list[Line] = []
+    for box in regions:
+        ys = [prepared.from_input((x * scale, y * scale))[1] for x in (box.x0, box.x1) for y in (box.y0, box.y1)]
+        top, bottom = max(0, int(min(ys))), min(h, int(max(ys)) + 1)
+        if bottom > top:
+            lines += [shift(line, 0, top) for line in _read_whole(prepared.image[top:bottom], settings, lang=lang)]
+    return lines
+
+
 #: With a second engine, Tesseract finds the lines with this model alone ("" for every language).
 LAYOUT_LANG = "chi_sim"
 #: A line box this many times taller than the page's median line holds more than one line.
@@ -336,10 +370,12 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     note = ""
     lines: list[Line] = []
     try:
-        if regions:
+        if regions and all(box.x0 <= 0 and box.x1 >= width - 0.5 for box in regions):
+            lines = _read_slices(prepared, page.scale, regions, remaining(), lang=layout)
+        elif regions:
             lines, note = _read_bands(prepared, page.scale, regions, remaining(), chinese_only=layout == "chi_sim")
-        if not regions or note:
-            lines = read_lines(prepared.image, remaining(), lang=layout)
+        if not regions or note:  # the whole page, its columns one at a time
+            lines = _read_whole(prepared.image, remaining(), lang=layout)
     except OcrError as exc:
         raise OcrError(exc.message, path=pdf, page=number) from exc
     lines = [replace(line, engine="tesseract") for line in lines]
@@ -369,7 +405,8 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     second: list[Line] = []
     if second_reading and "chi_sim" in find_tessdata().languages:
         try:
-            for line in chinese if chinese is not None else read_lines(prepared.image, remaining(), lang="chi_sim"):
+            for line in chinese if chinese is not None else _read_whole(prepared.image, remaining(),
+                                                                           lang="chi_sim"):
                 pts = _to_points(line, prepared, page.scale)
                 second.append(Line(fix_text(line.text)[0], pts.bbox, pts.words, pts.confidence))
         except OcrError:

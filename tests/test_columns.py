@@ -1,0 +1,54 @@
+"""A two-column page read whole comes out one column after the other, each printed line once.
+
+The page is drawn here (PIL, a Debian CJK font) with the right column half a line lower than
+the left, which is what makes Tesseract's one-block layout run the columns' lines into each
+other; it is read by real Tesseract through ``ocr_page``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+LEFT = ["安顺市严格执行三区三线管理", "加强自然保护地监督检查工作", "开展跨区域联动执法监管行动",
+        "强化生态系统保护与修复工程", "提升林业资源保护管理水平", "推进国土绿化实施营造林"]
+RIGHT = ["充分利用省生态遥感中心产品", "建立数据下载处理发布流程", "不断完善生态气象评估体系",
+         "城市空间融合绿色和蓝色", "全市森林覆盖率稳定提高", "开展系列宣传教育活动"]
+
+
+def _page(tmp_path: Path) -> Path:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (2480, 1400), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT), 44)
+    draw.text((200, 100), "Two columns", font=font, fill=0)
+    for i, (left, right) in enumerate(zip(LEFT, RIGHT)):
+        draw.text((200, 250 + 90 * i), left, font=font, fill=0)
+        draw.text((1330, 295 + 90 * i), right, font=font, fill=0)
+    path = tmp_path / "columns.pdf"
+    image.save(path, resolution=300)
+    return path
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="fonts-noto-cjk is not installed")
+def test_two_columns_are_read_one_after_the_other(tmp_path: Path) -> None:
+    from cwn_ocr.ocr.page import ocr_page
+    from cwn_ocr.ocr.tesseract import OcrSettings
+
+    pdf = _page(tmp_path)
+    result = ocr_page(pdf, 1, 2480 * 72 / 300, 1400 * 72 / 300, dpi=300, settings=OcrSettings(),
+                      engine="tesseract")
+    texts = [line.text.replace(" ", "") for line in result.lines if line.text.strip()]
+    expected = LEFT + RIGHT
+    # each printed line is one output line (none holds text of both columns), in reading order:
+    # the left column top to bottom, then the right (Tesseract may misread a line or two)
+    assert len(texts) == len(expected) + 1, "|".join(texts)
+    best = [max(range(len(expected)), key=lambda k: fuzz.ratio(text, expected[k])) for text in texts[1:]]
+    read = [k for text, k in zip(texts[1:], best) if fuzz.ratio(text, expected[k]) >= 80]
+    assert len(read) >= len(expected) - 2, "|".join(texts)
+    assert read == sorted(read), "|".join(texts)
