@@ -104,15 +104,19 @@ def find_gutters(lines: Sequence[Line]) -> list[Gutter]:
     sides = _sides(worded, GUTTER * height)
     if len(sides) < MIN_LINES:
         return []
-    size = int(max(line.bbox.x1 for line in worded)) + 2
+    size = int(max(max(line.bbox.x1, *(w.bbox.x1 for w in line.words)) for line in worded)) + 2
+
+    def at(x: float, up: bool = False) -> int:  # an index of the difference arrays
+        return min(size, max(0, ceil(x) if up else int(x)))
+
     inside, crossing = [0] * (size + 1), [0] * (size + 1)
     for left, right in sides:  # per unit of x, through difference arrays (no numpy on the clean path)
-        inside[ceil(left.x1)] += 1
-        inside[int(right.x0)] -= 1
+        inside[at(left.x1, up=True)] += 1
+        inside[at(right.x0)] -= 1
     for line in worded:
         for word in line.words:
-            crossing[max(0, int(word.bbox.x0))] += 1
-            crossing[ceil(word.bbox.x1)] -= 1
+            crossing[at(word.bbox.x0)] += 1
+            crossing[at(word.bbox.x1, up=True)] -= 1
     inside, crossing = list(accumulate(inside))[:size], list(accumulate(crossing))[:size]
     good = [n >= MIN_LINES and n >= 3 * c for n, c in zip(inside, crossing)]
     gutters = []

@@ -98,11 +98,12 @@ _ATOM = regex.compile(
     | (?P<lookalike>[\u2E80-\u2EFF\u2F00-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]+)
     | (?P<han>[[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303F\uFF00-\uFFEF]--{LOOKALIKE}]+)
     | (?P<othernum>\p{No}+)
+    | (?P<ident>(?<![A-Za-z0-9])(?:[A-Za-z]\+\+|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)(?![A-Za-z0-9_+]))
     | (?P<alnum>{LETTER}+(?:['’.,:/-]{LETTER}+)*)
     | (?<=[\p{L}\p{N}])%
-    | (?<=[\p{L}\p{N}])[+=](?=\d)|[+=](?=\d)
+    | (?<=[\p{L}\p{N}])[+=](?=\d)|[+=](?=\d)|(?<=[\p{L}\p{N}_])=(?=[\p{L}"'$])
     | (?P<space>\s+)
-    | (?P<punct>[.,;:!?'"()\[\]\-‐–—/’‘“”…·•*]+)
+    | (?P<punct>[.,;:!?'"`()\[\]\-‐–—/’‘“”…·•*]+)
     | (?P<sign>{SIGN}+)
     | (?P<currency>\p{Sc}(?=\d))
     | (?P<symbol>.)
@@ -293,6 +294,8 @@ def _atomize_plain(text: str, offset: int) -> list[Atom]:
             atoms.append(Atom(start, end, Kind.GOOD))
         elif group == "alnum":
             atoms += _judge_alnum(value, start)
+        elif group == "ident":  # O_NONBLOCK, en_US, C++: code, which no OCR of Han spells
+            atoms.append(Atom(start, end, Kind.NEUTRAL, 0.5))
         elif group in ("space", "punct", "sign", None):  # None: "%" after a number or code, "+9" in "E+9"
             atoms.append(Atom(start, end, Kind.GLUE))
         elif value == "&":
@@ -422,6 +425,29 @@ _SYMBOL_FONT_PUA = regex.compile(r"[\uF000-\uF0FF]+")  # where symbol fonts (Win
 _LONE_CONTROL = regex.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]")
 
 
+#: Han characters in an OCR layer's row that show its engine reads Chinese (``_chinese_engine``).
+ENGINE_READS_HAN = 4
+_CAPS_NON_WORDS = frozenset({"upper-case non-word", "long upper-case non-word", "letters and digits mixed"})
+_HAN_CHAR = regex.compile(r"\p{Han}")
+
+
+def _chinese_engine(text: str, atoms: list[Atom]) -> list[Atom]:
+    """An OCR layer's row with Han in it was not made by an English-only engine, the one that
+    spells Chinese as capitals (``FERAIT PEARRMEBARIPXFEAG``): there a word in capitals or of letters
+    and digits beside the Han (``SIGCHLD``, ``ENOMEM``, ``perlfaq8``) is a name, not garbage.
+
+    >>> row = "在接到 SIGCHLD 时会呼叫"
+    >>> [a.kind.value for a in _chinese_engine(row, atomize(row))]
+    ['good', 'glue', 'neutral', 'glue', 'good']
+    >>> [a.reason for a in _chinese_engine("SEXERENNGE", atomize("SEXERENNGE"))]
+    ['long upper-case non-word']
+    """
+    if len(_HAN_CHAR.findall(text)) < ENGINE_READS_HAN:
+        return atoms
+    return [Atom(a.start, a.end, Kind.NEUTRAL, 0.5) if a.kind is Kind.SUSPECT and a.reason in _CAPS_NON_WORDS
+            else a for a in atoms]
+
+
 def _font_drawn(text: str, atoms: list[Atom]) -> list[Atom]:
     """Atoms as evidence about text drawn by a font: only what a wrong code-to-text map produces
     counts (control and private-use runs, ``(cid:N)``, glyph names, rare ideographs, mojibake,
@@ -454,7 +480,7 @@ def judge_line(text: str, *, font: bool = False) -> Verdict:
     >>> judge_line("\x04\x05\x06\x07 \x08\x04", font=True).label.value
     'garbled'
     """
-    atoms = _font_drawn(text, atomize(text)) if font else _distrust_capitals(text, atomize(text))
+    atoms = _font_drawn(text, atomize(text)) if font else _chinese_engine(text, _distrust_capitals(text, atomize(text)))
     spans: list[Span] = []
     for run in _runs(atoms):
         evidence = sum(a.weight for a in run if a.kind in (Kind.SUSPECT, Kind.BROKEN, Kind.NEUTRAL))
