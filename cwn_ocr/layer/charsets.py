@@ -50,12 +50,12 @@ def visible_length(text: str) -> int:
     return len("".join(text.split()))
 
 # Characters that UTF-8 or GBK bytes turn into when read as latin-1 / Windows-1252.
-_MOJIBAKE_CHAR = (
+MOJIBAKE_CHAR = (
     r"[\u0080-\u00FF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC"
     r"\u2013\u2014\u2018-\u201E\u2020-\u2022\u2026\u2030\u2039\u203A\u20AC\u2122]"
 )
 # Runs of such characters, allowing a little ASCII (digits, spaces) between them.
-_MOJIBAKE_RUN = regex.compile(rf"{_MOJIBAKE_CHAR}(?:[\x20-\x7E]{{0,3}}{_MOJIBAKE_CHAR})+")
+_MOJIBAKE_RUN = regex.compile(rf"{MOJIBAKE_CHAR}(?:[\x20-\x7E]{{0,3}}{MOJIBAKE_CHAR})+")
 
 
 @lru_cache(maxsize=1)
@@ -113,9 +113,11 @@ def is_cjk_text(text: str) -> bool:
 
 
 # what Chinese text is made of besides ideographs: kana, CJK and full-width punctuation, ASCII, and the
-# symbols GB2312 and Big5 carry (Greek, degrees, primes, ±×÷, math, arrows, bullets and shapes, ℃ ‰ §)
+# symbols GB2312 and Big5 carry (Greek, degrees, primes, ±×÷, math, arrows, bullets and shapes, ℃ ‰ §),
+# and what technical Chinese writes beside them (super- and subscripts: km², CO₂; µ; letterlike ℉ Å)
 _NOT_CJK_TEXT = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\uFF00-\uFFEF\u2010-\u2027\u00B7"
                               r"\x20-\x7E\s\u0391-\u03C9\u00B0\u00B1\u00D7\u00F7\u00A7\u2030-\u2033\u2103\u2116"
+                              r"\u00B2\u00B3\u00B5\u00B9\u2070-\u209F\u2100-\u214F"
                               r"\u2190-\u21FF\u2200-\u22FF\u2460-\u24FF\u2500-\u25FF\u2605\u2606\u203B]")
 
 
@@ -154,8 +156,8 @@ def decode_mojibake(run: str, *, min_gbk_han: int = 2) -> str | None:
     "爵酜". GBK is tried first; on random GBK mojibake, that order gave back the original text
     every time the two disagreed (26 of 916,000 runs).
 
-    >>> decode_mojibake("ÁàµÈÖú")
-    '拎等助'
+    >>> decode_mojibake("ÁàµÈÖú"), decode_mojibake("Öµ", min_gbk_han=1)
+    ('拎等助', '值')
 
     Big5 read as latin-1, when its GBK reading is not common simplified text:
 
@@ -181,12 +183,20 @@ def _decoding(run: str) -> tuple[str | None, int]:
             fixed = run.encode(codec).decode("utf-8")
         except UnicodeError:
             continue
-        # valid UTF-8 bytes are UTF-8 mojibake, not GBK: "CafÃ©" is "Café", whatever GBK says
-        return (fixed, _ALWAYS) if is_cjk_text(fixed) else _ftfy_decoding(run)
+        # valid UTF-8 bytes are UTF-8 mojibake, not GBK: "CafÃ©" is "Café", whatever GBK says; but
+        # not when UTF-8 makes a Hebrew point of them ("Öµ": GBK's 值)
+        if is_cjk_text(fixed):
+            return fixed, _ALWAYS
+        if _EUROPEAN.fullmatch(fixed):
+            return _ftfy_decoding(run)
+        break
     decoded = _gbk_decoding(run)
     if decoded is not None:  # (symbols alone count as one ideograph: enough beside another decoded run)
         return decoded, len(HAN.findall(decoded)) or 1
     return _ftfy_decoding(run)
+
+
+_EUROPEAN = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Common}\s]*")
 
 
 def _gbk_decoding(run: str) -> str | None:
@@ -252,16 +262,41 @@ def _ftfy_decoding(run: str) -> tuple[str | None, int]:
 _ALWAYS = 1 << 30
 
 
-def find_mojibake(text: str) -> list[tuple[int, int, str]]:
+def find_mojibake(text: str, *, alone: bool = False) -> list[tuple[int, int, str]]:
     """``(start, end, decoded)`` for each run of ``text`` that decodes to plausible CJK text.
+    A run of one GBK character (``ºÍ`` 和, ``¡£`` 。) counts in a line with longer mojibake, or
+    ``alone`` (on a page whose other lines have it: ``garble.mojibake_page``).
 
     >>> find_mojibake("Name: å®‰é¡ºå¸‚, ok")
     [(6, 15, '安顺市')]
     """
     runs = [(match.start(), match.end(), *_decoding(match.group())) for match in _MOJIBAKE_RUN.finditer(text)]
-    # in a line with mojibake, a lone pair of letters ("2024Äê") is mojibake too
-    least = 1 if any(decoded is not None and han >= 2 for _, _, decoded, han in runs) else 2
+    # in a line with mojibake, a lone pair of letters ("2024Äê") is mojibake too, and so is a run
+    # that is exactly the UTF-8 bytes of a symbol ("â–ª" ▪, "â‚‚" ₂: no CJK to vouch for it alone)
+    mojibake = any(decoded is not None and han >= 2 for _, _, decoded, han in runs)
+    least = 1 if mojibake or alone else 2
+    if mojibake:
+        runs = [(start, end, *((_utf8_symbols(text[start:end]), least) if decoded is None else (decoded, han)))
+                for start, end, decoded, han in runs]
     return [(start, end, decoded) for start, end, decoded, han in runs if decoded is not None and han >= least]
+
+
+def _utf8_symbols(run: str) -> str | None:
+    """``run`` decoded when it is exactly UTF-8 bytes read as Windows-1252 (every byte used).
+
+    >>> _utf8_symbols("â–ª"), _utf8_symbols("COâ‚‚"), _utf8_symbols("Café")
+    ('▪', 'CO₂', None)
+
+    Only symbols Chinese text is written with: GBK's bytes of 值 are also UTF-8's of a Hebrew point.
+
+    >>> _utf8_symbols("Öµ") is None
+    True
+    """
+    try:
+        fixed = run.encode("sloppy-windows-1252").decode("utf-8")
+    except UnicodeError:
+        return None
+    return fixed if fixed != run and not _NOT_CJK_TEXT.search(fixed) else None
 
 
 # Greek letters that print like Latin ones: an OCR model without Greek reads them as these.

@@ -121,6 +121,8 @@ _NUMBER_SUFFIX = regex.compile(
 _ELEMENT = (r"(?:He|Li|Be|Ne|Na|Mg|Al|Si|Cl|Ar|Ca|Sc|Ti|Cr|Mn|Fe|Co|Ni|Cu|Zn|Ga|Ge|As|Se|Br|Kr|Rb|Sr|Zr|Nb|Mo|Ru|"
             r"Rh|Pd|Ag|Cd|In|Sn|Sb|Te|Xe|Cs|Ba|La|Ce|Nd|Gd|Pt|Au|Hg|Tl|Pb|Bi|Rn|Ra|U|H|B|C|N|O|F|P|S|K|V|I|W|Y)")
 _FORMULA = regex.compile(rf"^\d*(?:{_ELEMENT}\d{{0,3}}){{2,}}$")
+# a formula without digits names a two-letter element (NaOH, HCl, KMnO): all capitals is an acronym's look
+_TWO_LETTER_ELEMENT = regex.compile(r"[A-Z][a-z]")
 _CODE = regex.compile(r"^[A-Z]{1,3}\d{5,}$")  # S0120521020003: a letter or three before a long number
 _UNIT = regex.compile(r"^(?:[a-z]{1,3}|[A-Z]{1,4})\d{1,4}(?:\.\d+)?$")  # km2, CO2, PM2.5, G20, SDG15
 _WORD_THEN_NUMBER = regex.compile(r"^(\p{Ll}+)(\d+(?:[.,]\d+)*%?)$")  # "is42432.88"
@@ -214,7 +216,8 @@ def _judge_letters(text: str, start: int) -> list[Atom]:
 def _judge_alnum(text: str, start: int) -> list[Atom]:
     end = start + len(text)
     if _NUMBER.match(text) or _NUMBER_SUFFIX.match(text) or _UNIT.match(text) or (
-            _FORMULA.match(text) and any(c.isdigit() for c in text)):
+            _FORMULA.match(text) and (any(c.isdigit() for c in text) or _TWO_LETTER_ELEMENT.search(text)
+                                      and len(text) <= 6 and sum(c.isupper() for c in text) >= 2)):
         return [Atom(start, end, Kind.GOOD)]
     if _LETTERS_ONLY.fullmatch(text):
         if not _LATIN_LETTER.search(text):  # Greek, Cyrillic...: not ours to judge
@@ -239,14 +242,14 @@ def _judge_alnum(text: str, start: int) -> list[Atom]:
     return [Atom(start, end, Kind.SUSPECT, 2.0, "letters and digits mixed")]
 
 
-def atomize(text: str) -> list[Atom]:
+def atomize(text: str, *, alone: bool = False) -> list[Atom]:
     """Cut ``text`` into judged atoms covering it completely, in order.
 
     >>> [(text[a.start:a.end], a.kind.value) for text in ["is42432.88 ha"] for a in atomize(text)]
     [('is42432.88', 'good'), (' ', 'glue'), ('ha', 'good')]
     """
     judged = [(start, end, Atom(start, end, Kind.FIXABLE, 1.0, "mojibake"))
-              for start, end, _decoded in find_mojibake(text)]
+              for start, end, _decoded in find_mojibake(text, alone=alone)]
     judged += [(start, end, atom) for start, end, atom in _rare_cjk_runs(text)
                if not any(s < end and start < e for s, e, _ in judged)]
     atoms: list[Atom] = []
@@ -471,16 +474,18 @@ def _font_drawn(text: str, atoms: list[Atom]) -> list[Atom]:
     return judged
 
 
-def judge_line(text: str, *, font: bool = False) -> Verdict:
+def judge_line(text: str, *, font: bool = False, alone: bool = False) -> Verdict:
     """The verdict for one line of text (see the module docstring). With ``font`` the line is
     known to be drawn by a font (not an OCR layer): only what a wrong font map produces counts.
+    ``alone``: the line is on a page with mojibake, and a lone character of it counts too.
 
     >>> judge_line("北纬42°15′-45°59′、东经119°14′").label.value, judge_line("SINORICH LTD", font=True).label.value
     ('clean', 'clean')
     >>> judge_line("\x04\x05\x06\x07 \x08\x04", font=True).label.value
     'garbled'
     """
-    atoms = _font_drawn(text, atomize(text)) if font else _chinese_engine(text, _distrust_capitals(text, atomize(text)))
+    atoms = atomize(text, alone=alone)
+    atoms = _font_drawn(text, atoms) if font else _chinese_engine(text, _distrust_capitals(text, atoms))
     spans: list[Span] = []
     for run in _runs(atoms):
         evidence = sum(a.weight for a in run if a.kind in (Kind.SUSPECT, Kind.BROKEN, Kind.NEUTRAL))
@@ -526,7 +531,7 @@ def _nothing_but_suspects(atoms: Sequence[Atom]) -> bool:
             and any(a.kind is Kind.SUSPECT for a in atoms))
 
 
-def judge_lines(lines: Iterable[Line | str], *, font: bool = False) -> list[Verdict]:
+def judge_lines(lines: Iterable[Line | str], *, font: bool = False, alone: bool = False) -> list[Verdict]:
     """Verdicts for consecutive lines of one page, in reading order.
 
     A line with no word of its own ("RRE,") that follows a garbled line is the end of the
@@ -538,7 +543,7 @@ def judge_lines(lines: Iterable[Line | str], *, font: bool = False) -> list[Verd
     ['clean', 'clean']
     """
     texts = [line if isinstance(line, str) else line.text for line in lines]
-    verdicts = [judge_line(text, font=font) for text in texts]
+    verdicts = [judge_line(text, font=font, alone=alone) for text in texts]
     for i in range(1, len(texts) if not font else 0):  # a font's map has no paragraphs
         previous = verdicts[i - 1]
         if (verdicts[i].label is Label.CLEAN and previous.label is Label.GARBLED and previous.score >= 0.99
@@ -599,15 +604,29 @@ def doubtful(text: str) -> bool:
     return any(english_zipf(token) < DOUBT_ZIPF for token in LATIN_TOKEN.findall(text))
 
 
-def judge_rows(lines: Sequence[Line], *, font: bool = False, drawn: bool | None = None) -> list[Row]:
+def mojibake_page(texts: Iterable[str]) -> bool:
+    """Some line of a page has mojibake that decodes on its own: there a lone mojibake character
+    (``nextval ºÍ setval¡£``) is mojibake too (``charsets.find_mojibake``'s ``alone``).
+
+    >>> mojibake_page(["°²Ë³ÊÐ", "nextval ºÍ setval"]), mojibake_page(["Café ºÍ"])
+    (True, False)
+    """
+    return any(find_mojibake(text) for text in texts)
+
+
+def judge_rows(lines: Sequence[Line], *, font: bool = False, drawn: bool | None = None,
+               alone: bool | None = None) -> list[Row]:
     """The page's physical rows, each judged as a whole (``font``: see ``judge_line``). Text that
     fonts draw (``drawn``, by default ``font``) is in poppler's lines already, in its reading order
     (columns one after the other): each line is a row. An OCR layer's fragments of one printed line
-    are grouped into rows, top to bottom (``group_rows``)."""
+    are grouped into rows, top to bottom (``group_rows``). ``alone`` (by default: whether some line
+    of the page has mojibake, ``mojibake_page``) lets a lone mojibake character count."""
+    if alone is None:
+        alone = mojibake_page(line.text for line in lines)
     groups = [[i] for i in range(len(lines))] if (font if drawn is None else drawn) else group_rows(lines)
     texts = [" ".join(lines[i].text for i in group) for group in groups]
     rows = []
-    for group, text, verdict in zip(groups, texts, judge_lines(texts, font=font)):
+    for group, text, verdict in zip(groups, texts, judge_lines(texts, font=font, alone=alone)):
         box = lines[group[0]].bbox
         for i in group[1:]:
             box = box.union(lines[i].bbox)

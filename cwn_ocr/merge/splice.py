@@ -68,6 +68,7 @@ class PageContext:
     lang: str = "chi_sim+eng"  # the OCR's languages: the scripts a reading is evidence about
     readable: bool = True  # the page's layer is (nearly) all in scripts the OCR reads
     originals: tuple[str, ...] = ()  # per line, the PDF's own layer text, where a font's map was recovered
+    alone: bool = False  # some line of the page has mojibake: a lone mojibake character counts too
 
     def layer_text(self, indices: Sequence[int], decoded: str) -> str:
         """What the PDF's own layer has for lines ``indices`` (their text ``decoded`` when no font
@@ -125,7 +126,7 @@ def splice(layer: str, spans: Sequence[tuple[int, int]], ocr: str) -> str:
 _DECODERS = frozenset(fixer.__name__ for fixer in DECODERS)
 
 
-def text_fix_evidence(text: str, verdict: Verdict, *, font: bool, ocr_layer: bool = False
+def text_fix_evidence(text: str, verdict: Verdict, *, font: bool, ocr_layer: bool = False, alone: bool = False
                       ) -> tuple[str | None, bool, tuple[Step, ...]]:
     """What text-fix makes of a flagged line: the fixed text (None when it changes nothing or the
     line is not flagged), whether the detector calls the result clean (judged as ``font``-drawn text
@@ -142,10 +143,10 @@ def text_fix_evidence(text: str, verdict: Verdict, *, font: bool, ocr_layer: boo
     """
     if verdict.label is Label.CLEAN and not verdict.fixable_spans:
         return None, False, ()
-    fixed, steps = fix_text(text, decode_only=not ocr_layer)
+    fixed, steps = fix_text(text, decode_only=not ocr_layer, alone=alone)
     if fixed == text or (verdict.label is Label.GARBLED and not _DECODERS & {s.fixer for s in steps}):
         return None, False, ()
-    return fixed, judge_line(fixed, font=font).label is Label.CLEAN, tuple(steps)
+    return fixed, judge_line(fixed, font=font, alone=alone).label is Label.CLEAN, tuple(steps)
 
 
 def merge_lines(lines: Sequence[Line], verdicts: Sequence[Verdict], context: PageContext = PageContext()
@@ -155,7 +156,7 @@ def merge_lines(lines: Sequence[Line], verdicts: Sequence[Verdict], context: Pag
     repaired = []
     for index, (line, verdict) in enumerate(zip(lines, verdicts)):
         fixed, fixed_clean, steps = text_fix_evidence(line.text, verdict, font=not context.origin.broken,
-                                                      ocr_layer=context.origin is Origin.OCR_LAYER)
+                                                      ocr_layer=context.origin is Origin.OCR_LAYER, alone=context.alone)
         original = context.layer_text((index,), line.text)
         evidence = Evidence(context.origin, verdict, fixed, fixed_clean, decoded=original != line.text)
         decision = decide(evidence)
@@ -362,7 +363,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     verdict = members[0].verdict if len(members) == 1 else Verdict(Label.GARBLED, 1.0, reasons)
     font = not context.origin.broken
     fixed, fixed_clean, steps = text_fix_evidence(original, verdict, font=font,
-                                                  ocr_layer=context.origin is Origin.OCR_LAYER)
+                                                  ocr_layer=context.origin is Origin.OCR_LAYER, alone=context.alone)
     reading = _reading(original, readings, context)
     ocr_text = reading.text if reading else ""
     bad: list[tuple[int, int]] = []

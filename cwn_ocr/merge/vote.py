@@ -134,7 +134,8 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         if not alive or (support >= KNOWN and all(
                 support >= 2 * _support(near_left + candidates[i] + near_right, known) for i in alive)):
             return 0
-        scores = {i: chinese_zipf(near_left + candidates[i] + near_right) for i in [0, *alive]}
+        # spaces left out: the layer's spacing (鸟类 273, a reading's 乌类273) is no evidence about words
+        scores = {i: chinese_zipf(squeeze(near_left + candidates[i] + near_right)) for i in [0, *alive]}
         best = max(alive, key=lambda i: scores[i])
         if scores[best] >= scores[0] + PLAUSIBILITY_MARGIN and scores[0] < ORDINARY:
             return best

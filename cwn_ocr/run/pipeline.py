@@ -24,11 +24,12 @@ from cwn_ocr import __version__
 from cwn_ocr.decide import Origin
 from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
 from cwn_ocr.fonts.recover import FontRecovery, recover_fonts
-from cwn_ocr.layer.charsets import readable_share
-from cwn_ocr.layer.garble import english_zipf, judge_page_lines, judge_rows, page_label
+from cwn_ocr.layer.charsets import find_mojibake, readable_share
+from cwn_ocr.layer.garble import english_zipf, judge_page_lines, judge_rows, mojibake_page, page_label
 from cwn_ocr.layer.inputs import check_pdf_path
 from cwn_ocr.layer.marker import is_repaired
 from cwn_ocr.layer.provenance import PageProvenance, read_provenance
+from cwn_ocr.layer.textfix import rejoin_split
 from cwn_ocr.layer.textlayer import PendingLayer
 from cwn_ocr.merge.align import Match, match_rows
 from cwn_ocr.merge.splice import PageContext, RepairedLine, Source, merge_lines, merge_reading_first, merge_rows
@@ -74,7 +75,8 @@ class PageScan:
     def context(self, lang: str) -> PageContext:
         """What holds for every line when it is decided (``merge.splice.PageContext``)."""
         readable = readable_share(" ".join(line.text for line in self.page.lines), lang) >= READABLE_PAGE
-        return PageContext(self.origin, lang, readable, self.originals)
+        return PageContext(self.origin, lang, readable, self.originals,
+                           mojibake_page(line.text for line in self.page.lines))
 
     @property
     def previous_ocr(self) -> bool:
@@ -200,6 +202,7 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
     def judge(page: Page) -> PageScan:
         if page.number not in judged:
             source = layer_origin(origins[page.number])
+            page, originals = _rejoined(page) if source is not Origin.OCR_LAYER else (page, ())
             rows = judge_rows(page.lines, font=source is Origin.FONT, drawn=source is not Origin.OCR_LAYER)
             if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows):
                 # what a wrong map leaves (control codes, rare ideographs...) proves a font broken: from
@@ -207,7 +210,7 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
                 source = Origin.BROKEN_FONT
                 rows = judge_rows(page.lines, drawn=True)
             judged[page.number] = PageScan(page, tuple(judge_page_lines(page.lines, rows)), origins[page.number],
-                                           rows=tuple(rows), source=source)
+                                           rows=tuple(rows), source=source, originals=originals)
         return judged[page.number]
 
     early: EarlyChecks | None = None
@@ -332,6 +335,20 @@ def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str 
         cache.put_json(key, [(index[c.sample.page, c.sample.line], c.reading, c.confidence, c.agreement)
                              for c in checks])
     return checks
+
+
+def _rejoined(page: Page) -> tuple[Page, tuple[str, ...]]:
+    """``page`` with the characters of its mojibake that line breaks cut in two put back together
+    (``textfix.rejoin_split``), and its lines' own texts when that changed any (for the report's
+    originals); the page as it is otherwise."""
+    texts = [line.text for line in page.lines]
+    if not any(find_mojibake(text) for text in texts):
+        return page, ()
+    rejoined = rejoin_split(texts)
+    if rejoined == texts:
+        return page, ()
+    lines = tuple(replace(line, text=text) for line, text in zip(page.lines, rejoined))
+    return replace(page, lines=lines), tuple(texts)
 
 
 def with_decoded(scan: DocumentScan, fonts: FontRecovery) -> DocumentScan:
