@@ -136,11 +136,15 @@ class Reading:
     garbled: bool  # the detector calls the reading itself garbled
     agreement: float  # 0..100: how well it matches some part of the layer line (``comparable`` forms)
     covered: bool  # the OCR languages can read the layer line's script
+    elsewhere: bool = False  # it reads as another line of the layer: the image read next to the line
 
     @property
     def usable(self) -> bool:
-        """Evidence at all: confident, clean, about a script the OCR reads."""
-        return (self.confidence or 0.0) >= CONFIDENT and not self.garbled and self.covered and bool(self.text.strip())
+        """Evidence at all: confident, clean, about a script the OCR reads, and about this line (a
+        reading that is another line of the layer came from beside it: a skewed scan under a
+        straight layer)."""
+        return ((self.confidence or 0.0) >= CONFIDENT and not self.garbled and self.covered
+                and not self.elsewhere and bool(self.text.strip()))
 
     @property
     def contradicts(self) -> bool:
@@ -148,7 +152,8 @@ class Reading:
 
     def to_dict(self) -> dict[str, object]:
         return {"text": self.text, "confidence": self.confidence, "garbled": self.garbled,
-                "agreement": round(self.agreement, 1), "covered": self.covered, "usable": self.usable}
+                "agreement": round(self.agreement, 1), "covered": self.covered, "elsewhere": self.elsewhere,
+                "usable": self.usable}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from cwn_ocr.decide import Action, Decision, Evidence, Origin, Reading, decide
+from cwn_ocr.decide import AGREEMENT, Action, Decision, Evidence, Origin, Reading, decide
 from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_length
 from cwn_ocr.layer.garble import judge_line
 from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
@@ -60,6 +60,12 @@ class RepairedLine:
         return self.text != self.original
 
 
+#: A reading agreeing this well (0..100) with another line of the layer is a reading of that line.
+ELSEWHERE = 85.0
+#: ... when that line has this many letters, digits and ideographs at least (a short line is in many).
+ELSEWHERE_LENGTH = 6
+
+
 @dataclass(frozen=True)
 class PageContext:
     """What holds for every line of a page when it is decided."""
@@ -69,6 +75,23 @@ class PageContext:
     readable: bool = True  # the page's layer is (nearly) all in scripts the OCR reads
     originals: tuple[str, ...] = ()  # per line, the PDF's own layer text, where a font's map was recovered
     alone: bool = False  # some line of the page has mojibake: a lone mojibake character counts too
+    texts: tuple[str, ...] = ()  # the page's layer lines (a reading of one of them is no reading of another)
+
+    def elsewhere(self, text: str, reading: str) -> bool:
+        """``reading`` holds another line of the layer (one that ``text`` does not hold itself): the
+        image was read beside the line, or across two lines (a skewed scan under a straight layer).
+
+        >>> context = PageContext(texts=("安顺市严格执行三区三线管理", "加强自然保护地监督管理"))
+        >>> context.elsewhere("安顺市严格执行三区三线管理", "加强自然保护地监督管理")
+        True
+        >>> context.elsewhere("安顺市严格执行三区三线管理", "安顺市严格执行三区三线管理 加强自然保护地监督管理")
+        True
+        >>> context.elsewhere("安顺市严格执行三区三线管理", "安顺市严格执行三区三线管理")
+        False
+        """
+        return any(other != text and len(comparable(other)) >= ELSEWHERE_LENGTH
+                   and agreement(other, reading) >= ELSEWHERE and agreement(other, text) < AGREEMENT
+                   for other in self.texts)
 
     def layer_text(self, indices: Sequence[int], decoded: str) -> str:
         """What the PDF's own layer has for lines ``indices`` (their text ``decoded`` when no font
@@ -344,8 +367,9 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
     if not readings:
         return None
     reading = " ".join(line.text for line in readings)
+    agrees = agreement(text, reading)
     return Reading(reading, _mean_confidence(readings), judge_line(reading).label is Label.GARBLED,
-                   agreement(text, reading), context.covered(text))
+                   agrees, context.covered(text), context.elsewhere(text, reading))
 
 
 def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: PageContext, *,

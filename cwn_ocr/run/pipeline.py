@@ -75,8 +75,8 @@ class PageScan:
     def context(self, lang: str) -> PageContext:
         """What holds for every line when it is decided (``merge.splice.PageContext``)."""
         readable = readable_share(" ".join(line.text for line in self.page.lines), lang) >= READABLE_PAGE
-        return PageContext(self.origin, lang, readable, self.originals,
-                           mojibake_page(line.text for line in self.page.lines))
+        texts = tuple(line.text for line in self.page.lines)
+        return PageContext(self.origin, lang, readable, self.originals, mojibake_page(texts), texts)
 
     @property
     def previous_ocr(self) -> bool:
