@@ -27,7 +27,7 @@ import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
 import regex
 
 #: Kangxi Radicals, CJK Radicals Supplement, and both CJK Compatibility Ideographs blocks.
-LOOKALIKE_IDEOGRAPH = regex.compile(r"[\u2E80-\u2EFF\u2F00-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]")
+LOOKALIKE_IDEOGRAPH = regex.compile(r"[\u2E80-\u2EFF\u2F00-\u2FDF\u31C0-\u31EF\uF900-\uFAFF\U0002F800-\U0002FA1F]")
 
 HAN = regex.compile(r"\p{Han}")
 

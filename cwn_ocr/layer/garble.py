@@ -81,7 +81,7 @@ class Atom:
     reason: str = ""
 
 
-_LOOKALIKE_CLASS = r"[\u2E80-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]"
+_LOOKALIKE_CLASS = r"[\u2E80-\u2FDF\u31C0-\u31EF\uF900-\uFAFF\U0002F800-\U0002FA1F]"
 # letters and digits of alphabetic scripts (not Han, kana, Hangul or full-width forms)
 _LETTER_CLASS = r"[[\p{L}\p{M}\p{Nd}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\uFF00-\uFFEF]]"
 # signs of measures, formulas and lists, written as text: math symbols (not the ASCII ones OCR makes of
@@ -95,7 +95,7 @@ _ATOM = regex.compile(
     | (?P<broken>[\p{Co}\p{Cs}\p{Cn}\uFFFD]+|[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]+)
     | (?P<glyph>(?<![\p{L}\p{N}]){GLYPH}(?![\p{L}\p{N}]))
     | (?P<url>(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b10\.\d{4,}/\S+)
-    | (?P<lookalike>[\u2E80-\u2EFF\u2F00-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]+)
+    | (?P<lookalike>[\u2E80-\u2EFF\u2F00-\u2FDF\u31C0-\u31EF\uF900-\uFAFF\U0002F800-\U0002FA1F]+)
     | (?P<han>[[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303F\uFF00-\uFFEF]--{LOOKALIKE}]+)
     | (?P<othernum>\p{No}+)
     | (?P<ident>(?<![A-Za-z0-9])(?:[A-Za-z]\+\+|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)(?![A-Za-z0-9_+]))
