@@ -62,8 +62,10 @@ class RepairedLine:
 
 #: A reading agreeing this well (0..100) with another line of the layer is a reading of that line.
 ELSEWHERE = 85.0
-#: ... when that line has this many letters, digits and ideographs at least (a short line is in many).
+#: ... when that line has this many letters, digits and ideographs at least (a short line is in many),
+#: and is this share of the reading at least (the reading is that line, or two lines, not a word more).
 ELSEWHERE_LENGTH = 6
+ELSEWHERE_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,14 @@ class PageContext:
         True
         >>> context.elsewhere("安顺市严格执行三区三线管理", "安顺市严格执行三区三线管理")
         False
+
+        A word of the reading that is also a line (a fragment) somewhere is not enough:
+
+        >>> PageContext(texts=("command.",)).elsewhere("RPT SREB HRCI", "command。安顺市的城市基础设施的维护")
+        False
         """
-        return any(other != text and len(comparable(other)) >= ELSEWHERE_LENGTH
+        size = len(comparable(reading))
+        return any(other != text and len(comparable(other)) >= max(ELSEWHERE_LENGTH, ELSEWHERE_SHARE * size)
                    and agreement(other, reading) >= ELSEWHERE and agreement(other, text) < AGREEMENT
                    for other in self.texts)
 
