@@ -30,6 +30,8 @@ The rules, first match wins:
                             flags it and no reading contradicts it (``fonts``)
 1c  ``not in the image``    an old OCR layer's line where the page, read whole, shows none    remove
 2   ``contradicted``        a usable reading disagrees with the whole line                   replace line
+2b  ``layer contradicted``  an old OCR layer most of whose lines the page image reads        replace line
+                            otherwise (``merge.splice.doubted``), a usable reading
 3   ``vote``                an old OCR layer that is mostly right, read twice: corrected     replace spans
                             piece by piece where the readings outvote it (``merge.vote``)
 4   ``clean``               nothing flags the line                                           keep
@@ -59,6 +61,8 @@ One doctest per row:
 >>> wrong = Reading("安顺市严格执行", 91.0, garbled=False, agreement=12.0, covered=True)
 >>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=wrong)).action.value
 'replace line'
+>>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=sure, voting=True, doubted=True)).rule
+'layer contradicted'
 >>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=sure, voting=True)).rule
 'vote'
 >>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=sure)).rule
@@ -171,6 +175,7 @@ class Evidence:
     spliced_clean: bool = True  # the line with the reading in place of its flagged spans reads clean
     decoded: bool = False  # the line is the layer read again with a broken font's recovered map
     page_read: bool = False  # the whole page was read from its image (every line it shows has a reading)
+    doubted: bool = False  # an old OCR layer most of whose lines the page image reads otherwise
 
     @property
     def flagged(self) -> bool:
@@ -201,6 +206,8 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.DECODE, "font map")
     if reading is not None and reading.contradicts:
         return Decision(Action.REPLACE_LINE, "contradicted")
+    if evidence.doubted and usable and evidence.origin is Origin.OCR_LAYER:
+        return Decision(Action.REPLACE_LINE, "layer contradicted")
     if evidence.voting and usable and evidence.origin is Origin.OCR_LAYER:
         return Decision(Action.REPLACE_SPANS, "vote")
     if not evidence.flagged:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -78,6 +78,7 @@ class PageContext:
     originals: tuple[str, ...] = ()  # per line, the PDF's own layer text, where a font's map was recovered
     alone: bool = False  # some line of the page has mojibake: a lone mojibake character counts too
     texts: tuple[str, ...] = ()  # the page's layer lines (a reading of one of them is no reading of another)
+    doubted: bool = False  # an old OCR layer most of whose lines the image reads otherwise (``doubted``)
 
     def elsewhere(self, text: str, reading: str) -> bool:
         """``reading`` holds another line of the layer (one that ``text`` does not hold itself): the
@@ -263,6 +264,29 @@ def _confirmed(layer: str, spans: list[tuple[int, int]], ocr: str) -> bool:
     return True
 
 
+#: An old OCR layer whose lines agree this little (median, 0..100) with the page image's readings of
+#: them is not "mostly right": the readings replace its lines instead of voting on them piece by piece.
+DOUBTED = 50.0
+#: ... judged on this many lines at least.
+DOUBTED_LINES = 5
+
+
+def doubted(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match]) -> bool:
+    """An old OCR layer that most of its page image contradicts: the median agreement of its rows
+    with their readings is under ``DOUBTED`` (a layer that an engine made of noise, ``说阴`` for 说明
+    in every other word; a right layer agrees with any fair reading of it far more).
+
+    >>> from cwn_ocr.layer.garble import judge_rows
+    >>> rows = judge_rows([Line(t, BBox(0, 20 * i, 100, 20 * i + 10)) for i, t in enumerate("甲乙丙丁戊")])
+    >>> readings = [Line(t, BBox(0, 20 * i, 100, 20 * i + 10)) for i, t in enumerate("子丑寅卯辰")]
+    >>> doubted(rows, readings, [Match((i,), (i,), "geometry") for i in range(5)])
+    True
+    """
+    agreements = sorted(agreement(rows[m.rows[0]].text, " ".join(ocr_lines[o].text for o in m.ocr))
+                        for m in matches if len(m.rows) == 1 and m.ocr)
+    return len(agreements) >= DOUBTED_LINES and agreements[len(agreements) // 2] < DOUBTED
+
+
 def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match], *,
                context: PageContext = PageContext(), second: dict[int, str] | None = None,
                known: Counter[str] | None = None) -> list[RepairedLine]:
@@ -274,6 +298,8 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
     OCR lines that no row took (text the layer lacks) are added where they stand when
     ``decide_orphan`` says so.
     """
+    if context.origin is Origin.OCR_LAYER:
+        context = replace(context, doubted=doubted(rows, ocr_lines, matches))
     match_of = {m.rows[0]: m for m in matches}
     consumed = {r for m in matches for r in m.rows[1:]}
     repaired: list[RepairedLine] = []
@@ -328,6 +354,7 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
     ...                                                   context=PageContext(Origin.OCR_LAYER))]
     [('layer', 'Action area 1'), ('ocr', '安顺市严格执行三区三线管理'), ('ocr', '草海湿地')]
     """
+    context = replace(context, doubted=doubted(rows, ocr_lines, matches))
     match_of_ocr = {o: m for m in matches for o in m.ocr}
     done: set[int] = set()
     repaired: list[RepairedLine] = []
@@ -411,7 +438,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     evidence = Evidence(context.origin, verdict, fixed, fixed_clean, reading, voting, share,
                         _confirmed(original, bad, ocr_text) if reading else True,
                         spliced is None or judge_line(spliced, font=font).label is not Label.GARBLED,
-                        decoded=layer_text != original)
+                        decoded=layer_text != original, doubted=context.doubted)
     decision = decide(evidence)
 
     def line(text: str, source: str, *, why: tuple[str, ...] = reasons, fix: tuple[Step, ...] = ()) -> RepairedLine:
