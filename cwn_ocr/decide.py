@@ -31,7 +31,8 @@ The rules, first match wins:
 1c  ``not in the image``    an old OCR layer's line where the page, read whole, shows none    remove
 2   ``contradicted``        a usable reading disagrees with the whole line                   replace line
 2b  ``layer contradicted``  an old OCR layer most of whose lines the page image reads        replace line
-                            otherwise (``merge.splice.doubted``), a usable reading
+                            otherwise (``merge.splice.doubted``), a usable reading that
+                            differs from this line (a line it confirms stays)
 3   ``vote``                an old OCR layer that is mostly right, read twice: corrected     replace spans
                             piece by piece where the readings outvote it (``merge.vote``)
 4   ``clean``               nothing flags the line                                           keep
@@ -61,7 +62,8 @@ One doctest per row:
 >>> wrong = Reading("安顺市严格执行", 91.0, garbled=False, agreement=12.0, covered=True)
 >>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=wrong)).action.value
 'replace line'
->>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=sure, voting=True, doubted=True)).rule
+>>> noisy = Reading("安顺市严格执行", 91.0, garbled=False, agreement=70.0, covered=True)
+>>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=noisy, voting=True, doubted=True)).rule
 'layer contradicted'
 >>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=sure, voting=True)).rule
 'vote'
@@ -103,6 +105,8 @@ CONFIDENT = 60.0
 #: A usable reading that matches no part of the layer line this well (0..100, after ``comparable``)
 #: contradicts it: beyond OCR's usual confusions, which cost a few points, not half.
 AGREEMENT = 60.0
+#: A reading agreeing this well (0..100) with a line confirms it, on a layer otherwise contradicted.
+SAME_LINE = 90.0
 #: Flagged spans covering this share of a line from a broken source replace it whole.
 WHOLE_LINE_SHARE = 0.5
 
@@ -206,7 +210,8 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.DECODE, "font map")
     if reading is not None and reading.contradicts:
         return Decision(Action.REPLACE_LINE, "contradicted")
-    if evidence.doubted and usable and evidence.origin is Origin.OCR_LAYER:
+    if (evidence.doubted and usable and evidence.origin is Origin.OCR_LAYER and reading is not None
+            and reading.agreement < SAME_LINE):
         return Decision(Action.REPLACE_LINE, "layer contradicted")
     if evidence.voting and usable and evidence.origin is Origin.OCR_LAYER:
         return Decision(Action.REPLACE_SPANS, "vote")

@@ -455,7 +455,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     if action is Action.UNREPAIRED:
         return [line(original, Source.UNREPAIRED)]
     if action is Action.REPLACE_LINE:
-        why = reasons + (("layer disagrees with the page image",) if decision.rule == "contradicted" else ())
+        why = reasons + {"contradicted": ("layer disagrees with the page image",),
+                         "layer contradicted": ("the page image reads most of this OCR layer otherwise",)
+                         }.get(decision.rule, ())
         return [RepairedLine(r.text, Source.OCR, layer_text if k == 0 else "", layer_lines, r.bbox, why,
                              r.confidence, (), _uncertain([r]), decision.rule, evidence)
                 for k, r in enumerate(readings)]
