@@ -15,7 +15,8 @@ piece where a new reading differs is decided on its own:
    the layer's words are rare (wordfreq's Chinese list, tokenised by jieba: 的说明 4.3 against
    的说阴 2.2); two new readings agreeing is not enough on its own, because the same engine
    makes the same mistakes twice (贰亿 read as 址亿, 有息 as 有上县);
-6. Latin or symbols where the page shows Han give way;
+6. Latin (two letters or more) where the page shows Han gives way; a symbol, a Greek letter or a
+   lone letter that a reading makes Han (``■`` 国, ``μ`` 以, ``λ`` 入) stays: that is OCR's look-alike;
 7. otherwise the layer stays.
 
 >>> vote_line("2015 年年度报告中有关财务事项的说阴", ["2015 年年度报告中有关财务事项的说明"])
@@ -26,6 +27,8 @@ piece where a new reading differs is decided on its own:
 '2015 年年度报告'
 >>> vote_line("《关于对 20I5 年浙江", ["《关于对 2015年浙江"])
 '《关于对 2015 年浙江'
+>>> vote_line("浓度 8 μg/m³，取 λ = 0.78", ["浓度 8以g/m³，取 入= 0.78", "浓度 8以g/m³，取 入= 0.78"])
+'浓度 8 μg/m³，取 λ = 0.78'
 >>> known = vocabulary(["神鹰集团"] * 5)
 >>> vote_line("神鹰集团的财务状况", ["神应集团的财务状况", "神应集团的财务状况"], known)
 '神鹰集团的财务状况'
@@ -43,6 +46,8 @@ from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr.layer.charsets import HAN, squeeze
 from cwn_ocr.layer.garble import judge_line
+
+_LATIN = regex.compile(r"[A-Za-z]")
 
 #: How much more frequent (zipf, log10) the words around one candidate must be to decide.
 PLAUSIBILITY_MARGIN = 1.0
@@ -140,8 +145,9 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         if scores[best] >= scores[0] + PLAUSIBILITY_MARGIN and scores[0] < ORDINARY:
             return best
         return 0
-    if HAN.search(candidates[alive[0]]) and squeeze(mine):
-        return alive[0]  # Latin or symbols where the page shows Han: the layer was wrong there
+    if HAN.search(candidates[alive[0]]) and len(_LATIN.findall(mine)) >= 2:
+        return alive[0]  # Latin where the page shows Han: the layer was wrong there (but a symbol, a Greek
+        # letter or a lone letter read as Han, ■ as 国, μ as 以, λ as 入, is OCR's confusion, not the layer's)
     return 0
 
 
