@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from cwn_ocr.layer.provenance import parse_tounicode
 
-__all__ = ["parse_tounicode", "tounicode_cmap", "tounicode_ranges"]
+__all__ = ["identity_cmap", "parse_tounicode", "tounicode_cmap", "tounicode_ranges"]
 
 _HEAD = """/CIDInit /ProcSet findresource begin
 12 dict begin
@@ -51,6 +51,17 @@ def _sections(kind: str, entries: list[str]) -> list[str]:
 
 def _space(code_bytes: int) -> str:
     return f"{_code(0, code_bytes)} {_code(256 ** code_bytes - 1, code_bytes)}"
+
+
+def identity_cmap() -> bytes:
+    """A ToUnicode CMap sending every two-byte code to the UTF-16 unit of the same value (the
+    invisible text layer's glyph-less font draws its text as UTF-16BE codes).
+
+    >>> b"<0000> <FFFF> <0000>" in identity_cmap()
+    True
+    """
+    body = "1 beginbfrange\n<0000> <FFFF> <0000>\nendbfrange\n"
+    return (_HEAD.format(space=_space(2)) + body + _TAIL).encode("ascii")
 
 
 def tounicode_cmap(mapping: Mapping[int, str], *, code_bytes: int, pairs: Mapping[int, str] | None = None) -> bytes:

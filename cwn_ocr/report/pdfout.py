@@ -32,7 +32,7 @@ import pikepdf
 
 from cwn_ocr.atomic import write_atomic
 from cwn_ocr.errors import OutputError
-from cwn_ocr.fonts.cmaps import tounicode_cmap
+from cwn_ocr.fonts.cmaps import identity_cmap, tounicode_cmap
 from cwn_ocr.fonts.inventory import font_object
 from cwn_ocr.fonts.program import cids_of
 from cwn_ocr.layer.marker import MARK
@@ -42,23 +42,6 @@ from cwn_ocr.run.pipeline import PageResult, RepairResult
 
 _FONT_NAME = "/CwnGlyphLess"
 _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
-_TOUNICODE = b"""/CIDInit /ProcSet findresource begin
-12 dict begin
-begincmap
-/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
-/CMapName /Adobe-Identity-UCS def
-/CMapType 2 def
-1 begincodespacerange
-<0000> <FFFF>
-endcodespacerange
-1 beginbfrange
-<0000> <FFFF> <0000>
-endbfrange
-endcmap
-CMapName currentdict /CMap defineresource pop
-end
-end
-"""
 
 
 def glyphless_font(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
@@ -78,7 +61,7 @@ def glyphless_font(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
     font = pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name.GlyphLessFont,
         Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[pdf.make_indirect(descendant)],
-        ToUnicode=pdf.make_indirect(pikepdf.Stream(pdf, _TOUNICODE)))
+        ToUnicode=pdf.make_indirect(pikepdf.Stream(pdf, identity_cmap())))
     return pdf.make_indirect(font)
 
 
