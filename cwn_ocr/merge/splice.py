@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -26,7 +27,7 @@ from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
-from cwn_ocr.ocr.verify import agreement
+from cwn_ocr.ocr.verify import agreement, compared
 
 
 class Source:
@@ -97,10 +98,15 @@ class PageContext:
         >>> PageContext(texts=("command.",)).elsewhere("RPT SREB HRCI", "command。安顺市的城市基础设施的维护")
         False
         """
-        size = len(comparable(reading))
-        return any(other != text and len(comparable(other)) >= max(ELSEWHERE_LENGTH, ELSEWHERE_SHARE * size)
-                   and agreement(other, reading) >= ELSEWHERE and agreement(other, text) < AGREEMENT
-                   for other in self.texts)
+        least = max(ELSEWHERE_LENGTH, ELSEWHERE_SHARE * len(comparable(reading)))
+        read = comparable(fix_text(reading)[0])  # as ``agreement`` compares it, once for all lines
+        return any(other != text and len(form) >= least and compared(form, read) >= ELSEWHERE
+                   and agreement(other, text) < AGREEMENT for other, form in self._forms)
+
+    @cached_property
+    def _forms(self) -> tuple[tuple[str, str], ...]:
+        """The page's layer lines and their ``comparable`` forms, made once per page."""
+        return tuple((text, comparable(text)) for text in self.texts)
 
     def layer_text(self, indices: Sequence[int], decoded: str) -> str:
         """What the PDF's own layer has for lines ``indices`` (their text ``decoded`` when no font

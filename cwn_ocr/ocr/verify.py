@@ -191,7 +191,15 @@ def agreement(layer: str, reading: str) -> float:
     >>> agreement("１．１ 絶縁電線関係 20℃±2℃", "1.1 絶縁電線関係 20C+2C")
     100.0
     """
-    a, b = comparable(layer), comparable(fix_text(reading)[0])
+    return compared(comparable(layer), comparable(fix_text(reading)[0]))
+
+
+def compared(a: str, b: str) -> float:
+    """``agreement`` of two texts already in ``comparable`` form (the reading text-fixed first).
+
+    >>> compared("安顺市严格执行", "严格执行")
+    100.0
+    """
     if not a or not b:
         return 0.0
     return float(fuzz.partial_ratio(b, a) if len(b) <= len(a) else fuzz.partial_ratio(a, b))
