@@ -24,7 +24,7 @@ from cwn_ocr import __version__
 from cwn_ocr.decide import Origin
 from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
 from cwn_ocr.fonts.recover import FontRecovery, recover_fonts
-from cwn_ocr.layer.charsets import find_mojibake, readable_share
+from cwn_ocr.layer.charsets import readable_share
 from cwn_ocr.layer.garble import english_zipf, judge_page_lines, judge_rows, mojibake_page, page_label
 from cwn_ocr.layer.inputs import check_pdf_path
 from cwn_ocr.layer.marker import is_repaired
@@ -202,13 +202,14 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
     def judge(page: Page) -> PageScan:
         if page.number not in judged:
             source = layer_origin(origins[page.number])
-            page, originals = _rejoined(page) if source is not Origin.OCR_LAYER else (page, ())
-            rows = judge_rows(page.lines, font=source is Origin.FONT, drawn=source is not Origin.OCR_LAYER)
+            page, originals, alone = _rejoined(page) if source is not Origin.OCR_LAYER else (page, (), None)
+            rows = judge_rows(page.lines, font=source is Origin.FONT, drawn=source is not Origin.OCR_LAYER,
+                              alone=alone)
             if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows):
                 # what a wrong map leaves (control codes, rare ideographs...) proves a font broken: from
                 # now on, its text is judged like any unreliable text
                 source = Origin.BROKEN_FONT
-                rows = judge_rows(page.lines, drawn=True)
+                rows = judge_rows(page.lines, drawn=True, alone=alone)
             judged[page.number] = PageScan(page, tuple(judge_page_lines(page.lines, rows)), origins[page.number],
                                            rows=tuple(rows), source=source, originals=originals)
         return judged[page.number]
@@ -337,18 +338,19 @@ def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str 
     return checks
 
 
-def _rejoined(page: Page) -> tuple[Page, tuple[str, ...]]:
+def _rejoined(page: Page) -> tuple[Page, tuple[str, ...], bool]:
     """``page`` with the characters of its mojibake that line breaks cut in two put back together
-    (``textfix.rejoin_split``), and its lines' own texts when that changed any (for the report's
-    originals); the page as it is otherwise."""
+    (``textfix.rejoin_split``), its lines' own texts when that changed any (for the report's
+    originals), and whether the page has mojibake (``garble.mojibake_page``, found once here for
+    judging it); the page as it is otherwise."""
     texts = [line.text for line in page.lines]
-    if not any(find_mojibake(text) for text in texts):
-        return page, ()
+    if not mojibake_page(texts):
+        return page, (), False
     rejoined = rejoin_split(texts)
     if rejoined == texts:
-        return page, ()
+        return page, (), True
     lines = tuple(replace(line, text=text) for line, text in zip(page.lines, rejoined))
-    return replace(page, lines=lines), tuple(texts)
+    return replace(page, lines=lines), tuple(texts), mojibake_page(rejoined)
 
 
 def with_decoded(scan: DocumentScan, fonts: FontRecovery) -> DocumentScan:
