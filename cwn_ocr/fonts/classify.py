@@ -85,7 +85,7 @@ def classify(font: FontRef) -> str:
 
 
 _ORDINARY = regex.compile(r"[\x20-\x7E\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303F\uFF01-\uFF5E"
-                          r"\u00A0-\u00FF\u2010-\u2027\u2030-\u205E\u2100-\u214F\u2190-\u21FF\u2200-\u22FF"
+                          r"\u00A0-\u00FF\u2010-\u2027\u2030-\u205E\u2070-\u209F\u2100-\u214F\u2190-\u21FF\u2200-\u22FF"
                           r"\u2460-\u24FF\u2500-\u25FF\u0370-\u03FF\u0400-\u04FF]")
 
 

@@ -3,7 +3,8 @@ and its glyph names (the post table, a CFF charset: ``uni4E0D``, ``u2A6D6``, Ado
 read back from the codes the PDF draws with, through the CIDToGIDMap or the simple font's code-to-glyph
 lookup. A program with neither (subset fonts often drop both: pdf.js issue3405r) knows nothing.
 
-``program_map`` answers code -> text for the codes it can, or nothing.
+``program_map`` answers code -> text for the codes it can, or nothing; ``installed_font_map`` asks the
+installed font the subset was cut from (``installed``) about the glyphs' outlines.
 """
 
 from __future__ import annotations
@@ -209,6 +210,26 @@ def program_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> tuple[
     except Exception:  # noqa: BLE001  (a damaged font program is evidence of nothing, never an error)
         return {}, ""
     return {}, ""
+
+
+def installed_font_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> tuple[dict[int, str], str]:
+    """Code -> character for the ``codes`` whose glyphs the installed font the subset was cut from
+    draws with the same outline (``installed``), and where that came from; nothing when the program
+    is absent or unreadable, or no installed font draws them."""
+    from cwn_ocr.fonts.installed import installed_map
+
+    try:
+        found = _program(pdf, font)
+        if found is None:
+            return {}, ""
+        pdf_font, program = found
+        order = program.getGlyphOrder()  # type: ignore[attr-defined]
+        names = {code: order[gid] for code, gid in _gid_of_code(pdf_font, font, program, codes).items()
+                 if 0 < gid < len(order)}
+        known, face = installed_map(font.base_font, program, names, hints=font.to_unicode)
+    except Exception:  # noqa: BLE001  (a damaged font program is evidence of nothing, never an error)
+        return {}, ""
+    return (known, f"the installed font {face} (same outlines)") if known else ({}, "")
 
 
 class _IdentityFont:

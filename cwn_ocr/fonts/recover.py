@@ -5,7 +5,8 @@ anyway (``ordinary_share`` of what it reads now), in order:
 
 1. the map's own targets with their bytes swapped back (``byte-swapped``), or look-alike targets
    unified (``look-alike targets``);
-2. the font program's cmap table or glyph names (``program``);
+2. the font program's cmap table or glyph names (``program``), then the installed font the subset was
+   cut from, glyph by glyph where its outlines are the subset's (``installed``);
 3. a legacy two-byte encoding of a simple Chinese font's strings (GBK, then Big5), decoded from the
    string bytes themselves, not from what poppler made of them;
 4. the page image: the lines the font draws are read by OCR, a few chosen to see every code twice
@@ -32,7 +33,7 @@ from cwn_ocr.fonts import classify as status
 from cwn_ocr.fonts.cmaps import tounicode_cmap
 from cwn_ocr.fonts.inventory import FontRef, list_fonts
 from cwn_ocr.fonts.probe import ProbeLine, allocate, probe, probe_codes, read_layer, write_with_maps
-from cwn_ocr.fonts.program import blank_codes, program_map
+from cwn_ocr.fonts.program import blank_codes, installed_font_map, program_map
 from cwn_ocr.fonts.vote import accepted, aligned, choose_lines, pair, tally
 from cwn_ocr.layer.charsets import HAN, to_unified
 from cwn_ocr.model import BBox, Line, Page, Word
@@ -230,12 +231,14 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
             if blank:  # a glyph that draws nothing is a space, and no reading will say so
                 known.update(dict.fromkeys(blank, " "))
                 evidence.append("blank glyphs")
-            missing = [c for c in used if c not in known]
-            if missing and state != status.PERMUTED:
-                found_map, how = program_map(pdf, font, missing)
-                if found_map and status.ordinary_share(list(found_map.values())) >= PLAIN:
-                    known.update(found_map)
-                    evidence.append(how)
+            # the font program's own cmap or glyph names, then the installed font it was cut from
+            for ask in (program_map, installed_font_map):
+                missing = [c for c in used if c not in known]
+                if missing:
+                    found_map, how = ask(pdf, font, missing)
+                    if found_map and status.ordinary_share(list(found_map.values())) >= PLAIN:
+                        known.update(found_map)
+                        evidence.append(how)
             recovered[font.key] = known
             repairs.append(FontRepair(font.key, font.base_font, state, tuple(evidence), len(used), known,
                                       tuple(c for c in used if c not in known), pages=font.pages))
