@@ -274,6 +274,15 @@ class Typesetter:
         self.y += pitch + gap
         return True
 
+    def place_wrapped(self, text: str, size: float, style: str, last_page: bool, gap: float) -> bool:
+        """A bold title or heading broken to the column's width (a line wider than the page would be
+        cut at its edge: its end is printed nowhere, and no truth may hold it), ``gap`` after the last line."""
+        lines = self.wrap(text, self.column_width - 2, size, True)
+        for i, line in enumerate(lines):
+            if not self.place(line, size, True, style, last_page, gap=gap if i == len(lines) - 1 else 0.0):
+                return False
+        return True
+
     # --- blocks ------------------------------------------------------------------------
 
     def typeset(self, blocks: Iterator[Block], pages: int) -> list[list[PlacedLine]]:
@@ -285,11 +294,11 @@ class Typesetter:
             if block.kind == "title":
                 size = layout.heading_pt + 3
                 self.pdf.set_draw_color(0)
-                ok = self.place(block.lines[0], size, True, "title", last, gap=3)
+                ok = self.place_wrapped(block.lines[0], size, "title", last, gap=3)
                 self.top = self.y  # columns start under the title
             elif block.kind == "heading":
                 self.y += self.block_gap
-                ok = self.place(block.lines[0], layout.heading_pt, True, "heading", last, gap=1.5)
+                ok = self.place_wrapped(block.lines[0], layout.heading_pt, "heading", last, gap=1.5)
             elif block.kind == "table":
                 ok = self.table(block, last)
             else:
