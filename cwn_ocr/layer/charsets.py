@@ -264,18 +264,21 @@ _ALWAYS = 1 << 30
 
 def find_mojibake(text: str, *, alone: bool = False) -> list[tuple[int, int, str]]:
     """``(start, end, decoded)`` for each run of ``text`` that decodes to plausible CJK text.
-    A run of one GBK character (``ºÍ`` 和, ``¡£`` 。) counts in a line with longer mojibake, or
-    ``alone`` (on a page whose other lines have it: ``garble.mojibake_page``).
+    A run of one GBK character (``ºÍ`` 和, ``¡£`` 。), or a run that is exactly a symbol's UTF-8 bytes
+    (``ï¼œ`` ＜), counts in a line with longer mojibake, or ``alone`` (on a page whose other lines have
+    it: ``garble.mojibake_page``).
 
     >>> find_mojibake("Name: å®‰é¡ºå¸‚, ok")
     [(6, 15, '安顺市')]
+    >>> find_mojibake("ï¼œ 61 ã€‚"), find_mojibake("ï¼œ 61 ã€‚", alone=True)
+    ([], [(0, 3, '＜'), (7, 10, '。')])
     """
     runs = [(match.start(), match.end(), *_decoding(match.group())) for match in _MOJIBAKE_RUN.finditer(text)]
     # in a line with mojibake, a lone pair of letters ("2024Äê") is mojibake too, and so is a run
     # that is exactly the UTF-8 bytes of a symbol ("â–ª" ▪, "â‚‚" ₂: no CJK to vouch for it alone)
     mojibake = any(decoded is not None and han >= 2 for _, _, decoded, han in runs)
     least = 1 if mojibake or alone else 2
-    if mojibake:
+    if mojibake or alone:
         runs = [(start, end, *((_utf8_symbols(text[start:end]), least) if decoded is None else (decoded, han)))
                 for start, end, decoded, han in runs]
     return [(start, end, decoded) for start, end, decoded, han in runs if decoded is not None and han >= least]
