@@ -47,9 +47,7 @@ import extractors  # noqa: E402
 from textmetrics import (  # noqa: E402
     HAN,
     LATIN,
-    distance,
     exact_lines,
-    in_truth_order,
     lines_of,
     page_distance,
     squeeze,
@@ -226,8 +224,7 @@ def clean_line_scores(meta: dict[str, Any], layer: list[str], output: list[str] 
     truth = meta["_truth"]
     clean_pages = set(meta["clean_pages"])
     for page in clean_pages:
-        hyp = in_truth_order(page_of(output, page - 1), page_of(layer, page - 1))
-        d, n = distance(hyp, page_of(layer, page - 1))
+        d, n = page_distance(page_of(output, page - 1), page_of(layer, page - 1))
         scores["false_changes"] += d
         scores["clean_chars"] += n
     for page, index in meta["clean_lines"]:
@@ -450,8 +447,8 @@ def evaluate_real(work: Path) -> dict[str, Any]:
             entry["error"] = run.get("error", "no output")
         else:
             joined = "\n".join(pages)
-            d, n = distance("\n".join(in_truth_order(page_of(pages, p), page) for p, page in enumerate(layer)),
-                            "\n".join(layer))
+            distances = [page_distance(page_of(pages, p), page) for p, page in enumerate(layer)]
+            d, n = sum(x for x, _ in distances), sum(y for _, y in distances)
             entry["changed_chars"] = d
             entry["layer_chars"] = n
             entry["shows_found"] = sum(squeeze(s) in squeeze(joined) for s in info["shows"])
