@@ -468,7 +468,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                              r.confidence, (), _uncertain([r]), decision.rule, evidence)
                 for k, r in enumerate(readings)]
     if action is Action.REPLACE_SPANS and decision.rule == "vote":
-        text = vote_line(original, [ocr_text] + ([second] if second else []), known)
+        text = vote_line(original, [ocr_text] + ([second] if second else []), known, other=_other_engine(readings),
+                         trusted=bool(readings) and all(r.engine == "ppocr" and (r.confidence or 0) >= TRUSTED
+                                                        for r in readings))
         return [line(text, Source.MERGED, why=reasons + ("previous OCR layer corrected where the page reads otherwise",)
                      if text != original else reasons)]
     if action is Action.REPLACE_SPANS:
@@ -476,6 +478,26 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     if action is Action.DECODE:
         return [line(original, Source.FONTMAP)]
     return [line(original, Source.LAYER)]
+
+
+#: A PP-OCR line reading this sure (0..100) outvotes an old OCR layer on its own: PP-OCR's confidence
+#: tracks its line errors (issue 21: correlation -0.90), unlike Tesseract's.
+TRUSTED = 95.0
+
+
+def _other_engine(readings: Sequence[Line]) -> str | None:
+    """The line as the engine whose reading was not kept read it (the kept one's text where both read
+    it alike), when every OCR line of the match was read by two engines; else None."""
+    texts = []
+    for reading in readings:
+        if reading.choice.startswith("agree"):
+            texts.append(reading.text)
+            continue
+        other = next((alt.text for alt in reading.alternatives if alt.engine != reading.engine), None)
+        if other is None:
+            return None
+        texts.append(other)
+    return " ".join(texts) if texts else None
 
 
 def decide_orphan(origin: Origin, text: str, confidence: float | None) -> Decision:

@@ -14,7 +14,10 @@ piece where a new reading differs is decided on its own:
 5. for Chinese, the candidate that makes the surrounding words clearly more frequent wins when
    the layer's words are rare (wordfreq's Chinese list, tokenised by jieba: 的说明 4.3 against
    的说阴 2.2); two new readings agreeing is not enough on its own, because the same engine
-   makes the same mistakes twice (贰亿 read as 址亿, 有息 as 有上县);
+   makes the same mistakes twice (贰亿 read as 址亿, 有息 as 有上县); but two *different* engines
+   (Tesseract and PP-OCR, whose mistakes differ) reading the same Han, or the same digits where the
+   layer has letters among digits, decide the piece before rules 3 to 5 (rule 4 still protects the
+   document's own words);
 6. Latin (two letters or more) where the page shows Han gives way; a symbol, a Greek letter or a
    lone letter that a reading makes Han (``■`` 国, ``μ`` 以, ``λ`` 入) stays: that is OCR's look-alike;
 7. otherwise the layer stays.
@@ -110,9 +113,11 @@ def _garbled_at(text: str, start: int, end: int) -> bool:
     return any(span.start < max(end, start + 1) and span.end > start for span in verdict.garbled_spans)
 
 
-def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str] | None = None) -> int:
+def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str] | None = None,
+           confirmed: int | None = None) -> int:
     """Index of the winning candidate (0 is the layer's) for a piece of a line, ``left`` and
-    ``right`` being the rest of the line around it (see the module docstring for the rules)."""
+    ``right`` being the rest of the line around it (see the module docstring for the rules);
+    ``confirmed``: the candidate a second, different engine read too."""
     near_left, near_right = left[-CONTEXT:], right[:CONTEXT]
     bad = {i for i, c in enumerate(candidates) if _garbled_at(left + c + right, len(left), len(left) + len(c))}
 
@@ -126,6 +131,13 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
     if 0 in bad:
         return alive[0]
     mine = candidates[0]
+    if confirmed in alive and _independent(mine, candidates[confirmed]):
+        # two engines that make different mistakes read the same against the layer: unless the
+        # document's own words protect the layer's piece, it was the old OCR's error
+        # (the pairs the piece is part of: a common word beside it, 名字 after 迚行皂, protects nothing)
+        support = _support(left[-1:] + mine + right[:1], known)
+        if not (support >= KNOWN and support >= 2 * _support(left[-1:] + candidates[confirmed] + right[:1], known)):
+            return confirmed  # type: ignore[return-value]
     digits_near = bool(regex.search(r"\d", near_left + near_right))
     numeric = [i for i in alive if regex.fullmatch(r"[\d.,，\s]+", candidates[i]) and squeeze(candidates[i])]
     if digits_near and numeric and not regex.fullmatch(r"[\d.,，\s]*", mine):
@@ -151,6 +163,16 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
     return 0
 
 
+def _independent(mine: str, theirs: str) -> bool:
+    """Pieces on which two engines' agreement decides: Han against Han or against nothing (a look-alike
+    ideograph of the old OCR's, one it dropped), or digits where the layer has letters among them
+    (``1.l``, ``Z98``, ``92.O``)."""
+    if HAN.search(theirs) and (HAN.search(mine) or not squeeze(mine)):
+        return True
+    return bool(regex.fullmatch(r"[\d.,:\s]+", theirs)) and bool(regex.search(r"\d", theirs)) and \
+        bool(regex.fullmatch(r"[\dlIOoZSBzsbg.,:\s]+", mine)) and bool(regex.search(r"[lIOoZSBzsbg]", mine))
+
+
 def _disputes(layer: str, reading: str) -> list[tuple[int, int, int, int]]:
     """Where ``reading`` differs from ``layer``, as ``(i1, i2, j1, j2)``; differences separated by
     at most one character or by spaces only are one dispute, so a piece is judged whole."""
@@ -167,9 +189,19 @@ def _disputes(layer: str, reading: str) -> list[tuple[int, int, int, int]]:
     return [(a, b, c, d) for a, b, c, d in disputes]
 
 
-def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = None) -> str:
+def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = None, other: str | None = None,
+              trusted: bool = False) -> str:
     """``layer`` with each piece where ``readings[0]`` differs decided by ``choose``; ``known`` is
-    the document's vocabulary (``vocabulary`` of its layer)."""
+    the document's vocabulary (``vocabulary`` of its layer); ``other`` is another engine's reading of
+    the line (PP-OCR's beside Tesseract's), whose agreement with ``readings[0]`` on a piece decides it;
+    ``trusted``: ``readings[0]`` is a reader's whose confidence tracks its errors, sure of this line
+    (PP-OCR at ``splice.TRUSTED``): its pieces count as confirmed unless ``other`` reads the layer's.
+
+    >>> vote_line("安顺市生态环 状况六报", ["安顺市生态环境状况公报"], other="安顺市生态环境状况公报")
+    '安顺市生态环境状况公报'
+    >>> vote_line("安顺市生态环 状况六报", ["安顺市生态环境状况公报"], other="安顺市生态环 状况六报")
+    '安顺市生态环 状况六报'
+    """
     if not readings or not readings[0]:
         return layer
     first = readings[0]
@@ -181,9 +213,15 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
         if squeeze(mine) == squeeze(theirs):
             pieces.append(mine)
         else:
-            candidates = [mine, theirs] + [_piece_of(layer, other, i1, i2) for other in readings[1:]]
-            won = candidates[choose("".join(pieces), layer[i2:], candidates, known)]
-            if won is not mine and won.strip():  # the layer's spacing at the piece's edges stays: a
+            candidates = [mine, theirs] + [_piece_of(layer, again, i1, i2) for again in readings[1:]]
+            confirmed = None
+            seen = squeeze(_piece_of(layer, other, i1, i2)) if other else None
+            if seen is not None:
+                confirmed = next((i for i in range(1, len(candidates)) if squeeze(candidates[i]) == seen), None)
+            if confirmed is None and trusted and seen != squeeze(mine):
+                confirmed = 1
+            won = candidates[choose("".join(pieces), layer[i2:], candidates, known, confirmed)]
+            if won is not mine and won.strip() and mine.strip():  # the layer's spacing at the piece's edges stays: a
                 # reading that writes no spaces (``2015年``) is no evidence about them
                 won = mine[:len(mine) - len(mine.lstrip())] + won.strip() + mine[len(mine.rstrip()):]
             pieces.append(won)
