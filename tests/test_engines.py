@@ -189,6 +189,13 @@ def test_auto_reads_a_garbled_page_with_both_and_says_why_per_line(tmp_path: Pat
     assert auto.settings["engine"] == "auto" and tess.settings["engine"] == "tesseract"
     models = auto.settings["engines"]["ppocr"]["models"]  # type: ignore[index]
     assert len(models["rec"]["sha256"]) == 64
+    # the JSON report keeps every engine's reading of each OCR line, the kept one first with its reason
+    from cwn_ocr.report.jsonreport import report_dict
+
+    lines = [line for page in report_dict(auto)["pages"] for line in page["lines"] if line.get("engines")]
+    assert lines and all(line["engines"][0]["kept"] and line["engines"][0]["why"] for line in lines)
+    assert all(line["source"] in ("ocr", "merged", "unrepaired", "layer") for line in lines)
+    assert {e["engine"] for line in lines for e in line["engines"]} == {"tesseract", "ppocr"}
     from cwn_ocr.ocr.page import ocr_page
 
     pdf = SAMPLES / "no_tounicode.pdf"

@@ -55,10 +55,59 @@ class RepairedLine:
     uncertain: tuple[str, ...] = ()  # OCR words read with less than UNCERTAIN confidence
     rule: str = ""  # the rule of ``decide`` that chose what this line is
     evidence: Evidence | None = None  # what the rule was given
+    engines: tuple[EngineReading, ...] = ()  # each OCR engine's reading of it, where more than one read it
 
     @property
     def changed(self) -> bool:
         return self.text != self.original
+
+
+@dataclass(frozen=True)
+class EngineReading:
+    """What one OCR engine read where a line is, and whether it is the reading kept (and why)."""
+
+    engine: str
+    text: str
+    confidence: float | None
+    kept: bool
+    why: str = ""  # the kept reading's: why it was chosen (``ocr.engines.choose``)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"engine": self.engine, "text": self.text, "confidence": self.confidence, "kept": self.kept,
+                **({"why": self.why} if self.why else {})}
+
+
+def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
+    """Every engine's reading of the OCR lines ``readings`` (joined per engine, in their order): the
+    kept one first, with its reason; nothing when one engine alone read them.
+
+    >>> from cwn_ocr.model import Reading as Other
+    >>> pp = Line("反应 △H = -288.3", BBox(0, 0, 9, 9), (), 96.0, engine="ppocr", choice="han: PP-OCR (96) first",
+    ...           alternatives=(Other("tesseract", "国反应 AH =-288.3", 81.0),))
+    >>> [(r.engine, r.text, r.kept) for r in engine_readings([pp])]
+    [('ppocr', '反应 △H = -288.3', True), ('tesseract', '国反应 AH =-288.3', False)]
+    """
+    if not readings or not any(r.alternatives or r.choice for r in readings):
+        return ()
+    kept = readings[0].engine
+    texts: dict[str, list[str]] = {}
+    scores: dict[str, list[float]] = {}
+    for reading in readings:
+        agree = reading.choice.startswith("agree")
+        pairs = [(reading.engine, reading.text, reading.confidence)] + \
+            [(alt.engine, alt.text, alt.confidence) for alt in reading.alternatives]
+        if agree:  # both engines read it alike: the other one's reading is the same text
+            pairs += [(other, reading.text, None) for other in ("tesseract", "ppocr") if other != reading.engine]
+        for engine, text, confidence in pairs:
+            if engine not in texts or text not in texts[engine]:
+                texts.setdefault(engine, []).append(text)
+                if confidence is not None:
+                    scores.setdefault(engine, []).append(confidence)
+    why = "; ".join(dict.fromkeys(r.choice for r in readings if r.choice))
+    return tuple(EngineReading(engine, " ".join(found),
+                               round(sum(scores[engine]) / len(scores[engine]), 1) if scores.get(engine) else None,
+                               engine == kept, why if engine == kept else "")
+                 for engine, found in sorted(texts.items(), key=lambda item: item[0] != kept))
 
 
 #: A reading agreeing this well (0..100) with another line of the layer is a reading of that line.
@@ -324,7 +373,7 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
         if decision.action is not Action.ADD:
             continue
         added = RepairedLine(line.text, Source.OCR, "", (), line.bbox, ("missing from the layer",),
-                             line.confidence, (), _uncertain([line]), decision.rule)
+                             line.confidence, (), _uncertain([line]), decision.rule, engines=engine_readings([line]))
         at = next((i for i, done in enumerate(repaired) if done.bbox.y0 > line.bbox.y0), len(repaired))
         repaired.insert(at, added)
     return repaired
@@ -371,7 +420,8 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
             if decision.action is Action.ADD:
                 repaired.append(RepairedLine(reading.text, Source.OCR, "", (), reading.bbox,
                                              ("missing from the layer",), reading.confidence, (),
-                                             _uncertain([reading]), decision.rule))
+                                             _uncertain([reading]), decision.rule,
+                                             engines=engine_readings([reading])))
             continue
         if match.rows[0] in done:
             continue
@@ -453,8 +503,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         return RepairedLine(text, source, layer_text, layer_lines, box, why,
                             reading.confidence if reading and source in (Source.OCR, Source.MERGED) else None,
                             fix, tuple(w for w in _uncertain(readings) if w in text) if source == Source.MERGED else (),
-                            decision.rule, evidence)
+                            decision.rule, evidence, engines)
 
+    engines = engine_readings(readings)
     action = decision.action
     if action is Action.TEXTFIX and fixed is not None:
         return [line(fixed, Source.TEXTFIX, fix=steps)]
@@ -465,7 +516,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                          "layer contradicted": ("the page image reads most of this OCR layer otherwise",)
                          }.get(decision.rule, ())
         return [RepairedLine(r.text, Source.OCR, layer_text if k == 0 else "", layer_lines, r.bbox, why,
-                             r.confidence, (), _uncertain([r]), decision.rule, evidence)
+                             r.confidence, (), _uncertain([r]), decision.rule, evidence, engine_readings([r]))
                 for k, r in enumerate(readings)]
     if action is Action.REPLACE_SPANS and decision.rule == "vote":
         text = vote_line(original, [ocr_text] + ([second] if second else []), known, other=_other_engine(readings),

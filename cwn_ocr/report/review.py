@@ -49,6 +49,10 @@ def decision_note(line: dict[str, Any]) -> str:
     >>> decision_note({"rule": "unrepaired", "repaired": "RRE", "evidence": {"origin": "ocr layer", "reading":
     ...     {"text": "4020.AiEi", "confidence": 0.0, "agreement": 5.0, "usable": False}}})
     "rule 'unrepaired' · text from an ocr layer · the page image read '4020.AiEi' (confidence 0, not used)"
+    >>> decision_note({"rule": "contradicted", "repaired": "反应", "engines": [
+    ...     {"engine": "ppocr", "text": "反应", "confidence": 96.0, "kept": True, "why": "han: PP-OCR first"},
+    ...     {"engine": "tesseract", "text": "国反应", "confidence": 81.0, "kept": False}]})
+    "rule 'contradicted' · PP-OCR '反应' (96), Tesseract '国反应' (81); kept PP-OCR: han: PP-OCR first"
     """
     if not line.get("rule"):
         return ""
@@ -60,7 +64,17 @@ def decision_note(line: dict[str, Any]) -> str:
     if reading and reading.get("text") and reading["text"] != line.get("repaired"):
         used = "" if reading.get("usable") else ", not used"
         parts.append(f"the page image read '{reading['text']}' (confidence {reading.get('confidence') or 0:.0f}{used})")
+    engines = line.get("engines") or []
+    if len({"".join(e["text"].split()) for e in engines}) > 1:  # the engines read it differently: both shown
+        read = ", ".join(f"{_ENGINES.get(e['engine'], e['engine'])} '{e['text']}'"
+                         + (f" ({e['confidence']:.0f})" if e.get("confidence") is not None else "") for e in engines)
+        kept = next((e for e in engines if e.get("kept")), None)
+        parts.append(f"{read}; kept {_ENGINES.get(kept['engine'], kept['engine'])}: {kept.get('why', '')}" if kept
+                     else read)
     return " · ".join(parts)
+
+
+_ENGINES = {"tesseract": "Tesseract", "ppocr": "PP-OCR"}
 
 
 @dataclass
