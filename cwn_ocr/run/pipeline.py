@@ -37,6 +37,7 @@ from cwn_ocr.merge.vote import vocabulary
 from cwn_ocr.model import BBox, Label, Page, PageOcr, Row, Verdict, combine
 from cwn_ocr.ocr.cache import OcrCache, data_sha256, page_keys
 from cwn_ocr.ocr.engines import DEFAULT_ENGINE, engine_identity, resolve_engine
+from cwn_ocr.ocr.prepare import REVISION as PREPARE_REVISION
 from cwn_ocr.ocr.regions import RegionPlan, plan_regions, slices, split
 from cwn_ocr.ocr.tessdata import find_tessdata
 from cwn_ocr.ocr.tesseract import OcrSettings, tesseract_version
@@ -709,7 +710,7 @@ class _OcrQueue:
             return
         if not self.identity:
             self.identity.update({**ocr_identity(self.settings.lang, self.engine), "psm": self.settings.psm,
-                                  "oem": self.settings.oem, "dpi": self.dpi})
+                                  "oem": self.settings.oem, "dpi": self.dpi, "prepare": PREPARE_REVISION})
         prints = page_keys(self.path, [s.page.number for s in pages], password=self.password)
         for s in pages:
             number = s.page.number
