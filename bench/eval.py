@@ -348,6 +348,13 @@ def evaluate_seed(seed: int, kinds: set[str] | None, baselines: bool, baseline_s
         print(f"  {name:32} cwn-ocr CER {pct(cwn.get('d', 0), cwn.get('n', 0)):>8} in {cwn.get('seconds', 0):5.1f} s"
               + "".join(f"  {t} {pct(doc['tools'][t].get('d', 0), doc['tools'][t].get('n', 0))}"
                         for t in ("tesseract", "ocrmypdf") if t in doc["tools"]), flush=True)
+    verdicts = scan_verdicts([folder / f"{name}.pdf" for name in documents])
+    for name, doc in documents.items():
+        meta = json.loads((folder / f"{name}.meta.json").read_text("utf-8"))
+        pages = verdicts.get(name, [])
+        other = [p for p in meta["clean_pages"] if p > len(pages) or pages[p - 1] != "clean"]
+        doc["scan"] = {"clean_pages": len(meta["clean_pages"]), "called_clean": len(meta["clean_pages"]) - len(other),
+                       "not_clean": other}
     print(f"seed {seed}: extractors on the repaired PDFs", flush=True)
     names = [n for n, d in documents.items() if Path(d["_repaired_pdf"]).exists()]
     # the controls' inputs too: what each extractor reads from a correct layer is the floor for the repaired PDF
@@ -367,6 +374,36 @@ def evaluate_seed(seed: int, kinds: set[str] | None, baselines: bool, baseline_s
     return {"seed": seed, "corpus_key": manifest["key"], "corpus_pages": manifest["pages"],
             "corpus_documents": len(manifest["documents"]), "corpus_seconds": round(corpus_seconds, 1),
             "seconds": round(time.perf_counter() - started, 1), "documents": documents}
+
+
+def scan_verdicts(pdfs: list[Path]) -> dict[str, list[str]]:
+    """``cwn-ocr scan --json`` (the text layer only, no OCR) of ``pdfs``: each document's page verdicts."""
+    out: dict[str, list[str]] = {}
+    for start in range(0, len(pdfs), 40):
+        proc = subprocess.run(CLI + ["scan", "--json", *map(str, pdfs[start:start + 40])], env=ENV,
+                              capture_output=True, text=True)
+        try:
+            found = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            continue
+        for entry in found if isinstance(found, list) else [found]:
+            out[Path(entry["file"]).stem] = [page["verdict"] for page in entry["pages"]]
+    return out
+
+
+def scan_markdown(seeds: list[dict[str, Any]]) -> list[str]:
+    """What `cwn-ocr scan` calls the corpus's clean pages (those whose layer is right)."""
+    lines = ["", "## `cwn-ocr scan` on clean pages", "",
+             "`cwn-ocr scan --json` (text layer only, no OCR) on every document; clean pages (the meta's: their "
+             "layer is right, controls and the clean pages of damaged documents) that it calls clean.", "",
+             "| seed | clean pages | called clean | called otherwise |", "|---|---|---|---|"]
+    for result in seeds:
+        docs = result["documents"]
+        total = sum(d.get("scan", {}).get("clean_pages", 0) for d in docs.values())
+        called = sum(d.get("scan", {}).get("called_clean", 0) for d in docs.values())
+        other = [f"{name} p{p}" for name, d in sorted(docs.items()) for p in d.get("scan", {}).get("not_clean", [])]
+        lines.append(f"| {result['seed']} | {total} | {called} | {', '.join(other) or '–'} |")
+    return lines
 
 
 def interleaved(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -600,8 +637,9 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
            "all": "The baselines run on every document; "}.get(results["baseline_scope"], "")
         + ("their outputs are cached by the PDF's sha256 and the tool's version. "
            if results["baseline_scope"] != "none" else "")
-        + "All texts are compared whitespace-insensitively on NFC text, each page's lines put in the truth's "
-        "order first (a two-column page read across the gutter holds the right characters).",
+        + "All texts are compared whitespace-insensitively on NFC text, each page's lines as the output has them "
+        "or put in the truth's order, whichever is closer (a two-column page read across the gutter holds the "
+        "right characters; matching noisy lines to truth lines is a guess that must not add errors).",
         "",
         "## cwn-ocr per damage kind",
         "",
@@ -646,6 +684,7 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
                    if g["tools"].get("ocrmypdf", {}).get("seconds") else "–") + " | "
             + cell(seeds, group, tool_figure("ocrmypdf", "time")) + " | "
             + cell(seeds, group, ratio_to_ocrmypdf) + " |")
+    lines += scan_markdown(seeds)
     lines += ["", "## Degraded scans per level", "",
               "`scan_eng_layer_degraded`, CER per degradation level (0: 300 dpi clean; 1: 250–300 dpi, blur ≤ 0.5, "
               "JPEG 55–75, skew ≤ 0.8°; 2: 200 dpi, blur 0.6–0.8, JPEG 30–45, skew 1–1.8°, bleed-through; 3: 150–170 "
