@@ -395,6 +395,12 @@ def _trim(atoms: list[Atom]) -> list[Atom]:
 _CAPS_TOKEN = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}{2,}(?![\p{L}\p{N}])")
 
 
+#: By its length, how common (zipf) a capitalised word must be to count as English in a row of capitals:
+#: OCR of Han spells short words by chance (``EARP``, ``WEARER``), seven letters or more hardly ever
+#: (``SCANNING`` is 3.7).
+_CAPS_ZIPF = {1: 5.0, 2: 5.0, 3: 5.0, 4: 4.0, 5: 4.0, 6: 4.0, 7: 3.0}
+
+
 def _distrust_capitals(text: str, atoms: list[Atom]) -> list[Atom]:
     """In a row written mostly in capitals, a capitalised "word" is weak evidence of English.
 
@@ -411,7 +417,7 @@ def _distrust_capitals(text: str, atoms: list[Atom]) -> list[Atom]:
     for atom in atoms:
         word = text[atom.start:atom.end]
         if (atom.kind in (Kind.GOOD, Kind.NEUTRAL) and _CAPS_TOKEN.fullmatch(word)
-                and english_zipf(word) < (5.0 if len(word) <= 3 else 4.0)):
+                and english_zipf(word) < _CAPS_ZIPF[min(len(word), 7)]):
             weight = max(atom.weight, 1.0 if len(word) <= 3 else 1.5)
             atom = Atom(atom.start, atom.end, Kind.SUSPECT, weight, "upper-case row of non-words")
         distrusted.append(atom)
