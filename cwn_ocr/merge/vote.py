@@ -131,7 +131,7 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
     if 0 in bad:
         return alive[0]
     mine = candidates[0]
-    if confirmed in alive and _independent(mine, candidates[confirmed]):
+    if confirmed in alive and _independent(mine, candidates[confirmed], left, right):
         # two engines that make different mistakes read the same against the layer: unless the
         # document's own words protect the layer's piece, it was the old OCR's error
         # (the pairs the piece is part of: a common word beside it, 名字 after 迚行皂, protects nothing)
@@ -140,7 +140,7 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
             return confirmed  # type: ignore[return-value]
     digits_near = bool(regex.search(r"\d", near_left + near_right))
     numeric = [i for i in alive if regex.fullmatch(r"[\d.,，\s]+", candidates[i]) and squeeze(candidates[i])]
-    if digits_near and numeric and not regex.fullmatch(r"[\d.,，\s]*", mine):
+    if digits_near and numeric and not regex.fullmatch(r"[\d.,，\s]*", mine) and not _beside_letter(left, right):
         # a digit the old OCR read as a letter or an ideograph (孔500 for 9,500): take the digits when
         # every new reading says the same
         if len({squeeze(candidates[i]) for i in alive}) == 1 and len(HAN.findall(mine)) <= 2:
@@ -163,14 +163,29 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
     return 0
 
 
-def _independent(mine: str, theirs: str) -> bool:
-    """Pieces on which two engines' agreement decides: Han against Han or against nothing (a look-alike
-    ideograph of the old OCR's, one it dropped), or digits where the layer has letters among them
-    (``1.l``, ``Z98``, ``92.O``)."""
-    if HAN.search(theirs) and (HAN.search(mine) or not squeeze(mine)):
+def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
+    """Pieces on which two engines' agreement decides: other Han than the layer's, or Han where it has
+    nothing (a look-alike ideograph of the old OCR's, one it dropped; a piece whose Han both read alike
+    is about its symbols, ``● 取 δ`` against ``取8``), or digits where the layer has letters in a number
+    (``1O,787``, ``-Z88.3``, ``92.O%``; not ``CO2``, a letter beside a letter).
+
+    >>> _independent("六", "公", "状况", "报"), _independent("● 取 δ ", "取8", "", "= 0.66")
+    (True, False)
+    >>> _independent("O", "0", "1", ",787"), _independent("O", "0", "C", "2")
+    (True, False)
+    """
+    if HAN.search(theirs) and HAN.findall(mine) != HAN.findall(theirs) and (HAN.search(mine) or not squeeze(mine)):
         return True
-    return bool(regex.fullmatch(r"[\d.,:\s]+", theirs)) and bool(regex.search(r"\d", theirs)) and \
-        bool(regex.fullmatch(r"[\dlIOoZSBzsbg.,:\s]+", mine)) and bool(regex.search(r"[lIOoZSBzsbg]", mine))
+    if not (regex.fullmatch(r"[\d.,:]+", squeeze(theirs)) and regex.search(r"\d", theirs)
+            and regex.fullmatch(r"[\dlIOoZSBzsbg.,:]+", squeeze(mine)) and regex.search(r"[lIOoZSBzsbg]", mine)):
+        return False
+    before, after = left.rstrip()[-1:], right.lstrip()[:1]
+    return (before.isdigit() or after.isdigit()) and not _beside_letter(left, right)
+
+
+def _beside_letter(left: str, right: str) -> bool:
+    """A Latin letter right next to the piece: ``O`` in ``CO2`` is a formula's, whatever digit follows."""
+    return bool(regex.match(r"[A-Za-z]", left[-1:]) or regex.match(r"[A-Za-z]", right[:1]))
 
 
 def _disputes(layer: str, reading: str) -> list[tuple[int, int, int, int]]:
@@ -214,12 +229,10 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             pieces.append(mine)
         else:
             candidates = [mine, theirs] + [_piece_of(layer, again, i1, i2) for again in readings[1:]]
-            confirmed = None
+            # the other engine confirms the kept reading's piece only (``readings[1:]`` may be readings of
+            # the other engine itself: Tesseract agreeing with Tesseract is no second opinion)
             seen = squeeze(_piece_of(layer, other, i1, i2)) if other else None
-            if seen is not None:
-                confirmed = next((i for i in range(1, len(candidates)) if squeeze(candidates[i]) == seen), None)
-            if confirmed is None and trusted and seen != squeeze(mine):
-                confirmed = 1
+            confirmed = 1 if seen == squeeze(theirs) or (trusted and seen != squeeze(mine)) else None
             won = candidates[choose("".join(pieces), layer[i2:], candidates, known, confirmed)]
             if won is not mine and won.strip() and mine.strip():  # the layer's spacing at the piece's edges stays: a
                 # reading that writes no spaces (``2015年``) is no evidence about them
