@@ -56,6 +56,10 @@ _LATIN = regex.compile(r"[A-Za-z]")
 PLAUSIBILITY_MARGIN = 1.0
 CONTEXT = 2  # characters of the layer on each side of a disputed piece
 
+#: With two engines reading the same Han, the layer's stays when its words are this much more frequent
+#: (zipf): engines share look-alike confusions (鸟类 3.1 read as 乌类 2.2 by both).
+CONFIRMED_MARGIN = 0.5
+
 #: The layer's words count as known when their character pairs occur this often in the document.
 KNOWN = 3
 #: Above this zipf the layer's words are ordinary Chinese, and frequency alone does not overrule them.
@@ -135,18 +139,30 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         # two engines that make different mistakes read the same against the layer: unless the
         # document's own words protect the layer's piece, it was the old OCR's error
         # (the pairs the piece is part of: a common word beside it, 名字 after 迚行皂, protects nothing)
+        # ... nor where both sides have Han and the layer's words are clearly the more frequent: engines
+        # share confusions of look-alike ideographs (both read 鸟类 as 乌类); a character the layer lacks is
+        # no look-alike
         support = _support(left[-1:] + mine + right[:1], known)
-        if not (support >= KNOWN and support >= 2 * _support(left[-1:] + candidates[confirmed] + right[:1], known)):
+        theirs = candidates[confirmed]  # type: ignore[index]
+        if not (support >= KNOWN and support >= 2 * _support(left[-1:] + theirs + right[:1], known)) and (
+                not HAN.search(mine) or chinese_zipf(squeeze(near_left + mine + near_right))
+                < chinese_zipf(squeeze(near_left + theirs + near_right)) + CONFIRMED_MARGIN):
             return confirmed  # type: ignore[return-value]
     digits_near = bool(regex.search(r"\d", near_left + near_right))
     numeric = [i for i in alive if regex.fullmatch(r"[\d.,，\s]+", candidates[i]) and squeeze(candidates[i])]
-    if digits_near and numeric and not regex.fullmatch(r"[\d.,，\s]*", mine) and not _beside_letter(left, right):
+    if digits_near and numeric and not regex.fullmatch(r"[\d.,，\s]*", mine) and not _beside_letter(left, right) \
+            and not _SYMBOLIC.search(mine):  # (a Greek letter or a symbol is no misread digit: γ is not 7)
         # a digit the old OCR read as a letter or an ideograph (孔500 for 9,500): take the digits when
         # every new reading says the same
         if len({squeeze(candidates[i]) for i in alive}) == 1 and len(HAN.findall(mine)) <= 2:
             return numeric[0]
     if HAN.search(mine):
-        alive = [i for i in alive if HAN.search(candidates[i])]  # Han only gives way to Han
+        # Han only gives way to Han, and not to more Han where the layer has Greek letters or symbols
+        # (``• 取 μ =`` read ``。 取 -大``: OCR's look-alike of μ, whatever the word frequencies say)
+        # (and only to other Han: a piece whose Han a reading reads alike is about its symbols, ``是 ``10``
+        # against ``是‘10``, which word frequencies know nothing about)
+        alive = [i for i in alive if HAN.search(candidates[i]) and HAN.findall(candidates[i]) != HAN.findall(mine)
+                 and not (_SYMBOLIC.search(mine) and len(HAN.findall(candidates[i])) > len(HAN.findall(mine)))]
         support = _support(near_left + mine + near_right, known)
         if not alive or (support >= KNOWN and all(
                 support >= 2 * _support(near_left + candidates[i] + near_right, known) for i in alive)):
@@ -161,6 +177,9 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         return alive[0]  # Latin where the page shows Han: the layer was wrong there (but a symbol, a Greek
         # letter or a lone letter read as Han, ■ as 国, μ as 以, λ as 入, is OCR's confusion, not the layer's)
     return 0
+
+
+_SYMBOLIC = regex.compile(r"[\p{Greek}\p{Sm}\p{So}•·]")
 
 
 def _independent(mine: str, theirs: str, left: str, right: str) -> bool:

@@ -37,7 +37,6 @@ from cwn_ocr.merge.vote import vocabulary
 from cwn_ocr.model import BBox, Label, Page, PageOcr, Row, Verdict, combine
 from cwn_ocr.ocr.cache import OcrCache, data_sha256, page_keys
 from cwn_ocr.ocr.engines import DEFAULT_ENGINE, engine_identity, resolve_engine
-from cwn_ocr.ocr.prepare import REVISION as PREPARE_REVISION
 from cwn_ocr.ocr.regions import RegionPlan, plan_regions, slices, split
 from cwn_ocr.ocr.tessdata import find_tessdata
 from cwn_ocr.ocr.tesseract import OcrSettings, tesseract_version
@@ -709,6 +708,8 @@ class _OcrQueue:
         if self.cache is None:
             return
         if not self.identity:
+            from cwn_ocr.ocr.prepare import REVISION as PREPARE_REVISION  # (OpenCV: only where pages are read)
+
             self.identity.update({**ocr_identity(self.settings.lang, self.engine), "psm": self.settings.psm,
                                   "oem": self.settings.oem, "dpi": self.dpi, "prepare": PREPARE_REVISION})
         prints = page_keys(self.path, [s.page.number for s in pages], password=self.password)
