@@ -227,10 +227,6 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                 unified = {c: to_unified(t) for c, t in font.to_unicode.items()}
                 known.update({c: unified[c] for c in used if c in unified})
                 evidence.append("look-alike targets unified")
-            blank = blank_codes(pdf, font, [c for c in used if c not in known])
-            if blank:  # a glyph that draws nothing is a space, and no reading will say so
-                known.update(dict.fromkeys(blank, " "))
-                evidence.append("blank glyphs")
             # the font program's own cmap or glyph names, then the installed font it was cut from
             for ask in (program_map, installed_font_map):
                 missing = [c for c in used if c not in known]
@@ -239,6 +235,12 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                     if found_map and status.ordinary_share(list(found_map.values())) >= PLAIN:
                         known.update(found_map)
                         evidence.append(how)
+            # a glyph that draws nothing and that the program does not name is a space, and no reading
+            # will say so (one it names keeps its name: WenQuanYi Micro Hei's ℃ is an empty glyph)
+            blank = blank_codes(pdf, font, [c for c in used if c not in known])
+            if blank:
+                known.update(dict.fromkeys(blank, " "))
+                evidence.append("blank glyphs")
             recovered[font.key] = known
             repairs.append(FontRepair(font.key, font.base_font, state, tuple(evidence), len(used), known,
                                       tuple(c for c in used if c not in known), pages=font.pages))
