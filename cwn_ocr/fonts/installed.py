@@ -26,6 +26,7 @@ import re
 import shutil
 import struct
 import subprocess
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,6 +41,9 @@ MAX_COMPARED = 2000
 #: Installed faces tried for one font at most.
 MAX_FACES = 4
 _STYLE_WORDS = re.compile(r"(regular|book|normal|roman|plain)$")
+#: The installed fonts are opened once and shared (fontTools reads and expands them lazily, without
+#: locks): one document at a time asks them (a batch repairs documents in threads).
+_LOCK = threading.Lock()
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
 
@@ -198,15 +202,16 @@ def installed_map(base_font: str, program: Any, names: Mapping[int, str], *, hin
     A glyph that stands for several characters (· • ‧ ・ are one glyph in Noto CJK) takes the one
     ``hints`` gives its code (the font's own map) when it is among them, else the likeliest."""
     best: tuple[dict[int, str], str] = ({}, "")
-    for face in named(base_font, faces):
-        try:
-            found = _match(face, program, names, hints or {})
-        except Exception:  # noqa: BLE001  (a font fontTools cannot read is no evidence)
-            continue
-        if len(found) > len(best[0]):
-            best = (found, face.postscript)
-        if len(found) == len(names):
-            break
+    with _LOCK:
+        for face in named(base_font, faces):
+            try:
+                found = _match(face, program, names, hints or {})
+            except Exception:  # noqa: BLE001  (a font fontTools cannot read is no evidence)
+                continue
+            if len(found) > len(best[0]):
+                best = (found, face.postscript)
+            if len(found) == len(names):
+                break
     return best
 
 

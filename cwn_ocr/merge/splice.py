@@ -78,36 +78,40 @@ class EngineReading:
 
 
 def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
-    """Every engine's reading of the OCR lines ``readings`` (joined per engine, in their order): the
-    kept one first, with its reason; nothing when one engine alone read them.
+    """Every engine's reading of the OCR lines ``readings`` (joined per engine, in their order, one piece
+    per line): the engines whose reading was kept first, with why; nothing unless two engines read them.
 
     >>> from cwn_ocr.model import Reading as Other
     >>> pp = Line("反应 △H = -288.3", BBox(0, 0, 9, 9), (), 96.0, engine="ppocr", choice="han: PP-OCR (96) first",
     ...           alternatives=(Other("tesseract", "国反应 AH =-288.3", 81.0),))
     >>> [(r.engine, r.text, r.kept) for r in engine_readings([pp])]
     [('ppocr', '反应 △H = -288.3', True), ('tesseract', '国反应 AH =-288.3', False)]
+    >>> engine_readings([Line("合计", BBox(0, 0, 9, 9), (), 93.0, engine="tesseract", choice="sure: Tesseract")])
+    ()
     """
-    if not readings or not any(r.alternatives or r.choice for r in readings):
-        return ()
-    kept = readings[0].engine
     texts: dict[str, list[str]] = {}
     scores: dict[str, list[float]] = {}
+    kept: set[str] = set()
     for reading in readings:
-        agree = reading.choice.startswith("agree")
+        kept.add(reading.engine)
         pairs = [(reading.engine, reading.text, reading.confidence)] + \
             [(alt.engine, alt.text, alt.confidence) for alt in reading.alternatives]
-        if agree:  # both engines read it alike: the other one's reading is the same text
+        if reading.choice.startswith("agree"):  # both engines read it alike: the other's reading is this text
             pairs += [(other, reading.text, None) for other in ("tesseract", "ppocr") if other != reading.engine]
-        for engine, text, confidence in pairs:
-            if engine not in texts or text not in texts[engine]:
-                texts.setdefault(engine, []).append(text)
-                if confidence is not None:
-                    scores.setdefault(engine, []).append(confidence)
+        first: dict[str, tuple[str, float | None]] = {}
+        for engine, text, confidence in pairs:  # each engine's first: the kept one, then its alternatives
+            first.setdefault(engine, (text, confidence))
+        for engine, (text, confidence) in first.items():
+            texts.setdefault(engine, []).append(text)
+            if confidence is not None:
+                scores.setdefault(engine, []).append(confidence)
+    if len(texts) < 2:
+        return ()
     why = "; ".join(dict.fromkeys(r.choice for r in readings if r.choice))
     return tuple(EngineReading(engine, " ".join(found),
                                round(sum(scores[engine]) / len(scores[engine]), 1) if scores.get(engine) else None,
-                               engine == kept, why if engine == kept else "")
-                 for engine, found in sorted(texts.items(), key=lambda item: item[0] != kept))
+                               engine in kept, why if engine in kept else "")
+                 for engine, found in sorted(texts.items(), key=lambda item: item[0] not in kept))
 
 
 #: A reading agreeing this well (0..100) with another line of the layer is a reading of that line.

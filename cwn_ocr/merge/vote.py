@@ -192,7 +192,11 @@ def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     (True, False)
     >>> _independent("O", "0", "1", ",787"), _independent("O", "0", "C", "2")
     (True, False)
+    >>> _independent("• 取 μ ", "。 取 -大 ", "当 ", "= 0.5")
+    False
     """
+    if _SYMBOLIC.search(mine) and len(HAN.findall(theirs)) > len(HAN.findall(mine)):
+        return False  # more Han over a Greek letter or a symbol: a look-alike engines share (μ read as 大)
     if HAN.search(theirs) and HAN.findall(mine) != HAN.findall(theirs) and (HAN.search(mine) or not squeeze(mine)):
         return True
     if not (regex.fullmatch(r"[\d.,:]+", squeeze(theirs)) and regex.search(r"\d", theirs)
