@@ -13,7 +13,7 @@ aligning the two strings with rapidfuzz's Levenshtein opcodes, as dinglehopper d
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -27,6 +27,7 @@ from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
+from cwn_ocr.ocr.engines import ENGINE_NAMES
 from cwn_ocr.ocr.verify import agreement, compared
 
 
@@ -94,14 +95,7 @@ def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
     kept: set[str] = set()
     for reading in readings:
         kept.add(reading.engine)
-        pairs = [(reading.engine, reading.text, reading.confidence)] + \
-            [(alt.engine, alt.text, alt.confidence) for alt in reading.alternatives]
-        if reading.choice.startswith("agree"):  # both engines read it alike: the other's reading is this text
-            pairs += [(other, reading.text, None) for other in ("tesseract", "ppocr") if other != reading.engine]
-        first: dict[str, tuple[str, float | None]] = {}
-        for engine, text, confidence in pairs:  # each engine's first: the kept one, then its alternatives
-            first.setdefault(engine, (text, confidence))
-        for engine, (text, confidence) in first.items():
+        for engine, (text, confidence) in _by_engine(reading).items():
             texts.setdefault(engine, []).append(text)
             if confidence is not None:
                 scores.setdefault(engine, []).append(confidence)
@@ -112,6 +106,18 @@ def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
                                round(sum(scores[engine]) / len(scores[engine]), 1) if scores.get(engine) else None,
                                engine in kept, why if engine in kept else "")
                  for engine, found in sorted(texts.items(), key=lambda item: item[0] not in kept))
+
+
+def _by_engine(reading: Line) -> dict[str, tuple[str, float | None]]:
+    """Each engine's reading of one OCR line (text, confidence): the kept one's first, then the other
+    engines' alternatives; where both engines read it alike, the other's reading is the kept text."""
+    found = {reading.engine: (reading.text, reading.confidence)}
+    for alt in reading.alternatives:
+        found.setdefault(alt.engine, (alt.text, alt.confidence))
+    if reading.choice.startswith("agree"):
+        for engine in ENGINE_NAMES:
+            found.setdefault(engine, (reading.text, None))
+    return found
 
 
 #: A reading agreeing this well (0..100) with another line of the layer is a reading of that line.
@@ -342,9 +348,16 @@ def doubted(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Ma
     >>> doubted(rows, readings, [Match((i,), (i,), "geometry") for i in range(5)])
     True
     """
-    agreements = sorted(agreement(rows[m.rows[0]].text, " ".join(ocr_lines[o].text for o in m.ocr))
-                        for m in matches if len(m.rows) == 1 and m.ocr)
+    agreements = sorted(agreement(row, reading) for row, reading in _row_readings(rows, ocr_lines, matches))
     return len(agreements) >= DOUBTED_LINES and agreements[len(agreements) // 2] < DOUBTED
+
+
+def _row_readings(rows: Sequence[Row], ocr_lines: Sequence[Line],
+                  matches: Sequence[Match]) -> Iterator[tuple[str, str]]:
+    """(row text, its reading) for each match of one row with OCR lines."""
+    for m in matches:
+        if len(m.rows) == 1 and m.ocr:
+            yield rows[m.rows[0]].text, " ".join(ocr_lines[o].text for o in m.ocr)
 
 
 #: An old OCR layer whose Han the page image reads alike on this share of its lines is a good OCR: where the
@@ -367,14 +380,11 @@ def confirmed(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[
     0.5
     """
     counted = same = 0
-    for m in matches:
-        if len(m.rows) != 1 or not m.ocr:
-            continue
-        mine = HAN.findall(rows[m.rows[0]].text)
-        if len(mine) < CONFIRMED_HAN:
-            continue
-        counted += 1
-        same += mine == HAN.findall(" ".join(ocr_lines[o].text for o in m.ocr))
+    for row, reading in _row_readings(rows, ocr_lines, matches):
+        mine = HAN.findall(row)
+        if len(mine) >= CONFIRMED_HAN:
+            counted += 1
+            same += mine == HAN.findall(reading)
     return same / counted if counted else 1.0
 
 
@@ -582,10 +592,7 @@ def _other_engine(readings: Sequence[Line]) -> str | None:
     it alike), when every OCR line of the match was read by two engines; else None."""
     texts = []
     for reading in readings:
-        if reading.choice.startswith("agree"):
-            texts.append(reading.text)
-            continue
-        other = next((alt.text for alt in reading.alternatives if alt.engine != reading.engine), None)
+        other = next((text for engine, (text, _) in _by_engine(reading).items() if engine != reading.engine), None)
         if other is None:
             return None
         texts.append(other)

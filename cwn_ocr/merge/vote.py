@@ -100,10 +100,12 @@ def chinese_zipf(text: str) -> float:
         return 0.0
 
 
-def _piece_of(layer: str, other: str, start: int, end: int) -> str:
+def _piece_of(layer: str, other: str, start: int, end: int,
+              disputes: Sequence[tuple[int, int, int, int]] | None = None) -> str:
     """What ``other`` reads where ``layer`` has ``layer[start:end]``: its own disputes with the
-    layer that overlap the piece, with the layer's text where ``other`` agrees with it."""
-    overlapping = [d for d in _disputes(layer, other)
+    layer (``disputes``, when found already) that overlap the piece, with the layer's text where
+    ``other`` agrees with it."""
+    overlapping = [d for d in (_disputes(layer, other) if disputes is None else disputes)
                    if d[0] < end and d[1] > start or (d[0] == d[1] and start <= d[0] <= end)]
     if not overlapping:
         return layer[start:end]
@@ -162,7 +164,7 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         # (and only to other Han: a piece whose Han a reading reads alike is about its symbols, ``是 ``10``
         # against ``是‘10``, which word frequencies know nothing about)
         alive = [i for i in alive if HAN.search(candidates[i]) and HAN.findall(candidates[i]) != HAN.findall(mine)
-                 and not (_SYMBOLIC.search(mine) and len(HAN.findall(candidates[i])) > len(HAN.findall(mine)))]
+                 and not _han_over_symbols(mine, candidates[i])]
         support = _support(near_left + mine + near_right, known)
         if not alive or (support >= KNOWN and all(
                 support >= 2 * _support(near_left + candidates[i] + near_right, known) for i in alive)):
@@ -182,6 +184,11 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
 _SYMBOLIC = regex.compile(r"[\p{Greek}\p{Sm}\p{So}•·]")
 
 
+def _han_over_symbols(mine: str, theirs: str) -> bool:
+    """``theirs`` puts more Han where ``mine`` has Greek letters or symbols (``μ`` read as ``大``)."""
+    return bool(_SYMBOLIC.search(mine)) and len(HAN.findall(theirs)) > len(HAN.findall(mine))
+
+
 def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     """Pieces on which two engines' agreement decides: other Han than the layer's, or Han where it has
     nothing (a look-alike ideograph of the old OCR's, one it dropped; a piece whose Han both read alike
@@ -195,8 +202,8 @@ def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     >>> _independent("• 取 μ ", "。 取 -大 ", "当 ", "= 0.5")
     False
     """
-    if _SYMBOLIC.search(mine) and len(HAN.findall(theirs)) > len(HAN.findall(mine)):
-        return False  # more Han over a Greek letter or a symbol: a look-alike engines share (μ read as 大)
+    if _han_over_symbols(mine, theirs):
+        return False  # a look-alike engines share (μ read as 大)
     if HAN.search(theirs) and HAN.findall(mine) != HAN.findall(theirs) and (HAN.search(mine) or not squeeze(mine)):
         return True
     if not (regex.fullmatch(r"[\d.,:]+", squeeze(theirs)) and regex.search(r"\d", theirs)
@@ -243,6 +250,9 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     if not readings or not readings[0]:
         return layer
     first = readings[0]
+    # every other reading's disputes with the layer, found once for all of the line's pieces
+    others = [(again, _disputes(layer, again)) for again in readings[1:]]
+    second = (other, _disputes(layer, other)) if other else None
     pieces: list[str] = []
     position = 0
     for i1, i2, j1, j2 in _disputes(layer, first):
@@ -251,10 +261,10 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
         if squeeze(mine) == squeeze(theirs):
             pieces.append(mine)
         else:
-            candidates = [mine, theirs] + [_piece_of(layer, again, i1, i2) for again in readings[1:]]
+            candidates = [mine, theirs] + [_piece_of(layer, again, i1, i2, found) for again, found in others]
             # the other engine confirms the kept reading's piece only (``readings[1:]`` may be readings of
             # the other engine itself: Tesseract agreeing with Tesseract is no second opinion)
-            seen = squeeze(_piece_of(layer, other, i1, i2)) if other else None
+            seen = squeeze(_piece_of(layer, second[0], i1, i2, second[1])) if second else None
             confirmed = 1 if seen == squeeze(theirs) or (trusted and seen != squeeze(mine)) else None
             won = candidates[choose("".join(pieces), layer[i2:], candidates, known, confirmed)]
             if won is not mine and won.strip() and mine.strip():  # the layer's spacing at the piece's edges stays: a

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cwn_ocr.model import IMAGE_CHOICES, BBox
+from cwn_ocr.ocr.engines import ENGINE_LABELS
 from cwn_ocr.report.diffview import Segment, mark_uncertain, sides
 
 if TYPE_CHECKING:
@@ -66,15 +67,12 @@ def decision_note(line: dict[str, Any]) -> str:
         parts.append(f"the page image read '{reading['text']}' (confidence {reading.get('confidence') or 0:.0f}{used})")
     engines = line.get("engines") or []
     if len({"".join(e["text"].split()) for e in engines}) > 1:  # the engines read it differently: both shown
-        read = ", ".join(f"{_ENGINES.get(e['engine'], e['engine'])} '{e['text']}'"
+        read = ", ".join(f"{ENGINE_LABELS.get(e['engine'], e['engine'])} '{e['text']}'"
                          + (f" ({e['confidence']:.0f})" if e.get("confidence") is not None else "") for e in engines)
         kept = next((e for e in engines if e.get("kept")), None)
-        parts.append(f"{read}; kept {_ENGINES.get(kept['engine'], kept['engine'])}: {kept.get('why', '')}" if kept
+        parts.append(f"{read}; kept {ENGINE_LABELS.get(kept['engine'], kept['engine'])}: {kept.get('why', '')}" if kept
                      else read)
     return " · ".join(parts)
-
-
-_ENGINES = {"tesseract": "Tesseract", "ppocr": "PP-OCR"}
 
 
 @dataclass

@@ -367,7 +367,7 @@ def with_decoded(scan: DocumentScan, fonts: FontRecovery) -> DocumentScan:
         # the page's fonts now read with their repaired maps: judged as any font's text is (only what a wrong
         # map leaves counts, and codes still unknown are private-use characters: `=@|` in a decoded line is
         # the text's own, not an OCR artifact to send the page to OCR for)
-        rows = judge_rows(decoded.lines, font=source is not Origin.OCR_LAYER, drawn=source is not Origin.OCR_LAYER)
+        rows = judge_rows(decoded.lines, font=source is not Origin.OCR_LAYER)
         if any(row.verdict.label is Label.GARBLED for row in rows):
             source = Origin.BROKEN_FONT
             rows = judge_rows(decoded.lines, drawn=True)

@@ -51,6 +51,8 @@ if TYPE_CHECKING:  # pixels are handled in the workers only
 ENGINE_CHOICES = ("auto", "tesseract", "ppocr")
 #: The engines themselves, by name.
 ENGINE_NAMES = ("tesseract", "ppocr")
+#: ... and as a reader is told them (reasons, the review page).
+ENGINE_LABELS = {"tesseract": "Tesseract", "ppocr": "PP-OCR"}
 #: What a repair reads with unless told otherwise (bench/ENGINES.md has the measurements).
 DEFAULT_ENGINE = "auto"
 

@@ -34,6 +34,7 @@ from dataclasses import replace
 
 from cwn_ocr.layer.garble import is_english_word, judge_line
 from cwn_ocr.model import BBox, Line, Reading, Word
+from cwn_ocr.ocr.engines import ENGINE_LABELS
 
 #: PP-OCR is unsure of a line below this confidence (0..100; its line score is the mean of its
 #: characters' probabilities). Its confidence tracks its errors well (issue 21: correlation -0.90).
@@ -49,7 +50,6 @@ TESS_SURE = 88.0
 LATIN_SURE = 95.0
 HAN_SURE = 93.0
 
-_NAMES = {"tesseract": "Tesseract", "ppocr": "PP-OCR"}
 
 
 def tesseract_settles(line: Line) -> bool:
@@ -89,7 +89,7 @@ def _garbled(line: Line) -> bool:
 
 
 def _label(line: Line) -> str:
-    return f"{_NAMES.get(line.engine, line.engine)} ({_conf(line):.0f})"
+    return f"{ENGINE_LABELS.get(line.engine, line.engine)} ({_conf(line):.0f})"
 
 
 def _wordish(token: str) -> bool:
@@ -182,11 +182,11 @@ def choose(tesseract: Line, ppocr: Line, *, detected: Line | None = None, prefer
 def _decide(tesseract: Line, pp: Line, prefer: str) -> tuple[Line, str]:
     if not pp.text or not tesseract.text:
         only = pp if pp.text else tesseract
-        return only, f"only: {_NAMES.get(only.engine, only.engine)} alone read it"
+        return only, f"only: {ENGINE_LABELS.get(only.engine, only.engine)} alone read it"
     tess_bad, pp_bad = _garbled(tesseract), _garbled(pp)
     if tess_bad != pp_bad:
         bad = tesseract if tess_bad else pp
-        return (pp if tess_bad else tesseract), f"garbled: {_NAMES[bad.engine]}'s reading is garbled"
+        return (pp if tess_bad else tesseract), f"garbled: {ENGINE_LABELS[bad.engine]}'s reading is garbled"
     if _letters(tesseract.text) == _letters(pp.text):
         return pp, "agree: both read it the same"
     if prefer == "ppocr":
