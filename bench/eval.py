@@ -475,7 +475,7 @@ def evaluate_real(work: Path) -> dict[str, Any]:
         pdf = Path(info["folder"]) / name
         if not pdf.exists():
             continue
-        layer = extractors.pdftotext(pdf)
+        layer = extractors.layer_lines(pdf)
         run = run_cwn(pdf, out, work)
         pages = run.get("pages")
         entry: dict[str, Any] = {"control": info["control"], "exit": run["exit"], "seconds": run["seconds"],
@@ -759,7 +759,8 @@ def real_markdown(real: dict[str, Any], names: list[str]) -> list[str]:
     if "files" not in real:
         return ["", "## Real PDFs", "", f"Skipped: {real.get('skipped', 'not run')}."]
     lines = ["", "## Real PDFs (`../shared/real`, `../shared/real-more`)", "",
-             "cwn-ocr on PDFs nobody here made. Controls: characters changed against the pdftotext layer (should be "
+             "cwn-ocr on PDFs nobody here made. Controls: characters changed against the layer (poppler's "
+             "words from `pdftotext -bbox-layout`, not plain pdftotext, which drops a line-end hyphen; should be "
              "0). Broken files: the excerpts the page shows (ground_truth.json / the README) found in the output, "
              "whitespace-insensitive. Extractors on the repaired PDF: CER against cwn-ocr's own text (length ratio).",
              "", "| file | kind | pages | exit | time | OCRed | changed chars | excerpts found | "

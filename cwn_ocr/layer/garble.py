@@ -89,6 +89,10 @@ _LETTER_CLASS = r"[[\p{L}\p{M}\p{Nd}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul
 _SIGN_CLASS = (r"[[\p{Sm}\u00B0\u2032\u2033\u2103\u2109\u2030\u00B5\u2126\u00A7\u00B6\u00A9\u00AE\u2122"
                r"\u2190-\u21FF\u25A0-\u25FF\u2605\u2606\u203B\u00B2\u00B3\u00B9]--[<=>+|~^\u00AC]]")
 _GLYPH_NAME = r"(?:uni[0-9A-F]{4,6}|glyph\d+|gid\d+|g\d{2,5}|/[A-Za-z]+\d+)"  # what some extractors print
+# an expression over sigil variables (Perl, shell, PHP): ``$a = $b + $c``, ``$i <= @list``; one operand
+# alone ("$EXE") is not enough, an expression is code no OCR of Han spells
+_SIGIL_VARIABLE = r"[$@%][A-Za-z_][A-Za-z0-9_]*"
+_SIGIL_EXPRESSION = rf"{_SIGIL_VARIABLE}(?:\s*(?:[-+*/.<>=!]=?|=~)\s*(?:{_SIGIL_VARIABLE}|\d+))+"
 _ATOM = regex.compile(
     r"""
       (?P<cid>\(cid:\d+\))
@@ -98,10 +102,10 @@ _ATOM = regex.compile(
     | (?P<lookalike>[\u2E80-\u2EFF\u2F00-\u2FDF\u31C0-\u31EF\uF900-\uFAFF\U0002F800-\U0002FA1F]+)
     | (?P<han>[[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303F\uFF00-\uFFEF]--{LOOKALIKE}]+)
     | (?P<othernum>\p{No}+)
-    | (?P<ident>(?<![A-Za-z0-9])(?:[A-Za-z]\+\+|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)(?![A-Za-z0-9_+]))
+    | (?P<ident>(?<![A-Za-z0-9])(?:{SIGILS}|[A-Za-z]\+\+|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)(?![A-Za-z0-9_+]))
     | (?P<alnum>{LETTER}+(?:['’.,:/-]{LETTER}+)*)
     | (?<=[\p{L}\p{N}])%
-    | (?<=[\p{L}\p{N}])[+=](?=\d)|[+=](?=\d)|(?<=[\p{L}\p{N}_])=(?=[\p{L}"'$])
+    | (?<=[\p{L}\p{N}])[+=<>](?=\s?\d)|[+=<>](?=\d)|(?<=[\p{L}\p{N}_])=(?=[\p{L}"'$])
     | (?P<space>\s+)
     | (?P<punct>[.,;:!?'"`()\[\]\-‐–—/’‘“”…·•*]+)
     | (?P<sign>{SIGN}+)
@@ -109,7 +113,7 @@ _ATOM = regex.compile(
     | (?P<symbol>.)
     """
     .replace("{LOOKALIKE}", _LOOKALIKE_CLASS).replace("{SIGN}", _SIGN_CLASS).replace("{LETTER}", _LETTER_CLASS)
-    .replace("{GLYPH}", _GLYPH_NAME),
+    .replace("{GLYPH}", _GLYPH_NAME).replace("{SIGILS}", _SIGIL_EXPRESSION),
     regex.VERBOSE | regex.V1,
 )
 
@@ -297,7 +301,7 @@ def _atomize_plain(text: str, offset: int) -> list[Atom]:
             atoms.append(Atom(start, end, Kind.GOOD))
         elif group == "alnum":
             atoms += _judge_alnum(value, start)
-        elif group == "ident":  # O_NONBLOCK, en_US, C++: code, which no OCR of Han spells
+        elif group == "ident":  # O_NONBLOCK, en_US, C++, $a = $b + $c: code, which no OCR of Han spells
             atoms.append(Atom(start, end, Kind.NEUTRAL, 0.5))
         elif group in ("space", "punct", "sign", None):  # None: "%" after a number or code, "+9" in "E+9"
             atoms.append(Atom(start, end, Kind.GLUE))
@@ -489,6 +493,8 @@ def judge_line(text: str, *, font: bool = False, alone: bool = False) -> Verdict
     ('clean', 'clean')
     >>> judge_line("\x04\x05\x06\x07 \x08\x04", font=True).label.value
     'garbled'
+    >>> judge_line("$a = $b + $c; # 我知道这些变数可能未").label.value  # code: an expression of variables
+    'clean'
     """
     atoms = atomize(text, alone=alone)
     atoms = _font_drawn(text, atoms) if font else _chinese_engine(text, _distrust_capitals(text, atoms))

@@ -28,6 +28,8 @@ piece where a new reading differs is decided on its own:
 '《关于对 2015 年年度报告'
 >>> vote_line("ZOq5 年年度报告", ["2015 年年度报告"])
 '2015 年年度报告'
+>>> vote_line("1q98年3月", ["1998年3月"]), vote_line("较 2O05 年", ["较 2005 年"])
+('1998年3月', '较 2005 年')
 >>> vote_line("《关于对 20I5 年浙江", ["《关于对 2015年浙江"])
 '《关于对 2015 年浙江'
 >>> vote_line("浓度 8 μg/m³，取 λ = 0.78", ["浓度 8以g/m³，取 入= 0.78", "浓度 8以g/m³，取 入= 0.78"])
@@ -40,6 +42,7 @@ piece where a new reading differs is decided on its own:
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -81,7 +84,25 @@ def vocabulary(texts: Iterable[str]) -> Counter[str]:
     return pairs
 
 
-def _support(window: str, known: Counter[str] | None) -> int:
+class Elsewhere:
+    """The document's vocabulary without one line's own pairs: a line's words are no evidence for
+    themselves (a noisy layer's ``牧秏丰寊`` occurs once, in the line being voted on).
+
+    >>> Elsewhere(vocabulary(["神鹰集团", "神鹰"]), "神鹰集团")["神鹰"], Elsewhere(vocabulary(["集团"]), "集团")["集团"]
+    (1, 0)
+    """
+
+    def __init__(self, known: Counter[str], line: str) -> None:
+        self.known, self.own = known, vocabulary([line])
+
+    def __getitem__(self, pair: str) -> int:
+        return self.known[pair] - self.own[pair]
+
+    def __bool__(self) -> bool:
+        return bool(self.known)
+
+
+def _support(window: str, known: Counter[str] | Elsewhere | None) -> int:
     if not known:
         return 0
     return sum(min(known[p], 10) for p in vocabulary([window]))
@@ -119,7 +140,7 @@ def _garbled_at(text: str, start: int, end: int) -> bool:
     return any(span.start < max(end, start + 1) and span.end > start for span in verdict.garbled_spans)
 
 
-def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str] | None = None,
+def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str] | Elsewhere | None = None,
            confirmed: int | None = None) -> int:
     """Index of the winning candidate (0 is the layer's) for a piece of a line, ``left`` and
     ``right`` being the rest of the line around it (see the module docstring for the rules);
@@ -127,9 +148,10 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
     near_left, near_right = left[-CONTEXT:], right[:CONTEXT]
     bad = {i for i, c in enumerate(candidates) if _garbled_at(left + c + right, len(left), len(left) + len(c))}
 
-    def duplicate(piece: str) -> bool:  # an alignment slip repeating the text next to it
-        squeezed = squeeze(piece)
-        return bool(squeezed) and (squeeze(left).endswith(squeezed) or squeeze(right).startswith(squeezed))
+    def duplicate(piece: str) -> bool:  # an alignment slip: more text than the layer's, repeating the text next
+        squeezed = squeeze(piece)  # to it (a digit for a letter, ``1q98`` read ``1998``, adds nothing)
+        return len(squeezed) > len(squeeze(candidates[0])) and (
+            squeeze(left).endswith(squeezed) or squeeze(right).startswith(squeezed))
 
     alive = [i for i in range(1, len(candidates)) if i not in bad and not duplicate(candidates[i])]
     if not alive:
@@ -199,6 +221,8 @@ def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     (True, False)
     >>> _independent("O", "0", "1", ",787"), _independent("O", "0", "C", "2")
     (True, False)
+    >>> _independent("lq", "19", "年均浓度 ", " μg/m³"), _independent("lo", "10", "hel", " world")
+    (True, False)
     >>> _independent("• 取 μ ", "。 取 -大 ", "当 ", "= 0.5")
     False
     """
@@ -207,10 +231,15 @@ def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     if HAN.search(theirs) and HAN.findall(mine) != HAN.findall(theirs) and (HAN.search(mine) or not squeeze(mine)):
         return True
     if not (regex.fullmatch(r"[\d.,:]+", squeeze(theirs)) and regex.search(r"\d", theirs)
-            and regex.fullmatch(r"[\dlIOoZSBzsbg.,:]+", squeeze(mine)) and regex.search(r"[lIOoZSBzsbg]", mine)):
+            and regex.fullmatch(r"[\dlIOoZSBzsbgq.,:]+", squeeze(mine)) and regex.search(r"[lIOoZSBzsbgq]", mine)):
         return False
-    before, after = left.rstrip()[-1:], right.lstrip()[:1]
-    return (before.isdigit() or after.isdigit()) and not _beside_letter(left, right)
+    before, after = left.rstrip(" .,")[-1:], right.lstrip(" .,")[:1]
+    # inside a number (``1.S0``), or a number of its own (``浓度 lq μg``: no word is spelt so, where two
+    # engines read digits)
+    # (the characters right beside it: none where the piece has a space at that edge)
+    next_left, next_right = "" if mine[:1].isspace() else left[-1:], "" if mine[-1:].isspace() else right[:1]
+    whole = not regex.match(r"[\w.,]", next_left) and not regex.match(r"[\w.,]", next_right)
+    return (before.isdigit() or after.isdigit() or whole) and not _beside_letter(next_left, next_right)
 
 
 def _beside_letter(left: str, right: str) -> bool:
@@ -218,11 +247,34 @@ def _beside_letter(left: str, right: str) -> bool:
     return bool(regex.match(r"[A-Za-z]", left[-1:]) or regex.match(r"[A-Za-z]", right[:1]))
 
 
+# marks OCR reads as their look-alikes: the same mark, for the vote (one character for one)
+_MARK_FOLD = str.maketrans({**dict.fromkeys("′‘’`´", "'"), **dict.fromkeys("″“”", '"'),
+                            **dict.fromkeys("‐‑‒–—―", "-")})
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    return (folded if len(folded) == 1 else char).translate(_MARK_FOLD)
+
+
+def fold(text: str) -> str:
+    """``text`` as the vote compares it, one character for one: NFKC where it gives one character
+    (full-width letters and digits, ``³`` and ``₂``), primes and quotes alike, dashes alike. A layer's
+    ``ＡＭＣ９７６`` or ``H′`` is what a reading's ``AMC976`` or ``H’`` says: nothing to decide.
+
+    >>> fold("样品编号 ＡＭＣ９７６，H′ = 3 μg/m³")
+    "样品编号 AMC976,H' = 3 μg/m3"
+    """
+    return "".join(_fold_char(c) for c in text)
+
+
 def _disputes(layer: str, reading: str) -> list[tuple[int, int, int, int]]:
-    """Where ``reading`` differs from ``layer``, as ``(i1, i2, j1, j2)``; differences separated by
-    at most one character or by spaces only are one dispute, so a piece is judged whole."""
+    """Where ``reading`` differs from ``layer``, as ``(i1, i2, j1, j2)``, compared ``fold``-ed;
+    differences separated by at most one character or by spaces only are one dispute, so a piece is
+    judged whole."""
     disputes: list[list[int]] = []
-    for op in Levenshtein.opcodes(layer, reading):
+    for op in Levenshtein.opcodes(fold(layer), fold(reading)):
         if op.tag == "equal":
             continue
         if disputes:
@@ -250,6 +302,7 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     if not readings or not readings[0]:
         return layer
     first = readings[0]
+    elsewhere = Elsewhere(known, layer) if known else None
     # every other reading's disputes with the layer, found once for all of the line's pieces
     others = [(again, _disputes(layer, again)) for again in readings[1:]]
     second = (other, _disputes(layer, other)) if other else None
@@ -258,7 +311,7 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     for i1, i2, j1, j2 in _disputes(layer, first):
         pieces.append(layer[position:i1])
         mine, theirs = layer[i1:i2], first[j1:j2]
-        if squeeze(mine) == squeeze(theirs):
+        if squeeze(fold(mine)) == squeeze(fold(theirs)):
             pieces.append(mine)
         else:
             candidates = [mine, theirs] + [_piece_of(layer, again, i1, i2, found) for again, found in others]
@@ -266,7 +319,7 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             # the other engine itself: Tesseract agreeing with Tesseract is no second opinion)
             seen = squeeze(_piece_of(layer, second[0], i1, i2, second[1])) if second else None
             confirmed = 1 if seen == squeeze(theirs) or (trusted and seen != squeeze(mine)) else None
-            won = candidates[choose("".join(pieces), layer[i2:], candidates, known, confirmed)]
+            won = candidates[choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed)]
             if won is not mine and won.strip() and mine.strip():  # the layer's spacing at the piece's edges stays: a
                 # reading that writes no spaces (``2015年``) is no evidence about them
                 won = mine[:len(mine) - len(mine.lstrip())] + won.strip() + mine[len(mine.rstrip()):]
