@@ -25,15 +25,15 @@ def layer_lines(pdf: Path) -> list[str]:
     the layer; the words are.
     """
     import html
-    import xml.etree.ElementTree as ET
+    import re
 
     out = subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                          check=True).stdout.decode("utf-8", "replace")
-    root = ET.fromstring(out)
+    # (read with patterns, not an XML parser: poppler writes control characters of broken fonts as they are)
     pages: list[str] = []
-    for page in root.iter("{http://www.w3.org/1999/xhtml}page"):
-        lines = [" ".join(html.unescape(w.text or "") for w in line)
-                 for line in page.iter("{http://www.w3.org/1999/xhtml}line")]
+    for page in re.split(r"<page\b", out)[1:]:
+        lines = [" ".join(html.unescape(w) for w in re.findall(r"<word\b[^>]*>(.*?)</word>", line, re.S))
+                 for line in re.split(r"<line\b", page)[1:]]
         pages.append("\n".join(lines))
     return pages
 
