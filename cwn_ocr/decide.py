@@ -32,7 +32,8 @@ The rules, first match wins:
 2   ``contradicted``        a usable reading disagrees with the whole line                   replace line
 2b  ``layer contradicted``  an old OCR layer most of whose lines the page image reads        replace line
                             otherwise (``merge.splice.doubted``), a usable reading that
-                            differs from this line (a line it confirms stays)
+                            differs from this line, or (where the reading leads) holds more
+                            than it (a line it confirms stays)
 3   ``vote``                an old OCR layer that is mostly right, read twice: corrected     replace spans
                             piece by piece where the readings outvote it (``merge.vote``)
 4   ``clean``               nothing flags the line                                           keep
@@ -64,6 +65,9 @@ One doctest per row:
 'replace line'
 >>> noisy = Reading("安顺市严格执行", 91.0, garbled=False, agreement=70.0, covered=True)
 >>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=noisy, voting=True, doubted=True)).rule
+'layer contradicted'
+>>> more = Reading("Indicator 指标 Value Unit", 93.0, garbled=False, agreement=90.0, covered=True, whole=60.0)
+>>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=more, doubted=True)).rule
 'layer contradicted'
 >>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=sure, voting=True)).rule
 'vote'
@@ -145,6 +149,9 @@ class Reading:
     agreement: float  # 0..100: how well it matches some part of the layer line (``comparable`` forms)
     covered: bool  # the OCR languages can read the layer line's script
     elsewhere: bool = False  # it reads as another line of the layer: the image read next to the line
+    # 0..100: how well it matches the whole layer line (both ways: the layer's ``Indicator 44%`` is part of
+    # ``Indicator 指标 Value Unit``, not the same line); measured where the page's reading leads
+    whole: float = 100.0
 
     @property
     def usable(self) -> bool:
@@ -161,7 +168,7 @@ class Reading:
     def to_dict(self) -> dict[str, object]:
         return {"text": self.text, "confidence": self.confidence, "garbled": self.garbled,
                 "agreement": round(self.agreement, 1), "covered": self.covered, "elsewhere": self.elsewhere,
-                "usable": self.usable}
+                **({"whole": round(self.whole, 1)} if self.whole < 100.0 else {}), "usable": self.usable}
 
 
 @dataclass(frozen=True)
@@ -211,7 +218,7 @@ def decide(evidence: Evidence) -> Decision:
     if reading is not None and reading.contradicts:
         return Decision(Action.REPLACE_LINE, "contradicted")
     if (evidence.doubted and usable and evidence.origin is Origin.OCR_LAYER and reading is not None
-            and reading.agreement < SAME_LINE):
+            and min(reading.agreement, reading.whole) < SAME_LINE):
         return Decision(Action.REPLACE_LINE, "layer contradicted")
     if evidence.voting and usable and evidence.origin is Origin.OCR_LAYER:
         return Decision(Action.REPLACE_SPANS, "vote")

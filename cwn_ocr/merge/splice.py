@@ -28,7 +28,7 @@ from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import ENGINE_NAMES
-from cwn_ocr.ocr.verify import agreement, compared
+from cwn_ocr.ocr.verify import agreement, compared, whole_agreement
 
 
 class Source:
@@ -140,6 +140,7 @@ class PageContext:
     texts: tuple[str, ...] = ()  # the page's layer lines (a reading of one of them is no reading of another)
     doubted: bool = False  # an old OCR layer most of whose lines the image reads otherwise (``doubted``)
     confirmed: float = 1.0  # share of an old OCR layer's Han lines whose Han the image reads alike (``confirmed``)
+    reading_first: bool = False  # the page's new reading leads (``merge_reading_first``): its lines come out once
 
     def elsewhere(self, text: str, reading: str) -> bool:
         """``reading`` holds another line of the layer (one that ``text`` does not hold itself): the
@@ -456,7 +457,8 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
     ...                                                   context=PageContext(Origin.OCR_LAYER))]
     [('layer', 'Action area 1'), ('ocr', '安顺市严格执行三区三线管理'), ('ocr', '草海湿地')]
     """
-    context = replace(context, doubted=doubted(rows, ocr_lines, matches), confirmed=confirmed(rows, ocr_lines, matches))
+    context = replace(context, doubted=doubted(rows, ocr_lines, matches), confirmed=confirmed(rows, ocr_lines, matches),
+                      reading_first=True)
     match_of_ocr = {o: m for m in matches for o in m.ocr}
     done: set[int] = set()
     repaired: list[RepairedLine] = []
@@ -506,8 +508,12 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
         return None
     reading = " ".join(line.text for line in readings)
     agrees = agreement(text, reading)
+    # where the reading leads, each of its lines comes out once, in its place: that it holds another
+    # layer line (a table cell the old OCR read apart) is no sign that it was read beside this one
     return Reading(reading, _mean_confidence(readings), judge_line(reading).label is Label.GARBLED,
-                   agrees, context.covered(text), context.elsewhere(text, reading))
+                   agrees, context.covered(text),
+                   not context.reading_first and context.elsewhere(text, reading),
+                   whole_agreement(text, reading) if context.reading_first else 100.0)
 
 
 def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: PageContext, *,

@@ -194,6 +194,18 @@ def agreement(layer: str, reading: str) -> float:
     return compared(comparable(layer), comparable(fix_text(reading)[0]))
 
 
+def whole_agreement(layer: str, reading: str) -> float:
+    """How well the reading matches the whole layer text (rapidfuzz ratio, 0..100, ``comparable`` forms):
+    unlike ``agreement``, a reading that holds more than the layer (or less) is not the same line.
+
+    >>> row, read = "Indicator 44%", "Indicator 指标 Value Unit"
+    >>> agreement(row, read), whole_agreement(row, read)
+    (90.0, 58.1)
+    """
+    a, b = comparable(layer), comparable(fix_text(reading)[0])
+    return round(float(fuzz.ratio(a, b)), 1) if a and b else 0.0
+
+
 def compared(a: str, b: str) -> float:
     """``agreement`` of two texts already in ``comparable`` form (the reading text-fixed first).
 

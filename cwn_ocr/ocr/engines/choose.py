@@ -164,11 +164,12 @@ def choose(tesseract: Line, ppocr: Line, *, detected: Line | None = None, prefer
     if detected is not None and detected.text and (not ppocr.text or _conf(ppocr) < PP_UNSURE) \
             and _conf(detected) > _conf(ppocr):
         pp, note = detected, " (PP-OCR's detector inside the box)"
-    kept, why = _decide(tesseract, pp, prefer)
+    # PP-OCR's reading judged with Tesseract's word breaks: glued English words (``initialRAMdisk``) are
+    # its spacing, not garbage, and must not hand a line of Han to the engine that reads Han worse
+    spaced = respace(pp, tesseract) if pp.text and tesseract.text else pp
+    kept, why = _decide(tesseract, spaced, prefer)
     others = [line for line in (pp, tesseract, ppocr, detected) if line is not None and line.text
               and line is not kept]
-    if kept is pp and kept.text and tesseract.text:
-        kept = respace(kept, tesseract)
     seen = {_letters(kept.text)}
     alternatives = []
     for other in others:
