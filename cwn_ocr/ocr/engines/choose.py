@@ -155,6 +155,42 @@ def respace(characters: Line, spaces: Line) -> Line:
     return replace(characters, text=" ".join(w.text for w in words), words=tuple(words))
 
 
+#: PP-OCR reads a small or blurred full-width comma or full stop as a middle dot (``2.57·均匀度``); where
+#: Tesseract reads one of these marks between the same characters, it is that mark.
+_PP_DOT = "·"
+_CJK_MARKS = "，、。；："
+
+
+def repunctuate(characters: Line, marks: Line) -> Line:
+    """``characters``'s reading (PP-OCR's) with each middle dot that ``marks`` (Tesseract's) reads as a
+    Chinese comma, enumeration comma, full stop, semicolon or colon, between the same characters.
+
+    >>> from cwn_ocr.model import BBox, Word
+    >>> pp = Line.from_words([Word("指数H=2.57·均匀度", BBox(0, 0, 100, 10), 93.0)])
+    >>> tess = Line.from_words([Word("指 数 H=2.57， 均 义 度", BBox(0, 0, 100, 10), 81.0)])
+    >>> repunctuate(pp, tess).text, repunctuate(Line.from_words([Word("马丁·路德", BBox(0, 0, 9, 9), 99.0)]),
+    ...                                         Line.from_words([Word("马 丁 · 路 德", BBox(0, 0, 9, 9), 90.0)])).text
+    ('指数H=2.57，均匀度', '马丁·路德')
+    """
+    if _PP_DOT not in characters.text:
+        return characters
+    from rapidfuzz.distance import Levenshtein
+
+    ours = "".join(characters.text.split())
+    theirs = "".join(marks.text.split())
+    fixed = {op.dest_start: theirs[op.src_start] for op in Levenshtein.opcodes(theirs, ours)
+             if op.tag == "replace" and op.src_end - op.src_start == 1 and op.dest_end - op.dest_start == 1
+             and ours[op.dest_start] == _PP_DOT and theirs[op.src_start] in _CJK_MARKS}
+    if not fixed or not characters.words:
+        return characters
+    words, position = [], 0
+    for word in characters.words:
+        text = "".join(fixed.get(position + k, c) for k, c in enumerate(word.text))
+        words.append(replace(word, text=text))
+        position += len(word.text)
+    return replace(characters, text=" ".join(w.text for w in words), words=tuple(words))
+
+
 def choose(tesseract: Line, ppocr: Line, *, detected: Line | None = None, prefer: str = "auto") -> Line:
     """The reading of one line to keep, with ``choice`` saying why and the other readings that differ
     in ``alternatives``. ``tesseract`` and ``ppocr`` read the same box; ``detected`` is PP-OCR's
@@ -166,7 +202,7 @@ def choose(tesseract: Line, ppocr: Line, *, detected: Line | None = None, prefer
         pp, note = detected, " (PP-OCR's detector inside the box)"
     # PP-OCR's reading judged with Tesseract's word breaks: glued English words (``initialRAMdisk``) are
     # its spacing, not garbage, and must not hand a line of Han to the engine that reads Han worse
-    spaced = respace(pp, tesseract) if pp.text and tesseract.text else pp
+    spaced = repunctuate(respace(pp, tesseract), tesseract) if pp.text and tesseract.text else pp
     kept, why = _decide(tesseract, spaced, prefer)
     others = [line for line in (pp, tesseract, ppocr, detected) if line is not None and line.text
               and line is not kept]
