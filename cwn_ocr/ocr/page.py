@@ -21,7 +21,7 @@ from cwn_ocr.errors import MissingDependencyError, OcrError
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
-from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles
+from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles, widen
 from cwn_ocr.ocr.prepare import Prepared, prepare
 from cwn_ocr.ocr.raster import rasterize_page
 from cwn_ocr.ocr.tessdata import find_tessdata
@@ -333,7 +333,8 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
               for line in lines]
     for k, reading, inside in zip(asked, readings, detected):
         chosen[k] = choose(lines[k], reading, detected=inside, prefer=prefer)
-    return chosen
+    # capitals and digits the page prints full-width, from Tesseract's word boxes (no engine reads the forms)
+    return [widen(line, tesseract) for line, tesseract in zip(chosen, lines)]
 
 
 def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, settings: OcrSettings,

@@ -12,9 +12,12 @@ Rules, in order (the first that applies decides; ``choice`` on the kept line say
 | a Latin line | PP-OCR, unless it is unsure and Tesseract is sure |
 
 PP-OCR's own detector inside the box (``detected``) stands in for its reading of the crop when that
-reading is unsure or empty and the detector's is surer. A PP-OCR reading kept gets Tesseract's word
-breaks where the two read the same letters around them (``respace``). Measured in
-``bench/ENGINES.md``.
+reading is unsure or empty and the detector's is surer. PP-OCR's reading is judged, and kept, with
+Tesseract's word breaks where the two read the same letters around them (``respace``), Tesseract's
+Chinese comma or full stop where PP-OCR reads a middle dot and Tesseract's English word where PP-OCR's
+letters make none (``correct``). Every line kept, whichever engine read it, has its runs of capitals
+and digits in full-width forms where Tesseract's word boxes show them a Han character wide (``widen``).
+Measured in ``bench/ENGINES.md``.
 
 >>> from cwn_ocr.model import BBox, Word
 >>> def line(text, conf, engine):
@@ -30,7 +33,10 @@ breaks where the two read the same letters around them (``respace``). Measured i
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
+
+import regex
 
 from cwn_ocr.layer.garble import is_english_word, judge_line
 from cwn_ocr.model import BBox, Line, Reading, Word
@@ -159,36 +165,122 @@ def respace(characters: Line, spaces: Line) -> Line:
 #: Tesseract reads one of these marks between the same characters, it is that mark.
 _PP_DOT = "·"
 _CJK_MARKS = "，、。；："
+_ASCII_RUN = regex.compile(r"[A-Za-z0-9]+")
 
 
-def repunctuate(characters: Line, marks: Line) -> Line:
-    """``characters``'s reading (PP-OCR's) with each middle dot that ``marks`` (Tesseract's) reads as a
-    Chinese comma, enumeration comma, full stop, semicolon or colon, between the same characters.
+def correct(characters: Line, other: Line) -> Line:
+    """``characters``'s reading (PP-OCR's, kept for its Han) with what ``other`` (Tesseract's) reads
+    better, where the two read the same characters around it: a middle dot that Tesseract reads as a
+    Chinese comma, enumeration comma, full stop, semicolon or colon; and a run of Latin letters and
+    digits that is no English word where Tesseract's, as long, is one (``1inux`` for ``linux``).
 
     >>> from cwn_ocr.model import BBox, Word
-    >>> pp = Line.from_words([Word("指数H=2.57·均匀度", BBox(0, 0, 100, 10), 93.0)])
-    >>> tess = Line.from_words([Word("指 数 H=2.57， 均 义 度", BBox(0, 0, 100, 10), 81.0)])
-    >>> repunctuate(pp, tess).text, repunctuate(Line.from_words([Word("马丁·路德", BBox(0, 0, 9, 9), 99.0)]),
-    ...                                         Line.from_words([Word("马 丁 · 路 德", BBox(0, 0, 9, 9), 90.0)])).text
-    ('指数H=2.57，均匀度', '马丁·路德')
+    >>> def read(text, conf): return Line.from_words([Word(text, BBox(0, 0, 100, 10), conf)])
+    >>> correct(read("指数H=2.57·均匀度", 93.0), read("指 数 H=2.57， 均 义 度", 81.0)).text
+    '指数H=2.57，均匀度'
+    >>> correct(read("马丁·路德", 99.0), read("马 丁 · 路 德", 90.0)).text
+    '马丁·路德'
+    >>> correct(read("（只能在1inux 2.1或以上版本中使用）", 95.0), read("(只 能 在 linux 2.1 或 以 上", 88.0)).text
+    '（只能在linux 2.1或以上版本中使用）'
     """
-    if _PP_DOT not in characters.text:
+    if not characters.words or not other.text:
         return characters
     from rapidfuzz.distance import Levenshtein
 
     ours = "".join(characters.text.split())
-    theirs = "".join(marks.text.split())
-    fixed = {op.dest_start: theirs[op.src_start] for op in Levenshtein.opcodes(theirs, ours)
-             if op.tag == "replace" and op.src_end - op.src_start == 1 and op.dest_end - op.dest_start == 1
-             and ours[op.dest_start] == _PP_DOT and theirs[op.src_start] in _CJK_MARKS}
-    if not fixed or not characters.words:
-        return characters
-    words, position = [], 0
-    for word in characters.words:
+    theirs = "".join(other.text.split())
+    # runs of letters and digits in ``ours``' positions, cut where the text has a space
+    runs: list[tuple[int, int]] = []
+    position = 0
+    for token in characters.text.split():
+        runs += [(position + m.start(), position + m.end()) for m in _ASCII_RUN.finditer(token)]
+        position += len(token)
+    fixed: dict[int, str] = {}
+    for op in Levenshtein.opcodes(theirs, ours):
+        if op.tag != "replace" or op.src_end - op.src_start != op.dest_end - op.dest_start:
+            continue
+        mine, read = ours[op.dest_start:op.dest_end], theirs[op.src_start:op.src_end]
+        if mine == _PP_DOT and read in _CJK_MARKS:
+            fixed[op.dest_start] = read
+        elif _ASCII_RUN.fullmatch(mine) and _ASCII_RUN.fullmatch(read):
+            run = next(((a, b) for a, b in runs if a <= op.dest_start and op.dest_end <= b), None)
+            if run is None:
+                continue
+            token = ours[run[0]:run[1]]
+            offset = op.dest_start - run[0]
+            theirs_word = token[:offset] + read + token[offset + len(read):]
+            if (not token.isdigit() and not is_english_word(token) and is_english_word(theirs_word)
+                    and len(theirs_word) >= 3):
+                fixed.update((op.dest_start + k, c) for k, c in enumerate(read))
+    return _rewrite(characters, fixed)
+
+
+def _rewrite(line: Line, fixed: dict[int, str]) -> Line:
+    """``line`` with the characters at ``fixed``'s positions (counted without spaces) replaced, in its
+    words and its text."""
+    if not fixed or not line.words:
+        return line
+    words: list[Word] = []
+    position = 0
+    for word in line.words:
         text = "".join(fixed.get(position + k, c) for k, c in enumerate(word.text))
         words.append(replace(word, text=text))
         position += len(word.text)
-    return replace(characters, text=" ".join(w.text for w in words), words=tuple(words))
+    return replace(line, text=" ".join(w.text for w in words), words=tuple(words))
+
+
+#: A run of Latin capitals and digits whose characters stand this many Han characters' widths apart (or
+#: more) is printed in full-width forms: ``ＡＭＣ９７６`` takes one em a character, ``AMC976`` about 0.65,
+#: wide capitals about 0.8.
+FULL_WIDTH = 0.9
+_CAPS_RUN = regex.compile(r"[A-Z0-9]{3,}")
+
+
+def widen(kept: Line, tesseract: Line) -> Line:
+    """``kept`` with each run of three or more capitals and digits (a code: both) that the page prints in
+    full-width forms written so (``AMC976`` -> ``ＡＭＣ９７６``): no engine reads the forms apart, the page's
+    geometry does.
+    The run's width comes from Tesseract's word boxes (``tesseract``, the same line), the em from its
+    words of Han on the line; runs Tesseract did not read alike, or lines with too little Han, stay.
+
+    >>> from cwn_ocr.model import BBox, Word
+    >>> def words(*spec): return Line.from_words([Word(t, BBox(x0, 0, x1, 30), 90.0) for t, x0, x1 in spec])
+    >>> tess = words(("样品编号", 0, 118), ("AMC976，", 125, 320), ("批次", 325, 383))
+    >>> widen(words(("样品编号", 0, 118), ("AMC976，批次", 125, 383)), tess).text
+    '样品编号 ＡＭＣ９７６，批次'
+    >>> ascii = words(("样品编号", 0, 118), ("AMC976，", 125, 250), ("批次", 255, 313))
+    >>> widen(ascii, ascii).text
+    '样品编号 AMC976， 批次'
+    """
+    han = [w.bbox.width / len(w.text) for w in tesseract.words if w.text and all(_han(c) for c in w.text)]
+    if len(han) < 2 or not _CAPS_RUN.search(kept.text):
+        return kept
+    em = sorted(han)[len(han) // 2]
+    # Tesseract's capitals and digits in order, each with the word it is in
+    letters, owners = [], []
+    for i, word in enumerate(tesseract.words):
+        for char in unicodedata.normalize("NFKC", word.text):
+            if char.isascii() and char.isalnum():
+                letters.append(char)
+                owners.append(i)
+    seen = "".join(letters)
+    ours = "".join(kept.text.split())
+    fixed: dict[int, str] = {}
+    for run in _CAPS_RUN.finditer(ours):
+        code = run.group()
+        # codes only, letters and digits both: a number's box runs into the spaces around it, and wide
+        # capitals (``GNU`` at the head of a seed-2 line) came out near a Han character's width
+        if code.isdigit() or code.isalpha() or seen.count(code) != 1:
+            continue
+        at = seen.index(code)
+        span = tesseract.words[owners[at]:owners[at + len(code) - 1] + 1]
+        rest = "".join(w.text for w in span)
+        units = len(rest)  # the code and what its words hold beside it (a full-width comma: one em)
+        if any(_han(c) for c in rest) or units > len(code) + 1:
+            continue
+        if (span[-1].bbox.x1 - span[0].bbox.x0) / units >= FULL_WIDTH * em:
+            fixed.update((run.start() + k, chr(ord(c) + 0xFEE0)) for k, c in enumerate(code))
+    return _rewrite(kept, fixed)
 
 
 def choose(tesseract: Line, ppocr: Line, *, detected: Line | None = None, prefer: str = "auto") -> Line:
@@ -202,7 +294,7 @@ def choose(tesseract: Line, ppocr: Line, *, detected: Line | None = None, prefer
         pp, note = detected, " (PP-OCR's detector inside the box)"
     # PP-OCR's reading judged with Tesseract's word breaks: glued English words (``initialRAMdisk``) are
     # its spacing, not garbage, and must not hand a line of Han to the engine that reads Han worse
-    spaced = repunctuate(respace(pp, tesseract), tesseract) if pp.text and tesseract.text else pp
+    spaced = correct(respace(pp, tesseract), tesseract) if pp.text and tesseract.text else pp
     kept, why = _decide(tesseract, spaced, prefer)
     others = [line for line in (pp, tesseract, ppocr, detected) if line is not None and line.text
               and line is not kept]
