@@ -508,11 +508,12 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
         return None
     reading = " ".join(line.text for line in readings)
     agrees = agreement(text, reading)
-    # where the reading leads, each of its lines comes out once, in its place: that it holds another
-    # layer line (a table cell the old OCR read apart) is no sign that it was read beside this one
+    # where the reading leads over a layer it mostly contradicts, each reading line comes out once, in its
+    # place: that it holds another layer line (a table cell the old OCR read apart) is no sign that it was
+    # read beside this one (over a layer it confirms, it is: a skewed page's rows paired one line off)
     return Reading(reading, _mean_confidence(readings), judge_line(reading).label is Label.GARBLED,
                    agrees, context.covered(text),
-                   not context.reading_first and context.elsewhere(text, reading),
+                   not (context.reading_first and context.doubted) and context.elsewhere(text, reading),
                    whole_agreement(text, reading) if context.reading_first else 100.0)
 
 
