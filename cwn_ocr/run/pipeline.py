@@ -32,6 +32,7 @@ from cwn_ocr.layer.provenance import PageProvenance, read_provenance
 from cwn_ocr.layer.textfix import rejoin_split
 from cwn_ocr.layer.textlayer import PendingLayer
 from cwn_ocr.merge.align import Match, match_rows
+from cwn_ocr.merge.rows import printed_lines
 from cwn_ocr.merge.splice import PageContext, RepairedLine, Source, merge_lines, merge_reading_first, merge_rows
 from cwn_ocr.merge.vote import vocabulary
 from cwn_ocr.model import BBox, Label, Page, PageOcr, Row, Verdict, combine
@@ -431,7 +432,9 @@ class PageResult:
 
     @property
     def text(self) -> str:
-        return "".join(line.text + "\n" for line in self.lines if line.source != Source.REMOVED)
+        """The page's text, one line per printed line (``merge.rows``: table cells read apart joined)."""
+        return "".join(text + "\n" for text in printed_lines(
+            (line.text, line.bbox) for line in self.lines if line.source != Source.REMOVED))
 
     @property
     def action(self) -> str:
