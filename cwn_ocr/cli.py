@@ -92,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="OCR each page that needs it whole, not only its garbled rows (slower)")
     repair.add_argument("--no-font-repair", dest="font_repair", action="store_false",
                         help="read the lines of broken fonts from the page image instead of recovering the fonts' "
-                             "maps (the default recovers them and writes them into the repaired PDF)")
+                             "maps, and leave every font of the repaired PDF as it is (the default recovers broken "
+                             "maps, writes them into the repaired PDF and re-encodes fonts extractors misread)")
     repair.add_argument("--page-timeout", type=float, default=180.0, metavar="S",
                         help="give up OCR of one page after S seconds (its layer text is kept; exit code 4)")
     repair.add_argument("--password", help="password of an encrypted PDF")

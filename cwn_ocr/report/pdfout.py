@@ -12,8 +12,10 @@ Written with pikepdf (qpdf); no PDF bytes are assembled by hand. For each page w
   glyphless font (Tesseract's GlyphLessFont, as OCRmyPDF does) whose codes are the characters'
   UTF-16 code units, so selecting text in a viewer highlights the right place.
 
-Pages with nothing to repair are left as the original objects. The method used per page is
-reported (``removed-invisible-layer``, ``actualtext`` with the fonts whose text was marked). The
+Pages with nothing to repair are left as the original objects, but for fonts extractors misread
+(``fonts.reencode``: a CFF font under an embedded CMap, re-encoded with the same glyphs) and broken
+fonts' recovered maps. The method used per page is reported (``removed-invisible-layer``,
+``actualtext`` with the fonts whose text was marked, ``fonts re-encoded for extractors``). The
 file is marked with ``/CwnOcr`` in its document information so that a second repair recognises
 its own layer and leaves it alone.
 """
@@ -33,8 +35,9 @@ import pikepdf
 from cwn_ocr.atomic import write_atomic
 from cwn_ocr.errors import OutputError
 from cwn_ocr.fonts.cmaps import identity_cmap, tounicode_cmap
-from cwn_ocr.fonts.inventory import font_object
+from cwn_ocr.fonts.inventory import font_object, list_fonts
 from cwn_ocr.fonts.program import cids_of
+from cwn_ocr.fonts.reencode import reencode_fonts
 from cwn_ocr.layer.marker import MARK
 from cwn_ocr.layer.provenance import operator_name
 from cwn_ocr.merge.splice import RepairedLine, Source
@@ -238,6 +241,23 @@ def _write_font_maps(pdf: pikepdf.Pdf, maps: dict[str, bytes]) -> None:
             font.ToUnicode = pdf.make_stream(cmap)
 
 
+def _reencode(pdf: pikepdf.Pdf) -> dict[int, set[str]]:
+    """Fonts whose embedded encoding CMap pdfminer.six and pypdf cannot read, re-encoded with the same
+    glyphs (``fonts.reencode``); per page, the fonts it draws that were."""
+    try:
+        outcomes = reencode_fonts(pdf)
+    except Exception:  # noqa: BLE001  (re-encoding is a courtesy to extractors: never worth the other outputs)
+        return {}
+    done = {f"{number} {generation}" for (number, generation), outcome in outcomes.items() if not outcome.reason}
+    pages: dict[int, set[str]] = {}
+    if done:
+        for ref in list_fonts(pdf).values():
+            if ref.key in done:
+                for page in ref.pages:
+                    pages.setdefault(page, set()).add(f"{ref.base_font} {ref.key} R")
+    return pages
+
+
 def write_repaired_pdf(result: RepairResult, target: Path, *, password: str | None = None,
                        source: Path | None = None) -> dict[int, str]:
     """Write the repaired PDF to ``target`` (atomically); return the method used on each changed page."""
@@ -259,6 +279,10 @@ def build_repaired_pdf(result: RepairResult, *, password: str | None = None,
                           path=result.path, advice="use --no-pdf to write the other outputs") from exc
     legacy_pages = {page for repair in result.fonts.repairs if repair.legacy for page in repair.pages}
     with document as pdf:
+        # the recovered maps first (a font is re-encoded only with a map), the re-encoding before the pages'
+        # silent copies of fonts are made (a copy shares its descendant, which re-encoding changes)
+        _write_font_maps(pdf, result.fonts.maps)
+        reencoded = _reencode(pdf) if result.settings.get("repair_fonts", True) else {}
         font = None
         for page_result in result.pages:
             if not _page_needs_layer(page_result, legacy_pages):
@@ -286,12 +310,14 @@ def build_repaired_pdf(result: RepairResult, *, password: str | None = None,
             if fonts is None:
                 resources_.Font = fonts = pikepdf.Dictionary()
             fonts[_FONT_NAME] = font
-        _write_font_maps(pdf, result.fonts.maps)
         for page_result in result.pages:
             if page_result.number not in methods and any(line.source == Source.FONTMAP for line in page_result.lines):
                 methods[page_result.number] = "tounicode (" + ", ".join(
                     sorted({r.base_font for r in result.fonts.repairs
                             if page_result.number in result.fonts.pages and r.key in result.fonts.maps})) + ")"
+        for number, names in reencoded.items():
+            note = f"fonts re-encoded for extractors ({', '.join(sorted(names))})"
+            methods[number] = f"{methods[number]}; {note}" if number in methods else note
         pdf.docinfo[pikepdf.Name(MARK)] = pikepdf.String("repaired text layer")
         buffer = io.BytesIO()
         try:
