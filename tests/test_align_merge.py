@@ -96,6 +96,18 @@ def test_content_fallback_places_rows_between_anchors() -> None:
     assert unmatched_ocr(matches, ocr) == [0, 2]
 
 
+def test_a_row_placed_by_content_takes_no_reading_far_from_it_where_the_geometry_holds() -> None:
+    """MinerU's test_01: a caption row no reading overlaps sat between two anchors that lie where
+    their readings are; a figure's labels half a page up are not its text (they stay unmatched)."""
+    layer = [HEADING, line("FERAIT (PEARRMEBARIPXFEAG) SEXERENNGE", 50, 420, 480, 433),
+             line("Baseline: the figure above", 50, 440, 200, 452)]
+    ocr = [HEADING_OCR, line("bp 2000 1000 750", 240, 160, 300, 250, 80), line("UUU", 250, 300, 260, 305, 60),
+           line("Baseline: the figure above", 50, 441, 201, 453, 96)]
+    matches = match_rows(judge_rows(layer), ocr)
+    assert all(1 not in m.ocr and 2 not in m.ocr for m in matches)
+    assert unmatched_ocr(matches, ocr) == [1, 2]
+
+
 def test_splice_at_line_edges() -> None:
     assert splice("SEXERENNGE in 2024", [(0, 10)], "安顺市 in 2024") == "安顺市 in 2024"
     assert splice("Baseline: BRHXE", [(10, 15)], "Baseline: 生态") == "Baseline: 生态"

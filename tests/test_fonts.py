@@ -114,3 +114,102 @@ def test_an_empty_map_is_learned_and_lines_with_unknown_codes_are_read_from_the_
     from rapidfuzz.distance import Levenshtein
 
     assert Levenshtein.distance(squeezed(result.text), truth) / len(truth) < 0.02
+
+
+NOTO_SERIF = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+
+
+def noto_cff_pdf(path: Path, lines: tuple[str, ...]) -> Path:
+    """Lines in Noto Serif CJK SC as fpdf2 embeds an OpenType-CFF font: a CID-keyed CFF subset under an
+    embedded CMap stream sending its codes to the original CIDs (what pdfminer.six and pypdf misread)."""
+    from fpdf import FPDF
+
+    if not NOTO_SERIF.is_file():
+        pytest.skip(f"{NOTO_SERIF} is not installed (make setup installs fonts-noto-cjk)")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("noto", fname=str(NOTO_SERIF), collection_font_number=2)
+    pdf.set_font("noto", size=14)
+    for i, line in enumerate(lines):
+        pdf.text(20, 30 + 10 * i, line)
+    pdf.output(str(path))
+    return path
+
+
+def test_a_cff_font_under_an_embedded_cmap_is_re_encoded_so_every_extractor_reads_it_and_nothing_looks_different(
+        tmp_path: Path) -> None:
+    import numpy as np
+
+    from cwn_ocr.fonts.program import cids_of
+
+    # Noto Serif CJK draws • and ‧ with one glyph: two codes for it, which the re-encoding gives a glyph each
+    lines = ("安顺市生态环境保护规划", "• 森林覆盖率 61.01 %，海拔 1,137 m ‧ 北纬 25°。")
+    source = noto_cff_pdf(tmp_path / "noto.pdf", lines)
+    with pikepdf.open(source) as pdf:
+        [font] = [f for f in list_fonts(pdf).values() if f.subtype == "/Type0"]
+        obj = pdf.get_object(tuple(int(x) for x in font.key.split()))
+        assert isinstance(obj.Encoding, pikepdf.Stream)
+        cids = list((cids_of(obj) or {}).values())
+        assert len(set(cids)) < len(cids)  # one glyph, two codes
+    before = extractors()
+    assert squeezed(before["pdfminer.six"](source)) != squeezed("".join(lines))  # the misreading this is for
+    result = repair_pdf(source, use_cache=False)
+    assert all(not line.changed for page in result.pages for line in page.lines)  # a right layer: text kept
+    out = tmp_path / "repaired.pdf"
+    methods = write_repaired_pdf(result, out)
+    assert "re-encoded" in methods[1]
+    for name, extract in extractors().items():
+        assert squeezed(extract(out)) == squeezed("".join(lines)), name
+    images = []
+    for pdf in (source, out):
+        subprocess.run(["pdftoppm", "-r", "100", "-gray", str(pdf), str(tmp_path / pdf.stem)], check=True)
+        images.append(np.fromfile(next(tmp_path.glob(f"{pdf.stem}-*.pgm")), dtype=np.uint8))
+    assert np.array_equal(images[0], images[1])  # the same pixels
+
+
+def test_a_font_whose_code_zero_draws_a_glyph_that_is_shown_is_left_alone(tmp_path: Path) -> None:
+    """fpdf2 sends code 0 to its fallback glyph, ``?`` (CID 32): with ``?`` in the text the subset has
+    that glyph, and code 0 would draw .notdef after the re-encoding. Never shown, it may go; shown, the
+    font is left as it was."""
+    from cwn_ocr.fonts.reencode import reencode_fonts
+
+    for shown in (False, True):
+        source = noto_cff_pdf(tmp_path / f"noto-{shown}.pdf", ("安顺市?",))
+        with pikepdf.open(source) as pdf:
+            [font] = [f for f in list_fonts(pdf).values() if f.subtype == "/Type0"]
+            obj = pdf.get_object(tuple(int(x) for x in font.key.split()))
+            if b"<0000> 32" not in obj.Encoding.read_bytes():
+                pytest.skip("this fpdf2 sends code 0 elsewhere")
+            if shown:
+                page = pdf.pages[0]
+                page.Contents = pdf.make_stream(page.Contents.read_bytes() + b"\nBT /F1 12 Tf 10 10 Td <0000> Tj ET\n")
+            [outcome] = reencode_fonts(pdf).values()
+            assert bool(outcome.reason) == shown, outcome
+            assert isinstance(obj.Encoding, pikepdf.Stream) == shown
+
+
+@pytest.mark.tesseract
+def test_glyph_names_that_only_count_codes_are_set_aside_and_the_codes_learned_from_the_page(tmp_path: Path) -> None:
+    """MinerU's test_01: Type 1 subsets numbered 33, 34, … by first use, each glyph named after its
+    code (``exclam`` draws F): every extractor reads the English captions as ``,-./012 23245/0670/2181``.
+    The string bytes show the numbering; the page image teaches the codes."""
+    pdf = ROOT.parent / "shared" / "real-more" / "mineru__test_01.pdf"
+    if not pdf.is_file():
+        pytest.skip(f"{pdf.parent} is absent (the shared real PDFs)")
+    assert "Agarose" not in layer_text(pdf)
+    result = repair_pdf(pdf, cache_dir=tmp_path / "cache")
+    numbered = [f for f in result.fonts.to_list() if f["map_before"] == "numbered by first use"]
+    assert len(numbered) == 2 and sum(f["recovered"] for f in numbered) >= 40
+    text = squeezed(result.text)
+    for phrase in ("Agarose electrophoresis of PCR products of exon", "SSCP analysis of FHIT exon 3",
+                   "图 2 FHIT 基因外显子和微卫星灶 PCR 扩增产物缺失电泳图"):
+        assert squeezed(phrase) in text, phrase
+
+
+def test_an_ordinary_font_is_not_taken_for_one_numbered_by_first_use() -> None:
+    from cwn_ocr.fonts.order import numbered_by_first_use
+
+    text = b"Forest cover rose from 41.6% to 60.8%!"
+    assert not numbered_by_first_use(list(text))
+    assert numbered_by_first_use([33 + i for i in range(8)] * 3)
+    assert not numbered_by_first_use([33, 34, 35, 36, 37])  # five codes in a row could be anything

@@ -19,6 +19,9 @@ status                      what says so
 ``look-alike targets``      targets among Kangxi radicals and compatibility ideographs (one glyph, two
                             code points: ``<2F26 5B50>``)
 ``permuted``                known only from the image: a sound-looking map the page contradicts
+``numbered by first use``   a simple font whose codes run 33, 34, 35, … in the order the document
+                            first draws them, under standard glyph names (``order``): the names say
+                            nothing, the image must
 ==========================  =======================================================================
 
 >>> classify(FontRef("6 0", "/F1", "Foo", "/Type0", "/Identity-H", "/CIDFontType2", "Adobe-Identity", None,
@@ -47,9 +50,11 @@ MANY_TO_ONE = "many-to-one"
 LEGACY = "legacy multibyte"
 LOOKALIKE = "look-alike targets"
 PERMUTED = "permuted"
+NUMBERED = "numbered by first use"
 
 #: Statuses whose codes must be learned (or decoded) before the font's text can be trusted.
-BROKEN = frozenset({MISSING, EMPTY, IDENTITY_GARBAGE, BYTE_SWAPPED, MANY_TO_ONE, LEGACY, LOOKALIKE, PERMUTED})
+BROKEN = frozenset({MISSING, EMPTY, IDENTITY_GARBAGE, BYTE_SWAPPED, MANY_TO_ONE, LEGACY, LOOKALIKE, PERMUTED,
+                    NUMBERED})
 
 # Chinese font families (and the words their names are made of), by which a simple font's program or
 # name shows that its one-byte codes cannot be its characters
@@ -63,8 +68,8 @@ _REASON_STATUS = {"byte-swapped map": BYTE_SWAPPED, "many glyphs mapped to one c
 
 def classify(font: FontRef) -> str:
     """The status of ``font``'s map from its dictionary alone (the table above, but ``permuted``,
-    which the page image decides, and a ``missing`` map that poppler still reads plainly, which
-    ``readable`` decides)."""
+    which the page image decides, ``numbered by first use``, which the string bytes decide, and a
+    ``missing`` map that poppler still reads plainly, which ``readable`` decides)."""
     if font.to_unicode is not None:
         if not font.to_unicode:
             return EMPTY

@@ -32,6 +32,7 @@ import pikepdf
 from cwn_ocr.fonts import classify as status
 from cwn_ocr.fonts.cmaps import tounicode_cmap
 from cwn_ocr.fonts.inventory import FontRef, list_fonts
+from cwn_ocr.fonts.order import named_text, numbered_fonts
 from cwn_ocr.fonts.probe import ProbeLine, allocate, probe, probe_codes, read_layer, write_with_maps
 from cwn_ocr.fonts.program import blank_codes, installed_font_map, program_map
 from cwn_ocr.fonts.vote import accepted, aligned, choose_lines, pair, tally
@@ -184,9 +185,12 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
             # a legacy two-byte font is decoded wherever it draws: its text may look like mere mojibake
             if state in status.BROKEN and (set(font.pages) & set(pages) or state == status.LEGACY):
                 candidates.append((font, state))
+        if not permuted:  # glyph names that only count codes: known from the string bytes, on any page
+            sound = [font for font in fonts.values() if status.classify(font) == status.SOUND]
+            candidates += [(fonts[key], status.NUMBERED) for key in sorted(numbered_fonts(pdf, sound))]
         if not candidates:
             return FontRecovery()
-        legacy_keys = {font.key for font, state in candidates if state == status.LEGACY}
+        legacy_keys = {font.key for font, state in candidates if state in (status.LEGACY, status.NUMBERED)}
         wanted = sorted(set(layer) & {p for font, _ in candidates for p in font.pages
                                       if p in pages or font.key in legacy_keys})
         probe_lines: list[ProbeLine] = []
@@ -205,7 +209,8 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
             used = sorted({code for line in lines for code in line.of_font(font.key)})
             if not used:
                 continue
-            if state not in (status.PERMUTED, status.LOOKALIKE, status.LEGACY) and _plain_now(font, lines, layer):
+            if state not in (status.PERMUTED, status.LOOKALIKE, status.LEGACY, status.NUMBERED) and \
+                    _plain_now(font, lines, layer):
                 continue  # poppler reads it plainly already (its program's cmap, a predefined collection)
             evidence: list[str] = []
             known: dict[int, str] = {}
@@ -227,8 +232,9 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                 unified = {c: to_unified(t) for c, t in font.to_unicode.items()}
                 known.update({c: unified[c] for c in used if c in unified})
                 evidence.append("look-alike targets unified")
-            # the font program's own cmap or glyph names, then the installed font it was cut from
-            for ask in (program_map, installed_font_map):
+            # the font program's own cmap or glyph names (not when they only count codes), then the
+            # installed font it was cut from
+            for ask in (program_map, installed_font_map) if state != status.NUMBERED else (installed_font_map,):
                 missing = [c for c in used if c not in known]
                 if missing:
                     found_map, how = ask(pdf, font, missing)
@@ -247,7 +253,11 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
     # the page image, for the codes nothing else knows (all fonts' lines read together)
     readings: dict[int, tuple[str, float]] = {}
     repairs = _learn_from_image(path, repairs, probe_lines, recovered, read, lang, readings)
-    repairs = [r for r in repairs if r.repaired and not (r.status == status.PERMUTED and _agrees(r, fonts[r.key]))]
+    # a map the image was asked about stays when the image reads what it said: a permuted-looking map,
+    # or glyph names that counted codes but were right after all
+    repairs = [r for r in repairs if r.repaired and not (
+        (r.status == status.PERMUTED and _agrees(r, fonts[r.key].to_unicode or {}))
+        or (r.status == status.NUMBERED and _agrees(r, named_text(r.recovered))))]
     if not repairs:
         return FontRecovery()
     repairs = _read_the_rest(repairs, probe_lines, recovered, read, lang, readings)
@@ -258,10 +268,9 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
 AGREE_OLD = 0.8
 
 
-def _agrees(repair: FontRepair, font: FontRef) -> bool:
-    """Whether what the image taught of a font's codes is what its own map says (then the map was
-    right, and whatever the sample check saw was something else)."""
-    old = font.to_unicode or {}
+def _agrees(repair: FontRepair, old: Mapping[int, str]) -> bool:
+    """Whether what the image taught of a font's codes is what its own map (``old``) says (then the
+    map was right, and whatever the sample check saw was something else)."""
     learned = list(repair.recovered.items())
     return bool(learned) and sum(1 for code, char in learned if old.get(code) == char) >= AGREE_OLD * len(learned)
 

@@ -6,7 +6,9 @@ overlaps most. Alignment is many-to-many: an English-only OCR layer cuts one Chi
 into fragments that poppler may report as several rows, and one OCR line can cover them
 all; the OCR may also split a row in two. Garbled rows that geometry leaves alone are paired
 by content: clean rows are anchored to the OCR lines that read the same (rapidfuzz), and the
-garbled rows between two anchors take the unused OCR lines between their partners.
+garbled rows between two anchors take the unused OCR lines between their partners; where the
+anchors lie where their partners do (the page's geometry holds), only those near the rows (``NEAR``:
+a picture's labels elsewhere on the page are not the row's text).
 
 >>> from cwn_ocr.model import BBox, Line, Row, Verdict, Label, CLEAN_VERDICT
 >>> bad = Verdict(Label.GARBLED, 1.0)
@@ -115,14 +117,39 @@ def _match_by_content(rows: Sequence[Row], ocr_lines: Sequence[Line], matched_ro
                     if position[o] > anchors[-1][1]), default=(0.0, -1))
         if best[0] >= ANCHOR_RATIO:
             anchors.append((r, position[best[1]]))
+    # where the anchors lie where their readings are, the page's geometry holds, and a row takes only
+    # readings near it; where it does not (boxes mapped wrong), content alone places them
+    placed = [_overlap(rows[r].bbox, ocr_lines[order[p]].bbox) >= MIN_OVERLAP for r, p in anchors[1:]]
+    trusted = bool(placed) and 2 * sum(placed) >= len(placed)
     anchors.append((len(rows), len(order)))
     matches = []
     for (row_a, pos_a), (row_b, pos_b) in zip(anchors, anchors[1:]):
         between_rows = tuple(r for r in lonely if row_a < r < row_b)
-        between_ocr = tuple(o for o in order[pos_a + 1:pos_b] if o not in used_ocr)
+        band = _band([rows[r].bbox for r in between_rows]) if between_rows and trusted else None
+        between_ocr = tuple(o for o in order[pos_a + 1:pos_b] if o not in used_ocr
+                            and (band is None or band[0] <= _middle(ocr_lines[o].bbox) <= band[1]))
         if between_rows and between_ocr:
             matches.append(Match(between_rows, between_ocr, "content"))
     return matches
+
+
+#: A row placed by content takes OCR lines no further than this many of its heights above or below it
+#: (a skewed scan's lines stray a little; a figure's labels a page away are not the row's text).
+NEAR = 3.0
+
+
+def _middle(box: BBox) -> float:
+    return (box.y0 + box.y1) / 2
+
+
+def _band(boxes: Sequence[BBox]) -> tuple[float, float]:
+    """The heights within ``NEAR`` row heights of the rows ``boxes``.
+
+    >>> _band([BBox(0, 100, 10, 110), BBox(0, 112, 10, 122)])
+    (70.0, 152.0)
+    """
+    height = max(sorted(box.height for box in boxes)[len(boxes) // 2], 1.0)
+    return min(b.y0 for b in boxes) - NEAR * height, max(b.y1 for b in boxes) + NEAR * height
 
 
 def unmatched_ocr(matches: Sequence[Match], ocr_lines: Sequence[Line]) -> list[int]:
