@@ -462,9 +462,10 @@ def real_expectations() -> dict[str, dict[str, Any]]:
     return expected
 
 
-def evaluate_real(work: Path) -> dict[str, Any]:
+def evaluate_real(work: Path, garbled: Any = None) -> dict[str, Any]:
     """cwn-ocr on ../shared/real and ../shared/real-more: controls' changed characters against the layer,
-    broken files' excerpts found, and the extractors on the repaired PDFs against cwn-ocr's own text."""
+    broken files' excerpts found, repaired lines ``garbled`` calls garbled, and the extractors on the input
+    and on the repaired PDF against cwn-ocr's own text (what repairing changed for each extractor)."""
     expected = real_expectations()
     if not expected:
         return {"skipped": f"{REAL} and {REAL_MORE} are absent"}
@@ -491,7 +492,8 @@ def evaluate_real(work: Path) -> dict[str, Any]:
             entry["shows_found"] = sum(squeeze(s) in squeeze(joined) for s in info["shows"])
             entry["shows"] = len(info["shows"])
             entry["missing"] = [s for s in info["shows"] if squeeze(s) not in squeeze(joined)]
-            entry.update(report_scores(run.get("report"), None))
+            entry.update(report_scores(run.get("report"), garbled))
+            entry["extractors_input"] = extractor_scores(pdf, pages)
             repaired = out / f"{pdf.stem}.pdf"
             if repaired.exists():
                 entry["extractors"] = extractor_scores(repaired, pages)
@@ -762,20 +764,28 @@ def real_markdown(real: dict[str, Any], names: list[str]) -> list[str]:
              "cwn-ocr on PDFs nobody here made. Controls: characters changed against the layer (poppler's "
              "words from `pdftotext -bbox-layout`, not plain pdftotext, which drops a line-end hyphen; should be "
              "0). Broken files: the excerpts the page shows (ground_truth.json / the README) found in the output, "
-             "whitespace-insensitive. Extractors on the repaired PDF: CER against cwn-ocr's own text (length ratio).",
-             "", "| file | kind | pages | exit | time | OCRed | changed chars | excerpts found | "
-             + " | ".join(names) + " |", "|---|---|---|---|---|---|---|---|" + "---|" * len(names)]
+             "whitespace-insensitive. *Garbled repaired*: repaired lines (ocr/merged) that `judge_line` calls garbled. "
+             "Extractors: CER against cwn-ocr's own text (length ratio), on the input → on the repaired PDF (one "
+             "figure where they are the same); a figure high on both sides is the extractor's own reading of "
+             "fonts or layout the repair did not touch.",
+             "", "| file | kind | pages | exit | time | OCRed | changed chars | excerpts found | garbled repaired | "
+             + " | ".join(names) + " |", "|---|---|---|---|---|---|---|---|---|" + "---|" * len(names)]
+
+    def read(e: dict[str, Any] | None) -> str:
+        return f"{pct(e['d'], e['n'])} ({e['length'] / e['n']:.2f})" if e and e.get("n") else "–"
+
     for name, entry in real["files"].items():
-        ext = entry.get("extractors") or {}
+        ext, before = entry.get("extractors") or {}, entry.get("extractors_input") or {}
         cells = []
         for extractor in names:
-            e = ext.get(extractor)
-            cells.append(f"{pct(e['d'], e['n'])} ({e['length'] / e['n']:.2f})" if e and e.get("n") else "–")
+            after_cell, before_cell = read(ext.get(extractor)), read(before.get(extractor))
+            cells.append(after_cell if before_cell in (after_cell, "–") else f"{before_cell} → {after_cell}")
         missing = "; missing: " + ", ".join(f"`{m}`" for m in entry.get("missing", [])) if entry.get("missing") else ""
         kind = "control" if entry["control"] else "broken"
         lines.append(f"| {name} | {kind} | {entry['pages']} | {entry['exit']} | {entry['seconds']:.1f} s | "
                      f"{entry.get('rasterized', '?')} | {entry.get('changed_chars', '?')} | "
                      f"{entry.get('shows_found', '?')}/{entry.get('shows', '?')}{missing} | "
+                     f"{entry.get('repaired_garbled', '?')}/{entry.get('repaired_lines', '?')} | "
                      + " | ".join(cells) + " |")
     controls = [e for e in real["files"].values() if e["control"]]
     changed = [e for e in controls if e.get("changed_chars")]
@@ -891,10 +901,10 @@ def main(argv: Iterable[str] | None = None) -> int:
             if position == 0 and not args.no_real:
                 real_started = time.perf_counter()
                 print("real PDFs", flush=True)
-                results["real"] = evaluate_real(work)
+                results["real"] = evaluate_real(work, garbled)
                 results["real"]["seconds"] = round(time.perf_counter() - real_started, 1)
         if not seeds and not args.no_real:
-            results["real"] = evaluate_real(work)
+            results["real"] = evaluate_real(work, garbled)
     write(True)
     print(f"wrote {args.out} and {json_path} in {(time.perf_counter() - started) / 60:.1f} min")
     return 0

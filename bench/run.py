@@ -3,6 +3,8 @@ Tesseract on every sample, in one run; writes bench/RESULTS.md. A benchmark, not
 
 CER is whitespace-insensitive: Levenshtein distance (rapidfuzz) over the ground truth's length,
 on NFC text, pages joined. "overall" sums distances and lengths over the garbled samples.
+``python bench/run.py --engines`` measures only the OCR engines' section (``--engine tesseract`` beside
+``auto``) and puts it into RESULTS.md in place of the one there.
 """
 
 from __future__ import annotations
@@ -134,6 +136,7 @@ def pdf_rows() -> list[str]:
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return rows
 SPEED_ROWS: list[str] = []
+ENGINE_ROWS: list[str] = []
 
 
 CLI = [sys.executable, "-m", "cwn_ocr", "repair"]
@@ -326,6 +329,61 @@ def speed_rows(tmp: Path) -> list[str]:
     return rows
 
 
+ENGINE_SECTION = "## OCR engines: time per OCRed page (issue 21)"
+
+
+def engine_rows(tmp: Path) -> list[str]:
+    """``--engine tesseract`` beside ``--engine auto`` (PP-OCR reads the Han lines) on the samples that
+    are OCRed, cold (``--no-cache``), through the CLI: wall time over the pages rasterized, and CER."""
+    rows = []
+    for name in ("scan_eng_layer", "mixed_pages"):
+        pdf = SAMPLES / f"{name}.pdf"
+        cells = []
+        for engine in ("tesseract", "auto"):
+            out = tmp / f"engine-{name}-{engine}"
+            runs = []
+            for _ in range(TIMED_RUNS):
+                started = time.perf_counter()
+                subprocess.run(CLI + ["-q", "--no-cache", "--jobs", str(JOBS), "--engine", engine, "--out", str(out),
+                                      "--no-review", "--no-pdf", str(pdf)], env=ENV, check=True)
+                runs.append(time.perf_counter() - started)
+            report = json.loads((out / f"{name}.json").read_text("utf-8"))
+            ocred = sum(1 for page in report["pages"] if page["rasterized"])
+            d, n = distance((out / f"{name}.txt").read_text("utf-8"), truth(name))
+            per_page = f"{min(runs) / ocred:.2f} s per OCRed page ({ocred})" if ocred else "no page OCRed"
+            cells.append(f"{min(runs):.1f} s, {per_page}, CER {pct(d, n)}")
+            print(f"{name:16} --engine {engine:9} {cells[-1]}", flush=True)
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def engine_section(rows: list[str]) -> list[str]:
+    return [ENGINE_SECTION, "",
+            f"`cwn-ocr repair --no-cache --jobs {JOBS} --no-review --no-pdf --engine tesseract|auto`, the faster of "
+            f"{TIMED_RUNS} runs, start-up included; per OCRed page: wall time over the pages rasterized. `auto` "
+            "reads each Han line with PP-OCRv4's recognizer as well (one onnxruntime thread per worker) and keeps "
+            "the better reading (README, \"OCR engines\").", "",
+            "| sample | --engine tesseract | --engine auto |", "|---|---|---|", *rows, ""]
+
+
+def write_engine_section(rows: list[str]) -> None:
+    """Put the engines' section into bench/RESULTS.md in place of the one there (``--engines``)."""
+    results = ROOT / "bench" / "RESULTS.md"
+    text = results.read_text("utf-8") if results.exists() else ""
+    section = "\n".join(engine_section(rows)) + f"\nMeasured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on " \
+        f"{machine()}.\n"
+    if ENGINE_SECTION in text:
+        head, rest = text.split(ENGINE_SECTION, 1)
+        after = rest.split("\n## ", 1)
+        text = head + section + ("\n## " + after[1] if len(after) == 2 else "")
+    else:
+        marker = "<!-- sections below are kept by bench/run.py -->"
+        head, _, tail = text.partition(marker)
+        text = head.rstrip("\n") + "\n\n" + section + ("\n" + marker + tail if marker in text else "")
+    results.write_text(text, "utf-8")
+    print(f"wrote {results}")
+
+
 def machine() -> str:
     cpu = ""
     try:
@@ -347,6 +405,10 @@ def pct(d: int, n: int) -> str:
 
 
 def main() -> int:
+    if "--engines" in sys.argv[1:]:  # this section alone, into RESULTS.md
+        with tempfile.TemporaryDirectory() as tmp_name:
+            write_engine_section(engine_rows(Path(tmp_name)))
+        return 0
     tools = {"layer (pdftotext)": run_layer, "OCRmyPDF --force-ocr": run_ocrmypdf,
              "Tesseract full page": run_tesseract, "cwn-ocr repair": run_ours,
              "cwn-ocr --whole-pages": run_ours_whole}
@@ -398,6 +460,7 @@ def write_results(tools, rows, totals, notes, fix_rows) -> None:  # type: ignore
     with tempfile.TemporaryDirectory() as tmp_name:
         VERIFY_ROWS.extend(verification_rows(Path(tmp_name)))
         SPEED_ROWS.extend(speed_rows(Path(tmp_name)))
+        ENGINE_ROWS.extend(engine_rows(Path(tmp_name)))
     overall = " | ".join(f"**{pct(d, n)}** / {s:.1f} s" for d, n, s in totals.values())
     ours, whole = totals["cwn-ocr repair"][2], totals["cwn-ocr --whole-pages"][2]
     ocrmypdf, tesseract = totals["OCRmyPDF --force-ocr"][2], totals["Tesseract full page"][2]
@@ -463,6 +526,7 @@ def write_results(tools, rows, totals, notes, fix_rows) -> None:  # type: ignore
         "|---|---|",
         *SPEED_ROWS,
         "",
+        *engine_section(ENGINE_ROWS),
         "## The repaired PDF (issue 8)",
         "",
         "CER of `pdftotext` on the input PDF, on OCRmyPDF's output PDF (`--force-ocr`) and on cwn-ocr's "
