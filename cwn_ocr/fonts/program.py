@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pikepdf
@@ -212,10 +212,12 @@ def program_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> tuple[
     return {}, ""
 
 
-def installed_font_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> tuple[dict[int, str], str]:
+def installed_font_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int], *,
+                       hints: Mapping[int, str] | None = None) -> tuple[dict[int, str], str]:
     """Code -> character for the ``codes`` whose glyphs the installed font the subset was cut from
     draws with the same outline (``installed``), and where that came from; nothing when the program
-    is absent or unreadable, or no installed font draws them."""
+    is absent or unreadable, or no installed font draws them. A glyph of several characters takes
+    the one ``hints`` gives (over the font's own map's), where it is among them."""
     from cwn_ocr.fonts.installed import installed_map
 
     try:
@@ -226,7 +228,7 @@ def installed_font_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) ->
         order = program.getGlyphOrder()  # type: ignore[attr-defined]
         names = {code: order[gid] for code, gid in _gid_of_code(pdf_font, font, program, codes).items()
                  if 0 < gid < len(order)}
-        known, face = installed_map(font.base_font, program, names, hints=font.to_unicode)
+        known, face = installed_map(font.base_font, program, names, hints={**(font.to_unicode or {}), **(hints or {})})
     except Exception:  # noqa: BLE001  (a damaged font program is evidence of nothing, never an error)
         return {}, ""
     return (known, f"the installed font {face} (same outlines)") if known else ({}, "")

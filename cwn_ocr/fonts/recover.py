@@ -25,6 +25,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pikepdf
@@ -119,6 +120,24 @@ def _plain_now(font: FontRef, lines: Sequence[ProbeLine], layer: Mapping[int, Pa
         return False
     return bool(texts) and status.ordinary_share(texts) >= 0.98 and not any(
         any(0xE000 <= ord(c) <= 0xF8FF for c in text) for text in texts)
+
+
+def bullets(lines: Sequence[ProbeLine], key: str) -> dict[int, str]:
+    """Codes of font ``key`` that begin every line they are drawn in: where such a glyph is a bullet
+    and a middle dot at once (Noto CJK draws · • ‧ ・ with one), it is the bullet (a middle dot joins
+    two words, and no line starts with one).
+
+    >>> line = ProbeLine(1, BBox(0, 0, 10, 10), (("F", 7), "取", ("F", 9)))
+    >>> bullets([line, ProbeLine(1, BBox(0, 20, 10, 30), (" ", ("F", 7), "反"))], "F")
+    {7: '•'}
+    """
+    first: dict[int, bool] = {}
+    for line in lines:
+        items = [item for item in line.codes if not (isinstance(item, str) and item.isspace())]
+        for position, item in enumerate(items):
+            if isinstance(item, tuple) and item[0] == key:
+                first[item[1]] = first.get(item[1], True) and position == 0
+    return {code: "\u2022" for code, leads in first.items() if leads}
 
 
 def _swapped(mapping: Mapping[int, str]) -> dict[int, str]:
@@ -234,7 +253,8 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                 evidence.append("look-alike targets unified")
             # the font program's own cmap or glyph names (not when they only count codes), then the
             # installed font it was cut from
-            for ask in (program_map, installed_font_map) if state != status.NUMBERED else (installed_font_map,):
+            installed = partial(installed_font_map, hints=bullets(lines, font.key))
+            for ask in (program_map, installed) if state != status.NUMBERED else (installed,):
                 missing = [c for c in used if c not in known]
                 if missing:
                     found_map, how = ask(pdf, font, missing)
