@@ -53,6 +53,24 @@ def test_repaired_pdf_extracts_as_the_repaired_text(name: str, folder: str) -> N
     assert growth <= 0.1 * (SAMPLES / f"{name}.pdf").stat().st_size + 4 * len(result.text.encode("utf-8")) + 4000
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", OUTPUT_SAMPLES)
+def test_all_six_extractors_read_the_repaired_text_once(name: str, folder: str) -> None:
+    """What extractors users put after cwn-ocr read from the repaired PDF: the repair's characters,
+    each once (no old garbage beside the new layer), whatever order their layout rules give them."""
+    from collections import Counter
+
+    from tests.test_fonts import extractors
+
+    result, target = repaired(name, folder)
+    wanted = Counter(squeeze(result.text))
+    for extractor, extract in extractors().items():
+        read = Counter(squeeze(extract(target)))
+        differing, total = sum(((wanted - read) + (read - wanted)).values()), sum(wanted.values())
+        print(f"\n[pdf] {name}: {extractor} differs from <stem>.txt in {differing} of {total} characters")
+        assert differing <= 0.005 * total + 2, extractor
+
+
 def render(path: Path, folder: Path) -> list[np.ndarray]:
     prefix = folder / path.stem
     subprocess.run(["pdftoppm", "-r", "100", "-gray", "-png", str(path), str(prefix)], check=True)

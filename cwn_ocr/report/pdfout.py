@@ -124,6 +124,7 @@ def _neutralise(owner: Any, tally: Neutralised, pdf: pikepdf.Pdf, depth: int = 0
     out: list[Any] = []
     modes = [0]
     font = ""
+    saved: list[str] = []  # the font at each q
     empty = pikepdf.Dictionary(ActualText=pikepdf.String(""))
     selections: list[tuple[int, str]] = []  # where Tf chose a font, which one
     drawn: dict[str, set[bytes]] = {}  # font -> the strings its visible text shows
@@ -132,10 +133,12 @@ def _neutralise(owner: Any, tally: Neutralised, pdf: pikepdf.Pdf, depth: int = 0
             out.append(instruction)
             continue
         op = operator_name(instruction)
-        if op == "q":
+        if op == "q":  # the text state is part of the graphics state: Q restores the font too
             modes.append(modes[-1])
+            saved.append(font)
         elif op == "Q" and len(modes) > 1:
             modes.pop()
+            font = saved.pop()
         elif op == "Tr" and instruction.operands:
             modes[-1] = int(instruction.operands[0])
         elif op == "Tf" and instruction.operands:
