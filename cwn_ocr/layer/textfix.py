@@ -178,7 +178,21 @@ def fix_han_spacing(text: str) -> str:
     return _SPACE_AT_FULL_WIDTH.sub("", text)
 
 
-FIXERS: tuple[Callable[[str], str], ...] = (fix_encoding, fix_lookalikes, fix_punctuation_width, fix_han_spacing)
+_DOUBLED_DEGREE = regex.compile(r"° ?(?=[℃℉])|(?<=[℃℉]) ?[CF](?![\p{L}\p{N}])")
+
+
+def fix_degree_sign(text: str) -> str:
+    """A degree sign read twice: OCR reads the small circle of ``℃`` as a ``°`` of its own, or the
+    ``C`` again after it (``9.7°℃``, ``76±2℃C``); ``℃`` holds both.
+
+    >>> fix_degree_sign("气温 9.7°℃，在 76±2℃C 下处理"), fix_degree_sign("8.4 °C; 25℃ Celsius")
+    ('气温 9.7℃，在 76±2℃ 下处理', '8.4 °C; 25℃ Celsius')
+    """
+    return _DOUBLED_DEGREE.sub("", text) if "℃" in text or "℉" in text else text
+
+
+FIXERS: tuple[Callable[[str], str], ...] = (fix_encoding, fix_lookalikes, fix_punctuation_width, fix_han_spacing,
+                                            fix_degree_sign)
 _BY_NAME = {f.__name__: f for f in FIXERS}
 
 
