@@ -124,11 +124,16 @@ def _shown(owner: Any, by_objgen: dict[tuple[int, int], str], depth: int) -> Ite
     except (pikepdf.PdfError, ValueError, TypeError):
         return
     key = ""
+    saved: list[str] = []  # Q restores the font q saw (the text state is part of the graphics state)
     for instruction in instructions:
         if not isinstance(instruction, pikepdf.ContentStreamInstruction):
             continue
         op = operator_name(instruction)
-        if op == "Tf" and instruction.operands and isinstance(fonts, pikepdf.Dictionary):
+        if op == "q":
+            saved.append(key)
+        elif op == "Q" and saved:
+            key = saved.pop()
+        elif op == "Tf" and instruction.operands and isinstance(fonts, pikepdf.Dictionary):
             font = fonts.get(str(instruction.operands[0]))
             key = by_objgen.get(font.objgen, "") if isinstance(font, pikepdf.Dictionary) and font.is_indirect else ""
         elif op in _TEXT_SHOWING and key:
