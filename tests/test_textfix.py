@@ -36,7 +36,7 @@ def test_seed_lines_pass_through_byte_for_byte(name: str) -> None:
 # mojibake-prone Latin-1 and cp1252 characters, radicals, spaces; plus fully arbitrary Unicode.
 _PDFISH = st.text(alphabet=st.one_of(
     st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80),
-    st.sampled_from(list("，。；：“”（）、 ,.;:!?()\"'-%0123456789abcXYZ")),
+    st.sampled_from(list("，。；：“”（）、 ,.;:!?()\"'-%0123456789abcXYZ°℃℉CF")),
     st.characters(min_codepoint=0x80, max_codepoint=0xFF),
     st.sampled_from(list("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")),
     st.characters(min_codepoint=0x2E80, max_codepoint=0x2FD5),

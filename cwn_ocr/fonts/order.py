@@ -11,8 +11,8 @@ font's map is learned from the page image like a font with no map (``recover``).
 
 Found from the raw string bytes in the content streams, not from what poppler makes of them; only
 fonts whose dictionary fits (a simple font with its own program and no ToUnicode, first code 33 or
-below, an encoding whose names are those of the codes themselves) are looked at, so an ordinary
-document's streams are not read for this.
+below, encoding differences whose names are those of the codes themselves) are looked at, so most
+documents' streams are not read for this (a pdfTeX document's may be: 0.13 s for 36 pages).
 
 >>> numbered_by_first_use([33, 34, 33, 35, 36, 34, 37, 38]), numbered_by_first_use([70, 72, 73, 84, 32, 103])
 (True, False)
@@ -46,7 +46,7 @@ def numbered_by_first_use(codes: Sequence[int]) -> bool:
             seen.add(code)
             first.append(code)
     return (len(first) >= MIN_CODES and first[0] <= FIRST_CODE
-            and all(b == a + 1 for a, b in zip(first, first[1:], strict=False)))
+            and all(b == a + 1 or (a, b) == (31, 33) for a, b in zip(first, first[1:], strict=False)))
 
 
 def _standard_names() -> dict[int, str]:
@@ -70,7 +70,8 @@ def named_text(codes: Collection[int]) -> dict[int, str]:
 def may_be_numbered(font: FontRef, obj: Any) -> bool:
     """Whether the font's dictionary fits the pattern (cheap: no content stream is read): a simple
     font with its own program and no ToUnicode, whose first code is at most ``FIRST_CODE`` and whose
-    encoding's differences, if any, name each code as the standard encoding does."""
+    encoding's differences name each code as the standard encoding does (without differences the
+    program's own encoding names the glyphs, and may well be right)."""
     if font.composite or not font.program or font.to_unicode is not None or font.subtype not in (
             "/Type1", "/TrueType", "/MMType1"):
         return False
@@ -79,8 +80,8 @@ def may_be_numbered(font: FontRef, obj: Any) -> bool:
             return False
         encoding = obj.get("/Encoding")
         differences = encoding.get("/Differences") if isinstance(encoding, pikepdf.Dictionary) else None
-        if differences is None:
-            return True
+        if not isinstance(differences, pikepdf.Array) or not len(differences):
+            return False
         standard = _standard_names()
         code = 0
         for item in differences:

@@ -217,7 +217,7 @@ def installed_font_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int], *,
     """Code -> character for the ``codes`` whose glyphs the installed font the subset was cut from
     draws with the same outline (``installed``), and where that came from; nothing when the program
     is absent or unreadable, or no installed font draws them. A glyph of several characters takes
-    the one ``hints`` gives (over the font's own map's), where it is among them."""
+    the one the font's own map gives, else the one ``hints`` gives, where it is among them."""
     from cwn_ocr.fonts.installed import installed_map
 
     try:
@@ -228,7 +228,7 @@ def installed_font_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int], *,
         order = program.getGlyphOrder()  # type: ignore[attr-defined]
         names = {code: order[gid] for code, gid in _gid_of_code(pdf_font, font, program, codes).items()
                  if 0 < gid < len(order)}
-        known, face = installed_map(font.base_font, program, names, hints={**(font.to_unicode or {}), **(hints or {})})
+        known, face = installed_map(font.base_font, program, names, hints={**(hints or {}), **(font.to_unicode or {})})
     except Exception:  # noqa: BLE001  (a damaged font program is evidence of nothing, never an error)
         return {}, ""
     return (known, f"the installed font {face} (same outlines)") if known else ({}, "")

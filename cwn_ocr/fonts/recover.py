@@ -123,7 +123,7 @@ def _plain_now(font: FontRef, lines: Sequence[ProbeLine], layer: Mapping[int, Pa
 
 
 def bullets(lines: Sequence[ProbeLine], key: str) -> dict[int, str]:
-    """Codes of font ``key`` that begin every line they are drawn in: where such a glyph is a bullet
+    """Codes of font ``key`` drawn only as the first character of a line: where such a glyph is a bullet
     and a middle dot at once (Noto CJK draws · • ‧ ・ with one), it is the bullet (a middle dot joins
     two words, and no line starts with one).
 
@@ -253,7 +253,8 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                 evidence.append("look-alike targets unified")
             # the font program's own cmap or glyph names (not when they only count codes), then the
             # installed font it was cut from
-            installed = partial(installed_font_map, hints=bullets(lines, font.key))
+            # a Japanese list's bullet is ・, which Noto draws with the same glyph
+            installed = partial(installed_font_map, hints=bullets(lines, font.key) if "jpn" not in lang else {})
             for ask in (program_map, installed) if state != status.NUMBERED else (installed,):
                 missing = [c for c in used if c not in known]
                 if missing:

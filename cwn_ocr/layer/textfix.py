@@ -178,15 +178,18 @@ def fix_han_spacing(text: str) -> str:
     return _SPACE_AT_FULL_WIDTH.sub("", text)
 
 
-_DOUBLED_DEGREE = regex.compile(r"° ?(?=[℃℉])|(?<=[℃℉]) ?[CF](?![\p{L}\p{N}])")
+_DOUBLED_DEGREE = regex.compile(r"(?:° ?)+(?=[℃℉])|(?<=℃)C+(?![\p{L}\p{N}])|(?<=℉)F+(?![\p{L}\p{N}])")
 
 
 def fix_degree_sign(text: str) -> str:
     """A degree sign read twice: OCR reads the small circle of ``℃`` as a ``°`` of its own, or the
-    ``C`` again after it (``9.7°℃``, ``76±2℃C``); ``℃`` holds both.
+    ``C`` again right after it (``9.7°℃``, ``76±2℃C``); ``℃`` holds both. A ``C`` a space away is
+    another word (a grade in the next cell), and stays.
 
-    >>> fix_degree_sign("气温 9.7°℃，在 76±2℃C 下处理"), fix_degree_sign("8.4 °C; 25℃ Celsius")
-    ('气温 9.7℃，在 76±2℃ 下处理', '8.4 °C; 25℃ Celsius')
+    >>> fix_degree_sign("气温 9.7°℃，在 76±2℃C 下处理"), fix_degree_sign("8.4 °C; 25℃ Celsius; 85℃ C 级")
+    ('气温 9.7℃，在 76±2℃ 下处理', '8.4 °C; 25℃ Celsius; 85℃ C 级')
+    >>> fix_degree_sign("°°℃ ° °℃ 2℃CC")
+    '℃ ℃ 2℃'
     """
     return _DOUBLED_DEGREE.sub("", text) if "℃" in text or "℉" in text else text
 

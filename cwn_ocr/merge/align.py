@@ -125,9 +125,9 @@ def _match_by_content(rows: Sequence[Row], ocr_lines: Sequence[Line], matched_ro
     matches = []
     for (row_a, pos_a), (row_b, pos_b) in zip(anchors, anchors[1:]):
         between_rows = tuple(r for r in lonely if row_a < r < row_b)
-        band = _band([rows[r].bbox for r in between_rows]) if between_rows and trusted else None
+        bands = [_band([rows[r].bbox]) for r in between_rows] if trusted else []
         between_ocr = tuple(o for o in order[pos_a + 1:pos_b] if o not in used_ocr
-                            and (band is None or band[0] <= _middle(ocr_lines[o].bbox) <= band[1]))
+                            and (not bands or any(low <= _middle(ocr_lines[o].bbox) <= high for low, high in bands)))
         if between_rows and between_ocr:
             matches.append(Match(between_rows, between_ocr, "content"))
     return matches
@@ -143,7 +143,7 @@ def _middle(box: BBox) -> float:
 
 
 def _band(boxes: Sequence[BBox]) -> tuple[float, float]:
-    """The heights within ``NEAR`` row heights of the rows ``boxes``.
+    """The heights within ``NEAR`` row heights of the rows ``boxes`` (one row's, as used).
 
     >>> _band([BBox(0, 100, 10, 110), BBox(0, 112, 10, 122)])
     (70.0, 152.0)
