@@ -26,13 +26,12 @@ from typing import Any
 import pikepdf
 
 from cwn_ocr.fonts.inventory import FontRef, font_object
-from cwn_ocr.layer.provenance import operator_name
+from cwn_ocr.layer.provenance import TEXT_SHOWING, operator_name, shown_strings
 
 #: At least this many distinct codes in sequence: a short run (``!"#``) could be real text.
 MIN_CODES = 6
 #: The numbering starts at or below this code (33, ``!``, the first printable one; 1 for some writers).
 FIRST_CODE = 33
-_TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 
 
 def numbered_by_first_use(codes: Sequence[int]) -> bool:
@@ -137,11 +136,8 @@ def _shown(owner: Any, by_objgen: dict[tuple[int, int], str], depth: int) -> Ite
         elif op == "Tf" and instruction.operands and isinstance(fonts, pikepdf.Dictionary):
             font = fonts.get(str(instruction.operands[0]))
             key = by_objgen.get(font.objgen, "") if isinstance(font, pikepdf.Dictionary) and font.is_indirect else ""
-        elif op in _TEXT_SHOWING and key:
-            for operand in instruction.operands:
-                for item in (list(operand) if isinstance(operand, pikepdf.Array) else [operand]):
-                    if isinstance(item, pikepdf.String):
-                        yield key, bytes(item)
+        elif op in TEXT_SHOWING and key:
+            yield from ((key, data) for data in shown_strings(instruction))
         elif op == "Do" and depth < 3 and instruction.operands and isinstance(xobjects, pikepdf.Dictionary):
             form = xobjects.get(str(instruction.operands[0]))
             if isinstance(form, pikepdf.Stream) and form.get("/Subtype") == pikepdf.Name.Form:

@@ -39,12 +39,11 @@ from typing import Any
 import pikepdf
 
 from cwn_ocr.fonts.program import cids_of
-from cwn_ocr.layer.provenance import operator_name
+from cwn_ocr.layer.provenance import TEXT_SHOWING, operator_name, shown_strings
 
 _CODESPACE = re.compile(r"begincodespacerange(.*?)endcodespacerange", re.S)
 _HEX_PAIR = re.compile(r"<\s*([0-9A-Fa-f]+)\s*>\s*<\s*([0-9A-Fa-f]+)\s*>")
 _NOT_ALLOWED = re.compile(r"\busecmap\b|beginnotdef|beginbf|/WMode\s+1")
-_TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 
 
 @dataclass(frozen=True)
@@ -180,14 +179,11 @@ def shows_code_zero(pdf: pikepdf.Pdf) -> bool:
             return True
         for instruction in instructions:
             if not isinstance(instruction, pikepdf.ContentStreamInstruction) or \
-                    operator_name(instruction) not in _TEXT_SHOWING:
+                    operator_name(instruction) not in TEXT_SHOWING:
                 continue
-            for operand in instruction.operands:
-                for item in (list(operand) if isinstance(operand, pikepdf.Array) else [operand]):
-                    if isinstance(item, pikepdf.String):
-                        data = bytes(item)
-                        if any(data[i:i + 2] == b"\0\0" for i in range(0, len(data) - 1, 2)):
-                            return True
+            for data in shown_strings(instruction):
+                if any(data[i:i + 2] == b"\0\0" for i in range(0, len(data) - 1, 2)):
+                    return True
     return False
 
 

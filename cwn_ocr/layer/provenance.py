@@ -243,6 +243,24 @@ def operator_name(instruction: pikepdf.ContentStreamInstruction) -> str:
         return ""
 
 
+#: The operators that show text (their strings' codes are drawn in the current font).
+TEXT_SHOWING = frozenset({"Tj", "TJ", "'", '"'})
+
+
+def shown_strings(instruction: pikepdf.ContentStreamInstruction) -> list[bytes]:
+    """The strings a text-showing operator shows (a TJ array's strings, not its kerning numbers).
+
+    >>> shown_strings(pikepdf.ContentStreamInstruction([pikepdf.Array([pikepdf.String("ab"), -120,
+    ...                                                                 pikepdf.String("c")])], pikepdf.Operator("TJ")))
+    [b'ab', b'c']
+    """
+    strings = []
+    for operand in instruction.operands:
+        items = list(operand) if isinstance(operand, pikepdf.Array) else [operand]
+        strings += [bytes(item) for item in items if isinstance(item, pikepdf.String)]
+    return strings
+
+
 def _count_text_ops(stream_owner: Any, depth: int = 0) -> tuple[int, int]:
     """(visible, invisible) text-showing operators, following Form XObjects one level down."""
     visible = invisible = 0
@@ -261,7 +279,7 @@ def _count_text_ops(stream_owner: Any, depth: int = 0) -> tuple[int, int]:
             mode_stack.pop()
         elif op == "Tr" and operands:
             mode_stack[-1] = int(operands[0])
-        elif op in ("Tj", "TJ", "'", '"'):
+        elif op in TEXT_SHOWING:
             if mode_stack[-1] in (3, 7):
                 invisible += 1
             else:

@@ -39,12 +39,11 @@ from cwn_ocr.fonts.inventory import font_object, list_fonts
 from cwn_ocr.fonts.program import cids_of
 from cwn_ocr.fonts.reencode import reencode_fonts
 from cwn_ocr.layer.marker import MARK
-from cwn_ocr.layer.provenance import operator_name
+from cwn_ocr.layer.provenance import TEXT_SHOWING, operator_name, shown_strings
 from cwn_ocr.merge.splice import RepairedLine, Source
 from cwn_ocr.run.pipeline import PageResult, RepairResult
 
 _FONT_NAME = "/CwnGlyphLess"
-_TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 
 
 def glyphless_font(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
@@ -146,13 +145,13 @@ def _neutralise(owner: Any, tally: Neutralised, pdf: pikepdf.Pdf, depth: int = 0
             selections.append((len(out), font))
         elif op == "Do" and instruction.operands and depth < 3:
             _neutralise_form(owner, str(instruction.operands[0]), tally, pdf, depth)
-        if op in _TEXT_SHOWING:
+        if op in TEXT_SHOWING:
             if modes[-1] in (3, 7):
                 tally.removed += 1
                 continue  # an old invisible layer: gone
             tally.wrapped += 1
             tally.fonts.add(_base_font(owner, font))
-            drawn.setdefault(font, set()).update(_strings(instruction))
+            drawn.setdefault(font, set()).update(shown_strings(instruction))
             out.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Span, empty], pikepdf.Operator("BDC")))
             out.append(instruction)
             out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
@@ -165,15 +164,6 @@ def _neutralise(owner: Any, tally: Neutralised, pdf: pikepdf.Pdf, depth: int = 0
             out[position] = pikepdf.ContentStreamInstruction([pikepdf.Name(silent[name]), *operands[1:]],
                                                              pikepdf.Operator("Tf"))
     return pikepdf.unparse_content_stream(out)
-
-
-def _strings(instruction: pikepdf.ContentStreamInstruction) -> list[bytes]:
-    """The strings a text-showing operator shows."""
-    strings = []
-    for operand in instruction.operands:
-        items = list(operand) if isinstance(operand, pikepdf.Array) else [operand]
-        strings += [bytes(item) for item in items if isinstance(item, pikepdf.String)]
-    return strings
 
 
 def _silent_font(owner: Any, name: str, strings: set[bytes], pdf: pikepdf.Pdf) -> str:
