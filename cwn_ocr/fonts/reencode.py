@@ -34,6 +34,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any
 
 import pikepdf
@@ -249,19 +250,13 @@ def reencode_fonts(pdf: pikepdf.Pdf) -> dict[tuple[int, int], Reencoded]:
     """Every font of ``pdf`` that ``reencode_font`` applies to, by object: re-encoded in place, or left
     alone with the reason. Fonts that share a descendant or a program are left alone (re-encoding one
     would change the other)."""
-    fonts = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
-             and obj.get("/Subtype") == pikepdf.Name.Type0 and isinstance(obj.get("/Encoding"), pikepdf.Stream)]
+    every = list(_type0_fonts(pdf))
     users: dict[tuple[int, int], int] = {}
-    for font in _type0_fonts(pdf):
+    for font in every:
         for part in _parts(font):
             users[part] = users.get(part, 0) + 1
-    zero: list[bool] = []
-
-    def zero_shown() -> bool:
-        if not zero:
-            zero.append(shows_code_zero(pdf))
-        return zero[0]
-
+    fonts = [font for font in every if font.is_indirect and isinstance(font.get("/Encoding"), pikepdf.Stream)]
+    zero_shown = cache(partial(shows_code_zero, pdf))  # read the streams once, and only if asked
     done: dict[tuple[int, int], Reencoded] = {}
     for font in fonts:
         if any(users.get(part, 0) > 1 for part in _parts(font)):

@@ -125,7 +125,7 @@ def _match_by_content(rows: Sequence[Row], ocr_lines: Sequence[Line], matched_ro
     matches = []
     for (row_a, pos_a), (row_b, pos_b) in zip(anchors, anchors[1:]):
         between_rows = tuple(r for r in lonely if row_a < r < row_b)
-        bands = [_band([rows[r].bbox]) for r in between_rows] if trusted else []
+        bands = [_band(rows[r].bbox) for r in between_rows] if trusted else []
         between_ocr = tuple(o for o in order[pos_a + 1:pos_b] if o not in used_ocr
                             and (not bands or any(low <= _middle(ocr_lines[o].bbox) <= high for low, high in bands)))
         if between_rows and between_ocr:
@@ -142,14 +142,14 @@ def _middle(box: BBox) -> float:
     return (box.y0 + box.y1) / 2
 
 
-def _band(boxes: Sequence[BBox]) -> tuple[float, float]:
-    """The heights within ``NEAR`` row heights of the rows ``boxes`` (one row's, as used).
+def _band(box: BBox) -> tuple[float, float]:
+    """The heights within ``NEAR`` row heights of the row at ``box``.
 
-    >>> _band([BBox(0, 100, 10, 110), BBox(0, 112, 10, 122)])
-    (70.0, 152.0)
+    >>> _band(BBox(0, 100, 10, 110))
+    (70.0, 140.0)
     """
-    height = max(sorted(box.height for box in boxes)[len(boxes) // 2], 1.0)
-    return min(b.y0 for b in boxes) - NEAR * height, max(b.y1 for b in boxes) + NEAR * height
+    height = max(box.height, 1.0)
+    return box.y0 - NEAR * height, box.y1 + NEAR * height
 
 
 def unmatched_ocr(matches: Sequence[Match], ocr_lines: Sequence[Line]) -> list[int]:
