@@ -252,8 +252,8 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                 known.update({c: unified[c] for c in used if c in unified})
                 evidence.append("look-alike targets unified")
             # the font program's own cmap or glyph names (not when they only count codes), then the
-            # installed font it was cut from
-            # a Japanese list's bullet is ・, which Noto draws with the same glyph
+            # installed font it was cut from (told which glyphs are bullets; not for Japanese, whose list
+            # bullet is ・, the same glyph in Noto)
             installed = partial(installed_font_map, hints=bullets(lines, font.key) if "jpn" not in lang else {})
             for ask in (program_map, installed) if state != status.NUMBERED else (installed,):
                 missing = [c for c in used if c not in known]
