@@ -36,17 +36,25 @@ The rules, first match wins:
                             than it (a line it confirms stays)
 3   ``vote``                an old OCR layer that is mostly right, read twice: corrected     replace spans
                             piece by piece where the readings outvote it (``merge.vote``)
+3b  ``read alike twice``    an old OCR layer's line nothing flags, not voted on, that a      replace line
+                            reading both engines made alike (``ocr.engines.corroborated``)
+                            does not match as a whole: the image has spoken twice
+                            (``¢ 20259`` for ·2025年9月18日。)
 4   ``clean``               nothing flags the line                                           keep
 5   ``unrepaired``          flagged, from a broken font or an old OCR layer, no usable        unrepaired
                             reading
 6   ``unread``              flagged, from a sound font, no usable reading                    keep
 7   ``sound font``          flagged, from a sound font, the reading does not contradict it:  keep
                             the statistics are no evidence
-8   ``mostly garbled``      broken source, flagged spans cover half the line or the          replace line
+7b  ``old OCR misread``     flagged, from an old OCR layer, a usable reading: the old        replace line
+                            engine failed on this line, and its words that look right are
+                            no evidence against the new reading, which leads (``AH
+                            5,026,215 Xx`` for 人口 5,026,215 人: ``Xx`` looks like a word)
+8   ``mostly garbled``      broken font, flagged spans cover half the line or the            replace line
                             reading does not confirm the rest
-9   ``still garbled``       broken source, flagged spans, but the line with the reading in   unrepaired
+9   ``still garbled``       broken font, flagged spans, but the line with the reading in     unrepaired
                             their place is still garbled
-10  ``garbled spans``       broken source, flagged spans                                     replace spans
+10  ``garbled spans``       broken font, flagged spans                                       replace spans
 ==  ======================  ==============================================================  ==============
 
 One doctest per row:
@@ -71,6 +79,10 @@ One doctest per row:
 'layer contradicted'
 >>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=sure, voting=True)).rule
 'vote'
+>>> twice = Reading("·2025年9月18日。", 96.0, garbled=False, agreement=71.0, covered=True, whole=50.0,
+...                 corroborated=True)
+>>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=twice)).rule
+'read alike twice'
 >>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=sure)).rule
 'clean'
 >>> decide(Evidence(Origin.OCR_LAYER, odd)).action.value
@@ -79,6 +91,8 @@ One doctest per row:
 'unread'
 >>> decide(Evidence(Origin.FONT, odd, reading=sure)).rule
 'sound font'
+>>> decide(Evidence(Origin.OCR_LAYER, odd, reading=sure, bad_share=0.3)).rule
+'old OCR misread'
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=sure, bad_share=0.7)).rule
 'mostly garbled'
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=sure, bad_share=0.3, spliced_clean=False)).rule
@@ -152,6 +166,8 @@ class Reading:
     # 0..100: how well it matches the whole layer line (both ways: the layer's ``Indicator 44%`` is part of
     # ``Indicator 指标 Value Unit``, not the same line); measured where the page's reading leads
     whole: float = 100.0
+    # two engines, different models, read it alike (``ocr.engines.corroborated``)
+    corroborated: bool = False
 
     @property
     def usable(self) -> bool:
@@ -168,6 +184,7 @@ class Reading:
     def to_dict(self) -> dict[str, object]:
         return {"text": self.text, "confidence": self.confidence, "garbled": self.garbled,
                 "agreement": round(self.agreement, 1), "covered": self.covered, "elsewhere": self.elsewhere,
+                **({"corroborated": True} if self.corroborated else {}),
                 **({"whole": round(self.whole, 1)} if self.whole < 100.0 else {}), "usable": self.usable}
 
 
@@ -222,6 +239,9 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.REPLACE_LINE, "layer contradicted")
     if evidence.voting and usable and evidence.origin is Origin.OCR_LAYER:
         return Decision(Action.REPLACE_SPANS, "vote")
+    if (usable and reading is not None and reading.corroborated and evidence.origin is Origin.OCR_LAYER
+            and reading.whole < SAME_LINE and not evidence.flagged):
+        return Decision(Action.REPLACE_LINE, "read alike twice")
     if not evidence.flagged:
         return Decision(Action.KEEP, "clean")
     if not usable:
@@ -230,6 +250,8 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.KEEP, "unread")
     if not evidence.origin.broken:
         return Decision(Action.KEEP, "sound font")
+    if evidence.origin is Origin.OCR_LAYER:
+        return Decision(Action.REPLACE_LINE, "old OCR misread")
     if evidence.bad_share >= WHOLE_LINE_SHARE or not evidence.confirmed:
         return Decision(Action.REPLACE_LINE, "mostly garbled")
     if not evidence.spliced_clean:

@@ -205,17 +205,26 @@ _BY_NAME = {f.__name__: f for f in FIXERS}
 DECODERS: tuple[Callable[[str], str], ...] = (fix_encoding, fix_lookalikes)
 
 
-def fix_text(text: str, *, decode_only: bool = False, alone: bool = False) -> tuple[str, list[Step]]:
+def fix_text(text: str, *, decode_only: bool = False, alone: bool = False,
+             widths_read: bool = False) -> tuple[str, list[Step]]:
     """All fixers in order (``DECODERS`` only, with ``decode_only``); the fixed text and the steps
     that changed it. ``alone``: a line of a page with mojibake elsewhere (``fix_encoding``).
+    ``widths_read``: the text is a reading that tells ASCII punctuation from full-width by what the
+    image shows (PP-OCR's recognizer reads ``代码,否则`` and ``代码，否则`` apart, Tesseract sets ``（``
+    as ``(`` with spaces), so ``fix_punctuation_width`` is not applied: the page may print ASCII
+    punctuation inside Chinese, as man pages translated to Chinese do.
 
     Idempotent: ``fix_text(fix_text(x)[0])[0] == fix_text(x)[0]``.
 
     >>> fix_text('will become "电⼦子科技⼤大学".', decode_only=True)[0]
     'will become "电子科技大学".'
+    >>> fix_text("代码,否则 (参见 perlre)")[0], fix_text("代码,否则 (参见 perlre)", widths_read=True)[0]
+    ('代码，否则（参见 perlre)', '代码,否则 (参见 perlre)')
     """
     steps = []
     for fixer in DECODERS if decode_only else FIXERS:
+        if widths_read and fixer is fix_punctuation_width:
+            continue
         fixed = fix_encoding(text, alone=alone) if fixer is fix_encoding else fixer(text)
         if fixed != text:
             steps.append(Step(fixer.__name__, text, fixed))

@@ -27,7 +27,7 @@ from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
-from cwn_ocr.ocr.engines import ENGINE_NAMES
+from cwn_ocr.ocr.engines import AGREE, ENGINE_NAMES, corroborated
 from cwn_ocr.ocr.verify import agreement, compared, whole_agreement
 
 
@@ -114,7 +114,7 @@ def _by_engine(reading: Line) -> dict[str, tuple[str, float | None]]:
     found = {reading.engine: (reading.text, reading.confidence)}
     for alt in reading.alternatives:
         found.setdefault(alt.engine, (alt.text, alt.confidence))
-    if reading.choice.startswith("agree"):
+    if reading.choice.startswith(AGREE):
         for engine in ENGINE_NAMES:
             found.setdefault(engine, (reading.text, None))
     return found
@@ -141,6 +141,7 @@ class PageContext:
     doubted: bool = False  # an old OCR layer most of whose lines the image reads otherwise (``doubted``)
     confirmed: float = 1.0  # share of an old OCR layer's Han lines whose Han the image reads alike (``confirmed``)
     reading_first: bool = False  # the page's new reading leads (``merge_reading_first``): its lines come out once
+    han_blind: bool = False  # an old OCR layer made by an engine that reads no Han (``han_blind``)
 
     def elsewhere(self, text: str, reading: str) -> bool:
         """``reading`` holds another line of the layer (one that ``text`` does not hold itself): the
@@ -275,20 +276,25 @@ ORPHAN_CONFIDENCE = 70.0
 ORPHAN_LENGTH = 4
 
 
-def disagreements(layer: str, ocr: str) -> list[tuple[int, int]]:
-    """Spans of ``layer`` with no Han where the page shows Han text: the layer is wrong there,
-    whatever its letters look like (an English-only OCR layer sometimes spells plausible words).
+def disagreements(layer: str, ocr: str, *, han: int = 2) -> list[tuple[int, int]]:
+    """Spans of ``layer`` with no Han where the page shows Han text (``han`` ideographs or more in one
+    place): the layer is wrong there, whatever its letters look like (an English-only OCR layer
+    sometimes spells plausible words). One ideograph is not enough where the layer's engine could
+    have read it (OCR makes ``入`` of ``λ``); where that engine reads no Han at all
+    (``PageContext.han_blind``) it is: ``hk`` where the page shows 取 is that engine's best guess.
 
     >>> layer = "FOE ARP ALE of the city's policies"
     >>> [layer[s:e] for s, e in disagreements(layer, "和生态保护红线等 of the city's policies")]
     ['FOE ARP ALE']
     >>> disagreements("Protect, connect and restore", "Protect, comnect and restore")
     []
+    >>> [disagreements("@ hk n=0.81,", "取π=0.81。", han=n) for n in (2, 1)]
+    [[], [(0, 6)]]
     """
     opcodes = Levenshtein.opcodes(layer, ocr)
     strong = [i for i, op in enumerate(opcodes) if op.tag == "replace"
               and not HAN.search(layer[op.src_start:op.src_end]) and layer[op.src_start:op.src_end].strip()
-              and len(HAN.findall(ocr[op.dest_start:op.dest_end])) >= 2]
+              and len(HAN.findall(ocr[op.dest_start:op.dest_end])) >= han]
 
     def weak(i: int) -> bool:  # Latin text next to a strong block, that the page does not show either
         op = opcodes[i]
@@ -389,6 +395,27 @@ def confirmed(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[
     return same / counted if counted else 1.0
 
 
+#: Lines of a page's new reading holding two ideographs or more that show the page is Chinese text.
+HAN_LINES = 3
+
+
+def han_blind(rows: Sequence[Row], ocr_lines: Sequence[Line]) -> bool:
+    """An old OCR layer without a single ideograph on a page whose image shows Chinese (``HAN_LINES``
+    lines of two ideographs or more): the engine that made it reads no Han (Congjiang's English-only
+    OCR). A page of English whose new reading has a stray ideograph or two is no such page.
+
+    >>> from cwn_ocr.layer.garble import judge_rows
+    >>> def lines(*texts): return [Line(t, BBox(0, 20 * i, 100, 20 * i + 10)) for i, t in enumerate(texts)]
+    >>> rows = judge_rows(lines("Au 6,556,597 A", "Action area 1", "FERAIT SEXERENNGE", "REAR T"))
+    >>> han_blind(rows, lines("人口 6,556,597 人", "Action area 1", "安顺市严格执行", "草海湿地"))
+    True
+    >>> han_blind(rows, lines("Population 6,556,597", "Action area 工", "Protect 生态", "Nature"))
+    False
+    """
+    return (not any(HAN.search(row.text) for row in rows)
+            and sum(1 for line in ocr_lines if len(HAN.findall(line.text)) >= 2) >= HAN_LINES)
+
+
 def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match], *,
                context: PageContext = PageContext(), second: dict[int, str] | None = None,
                known: Counter[str] | None = None) -> list[RepairedLine]:
@@ -401,7 +428,7 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
     ``decide_orphan`` says so.
     """
     if context.origin is Origin.OCR_LAYER:
-        context = replace(context, doubted=doubted(rows, ocr_lines, matches),
+        context = replace(context, han_blind=han_blind(rows, ocr_lines), doubted=doubted(rows, ocr_lines, matches),
                           confirmed=confirmed(rows, ocr_lines, matches))
     match_of = {m.rows[0]: m for m in matches}
     consumed = {r for m in matches for r in m.rows[1:]}
@@ -417,7 +444,7 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
                                  voting=voting, known=known)
     for o in unmatched_ocr(matches, ocr_lines):
         line = ocr_lines[o]
-        decision = decide_orphan(context.origin, line.text, line.confidence)
+        decision = decide_orphan(context.origin, line.text, line.confidence, twice=corroborated(line))
         if decision.action is not Action.ADD:
             continue
         added = RepairedLine(line.text, Source.OCR, "", (), line.bbox, ("missing from the layer",),
@@ -457,7 +484,8 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
     ...                                                   context=PageContext(Origin.OCR_LAYER))]
     [('layer', 'Action area 1'), ('ocr', '安顺市严格执行三区三线管理'), ('ocr', '草海湿地')]
     """
-    context = replace(context, doubted=doubted(rows, ocr_lines, matches), confirmed=confirmed(rows, ocr_lines, matches),
+    context = replace(context, han_blind=han_blind(rows, ocr_lines), doubted=doubted(rows, ocr_lines, matches),
+                      confirmed=confirmed(rows, ocr_lines, matches),
                       reading_first=True)
     match_of_ocr = {o: m for m in matches for o in m.ocr}
     done: set[int] = set()
@@ -465,7 +493,8 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
     for o, reading in enumerate(ocr_lines):
         match = match_of_ocr.get(o)
         if match is None:
-            decision = decide_orphan(context.origin, reading.text, reading.confidence)
+            decision = decide_orphan(context.origin, reading.text, reading.confidence,
+                                    twice=corroborated(reading))
             if decision.action is Action.ADD:
                 repaired.append(RepairedLine(reading.text, Source.OCR, "", (), reading.bbox,
                                              ("missing from the layer",), reading.confidence, (),
@@ -511,10 +540,13 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
     # where the reading leads over a layer it mostly contradicts, each reading line comes out once, in its
     # place: that it holds another layer line (a table cell the old OCR read apart) is no sign that it was
     # read beside this one (over a layer it confirms, it is: a skewed page's rows paired one line off)
-    return Reading(reading, _mean_confidence(readings), judge_line(reading).label is Label.GARBLED,
-                   agrees, context.covered(text),
+    # what two engines read alike is the image's text, however odd it looks: statistics flag a reading
+    # only where no second engine confirms it
+    twice = all(corroborated(line) for line in readings)
+    garbled = judge_line(reading).label is Label.GARBLED and not twice
+    return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text),
                    not (context.reading_first and context.doubted) and context.elsewhere(text, reading),
-                   whole_agreement(text, reading) if context.reading_first else 100.0)
+                   whole_agreement(text, reading) if context.reading_first else 100.0, twice)
 
 
 def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: PageContext, *,
@@ -538,7 +570,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     bad: list[tuple[int, int]] = []
     if reading is not None and len(members) == 1:
         spans = [(s.start, s.end) for s in verdict.garbled_spans]
-        disagree = disagreements(original, ocr_text) if context.origin.broken else []
+        disagree = disagreements(original, ocr_text, han=1 if context.han_blind else 2) if context.origin.broken else []
         if disagree:
             reasons += ("layer disagrees with the page image",)
         bad = _union(spans + disagree)
@@ -567,7 +599,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         return [line(original, Source.UNREPAIRED)]
     if action is Action.REPLACE_LINE:
         why = reasons + {"contradicted": ("layer disagrees with the page image",),
-                         "layer contradicted": ("the page image reads most of this OCR layer otherwise",)
+                         "layer contradicted": ("the page image reads most of this OCR layer otherwise",),
+                         "read alike twice": ("both engines read the page image otherwise",),
+                         "old OCR misread": ("the page image leads where the old OCR misread",)
                          }.get(decision.rule, ())
         return [RepairedLine(r.text, Source.OCR, layer_text if k == 0 else "", layer_lines, r.bbox, why,
                              r.confidence, (), _uncertain([r]), decision.rule, evidence, engine_readings([r]))
@@ -606,19 +640,24 @@ def _other_engine(readings: Sequence[Line]) -> str | None:
     return " ".join(texts) if texts else None
 
 
-def decide_orphan(origin: Origin, text: str, confidence: float | None) -> Decision:
+def decide_orphan(origin: Origin, text: str, confidence: float | None, *, twice: bool = False) -> Decision:
     """Whether an OCR line that no layer line stands for is added: text the layer lacks. Never on a
     page whose text a sound font draws (a stamp, a logo or a picture's text is not the layer's to
     gain); elsewhere when the detector finds it clean, the OCR is sure, and it has a few characters
-    (stamps and logos give short, confident noise).
+    (stamps and logos give short, confident noise), or when two engines read it alike (``twice``:
+    ``ocr.engines.corroborated``; a page footer ``第 1 页`` is short, and text all the same).
 
     >>> decide_orphan(Origin.OCR_LAYER, "生态保护红线", 91.0).action.value
     'add'
+    >>> [decide_orphan(Origin.OCR_LAYER, "第1页", 99.0, twice=both).rule for both in (False, True)]
+    ['unsure orphan', 'read alike twice']
     >>> decide_orphan(Origin.FONT, "生态保护红线", 91.0).rule
     "sound font: not the layer's"
     """
     if not origin.broken:
         return Decision(Action.KEEP, "sound font: not the layer's")
+    if twice:
+        return Decision(Action.ADD, "read alike twice")
     if (judge_line(text).label is Label.CLEAN and visible_length(text) >= ORPHAN_LENGTH
             and (confidence or 0) >= ORPHAN_CONFIDENCE):
         return Decision(Action.ADD, "missing from the layer")

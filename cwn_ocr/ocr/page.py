@@ -21,6 +21,7 @@ from cwn_ocr.errors import MissingDependencyError, OcrError
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
+from cwn_ocr.ocr.engines import corroborated
 from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles, widen
 from cwn_ocr.ocr.prepare import Prepared, prepare
 from cwn_ocr.ocr.raster import rasterize_page
@@ -345,7 +346,8 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     Tesseract finds the lines (its layout, whole page or stacked bands); with ``engine`` "auto" or
     "ppocr" (resolved: installed) each line is also read by PP-OCR and the reading kept is chosen
     per line (``second_engine``; each line's ``engine``, ``choice`` and ``alternatives`` say which
-    and why). A line still garbled then is re-read by Tesseract alone, line by line.
+    and why). A line still garbled then, and not read alike by both engines, is re-read by Tesseract
+    alone, line by line.
 
     With ``regions`` (PDF points) only those parts of the page are read (``regions``), unless
     the page image shows the layer's boxes are wrong: then the whole page is, and ``note``
@@ -388,7 +390,9 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
         lines = second_engine(prepared.image, lines, prefer=engine, deadline=deadline)
     checked, rereads, improved = [], 0, 0
     for line in lines:
-        if judge_line(line.text).label.rank == 2:
+        # a line both engines read alike is the image's text: Tesseract alone reading it again could
+        # only make it look tidier, not truer
+        if judge_line(line.text).label.rank == 2 and not corroborated(line):
             rereads += 1
             try:
                 better = reread(prepared.image, line, remaining())
@@ -400,7 +404,8 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
                 better = replace(better, alternatives=kept + line.alternatives, choice="garbled: Tesseract's "
                                  "re-reading of the crop" + (f"; {better.choice}" if better.choice else ""))
             line = better
-        text, _steps = fix_text(line.text)
+        # PP-OCR reads punctuation's width from the image: its commas and brackets stand as it read them
+        text, _steps = fix_text(line.text, widths_read=line.engine == "ppocr")
         pts = _to_points(line, prepared, page.scale)
         checked.append(replace(pts, text=text))
     second: list[Line] = []

@@ -55,6 +55,23 @@ ENGINE_NAMES = ("tesseract", "ppocr")
 ENGINE_LABELS = {"tesseract": "Tesseract", "ppocr": "PP-OCR"}
 #: What a repair reads with unless told otherwise (bench/ENGINES.md has the measurements).
 DEFAULT_ENGINE = "auto"
+#: The rule ``engines.choose`` names when both engines read a line's letters and digits alike.
+AGREE = "agree"
+#: Letters, digits and ideographs two engines must read alike for their reading to stand whatever it
+#: looks like: a character or two is what either engine may make of a speck, a rule or a picture.
+CORROBORATED = 3
+
+
+def corroborated(line: Line) -> bool:
+    """Two engines, different models, read the line alike (``choose``'s rule ``agree``): the page
+    image's text, whatever text statistics make of it (``FORMAT 命令认为 DOS 的 FDISK``).
+
+    >>> corroborated(Line("FORMAT DOS 的 FDISK", BBox(0, 0, 1, 1), choice="agree: both read it the same"))
+    True
+    >>> corroborated(Line("A", BBox(0, 0, 1, 1), choice="agree: both read it the same"))
+    False
+    """
+    return line.choice.startswith(AGREE + ":") and sum(c.isalnum() for c in line.text) >= CORROBORATED
 
 
 class OcrEngine(ABC):
