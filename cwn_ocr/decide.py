@@ -36,10 +36,11 @@ The rules, first match wins:
                             than it (a line it confirms stays)
 3   ``vote``                an old OCR layer that is mostly right, read twice: corrected     replace spans
                             piece by piece where the readings outvote it (``merge.vote``)
-3b  ``read alike twice``    an old OCR layer's line nothing flags, not voted on, that a      replace line
-                            reading both engines made alike (``ocr.engines.corroborated``)
-                            does not match as a whole: the image has spoken twice
-                            (``¢ 20259`` for ·2025年9月18日。)
+3b  ``read alike twice``    where the page's reading leads, an old OCR layer's line nothing  replace line
+                            flags, not voted on, that a reading both engines made alike
+                            (``ocr.engines.corroborated``) matches neither as a whole nor in
+                            part: the image has spoken twice (``¢ 20259`` for ·2025年9月18日。;
+                            a reading of part of the line, a box cut short, is no such case)
 4   ``clean``               nothing flags the line                                           keep
 5   ``unrepaired``          flagged, from a broken font or an old OCR layer, no usable        unrepaired
                             reading
@@ -240,7 +241,7 @@ def decide(evidence: Evidence) -> Decision:
     if evidence.voting and usable and evidence.origin is Origin.OCR_LAYER:
         return Decision(Action.REPLACE_SPANS, "vote")
     if (usable and reading is not None and reading.corroborated and evidence.origin is Origin.OCR_LAYER
-            and reading.whole < SAME_LINE and not evidence.flagged):
+            and max(reading.whole, reading.agreement) < SAME_LINE and not evidence.flagged):
         return Decision(Action.REPLACE_LINE, "read alike twice")
     if not evidence.flagged:
         return Decision(Action.KEEP, "clean")

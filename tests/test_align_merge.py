@@ -99,18 +99,30 @@ def read_first(layer: list[Line], ocr: list[Line]) -> list[tuple[str, str]]:
     return [(r.source, r.text) for r in merged if r.source != Source.REMOVED]
 
 
+def decided(layer: list[Line], ocr: list[Line], origin: Origin = Origin.OCR_LAYER) -> list[tuple[str, str, str]]:
+    """``repair`` with the rule that decided each line."""
+    rows = judge_rows(layer, font=origin is Origin.FONT)
+    context = PageContext(origin, texts=tuple(row.text for row in rows))
+    return [(r.source, r.text, r.rule) for r in merge_rows(rows, ocr, match_rows(rows, ocr), context=context)]
+
+
 def test_a_lone_letter_where_the_page_shows_han_is_replaced_under_an_engine_that_reads_no_han() -> None:
     """A layer with no ideograph on a page whose image shows Chinese was made by an engine that reads
     none: its ``hk`` for 取 is a misreading, though a letter or two where the page shows one ideograph is
-    usually OCR's look-alike (``λ``/入)."""
-    chinese = [line(t, 50, y, 400, y + 12, 95) for t, y in (("安顺市严格执行", 300), ("加强自然保护地", 320),
-                                                            ("开展跨区域联动", 340))]
+    usually OCR's look-alike (``λ``/入), and a dash read as ``一`` is one whoever made the layer."""
+    english = ["Protect, connect and restore ecosystems", "Results — see Table 2 for the figures",
+               "Baseline: the city's policies and plans"]
     layer = [HEADING, line("@ hk n=0.81,", 50, 200, 300, 212)] + [
-        line("FERAIT SEXERENNGE", 50, y, 400, y + 12) for y in (300, 320, 340)]
-    ocr = [HEADING_OCR, line("取π=0.81。", 50, 200, 300, 212, 97)] + chinese
-    assert repair(layer, ocr)[1] == (Source.OCR, "取π=0.81。")
-    han_layer = layer[:2] + [line(t.text, 50, t.bbox.y0, 400, t.bbox.y1) for t in chinese]
-    assert repair(han_layer, ocr)[1] == (Source.LAYER, "@ hk n=0.81,")
+        line(t, 50, 220 + 20 * i, 400, 232 + 20 * i) for i, t in enumerate(english)]
+    chinese = [line(t, 50, y, 400, y + 12, 95) for t, y in (("安顺市严格执行", 400), ("加强自然保护地", 420),
+                                                            ("开展跨区域联动", 440))]
+    read = [HEADING_OCR, line("取π=0.81。", 50, 200, 300, 212, 97)] + [
+        line(t.replace("—", "一"), 50, 220 + 20 * i, 400, 232 + 20 * i, 96) for i, t in enumerate(english)]
+    out = decided(layer, read + chinese)
+    assert out[1] == (Source.OCR, "取π=0.81。", "old OCR misread")
+    assert [(source, text) for source, text, _ in out[2:5]] == [(Source.LAYER, t) for t in english]
+    # the same page without Chinese in its image: a letter or two against one ideograph is a look-alike
+    assert decided(layer, read)[1] == (Source.LAYER, "@ hk n=0.81,", "clean")
 
 
 def test_a_reading_both_engines_agree_on_counts_however_it_looks() -> None:
@@ -128,6 +140,18 @@ def test_a_line_both_engines_read_otherwise_replaces_an_old_layer_line_nothing_f
         Source.OCR, "·2025年9月18日。")
     assert read_first(layer, [HEADING_OCR, line("·2025年9月18日。", 50, 200, 130, 212, 98)])[1] == (
         Source.LAYER, "¢ 20259")
+    # a reading of part of the line (a box cut short) says nothing against the rest of it
+    whole = line("安顺市严格执行三区三线管理，加强自然保护地监督检查", 50, 200, 550, 212)
+    part = twice("安顺市严格执行三区三线管理，", 50, 200, 330, 212)
+    assert read_first([HEADING, whole], [HEADING_OCR, part])[1] == (Source.LAYER, whole.text)
+
+
+def test_a_sound_fonts_line_is_no_old_ocr_layer_however_alike_two_engines_read_it() -> None:
+    """Agreement between the engines makes a reading that looks garbled usable against an old OCR layer
+    only: a sound font's symbols (``※※※ ▲▲▲``) read as letters alike by both stay."""
+    layer = [HEADING, line("※※※ ▲▲▲ ●●●", 50, 200, 300, 212)]
+    ocr = [HEADING_OCR, twice("XXX AAA OOO", 50, 200, 300, 212)]
+    assert repair(layer, ocr, Origin.FONT)[1] == (Source.LAYER, "※※※ ▲▲▲ ●●●")
 
 
 def test_a_short_line_both_engines_read_alike_is_added() -> None:
@@ -138,6 +162,8 @@ def test_a_short_line_both_engines_read_alike_is_added() -> None:
     assert [text for _, text in read_first(layer, footer)] == [HEADING.text]
     footer[1] = twice("第1页", 280, 800, 310, 810)
     assert [text for _, text in read_first(layer, footer)] == [HEADING.text, "第1页"]
+    footer[1] = twice("第1页", 280, 800, 310, 810, conf=50.0)  # alike, but unsure: not added
+    assert [text for _, text in read_first(layer, footer)] == [HEADING.text]
 
 
 def test_text_missing_from_the_layer_is_added_in_place() -> None:

@@ -1,5 +1,5 @@
-"""Merge the OCR's reading into the layer: keep every clean character, replace every garbled one.
-Pure.
+"""Merge the OCR's reading into the layer: keep every clean character, replace every garbled one
+(on an old OCR layer the new reading leads: ``decide``'s rules 3b and 7b). Pure.
 
 A partly garbled line keeps its clean text byte for byte; only its garbled spans are replaced,
 by the part of the OCR line that the clean text around them does not account for (found by
@@ -290,15 +290,34 @@ def disagreements(layer: str, ocr: str, *, han: int = 2) -> list[tuple[int, int]
     []
     >>> [disagreements("@ hk n=0.81,", "取π=0.81。", han=n) for n in (2, 1)]
     [[], [(0, 6)]]
+
+    A single ideograph counts only against two letters or digits: a dash read as ``一`` is a look-alike,
+    whoever made the layer:
+
+    >>> disagreements("Results — see Table 2", "Results 一 see Table 2", han=1)
+    []
     """
     opcodes = Levenshtein.opcodes(layer, ocr)
-    strong = [i for i, op in enumerate(opcodes) if op.tag == "replace"
-              and not HAN.search(layer[op.src_start:op.src_end]) and layer[op.src_start:op.src_end].strip()
-              and len(HAN.findall(ocr[op.dest_start:op.dest_end])) >= han]
 
     def weak(i: int) -> bool:  # Latin text next to a strong block, that the page does not show either
         op = opcodes[i]
         return op.tag in ("replace", "delete") and not HAN.search(layer[op.src_start:op.src_end])
+
+    def strong_at(i: int) -> bool:
+        op = opcodes[i]
+        piece, read = layer[op.src_start:op.src_end], HAN.findall(ocr[op.dest_start:op.dest_end])
+        if op.tag != "replace" or HAN.search(piece) or not piece.strip() or len(read) < han:
+            return False
+        if len(read) >= 2:
+            return True
+        first, last = i, i  # one ideograph: against letters or digits, the piece's weak neighbours counted
+        while first > 0 and weak(first - 1):
+            first -= 1
+        while last + 1 < len(opcodes) and weak(last + 1):
+            last += 1
+        return sum(c.isalnum() for c in layer[opcodes[first].src_start:opcodes[last].src_end]) >= 2
+
+    strong = [i for i in range(len(opcodes)) if strong_at(i)]
 
     spans: list[tuple[int, int]] = []
     for i in strong:
@@ -543,7 +562,9 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
     # what two engines read alike is the image's text, however odd it looks: statistics flag a reading
     # only where no second engine confirms it
     twice = all(corroborated(line) for line in readings)
-    garbled = judge_line(reading).label is Label.GARBLED and not twice
+    # (only against a layer that is no source: a sound font's odd-looking line stays unless a clean reading
+    # contradicts it)
+    garbled = judge_line(reading).label is Label.GARBLED and not (twice and context.origin.broken)
     return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text),
                    not (context.reading_first and context.doubted) and context.elsewhere(text, reading),
                    whole_agreement(text, reading) if context.reading_first else 100.0, twice)
@@ -644,8 +665,8 @@ def decide_orphan(origin: Origin, text: str, confidence: float | None, *, twice:
     """Whether an OCR line that no layer line stands for is added: text the layer lacks. Never on a
     page whose text a sound font draws (a stamp, a logo or a picture's text is not the layer's to
     gain); elsewhere when the detector finds it clean, the OCR is sure, and it has a few characters
-    (stamps and logos give short, confident noise), or when two engines read it alike (``twice``:
-    ``ocr.engines.corroborated``; a page footer ``第 1 页`` is short, and text all the same).
+    (stamps and logos give short, confident noise), or, shorter, when two engines read it alike
+    (``twice``: ``ocr.engines.corroborated``; a page footer ``第 1 页`` is short, and text all the same).
 
     >>> decide_orphan(Origin.OCR_LAYER, "生态保护红线", 91.0).action.value
     'add'
@@ -656,11 +677,11 @@ def decide_orphan(origin: Origin, text: str, confidence: float | None, *, twice:
     """
     if not origin.broken:
         return Decision(Action.KEEP, "sound font: not the layer's")
-    if twice:
-        return Decision(Action.ADD, "read alike twice")
-    if (judge_line(text).label is Label.CLEAN and visible_length(text) >= ORPHAN_LENGTH
-            and (confidence or 0) >= ORPHAN_CONFIDENCE):
-        return Decision(Action.ADD, "missing from the layer")
+    if judge_line(text).label is Label.CLEAN and (confidence or 0) >= ORPHAN_CONFIDENCE:
+        if visible_length(text) >= ORPHAN_LENGTH:
+            return Decision(Action.ADD, "missing from the layer")
+        if twice:
+            return Decision(Action.ADD, "read alike twice")
     return Decision(Action.KEEP, "unsure orphan")
 
 

@@ -8,7 +8,7 @@ clean already and are left as they are.
 OCR boxes can be placed on the page again:
 
 >>> import numpy as np
->>> prepared = prepare(np.full((100, 200), 255, np.uint8), scanned=True)  # no line to measure: 1.5x
+>>> prepared = prepare(np.full((100, 200), 255, np.uint8), scanned=True)
 >>> prepared.image.shape, prepared.to_input((30.0, 15.0))
 ((150, 300), (20.0, 10.0))
 """
@@ -20,12 +20,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-#: Most a scan is upscaled by (Tesseract's LSTM reads 30-40 px high Han characters best).
+#: Upscale factor for scans (Tesseract's LSTM reads 30-40 px high Han characters best).
 SCAN_UPSCALE = 1.5
-#: The height (pixels) of a text line's ink a scan is upscaled towards: what the 1.5x upscale made of
-#: the 200-dpi scan it was measured on (27 px lines). A 300-dpi scan of 10.5 pt text has 42-46 px lines
-#: already (the stress corpus): upscaled 1.5x, it cost Tesseract 2.25x the pixels for no gain.
-TEXT_HEIGHT = 40.0
 
 
 @dataclass(frozen=True)
@@ -121,7 +117,7 @@ RULE_LENGTH = 0.10
 #: thicker is a filled cell or band, whose text must stay.
 RULE_THICKNESS = 0.005
 #: Bumped whenever preparation changes what the OCR sees (part of the OCR cache key).
-REVISION = 4
+REVISION = 3
 
 
 def erase_rules(image: np.ndarray) -> np.ndarray:
@@ -158,38 +154,9 @@ def erase_rules(image: np.ndarray) -> np.ndarray:
     return out
 
 
-def line_height(image: np.ndarray) -> float | None:
-    """The median height (pixels) of the runs of pixel rows with ink in a deskewed grayscale page: its
-    text lines' height; None where fewer than three lines are found.
-
-    >>> page = np.full((300, 200), 255, np.uint8)
-    >>> for top in (20, 90, 160, 230):
-    ...     page[top:top + 30, 20:180] = 0
-    >>> line_height(page)
-    30.0
-    """
-    ink = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0
-    rows = np.count_nonzero(ink, axis=1) > max(2, int(0.002 * image.shape[1]))
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
-    runs = [int(b - a) for a, b in zip(edges[::2], edges[1::2]) if b - a >= 4]  # specks and rules: thinner
-    return float(np.median(runs)) if len(runs) >= 3 else None
-
-
-def upscale_factor(height: float | None) -> float:
-    """How much a scan whose text lines are ``height`` pixels high is upscaled: towards ``TEXT_HEIGHT``,
-    never down, at most ``SCAN_UPSCALE`` (also where no line was measured).
-
-    >>> upscale_factor(42.0), upscale_factor(27.0), upscale_factor(18.0), upscale_factor(None)
-    (1.0, 1.48, 1.5, 1.5)
-    """
-    if height is None:
-        return SCAN_UPSCALE
-    return round(min(SCAN_UPSCALE, max(1.0, TEXT_HEIGHT / height)), 2)
-
-
 def prepare(image: np.ndarray, *, scanned: bool) -> Prepared:
     """Grayscale pixels ready for Tesseract: ruling lines erased; scans are also deskewed, denoised
-    and upscaled as far as their measured line height calls for (``upscale_factor``)."""
+    and upscaled."""
     if image.ndim == 3:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
@@ -197,10 +164,9 @@ def prepare(image: np.ndarray, *, scanned: bool) -> Prepared:
         return Prepared(erase_rules(image), identity)
     h, w = image.shape[:2]
     angle = estimate_skew(image)
-    clean = denoise(rotate(image, angle))
-    factor = upscale_factor(line_height(clean))
+    straight = rotate(image, angle)
     # prepared -> input: undo the upscale, then the rotation
     inverse_rotation = cv2.invertAffineTransform(cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0))
-    unscale = np.array([[1 / factor, 0, 0], [0, 1 / factor, 0], [0, 0, 1]])
+    unscale = np.array([[1 / SCAN_UPSCALE, 0, 0], [0, 1 / SCAN_UPSCALE, 0], [0, 0, 1]])
     matrix = inverse_rotation @ unscale if abs(angle) >= 0.05 else unscale[:2]
-    return Prepared(upscale(erase_rules(clean), factor), np.asarray(matrix, dtype=float))
+    return Prepared(upscale(erase_rules(denoise(straight)), SCAN_UPSCALE), np.asarray(matrix, dtype=float))

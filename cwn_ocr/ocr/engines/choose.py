@@ -233,6 +233,9 @@ def _rewrite(line: Line, fixed: dict[int, str]) -> Line:
 #: wide or tall as the line's ideographs, ``widen``) is printed in full-width forms: ``ＡＭＣ９７６``
 #: takes one em a character, ``AMC976`` about 0.65, wide capitals about 0.8.
 FULL_WIDTH = 0.9
+#: Words of one code stand less than this many ems apart: the widest gap inside a full-width code is
+#: about 0.85 em (two ``１``, narrow glyphs in em-wide cells; 0.6 measured between ``ＣＧＢ`` and ``９``).
+CELL_GAP = 1.0
 _CAPS_RUN = regex.compile(r"[A-Z0-9]{3,}")
 
 
@@ -263,6 +266,9 @@ def widen(kept: Line, tesseract: Line) -> Line:
     ...                ("81，", 185, 270), ("检测", 275, 333))
     >>> widen(spaced, spaced).text
     '批次 Ｃ Ｇ Ｂ ９ ８１， 检测'
+    >>> cells = words(("季度", 0, 58), ("Q1", 100, 130), ("Q2", 180, 210), ("合计", 260, 318))
+    >>> widen(cells, cells).text
+    '季度 Q1 Q2 合计'
     """
     han = [w for w in tesseract.words if w.text and all(_han(c) for c in w.text)]
     ours = "".join(kept.text.split())  # a run the engines spaced out (``C G B 9 81``) is one run
@@ -289,6 +295,10 @@ def widen(kept: Line, tesseract: Line) -> Line:
         rest = "".join(w.text for w in span)
         units = len(rest)  # the code and what its words hold beside it (a full-width comma: one em)
         if any(_han(c) for c in rest) or units > len(code) + 1:
+            continue
+        # one code's characters stand a glyph's side bearings apart, full-width ones too; words further
+        # apart are a table's cells (``Q1 Q2 Q3``), whose gaps are no width of the code's
+        if any(b.bbox.x0 - a.bbox.x1 > CELL_GAP * em for a, b in zip(span, span[1:])):
             continue
         if (span[-1].bbox.x1 - span[0].bbox.x0) / units >= FULL_WIDTH * em:
             fixed.update((run.start() + k, chr(ord(c) + 0xFEE0)) for k, c in enumerate(code))
