@@ -169,8 +169,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(ExitCode.OK)
         return _internal_error(err, exc)
     except Exception as exc:  # a bug: one paragraph, and the traceback only when asked for
+        if _interrupted(exc):  # Ctrl-C while a C extension was being imported: pikepdf reports an ImportError
+            err.print("cwn-ocr: interrupted; no output was written or left half-written")
+            return int(ExitCode.INTERRUPTED)
         return _internal_error(err, exc)
     return int(ExitCode.USAGE)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """A KeyboardInterrupt somewhere in the exception's causes.
+
+    >>> try:
+    ...     try:
+    ...         raise KeyboardInterrupt
+    ...     except KeyboardInterrupt as inner:
+    ...         raise ImportError("failed to import") from inner
+    ... except ImportError as exc:
+    ...     _interrupted(exc), _interrupted(ValueError())
+    (True, False)
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _internal_error(err: Console, exc: Exception) -> int:
