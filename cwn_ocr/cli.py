@@ -161,8 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"[bold red]cwn-ocr:[/] {exc}", markup=True, soft_wrap=True)
         return int(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("cwn-ocr: interrupted; no output was written or left half-written")
-        return int(ExitCode.INTERRUPTED)
+        return _interruption(err)
     except BrokenPipeError as exc:
         if _stdout_gone():  # `cwn-ocr scan x.pdf | head -1`: the reader read all it wanted
             _drop_stdout()
@@ -170,10 +169,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _internal_error(err, exc)
     except Exception as exc:  # a bug: one paragraph, and the traceback only when asked for
         if _interrupted(exc):  # Ctrl-C while a C extension was being imported: pikepdf reports an ImportError
-            err.print("cwn-ocr: interrupted; no output was written or left half-written")
-            return int(ExitCode.INTERRUPTED)
+            return _interruption(err)
         return _internal_error(err, exc)
     return int(ExitCode.USAGE)
+
+
+def _interruption(err: Console) -> int:
+    err.print("cwn-ocr: interrupted; no output was written or left half-written")
+    return int(ExitCode.INTERRUPTED)
 
 
 def _interrupted(exc: BaseException) -> bool:

@@ -303,30 +303,25 @@ def disagreements(layer: str, ocr: str, *, han: int = 2) -> list[tuple[int, int]
         op = opcodes[i]
         return op.tag in ("replace", "delete") and not HAN.search(layer[op.src_start:op.src_end])
 
-    def strong_at(i: int) -> bool:
-        op = opcodes[i]
-        piece, read = layer[op.src_start:op.src_end], HAN.findall(ocr[op.dest_start:op.dest_end])
-        if op.tag != "replace" or HAN.search(piece) or not piece.strip() or len(read) < han:
-            return False
-        if len(read) >= 2:
-            return True
-        first, last = i, i  # one ideograph: against letters or digits, the piece's weak neighbours counted
-        while first > 0 and weak(first - 1):
-            first -= 1
-        while last + 1 < len(opcodes) and weak(last + 1):
-            last += 1
-        return sum(c.isalnum() for c in layer[opcodes[first].src_start:opcodes[last].src_end]) >= 2
-
-    strong = [i for i in range(len(opcodes)) if strong_at(i)]
-
-    spans: list[tuple[int, int]] = []
-    for i in strong:
+    def extent(i: int) -> tuple[int, int]:  # the layer span of opcode ``i`` and its weak neighbours
         first, last = i, i
         while first > 0 and weak(first - 1):
             first -= 1
         while last + 1 < len(opcodes) and weak(last + 1):
             last += 1
-        start, end = opcodes[first].src_start, opcodes[last].src_end
+        return opcodes[first].src_start, opcodes[last].src_end
+
+    def strong_at(i: int) -> bool:
+        op = opcodes[i]
+        piece, read = layer[op.src_start:op.src_end], HAN.findall(ocr[op.dest_start:op.dest_end])
+        if op.tag != "replace" or HAN.search(piece) or not piece.strip() or len(read) < han:
+            return False
+        # one ideograph: against letters or digits, the piece's weak neighbours counted
+        return len(read) >= 2 or sum(c.isalnum() for c in layer[slice(*extent(i))]) >= 2
+
+    spans: list[tuple[int, int]] = []
+    for i in (i for i in range(len(opcodes)) if strong_at(i)):
+        start, end = extent(i)
         if spans and start - spans[-1][1] <= 3 and not HAN.search(layer[spans[-1][1]:start]):
             start = spans.pop()[0]
         spans.append((start, end))

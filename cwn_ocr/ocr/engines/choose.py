@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from statistics import median_high
 
 import regex
 
@@ -239,10 +240,6 @@ CELL_GAP = 1.0
 _CAPS_RUN = regex.compile(r"[A-Z0-9]{3,}")
 
 
-def _median(values: list[float]) -> float:
-    return sorted(values)[len(values) // 2]
-
-
 def widen(kept: Line, tesseract: Line) -> Line:
     """``kept`` with each run of three or more capitals and digits (a code: both) that the page prints in
     full-width forms written so (``AMC976`` -> ``ＡＭＣ９７６``): no engine reads the forms apart, the page's
@@ -274,7 +271,7 @@ def widen(kept: Line, tesseract: Line) -> Line:
     ours = "".join(kept.text.split())  # a run the engines spaced out (``C G B 9 81``) is one run
     if len(han) < 2 or not _CAPS_RUN.search(ours):
         return kept
-    em = min(_median([w.bbox.width / len(w.text) for w in han]), _median([w.bbox.height for w in han]))
+    em = min(median_high(w.bbox.width / len(w.text) for w in han), median_high(w.bbox.height for w in han))
     # Tesseract's capitals and digits in order, each with the word it is in
     letters, owners = [], []
     for i, word in enumerate(tesseract.words):
