@@ -56,21 +56,44 @@ def _union(boxes: Sequence[BBox]) -> BBox:
     return box
 
 
-def _sides(lines: Sequence[Line], wide: float) -> list[tuple[BBox, BBox]]:
+#: A word whose box is smaller than this share of the text's height both ways is a speck (a dot of
+#: noise an engine reads as ``、`` or ``.``, a comma): it neither ends nor starts a column's text.
+SPECK = 0.5
+
+
+def _solid(line: Line, height: float) -> list[Word]:
+    """The line's words left to right, specks left out (``SPECK``).
+
+    >>> line = Line.from_words([Word("、", BBox(0, 30, 8, 38)), Word("安顺", BBox(50, 0, 130, 40))])
+    >>> [w.text for w in _solid(line, 40.0)]
+    ['安顺']
+    """
+    return [w for w in _words(line) if max(w.bbox.width, w.bbox.height) >= SPECK * height]
+
+
+def _sides(lines: Sequence[Line], wide: float, height: float) -> list[tuple[BBox, BBox]]:
     """Text side by side at one height with a gap of at least ``wide`` between: the words of one
-    line on either side of such a gap, or a line and the nearest line right of it at its height
-    (Tesseract keeps the columns' lines apart where their baselines differ)."""
+    line on either side of such a gap, or a line and the nearest line right of it at about its
+    height (Tesseract keeps the columns' lines apart where their baselines differ). Specks count for
+    neither side: read at a scan's own resolution, noise between the lines comes out as ``、``
+    words far left of the text they are put in line with, which would make a gap of every space."""
     sides = []
+    spans = []
     for line in lines:
-        words = _words(line)
+        words = _solid(line, height)
+        if not words:
+            continue
+        spans.append(_union([w.bbox for w in words]))
         for k in range(1, len(words)):
             if words[k].bbox.x0 - words[k - 1].bbox.x1 >= wide:
                 sides.append((_union([w.bbox for w in words[:k]]), _union([w.bbox for w in words[k:]])))
-    for line in lines:
-        right = [other.bbox for other in lines if other.bbox.x0 >= line.bbox.x1 + wide
-                 and other.bbox.vertical_overlap(line.bbox) >= 0.3]
+    for span in spans:
+        # at its height, give or take half a line: beside a column set half a line lower (its own
+        # baselines), the ink of its lines sits between the lines of the other
+        reach = BBox(span.x0, span.y0 - height / 2, span.x1, span.y1 + height / 2)
+        right = [other for other in spans if other.x0 >= span.x1 + wide and other.vertical_overlap(reach) >= 0.3]
         if right:
-            sides.append((line.bbox, min(right, key=lambda box: box.x0)))
+            sides.append((span, min(right, key=lambda box: box.x0)))
     return sides
 
 
@@ -93,6 +116,9 @@ def find_gutters(lines: Sequence[Line]) -> list[Gutter]:
     >>> apart = [line((0, 100, y)) for y in range(0, 60, 12)] + [line((140, 240, y + 5)) for y in range(0, 60, 12)]
     >>> find_gutters(apart)
     [Gutter(x0=100.0, x1=140.0)]
+    >>> lower = [line((0, 100, y)) for y in range(0, 120, 24)] + [line((140, 240, y + 11)) for y in range(0, 120, 24)]
+    >>> find_gutters(lower)  # the right column's lines between the left's: none overlaps one of them
+    [Gutter(x0=100.0, x1=140.0)]
     >>> table = [line((0, 30, y), (140, 170, y)) for y in range(0, 60, 12)]  # short cells
     >>> find_gutters(table)
     []
@@ -101,7 +127,7 @@ def find_gutters(lines: Sequence[Line]) -> list[Gutter]:
     height = _height(worded)
     if len(worded) < MIN_LINES or height <= 0:
         return []
-    sides = _sides(worded, GUTTER * height)
+    sides = _sides(worded, GUTTER * height, height)
     if len(sides) < MIN_LINES:
         return []
     size = int(max(max(line.bbox.x1, *(w.bbox.x1 for w in line.words)) for line in worded)) + 2
@@ -282,7 +308,8 @@ def plan_columns(lines: Sequence[Line], width: float) -> ColumnPlan | None:
     if not gutters:
         return None
     worded = [line for line in lines if line.words]
-    sides = [box for pair in _sides(worded, GUTTER * _height(worded)) for box in pair
+    height = _height(worded)
+    sides = [box for pair in _sides(worded, GUTTER * height, height) for box in pair
              if any(pair[0].x1 <= g.middle <= pair[1].x0 for g in gutters)]
     top, bottom = min(box.y0 for box in sides), max(box.y1 for box in sides)
     edges = [0, *(g.middle for g in gutters), width]

@@ -47,6 +47,10 @@ The rules, first match wins:
 6   ``unread``              flagged, from a sound font, no usable reading                    keep
 7   ``sound font``          flagged, from a sound font, the reading does not contradict it:  keep
                             the statistics are no evidence
+5b  ``less garbled``       flagged, from an old OCR layer, a confident reading the          replace line
+                            detector flags in at most half the share it flags of the line:
+                            two readings of one image, the newer one far less garbled
+                            (``Reading.cleaner_than``)
 7b  ``old OCR misread``     flagged, from an old OCR layer, a usable reading: the old        replace line
                             engine failed on this line, and its words that look right are
                             no evidence against the new reading, which leads (``AH
@@ -88,6 +92,9 @@ One doctest per row:
 'clean'
 >>> decide(Evidence(Origin.OCR_LAYER, odd)).action.value
 'unrepaired'
+>>> slip = Reading("反应 <H = -233.7 kJ/mol", 94.0, garbled=True, agreement=65.0, covered=True, garbled_share=0.05)
+>>> decide(Evidence(Origin.OCR_LAYER, odd, reading=slip, bad_share=0.4)).rule
+'less garbled'
 >>> decide(Evidence(Origin.FONT, odd)).rule
 'unread'
 >>> decide(Evidence(Origin.FONT, odd, reading=sure)).rule
@@ -169,6 +176,8 @@ class Reading:
     whole: float = 100.0
     # two engines, different models, read it alike (``ocr.engines.corroborated``)
     corroborated: bool = False
+    # 0..1: the share of the reading in spans the detector flags (0 where it is not ``garbled``)
+    garbled_share: float = 0.0
 
     @property
     def usable(self) -> bool:
@@ -178,6 +187,14 @@ class Reading:
         return ((self.confidence or 0.0) >= CONFIDENT and not self.garbled and self.covered
                 and not self.elsewhere and bool(self.text.strip()))
 
+    def cleaner_than(self, share: float) -> bool:
+        """Evidence against an old OCR layer's line with ``share`` of it flagged, although the detector
+        flags part of the reading too: confident, about a script the OCR reads, about this line, and at
+        most half as garbled (``反应 <H = -233.7 kJ/mol，产物含…`` for ``RAV 4H = -233.7 k\\/mol, WB…``:
+        two readings of one image, the newer one with a misread symbol, the older one with junk words)."""
+        return ((self.confidence or 0.0) >= CONFIDENT and self.covered and not self.elsewhere
+                and bool(self.text.strip()) and self.garbled_share * 2 <= share)
+
     @property
     def contradicts(self) -> bool:
         return self.usable and self.agreement < AGREEMENT
@@ -186,6 +203,7 @@ class Reading:
         return {"text": self.text, "confidence": self.confidence, "garbled": self.garbled,
                 "agreement": round(self.agreement, 1), "covered": self.covered, "elsewhere": self.elsewhere,
                 **({"corroborated": True} if self.corroborated else {}),
+                **({"garbled_share": round(self.garbled_share, 3)} if self.garbled else {}),
                 **({"whole": round(self.whole, 1)} if self.whole < 100.0 else {}), "usable": self.usable}
 
 
@@ -246,6 +264,8 @@ def decide(evidence: Evidence) -> Decision:
     if not evidence.flagged:
         return Decision(Action.KEEP, "clean")
     if not usable:
+        if evidence.origin is Origin.OCR_LAYER and reading is not None and reading.cleaner_than(evidence.bad_share):
+            return Decision(Action.REPLACE_LINE, "less garbled")
         if evidence.origin.broken:
             return Decision(Action.UNREPAIRED, "unrepaired")
         return Decision(Action.KEEP, "unread")

@@ -127,11 +127,15 @@ def test_a_lone_letter_where_the_page_shows_han_is_replaced_under_an_engine_that
 
 def test_a_reading_both_engines_agree_on_counts_however_it_looks() -> None:
     """``DOS 的 FDISK`` looks like an eng-OCR's capitals to the detector; two engines reading it alike
-    is evidence it is what the page shows, and the old layer's garbage goes."""
+    is evidence it is what the page shows, and the old layer's garbage goes. Read by one engine, it
+    still replaces a layer line the detector flags whole (two readings of one image, the newer one
+    far less garbled); a reading as garbled as the line replaces nothing."""
     layer = [HEADING, line("FORMAT @a@iAW DOS BY FDISK BORED K StH", 50, 200, 400, 212)]
     read = "FORMAT 命令认为 DOS 的 FDISK 命令会在分区变化时"
-    assert repair(layer, [HEADING_OCR, line(read, 50, 200, 400, 212, 98)])[1] == (Source.UNREPAIRED, layer[1].text)
     assert repair(layer, [HEADING_OCR, twice(read, 50, 200, 400, 212)])[1] == (Source.OCR, read)
+    assert decided(layer, [HEADING_OCR, line(read, 50, 200, 400, 212, 98)])[1] == (Source.OCR, read, "less garbled")
+    junk = "FORMAT 命令 @a@iAW DOS 的 FDISK 命令会"
+    assert repair(layer, [HEADING_OCR, line(junk, 50, 200, 400, 212, 98)])[1] == (Source.UNREPAIRED, layer[1].text)
 
 
 def test_a_line_both_engines_read_otherwise_replaces_an_old_layer_line_nothing_flags() -> None:

@@ -559,10 +559,12 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
     twice = all(corroborated(line) for line in readings)
     # (only against a layer that is no source: a sound font's odd-looking line stays unless a clean reading
     # contradicts it)
-    garbled = judge_line(reading).label is Label.GARBLED and not (twice and context.origin.broken)
+    verdict = judge_line(reading)
+    garbled = verdict.label is Label.GARBLED and not (twice and context.origin.broken)
     return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text),
                    not (context.reading_first and context.doubted) and context.elsewhere(text, reading),
-                   whole_agreement(text, reading) if context.reading_first else 100.0, twice)
+                   whole_agreement(text, reading) if context.reading_first else 100.0, twice,
+                   verdict.score if garbled else 0.0)
 
 
 def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: PageContext, *,
@@ -617,7 +619,8 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         why = reasons + {"contradicted": ("layer disagrees with the page image",),
                          "layer contradicted": ("the page image reads most of this OCR layer otherwise",),
                          "read alike twice": ("both engines read the page image otherwise",),
-                         "old OCR misread": ("the page image leads where the old OCR misread",)
+                         "old OCR misread": ("the page image leads where the old OCR misread",),
+                         "less garbled": ("the page image's reading is far less garbled than the old OCR's",)
                          }.get(decision.rule, ())
         return [RepairedLine(r.text, Source.OCR, layer_text if k == 0 else "", layer_lines, r.bbox, why,
                              r.confidence, (), _uncertain([r]), decision.rule, evidence, engine_readings([r]))

@@ -290,9 +290,11 @@ def widen(kept: Line, tesseract: Line) -> Line:
         at = seen.index(code)
         span = tesseract.words[owners[at]:owners[at + len(code) - 1] + 1]
         rest = "".join(w.text for w in span)
-        units = len(rest)  # the code and what its words hold beside it (a full-width comma: one em)
-        if any(_han(c) for c in rest) or units > len(code) + 1:
+        if any(_han(c) for c in rest) or len(rest) > len(code) + 1:
             continue
+        # the code and what its words hold beside it: a full-width comma's cell is an em, but its ink,
+        # which the word's box ends with, only the left part of it (``ＣＳＣ０１３，`` 6.0 em wide)
+        units = len(code) + (len(rest) - len(code)) / 2
         # one code's characters stand a glyph's side bearings apart, full-width ones too; words further
         # apart are a table's cells (``Q1 Q2 Q3``), whose gaps are no width of the code's
         if any(b.bbox.x0 - a.bbox.x1 > CELL_GAP * em for a, b in zip(span, span[1:])):
