@@ -31,9 +31,10 @@ The rules, first match wins:
 1c  ``not in the image``    an old OCR layer's line where the page, read whole, shows none    remove
 2   ``contradicted``        a usable reading disagrees with the whole line                   replace line
 2b  ``layer contradicted``  an old OCR layer most of whose lines the page image reads        replace line
-                            otherwise (``merge.splice.doubted``), a usable reading that
-                            differs from this line, or (where the reading leads) holds more
-                            than it (a line it confirms stays)
+                            otherwise (``merge.splice.doubted``), or made by an engine that
+                            reads no Han over a page of Chinese (``merge.splice.han_blind``):
+                            a usable reading that differs from this line, or (where the
+                            reading leads) holds more than it (a line it confirms stays)
 3   ``vote``                an old OCR layer that is mostly right, read twice: corrected     replace spans
                             piece by piece where the readings outvote it (``merge.vote``)
 3b  ``read alike twice``    where the page's reading leads, an old OCR layer's line nothing  replace line

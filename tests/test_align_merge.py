@@ -119,7 +119,7 @@ def test_a_lone_letter_where_the_page_shows_han_is_replaced_under_an_engine_that
     read = [HEADING_OCR, line("取π=0.81。", 50, 200, 300, 212, 97)] + [
         line(t.replace("—", "一"), 50, 220 + 20 * i, 400, 232 + 20 * i, 96) for i, t in enumerate(english)]
     out = decided(layer, read + chinese)
-    assert out[1] == (Source.OCR, "取π=0.81。", "old OCR misread")
+    assert out[1] == (Source.OCR, "取π=0.81。", "layer contradicted")  # such an engine's layer is doubted whole
     assert [(source, text) for source, text, _ in out[2:5]] == [(Source.LAYER, t) for t in english]
     # the same page without Chinese in its image: a letter or two against one ideograph is a look-alike
     assert decided(layer, read)[1] == (Source.LAYER, "@ hk n=0.81,", "clean")
@@ -235,3 +235,22 @@ def test_no_line_is_added_to_a_page_whose_text_a_sound_font_draws() -> None:
     layer = [HEADING]
     ocr = [HEADING_OCR, line("电子印章应用及监督管理系统业务系统", 50, 150, 300, 162, 93)]
     assert repair(layer, ocr, Origin.FONT) == [(Source.LAYER, HEADING.text)]
+
+
+def test_an_english_only_layer_gives_way_where_the_page_shows_han_though_its_table_agrees() -> None:
+    """A layer without one ideograph over a page of Chinese was made by an engine that reads no Han: its
+    table's numbers and English lines agree with the new reading, so its median line is no evidence
+    against it, but every row where the image shows Han was misread (a cell ``hm?`` for 湿地面积
+    374.38 hm², ``ﬃ`` for 值), and the reading, which leads, comes out whole, once."""
+    numbers = [("Indicator Value Unit", "Indicator Value Unit"), ("2,229 m 16.9", "2,229 m 16.9"),
+               ("Population 4,214,400", "Population 4,214,400"), ("Forest cover 60.2%", "Forest cover 60.2%")]
+    chinese = ["安顺市严格执行三区三线管理", "加强自然保护地监督检查工作", "开展跨区域联动执法监管行动"]
+    layer = [line(old, 50, 100 + 20 * i, 300, 112 + 20 * i) for i, (old, _) in enumerate(numbers)]
+    layer += [line("hm?", 235, 180, 250, 192), line("pH \ufb03 8.5+0.5 —", 50, 200, 160, 212)]
+    layer += [line("FERAIT SEXERENNGE BRHXE", 50, 220 + 20 * i, 400, 232 + 20 * i) for i in range(3)]
+    read = [line(new, 50, 101 + 20 * i, 301, 113 + 20 * i, 96) for i, (_, new) in enumerate(numbers)]
+    read += [line("湿地面积374.38hm²", 50, 181, 251, 193, 95), line("pH值 8.5±0.5", 50, 201, 161, 213, 97)]
+    read += [line(t, 50, 221 + 20 * i, 401, 233 + 20 * i, 93) for i, t in enumerate(chinese)]
+    out = read_first(layer, read)
+    assert out[:4] == [(Source.LAYER, old) for old, _ in numbers]
+    assert out[4:] == [(Source.OCR, t) for t in ["湿地面积374.38hm²", "pH值 8.5±0.5", *chinese]]

@@ -430,6 +430,17 @@ def han_blind(rows: Sequence[Row], ocr_lines: Sequence[Line]) -> bool:
             and sum(1 for line in ocr_lines if len(HAN.findall(line.text)) >= 2) >= HAN_LINES)
 
 
+def _judged_layer(context: PageContext, rows: Sequence[Row], ocr_lines: Sequence[Line],
+                  matches: Sequence[Match]) -> PageContext:
+    """``context`` with what the page's new reading says of its old OCR layer as a whole. A layer made by an
+    engine that reads no Han (``han_blind``) is doubted whatever its median line agrees: its table cells and
+    English lines may agree, every line the image shows Han on it misread (``pH ﬃ 8.5+0.5`` for
+    ``pH值 8.5±0.5``, ``hm?`` for ``湿地面积 374.38 hm²``)."""
+    blind = han_blind(rows, ocr_lines)
+    return replace(context, han_blind=blind, doubted=blind or doubted(rows, ocr_lines, matches),
+                   confirmed=confirmed(rows, ocr_lines, matches))
+
+
 def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match], *,
                context: PageContext = PageContext(), second: dict[int, str] | None = None,
                known: Counter[str] | None = None) -> list[RepairedLine]:
@@ -442,8 +453,7 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
     ``decide_orphan`` says so.
     """
     if context.origin is Origin.OCR_LAYER:
-        context = replace(context, han_blind=han_blind(rows, ocr_lines), doubted=doubted(rows, ocr_lines, matches),
-                          confirmed=confirmed(rows, ocr_lines, matches))
+        context = _judged_layer(context, rows, ocr_lines, matches)
     match_of = {m.rows[0]: m for m in matches}
     consumed = {r for m in matches for r in m.rows[1:]}
     repaired: list[RepairedLine] = []
@@ -498,9 +508,7 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
     ...                                                   context=PageContext(Origin.OCR_LAYER))]
     [('layer', 'Action area 1'), ('ocr', '安顺市严格执行三区三线管理'), ('ocr', '草海湿地')]
     """
-    context = replace(context, han_blind=han_blind(rows, ocr_lines), doubted=doubted(rows, ocr_lines, matches),
-                      confirmed=confirmed(rows, ocr_lines, matches),
-                      reading_first=True)
+    context = replace(_judged_layer(context, rows, ocr_lines, matches), reading_first=True)
     match_of_ocr = {o: m for m in matches for o in m.ocr}
     done: set[int] = set()
     repaired: list[RepairedLine] = []
