@@ -18,7 +18,8 @@ What the page image reads (``Reading``) counts only when it is *usable*: read wi
 clean by the detector, in a script the OCR languages can read (Greek, Hangul, kana or traditional
 characters read by a simplified-Chinese model are no evidence), and compared with the layer under
 NFKC with OCR's usual look-alikes (``°``/``?``, full-width/ASCII, Greek/Latin capitals) counted as
-agreement (``layer.charsets.comparable``). A reading that is itself garbage replaces nothing.
+agreement (``layer.charsets.comparable``). A reading that is itself garbage replaces nothing; one the
+detector flags only in part is weighed against an old OCR layer's line it flags far more (rule 5b).
 
 The rules, first match wins:
 
@@ -32,9 +33,9 @@ The rules, first match wins:
 2   ``contradicted``        a usable reading disagrees with the whole line                   replace line
 2b  ``layer contradicted``  an old OCR layer most of whose lines the page image reads        replace line
                             otherwise (``merge.splice.doubted``), or made by an engine that
-                            reads no Han over a page of Chinese (``merge.splice.han_blind``):
-                            a usable reading that differs from this line, or (where the
-                            reading leads) holds more than it (a line it confirms stays)
+                            reads no Han (``merge.splice.han_blind``) where the reading has
+                            Han: a usable reading that differs from this line, or (where
+                            the reading leads) holds more than it (a line it confirms stays)
 3   ``vote``                an old OCR layer that is mostly right, read twice: corrected     replace spans
                             piece by piece where the readings outvote it (``merge.vote``)
 3b  ``read alike twice``    where the page's reading leads, an old OCR layer's line nothing  replace line
@@ -43,15 +44,15 @@ The rules, first match wins:
                             part: the image has spoken twice (``¢ 20259`` for ·2025年9月18日。;
                             a reading of part of the line, a box cut short, is no such case)
 4   ``clean``               nothing flags the line                                           keep
+5b  ``less garbled``        flagged, from an old OCR layer not voted on, a confident         replace line
+                            reading the detector flags in at most half the share it flags
+                            of the line: two readings of one image, the newer one far less
+                            garbled (``Reading.cleaner_than``)
 5   ``unrepaired``          flagged, from a broken font or an old OCR layer, no usable        unrepaired
-                            reading
+                            (or far less garbled) reading
 6   ``unread``              flagged, from a sound font, no usable reading                    keep
 7   ``sound font``          flagged, from a sound font, the reading does not contradict it:  keep
                             the statistics are no evidence
-5b  ``less garbled``       flagged, from an old OCR layer, a confident reading the          replace line
-                            detector flags in at most half the share it flags of the line:
-                            two readings of one image, the newer one far less garbled
-                            (``Reading.cleaner_than``)
 7b  ``old OCR misread``     flagged, from an old OCR layer, a usable reading: the old        replace line
                             engine failed on this line, and its words that look right are
                             no evidence against the new reading, which leads (``AH
@@ -91,11 +92,11 @@ One doctest per row:
 'read alike twice'
 >>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=sure)).rule
 'clean'
->>> decide(Evidence(Origin.OCR_LAYER, odd)).action.value
-'unrepaired'
 >>> slip = Reading("反应 <H = -233.7 kJ/mol", 94.0, garbled=True, agreement=65.0, covered=True, garbled_share=0.05)
 >>> decide(Evidence(Origin.OCR_LAYER, odd, reading=slip, bad_share=0.4)).rule
 'less garbled'
+>>> decide(Evidence(Origin.OCR_LAYER, odd)).action.value
+'unrepaired'
 >>> decide(Evidence(Origin.FONT, odd)).rule
 'unread'
 >>> decide(Evidence(Origin.FONT, odd, reading=sure)).rule
@@ -109,12 +110,15 @@ One doctest per row:
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=sure, bad_share=0.3)).action.value
 'replace spans'
 
-Rule 5 also covers a reading that is itself garbage (never written in), and rule 4 keeps a line whose
-reading is of a script the OCR cannot read:
+Rule 5 also covers a reading that is itself garbage (never written in), 5b neither a font's line nor a
+mostly right OCR layer's (voted on), and rule 4 keeps a line whose reading is of a script the OCR cannot read:
 
 >>> junk = Reading("4020.AiEiahAOaX0i-i-i", 0.0, garbled=True, agreement=5.0, covered=True)
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=junk)).rule
 'unrepaired'
+>>> [decide(Evidence(o, odd, reading=slip, bad_share=0.4, voting=o is Origin.OCR_LAYER)).rule
+...  for o in (Origin.FONT, Origin.BROKEN_FONT, Origin.OCR_LAYER)]
+['unread', 'unrepaired', 'unrepaired']
 >>> greek = Reading("A. BT, AY EY ZH", 88.0, garbled=False, agreement=30.0, covered=False)
 >>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=greek)).rule
 'clean'
@@ -177,24 +181,28 @@ class Reading:
     whole: float = 100.0
     # two engines, different models, read it alike (``ocr.engines.corroborated``)
     corroborated: bool = False
-    # 0..1: the share of the reading in spans the detector flags (0 where it is not ``garbled``)
-    garbled_share: float = 0.0
+    # 0..1: the share of the reading in spans the detector flags, fixable ones too (the cautious side);
+    # where it is ``garbled`` and nobody measured it, all of it
+    garbled_share: float = 1.0
+
+    @property
+    def _about_this_line(self) -> bool:
+        """Confident, about a script the OCR reads, and about this line (a reading that is another line
+        of the layer came from beside it: a skewed scan under a straight layer)."""
+        return ((self.confidence or 0.0) >= CONFIDENT and self.covered and not self.elsewhere
+                and bool(self.text.strip()))
 
     @property
     def usable(self) -> bool:
-        """Evidence at all: confident, clean, about a script the OCR reads, and about this line (a
-        reading that is another line of the layer came from beside it: a skewed scan under a
-        straight layer)."""
-        return ((self.confidence or 0.0) >= CONFIDENT and not self.garbled and self.covered
-                and not self.elsewhere and bool(self.text.strip()))
+        """Evidence at all: ``_about_this_line`` and clean."""
+        return self._about_this_line and not self.garbled
 
     def cleaner_than(self, share: float) -> bool:
         """Evidence against an old OCR layer's line with ``share`` of it flagged, although the detector
-        flags part of the reading too: confident, about a script the OCR reads, about this line, and at
-        most half as garbled (``反应 <H = -233.7 kJ/mol，产物含…`` for ``RAV 4H = -233.7 k\\/mol, WB…``:
-        two readings of one image, the newer one with a misread symbol, the older one with junk words)."""
-        return ((self.confidence or 0.0) >= CONFIDENT and self.covered and not self.elsewhere
-                and bool(self.text.strip()) and self.garbled_share * 2 <= share)
+        flags part of the reading too: ``_about_this_line`` and at most half as garbled (``反应 <H =
+        -233.7 kJ/mol，产物含…`` for ``RAV 4H = -233.7 k\\/mol, WB…``: two readings of one image, the newer
+        one with a misread symbol, the older one with junk words)."""
+        return self._about_this_line and self.garbled_share * 2 <= share
 
     @property
     def contradicts(self) -> bool:
@@ -223,7 +231,9 @@ class Evidence:
     spliced_clean: bool = True  # the line with the reading in place of its flagged spans reads clean
     decoded: bool = False  # the line is the layer read again with a broken font's recovered map
     page_read: bool = False  # the whole page was read from its image (every line it shows has a reading)
-    doubted: bool = False  # an old OCR layer most of whose lines the page image reads otherwise
+    # an old OCR layer most of whose lines the page image reads otherwise, or one made by an engine that reads
+    # no Han where the image shows Han on this line (``merge.splice``)
+    doubted: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -265,7 +275,8 @@ def decide(evidence: Evidence) -> Decision:
     if not evidence.flagged:
         return Decision(Action.KEEP, "clean")
     if not usable:
-        if evidence.origin is Origin.OCR_LAYER and reading is not None and reading.cleaner_than(evidence.bad_share):
+        if (evidence.origin is Origin.OCR_LAYER and not evidence.voting and reading is not None
+                and reading.cleaner_than(evidence.bad_share)):
             return Decision(Action.REPLACE_LINE, "less garbled")
         if evidence.origin.broken:
             return Decision(Action.UNREPAIRED, "unrepaired")

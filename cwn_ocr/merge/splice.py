@@ -432,12 +432,8 @@ def han_blind(rows: Sequence[Row], ocr_lines: Sequence[Line]) -> bool:
 
 def _judged_layer(context: PageContext, rows: Sequence[Row], ocr_lines: Sequence[Line],
                   matches: Sequence[Match]) -> PageContext:
-    """``context`` with what the page's new reading says of its old OCR layer as a whole. A layer made by an
-    engine that reads no Han (``han_blind``) is doubted whatever its median line agrees: its table cells and
-    English lines may agree, every line the image shows Han on it misread (``pH ﬃ 8.5+0.5`` for
-    ``pH值 8.5±0.5``, ``hm?`` for ``湿地面积 374.38 hm²``)."""
-    blind = han_blind(rows, ocr_lines)
-    return replace(context, han_blind=blind, doubted=blind or doubted(rows, ocr_lines, matches),
+    """``context`` with what the page's new reading says of its old OCR layer as a whole."""
+    return replace(context, han_blind=han_blind(rows, ocr_lines), doubted=doubted(rows, ocr_lines, matches),
                    confirmed=confirmed(rows, ocr_lines, matches))
 
 
@@ -554,6 +550,20 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
     return repaired
 
 
+def _doubted_line(context: PageContext, reading: str) -> bool:
+    """Whether the old OCR layer is doubted on a line read as ``reading``: the whole layer is (most of its
+    lines read otherwise), or it was made by an engine that reads no Han (``han_blind``) and the image shows
+    Han here. Such a layer's table cells and English lines may agree with the new reading; each line the
+    image shows Han on was misread (``pH ﬃ 8.5+0.5`` for ``pH值 8.5±0.5``, a cell ``hm?`` for
+    ``湿地面积374.38hm²``), and its English lines are its own engine's strength.
+
+    >>> blind = PageContext(Origin.OCR_LAYER, han_blind=True)
+    >>> _doubted_line(blind, "湿地面积374.38hm²"), _doubted_line(blind, "Fig.8")
+    (True, False)
+    """
+    return context.doubted or (context.han_blind and bool(HAN.search(reading)))
+
+
 def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Reading | None:
     if not readings:
         return None
@@ -606,7 +616,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     evidence = Evidence(context.origin, verdict, fixed, fixed_clean, reading, voting, share,
                         _confirmed(original, bad, ocr_text) if reading else True,
                         spliced is None or judge_line(spliced, font=font).label is not Label.GARBLED,
-                        decoded=layer_text != original, doubted=context.doubted)
+                        decoded=layer_text != original, doubted=_doubted_line(context, ocr_text))
     decision = decide(evidence)
 
     def line(text: str, source: str, *, why: tuple[str, ...] = reasons, fix: tuple[Step, ...] = ()) -> RepairedLine:

@@ -18,7 +18,6 @@ import numpy as np
 
 from cwn_ocr.columns import plan_columns
 from cwn_ocr.errors import MissingDependencyError, OcrError
-from cwn_ocr.layer.charsets import visible_length
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
@@ -30,19 +29,10 @@ from cwn_ocr.ocr.tessdata import find_tessdata
 from cwn_ocr.ocr.tesseract import OcrSettings, read_lines, read_stacked, shift
 
 
-def _quality(line: Line) -> tuple[int, int, float]:
-    """Sort key, best first: fewer garbled characters (counted: readings of one line differ in length,
-    and a misread symbol is one symbol in either), then higher confidence.
-
-    >>> from cwn_ocr.model import BBox
-    >>> sure = Line("反应 ^H = -324.9 kJ/mol，产物含-COOH", BBox(0, 0, 1, 1), confidence=94.0)
-    >>> unsure = Line("反应 ^H = -324.9 KM/mol，产物含 -COOH 与 -C=N", BBox(0, 0, 1, 1), confidence=78.0)
-    >>> min([unsure, sure], key=_quality) is sure
-    True
-    """
+def _quality(line: Line) -> tuple[int, float, float]:
+    """Sort key, best first: fewer garbled characters, then higher confidence."""
     verdict = judge_line(line.text)
-    return (verdict.label.rank if verdict.label.rank == 2 else 0, round(verdict.score * visible_length(line.text)),
-            -(line.confidence or 0.0))
+    return (verdict.label.rank if verdict.label.rank == 2 else 0, verdict.score, -(line.confidence or 0.0))
 
 
 def _crop(image: np.ndarray, box: BBox, *, pad: int = 12) -> tuple[np.ndarray, float, float]:

@@ -263,6 +263,9 @@ def widen(kept: Line, tesseract: Line) -> Line:
     ...                ("81，", 185, 270), ("检测", 275, 333))
     >>> widen(spaced, spaced).text
     '批次 Ｃ Ｇ Ｂ ９ ８１， 检测'
+    >>> comma = words(("批次", 0, 60), ("CSC013，", 66, 248), ("检测", 254, 314))  # em 30: 6.1 em wide
+    >>> widen(comma, comma).text
+    '批次 ＣＳＣ０１３， 检测'
     >>> cells = words(("季度", 0, 58), ("Q1", 100, 130), ("Q2", 180, 210), ("合计", 260, 318))
     >>> widen(cells, cells).text
     '季度 Q1 Q2 合计'
@@ -294,7 +297,7 @@ def widen(kept: Line, tesseract: Line) -> Line:
             continue
         # the code and what its words hold beside it: a full-width comma's cell is an em, but its ink,
         # which the word's box ends with, only the left part of it (``ＣＳＣ０１３，`` 6.0 em wide)
-        units = len(code) + (len(rest) - len(code)) / 2
+        units = sum(0.5 if unicodedata.category(c).startswith("P") else 1.0 for c in rest)
         # one code's characters stand a glyph's side bearings apart, full-width ones too; words further
         # apart are a table's cells (``Q1 Q2 Q3``), whose gaps are no width of the code's
         if any(b.bbox.x0 - a.bbox.x1 > CELL_GAP * em for a, b in zip(span, span[1:])):
