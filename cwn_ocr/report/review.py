@@ -63,7 +63,8 @@ def decision_note(line: dict[str, Any]) -> str:
         parts.append(f"text from {'an' if evidence['origin'][0] in 'aeiou' else 'a'} {evidence['origin']}")
     reading = evidence.get("reading")
     if reading and reading.get("text") and reading["text"] != line.get("repaired"):
-        used = "" if reading.get("usable") else ", not used"
+        # written in (rule 'less garbled' takes a reading the detector flags in part) is used, whatever its flag
+        used = "" if reading.get("usable") or line.get("source") in ("ocr", "merged") else ", not used"
         parts.append(f"the page image read '{reading['text']}' (confidence {reading.get('confidence') or 0:.0f}{used})")
     engines = line.get("engines") or []
     if len({"".join(e["text"].split()) for e in engines}) > 1:  # the engines read it differently: both shown
