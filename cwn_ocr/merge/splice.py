@@ -635,7 +635,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         return [line(original, Source.UNREPAIRED)]
     if action is Action.REPLACE_LINE:
         why = reasons + {"contradicted": ("layer disagrees with the page image",),
-                         "layer contradicted": ("the page image reads most of this OCR layer otherwise",),
+                         "layer contradicted": ("the page image reads most of this OCR layer otherwise",)
+                         if context.doubted else ("an engine that reads no Han made this OCR layer, and the page "
+                                                  "image shows Han here",),
                          "read alike twice": ("both engines read the page image otherwise",),
                          "old OCR misread": ("the page image leads where the old OCR misread",),
                          "less garbled": ("the page image's reading is far less garbled than the old OCR's",)
