@@ -47,6 +47,7 @@ import extractors  # noqa: E402
 from textmetrics import (  # noqa: E402
     HAN,
     LATIN,
+    distance,
     exact_lines,
     lines_of,
     page_distance,
@@ -189,9 +190,11 @@ def page_of(pages: list[str] | None, index: int) -> str:
 
 def text_scores(pages: list[str] | None, truth: list[str]) -> dict[str, int]:
     """Distances and lengths (all, Han, Latin) and exact lines of a tool's pages against the truth pages."""
-    scores = Counter(d=0, n=0, han_d=0, han_n=0, lat_d=0, lat_n=0, exact=0, truth_lines=0, out_lines=0, dup=0)
+    scores = Counter(d=0, n=0, han_d=0, han_n=0, lat_d=0, lat_n=0, exact=0, truth_lines=0, out_lines=0, dup=0,
+                     ord_d=0)
     for p, reference in enumerate(truth):
         hyp = page_of(pages, p)
+        scores["ord_d"] += distance(hyp, reference)[0]  # as read: lines out of order count as errors
         for key, pattern in (("", None), ("han_", HAN), ("lat_", LATIN)):
             d, n = page_distance(hyp, reference, pattern)
             scores[f"{key}d"] += d
@@ -576,6 +579,8 @@ def tool_figure(tool: str, figure: str) -> Any:
             return "–"
         if figure == "cer":
             return pct(t.get("d", 0), t.get("n", 0))
+        if figure == "ord":
+            return pct(t.get("ord_d", t.get("d", 0)), t.get("n", 0))
         if figure == "han":
             return pct(t.get("han_d", 0), t.get("han_n", 0))
         if figure == "lat":
@@ -645,7 +650,9 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         "",
         "## cwn-ocr per damage kind",
         "",
-        "CER / Han CER / Latin CER against the truth; *lines exact*: truth lines reproduced as whole output lines; "
+        "CER / Han CER / Latin CER against the truth; *CER as read*: the CER with the output's lines in its own "
+        "order (lines out of reading order count as errors; on born-digital pages, poppler's order); *lines exact*: "
+        "truth lines reproduced as whole output lines; "
         "*clean kept*: truth lines the meta marks clean (their layer text is right) whose layer line appears "
         "unchanged in the output; *false changes*: characters changed against the layer on clean pages and clean "
         "lines; *dup*: duplicated output lines; *lines*: output lines / truth lines; *rasterized*: pages OCRed / "
@@ -653,16 +660,16 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         "repaired lines; *time*: wall time of the CLI runs; *failed*: runs that wrote no text (exit code not 0 or 4: "
         "scored as empty output).",
         "",
-        "| kind | docs | pages | CER | Han CER | Latin CER | lines exact | clean kept | false changes | dup | lines "
-        "| rasterized | garbled repaired | time | failed |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| kind | docs | pages | CER | CER as read | Han CER | Latin CER | lines exact | clean kept | false changes "
+        "| dup | lines | rasterized | garbled repaired | time | failed |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for group in results["group_order"]:
         lines.append(
             f"| {group} | " + cell(seeds, group, lambda g: str(g["docs"])) + " | "
             + cell(seeds, group, lambda g: str(g["pages"])) + " | "
             + " | ".join(cell(seeds, group, tool_figure("cwn-ocr", f)) for f in (
-                "cer", "han", "lat", "exact", "kept", "false", "dup", "lines", "raster", "garbled", "time",
+                "cer", "ord", "han", "lat", "exact", "kept", "false", "dup", "lines", "raster", "garbled", "time",
                 "failed"))
             + " |")
     lines += [

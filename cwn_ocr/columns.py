@@ -119,6 +119,10 @@ def find_gutters(lines: Sequence[Line]) -> list[Gutter]:
     >>> lower = [line((0, 100, y)) for y in range(0, 120, 24)] + [line((140, 240, y + 11)) for y in range(0, 120, 24)]
     >>> find_gutters(lower)  # the right column's lines between the left's: none overlaps one of them
     [Gutter(x0=100.0, x1=140.0)]
+    >>> ragged = [line((0, 80, y), (84, 100, y), (160, 260, y)) for y in range(0, 36, 12)] + [
+    ...     line((0, 82, y), (160, 260, y)) for y in range(36, 72, 12)]  # short lines end in the long ones' space
+    >>> find_gutters(ragged)
+    [Gutter(x0=100.0, x1=160.0)]
     >>> table = [line((0, 30, y), (140, 170, y)) for y in range(0, 60, 12)]  # short cells
     >>> find_gutters(table)
     []
@@ -155,7 +159,9 @@ def find_gutters(lines: Sequence[Line]) -> list[Gutter]:
             gutters.append(Gutter(float(x), float(end + 1)))
             x = end
         x += 1
-    return [g for g in gutters if _filled(worded, g, height)]
+    # a gap no wider than a character is word spaces that line up by chance (a column's short lines
+    # end where its long ones leave a space): a gutter is wider than the widest of them
+    return [g for g in gutters if g.x1 - g.x0 >= height and _filled(worded, g, height)]
 
 
 def _filled(lines: Sequence[Line], gutter: Gutter, height: float) -> bool:
@@ -253,15 +259,42 @@ def in_columns(lines: Sequence[Line]) -> list[Line]:
     return [pieces[i] for i in reading_order([p.bbox for p in pieces], gutters)]
 
 
-def split_rows(rows: Sequence[Sequence[tuple[int, BBox]]]) -> list[list[int]] | None:
+def in_reading_order(lines: Sequence[Line]) -> list[Line]:
+    """``lines`` (one page, from parts read apart: slices of the page, each in its own reading order)
+    put in the page's reading order by the gutters all of them show: each column top to bottom, then
+    the next, until a line that spans a gutter. Lines are not cut; a page without gutters comes back
+    as it was. Two slices of a two-column page, each read column by column, would otherwise come out
+    as the left column's top, the right's top, the left's bottom, the right's bottom.
+
+    >>> def line(t, x0, y):
+    ...     return Line.from_words((Word(t * 12, BBox(x0, y, x0 + 120, y + 10)),))
+    >>> top = [line("L", 0, 0), line("L", 0, 12), line("R", 160, 0), line("R", 160, 12)]
+    >>> bottom = [line("L", 0, 24), line("R", 160, 24), line("F", 0, 40)]
+    >>> bottom[-1] = Line.from_words((Word("F" * 24, BBox(0, 40, 280, 50)),))  # a footer across both
+    >>> [l.text[0] + str(l.bbox.y0) for l in in_reading_order(top + bottom)]
+    ['L0', 'L12', 'L24', 'R0', 'R12', 'R24', 'F40']
+    """
+    gutters = find_gutters(lines)
+    if not gutters:
+        return list(lines)
+    return [lines[i] for i in reading_order([line.bbox for line in lines], gutters)]
+
+
+def split_rows(rows: Sequence[Sequence[tuple[int, BBox]]],
+               gutters: Sequence[Gutter] | None = None) -> list[list[int]] | None:
     """Rows of a text layer's fragments (``(id, box)``, grouped by height, left to right) cut at the
-    gutters the rows show, in reading order: the ids of each group; None when there is no gutter.
+    gutters the rows show (or at ``gutters``, found elsewhere: in the page image's reading), in
+    reading order: the ids of each group; None when there is no gutter.
 
     >>> rows = [[(2 * y, BBox(0, y, 100, y + 10)), (2 * y + 1, BBox(140, y, 240, y + 10))] for y in (0, 12, 24)]
     >>> split_rows(rows)
     [[0], [24], [48], [1], [25], [49]]
+    >>> short = [[(2 * y, BBox(0, y, 20, y + 10)), (2 * y + 1, BBox(140, y, 160, y + 10))] for y in (0, 12, 24)]
+    >>> split_rows(short), split_rows(short, [Gutter(100, 140)])  # fragments too short to show a gutter
+    (None, [[0], [24], [48], [1], [25], [49]])
     """
-    gutters = find_gutters([Line.from_words([Word("", box) for _, box in row]) for row in rows if row])
+    if gutters is None:
+        gutters = find_gutters([Line.from_words([Word("", box) for _, box in row]) for row in rows if row])
     if not gutters:
         return None
     groups: list[list[int]] = []

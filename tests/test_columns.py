@@ -52,3 +52,44 @@ def test_two_columns_are_read_one_after_the_other(tmp_path: Path) -> None:
     read = [k for text, k in zip(texts[1:], best) if fuzz.ratio(text, expected[k]) >= 80]
     assert len(read) >= len(expected) - 2, "|".join(texts)
     assert read == sorted(read), "|".join(texts)
+
+
+MORE_LEFT = LEFT + ["保护湿地公园和喀斯特峰丛", "完善河长制工作任务落实", "加强青少年科学教育活动",
+                    "组织户外探险与自然观察", "统筹推进生态修复项目", "建立跨部门联动执法机制"]
+MORE_RIGHT = RIGHT + ["监测站记录空气质量浓度", "推动绿色低碳生活方式", "提升管理机构技术水平",
+                      "开展珍稀鱼类调查研究", "落实资金保障纳入预算", "鼓励公众参与保护行动"]
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="fonts-noto-cjk is not installed")
+@pytest.mark.poppler
+@pytest.mark.tesseract
+def test_a_two_column_scan_read_in_slices_keeps_each_column_whole(tmp_path: Path) -> None:
+    """A page with an English-only engine's OCR layer is read again whole, in two slices (top and bottom
+    half, by two workers): each slice comes back column by column, and the page's text must still
+    be the left column top to bottom, then the right (not the left's top, the right's top, the left's
+    bottom, the right's bottom)."""
+    import os
+    import subprocess
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from cwn_ocr import repair_pdf
+
+    image = Image.new("L", (2480, 1700), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT), 44)
+    for i, (left, right) in enumerate(zip(MORE_LEFT, MORE_RIGHT)):
+        draw.text((200, 150 + 110 * i), left, font=font, fill=0)
+        draw.text((1330, 150 + 110 * i), right, font=font, fill=0)
+    png = tmp_path / "page.png"
+    image.save(png, dpi=(300, 300))
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    subprocess.run(["tesseract", str(png), str(tmp_path / "scan"), "-l", "eng", "--dpi", "300", "pdf"],
+                   check=True, env=env, capture_output=True)
+    result = repair_pdf(tmp_path / "scan.pdf", jobs=2, use_cache=False)
+    texts = [t for t in (line.text.replace(" ", "") for line in result.pages[0].lines) if t]
+    expected = MORE_LEFT + MORE_RIGHT
+    best = [max(range(len(expected)), key=lambda k: fuzz.ratio(text, expected[k])) for text in texts]
+    read = [k for text, k in zip(texts, best) if fuzz.ratio(text, expected[k]) >= 80]
+    assert len(read) >= len(expected) - 3, "|".join(texts)
+    assert read == sorted(read), "|".join(texts)

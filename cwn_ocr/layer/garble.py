@@ -36,7 +36,7 @@ from functools import lru_cache
 
 import regex
 
-from cwn_ocr.columns import split_rows
+from cwn_ocr.columns import Gutter, split_rows
 from cwn_ocr.layer import english
 from cwn_ocr.layer.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake, visible_length
 from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Row, Span, Verdict
@@ -565,9 +565,11 @@ def judge_lines(lines: Iterable[Line | str], *, font: bool = False, alone: bool 
     return verdicts
 
 
-def group_rows(lines: Sequence[Line], *, min_overlap: float = 0.5) -> list[list[int]]:
+def group_rows(lines: Sequence[Line], *, min_overlap: float = 0.5,
+               gutters: Sequence[Gutter] | None = None) -> list[list[int]]:
     """Indices of ``lines`` grouped into physical rows (left to right), top to bottom; on a page
-    with columns, into each column's rows, one column after the other.
+    with columns (the gutters the lines show, or ``gutters``), into each column's rows, one column
+    after the other.
 
     An English-only OCR layer cuts one Chinese line into fragments that poppler reports as
     separate lines; judged together they show what each fragment alone does not.
@@ -594,7 +596,7 @@ def group_rows(lines: Sequence[Line], *, min_overlap: float = 0.5) -> list[list[
     rows = [sorted(row, key=lambda i: lines[i].bbox.x0) for row in rows]
     # a two-column page: the fragments of one height belong to two printed lines, read one column
     # after the other (``columns``)
-    split = split_rows([[(i, lines[i].bbox) for i in row] for row in rows])
+    split = split_rows([[(i, lines[i].bbox) for i in row] for row in rows], gutters)
     return rows if split is None else split
 
 
@@ -627,15 +629,17 @@ def mojibake_page(texts: Iterable[str]) -> bool:
 
 
 def judge_rows(lines: Sequence[Line], *, font: bool = False, drawn: bool | None = None,
-               alone: bool | None = None) -> list[Row]:
+               alone: bool | None = None, gutters: Sequence[Gutter] | None = None) -> list[Row]:
     """The page's physical rows, each judged as a whole (``font``: see ``judge_line``). Text that
     fonts draw (``drawn``, by default ``font``) is in poppler's lines already, in its reading order
     (columns one after the other): each line is a row. An OCR layer's fragments of one printed line
-    are grouped into rows, top to bottom (``group_rows``). ``alone`` (by default: whether some line
+    are grouped into rows, top to bottom (``group_rows``; cut at ``gutters`` when given). ``alone``
+    (by default: whether some line
     of the page has mojibake, ``mojibake_page``) lets a lone mojibake character count."""
     if alone is None:
         alone = mojibake_page(line.text for line in lines)
-    groups = [[i] for i in range(len(lines))] if (font if drawn is None else drawn) else group_rows(lines)
+    groups = ([[i] for i in range(len(lines))] if (font if drawn is None else drawn)
+              else group_rows(lines, gutters=gutters))
     texts = [" ".join(lines[i].text for i in group) for group in groups]
     rows = []
     for group, text, verdict in zip(groups, texts, judge_lines(texts, font=font, alone=alone)):

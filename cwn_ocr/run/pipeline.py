@@ -21,6 +21,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr import __version__
+from cwn_ocr.columns import column_of, find_gutters, in_reading_order
 from cwn_ocr.decide import Origin
 from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
 from cwn_ocr.fonts.recover import FontRecovery, recover_fonts
@@ -35,7 +36,7 @@ from cwn_ocr.merge.align import Match, match_rows
 from cwn_ocr.merge.rows import printed_lines
 from cwn_ocr.merge.splice import PageContext, RepairedLine, Source, merge_lines, merge_reading_first, merge_rows
 from cwn_ocr.merge.vote import vocabulary
-from cwn_ocr.model import BBox, Label, Page, PageOcr, Row, Verdict, combine
+from cwn_ocr.model import BBox, Label, Line, Page, PageOcr, Row, Verdict, combine
 from cwn_ocr.ocr.cache import OcrCache, data_sha256, page_keys
 from cwn_ocr.ocr.engines import DEFAULT_ENGINE, engine_identity, resolve_engine
 from cwn_ocr.ocr.regions import RegionPlan, plan_regions, slices, split
@@ -484,6 +485,10 @@ def _page_without_ocr(scan: PageScan, error: str | None = None, lang: str = "chi
 def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None, rows: list[Row],
                    known: Counter[str] | None = None, plan: RegionPlan | None = None,
                    lang: str = "chi_sim+eng") -> PageResult:
+    mode = "regions" if plan is not None and plan.bands and not ocr.note else "page"
+    reading_first = scan.origin is Origin.OCR_LAYER and mode == "page"
+    if reading_first:
+        rows = _rows_in_columns(scan, rows, ocr.lines)
     matches = match_rows(rows, ocr.lines)
     second: dict[int, str] | None = None
     if scan.previous_ocr and (reason != "garbled" or ocr.second):
@@ -491,14 +496,26 @@ def _page_with_ocr(scan: PageScan, ocr: PageOcr, *, reason: str | None, rows: li
         for match in match_rows(rows, ocr.second):
             if len(match.rows) == 1:
                 second[match.rows[0]] = " ".join(ocr.second[o].text for o in match.ocr)
-    mode = "regions" if plan is not None and plan.bands and not ocr.note else "page"
     # an earlier OCR's layer read whole: the new reading leads (its order, its lines, nothing twice)
-    merge = merge_reading_first if scan.origin is Origin.OCR_LAYER and mode == "page" else merge_rows
+    merge = merge_reading_first if reading_first else merge_rows
     lines = merge(rows, ocr.lines, matches, context=scan.context(lang), second=second, known=known)
     return PageResult(scan.page.number, scan.label, tuple(lines), scan.page, True, round(ocr.dpi, 1), ocr.scanned,
                       len(ocr.lines), ocr.rereads, ocr.improved, tuple(matches), round(ocr.seconds, 3),
                       ocr_reason=reason, scan=scan, ocr_mode=mode,
                       ocr_share=round(plan.share, 3) if plan and mode == "regions" else None, ocr_note=ocr.note)
+
+
+def _rows_in_columns(scan: PageScan, rows: list[Row], reading: Sequence[Line]) -> list[Row]:
+    """An earlier OCR's rows cut at the gutters the page image's reading shows, where some row runs
+    across one: an English-only engine cuts Chinese lines into short fragments that do not show
+    the columns (``columns.find_gutters`` wants filled lines on both sides), and a row holding both
+    columns' lines at one height would take the new reading of both, which then comes out
+    interleaved, line by line across the gutter, instead of one column after the other."""
+    gutters = find_gutters(reading)
+    lines = scan.page.lines
+    if not any(len({column_of(lines[i].bbox, gutters) for i in row.lines} - {None}) > 1 for row in rows):
+        return rows
+    return judge_rows(lines, drawn=False, gutters=gutters)
 
 
 def _failure(error: BaseException) -> str | None:
@@ -694,6 +711,8 @@ class _OcrQueue:
             self._finish(page_scan, errors[0])
             return
         outcome = combine(read)
+        if len(read) > 1:  # slices of a page, each in its own reading order: the page's columns order them
+            outcome = replace(outcome, lines=tuple(in_reading_order(outcome.lines)))
         if not errors and self.cache is not None:
             self.cache.put_page(self.keys[page_scan.page.number], outcome)
         self._finish(page_scan, outcome, partial=(
