@@ -29,6 +29,11 @@ The rules, first match wins:
 1   ``textfix``             text-fix turns the line into clean text (mojibake, look-alikes)  text-fix
 1b  ``font map``            the line read again with its font's recovered map, nothing        decode
                             flags it and no reading contradicts it (``fonts``)
+1d  ``font map read in    the line read again with its font's recovered map, flagged, and   decode
+    part``                  a usable reading that is the line with some Latin letters or
+                            digits left out (``不妨设1=0或1+2=0.`` for ``不妨设 x 1 = 0 或 x 1
+                            + x 2 = 0.``: the statistics flag a formula, the image reads all
+                            of it but its italic x, which a reader of Chinese does not see)
 1c  ``not in the image``    an old OCR layer's line where the page, read whole, shows none    remove
 2   ``contradicted``        a usable reading disagrees with the whole line                   replace line
 2b  ``layer contradicted``  an old OCR layer most of whose lines the page image reads        replace line
@@ -73,6 +78,9 @@ One doctest per row:
 'textfix'
 >>> decide(Evidence(Origin.BROKEN_FONT, CLEAN_VERDICT, decoded=True)).action.value
 'decode'
+>>> part = Reading("不妨设1=0或1 + 2= 0.", 84.0, garbled=False, agreement=78.0, covered=True, within=True)
+>>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=part, bad_share=1.0, decoded=True)).rule
+'font map read in part'
 >>> decide(Evidence(Origin.OCR_LAYER, odd, page_read=True)).action.value
 'remove'
 >>> wrong = Reading("安顺市严格执行", 91.0, garbled=False, agreement=12.0, covered=True)
@@ -184,6 +192,9 @@ class Reading:
     # 0..1: the share of the reading in spans the detector flags, fixable ones too (the cautious side);
     # where it is ``garbled`` and nobody measured it, all of it
     garbled_share: float = 1.0
+    # the reading is the layer line with some of its Latin letters or digits left out, nothing else
+    # changed (``ocr.verify.leaves_out``: a formula's italic x, which the reader of Chinese does not see)
+    within: bool = False
 
     @property
     def _about_this_line(self) -> bool:
@@ -213,6 +224,7 @@ class Reading:
                 "agreement": round(self.agreement, 1), "covered": self.covered, "elsewhere": self.elsewhere,
                 **({"corroborated": True} if self.corroborated else {}),
                 **({"garbled_share": round(self.garbled_share, 3)} if self.garbled else {}),
+                **({"within": True} if self.within else {}),
                 **({"whole": round(self.whole, 1)} if self.whole < 100.0 else {}), "usable": self.usable}
 
 
@@ -262,6 +274,8 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.REMOVE, "not in the image")
     if evidence.decoded and not evidence.flagged and not (reading is not None and reading.contradicts):
         return Decision(Action.DECODE, "font map")
+    if evidence.decoded and usable and reading is not None and reading.within:
+        return Decision(Action.DECODE, "font map read in part")
     if reading is not None and reading.contradicts:
         return Decision(Action.REPLACE_LINE, "contradicted")
     if (evidence.doubted and usable and evidence.origin is Origin.OCR_LAYER and reading is not None

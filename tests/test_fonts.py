@@ -213,3 +213,20 @@ def test_an_ordinary_font_is_not_taken_for_one_numbered_by_first_use() -> None:
     assert not numbered_by_first_use(list(text))
     assert numbered_by_first_use([33 + i for i in range(8)] * 3)
     assert not numbered_by_first_use([33, 34, 35, 36, 37])  # five codes in a row could be anything
+
+
+@pytest.mark.tesseract
+def test_glyph_numbers_of_chinese_subsets_read_as_plain_latin_are_learned_and_formulas_kept(tmp_path: Path) -> None:
+    """MinerU's garbled_formula: dozens of simple SimSun/KaiTi/FangSong subsets without /Encoding or
+    ToUnicode, a few glyphs each. Some read as plausible Latin-1 (``Ø” x 1 = 0 ½``, ``B``, ``8``): their
+    em-wide /Widths show the codes are glyph numbers. Learned from the page image (a run whose italic
+    ``x`` the reading drops still pairs), each line decodes with the formula's own characters kept."""
+    pdf = ROOT.parent / "shared" / "real-more" / "mineru__garbled_formula.pdf"
+    if not pdf.is_file():
+        pytest.skip(f"{pdf.parent} is absent (the shared real PDFs)")
+    assert "不妨设" not in layer_text(pdf)
+    result = repair_pdf(pdf, cache_dir=tmp_path / "cache")
+    text = squeezed(result.text)
+    for phrase in ("不妨设 x 1 = 0 或 x 1 + x 2 = 0.", "由归纳假设, 原不等式成立.",
+                   "对 (x 1 , x 2 ), (x 3 , · · · , x n ) 分别用归纳假设知"):
+        assert squeezed(phrase) in text, phrase

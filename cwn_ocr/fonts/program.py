@@ -189,6 +189,47 @@ def blank_codes(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> set[in
         return set()
 
 
+#: A glyph this wide (of the 1000 units of a simple font's text space) is a full-width one: an em.
+FULL_EM = 900.0
+
+
+def narrow_by_nature(char: str) -> bool:
+    """Whether ``char`` is one no Chinese font draws an em wide: ASCII (a CJK font's Latin is half-width
+    or proportional) or a Latin-1 character outside GB2312's two-byte (full-width) symbols.
+
+    >>> [narrow_by_nature(c) for c in ("B", "½", "Ø", "”", "°", "±")]
+    [True, True, True, False, False, False]
+    """
+    if "\x21" <= char <= "\x7e":
+        return True
+    try:
+        return len(char.encode("gb2312")) != 2
+    except UnicodeEncodeError:
+        return True
+
+
+def em_wide_misreads(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> list[int]:
+    """The ``codes`` of a simple font whose glyphs are an em wide (its /Widths) while the character
+    its one-byte encoding gives them is one no Chinese font draws that wide (``narrow_by_nature``),
+    or while it has no /Encoding at all (a symbolic font's codes only number its glyphs): a Chinese
+    subset's glyph numbers, which poppler reads as Latin text that looks plain (``B``, ``8``, ``½``,
+    ``¤``: MinerU's garbled_formula, simple SimSun subsets without /Encoding)."""
+    pdf_font = font_object(pdf, font.key) if not font.composite and font.subtype != "/Type3" else None
+    if pdf_font is None:
+        return []
+    try:
+        first = int(pdf_font.get("/FirstChar", 0))
+        widths = [float(w) for w in pdf_font.get("/Widths", [])]
+    except (TypeError, ValueError):
+        return []
+    out = []
+    for code in codes:
+        if first <= code < first + len(widths) and widths[code - first] >= FULL_EM and (
+                not font.encoding or narrow_by_nature(bytes([code & 0xFF]).decode("cp1252", "replace"))):
+            out.append(code)
+    return out
+
+
 def program_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> tuple[dict[int, str], str]:
     """Code -> character for the ``codes`` the font program knows, and where that came from
     (``"font program cmap"`` or ``"glyph names"``); nothing when the program is absent, unreadable,

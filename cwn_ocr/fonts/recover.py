@@ -35,7 +35,7 @@ from cwn_ocr.fonts.cmaps import tounicode_cmap
 from cwn_ocr.fonts.inventory import FontRef, list_fonts
 from cwn_ocr.fonts.order import named_text, numbered_fonts
 from cwn_ocr.fonts.probe import ProbeLine, allocate, probe, probe_codes, read_layer, write_with_maps
-from cwn_ocr.fonts.program import blank_codes, installed_font_map, program_map
+from cwn_ocr.fonts.program import blank_codes, em_wide_misreads, installed_font_map, program_map
 from cwn_ocr.fonts.vote import accepted, aligned, choose_lines, pair, tally
 from cwn_ocr.layer.charsets import HAN, to_unified
 from cwn_ocr.model import BBox, Line, Page, Word
@@ -228,9 +228,12 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
             used = sorted({code for line in lines for code in line.of_font(font.key)})
             if not used:
                 continue
+            # poppler reads it plainly already (its program's cmap, a predefined collection), unless the
+            # widths show that what it reads is not what the glyphs are
             if state not in (status.PERMUTED, status.LOOKALIKE, status.LEGACY, status.NUMBERED) and \
-                    _plain_now(font, lines, layer):
-                continue  # poppler reads it plainly already (its program's cmap, a predefined collection)
+                    _plain_now(font, lines, layer) and not (state == status.MISSING
+                                                            and em_wide_misreads(pdf, font, used)):
+                continue
             evidence: list[str] = []
             known: dict[int, str] = {}
             if state == status.LEGACY:
@@ -276,12 +279,15 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
     repairs = _learn_from_image(path, repairs, probe_lines, recovered, read, lang, readings)
     # a map the image was asked about stays when the image reads what it said: a permuted-looking map,
     # or glyph names that counted codes but were right after all
-    repairs = [r for r in repairs if r.repaired and not (
-        (r.status == status.PERMUTED and _agrees(r, fonts[r.key].to_unicode or {}))
-        or (r.status == status.NUMBERED and _agrees(r, named_text(r.recovered))))]
+    # (a font whose codes no vote settled is read where it stands, below, unless it only had to show
+    # that its map was wrong)
+    repairs = [r for r in repairs if (r.repaired or r.unknown and r.status not in (status.PERMUTED, status.NUMBERED))
+               and not ((r.status == status.PERMUTED and _agrees(r, fonts[r.key].to_unicode or {}))
+                        or (r.status == status.NUMBERED and _agrees(r, named_text(r.recovered))))]
+    if repairs:
+        repairs = [r for r in _read_the_rest(repairs, probe_lines, recovered, read, lang, readings) if r.repaired]
     if not repairs:
         return FontRecovery()
-    repairs = _read_the_rest(repairs, probe_lines, recovered, read, lang, readings)
     return _decode(path, repairs, probe_lines, fonts, recovered, legacy, layer, password)
 
 

@@ -48,6 +48,15 @@ def aligned(codes: Sequence[Code | str], reading: str) -> list[tuple[int, Code, 
 
     >>> aligned(["安", ("F", 9), " ", ("F", 9), "市"], "安顺 顺市")
     [(1, ('F', 9), '顺'), (3, ('F', 9), '顺')]
+
+    A run whose Latin letters, digits or signs the reading dropped (an italic ``x`` of a formula, which
+    a reader of Chinese does not see) still pairs its unknown codes, when the reading holds exactly as
+    many characters there as the run has unknown codes, all of them Han (not a digit misread):
+
+    >>> aligned(["不", ("F", 1), "设", "x", "1", "=", "0", ("G", 2), "x", "1"], "不妨设1=0或1")
+    [(1, ('F', 1), '妨'), (7, ('G', 2), '或')]
+    >>> aligned(["共", ("F", 3), "1", "项"], "共l项")  # the reading dropped the code, misread the 1
+    []
     """
     where = [i for i, item in enumerate(codes) if not (isinstance(item, str) and item.isspace())]
     items = [codes[i] for i in where]
@@ -63,13 +72,23 @@ def aligned(codes: Sequence[Code | str], reading: str) -> list[tuple[int, Code, 
             blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
     pairs: list[tuple[int, Code, str]] = []
     for block in blocks:
-        if not block or block[1] - block[0] != block[3] - block[2]:
-            continue  # a run read longer or shorter than it is: which character is whose is a guess
-        for offset in range(block[1] - block[0]):
-            item = items[block[0] + offset]
-            if isinstance(item, tuple):
-                pairs.append((where[block[0] + offset], item, target[block[2] + offset]))
+        if not block:
+            continue
+        run = range(block[0], block[1])
+        codes_in = [(k, item) for k in run if isinstance(item := items[k], tuple)]
+        if block[1] - block[0] == block[3] - block[2]:
+            pairs += [(where[k], code, target[block[2] + k - block[0]]) for k, code in codes_in]
+            continue
+        dropped = [str(items[k]) for k in run if not isinstance(items[k], tuple)]
+        # otherwise a run read longer or shorter than it is: which character is whose is a guess
+        read = target[block[2]:block[3]]
+        if codes_in and len(codes_in) == len(read) and all(_han(c) for c in read) and not any(_han(c) for c in dropped):
+            pairs += [(where[k], code, target[block[2] + n]) for n, (k, code) in enumerate(codes_in)]
     return pairs
+
+
+def _han(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
 
 
 def tally(readings: Iterable[tuple[list[tuple[Code, str]], float]]) -> dict[Code, dict[str, list[float]]]:

@@ -28,7 +28,7 @@ from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, ENGINE_NAMES, corroborated
-from cwn_ocr.ocr.verify import agreement, compared, whole_agreement
+from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
 class Source:
@@ -582,7 +582,7 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
     return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text),
                    not (context.reading_first and context.doubted) and context.elsewhere(text, reading),
                    whole_agreement(text, reading) if context.reading_first else 100.0, twice,
-                   verdict.score if garbled else 0.0)
+                   verdict.score if garbled else 0.0, leaves_out(text, reading))
 
 
 def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: PageContext, *,

@@ -33,7 +33,7 @@ import regex
 from rapidfuzz import fuzz
 
 from cwn_ocr.decide import AGREEMENT, CONFIDENT
-from cwn_ocr.layer.charsets import comparable, readable_share, visible_length
+from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_length
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Label, Page, Verdict
 from cwn_ocr.ocr.tesseract import OcrSettings, read_files
@@ -192,6 +192,34 @@ def agreement(layer: str, reading: str) -> float:
     100.0
     """
     return compared(comparable(layer), comparable(fix_text(reading)[0]))
+
+
+#: A reading that leaves out part of a line (``leaves_out``) still holds at least this share of it.
+MOSTLY_READ = 0.6
+
+
+def leaves_out(layer: str, reading: str) -> bool:
+    """Whether the reading is the layer text with some of its Latin letters or digits left out, and
+    nothing else changed or added (``comparable`` forms; at least ``MOSTLY_READ`` of it read): a
+    formula's italic ``x``, which a reader of Chinese does not see, and every other character as the
+    layer has it.
+
+    >>> leaves_out("不妨设 x 1 = 0 或 x 1 + x 2 = 0.", "不妨设1=0或1 + 2= 0.")
+    True
+    >>> leaves_out("由归纳假设, 原不等式¤á.", "由归纳假设，原不等式成立."), leaves_out("不妨设 x 1", "不设 x 1")
+    (False, False)
+    """
+    a, b = comparable(layer), comparable(fix_text(reading)[0])
+    if not b or len(b) < MOSTLY_READ * len(a):
+        return False
+    left: list[str] = []
+    k = 0
+    for char in a:
+        if k < len(b) and char == b[k]:
+            k += 1
+        else:
+            left.append(char)
+    return k == len(b) and not any(HAN.match(c) for c in left)
 
 
 def whole_agreement(layer: str, reading: str) -> float:
