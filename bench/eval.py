@@ -580,7 +580,7 @@ def tool_figure(tool: str, figure: str) -> Any:
         if figure == "cer":
             return pct(t.get("d", 0), t.get("n", 0))
         if figure == "ord":
-            return pct(t.get("ord_d", t.get("d", 0)), t.get("n", 0))
+            return pct(t["ord_d"], t.get("n", 0)) if "ord_d" in t else "–"
         if figure == "han":
             return pct(t.get("han_d", 0), t.get("han_n", 0))
         if figure == "lat":

@@ -261,23 +261,32 @@ def in_columns(lines: Sequence[Line]) -> list[Line]:
 
 def in_reading_order(lines: Sequence[Line]) -> list[Line]:
     """``lines`` (one page, from parts read apart: slices of the page, each in its own reading order)
-    put in the page's reading order by the gutters all of them show: each column top to bottom, then
-    the next, until a line that spans a gutter. Lines are not cut; a page without gutters comes back
-    as it was. Two slices of a two-column page, each read column by column, would otherwise come out
-    as the left column's top, the right's top, the left's bottom, the right's bottom.
+    put in the page's reading order by the gutters all of them show: the columns' block (``plan_columns``:
+    from the first line with a gutter's gap to the last) each column top to bottom, then the next,
+    until a line that spans a gutter; the lines above and below the block where they were. Lines are
+    not cut; a page without gutters comes back as it was. Two slices of a two-column page, each read
+    column by column, would otherwise come out as the left column's top, the right's top, the left's
+    bottom, the right's bottom.
 
-    >>> def line(t, x0, y):
-    ...     return Line.from_words((Word(t * 12, BBox(x0, y, x0 + 120, y + 10)),))
-    >>> top = [line("L", 0, 0), line("L", 0, 12), line("R", 160, 0), line("R", 160, 12)]
-    >>> bottom = [line("L", 0, 24), line("R", 160, 24), line("F", 0, 40)]
-    >>> bottom[-1] = Line.from_words((Word("F" * 24, BBox(0, 40, 280, 50)),))  # a footer across both
+    >>> def line(t, x0, y, x1=None):
+    ...     return Line.from_words((Word(t * 12, BBox(x0, y, x1 or x0 + 120, y + 10)),))
+    >>> top = [line("H", 160, -20), line("L", 0, 0), line("L", 0, 12), line("R", 160, 0), line("R", 160, 12)]
+    >>> bottom = [line("L", 0, 24), line("R", 160, 24), line("F", 0, 40, 280)]  # a footer across both
     >>> [l.text[0] + str(l.bbox.y0) for l in in_reading_order(top + bottom)]
-    ['L0', 'L12', 'L24', 'R0', 'R12', 'R24', 'F40']
+    ['H-20', 'L0', 'L12', 'L24', 'R0', 'R12', 'R24', 'F40']
     """
-    gutters = find_gutters(lines)
-    if not gutters:
+    worded = [line for line in lines if line.words]
+    if not worded:
         return list(lines)
-    return [lines[i] for i in reading_order([line.bbox for line in lines], gutters)]
+    plan = plan_columns(lines, max(line.bbox.x1 for line in lines))
+    if plan is None:
+        return list(lines)
+    outside = set(plan.kept)
+    block = [i for i in range(len(lines)) if i not in outside]
+    above = [i for i in plan.kept if lines[i].bbox.y1 <= plan.bottom]
+    below = [i for i in plan.kept if lines[i].bbox.y1 > plan.bottom]
+    ordered = [block[k] for k in reading_order([lines[i].bbox for i in block], find_gutters(lines))]
+    return [lines[i] for i in above + ordered + below]
 
 
 def split_rows(rows: Sequence[Sequence[tuple[int, BBox]]],

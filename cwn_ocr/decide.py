@@ -274,7 +274,7 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.REMOVE, "not in the image")
     if evidence.decoded and not evidence.flagged and not (reading is not None and reading.contradicts):
         return Decision(Action.DECODE, "font map")
-    if evidence.decoded and usable and reading is not None and reading.within:
+    if evidence.decoded and evidence.flagged and usable and reading is not None and reading.within:
         return Decision(Action.DECODE, "font map read in part")
     if reading is not None and reading.contradicts:
         return Decision(Action.REPLACE_LINE, "contradicted")

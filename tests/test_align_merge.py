@@ -45,6 +45,18 @@ def test_ocr_splitting_a_row_in_two_gives_both_parts() -> None:
     assert repair(layer, ocr) == [(Source.OCR, "安顺市加强对优化调整后"), (Source.OCR, "自然保护地的连通性")]
 
 
+def test_the_readings_of_one_row_come_in_the_readings_order_on_a_skewed_scan() -> None:
+    """Two printed lines of a skewed scan under one garbled layer row: the lower line's box is a little
+    taller and starts further left, and sorting the pair by boxes put it first (seed 2's
+    scan_eng_layer_degraded_03). The page's reading gives them in order; the merge keeps that."""
+    layer = [line("AEE” HOMOSBLN, fFEZEMUT E BNO PAT CHE A REALE] EL P", 50, 330, 532, 364)]
+    ocr = [line("安顺市严格执行《中华人民共和国自然保护区条例》", 54, 328.4, 532, 349.8, 92),
+           line("制度，严厉打击在自然保护区内进行砍伐、放牧", 50, 344.2, 532, 366.8, 92)]
+    rows = judge_rows(layer)
+    out = merge_reading_first(rows, ocr, match_rows(rows, ocr), context=PageContext(Origin.OCR_LAYER))
+    assert [r.text for r in out] == [ocr[0].text, ocr[1].text]
+
+
 def test_a_mixed_english_and_garbled_line_of_an_old_ocr_layer_is_the_new_reading() -> None:
     """The old engine failed on this line: its words that look right are no evidence against the new
     reading, which leads (issue 20); a broken font's line keeps its English bytes, with the reading

@@ -197,37 +197,39 @@ def narrow_by_nature(char: str) -> bool:
     """Whether ``char`` is one no Chinese font draws an em wide: ASCII (a CJK font's Latin is half-width
     or proportional) or a Latin-1 character outside GB2312's two-byte (full-width) symbols.
 
-    >>> [narrow_by_nature(c) for c in ("B", "½", "Ø", "”", "°", "±")]
-    [True, True, True, False, False, False]
+    >>> [narrow_by_nature(c) for c in ("B", "½", "Ø", "”", "°", "±", "—", "·")]
+    [True, True, True, False, False, False, False, False]
     """
     if "\x21" <= char <= "\x7e":
         return True
     try:
-        return len(char.encode("gb2312")) != 2
+        return len(char.encode("gbk")) != 2
     except UnicodeEncodeError:
         return True
 
 
 def em_wide_misreads(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> list[int]:
-    """The ``codes`` of a simple font whose glyphs are an em wide (its /Widths) while the character
-    its one-byte encoding gives them is one no Chinese font draws that wide (``narrow_by_nature``),
-    or while it has no /Encoding at all (a symbolic font's codes only number its glyphs): a Chinese
-    subset's glyph numbers, which poppler reads as Latin text that looks plain (``B``, ``8``, ``½``,
-    ``¤``: MinerU's garbled_formula, simple SimSun subsets without /Encoding)."""
+    """The ``codes`` of a simple font that draws nothing but em-wide glyphs (its /Widths, every code
+    it is drawn with) while the character its one-byte encoding gives a code is one no Chinese font
+    draws that wide (``narrow_by_nature``), or while it has no /Encoding at all (a symbolic font's
+    codes only number its glyphs): a Chinese subset's glyph numbers, which poppler reads as Latin text
+    that looks plain (``B``, ``8``, ``½``, ``¤``: MinerU's garbled_formula, simple SimSun subsets
+    without /Encoding). A font with any narrower glyph (a CJK font's proportional Latin: Microsoft
+    YaHei Bold draws ``M`` 1028 units wide, ``a`` half that) or a /Differences encoding (whose codes
+    are not cp1252's) gives none."""
+    used = sorted(set(codes))
     pdf_font = font_object(pdf, font.key) if not font.composite and font.subtype != "/Type3" else None
-    if pdf_font is None:
+    if pdf_font is None or not used or font.encoding not in ("", "/WinAnsiEncoding", "/StandardEncoding"):
         return []
     try:
         first = int(pdf_font.get("/FirstChar", 0))
         widths = [float(w) for w in pdf_font.get("/Widths", [])]
     except (TypeError, ValueError):
         return []
-    out = []
-    for code in codes:
-        if first <= code < first + len(widths) and widths[code - first] >= FULL_EM and (
-                not font.encoding or narrow_by_nature(bytes([code & 0xFF]).decode("cp1252", "replace"))):
-            out.append(code)
-    return out
+    if not all(first <= code < first + len(widths) and widths[code - first] >= FULL_EM for code in used):
+        return []
+    return [code for code in used
+            if not font.encoding or narrow_by_nature(bytes([code & 0xFF]).decode("cp1252", "replace"))]
 
 
 def program_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> tuple[dict[int, str], str]:

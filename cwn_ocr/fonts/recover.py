@@ -221,6 +221,7 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                 break
             todo = todo_next
         repairs: list[FontRepair] = []
+        em_wide: set[str] = set()  # fonts poppler reads plainly whose widths say otherwise
         recovered: dict[str, dict[int, str]] = {}
         legacy: dict[str, str] = {}
         for font, state in candidates:
@@ -229,11 +230,13 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
             if not used:
                 continue
             # poppler reads it plainly already (its program's cmap, a predefined collection), unless the
-            # widths show that what it reads is not what the glyphs are
+            # widths show that what it reads is not what the glyphs are (then the font's codes are asked
+            # about, and it stays as it was where the answers are what poppler read)
             if state not in (status.PERMUTED, status.LOOKALIKE, status.LEGACY, status.NUMBERED) and \
-                    _plain_now(font, lines, layer) and not (state == status.MISSING
-                                                            and em_wide_misreads(pdf, font, used)):
-                continue
+                    _plain_now(font, lines, layer):
+                if not (state == status.MISSING and em_wide_misreads(pdf, font, used)):
+                    continue
+                em_wide.add(font.key)
             evidence: list[str] = []
             known: dict[int, str] = {}
             if state == status.LEGACY:
@@ -285,7 +288,9 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                and not ((r.status == status.PERMUTED and _agrees(r, fonts[r.key].to_unicode or {}))
                         or (r.status == status.NUMBERED and _agrees(r, named_text(r.recovered))))]
     if repairs:
-        repairs = [r for r in _read_the_rest(repairs, probe_lines, recovered, read, lang, readings) if r.repaired]
+        repairs = [r for r in _read_the_rest(repairs, probe_lines, recovered, read, lang, readings) if r.repaired
+                   and not (r.key in em_wide and _agrees(r, {c: bytes([c]).decode("cp1252", "replace")
+                                                             for c in r.recovered}))]
     if not repairs:
         return FontRecovery()
     return _decode(path, repairs, probe_lines, fonts, recovered, legacy, layer, password)

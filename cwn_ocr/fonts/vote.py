@@ -49,14 +49,14 @@ def aligned(codes: Sequence[Code | str], reading: str) -> list[tuple[int, Code, 
     >>> aligned(["安", ("F", 9), " ", ("F", 9), "市"], "安顺 顺市")
     [(1, ('F', 9), '顺'), (3, ('F', 9), '顺')]
 
-    A run whose Latin letters, digits or signs the reading dropped (an italic ``x`` of a formula, which
+    A run whose Latin letters the reading dropped (an italic ``x`` of a formula, which
     a reader of Chinese does not see) still pairs its unknown codes, when the reading holds exactly as
     many characters there as the run has unknown codes, all of them Han (not a digit misread):
 
     >>> aligned(["不", ("F", 1), "设", "x", "1", "=", "0", ("G", 2), "x", "1"], "不妨设1=0或1")
     [(1, ('F', 1), '妨'), (7, ('G', 2), '或')]
-    >>> aligned(["共", ("F", 3), "1", "项"], "共l项")  # the reading dropped the code, misread the 1
-    []
+    >>> aligned(["共", ("F", 3), "1", "项"], "共l项"), aligned(["共", ("F", 3), "-", "项"], "共一项")
+    ([], [])
     """
     where = [i for i, item in enumerate(codes) if not (isinstance(item, str) and item.isspace())]
     items = [codes[i] for i in where]
@@ -82,9 +82,15 @@ def aligned(codes: Sequence[Code | str], reading: str) -> list[tuple[int, Code, 
         dropped = [str(items[k]) for k in run if not isinstance(items[k], tuple)]
         # otherwise a run read longer or shorter than it is: which character is whose is a guess
         read = target[block[2]:block[3]]
-        if codes_in and len(codes_in) == len(read) and all(_han(c) for c in read) and not any(_han(c) for c in dropped):
+        if codes_in and len(codes_in) == len(read) and all(_han(c) for c in read) and all(map(_droppable, dropped)):
             pairs += [(where[k], code, target[block[2] + n]) for n, (k, code) in enumerate(codes_in)]
     return pairs
+
+
+def _droppable(char: str) -> bool:
+    """A character a reader of Chinese may leave out without a Han character taking its place: a Latin
+    letter, not one shaped like a stroke or a box (``I l O o``: read as 工 丨 口 〇)."""
+    return char.isascii() and char.isalpha() and char not in "IlOo"
 
 
 def _han(text: str) -> bool:

@@ -89,16 +89,14 @@ def match_rows(rows: Sequence[Row], ocr_lines: Sequence[Line]) -> list[Match]:
         root = find(r)
         if root in groups:
             groups[root][0].add(r)
-    matches = [Match(tuple(sorted(rs)), _reading_order(os_, ocr_lines), "geometry") for rs, os_ in groups.values()]
+    # a match's OCR lines in the reading's own order (``ocr_page`` gives a page's lines in reading order:
+    # Tesseract's, columns one after the other); sorted by their boxes (heights rounded, then x) two
+    # neighbours of a skewed scan swapped places: the lower, taller one fell into the same height slot
+    matches = [Match(tuple(sorted(rs)), tuple(sorted(os_)), "geometry") for rs, os_ in groups.values()]
     matched_rows = {r for m in matches for r in m.rows}
     used = set(owner)
     matches += _match_by_content(rows, ocr_lines, matched_rows, used)
     return sorted(matches, key=lambda m: m.rows[0])
-
-
-def _reading_order(indices: set[int], lines: Sequence[Line]) -> tuple[int, ...]:
-    return tuple(sorted(indices, key=lambda o: (round(lines[o].bbox.y0 / max(lines[o].bbox.height, 1)),
-                                                lines[o].bbox.x0)))
 
 
 def _match_by_content(rows: Sequence[Row], ocr_lines: Sequence[Line], matched_rows: set[int],

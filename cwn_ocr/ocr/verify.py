@@ -33,7 +33,7 @@ import regex
 from rapidfuzz import fuzz
 
 from cwn_ocr.decide import AGREEMENT, CONFIDENT
-from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_length
+from cwn_ocr.layer.charsets import comparable, readable_share, visible_length
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Label, Page, Verdict
 from cwn_ocr.ocr.tesseract import OcrSettings, read_files
@@ -208,6 +208,8 @@ def leaves_out(layer: str, reading: str) -> bool:
     True
     >>> leaves_out("由归纳假设, 原不等式¤á.", "由归纳假设，原不等式成立."), leaves_out("不妨设 x 1", "不设 x 1")
     (False, False)
+    >>> leaves_out("由归纳假设, 原不等式¤á.", "由归纳假设，原不等式."), leaves_out("甲乙丙\ue001丁", "甲乙丙丁")
+    (False, False)
     """
     a, b = comparable(layer), comparable(fix_text(reading)[0])
     if not b or len(b) < MOSTLY_READ * len(a):
@@ -219,7 +221,12 @@ def leaves_out(layer: str, reading: str) -> bool:
             k += 1
         else:
             left.append(char)
-    return k == len(b) and not any(HAN.match(c) for c in left)
+    return k == len(b) and all(_LEFT_OUT.match(c) for c in left)
+
+
+#: What a reading may leave out of a line it otherwise reads exactly: Latin letters and digits (the
+#: formula's italic ``x``), never Han, marks of unknown codes (private use), or Latin-1 mojibake.
+_LEFT_OUT = regex.compile(r"[a-z0-9]")
 
 
 def whole_agreement(layer: str, reading: str) -> float:

@@ -711,7 +711,11 @@ class _OcrQueue:
             self._finish(page_scan, errors[0])
             return
         outcome = combine(read)
-        if len(read) > 1:  # slices of a page, each in its own reading order: the page's columns order them
+        width = page_scan.page.width
+        if len(read) > 1 and not any(part.note for part in read) and all(
+                box.x0 <= 0 and box.x1 >= width - 0.5 for part in self.parts[page_scan.page.number] for box in part):
+            # slices of the whole page (not bands of rows, nor a part that read the page whole), each in its
+            # own reading order: the page's columns order them
             outcome = replace(outcome, lines=tuple(in_reading_order(outcome.lines)))
         if not errors and self.cache is not None:
             self.cache.put_page(self.keys[page_scan.page.number], outcome)
