@@ -194,26 +194,8 @@ def fix_degree_sign(text: str) -> str:
     return _DOUBLED_DEGREE.sub("", text) if "℃" in text or "℉" in text else text
 
 
-#: A full-width comma inside a number's digit groups: 1–3 digits (after earlier groups), then exactly three.
-_GROUP_COMMA = regex.compile(r"(?<=(?<![\d.,，])\d{1,3}(?:[,，]\d{3})*)，(?=\d{3}(?![\d.]))")
-
-
-def fix_digit_grouping(text: str) -> str:
-    """A full-width comma between a number's digit groups, which OCR reads where the page prints the
-    ASCII one (``61，284 亩`` for 61,284 亩: the recognizer, reading Chinese around it, picks the form the
-    text around it uses): digits are grouped with ASCII commas, the full-width comma parts clauses. A
-    comma before a decimal fraction, a year or more than three digits stays.
-
-    >>> fix_digit_grouping("完成造林 61，284 亩，累计投资 1，810，496 万元")
-    '完成造林 61,284 亩，累计投资 1,810,496 万元'
-    >>> fix_digit_grouping("2016，2017 年；比例 3，4，5；1，234.5；12.5，300；1234，567")
-    '2016，2017 年；比例 3，4，5；1，234.5；12.5，300；1234，567'
-    """
-    return _GROUP_COMMA.sub(",", text) if "，" in text else text
-
-
 FIXERS: tuple[Callable[[str], str], ...] = (fix_encoding, fix_lookalikes, fix_punctuation_width, fix_han_spacing,
-                                            fix_degree_sign, fix_digit_grouping)
+                                            fix_degree_sign)
 _BY_NAME = {f.__name__: f for f in FIXERS}
 
 
