@@ -16,7 +16,7 @@ All functions are pure and work in any unit (pixels or points), one page at a ti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
 from math import ceil
 from statistics import median
@@ -275,17 +275,14 @@ def in_reading_order(lines: Sequence[Line]) -> list[Line]:
     >>> [l.text[0] + str(l.bbox.y0) for l in in_reading_order(top + bottom)]
     ['H-20', 'L0', 'L12', 'L24', 'R0', 'R12', 'R24', 'F40']
     """
-    worded = [line for line in lines if line.words]
-    if not worded:
-        return list(lines)
-    plan = plan_columns(lines, max(line.bbox.x1 for line in lines))
+    plan = plan_columns(lines, max(line.bbox.x1 for line in lines)) if lines else None
     if plan is None:
         return list(lines)
     outside = set(plan.kept)
     block = [i for i in range(len(lines)) if i not in outside]
     above = [i for i in plan.kept if lines[i].bbox.y1 <= plan.bottom]
     below = [i for i in plan.kept if lines[i].bbox.y1 > plan.bottom]
-    ordered = [block[k] for k in reading_order([lines[i].bbox for i in block], find_gutters(lines))]
+    ordered = [block[k] for k in reading_order([lines[i].bbox for i in block], plan.gutters)]
     return [lines[i] for i in above + ordered + below]
 
 
@@ -330,6 +327,7 @@ class ColumnPlan:
     bottom: float  # ...to here
     columns: tuple[tuple[float, float], ...]  # each column's x range, left to right
     kept: tuple[int, ...]  # the first reading's lines above or below the block (titles, footers)
+    gutters: tuple[Gutter, ...] = field(default=(), repr=False)  # the gutters the columns are parted at
 
 
 def plan_columns(lines: Sequence[Line], width: float) -> ColumnPlan | None:
@@ -357,4 +355,4 @@ def plan_columns(lines: Sequence[Line], width: float) -> ColumnPlan | None:
     edges = [0, *(g.middle for g in gutters), width]
     kept = tuple(i for i, line in enumerate(lines)
                  if not top <= (line.bbox.y0 + line.bbox.y1) / 2 <= bottom)
-    return ColumnPlan(top, bottom, tuple(pairwise(edges)), kept)
+    return ColumnPlan(top, bottom, tuple(pairwise(edges)), kept, tuple(gutters))

@@ -208,6 +208,16 @@ def narrow_by_nature(char: str) -> bool:
         return True
 
 
+def one_byte_char(code: int) -> str:
+    """The character a simple font's one-byte ``code`` is under WinAnsi (cp1252), what poppler reads for a
+    font without a map of its own.
+
+    >>> one_byte_char(0x42), one_byte_char(0xBD), one_byte_char(0x94)
+    ('B', '½', '”')
+    """
+    return bytes([code & 0xFF]).decode("cp1252", "replace")
+
+
 def em_wide_misreads(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> list[int]:
     """The ``codes`` of a simple font that draws nothing but em-wide glyphs (its /Widths, every code
     it is drawn with) while the character its one-byte encoding gives a code is one no Chinese font
@@ -229,7 +239,7 @@ def em_wide_misreads(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> l
     if not all(first <= code < first + len(widths) and widths[code - first] >= FULL_EM for code in used):
         return []
     return [code for code in used
-            if not font.encoding or narrow_by_nature(bytes([code & 0xFF]).decode("cp1252", "replace"))]
+            if not font.encoding or narrow_by_nature(one_byte_char(code))]
 
 
 def program_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> tuple[dict[int, str], str]:

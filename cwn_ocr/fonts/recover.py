@@ -35,7 +35,7 @@ from cwn_ocr.fonts.cmaps import tounicode_cmap
 from cwn_ocr.fonts.inventory import FontRef, list_fonts
 from cwn_ocr.fonts.order import named_text, numbered_fonts
 from cwn_ocr.fonts.probe import ProbeLine, allocate, probe, probe_codes, read_layer, write_with_maps
-from cwn_ocr.fonts.program import blank_codes, em_wide_misreads, installed_font_map, program_map
+from cwn_ocr.fonts.program import blank_codes, em_wide_misreads, installed_font_map, one_byte_char, program_map
 from cwn_ocr.fonts.vote import accepted, aligned, choose_lines, pair, tally
 from cwn_ocr.layer.charsets import HAN, to_unified
 from cwn_ocr.model import BBox, Line, Page, Word
@@ -289,8 +289,7 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                         or (r.status == status.NUMBERED and _agrees(r, named_text(r.recovered))))]
     if repairs:
         repairs = [r for r in _read_the_rest(repairs, probe_lines, recovered, read, lang, readings) if r.repaired
-                   and not (r.key in em_wide and _agrees(r, {c: bytes([c]).decode("cp1252", "replace")
-                                                             for c in r.recovered}))]
+                   and not (r.key in em_wide and _agrees(r, {c: one_byte_char(c) for c in r.recovered}))]
     if not repairs:
         return FontRecovery()
     return _decode(path, repairs, probe_lines, fonts, recovered, legacy, layer, password)

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
+from cwn_ocr.layer.charsets import is_ideograph
+
 Code = tuple[str, int]  # (font key, code)
 
 #: Share of a code's reading weight its winning character must have.
@@ -82,7 +84,7 @@ def aligned(codes: Sequence[Code | str], reading: str) -> list[tuple[int, Code, 
         dropped = [str(items[k]) for k in run if not isinstance(items[k], tuple)]
         # otherwise a run read longer or shorter than it is: which character is whose is a guess
         read = target[block[2]:block[3]]
-        if codes_in and len(codes_in) == len(read) and all(_han(c) for c in read) and all(map(_droppable, dropped)):
+        if codes_in and len(codes_in) == len(read) and all(map(is_ideograph, read)) and all(map(_droppable, dropped)):
             pairs += [(where[k], code, target[block[2] + n]) for n, (k, code) in enumerate(codes_in)]
     return pairs
 
@@ -91,10 +93,6 @@ def _droppable(char: str) -> bool:
     """A character a reader of Chinese may leave out without a Han character taking its place: a Latin
     letter, not one shaped like a stroke or a box (``I l O o``: read as 工 丨 口 〇)."""
     return char.isascii() and char.isalpha() and char not in "IlOo"
-
-
-def _han(text: str) -> bool:
-    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
 
 
 def tally(readings: Iterable[tuple[list[tuple[Code, str]], float]]) -> dict[Code, dict[str, list[float]]]:

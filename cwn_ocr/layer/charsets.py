@@ -103,6 +103,16 @@ def to_unified(text: str) -> str:
 
 
 
+def is_ideograph(char: str) -> bool:
+    """A CJK unified ideograph (with extension A and the compatibility block): what the recognizers
+    read as Han (``\\p{Han}`` also takes in radicals, 〇 and 々).
+
+    >>> is_ideograph("安"), is_ideograph("A"), is_ideograph("，"), is_ideograph("〇")
+    (True, False, False, False)
+    """
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
 def is_cjk_text(text: str) -> bool:
     """True when every non-space, non-ASCII-alnum character is Han, kana, CJK or full-width punctuation.
 

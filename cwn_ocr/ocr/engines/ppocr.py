@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from cwn_ocr.errors import MissingDependencyError, OcrError
+from cwn_ocr.layer.charsets import is_ideograph
 from cwn_ocr.model import BBox, Line, Word
 from cwn_ocr.ocr.engines import PPOCR_ADVICE, OcrEngine, empty_line, file_sha256
 
@@ -42,15 +43,6 @@ MODELS = {"rec": "ch_PP-OCRv4_rec_infer.onnx", "det": "ch_PP-OCRv4_det_infer.onn
 #: Lines a recognizer call takes at once: one (a batch is padded to its widest line; measured on 12
 #: lines of a page, one thread: 0.075 s a line one at a time, 0.16 s in batches of 6).
 BATCH = 1
-
-
-def _is_han(char: str) -> bool:
-    """CJK unified ideographs (with extension A and the compatibility block).
-
-    >>> _is_han("安"), _is_han("A"), _is_han("，")
-    (True, False, False)
-    """
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
 def words_of(text: str, columns: Sequence[int], probs: Sequence[float], cell: float, width: float,
@@ -95,7 +87,7 @@ def reader_slips(text: str) -> str:
     >>> reader_slips('排查丶监测丶溯源，占35.03%°北纬26°35′，15°C。执行"三区三线"')
     '排查、监测、溯源，占35.03%。北纬26°35′，15°C。执行“三区三线”'
     """
-    if not any(_is_han(c) for c in text):
+    if not any(is_ideograph(c) for c in text):
         return text
     text = text.replace("\u4e36", "\u3001")
     text = _DEGREE_AS_FULL_STOP.sub("\u3002", text)
@@ -111,7 +103,7 @@ def curly_quotes(text: str) -> str:
     >>> curly_quotes('the "Two Mountains" idea')
     'the "Two Mountains" idea'
     """
-    if '"' not in text or not any(_is_han(c) for c in text):
+    if '"' not in text or not any(is_ideograph(c) for c in text):
         return text
     out, open_quote = [], False
     for char in text:
