@@ -38,6 +38,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import regex
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
@@ -47,6 +49,7 @@ import extractors  # noqa: E402
 from textmetrics import (  # noqa: E402
     HAN,
     LATIN,
+    bag_distance,
     distance,
     exact_lines,
     lines_of,
@@ -264,19 +267,33 @@ def report_scores(report: dict[str, Any] | None, garbled: Any) -> dict[str, int]
     return dict(scores)
 
 
-def extractor_scores(pdf: Path, truth: list[str]) -> dict[str, dict[str, float] | None]:
-    """CER and length ratio of what each extractor reads from a (repaired) PDF, against ``truth`` pages."""
+PRIVATE_USE = regex.compile("[\U000F0000-\U0010FFFF]")  # planes 15 and 16: cwn-ocr's unknown codes
+#: An extractor reads a repaired PDF as cwn-ocr's text when, ignoring order, they differ by at most this
+#: share of the text (issue 19: within 0.5 points).
+OWN_TOLERANCE = 0.005
+
+
+def extractor_scores(pdf: Path, truth: list[str], own: list[str] | None = None) -> dict[str, dict[str, float] | None]:
+    """CER and length ratio of what each extractor reads from a (repaired) PDF, against ``truth`` pages;
+    the same ignoring order (``bag_d``: ``bag_distance``, which no layout analysis changes), and with
+    ``own`` (cwn-ocr's text of the PDF) how far, ignoring order, each reading is from it (``own_d``/``own_n``)."""
     results: dict[str, dict[str, float] | None] = {}
     for name, pages in extractors.extract_all(pdf).items():
         if pages is None:
             results[name] = None
             continue
-        d = n = length = 0
+        d = n = length = bag = own_d = own_n = 0
         for p, reference in enumerate(truth):
             hd, hn = page_distance(page_of(pages, p), reference)
             d, n = d + hd, n + hn
+            bag += bag_distance(page_of(pages, p), reference)[0]
             length += len(squeeze(page_of(pages, p)))
-        results[name] = {"d": d, "n": n, "length": length}
+            if own is not None:
+                od, on = bag_distance(page_of(pages, p), page_of(own, p))
+                own_d, own_n = own_d + od, own_n + on
+        results[name] = {"d": d, "n": n, "length": length, "bag_d": bag}
+        if own is not None:
+            results[name].update(own_d=own_d, own_n=own_n)
     return results
 
 
@@ -340,6 +357,7 @@ def evaluate_seed(seed: int, kinds: set[str] | None, baselines: bool, baseline_s
             doc["levels"] = level_scores(meta, truth, runs)
         doc["_repaired_pdf"] = str(out / f"{name}.pdf")
         doc["_truth"] = truth
+        doc["_own"] = runs["cwn-ocr"].get("pages")
         documents[name] = doc
         if progress is not None:
             progress({"seed": seed, "corpus_key": manifest["key"], "corpus_pages": manifest["pages"],
@@ -365,7 +383,8 @@ def evaluate_seed(seed: int, kinds: set[str] | None, baselines: bool, baseline_s
     with ProcessPoolExecutor(max_workers=JOBS) as pool:
         extracted = pool.map(extractor_scores, [Path(documents[n]["_repaired_pdf"]) for n in names]
                              + [folder / f"{n}.pdf" for n in inputs],
-                             [documents[n]["_truth"] for n in names + inputs])
+                             [documents[n]["_truth"] for n in names + inputs],
+                             [documents[n]["_own"] for n in names] + [None] * len(inputs))
         for position, scores in enumerate(extracted):
             if position < len(names):
                 documents[names[position]]["extractors"] = scores
@@ -373,6 +392,7 @@ def evaluate_seed(seed: int, kinds: set[str] | None, baselines: bool, baseline_s
                 documents[inputs[position - len(names)]]["extractors_input"] = scores
     for doc in documents.values():
         doc.pop("_truth")
+        doc.pop("_own")
         doc.pop("_repaired_pdf")
     return {"seed": seed, "corpus_key": manifest["key"], "corpus_pages": manifest["pages"],
             "corpus_documents": len(manifest["documents"]), "corpus_seconds": round(corpus_seconds, 1),
@@ -496,10 +516,13 @@ def evaluate_real(work: Path, garbled: Any = None) -> dict[str, Any]:
             entry["shows"] = len(info["shows"])
             entry["missing"] = [s for s in info["shows"] if squeeze(s) not in squeeze(joined)]
             entry.update(report_scores(run.get("report"), garbled))
-            entry["extractors_input"] = extractor_scores(pdf, pages)
+            # a glyph no evidence could read is a private-use character (plane 15) in cwn-ocr's text and
+            # nothing in the repaired PDF
+            readable = [PRIVATE_USE.sub("", page) for page in pages]
+            entry["extractors_input"] = extractor_scores(pdf, readable)
             repaired = out / f"{pdf.stem}.pdf"
             if repaired.exists():
-                entry["extractors"] = extractor_scores(repaired, pages)
+                entry["extractors"] = extractor_scores(repaired, readable)
         files[name] = entry
         print(f"  {name:48} exit {run['exit']} {run['seconds']:5.1f} s  changed {entry.get('changed_chars', '?')}"
               f"  excerpts {entry.get('shows_found', '?')}/{entry.get('shows', '?')}", flush=True)
@@ -615,6 +638,29 @@ def ratio_to_ocrmypdf(g: dict[str, Any]) -> str:
     return f"{ours.get('_seconds_with_baseline', 0) / theirs['seconds']:.2f}"
 
 
+def read_and_length(e: dict[str, Any]) -> str:
+    """An extractor's CER and, in brackets, the length it read over the truth's."""
+    return f"{pct(e['d'], e['n'])} ({e['length'] / e['n']:.2f})"
+
+
+def extractor_rows(results: dict[str, Any], seeds: list[dict[str, Any]], names: list[str], source: str,
+                   show: Any, only: Any = None) -> list[str]:
+    """A table row per kind (those ``only`` takes): ``show`` of each extractor's sums in ``source``
+    ("extractors": the repaired PDFs; "extractors_input": the inputs), "–" where none was read."""
+    rows = []
+    for group in results["group_order"]:
+        if only is not None and not only(group):
+            continue
+
+        def fmt_of(name: str) -> Any:
+            def fmt(g: dict[str, Any]) -> str:
+                e = g.get(source, {}).get(name)
+                return show(e) if e and e.get("n") else "–"
+            return fmt
+        rows.append(f"| {group} | " + " | ".join(cell(seeds, group, fmt_of(n)) for n in names) + " |")
+    return rows
+
+
 def write_markdown(results: dict[str, Any], path: Path) -> None:
     seeds = results["seeds"]
     label = " / ".join(f"seed {r['seed']}" for r in seeds)
@@ -717,30 +763,28 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
               "CER against the truth and, in brackets, the length of what was read over the truth's length (above "
               "1.00: text read twice, e.g. the old layer plus the new one).", "",
               "| kind | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
-    for group in results["group_order"]:
-        def ex(name: str, group: str = group) -> Any:
-            def fmt(g: dict[str, Any]) -> str:
-                e = g["extractors"].get(name)
-                if not e or not e.get("n"):
-                    return "–"
-                return f"{pct(e['d'], e['n'])} ({e['length'] / e['n']:.2f})"
-            return fmt
-        lines.append(f"| {group} | " + " | ".join(cell(seeds, group, ex(n)) for n in names) + " |")
+    lines += extractor_rows(results, seeds, names, "extractors", read_and_length)
+    lines += ["", "The same ignoring reading order (`bag_distance`: characters read that the truth lacks or missing "
+              "from what was read, whichever are more; the order an extractor's layout analysis puts lines and "
+              "columns in does not count, text read twice or garbled does):", "",
+              "| kind | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    lines += extractor_rows(results, seeds, names, "extractors",
+                            lambda e: pct(e["bag_d"], e["n"]) if "bag_d" in e else "–")
+    far = sorted((r["seed"], doc_name, name, e["own_d"] / e["own_n"])
+                 for r in seeds for doc_name, doc in r["documents"].items()
+                 for name, e in (doc.get("extractors") or {}).items()
+                 if e and e.get("own_n") and e["own_d"] / e["own_n"] > OWN_TOLERANCE)
+    pairs = sum(1 for r in seeds for doc in r["documents"].values() for e in (doc.get("extractors") or {}).values()
+                if e and e.get("own_n"))
+    lines += ["", f"Against cwn-ocr's own text, ignoring order: {pairs - len(far)} of {pairs} readings (repaired PDF × "
+              f"extractor) within {OWN_TOLERANCE * 100:.1f} %" + (
+                  "; the others: " + ", ".join(f"s{seed} {doc} {name} {v * 100:.2f} %" for seed, doc, name, v in far)
+                  if far else "") + "."]
     lines += ["", "The same extractors on the controls' *input* PDFs (a correct layer; what the corpus's fpdf2 and "
               "pikepdf fonts give each extractor before cwn-ocr touches them):", "",
               "| kind | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
-    for group in results["group_order"]:
-        if "control" not in group and group not in corpus.CONTROL_ONLY:
-            continue
-
-        def exi(name: str) -> Any:
-            def fmt(g: dict[str, Any]) -> str:
-                e = g.get("extractors_input", {}).get(name)
-                if not e or not e.get("n"):
-                    return "–"
-                return f"{pct(e['d'], e['n'])} ({e['length'] / e['n']:.2f})"
-            return fmt
-        lines.append(f"| {group} | " + " | ".join(cell(seeds, group, exi(n)) for n in names) + " |")
+    lines += extractor_rows(results, seeds, names, "extractors_input", read_and_length,
+                            only=lambda group: "control" in group or group in corpus.CONTROL_ONLY)
     failures = [(r["seed"], name, doc["tools"]["cwn-ocr"].get("error", ""))
                 for r in seeds for name, doc in r["documents"].items() if doc["tools"].get("cwn-ocr", {}).get("failed")]
     if failures:
@@ -794,6 +838,21 @@ def real_markdown(real: dict[str, Any], names: list[str]) -> list[str]:
                      f"{entry.get('shows_found', '?')}/{entry.get('shows', '?')}{missing} | "
                      f"{entry.get('repaired_garbled', '?')}/{entry.get('repaired_lines', '?')} | "
                      + " | ".join(cells) + " |")
+    def bag(e: dict[str, Any] | None) -> float | None:
+        return e["bag_d"] / e["n"] if e and e.get("n") and "bag_d" in e else None
+
+    broken_reads = [(name, extractor, bag(e)) for name, entry in real["files"].items() if not entry["control"]
+                    for extractor, e in (entry.get("extractors") or {}).items() if bag(e) is not None]
+    far = [(name, extractor, v) for name, extractor, v in broken_reads if v is not None and v > OWN_TOLERANCE]
+    control_reads = [(bag(e), bag((entry.get("extractors_input") or {}).get(extractor)))
+                     for entry in real["files"].values() if entry["control"]
+                     for extractor, e in (entry.get("extractors") or {}).items() if bag(e) is not None]
+    lines += ["", f"Ignoring order (`bag_distance`), the repaired broken files: {len(broken_reads) - len(far)} of "
+              f"{len(broken_reads)} readings (file × extractor) within {OWN_TOLERANCE * 100:.1f} % of cwn-ocr's text"
+              + ("; the others: " + ", ".join(f"{name} {extractor} {v * 100:.2f} %" for name, extractor, v in far)
+                 if far else "") + f". The controls: {sum(after == before for after, before in control_reads)} of "
+              f"{len(control_reads)} readings of the repaired PDF as far from cwn-ocr's text as the input's (an "
+              "extractor's own reading of fonts or layout the repair leaves alone)."]
     controls = [e for e in real["files"].values() if e["control"]]
     changed = [e for e in controls if e.get("changed_chars")]
     broken = [e for e in real["files"].values() if not e["control"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import warnings
 from functools import cache
@@ -15,7 +16,9 @@ from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr import repair_pdf
 from cwn_ocr.layer.charsets import squeeze
-from cwn_ocr.report.pdfout import write_repaired_pdf
+from cwn_ocr.merge.splice import RepairedLine, Source
+from cwn_ocr.model import BBox
+from cwn_ocr.report.pdfout import glyphless_font, text_layer, write_repaired_pdf
 from cwn_ocr.run.pipeline import RepairResult
 from tests.conftest import GARBLED_SAMPLES, SAMPLES
 
@@ -147,3 +150,44 @@ def test_operators_that_are_not_text_do_not_stop_the_page() -> None:
     page.obj.Contents = pdf.make_stream(b"q \x9c\xb0 Q BT /F1 12 Tf (x) Tj ET")
     assert [operator_name(i) for i in pikepdf.parse_content_stream(page)] == ["q", "", "Q", "BT", "Tf", "Tj", "ET"]
     assert _count_text_ops(page) == (1, 0)
+
+
+def _layer_pdf(lines: list[RepairedLine], target: Path) -> Path:
+    """A blank A4 page holding only ``text_layer(lines)`` in the glyphless font."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary({"/CwnGlyphLess": glyphless_font(pdf)}))
+    page.obj.Contents = pdf.make_stream(text_layer(lines, 842.0, (0.0, 0.0)))
+    pdf.save(target)
+    return target
+
+
+def test_an_ocr_layer_of_two_columns_is_read_column_by_column(tmp_path: Path) -> None:
+    """The invisible layer of a two-column page, as a degraded scan's OCR gives it: line boxes of
+    uneven heights (ink, skew), lines 1.4 of their height apart. Each glyph an em wide for Han and
+    the font the size the line height shows make each column one block to poppler, which reads
+    block by block; with every glyph half an em, stretched by Tz, and a font 0.9 of each box's
+    height, each line was a block of its own and pdftotext read the columns' lines in turn."""
+    han = "自然保护地优化调整更新风景名胜区等保护地规划"
+    lines = []
+    for k in range(12):
+        for x0, column in ((60.0, "左"), (320.0, "右")):
+            text = f"{column}{k:02d}" + han[k:k + 10]
+            height = 12.0 + (k % 3) * 0.6  # boxes of a skewed scan are taller where the line drifts
+            box = BBox(x0 + (k % 2) * 0.8, 90 + 17.5 * k, x0 + 12.5 * 11 + 2 * 6.25, 90 + 17.5 * k + height)
+            lines.append(RepairedLine(text, Source.OCR, "", (), box))
+    pdf = _layer_pdf(lines, tmp_path / "layer.pdf")
+    read = [line for line in pdftotext(pdf).splitlines() if line.strip()]
+    assert sorted(read) == sorted(line.text for line in lines)  # every line whole, once
+    columns = [line[0] for line in read]
+    assert columns in (["左"] * 12 + ["右"] * 12, ["右"] * 12 + ["左"] * 12), columns
+
+
+def test_each_glyph_of_a_line_advances_as_far_as_its_character_on_the_page() -> None:
+    """Han and full-width forms are an em wide, the rest half an em: a line of 10 wide and 6 narrow
+    characters in a box 130 pt wide has an em of 10 pt, and its glyphs advance so far (font size
+    times horizontal scaling), so that an extractor's character boxes fall on the printed ones."""
+    box = BBox(100, 100, 230, 110)
+    layer = text_layer([RepairedLine("安顺市２０２４年 2024 年末", Source.OCR, "", (), box)], 842.0, (0.0, 0.0))
+    size, scale = (float(v) for v in re.search(rb"([\d.]+) Tf ([\d.]+) Tz", layer).groups())
+    assert abs(size * scale / 100 - 10.0) < 0.05, (size, scale)
