@@ -191,3 +191,29 @@ def test_each_glyph_of_a_line_advances_as_far_as_its_character_on_the_page() -> 
     layer = text_layer([RepairedLine("安顺市２０２４年 2024 年末", Source.OCR, "", (), box)], 842.0, (0.0, 0.0))
     size, scale = (float(v) for v in re.search(rb"([\d.]+) Tf ([\d.]+) Tz", layer).groups())
     assert abs(size * scale / 100 - 10.0) < 0.05, (size, scale)
+
+
+@pytest.mark.parametrize(("body", "small"), [((10.0, 16.0), (7.0, 9.0)), ((34.0, 16.0), None)],
+                         ids=["small print set tight", "skewed scan's tall boxes"])
+def test_every_extractor_keeps_the_layers_lines_apart(body: tuple[float, float], small: tuple[float, float] | None,
+                                                      tmp_path: Path) -> None:
+    """Each line of the layer comes out as a line of its own from all six extractors: glyphs taller than
+    the line pitch made pdfium (and pypdf) read neighbouring lines as one. Small print set tighter
+    than the body (9 pt apart under 16) was given the body's size by the first layout of this layer;
+    boxes more than twice as tall as their pitch (a skewed scan's) hid the next line from the pitch
+    search."""
+    from tests.test_fonts import extractors
+
+    han = "自然保护地优化调整更新风景名胜区等保护地规划城市建设发展"
+    height, pitch = body
+    lines = [RepairedLine(f"正{k:02d}" + han[k:k + 14], Source.OCR, "", (),
+                          BBox(60, 80 + pitch * k, 60 + 17 * height * 0.9, 80 + pitch * k + height)) for k in range(12)]
+    if small is not None:
+        height, pitch = small
+        lines += [RepairedLine(f"注{k:02d}" + han[k:k + 20], Source.OCR, "", (),
+                               BBox(60, 300 + pitch * k, 60 + 23 * height, 300 + pitch * k + height)) for k in range(6)]
+    pdf = _layer_pdf(lines, tmp_path / "layer.pdf")
+    for extractor, extract in extractors().items():
+        read = [line for line in extract(pdf).splitlines() if line.strip()]
+        joined = [line for line in read if line.count("正") + line.count("注") > 1]
+        assert not joined, (extractor, joined)

@@ -10,8 +10,8 @@ Written with pikepdf (qpdf); no PDF bytes are assembled by hand. For each page w
 - the same is done inside the Form XObjects the page draws (on copies: another page may share them);
 - the repaired lines are added as one new invisible layer, each line placed over its box in a
   glyphless font (Tesseract's GlyphLessFont, as OCRmyPDF does) whose codes are the characters'
-  UTF-16 code units, each as wide as the character is set (an em for Han and full-width forms,
-  half an em for the rest), body lines in one size: selecting text in a viewer highlights the
+  UTF-16 code units, an em wide for the characters Unicode calls wide (Han, full-width forms)
+  and half an em for the rest, body lines in one size: selecting text in a viewer highlights the
   right place, and extractors that group lines into blocks by geometry (poppler, pdfminer.six)
   find the page's columns and paragraphs.
 
@@ -53,8 +53,10 @@ _FONT_NAME = "/CwnGlyphLess"
 
 
 def is_wide(char: str) -> bool:
-    """A character East Asian text sets a full em wide (Han, kana, full-width forms, CJK
-    punctuation): Unicode's East Asian width W or F (of an assigned character).
+    """A character Unicode calls East Asian wide or full-width (W or F, assigned): Han, kana, Hangul,
+    full-width forms, CJK punctuation (，。、「」). Characters of ambiguous width
+    (“ ” — … · ℃, which a Chinese font sets an em wide and an English one narrow) count as narrow; a line
+    holding them still fills its box, its characters a little off the printed ones.
 
     >>> [is_wide(c) for c in "安，Ａa,"]
     [True, True, True, False, False]
@@ -136,39 +138,60 @@ LINE_SPACING = 1.25
 BODY = (0.6, 1.6)
 
 
-def body_size(boxes: list[BBox]) -> float:
-    """The font size of a page's body lines (their boxes, top-left based): ``EM_PER_HEIGHT`` times the
-    median box height, at most the median distance from a line to the next one below it (the nearest
-    whose box overlaps it across) over ``LINE_SPACING``. 0 without boxes.
+def _pitches(boxes: list[BBox], same_row: float) -> list[float | None]:
+    """Per box, the distance from its middle to the nearest other box's middle above or below it (one
+    that overlaps it across and lies more than ``same_row`` away); None without one."""
+    middles = [(box.y0 + box.y1) / 2 for box in boxes]
+    found: list[float | None] = []
+    for box, middle in zip(boxes, middles):
+        apart = [abs(other_middle - middle) for other, other_middle in zip(boxes, middles)
+                 if abs(other_middle - middle) > same_row and min(box.x1, other.x1) > max(box.x0, other.x0)]
+        found.append(min(apart) if apart else None)
+    return found
+
+
+def line_sizes(boxes: list[BBox]) -> list[float]:
+    """The font size of each line of a page (its box, top-left based). Body lines (``BODY``) share one:
+    ``EM_PER_HEIGHT`` times their median height, at most their median pitch (distance to the nearest
+    line above or below) over ``LINE_SPACING``; other lines ``EM_PER_HEIGHT`` times their own height.
+    A line set tighter than that allows (small print, a table's rows) gets its own pitch over
+    ``LINE_SPACING``: no line's glyphs reach into its neighbour's.
 
     >>> from cwn_ocr.model import BBox
-    >>> body_size([BBox(0, y, 200, y + 10) for y in (0, 16, 32)])  # 10 pt lines 16 pt apart
-    11.0
-    >>> body_size([BBox(0, y, 200, y + 22) for y in (0, 16, 32)])  # a skewed scan's tall boxes
-    12.8
+    >>> line_sizes([BBox(0, y, 200, y + 10) for y in (0, 16, 32)])  # 10 pt lines 16 pt apart
+    [11.0, 11.0, 11.0]
+    >>> line_sizes([BBox(0, y, 200, y + 34) for y in (0, 16, 32)])  # a skewed scan's tall boxes
+    [12.8, 12.8, 12.8]
+    >>> line_sizes([BBox(0, y, 200, y + 10) for y in (0, 16, 32)] + [BBox(0, y, 200, y + 7) for y in (60, 69)])
+    [11.0, 11.0, 11.0, 7.2, 7.2]
     """
     if not boxes:
-        return 0.0
+        return []
     heights = sorted(box.height for box in boxes)
     median = heights[len(heights) // 2]
-    pitches = []
-    for box in boxes:
-        middle = (box.y0 + box.y1) / 2
-        below = [(other.y0 + other.y1) / 2 - middle for other in boxes
-                 if (other.y0 + other.y1) / 2 - middle > median / 2 and min(box.x1, other.x1) > max(box.x0, other.x0)]
-        if below:
-            pitches.append(min(below))
-    size = EM_PER_HEIGHT * median
-    if pitches:
-        size = min(size, sorted(pitches)[len(pitches) // 2] / LINE_SPACING)
-    return round(size, 2)
+    pitches = _pitches(boxes, median / 4)
+    body = [k for k, box in enumerate(boxes) if BODY[0] * median <= box.height <= BODY[1] * median]
+    body_heights = sorted(boxes[k].height for k in body)
+    size = EM_PER_HEIGHT * body_heights[len(body_heights) // 2] if body else 0.0
+    body_pitches = sorted(p for k in body if (p := pitches[k]) is not None)
+    if body_pitches:
+        size = min(size, body_pitches[len(body_pitches) // 2] / LINE_SPACING)
+    sizes = []
+    for k, box in enumerate(boxes):
+        own = size if k in body else EM_PER_HEIGHT * box.height
+        pitch = pitches[k]
+        # a little tighter than the body stays in the body's size (poppler keeps lines whose sizes differ
+        # by more than 5 % out of one block); the glyphs still end short of the next line
+        if pitch is not None and pitch / LINE_SPACING < 0.9 * own:
+            own = pitch / LINE_SPACING
+        sizes.append(round(max(1.0, own), 2))
+    return sizes
 
 
 def text_layer(lines: list[RepairedLine], page_height: float, origin: tuple[float, float]) -> bytes:
     """Content stream operators drawing each line invisibly over its box (boxes are top-left based):
-    body lines in one font size (``body_size``), others (``BODY``) ``EM_PER_HEIGHT`` times their own
-    height, each centred on its box, its glyphs (an em or half an em wide, ``glyphless_font``) scaled
-    to fill the box's width.
+    in the font size ``line_sizes`` gives it, centred on its box, its glyphs (an em or half an em
+    wide, ``glyphless_font``) scaled to fill the box's width.
 
     >>> from cwn_ocr.model import BBox
     >>> box = BBox(100, 100, 180, 110)  # 5 ideographs and 6 narrow characters: 8 ems of 10 pt
@@ -177,16 +200,10 @@ def text_layer(lines: list[RepairedLine], page_height: float, origin: tuple[floa
     """
     x_origin, y_origin = origin
     ops = [b"q", b"BT", b"3 Tr"]
-    boxes = [line.bbox for line in lines if line.text and line.bbox.height > 0 and line.bbox.width > 0]
-    heights = sorted(box.height for box in boxes)
-    median = heights[len(heights) // 2] if heights else 0.0
-    body = body_size([box for box in boxes if BODY[0] * median <= box.height <= BODY[1] * median])
-    for line in lines:
+    drawn = [line for line in lines if _utf16(line.text) and line.bbox.width > 0 and line.bbox.height > 0]
+    for line, size in zip(drawn, line_sizes([line.bbox for line in drawn])):
         codes = _utf16(line.text)
         box = line.bbox
-        if not codes or box.width <= 0 or box.height <= 0:
-            continue
-        size = max(1.0, body if BODY[0] * median <= box.height <= BODY[1] * median else box.height * EM_PER_HEIGHT)
         natural = sum(1.0 if is_wide(c) else 0.5 for c in codes.decode("utf-16-be")) * size
         scale = max(1.0, min(1000.0, 100.0 * box.width / natural)) if natural else 100.0
         # the glyphs (from the baseline up one em: the font's ascent) centred on the box
