@@ -52,13 +52,19 @@ def path_without(tmp_path: Path, *missing: str) -> dict[str, str]:
     return dict(os.environ, PATH=str(bin_dir))
 
 
+#: What a hanging fake program runs: a duration nothing else on the machine sleeps, so that the check
+#: for fakes left behind finds only ours (a developer's own ``sleep 300`` beside the tests made one
+#: look started before it was, and the Ctrl-C came while Python was still importing ``site``).
+HANG = "exec sleep 299.917"
+
+
 def fake_tesseract(tmp_path: Path, mode: str) -> dict[str, str]:
     """PATH with a tesseract that answers --version and --list-langs but crashes or hangs on OCR."""
     bin_dir = tmp_path / "fakebin"
     bin_dir.mkdir(exist_ok=True)
     real = shutil.which("tesseract")
     action = {"crash": "echo 'Segmentation fault' >&2; kill -SEGV $$",
-              "hang": "exec sleep 300  # cwn-ocr-fake-tesseract"}[mode]
+              "hang": f"{HANG}  # cwn-ocr-fake-tesseract"}[mode]
     script = bin_dir / "tesseract"
     script.write_text(f'#!/bin/sh\ncase "$1" in --version|--list-langs) exec {real} "$@";; esac\n{action}\n')
     script.chmod(0o755)
@@ -67,7 +73,7 @@ def fake_tesseract(tmp_path: Path, mode: str) -> dict[str, str]:
 
 def fake_processes() -> list[str]:
     out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if "sleep 300" in line]
+    return [line for line in out.splitlines() if HANG.removeprefix("exec ") in line]
 
 
 # --- bad input -------------------------------------------------------------------------------
@@ -248,7 +254,7 @@ def test_interrupt_leaves_no_output_and_no_tesseract(tmp_path: Path) -> None:
 
 
 def interrupt_when_faked(args: list[str], env: dict[str, str], after: float = 0.0) -> None:
-    """Run ``cwn-ocr args``, press Ctrl-C ``after`` seconds after the fake program (``sleep 300``)
+    """Run ``cwn-ocr args``, press Ctrl-C ``after`` seconds after the fake program (``HANG``)
     started; it must end with 130 and a message, no traceback, and leave no fake process behind."""
     proc = subprocess.Popen([sys.executable, "-m", "cwn_ocr", *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -300,7 +306,7 @@ def test_a_hanging_pdftotext_is_stopped_by_its_timeout(tmp_path: Path, monkeypat
     from cwn_ocr.errors import BadInputError
     from cwn_ocr.layer.textlayer import PendingLayer
 
-    env = fake_pdftotext(tmp_path, "exec sleep 300  # cwn-ocr-fake-pdftotext")
+    env = fake_pdftotext(tmp_path, f"{HANG}  # cwn-ocr-fake-pdftotext")
     monkeypatch.setenv("PATH", env["PATH"])
     started = time.monotonic()
     pending = PendingLayer(SAMPLES / "clean_english.pdf", timeout=2)
@@ -383,7 +389,7 @@ def test_the_early_reading_leaves_no_process_or_file_on_any_way_out(tmp_path: Pa
     assert_clean_failure(run_cli("repair", str(damaged), "--out", str(tmp_path / "o2"), env=env), 2)
     assert not leftovers(tmp_path)
     # interrupted while poppler still reads: it is stopped, and nothing is left behind
-    hanging = fake_pdftotext(tmp_path, "exec sleep 300  # cwn-ocr-fake-pdftotext")
+    hanging = fake_pdftotext(tmp_path, f"{HANG}  # cwn-ocr-fake-pdftotext")
     for after in (0.0, 2.0):  # while the rest of cwn-ocr is imported; while the pipeline waits for poppler
         interrupt_when_faked(["repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "o3")],
                              hanging, after=after)
