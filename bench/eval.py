@@ -268,6 +268,14 @@ def report_scores(report: dict[str, Any] | None, garbled: Any) -> dict[str, int]
 
 
 PRIVATE_USE = regex.compile("[\U000F0000-\U0010FFFF]")  # planes 15 and 16: cwn-ocr's unknown codes
+
+
+def readable(pages: list[str]) -> list[str]:
+    """cwn-ocr's pages without the marks of glyphs no evidence could read (private use, plane 15),
+    which are nothing in the repaired PDF: what an extractor can read of them."""
+    return [PRIVATE_USE.sub("", page) for page in pages]
+
+
 #: An extractor reads a repaired PDF as cwn-ocr's text when, ignoring order, they differ by at most this
 #: share of the text (issue 19: within 0.5 points).
 OWN_TOLERANCE = 0.005
@@ -284,12 +292,13 @@ def extractor_scores(pdf: Path, truth: list[str], own: list[str] | None = None) 
             continue
         d = n = length = bag = own_d = own_n = 0
         for p, reference in enumerate(truth):
-            hd, hn = page_distance(page_of(pages, p), reference)
+            read = page_of(pages, p)
+            hd, hn = page_distance(read, reference)
             d, n = d + hd, n + hn
-            bag += bag_distance(page_of(pages, p), reference)[0]
-            length += len(squeeze(page_of(pages, p)))
+            bag += bag_distance(read, reference)[0]
+            length += len(squeeze(read))
             if own is not None:
-                od, on = bag_distance(page_of(pages, p), page_of(own, p))
+                od, on = bag_distance(read, page_of(own, p))
                 own_d, own_n = own_d + od, own_n + on
         results[name] = {"d": d, "n": n, "length": length, "bag_d": bag}
         if own is not None:
@@ -358,7 +367,7 @@ def evaluate_seed(seed: int, kinds: set[str] | None, baselines: bool, baseline_s
         doc["_repaired_pdf"] = str(out / f"{name}.pdf")
         doc["_truth"] = truth
         own = runs["cwn-ocr"].get("pages")
-        doc["_own"] = [PRIVATE_USE.sub("", page) for page in own] if own is not None else None
+        doc["_own"] = readable(own) if own is not None else None
         documents[name] = doc
         if progress is not None:
             progress({"seed": seed, "corpus_key": manifest["key"], "corpus_pages": manifest["pages"],
@@ -517,13 +526,11 @@ def evaluate_real(work: Path, garbled: Any = None) -> dict[str, Any]:
             entry["shows"] = len(info["shows"])
             entry["missing"] = [s for s in info["shows"] if squeeze(s) not in squeeze(joined)]
             entry.update(report_scores(run.get("report"), garbled))
-            # a glyph no evidence could read is a private-use character (plane 15) in cwn-ocr's text and
-            # nothing in the repaired PDF
-            readable = [PRIVATE_USE.sub("", page) for page in pages]
-            entry["extractors_input"] = extractor_scores(pdf, readable)
+            read = readable(pages)
+            entry["extractors_input"] = extractor_scores(pdf, read)
             repaired = out / f"{pdf.stem}.pdf"
             if repaired.exists():
-                entry["extractors"] = extractor_scores(repaired, readable)
+                entry["extractors"] = extractor_scores(repaired, read)
         files[name] = entry
         print(f"  {name:48} exit {run['exit']} {run['seconds']:5.1f} s  changed {entry.get('changed_chars', '?')}"
               f"  excerpts {entry.get('shows_found', '?')}/{entry.get('shows', '?')}", flush=True)
@@ -842,9 +849,9 @@ def real_markdown(real: dict[str, Any], names: list[str]) -> list[str]:
     def bag(e: dict[str, Any] | None) -> float | None:
         return e["bag_d"] / e["n"] if e and e.get("n") and "bag_d" in e else None
 
-    broken_reads = [(name, extractor, bag(e)) for name, entry in real["files"].items() if not entry["control"]
-                    for extractor, e in (entry.get("extractors") or {}).items() if bag(e) is not None]
-    far = [(name, extractor, v) for name, extractor, v in broken_reads if v is not None and v > OWN_TOLERANCE]
+    broken_reads = [(name, extractor, v) for name, entry in real["files"].items() if not entry["control"]
+                    for extractor, e in (entry.get("extractors") or {}).items() if (v := bag(e)) is not None]
+    far = [(name, extractor, v) for name, extractor, v in broken_reads if v > OWN_TOLERANCE]
     control_reads = [(after, before) for entry in real["files"].values() if entry["control"]
                      for extractor, e in (entry.get("extractors") or {}).items()
                      if (after := bag(e)) is not None

@@ -50,11 +50,8 @@ def bag_distance(hypothesis: str, reference: str) -> tuple[int, int]:
     >>> bag_distance("市顺安", "安顺市"), bag_distance("安顺市安顺市", "安顺市"), bag_distance("安项市", "安顺市")
     ((0, 3), (3, 3), (1, 3))
     """
-    ref, hyp = squeeze(reference), squeeze(hypothesis)
-    missing, extra = Counter(ref), Counter(hyp)
-    missing.subtract(hyp)
-    extra.subtract(ref)
-    return max(sum(v for v in missing.values() if v > 0), sum(v for v in extra.values() if v > 0)), len(ref)
+    ref, hyp = Counter(squeeze(reference)), Counter(squeeze(hypothesis))
+    return max((ref - hyp).total(), (hyp - ref).total()), ref.total()
 
 
 def cer(hypothesis: str, reference: str) -> float:
