@@ -49,10 +49,13 @@ The rules, first match wins:
                             part: the image has spoken twice (``¢ 20259`` for ·2025年9月18日。;
                             a reading of part of the line, a box cut short, is no such case)
 4   ``clean``               nothing flags the line                                           keep
-5b  ``less garbled``        flagged, from an old OCR layer not voted on, a confident         replace line
-                            reading the detector flags in at most half the share it flags
-                            of the line: two readings of one image, the newer one far less
-                            garbled (``Reading.cleaner_than``)
+5b  ``less garbled``        flagged, from an old OCR layer not voted on, or a broken font's  replace line
+                            line mostly proven garbage (``Evidence.proven_garbage``), a
+                            confident reading the detector flags in at most half the share
+                            it flags of the line: two readings of one image, the newer one
+                            far less garbled (``Reading.cleaner_than``; a pangram in six
+                            languages, ``AEbleskiver`` flagged in it, for a broken font's
+                            line of unknown codes)
 5   ``unrepaired``          flagged, from a broken font or an old OCR layer, no usable        unrepaired
                             (or far less garbled) reading
 6   ``unread``              flagged, from a sound font, no usable reading                    keep
@@ -62,6 +65,12 @@ The rules, first match wins:
                             engine failed on this line, and its words that look right are
                             no evidence against the new reading, which leads (``AH
                             5,026,215 Xx`` for 人口 5,026,215 人: ``Xx`` looks like a word)
+7c  ``image confirms``      broken font, flagged by the looks of its text only (no control,  keep
+                            private-use or replacement characters, no mojibake), a usable
+                            reading that is the same line (``SAME_LINE`` both ways): the page
+                            shows the line's letters, digits and ideographs as the layer has
+                            them, and the layer keeps what OCR reads worse (``D’``, ``É``,
+                            ``☺``, a dot leader)
 8   ``mostly garbled``      broken font, flagged spans cover half the line or the            replace line
                             reading does not confirm the rest
 9   ``still garbled``       broken font, flagged spans, but the line with the reading in     unrepaired
@@ -111,14 +120,19 @@ One doctest per row:
 'sound font'
 >>> decide(Evidence(Origin.OCR_LAYER, odd, reading=sure, bad_share=0.3)).rule
 'old OCR misread'
->>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=sure, bad_share=0.7)).rule
+>>> french = Verdict(Label.GARBLED, 0.6, ("long upper-case non-word",), (Span(0, 24, Label.GARBLED, ()),))
+>>> alike = Reading("NUMERO D'IMMATRICULATION :", 98.7, garbled=False, agreement=100.0, covered=True)
+>>> decide(Evidence(Origin.BROKEN_FONT, french, reading=alike, bad_share=0.9)).rule
+'image confirms'
+>>> other = Reading("北纬42?15'-45\\"59'", 92.0, garbled=False, agreement=100.0, covered=True, whole=70.0)
+>>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=other, bad_share=0.7)).rule
 'mostly garbled'
->>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=sure, bad_share=0.3, spliced_clean=False)).rule
+>>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=other, bad_share=0.3, spliced_clean=False)).rule
 'still garbled'
->>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=sure, bad_share=0.3)).action.value
+>>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=other, bad_share=0.3)).action.value
 'replace spans'
 
-Rule 5 also covers a reading that is itself garbage (never written in), 5b neither a font's line nor a
+Rule 5 also covers a reading that is itself garbage (never written in), 5b neither a sound font's line nor a
 mostly right OCR layer's (voted on), and rule 4 keeps a line whose reading is of a script the OCR cannot read:
 
 >>> junk = Reading("4020.AiEiahAOaX0i-i-i", 0.0, garbled=True, agreement=5.0, covered=True)
@@ -127,6 +141,9 @@ mostly right OCR layer's (voted on), and rule 4 keeps a line whose reading is of
 >>> [decide(Evidence(o, odd, reading=slip, bad_share=0.4, voting=o is Origin.OCR_LAYER)).rule
 ...  for o in (Origin.FONT, Origin.BROKEN_FONT, Origin.OCR_LAYER)]
 ['unread', 'unrepaired', 'unrepaired']
+>>> unknown = Verdict(Label.GARBLED, 1.0, ("private-use character",), (Span(0, 9, Label.GARBLED, ()),))
+>>> decide(Evidence(Origin.BROKEN_FONT, unknown, reading=slip, bad_share=1.0, proven_share=1.0)).rule
+'less garbled'
 >>> greek = Reading("A. BT, AY EY ZH", 88.0, garbled=False, agreement=30.0, covered=False)
 >>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=greek)).rule
 'clean'
@@ -137,6 +154,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cwn_ocr.layer.garble import PROOF_REASONS
 from cwn_ocr.model import Label, Verdict
 
 #: A reading below this confidence (0..100) is no evidence against the layer.
@@ -144,7 +162,8 @@ CONFIDENT = 60.0
 #: A usable reading that matches no part of the layer line this well (0..100, after ``comparable``)
 #: contradicts it: beyond OCR's usual confusions, which cost a few points, not half.
 AGREEMENT = 60.0
-#: A reading agreeing this well (0..100) with a line confirms it, on a layer otherwise contradicted.
+#: A reading agreeing this well (0..100) with a line confirms it: on a layer otherwise contradicted, and
+#: a broken font's line flagged only by how its text looks.
 SAME_LINE = 90.0
 #: Flagged spans covering this share of a line from a broken source replace it whole.
 WHOLE_LINE_SHARE = 0.5
@@ -209,10 +228,10 @@ class Reading:
         return self._about_this_line and not self.garbled
 
     def cleaner_than(self, share: float) -> bool:
-        """Evidence against an old OCR layer's line with ``share`` of it flagged, although the detector
-        flags part of the reading too: ``_about_this_line`` and at most half as garbled (``反应 <H =
-        -233.7 kJ/mol，产物含…`` for ``RAV 4H = -233.7 k\\/mol, WB…``: two readings of one image, the newer
-        one with a misread symbol, the older one with junk words)."""
+        """Evidence against a broken font's or an old OCR layer's line with ``share`` of it flagged,
+        although the detector flags part of the reading too: ``_about_this_line`` and at most half as
+        garbled (``反应 <H = -233.7 kJ/mol，产物含…`` for ``RAV 4H = -233.7 k\\/mol, WB…``: two readings of
+        one image, the newer one with a misread symbol, the older one with junk words)."""
         return self._about_this_line and self.garbled_share * 2 <= share
 
     @property
@@ -246,10 +265,19 @@ class Evidence:
     # an old OCR layer most of whose lines the page image reads otherwise, or one made by an engine that reads
     # no Han where the image shows Han on this line (``merge.splice``)
     doubted: bool = False
+    # share of the line's characters that are no text: control, private-use, replacement (``garble.no_text_share``)
+    proven_share: float = 0.0
 
     @property
     def flagged(self) -> bool:
         return self.verdict.label is Label.GARBLED or self.bad_share > 0
+
+    @property
+    def proven_garbage(self) -> bool:
+        """A broken font's line most of whose characters are no text whatever the page shows (unknown
+        codes, control characters: ``proven_share``; not words outside the word list, which a correct
+        line in Hebrew or Azeri or a paper's acronyms has too, nor a few control characters in words)."""
+        return self.origin is Origin.BROKEN_FONT and self.proven_share >= WHOLE_LINE_SHARE
 
     def to_dict(self) -> dict[str, object]:
         return {"origin": self.origin.value, "verdict": self.verdict.label.value,
@@ -289,8 +317,8 @@ def decide(evidence: Evidence) -> Decision:
     if not evidence.flagged:
         return Decision(Action.KEEP, "clean")
     if not usable:
-        if (evidence.origin is Origin.OCR_LAYER and not evidence.voting and reading is not None
-                and reading.cleaner_than(evidence.bad_share)):
+        if (not evidence.voting and reading is not None and reading.cleaner_than(evidence.bad_share)
+                and (evidence.origin is Origin.OCR_LAYER or evidence.proven_garbage)):
             return Decision(Action.REPLACE_LINE, "less garbled")
         if evidence.origin.broken:
             return Decision(Action.UNREPAIRED, "unrepaired")
@@ -299,6 +327,9 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.KEEP, "sound font")
     if evidence.origin is Origin.OCR_LAYER:
         return Decision(Action.REPLACE_LINE, "old OCR misread")
+    if (reading is not None and min(reading.agreement, reading.whole) >= SAME_LINE
+            and not PROOF_REASONS.intersection(evidence.verdict.reasons)):
+        return Decision(Action.KEEP, "image confirms")
     if evidence.bad_share >= WHOLE_LINE_SHARE or not evidence.confirmed:
         return Decision(Action.REPLACE_LINE, "mostly garbled")
     if not evidence.spliced_clean:

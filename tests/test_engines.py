@@ -93,6 +93,62 @@ def test_a_region_comes_back_as_lines_top_to_bottom(engine: OcrEngine,
         assert cer(reading.text, truth.text) < 0.1, (reading.text, truth.text)
 
 
+#: Lines as a CJK document typesets them: (text, "n" | "sup" | "sub") runs, small forms 0.6 of the
+#: size, raised a third of an em or lowered an eighth (as word processors set them).
+SCRIPTED = [
+    [("全市国土面积 1,544 km", "n"), ("2", "sup"), ("，森林覆盖率 38.85%", "n")],
+    [("二氧化碳 CO", "n"), ("2", "sub"), (" 排放量同比下降", "n")],
+    [("监测站记录 PM2.5 浓度 35 μg/m", "n"), ("3", "sup"), ("，达标", "n")],
+    [("用 H", "n"), ("2", "sub"), ("SO", "n"), ("4", "sub"), (" 溶液处理样品", "n")],
+    [("样品编号 RTG803，批次 CSC013，合格", "n")],
+    [("支持 IPv6 地址和 MP3 文件的播放", "n")],
+    [("版本 Python3 和 GB2312 编码的文件", "n")],
+    [("二氧化碳 CO2 排放量同比下降", "n")],
+]
+SMALL = {"sup": "⁰¹²³⁴⁵⁶⁷⁸⁹", "sub": "₀₁₂₃₄₅₆₇₈₉"}
+CJK_FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+             "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+             "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"]
+
+
+def typeset(font_path: str, size: int, runs: list[tuple[str, str]]) -> np.ndarray:
+    from PIL import Image, ImageDraw, ImageFont
+
+    full, small = ImageFont.truetype(font_path, size), ImageFont.truetype(font_path, int(size * 0.6))
+    image = Image.new("L", (60 * size, int(size * 2.2)), 255)
+    draw, x, baseline = ImageDraw.Draw(image), 15.0, int(size * 1.4)
+    for text, form in runs:
+        font = full if form == "n" else small
+        shift = {"n": 0, "sup": -int(size * 0.33), "sub": int(size * 0.12)}[form]
+        draw.text((x, baseline + shift), text, font=font, fill=0, anchor="ls")
+        x += font.getlength(text)
+    return np.asarray(image)[:, :int(x) + 20]
+
+
+@needs_ppocr
+def test_ppocr_reads_raised_and_lowered_digits_from_where_their_ink_sits() -> None:
+    """``km²``, ``CO₂``, ``H₂SO₄``: the recognizer reads the digits, the crop shows them raised or
+    lowered (``forms.script_digits``); digits of normal size after letters (``CO2``, ``MP3``,
+    ``GB2312``, ``PM2.5``) stay as they are, in three fonts and two sizes."""
+    fonts = [path for path in CJK_FONTS if Path(path).is_file()]
+    if len(fonts) < 2:
+        pytest.skip("needs two of the CJK fonts fonts-noto-cjk and fonts-wqy-zenhei install")
+    small_forms = set(SMALL["sup"] + SMALL["sub"])
+    expected = found = 0
+    for path in fonts:
+        for size in (30, 44):
+            readings = PpOcrEngine().read_lines([typeset(path, size, runs) for runs in SCRIPTED])
+            for runs, reading in zip(SCRIPTED, readings):
+                if all(form == "n" for _, form in runs):
+                    assert not small_forms & set(reading.text), (path, size, reading.text)
+                    continue
+                for text, form in runs:
+                    if form != "n":
+                        expected += 1
+                        found += (SMALL[form][int(text)] in reading.text)
+    assert found >= 0.75 * expected, (found, expected)
+
+
 @needs_ppocr
 def test_ppocr_runs_one_thread_per_session_and_says_what_it_is() -> None:
     engine = PpOcrEngine()

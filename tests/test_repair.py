@@ -66,6 +66,57 @@ def test_clean_samples_are_unchanged(name: str) -> None:
     assert cer(result.text, "\n".join(truth_pages(name))) == 0
 
 
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def test_a_right_layer_whose_looks_the_statistics_flag_keeps_every_character_the_image_confirms(
+        tmp_path: Path) -> None:
+    """A French form in DejaVu (a correct layer, nothing wrong with its fonts): its capitals are no
+    English words and its symbols no text to the statistics, the page is read from its image, and the
+    reading, the same lines without what OCR reads worse (``’ É Â ☺``), must not replace them
+    (rule ``image confirms``; before it, three lines lost ``’``, ``ÉÂ`` and ``☺``)."""
+    from fpdf import FPDF
+
+    if not (DEJAVU / "DejaVuSans.ttf").is_file():
+        pytest.skip("fonts-dejavu-core is not installed")
+    lines = ["NUMERO D’IMMATRICULATION :", "LE THÉÂTRE VITAL", "ADRESSE : ..............................", "OK: ☺"]
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("sans", fname=str(DEJAVU / "DejaVuSans.ttf"))
+    pdf.set_font("sans", size=14)
+    for i, line in enumerate(lines):
+        pdf.text(20, 30 + 12 * i, line)
+    pdf.set_font("helvetica", size=14)
+    pdf.text(20, 90, "Les autres lignes de ce formulaire sont claires")
+    pdf.output(str(tmp_path / "form.pdf"))
+    result = repair_pdf(tmp_path / "form.pdf", cache_dir=tmp_path / "cache")
+    kept = [line for page in result.pages for line in page.lines]
+    assert [(line.original, line.text) for line in kept if line.changed] == []
+    assert [line.text for line in kept][:4] == lines
+    assert result.pages[0].rasterized  # the image was read: it is the evidence that keeps them
+
+
+def test_a_page_under_a_screen_resolution_overlay_is_read_at_full_resolution(tmp_path: Path) -> None:
+    """A page of vector text under a full-page 72-ppi image (a browser's print-out: pdf.js bug 1771477)
+    is no scan: read at 72 dpi its text was illegible and OCR's ``COS`` replaced ``# CORÉEN ANGLAIS``."""
+    import numpy as np
+    from fpdf import FPDF
+    from PIL import Image
+
+    from cwn_ocr.ocr.raster import rasterize_page
+
+    overlay = tmp_path / "overlay.png"
+    Image.fromarray(np.full((842, 595), 250, np.uint8)).save(overlay)  # A4 at 72 ppi, almost white
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.image(str(overlay), x=0, y=0, w=595.28, h=841.89)
+    pdf.set_font("helvetica", size=14)
+    pdf.text(60, 100, "Sites Web Traduction")
+    pdf.output(str(tmp_path / "overlay.pdf"))
+    page = rasterize_page(tmp_path / "overlay.pdf", 1, 595.28, 841.89, dpi=300)
+    assert not page.scanned and round(page.dpi) == 300
+
+
 def test_mojibake_and_kangxi_are_fixed_without_ocr() -> None:
     result = repaired("mojibake_kangxi")
     assert not any(p.rasterized for p in result.pages)

@@ -322,16 +322,26 @@ def comparable(text: str) -> str:
     """``text`` in the form OCR readings are compared in: NFKC (full-width letters and digits, vertical
     and small forms, ``℃`` as ``°C``), every dash-like mark alike (OCR reads a row of dashes as 一),
     then without punctuation, symbols and spaces (``° ′ ″ ～ — ‘ ’`` against ``? ' " ~ - '``), Greek
-    capitals that print like Latin ones as those, and case folded: what is left are the letters,
-    digits and ideographs a reading can get right or wrong.
+    capitals that print like Latin ones as those, Latin letters without their accents (a model of
+    English reads ``THÉÂTRE`` as ``THEATRE``), and case folded: what is left are the letters, digits
+    and ideographs a reading can get right or wrong.
 
     >>> comparable("北纬42°15′-45°59′") == comparable("北纬42?15'-45\\"59'")
     True
     >>> comparable("Ｂｏｘ￣Ｂｅｈｎｋｅｎ"), comparable("Α、Β、Ε、Ζ、Η"), comparable("20℃±2℃")
     ('boxbehnken', 'abezh', '20c2c')
+    >>> comparable("LE THÉÂTRE, çà"), comparable("が")
+    ('letheatreca', 'が')
     """
-    text = _DASHES.sub("一", unicodedata.normalize("NFKC", text))
+    text = _DASHES.sub("一", _LATIN_ACCENTED.sub(_unaccented, unicodedata.normalize("NFKC", text)))
     return _MARKS.sub("", text.replace("一", "\x00")).replace("\x00", "一").translate(_GREEK_AS_LATIN).casefold()
+
+
+_LATIN_ACCENTED = regex.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def _unaccented(match: regex.Match[str]) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", match.group()) if not unicodedata.combining(c))
 
 
 _HANGUL = regex.compile(r"[\p{Hangul}]")

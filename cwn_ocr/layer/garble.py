@@ -353,6 +353,27 @@ def is_rare_cjk(char: str) -> bool:
         return True
 
 
+#: Reasons that prove characters are no text, whatever the page shows (the others are the looks of
+#: text: words outside the word list, runs of capitals, rare ideographs).
+PROOF_REASONS = frozenset({"(cid:N) placeholder", "glyph name", "replacement character", "private-use character",
+                           "unassigned character", "control character", "mojibake",
+                           "radical or compatibility ideograph"})
+
+
+_NO_TEXT = regex.compile(r"[\p{Cc}\p{Co}\p{Cn}\p{Cs}\uFFFD]")
+
+
+def no_text_share(text: str) -> float:
+    """The share of ``text``'s visible characters that are no text whatever the page shows: control,
+    private-use (cwn-ocr's marks of unknown codes among them), unassigned or replacement characters.
+
+    >>> no_text_share("\U000f00c4\U000f004f \U000f0048"), no_text_share("plusieu\x03ayan\x03dUoiWsx")
+    (1.0, 0.1)
+    """
+    visible = [c for c in text if not c.isspace()]
+    return sum(1 for c in visible if _NO_TEXT.match(c)) / len(visible) if visible else 0.0
+
+
 def _broken_reason(value: str) -> str:
     char = value[0]
     if char == "\uFFFD":
@@ -703,5 +724,5 @@ def page_label(verdicts: Iterable[Verdict]) -> Label:
     return label
 
 
-__all__ = ["Atom", "Kind", "atomize", "judge_line", "judge_lines", "judge_page_lines", "judge_rows", "page_label",
-           "LOOKALIKE_IDEOGRAPH"]
+__all__ = ["PROOF_REASONS", "Atom", "Kind", "atomize", "judge_line", "judge_lines", "judge_page_lines", "judge_rows",
+           "no_text_share", "page_label", "LOOKALIKE_IDEOGRAPH"]

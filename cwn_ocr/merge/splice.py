@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr.decide import AGREEMENT, Action, Decision, Evidence, Origin, Reading, decide
 from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_length
-from cwn_ocr.layer.garble import judge_line
+from cwn_ocr.layer.garble import judge_line, no_text_share
 from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import vote_line
@@ -581,7 +581,8 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
     garbled = verdict.label is Label.GARBLED and not (twice and context.origin.broken)
     return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text),
                    not (context.reading_first and context.doubted) and context.elsewhere(text, reading),
-                   whole_agreement(text, reading) if context.reading_first else 100.0, twice,
+                   whole_agreement(text, reading) if context.reading_first or context.origin is Origin.BROKEN_FONT
+                   else 100.0, twice,
                    verdict.score if garbled else 0.0, leaves_out(text, reading))
 
 
@@ -616,7 +617,8 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     evidence = Evidence(context.origin, verdict, fixed, fixed_clean, reading, voting, share,
                         _confirmed(original, bad, ocr_text) if reading else True,
                         spliced is None or judge_line(spliced, font=font).label is not Label.GARBLED,
-                        decoded=layer_text != original, doubted=_doubted_line(context, ocr_text))
+                        decoded=layer_text != original, doubted=_doubted_line(context, ocr_text),
+                        proven_share=no_text_share(original))
     decision = decide(evidence)
 
     def line(text: str, source: str, *, why: tuple[str, ...] = reasons, fix: tuple[Step, ...] = ()) -> RepairedLine:
@@ -692,9 +694,16 @@ def decide_orphan(origin: Origin, text: str, confidence: float | None, *, twice:
     ['unsure orphan', 'read alike twice']
     >>> decide_orphan(Origin.FONT, "生态保护红线", 91.0).rule
     "sound font: not the layer's"
+
+    Nor when it holds no letter, digit or ideograph (icons read as punctuation: ``）（★）（``).
+
+    >>> decide_orphan(Origin.BROKEN_FONT, "）（★）（", 95.0).rule
+    'no letters'
     """
     if not origin.broken:
         return Decision(Action.KEEP, "sound font: not the layer's")
+    if not any(char.isalnum() for char in text):
+        return Decision(Action.KEEP, "no letters")
     if judge_line(text).label is Label.CLEAN and (confidence or 0) >= ORPHAN_CONFIDENCE:
         if visible_length(text) >= ORPHAN_LENGTH:
             return Decision(Action.ADD, "missing from the layer")

@@ -35,7 +35,7 @@ from cwn_ocr.ocr.fingerprint import page_fingerprints
 from cwn_ocr.run.runcache import file_sha256
 
 #: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
-CACHE_FORMAT = 5  # 5: a page read in slices is stored in its columns' reading order
+CACHE_FORMAT = 6  # 6: PP-OCR readings carry raised and lowered digits (engines.forms)
 
 
 @lru_cache(maxsize=16)

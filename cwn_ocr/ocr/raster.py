@@ -78,11 +78,19 @@ def covering_resolution(images: list[tuple[int, int, int, int]], page_width_pt: 
     return None
 
 
+#: A page-covering image of less than this resolution is no scan to read at its own resolution: a
+#: background or a screen capture (a 72-ppi overlay over a page of vector text: rendered at 72 dpi,
+#: the text drawn over it was illegible to OCR). The stress corpus's roughest scans are 150 dpi.
+MIN_SCAN_PPI = 120.0
+
+
 def scan_resolution(pdf: Path, page: int, page_width_pt: float, page_height_pt: float,
                     *, password: str | None = None) -> float | None:
-    """The resolution of the image that covers page ``page``, when the page is a scan, else None."""
+    """The resolution of the image that covers page ``page``, when the page is a scan (an image of
+    ``MIN_SCAN_PPI`` or more), else None."""
     images = page_images(pdf, password=password, page=page).get(page, [])
-    return covering_resolution(images, page_width_pt, page_height_pt)
+    native = covering_resolution(images, page_width_pt, page_height_pt)
+    return native if native is not None and native >= MIN_SCAN_PPI else None
 
 
 def rasterize_page(pdf: Path, page: int, page_width_pt: float, page_height_pt: float, *, dpi: int = 300,

@@ -206,6 +206,12 @@ def text_layer(lines: list[RepairedLine], page_height: float, origin: tuple[floa
     >>> box = BBox(100, 100, 180, 110)  # 5 ideographs and 6 narrow characters: 8 ems of 10 pt
     >>> text_layer([RepairedLine("安顺市 2024 年末", "ocr", "", (), box)], 842.0, (0.0, 0.0)).split(b"\\n")[3]
     b'/CwnGlyphLess 11.00 Tf 90.91 Tz 1 0 0 1 100.00 731.50 Tm'
+
+    A line on the page's edge (a page number in the bottom margin) stays on the page:
+
+    >>> edge = BBox(0, 782, 27.2, 792)
+    >>> text_layer([RepairedLine("1 sur 1", "layer", "1 sur 1", (0,), edge)], 792.0, (0.0, 0.0)).split(b"\\n")[3]
+    b'/CwnGlyphLess 11.00 Tf 70.65 Tz 1 0 0 1 0.00 0.00 Tm'
     """
     x_origin, y_origin = origin
     ops = [b"q", b"BT", b"3 Tr"]
@@ -216,6 +222,9 @@ def text_layer(lines: list[RepairedLine], page_height: float, origin: tuple[floa
         scale = max(1.0, min(1000.0, 100.0 * box.width / natural))
         # the glyphs (from the baseline up one em: the font's ascent) centred on the box
         baseline = y_origin + page_height - (box.y0 + box.y1) / 2 - size / 2
+        # and inside the page: extractors drop glyphs that stand off it (a page number printed in the
+        # bottom margin, its box on the page's edge)
+        baseline = min(max(baseline, y_origin), y_origin + page_height - size)
         ops.append(f"{_FONT_NAME} {size:.2f} Tf {scale:.2f} Tz 1 0 0 1 {x_origin + box.x0:.2f} {baseline:.2f} Tm"
                    .encode("ascii"))
         ops.append(b"<" + text.encode("utf-16-be").hex().upper().encode("ascii") + b"> Tj")
