@@ -318,22 +318,23 @@ _MARKS = regex.compile(r"[\p{P}\p{S}\p{Z}\p{M}\s]+")
 _DASHES = regex.compile(r"[-‐‑–—―_一]")
 
 
-def comparable(text: str) -> str:
+def comparable(text: str, *, accents: bool = False) -> str:
     """``text`` in the form OCR readings are compared in: NFKC (full-width letters and digits, vertical
     and small forms, ``℃`` as ``°C``), every dash-like mark alike (OCR reads a row of dashes as 一),
     then without punctuation, symbols and spaces (``° ′ ″ ～ — ‘ ’`` against ``? ' " ~ - '``), Greek
-    capitals that print like Latin ones as those, Latin letters without their accents (a model of
-    English reads ``THÉÂTRE`` as ``THEATRE``), and case folded: what is left are the letters, digits
-    and ideographs a reading can get right or wrong.
+    capitals that print like Latin ones as those, Latin letters without their accents unless
+    ``accents`` (a model of English reads ``THÉÂTRE`` as ``THEATRE``), and case folded: what is
+    left are the letters, digits and ideographs a reading can get right or wrong.
 
     >>> comparable("北纬42°15′-45°59′") == comparable("北纬42?15'-45\\"59'")
     True
     >>> comparable("Ｂｏｘ￣Ｂｅｈｎｋｅｎ"), comparable("Α、Β、Ε、Ζ、Η"), comparable("20℃±2℃")
     ('boxbehnken', 'abezh', '20c2c')
-    >>> comparable("LE THÉÂTRE, çà"), comparable("が")
-    ('letheatreca', 'が')
+    >>> comparable("LE THÉÂTRE, çà"), comparable("が"), comparable("THÉÂTRE", accents=True)
+    ('letheatreca', 'が', 'théâtre')
     """
-    text = _DASHES.sub("一", _LATIN_ACCENTED.sub(_unaccented, unicodedata.normalize("NFKC", text)))
+    text = unicodedata.normalize("NFKC", text)
+    text = _DASHES.sub("一", text if accents else _LATIN_ACCENTED.sub(_unaccented, text))
     return _MARKS.sub("", text.replace("一", "\x00")).replace("\x00", "一").translate(_GREEK_AS_LATIN).casefold()
 
 

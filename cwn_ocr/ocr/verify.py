@@ -211,7 +211,8 @@ def leaves_out(layer: str, reading: str) -> bool:
     >>> leaves_out("由归纳假设, 原不等式¤á.", "由归纳假设，原不等式."), leaves_out("甲乙丙\ue001丁", "甲乙丙丁")
     (False, False)
     """
-    a, b = comparable(layer), comparable(fix_text(reading)[0])
+    # accents kept: a reading that leaves out Latin-1 mojibake (``á``) does not leave out a letter
+    a, b = comparable(layer, accents=True), comparable(fix_text(reading)[0], accents=True)
     if not b or len(b) < MOSTLY_READ * len(a):
         return False
     left: list[str] = []
