@@ -66,8 +66,11 @@ The rules, first match wins:
                             no evidence against the new reading, which leads (``AH
                             5,026,215 Xx`` for 人口 5,026,215 人: ``Xx`` looks like a word)
 7c  ``image confirms``      broken font, flagged by the looks of its text only (no control,  keep
-                            private-use or replacement characters, no mojibake), a usable
-                            reading that is the same line (``SAME_LINE`` both ways): the page
+                            private-use or replacement characters, nothing text-fix changes),
+                            a usable reading that is the same line (``SAME_LINE`` both ways)
+                            and shows every flagged span's letters, digits and ideographs
+                            (``Evidence.spans_read``; a span of symbols alone, ``£`` for
+                            ``≤``, is no such confirmation): the page
                             shows the line's letters, digits and ideographs as the layer has
                             them, and the layer keeps what OCR reads worse (``D’``, ``É``,
                             ``☺``, a dot leader)
@@ -122,7 +125,7 @@ One doctest per row:
 'old OCR misread'
 >>> french = Verdict(Label.GARBLED, 0.6, ("long upper-case non-word",), (Span(0, 24, Label.GARBLED, ()),))
 >>> alike = Reading("NUMERO D'IMMATRICULATION :", 98.7, garbled=False, agreement=100.0, covered=True)
->>> decide(Evidence(Origin.BROKEN_FONT, french, reading=alike, bad_share=0.9)).rule
+>>> decide(Evidence(Origin.BROKEN_FONT, french, reading=alike, bad_share=0.9, spans_read=True)).rule
 'image confirms'
 >>> other = Reading("北纬42?15'-45\\"59'", 92.0, garbled=False, agreement=100.0, covered=True, whole=70.0)
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=other, bad_share=0.7)).rule
@@ -267,6 +270,8 @@ class Evidence:
     doubted: bool = False
     # share of the line's characters that are no text: control, private-use, replacement (``garble.no_text_share``)
     proven_share: float = 0.0
+    # the reading shows every flagged span's letters, digits and ideographs (``merge.splice.spans_read``)
+    spans_read: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -327,8 +332,8 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.KEEP, "sound font")
     if evidence.origin is Origin.OCR_LAYER:
         return Decision(Action.REPLACE_LINE, "old OCR misread")
-    if (reading is not None and min(reading.agreement, reading.whole) >= SAME_LINE
-            and not PROOF_REASONS.intersection(evidence.verdict.reasons)):
+    if (reading is not None and min(reading.agreement, reading.whole) >= SAME_LINE and evidence.spans_read
+            and evidence.fixed is None and not PROOF_REASONS.intersection(evidence.verdict.reasons)):
         return Decision(Action.KEEP, "image confirms")
     if evidence.bad_share >= WHOLE_LINE_SHARE or not evidence.confirmed:
         return Decision(Action.REPLACE_LINE, "mostly garbled")

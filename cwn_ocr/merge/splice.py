@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+import regex
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -339,6 +340,33 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def spans_read(layer: str, spans: list[tuple[int, int]], ocr: str) -> bool:
+    """Whether the reading shows each flagged span of the layer line as the layer has it: the span's
+    letters, digits and ideographs (``comparable``) are all there, in the reading. A span of symbols
+    alone confirms nothing (``£`` for ``≤``, which ``comparable`` drops on both sides).
+
+    >>> spans_read("LE THÉÂTRE VITAL", [(0, 16)], "LE THEATRE VITAL")
+    True
+    >>> spans_read("其中城镇人口 䶮䶯 万人", [(7, 9)], "其中城镇人口城镇万人")
+    False
+    >>> spans_read("温度 x £ 5", [(5, 6)], "温度x≤5"), spans_read("ΤΗΕ KEY", [(0, 7)], "THE KEY")
+    (False, False)
+    """
+    if not spans or not ocr:
+        return False
+    read = comparable(ocr)
+    for start, end in spans:
+        part = comparable(layer[start:end])
+        if not part or part not in read:
+            return False
+        if _GREEK.search(layer[start:end]) and not _GREEK.search(ocr):
+            return False  # Greek capitals compare as the Latin ones they print like: the image cannot tell
+    return True
+
+
+_GREEK = regex.compile(r"\p{Greek}")
+
+
 def _confirmed(layer: str, spans: list[tuple[int, int]], ocr: str) -> bool:
     """Does the OCR read the layer's kept parts too? (Otherwise the row is not what it seems.)"""
     squeezed_ocr = "".join(ocr.split())
@@ -618,7 +646,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                         _confirmed(original, bad, ocr_text) if reading else True,
                         spliced is None or judge_line(spliced, font=font).label is not Label.GARBLED,
                         decoded=layer_text != original, doubted=_doubted_line(context, ocr_text),
-                        proven_share=no_text_share(original))
+                        proven_share=no_text_share(original), spans_read=spans_read(original, bad, ocr_text))
     decision = decide(evidence)
 
     def line(text: str, source: str, *, why: tuple[str, ...] = reasons, fix: tuple[Step, ...] = ()) -> RepairedLine:

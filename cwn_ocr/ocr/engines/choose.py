@@ -79,12 +79,12 @@ def _han(text: str) -> bool:
 
 
 def _letters(text: str) -> str:
-    """Letters and digits only, for comparing readings.
+    """Letters and digits only (NFKC: ``km²`` as ``km2``), for comparing readings.
 
-    >>> _letters("Last update: 23 Dec.")
-    'Lastupdate23Dec'
+    >>> _letters("Last update: 23 Dec."), _letters("CO₂ 排放")
+    ('Lastupdate23Dec', 'CO2排放')
     """
-    return "".join(c for c in text if c.isalnum())
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isalnum())
 
 
 def _conf(line: Line) -> float:

@@ -113,6 +113,8 @@ def script_digits(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     import cv2
     import numpy as np
 
+    if len(columns) < len(text) or gray.ndim != 2:
+        return text  # no place for each character, or not one channel: nothing to measure
     candidates = [i for i, char in enumerate(text) if char in SUPERSCRIPTS and 0 < i
                   and text[i - 1].isascii() and text[i - 1].isalpha()
                   and not (i + 1 < len(text) and text[i + 1].isdigit())]
