@@ -93,10 +93,14 @@ _GLYPH_NAME = r"(?:uni[0-9A-F]{4,6}|glyph\d+|gid\d+|g\d{2,5}|/[A-Za-z]+\d+)"  # 
 # alone ("$EXE") is not enough, an expression is code no OCR of Han spells
 _SIGIL_VARIABLE = r"[$@%][A-Za-z_][A-Za-z0-9_]*"
 _SIGIL_EXPRESSION = rf"{_SIGIL_VARIABLE}(?:\s*(?:[-+*/.<>=!]=?|=~)\s*(?:{_SIGIL_VARIABLE}|\d+))+"
+# characters that are no text whatever the page shows: private use (cwn-ocr's marks of unknown codes among
+# them), surrogates, unassigned code points, the replacement character; control characters but tab and breaks
+_UNKNOWN_CLASS = r"[\p{Co}\p{Cs}\p{Cn}\uFFFD]"
+_CONTROL_CLASS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]"
 _ATOM = regex.compile(
     r"""
       (?P<cid>\(cid:\d+\))
-    | (?P<broken>[\p{Co}\p{Cs}\p{Cn}\uFFFD]+|[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]+)
+    | (?P<broken>{UNKNOWN}+|{CONTROL}+)
     | (?P<glyph>(?<![\p{L}\p{N}]){GLYPH}(?![\p{L}\p{N}]))
     | (?P<url>(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b10\.\d{4,}/\S+)
     | (?P<lookalike>[\u2E80-\u2EFF\u2F00-\u2FDF\u31C0-\u31EF\uF900-\uFAFF\U0002F800-\U0002FA1F]+)
@@ -113,7 +117,8 @@ _ATOM = regex.compile(
     | (?P<symbol>.)
     """
     .replace("{LOOKALIKE}", _LOOKALIKE_CLASS).replace("{SIGN}", _SIGN_CLASS).replace("{LETTER}", _LETTER_CLASS)
-    .replace("{GLYPH}", _GLYPH_NAME).replace("{SIGILS}", _SIGIL_EXPRESSION),
+    .replace("{GLYPH}", _GLYPH_NAME).replace("{SIGILS}", _SIGIL_EXPRESSION)
+    .replace("{UNKNOWN}", _UNKNOWN_CLASS).replace("{CONTROL}", _CONTROL_CLASS),
     regex.VERBOSE | regex.V1,
 )
 
@@ -360,7 +365,7 @@ PROOF_REASONS = frozenset({"(cid:N) placeholder", "glyph name", "replacement cha
                            "radical or compatibility ideograph"})
 
 
-_NO_TEXT = regex.compile(r"[\p{Cc}\p{Co}\p{Cn}\p{Cs}\uFFFD]")
+_NO_TEXT = regex.compile(f"{_UNKNOWN_CLASS}|{_CONTROL_CLASS}")  # the atoms' ``broken`` characters
 
 
 def no_text_share(text: str) -> float:
