@@ -97,6 +97,31 @@ def test_broken_text_is_garbled_with_its_reason(line: str, reason: str) -> None:
     assert reason in verdict.reasons
 
 
+@pytest.mark.parametrize("line", [
+    "LE THÉÂTRE VITAL : Ação, été, Việt Nam, Ελλάδα",  # accents inside Latin words, Greek
+    "\u202bתלמחלקה \u202a:\u202c\u202c",  # Hebrew as poppler writes it, with direction marks
+    "\u202bهذه فقرة إضافية أطول\u202c",  # Arabic
+    "\u202bمی\u200cگویند «ده\u200cها نفر کشته و زخمی\u202c",  # Persian, zero-width non-joiners
+    "Hindi हिन्दी, Bangla বাংলা, Thai ภาษาไทย, Armenian Հայերեն",
+])
+def test_words_of_other_alphabets_are_no_glyph_codes(line: str) -> None:
+    """A word written in one alphabet is text, however rare its letters are in Chinese: a correct
+    French, Hebrew or Persian page drawn in a sound font is no broken font."""
+    assert "rare ideographs" not in judge_line(line, font=True).reasons
+
+
+@pytest.mark.parametrize("line", [
+    "ûüFýÆþ:;=U",  # glyph codes of a subset font's first glyphs, read as Latin-1
+    "ýgYþHe\x9cdNÿHdÑegĀ ā WYĂÑNÿHdÑegĀ",
+    "ëìíéîtïðñ§éxyopòóG",
+    "㱧걹䄬㵒䡘䄬ⱶ䧍㛻┉冿랋菋",  # scattered over scripts
+    "ꀀꀁꀂꀃ ꀄꀅ",  # crowded into the Yi block
+])
+def test_glyph_codes_in_any_alphabet_stay_garbled(line: str) -> None:
+    verdict = judge_line(line, font=True)
+    assert verdict.label is Label.GARBLED, verdict
+
+
 @pytest.mark.parametrize("line, reason", [
     ("構を⼀つの箱内に収めたもの", "radical or compatibility ideograph"),
     ("安顺市将⽣物多样性保护", "radical or compatibility ideograph"),

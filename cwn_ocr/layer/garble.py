@@ -29,6 +29,7 @@ decoding it, see ``charsets``), Kangxi radicals and compatibility ideographs.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -282,6 +283,8 @@ def _rare_cjk_runs(text: str) -> list[tuple[int, int, Atom]]:
     for match in _NON_ASCII_RUN.finditer(text):
         if _all_gbk(match.group()):
             continue  # every character is a two-byte GBK one: none is rare (the common case, fast)
+        if _one_alphabet(text, match.start(), match.end()):
+            continue  # a word of Hebrew, Arabic, Hindi..., the accents of a Latin word: text, however rare in Chinese
         classes = [_rarity(c) for c in match.group()]
         rare, counted = classes.count(2), len(classes) - classes.count(0)
         if rare >= 2 and rare >= 0.3 * counted:
@@ -327,6 +330,55 @@ def _rarity(char: str) -> int:
     if char == "\uFFFD" or not _LETTER_OR_SYMBOL.match(char) or LOOKALIKE_IDEOGRAPH.match(char):
         return 0  # (a look-alike ideograph is no glyph code: text-fix knows what it stands for)
     return 2 if is_rare_cjk(char) else 1
+
+
+#: Scripts in whose large blocks glyph codes read as Unicode land side by side: never evidence of a word.
+_CODE_SCRIPTS = frozenset({"CJK", "HANGUL", "YI"})
+_WORD = regex.compile(r"[\p{L}\p{M}]+")
+
+
+@lru_cache(maxsize=8192)
+def _alphabet(char: str) -> str:
+    """The script of a letter as its Unicode name starts (``LATIN``, ``ARABIC``, ``HEBREW``...), "" for
+    what any script writes (marks, format characters, punctuation, digits), "?" for anything else.
+
+    >>> _alphabet("É"), _alphabet("ש"), _alphabet("\u200c"), _alphabet("┉")
+    ('LATIN', 'HEBREW', '', '?')
+    """
+    category = unicodedata.category(char)
+    if category[0] in "MP" or category in ("Cf", "Nd"):
+        return ""
+    return unicodedata.name(char, "?").split(" ")[0] if category[0] == "L" else "?"
+
+
+def _one_alphabet(text: str, start: int, end: int) -> bool:
+    """The non-ASCII run ``text[start:end]`` is written in one alphabet, as words are: a word of
+    Hebrew, Arabic, Devanagari..., or the accented letters of Latin words. Glyph codes read as
+    Unicode scatter over many scripts (``㱧걹䄬ⱶ┉``), crowd into the large CJK, Hangul and Yi blocks
+    (which keep the GBK test), or fill Latin words with accents and odd capitals (``ýgYþHe``).
+
+    >>> [_one_alphabet(t, 2, 4) for t in ["THÉÂTRE", "  שלום", "  ÉÂ ", "  ⱶ┉", "ýgYþHe"]]
+    [True, True, False, False, False]
+    """
+    scripts = {_alphabet(char) for char in text[start:end]} - {""}
+    if len(scripts) != 1 or scripts & _CODE_SCRIPTS or "?" in scripts:
+        return False
+    if scripts == {"LATIN"}:
+        return all(_latin_word(word.group()) for word in _WORD.finditer(text)
+                   if word.start() < end and start < word.end())
+    return True
+
+
+def _latin_word(word: str) -> bool:
+    """A word as a Latin alphabet writes it: three letters or more, a third of them ASCII at least,
+    cased as words are.
+
+    >>> [_latin_word(w) for w in ["été", "Ação", "THÉÂTRE", "ûüF", "ëìíéîtïðñ", "kõ"]]
+    [True, True, True, False, False, False]
+    """
+    letters = [char for char in word if unicodedata.category(char)[0] == "L"]
+    cased = word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
+    return cased and len(letters) >= 3 and 3 * sum(char.isascii() for char in letters) >= len(letters)
 
 
 def _all_gbk(run: str) -> bool:
