@@ -69,28 +69,35 @@ def test_clean_samples_are_unchanged(name: str) -> None:
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
-def test_a_right_layer_in_another_alphabet_is_kept_without_reading_its_image(tmp_path: Path) -> None:
-    """A French form in DejaVu (a correct layer, nothing wrong with its fonts): its accents, Greek
-    and symbols are words and marks, not glyph codes read as rare ideographs; the page is judged clean
-    and kept without OCR. Before, the detector's rarity test made it a broken font's page, OCR read
-    it, and rule 8 replaced three lines with readings that lost ``’``, ``ÉÂ`` and ``☺`` (until rule
-    ``image confirms``, which then kept them at the cost of the OCR)."""
+def dejavu_page(path: Path, lines: list[str], *, last: str = "") -> Path:
+    """A one-page PDF of ``lines`` drawn in DejaVu Sans (a sound font), ``last`` in Helvetica below."""
     from fpdf import FPDF
 
     if not (DEJAVU / "DejaVuSans.ttf").is_file():
         pytest.skip("fonts-dejavu-core is not installed")
-    lines = ["NUMERO D’IMMATRICULATION :", "LE THÉÂTRE VITAL", "ADRESSE : ..............................", "OK: ☺",
-             "Ação, été, Ελλάδα"]
     pdf = FPDF()
     pdf.add_page()
     pdf.add_font("sans", fname=str(DEJAVU / "DejaVuSans.ttf"))
     pdf.set_font("sans", size=14)
     for i, line in enumerate(lines):
         pdf.text(20, 30 + 12 * i, line)
-    pdf.set_font("helvetica", size=14)
-    pdf.text(20, 90, "Les autres lignes de ce formulaire sont claires")
-    pdf.output(str(tmp_path / "form.pdf"))
-    result = repair_pdf(tmp_path / "form.pdf", cache_dir=tmp_path / "cache")
+    if last:
+        pdf.set_font("helvetica", size=14)
+        pdf.text(20, 30 + 12 * len(lines), last)
+    pdf.output(str(path))
+    return path
+
+
+def test_a_right_layer_in_another_alphabet_is_kept_without_reading_its_image(tmp_path: Path) -> None:
+    """A French form in DejaVu (a correct layer, nothing wrong with its fonts): its accents, Greek
+    and symbols are words and marks, not glyph codes read as rare ideographs; the page is judged clean
+    and kept without OCR. Before, the detector's rarity test made it a broken font's page, OCR read
+    it, and rule 8 replaced three lines with readings that lost ``’``, ``ÉÂ`` and ``☺`` (until rule
+    ``image confirms``, which then kept them at the cost of the OCR)."""
+    lines = ["NUMERO D’IMMATRICULATION :", "LE THÉÂTRE VITAL", "ADRESSE : ..............................", "OK: ☺",
+             "Ação, été, Ελλάδα"]
+    form = dejavu_page(tmp_path / "form.pdf", lines, last="Les autres lignes de ce formulaire sont claires")
+    result = repair_pdf(form, cache_dir=tmp_path / "cache")
     kept = [line for page in result.pages for line in page.lines]
     assert [(line.original, line.text) for line in kept if line.changed] == []
     assert [line.text for line in kept][:5] == lines
@@ -101,23 +108,13 @@ def test_a_right_to_left_page_comes_out_in_reading_order(tmp_path: Path) -> None
     """Hebrew and Arabic drawn as they are seen (letters left to right in the order they stand):
     cwn-ocr's text is the order they are read in, as pdftotext's, not poppler's word boxes' visual order
     (``הקלחמ`` for מחלקה); numbers stay left to right inside them."""
-    from fpdf import FPDF
-
-    if not (DEJAVU / "DejaVuSans.ttf").is_file():
-        pytest.skip("fonts-dejavu-core is not installed")
     logical = ["מחלקה ראשית", "אגף 12", "Arabic عربي"]
     seen = ["תישאר הקלחמ", "12 ףגא", "Arabic يبرع"]  # what a reader sees, left to right
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.add_font("sans", fname=str(DEJAVU / "DejaVuSans.ttf"))
-    pdf.set_font("sans", size=14)
-    for i, line in enumerate(seen):
-        pdf.text(20, 30 + 12 * i, line)
-    pdf.output(str(tmp_path / "rtl.pdf"))
-    result = repair_pdf(tmp_path / "rtl.pdf", cache_dir=tmp_path / "cache")
+    rtl = dejavu_page(tmp_path / "rtl.pdf", seen)
+    result = repair_pdf(rtl, cache_dir=tmp_path / "cache")
     assert [line.text for page in result.pages for line in page.lines] == logical
     marks = dict.fromkeys(range(0x202A, 0x202F)) | {0x200E: None, 0x200F: None}
-    poppler = subprocess.run(["pdftotext", str(tmp_path / "rtl.pdf"), "-"], capture_output=True, text=True).stdout
+    poppler = subprocess.run(["pdftotext", str(rtl), "-"], capture_output=True, text=True).stdout
     # poppler reads the whole page right to left when most of its letters are (the Latin line then starts
     # with its Arabic word); each line's own majority decides here
     assert [line.translate(marks) for line in poppler.splitlines() if line.strip()][:2] == logical[:2]
