@@ -346,7 +346,7 @@ def _alphabet(char: str) -> str:
     ('LATIN', 'HEBREW', '', '?')
     """
     category = unicodedata.category(char)
-    if category[0] in "MP" or category in ("Cf", "Nd"):
+    if category[0] in "MP" or category in ("Cf", "Nd", "Lm"):  # Lm: length marks, aspiration, apostrophes
         return ""
     return unicodedata.name(char, "?").split(" ")[0] if category[0] == "L" else "?"
 
@@ -357,8 +357,8 @@ def _one_alphabet(text: str, start: int, end: int) -> bool:
     Unicode scatter over many scripts (``㱧걹䄬ⱶ┉``), crowd into the large CJK, Hangul and Yi blocks
     (which keep the GBK test), or fill Latin words with accents and odd capitals (``ýgYþHe``).
 
-    >>> [_one_alphabet(t, 2, 4) for t in ["THÉÂTRE", "  שלום", "  ÉÂ ", "  ⱶ┉", "ýgYþHe"]]
-    [True, True, False, False, False]
+    >>> [_one_alphabet(t, 2, 4) for t in ["THÉÂTRE", "  שלום", "  ÉÂ ", "  ⱶ┉", "ýgYþHe", "/bɪːt/"]]
+    [True, True, False, False, False, True]
     """
     scripts = {_alphabet(char) for char in text[start:end]} - {""}
     if len(scripts) != 1 or scripts & _CODE_SCRIPTS or "?" in scripts:
