@@ -3,7 +3,6 @@ every line it draws decoded, and the map written into the repaired PDF so that e
 
 from __future__ import annotations
 
-import io
 import subprocess
 import unicodedata
 from collections.abc import Callable
@@ -231,90 +230,3 @@ def test_glyph_numbers_of_chinese_subsets_read_as_plain_latin_are_learned_and_fo
     for phrase in ("不妨设 x 1 = 0 或 x 1 + x 2 = 0.", "由归纳假设, 原不等式成立.",
                    "对 (x 1 , x 2 ), (x 3 , · · · , x n ) 分别用归纳假设知"):
         assert squeezed(phrase) in text, phrase
-
-
-def standard_order_pdf(path: Path, lines: tuple[str, ...]) -> Path:
-    """``lines`` in DejaVu Sans's outlines cut into a TrueType font whose glyphs stand in the Macintosh
-    standard order and which names none of them (no cmap, a post table without names), drawn by glyph id
-    (Identity-H, no ToUnicode): what a Mac or Office subset of Georgia or Arial looks like once its tables
-    are stripped (pymupdf's test_2791). Every extractor reads its codes as a cipher (``/H\\x03FLQpPD``)."""
-    from fontTools.agl import UV2AGL
-    from fontTools.fontBuilder import FontBuilder
-    from fontTools.pens.recordingPen import DecomposingRecordingPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.standardGlyphOrder import standardGlyphOrder
-
-    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    if not dejavu.is_file():
-        pytest.skip("fonts-dejavu-core is not installed")
-    source = TTFont(dejavu)
-    glyphs, metrics = {}, {}
-    drawn = source.getGlyphSet()
-    for name in standardGlyphOrder:
-        pen, outline = TTGlyphPen(None), DecomposingRecordingPen(drawn)  # accents drawn in, not referenced
-        if name in drawn:
-            drawn[name].draw(outline)
-            outline.replay(pen)
-        glyphs[name] = pen.glyph()
-        metrics[name] = source["hmtx"][name] if name in source["hmtx"].metrics else (600, 0)
-    builder = FontBuilder(source["head"].unitsPerEm, isTTF=True)
-    builder.setupGlyphOrder(list(standardGlyphOrder))
-    builder.setupCharacterMap({})
-    builder.setupGlyf(glyphs)
-    builder.setupHorizontalMetrics(metrics)
-    builder.setupHorizontalHeader(ascent=1900, descent=-500)
-    builder.setupNameTable({"familyName": "Stripped", "styleName": "Regular"})
-    builder.setupOS2()
-    builder.setupPost(keepGlyphNames=False)
-    del builder.font["cmap"]
-    program = io.BytesIO()
-    builder.font.save(program)
-    gid = {name: k for k, name in enumerate(standardGlyphOrder)}
-    scale = 1000 / source["head"].unitsPerEm
-
-    def code(char: str) -> int:
-        return gid[UV2AGL[ord(char)] if char != " " else "space"]
-
-    pdf = pikepdf.new()
-    widths = pikepdf.Array([0, pikepdf.Array([round(metrics[n][0] * scale) for n in standardGlyphOrder])])
-    descendant = pdf.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name("/ABCDEF+Stripped"),
-        CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
-        CIDToGIDMap=pikepdf.Name.Identity, W=widths,
-        FontDescriptor=pdf.make_indirect(pikepdf.Dictionary(
-            Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/ABCDEF+Stripped"), Flags=32,
-            FontBBox=[-1000, -300, 2000, 1000], ItalicAngle=0, Ascent=900, Descent=-250, CapHeight=700, StemV=80,
-            FontFile2=pdf.make_stream(program.getvalue())))))
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0,
-                                                BaseFont=pikepdf.Name("/ABCDEF+Stripped"),
-                                                Encoding=pikepdf.Name("/Identity-H"),
-                                                DescendantFonts=pikepdf.Array([descendant])))
-    content = b"BT /F1 16 Tf\n" + b"".join(
-        b"1 0 0 1 50 %d Tm <%s> Tj\n" % (760 - 28 * k, "".join(f"{code(c):04X}" for c in line).encode())
-        for k, line in enumerate(lines)) + b"ET\n"
-    pdf.add_blank_page(page_size=(595, 842))
-    pdf.pages[0].Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    pdf.pages[0].Contents = pdf.make_stream(content)
-    pdf.save(path)
-    return path
-
-
-@pytest.mark.tesseract
-def test_a_program_in_the_standard_glyph_order_gives_the_accents_the_page_image_cannot(tmp_path: Path) -> None:
-    """A TrueType program that names nothing, its glyphs in the Macintosh standard order: OCR learns
-    its letters but reads ``é`` as ``e``; the codes it learned confirm the order, and the order gives
-    every accent (before: ``cinema``, ``tres``, ``theatre``)."""
-    lines = ("Le cinéma français a été très créatif, dit-il.", "La théâtralité du début du siècle reste vivante.",
-             "Une première œuvre : où, déjà, à côté du maître.", "Quelques mots simples pour lire chaque lettre.")
-    pdf = standard_order_pdf(tmp_path / "mac.pdf", lines)
-    assert "cinéma" not in layer_text(pdf)
-    result = repair_pdf(pdf, cache_dir=tmp_path / "cache")
-    [font] = result.fonts.to_list()
-    assert any("standard glyph order" in step for step in font["evidence"]), font
-    text = squeezed(result.text)
-    for word in ("cinéma", "français", "été", "très", "théâtralité", "siècle", "première", "déjà", "côté", "maître"):
-        assert word in text, (word, result.text)
-    out = tmp_path / "repaired.pdf"
-    write_repaired_pdf(result, out)
-    assert "théâtralité" in layer_text(out)  # the map went into the font's ToUnicode

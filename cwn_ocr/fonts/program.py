@@ -265,22 +265,6 @@ def program_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> tuple[
     return {}, ""
 
 
-def unnamed_glyph_ids(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int]) -> dict[int, int]:
-    """Code -> glyph id for a composite font whose TrueType program names nothing (no cmap, no
-    glyph names: pymupdf's test_2791, Georgia cut down), for the standard order's guess
-    (``stdorder``); nothing for any other font."""
-    try:
-        found = _program(pdf, font)
-        if found is None or font.program != "/FontFile2" or not font.composite:
-            return {}
-        pdf_font, program = found
-        if "glyf" not in program or "cmap" in program and _reverse_cmap(program) or _names(program):
-            return {}
-        return _gid_of_code(pdf_font, font, program, codes)
-    except Exception:  # noqa: BLE001  (a damaged font program is evidence of nothing, never an error)
-        return {}
-
-
 def installed_font_map(pdf: pikepdf.Pdf, font: FontRef, codes: Iterable[int], *,
                        hints: Mapping[int, str] | None = None) -> tuple[dict[int, str], str]:
     """Code -> character for the ``codes`` whose glyphs the installed font the subset was cut from

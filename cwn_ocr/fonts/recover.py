@@ -11,9 +11,7 @@ anyway (``ordinary_share`` of what it reads now), in order:
    string bytes themselves, not from what poppler made of them;
 4. the page image: the lines the font draws are read by OCR, a few chosen to see every code twice
    (at most a tenth of those lines), and each code takes the character its readings agree on
-   (``vote``);
-5. for a TrueType program that names nothing, the standard glyph order where those readings confirm it
-   (``stdorder``): the accents and codes the image could not give.
+   (``vote``).
 
 Codes never read with confidence stay unknown: lines that draw them are read from the image as any
 garbled line is. Every page a repaired font draws on is read again by poppler from a copy of the PDF
@@ -26,7 +24,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -37,15 +35,7 @@ from cwn_ocr.fonts.cmaps import tounicode_cmap
 from cwn_ocr.fonts.inventory import FontRef, list_fonts
 from cwn_ocr.fonts.order import named_text, numbered_fonts
 from cwn_ocr.fonts.probe import ProbeLine, allocate, probe, probe_codes, read_layer, write_with_maps
-from cwn_ocr.fonts.program import (
-    blank_codes,
-    em_wide_misreads,
-    installed_font_map,
-    one_byte_char,
-    program_map,
-    unnamed_glyph_ids,
-)
-from cwn_ocr.fonts.stdorder import confirmed_order
+from cwn_ocr.fonts.program import blank_codes, em_wide_misreads, installed_font_map, one_byte_char, program_map
 from cwn_ocr.fonts.vote import accepted, aligned, choose_lines, pair, tally
 from cwn_ocr.layer.charsets import HAN, to_unified
 from cwn_ocr.model import BBox, Line, Page, Word
@@ -234,7 +224,6 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
         em_wide: set[str] = set()  # fonts poppler reads plainly whose widths say otherwise
         recovered: dict[str, dict[int, str]] = {}
         legacy: dict[str, str] = {}
-        glyph_ids: dict[str, dict[int, int]] = {}  # of the fonts whose programs name nothing (``stdorder``)
         for font, state in candidates:
             lines = [line for line in probe_lines if line.of_font(font.key)]
             used = sorted({code for line in lines for code in line.of_font(font.key)})
@@ -279,10 +268,6 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                     if found_map and status.ordinary_share(list(found_map.values())) >= PLAIN:
                         known.update(found_map)
                         evidence.append(how)
-            if not evidence:  # a program that names nothing may keep its glyphs in the standard order
-                gids = unnamed_glyph_ids(pdf, font, used)
-                if gids:
-                    glyph_ids[font.key] = gids
             # a glyph that draws nothing and that the program does not name is a space, and no reading
             # will say so (one it names keeps its name: WenQuanYi Micro Hei's ℃ is an empty glyph)
             blank = blank_codes(pdf, font, [c for c in used if c not in known])
@@ -305,24 +290,9 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
     if repairs:
         repairs = [r for r in _read_the_rest(repairs, probe_lines, recovered, read, lang, readings) if r.repaired
                    and not (r.key in em_wide and _agrees(r, {c: one_byte_char(c) for c in r.recovered}))]
-        repairs = [_in_standard_order(r, glyph_ids[r.key], recovered) if r.key in glyph_ids else r for r in repairs]
     if not repairs:
         return FontRecovery()
     return _decode(path, repairs, probe_lines, fonts, recovered, legacy, layer, password)
-
-
-def _in_standard_order(repair: FontRepair, gids: Mapping[int, int], recovered: dict[str, dict[int, str]]
-                       ) -> FontRepair:
-    """The repair with the standard glyph order's text where the image's readings confirm it
-    (``stdorder``): accents, ligatures and marks OCR cannot give, and codes no line read clearly."""
-    known = recovered.get(repair.key, repair.recovered)
-    changed = confirmed_order(gids, known)
-    if not changed:
-        return repair
-    recovered[repair.key] = known = {**known, **changed}
-    return replace(repair, recovered=known, unknown=tuple(c for c in repair.unknown if c not in known),
-                   evidence=repair.evidence + (f"standard glyph order ({len(changed)} codes; the image's readings "
-                                               "confirm it)",))
 
 
 #: A map the image was asked about is kept when this share of the codes learned reads as it says.
