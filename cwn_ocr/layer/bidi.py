@@ -26,9 +26,6 @@ import unicodedata
 _RTL = frozenset({"R", "AL"})
 _NUMBER = frozenset({"EN", "AN"})
 _NUMBER_SEPARATOR = frozenset({"ES", "ET", "CS"})
-#: Brackets and quotes drawn mirrored in right-to-left text: the glyph seen on the page at the left
-#: of a word is the closing one (rule L4; the common pairs of Unicode's BidiMirroring.txt)
-_MIRROR = dict(zip("()[]{}<>«»‹›⁅⁆⁽⁾₍₎≤≥", ")(][}{><»«›‹⁆⁅⁾⁽₎₍≥≤"))
 
 
 def has_rtl(text: str) -> bool:
@@ -46,8 +43,6 @@ def visual_to_logical(text: str) -> tuple[str, list[int]]:
 
     >>> visual_to_logical("00:ףגא")[0]  # the number stays left to right inside the Hebrew
     'אגף:00'
-    >>> visual_to_logical("(םלוע) םולש")[0]  # brackets are drawn mirrored
-    'שלום (עולם)'
     """
     if not has_rtl(text):
         return text, list(range(len(text)))
@@ -98,7 +93,7 @@ def visual_to_logical(text: str) -> tuple[str, list[int]]:
                 end += 1
             order[k:end] = order[k:end][::-1]
             k = end
-    return "".join(_MIRROR.get(text[k], text[k]) if levels[k] % 2 else text[k] for k in order), order
+    return "".join(text[k] for k in order), order
 
 
 def _nearest(strong: list[str | None], k: int, *, step: int, skip: str = "") -> str | None:
