@@ -104,22 +104,6 @@ def test_a_right_layer_in_another_alphabet_is_kept_without_reading_its_image(tmp
     assert result.pages[0].verdict.value == "clean" and not result.pages[0].rasterized
 
 
-def test_a_right_to_left_page_comes_out_in_reading_order(tmp_path: Path) -> None:
-    """Hebrew and Arabic drawn as they are seen (letters left to right in the order they stand):
-    cwn-ocr's text is the order they are read in, as pdftotext's, not poppler's word boxes' visual order
-    (``הקלחמ`` for מחלקה); numbers stay left to right inside them."""
-    logical = ["מחלקה ראשית", "אגף 12", "Arabic عربي"]
-    seen = ["תישאר הקלחמ", "12 ףגא", "Arabic يبرع"]  # what a reader sees, left to right
-    rtl = dejavu_page(tmp_path / "rtl.pdf", seen)
-    result = repair_pdf(rtl, cache_dir=tmp_path / "cache")
-    assert [line.text for page in result.pages for line in page.lines] == logical
-    marks = dict.fromkeys(range(0x202A, 0x202F)) | {0x200E: None, 0x200F: None}
-    poppler = subprocess.run(["pdftotext", str(rtl), "-"], capture_output=True, text=True).stdout
-    # poppler reads the whole page right to left when most of its letters are (the Latin line then starts
-    # with its Arabic word); each line's own majority decides here
-    assert [line.translate(marks) for line in poppler.splitlines() if line.strip()][:2] == logical[:2]
-
-
 def test_a_page_under_a_screen_resolution_overlay_is_read_at_full_resolution(tmp_path: Path) -> None:
     """A page of vector text under a full-page 72-ppi image (a browser's print-out: pdf.js bug 1771477)
     is no scan: read at 72 dpi its text was illegible and OCR's ``COS`` replaced ``# CORÉEN ANGLAIS``."""

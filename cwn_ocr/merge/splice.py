@@ -22,7 +22,6 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr.decide import AGREEMENT, Action, Decision, Evidence, Origin, Reading, decide
-from cwn_ocr.layer.bidi import has_rtl, visual_to_logical
 from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_length
 from cwn_ocr.layer.garble import judge_line, no_text_share
 from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
@@ -265,10 +264,6 @@ def merge_lines(lines: Sequence[Line], verdicts: Sequence[Verdict], context: Pag
         source = {Action.TEXTFIX: Source.TEXTFIX, Action.UNREPAIRED: Source.UNREPAIRED,
                   Action.DECODE: Source.FONTMAP}.get(decision.action, Source.LAYER)
         text = fixed if decision.action is Action.TEXTFIX and fixed is not None else line.text
-        if context.origin is Origin.FONT and source == Source.LAYER and text == original and has_rtl(text):
-            # a sound font's Hebrew or Arabic: in the order it is read, as extractors give it (poppler's
-            # word boxes, which the layer is read from, hold it as it stands on the page)
-            text = original = visual_to_logical(text)[0]
         repaired.append(RepairedLine(text, source, original, (index,), line.bbox, verdict.reasons, None,
                                      steps if source == Source.TEXTFIX else (), (), decision.rule, evidence))
     return repaired
