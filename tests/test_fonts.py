@@ -230,3 +230,39 @@ def test_glyph_numbers_of_chinese_subsets_read_as_plain_latin_are_learned_and_fo
     for phrase in ("不妨设 x 1 = 0 或 x 1 + x 2 = 0.", "由归纳假设, 原不等式成立.",
                    "对 (x 1 , x 2 ), (x 3 , · · · , x n ) 分别用归纳假设知"):
         assert squeezed(phrase) in text, phrase
+
+
+def test_a_font_of_a_registered_collection_that_is_not_embedded_is_no_broken_font() -> None:
+    """pdfminer's kampo.pdf: Ryumin-Light and GothicBBB under Identity-H/V with the Adobe-Japan1
+    collection, not embedded, no ToUnicode: each CID is a character by the collection's own table, which
+    poppler reads. Taken for a missing map, its codes were learned from the page image and a correct
+    Japanese page was rewritten (道路を横断してはならないこと -> 道路套横断了过女总女心三E)."""
+    from cwn_ocr.fonts.classify import MISSING, SOUND, classify
+    from cwn_ocr.fonts.inventory import FontRef
+
+    ryumin = FontRef("11 0", "/G1", "Ryumin-Light-Identity-V", "/Type0", "/Identity-V", "/CIDFontType0",
+                     "Adobe-Japan1")
+    assert classify(ryumin) == SOUND
+    embedded = FontRef("12 0", "/G2", "ABCDEF+Ryumin-Light", "/Type0", "/Identity-H", "/CIDFontType2",
+                       "Adobe-Japan1", program="/FontFile2")  # its CIDs may be glyph ids of its own
+    assert classify(embedded) == MISSING
+    assert classify(FontRef("13 0", "/G3", "ABCDEF+Song", "/Type0", "/Identity-H", "/CIDFontType0",
+                            "Adobe-Identity")) == MISSING
+
+
+def test_a_page_in_vertical_writing_is_not_read_from_its_image() -> None:
+    """The OCR reads horizontal lines: a page set in vertical writing (a -V CMap) keeps its layer
+    (pdfminer's kampo: read from the image, 159 correct lines became what OCR made of its columns)."""
+    from cwn_ocr.layer.provenance import FontInfo, PageProvenance
+    from cwn_ocr.model import BBox, Label, Line, Page, Verdict
+    from cwn_ocr.run.pipeline import PageScan, _ocr_reason
+
+    page = Page(1, 595, 842, (Line("平成 ™— 年 › 月", BBox(0, 0, 10, 100)),))
+    garbled = (Verdict(Label.GARBLED, 1.0, ("stray symbol",)),)
+    vertical = PageProvenance(1, 10, 0, False, (FontInfo("/G2", "Ryumin-Light-Identity-V", False, False,
+                                                         vertical=True),))
+    assert _ocr_reason(PageScan(page, garbled, vertical), "sample") is None
+    horizontal = PageProvenance(1, 10, 0, False, (FontInfo("/G1", "Ryumin-Light-Identity-H", False, False),))
+    assert _ocr_reason(PageScan(page, garbled, horizontal), "sample") == "garbled"
+    scanned = PageProvenance(1, 0, 10, True, vertical.fonts)  # an earlier OCR's invisible text over a scan
+    assert _ocr_reason(PageScan(page, garbled, scanned), "sample") == "garbled"

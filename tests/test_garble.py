@@ -116,6 +116,9 @@ def test_words_of_other_alphabets_are_no_glyph_codes(line: str) -> None:
     "ëìíéîtïðñ§éxyopòóG",
     "㱧걹䄬㵒䡘䄬ⱶ䧍㛻┉冿랋菋",  # scattered over scripts
     "ꀀꀁꀂꀃ ꀄꀅ",  # crowded into the Yi block
+    "ݣݨ",  # byte-swapped 指标: two codes that happen to share the Arabic Supplement block
+    "ᩒᩒ",  # 刚刚's glyph ids, one code twice
+    "ߺල",  # a modifier letter beside one letter of another script
 ])
 def test_glyph_codes_in_any_alphabet_stay_garbled(line: str) -> None:
     verdict = judge_line(line, font=True)

@@ -104,6 +104,30 @@ def test_a_right_layer_in_another_alphabet_is_kept_without_reading_its_image(tmp
     assert result.pages[0].verdict.value == "clean" and not result.pages[0].rasterized
 
 
+def test_rare_characters_a_sound_map_gives_are_kept(tmp_path: Path) -> None:
+    """Names written with characters of the Table of General Standard Chinese Characters outside GBK
+    (刘䶮, 王𬭚), in a font whose ToUnicode map is sound (fpdf2's Noto Sans CJK): the map says what they
+    are, and no OCR knows them. Before, two in one run made the row "rare ideographs", the page a broken
+    font's, and OCR's ``刘龚、王`` replaced the line."""
+    from fpdf import FPDF
+
+    noto = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if not noto.is_file():
+        pytest.skip("fonts-noto-cjk is not installed")
+    lines = ["安顺市生物多样性保护工作领导小组名单", "组长：刘䶮、王𬭚", "副组长：张伟、李强",
+             "成员单位包括市生态环境局、市林业局等部门。"]
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("noto", fname=str(noto), collection_font_number=2)  # Noto Sans CJK SC
+    pdf.set_font("noto", size=14)
+    for i, line in enumerate(lines):
+        pdf.text(20, 30 + 12 * i, line)
+    pdf.output(str(tmp_path / "names.pdf"))
+    result = repair_pdf(tmp_path / "names.pdf", cache_dir=tmp_path / "cache")
+    assert [line.text for page in result.pages for line in page.lines] == lines
+    assert not any(line.changed for page in result.pages for line in page.lines)
+
+
 def test_a_page_under_a_screen_resolution_overlay_is_read_at_full_resolution(tmp_path: Path) -> None:
     """A page of vector text under a full-page 72-ppi image (a browser's print-out: pdf.js bug 1771477)
     is no scan: read at 72 dpi its text was illegible and OCR's ``COS`` replaced ``# CORÉEN ANGLAIS``."""

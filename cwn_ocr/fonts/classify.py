@@ -66,6 +66,10 @@ _REASON_STATUS = {"byte-swapped map": BYTE_SWAPPED, "many glyphs mapped to one c
                   "identity map onto rare ideographs": IDENTITY_GARBAGE}
 
 
+#: Adobe's registered character collections: a CID of one of them is a character, whatever the font.
+COLLECTIONS = frozenset({"Adobe-GB1", "Adobe-CNS1", "Adobe-Japan1", "Adobe-Korea1", "Adobe-KR", "Adobe-Japan2"})
+
+
 def classify(font: FontRef) -> str:
     """The status of ``font``'s map from its dictionary alone (the table above, but ``permuted``,
     which the page image decides, ``numbered by first use``, which the string bytes decide, and a
@@ -80,6 +84,10 @@ def classify(font: FontRef) -> str:
             return LOOKALIKE
         return SOUND
     if font.composite:
+        if not font.program and font.ordering in COLLECTIONS:
+            # not embedded: a viewer draws it from a font of the registered character collection, whose
+            # CIDs are characters by the collection's own table (poppler-data's): pdfminer's kampo and jo
+            return SOUND
         return MISSING if font.encoding in IDENTITY or font.encoding == "custom" else SOUND
     if font.subtype in ("/TrueType", "/Type1", "/MMType1") and _CJK_FAMILY.search(font.base_name):
         # a Chinese font under a one-byte encoding: without a program of its own its strings are a

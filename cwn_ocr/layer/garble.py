@@ -273,6 +273,8 @@ def atomize(text: str, *, alone: bool = False) -> list[Atom]:
 
 
 _NON_ASCII_RUN = regex.compile(r"[^\x00-\x7F\s]+")
+#: The reason of a run of characters ordinary text almost never uses (``_rare_cjk_runs``).
+RARE_IDEOGRAPHS = "rare ideographs"
 
 
 def _rare_cjk_runs(text: str) -> list[tuple[int, int, Atom]]:
@@ -289,7 +291,7 @@ def _rare_cjk_runs(text: str) -> list[tuple[int, int, Atom]]:
         rare, counted = classes.count(2), len(classes) - classes.count(0)
         if rare >= 2 and rare >= 0.3 * counted:
             found.append((match.start(), match.end(),
-                          Atom(match.start(), match.end(), Kind.SUSPECT, 1.0 * rare, "rare ideographs")))
+                          Atom(match.start(), match.end(), Kind.SUSPECT, 1.0 * rare, RARE_IDEOGRAPHS)))
     return found
 
 
@@ -332,6 +334,10 @@ def _rarity(char: str) -> int:
     return 2 if is_rare_cjk(char) else 1
 
 
+#: A run in another alphabet is a word when its line has at least this many letters (and vowel signs) of it.
+MIN_ALPHABET_LETTERS = 4
+# letters and the vowel signs of abugidas (modifier letters go with any alphabet and prove none)
+_OWN_LETTER = frozenset({"Lu", "Ll", "Lt", "Lo", "Mn", "Mc"})
 #: Scripts in whose large blocks glyph codes read as Unicode land side by side: never evidence of a word.
 _CODE_SCRIPTS = frozenset({"CJK", "HANGUL", "YI"})
 _WORD = regex.compile(r"[\p{L}\p{M}]+")
@@ -357,8 +363,8 @@ def _one_alphabet(text: str, start: int, end: int) -> bool:
     Unicode scatter over many scripts (``㱧걹䄬ⱶ┉``), crowd into the large CJK, Hangul and Yi blocks
     (which keep the GBK test), or fill Latin words with accents and odd capitals (``ýgYþHe``).
 
-    >>> [_one_alphabet(t, 2, 4) for t in ["THÉÂTRE", "  שלום", "  ÉÂ ", "  ⱶ┉", "ýgYþHe", "/bɪːt/"]]
-    [True, True, False, False, False, True]
+    >>> [_one_alphabet(t, 2, 4) for t in ["THÉÂTRE", "  שלום", "  ÉÂ ", "  ⱶ┉", "ýgYþHe", "/bɪːt/", "  ݨݣ"]]
+    [True, True, False, False, False, True, False]
     """
     scripts = {_alphabet(char) for char in text[start:end]} - {""}
     if len(scripts) != 1 or scripts & _CODE_SCRIPTS or "?" in scripts:
@@ -366,7 +372,11 @@ def _one_alphabet(text: str, start: int, end: int) -> bool:
     if scripts == {"LATIN"}:
         return all(_latin_word(word.group()) for word in _WORD.finditer(text)
                    if word.start() < end and start < word.end())
-    return True
+    # the line writes that alphabet at some length: two glyph codes that happen to share a block (a
+    # byte-swapped 指标 reads ``ݨݣ``, Arabic) are no word
+    (script,) = scripts
+    return sum(1 for char in text if unicodedata.category(char) in _OWN_LETTER
+               and unicodedata.name(char, "").startswith(script + " ")) >= MIN_ALPHABET_LETTERS
 
 
 def _latin_word(word: str) -> bool:

@@ -51,6 +51,7 @@ class FontInfo:
     glyphless: bool
     map_reasons: tuple[str, ...] = ()
     key: str = ""  # the same for fonts that turn the same codes into the same text (name, map)
+    vertical: bool = False  # a composite font set in vertical writing (a -V CMap, or WMode 1)
 
     @property
     def suspicious(self) -> bool:
@@ -64,7 +65,8 @@ class FontInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "base_font": self.base_font, "to_unicode": self.to_unicode,
-                "glyphless": self.glyphless, "suspicious": self.suspicious, "reasons": list(self.map_reasons)}
+                "glyphless": self.glyphless, "suspicious": self.suspicious, "reasons": list(self.map_reasons),
+                **({"vertical": True} if self.vertical else {})}
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,11 @@ class PageProvenance:
     invisible_text_ops: int
     scanned: bool  # one image covers the page
     fonts: tuple[FontInfo, ...] = field(default=())
+
+    @property
+    def vertical(self) -> bool:
+        """Some of the page is set in vertical writing."""
+        return any(font.vertical for font in self.fonts)
 
     @property
     def kind(self) -> str:
@@ -213,7 +220,19 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
         encoding = font.get("/Encoding")
         if not isinstance(encoding, pikepdf.Name) or str(encoding) in ("/Identity-H", "/Identity-V"):
             reasons = ("composite font without ToUnicode",)
-    return FontInfo(name, base.lstrip("/"), to_unicode, glyphless, reasons, identity.hexdigest()[:16])
+    return FontInfo(name, base.lstrip("/"), to_unicode, glyphless, reasons, identity.hexdigest()[:16],
+                    _vertical(encoding))
+
+
+def _vertical(encoding: object) -> bool:
+    """Whether a composite font's /Encoding writes vertically: a predefined CMap named ``…-V``, or an
+    embedded one with /WMode 1."""
+    if isinstance(encoding, pikepdf.Name):
+        return str(encoding).endswith("-V")
+    try:
+        return isinstance(encoding, pikepdf.Stream) and int(encoding.get("/WMode", 0)) == 1
+    except (TypeError, ValueError):
+        return False
 
 
 def _font_program(font: pikepdf.Object) -> bytes:

@@ -26,7 +26,7 @@ from cwn_ocr.decide import Origin
 from cwn_ocr.errors import BadInputError, MissingDependencyError, OcrError, UsageError
 from cwn_ocr.fonts.recover import FontRecovery, recover_fonts
 from cwn_ocr.layer.charsets import readable_share
-from cwn_ocr.layer.garble import english_zipf, judge_page_lines, judge_rows, mojibake_page, page_label
+from cwn_ocr.layer.garble import RARE_IDEOGRAPHS, english_zipf, judge_page_lines, judge_rows, mojibake_page, page_label
 from cwn_ocr.layer.inputs import check_pdf_path
 from cwn_ocr.layer.marker import is_repaired
 from cwn_ocr.layer.provenance import PageProvenance, read_provenance
@@ -36,7 +36,7 @@ from cwn_ocr.merge.align import Match, match_rows
 from cwn_ocr.merge.rows import printed_lines
 from cwn_ocr.merge.splice import PageContext, RepairedLine, Source, merge_lines, merge_reading_first, merge_rows
 from cwn_ocr.merge.vote import vocabulary
-from cwn_ocr.model import BBox, Label, Line, Page, PageOcr, Row, Verdict, combine
+from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Page, PageOcr, Row, Verdict, combine
 from cwn_ocr.ocr.cache import OcrCache, data_sha256, page_keys
 from cwn_ocr.ocr.engines import DEFAULT_ENGINE, engine_identity, resolve_engine
 from cwn_ocr.ocr.regions import RegionPlan, plan_regions, slices, split
@@ -207,6 +207,8 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
             page, originals, alone = _rejoined(page) if source is not Origin.OCR_LAYER else (page, (), None)
             rows = judge_rows(page.lines, font=source is Origin.FONT, drawn=source is not Origin.OCR_LAYER,
                               alone=alone)
+            if source is Origin.FONT and mapped(origins[page.number]):
+                rows = [_rare_but_mapped(row) for row in rows]
             if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows):
                 # what a wrong map leaves (control codes, rare ideographs...) proves a font broken: from
                 # now on, its text is judged like any unreliable text
@@ -228,6 +230,30 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
                                                                  jobs=jobs, cache=cache)))
         background.shutdown(wait=False)
     return DocumentScan(pdf, tuple(judge(page) for page in pages)), early
+
+
+def mapped(provenance: PageProvenance | None) -> bool:
+    """Every font of the page has a ToUnicode map, and nothing in any of them is suspicious: the
+    page's characters are what their fonts say they are.
+
+    >>> from cwn_ocr.layer.provenance import FontInfo
+    >>> mapped(PageProvenance(1, 12, 0, False, (FontInfo("/F1", "NotoSansCJK", True, False),)))
+    True
+    >>> mapped(PageProvenance(1, 12, 0, False, (FontInfo("/F1", "NotoSansCJK", False, False),)))
+    False
+    """
+    return provenance is not None and bool(provenance.fonts) and all(
+        font.to_unicode and not font.suspicious for font in provenance.fonts)
+
+
+def _rare_but_mapped(row: Row) -> Row:
+    """A row of a page whose fonts all map their codes soundly (``mapped``), flagged for nothing but rare
+    ideographs, is clean: the map says those are its characters (names in the Table of General Standard
+    Chinese Characters outside GBK, 王𬭚, 刘䶮), and a map that sends most of its glyphs to rare ideographs is
+    found as such (``provenance``). A layer without such a map is still judged by its looks."""
+    if row.verdict.label is Label.GARBLED and set(row.verdict.reasons) == {RARE_IDEOGRAPHS}:
+        return replace(row, verdict=CLEAN_VERDICT)
+    return row
 
 
 def layer_origin(provenance: PageProvenance | None) -> Origin:
@@ -534,7 +560,12 @@ def _failure(error: BaseException) -> str | None:
 
 
 def _ocr_reason(scan: PageScan, verify: str) -> str | None:
-    """Why this page is rasterized and OCRed, or None when its layer is used as it is."""
+    """Why this page is rasterized and OCRed, or None when its layer is used as it is. A born-digital
+    page set in vertical writing is not read: the OCR reads horizontal lines, and what it makes of
+    columns of Japanese or Chinese would contradict every correct line (pdfminer's kampo); its garbled
+    lines stay as they are, marked unrepaired."""
+    if scan.provenance is not None and scan.provenance.vertical and not scan.previous_ocr:
+        return None  # (an earlier OCR's layer over a scan is read again as any is: pr-136's stamps)
     if scan.label is Label.GARBLED:
         return "garbled"
     if verify != "off" and scan.previous_ocr:
