@@ -114,6 +114,19 @@ def test_vote_keeps_the_layer_without_evidence() -> None:
     assert vote_line("所有限公司 2014 年度", ["所有限公司 20l4 年度"]) == "所有限公司 2014 年度"
 
 
+def test_latin_the_other_engine_reads_as_the_layer_has_it_is_not_replaced_by_han() -> None:
+    """An English book's old OCR layer (pypdf's Seige_of_Vicksburg_Sample_OCR): Tesseract's chi_sim+eng
+    read ``church. I`` as ``churceh，工``; PP-OCR read the line as the layer has it. Latin where the page
+    shows Han gives way to Han (an English-only OCR layer over Chinese), but not where another engine
+    reads the layer's Latin."""
+    layer = "JUNE 14TH. —Sunday. No bells to ring us to church. I wish"
+    tesseract = "JUNE 14rH. 一 Sunday. No bellsg to Ting us to chulrceh，工 wish"
+    assert "工" in vote_line(layer, [tesseract])  # one engine alone: its Han stands (the rule for Congjiang)
+    assert vote_line(layer, [tesseract], witness="JuNE 14TH.—Sunday. No bells to ring us to church. I wish") == layer
+    read = "安顺市人民政府 2023"
+    assert vote_line("KRMBN ARS, EE 2023", [read], witness=read) == read
+
+
 @pytest.mark.tesseract
 def test_strips_read_in_one_run_come_back_each_to_its_own_file(tmp_path: Path) -> None:
     pdf = SAMPLES / "clean_mixed.pdf"

@@ -163,12 +163,27 @@ def _common(char: str) -> bool:
     return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7
 
 
+#: A map of this many codes or more, nearly all onto themselves, maps every two-byte code (a writer
+#: whose codes are UTF-16, Haru's ``Modern-UTF16``): it says nothing of the glyphs a font draws with.
+BLANKET = 0xF000
+
+
 def analyse_tounicode(mapping: dict[int, str] | dict[int, int]) -> MapCheck:
-    """Signs that a ToUnicode map points at the wrong characters."""
+    """Signs that a ToUnicode map points at the wrong characters.
+
+    A blanket identity over every two-byte code (pdf.js issue20232: Haru's UTF-16 codes, ``№`` drawn as
+    code 0x2116) is no identity map onto rare ideographs, though most of its targets are ideographs:
+
+    >>> analyse_tounicode({code: chr(code) for code in range(0x10000)}).reasons
+    ()
+    """
     if len(mapping) < 10:
         return MapCheck(len(mapping))
     reasons = []
     texts = [t if isinstance(t, str) else chr(t) for t in mapping.values()]
+    identity = sum(1 for code, text in zip(mapping, texts) if text and code == ord(text[0]))
+    if len(mapping) >= BLANKET and identity >= 0.9 * len(mapping):
+        return MapCheck(len(mapping))  # every two-byte code onto itself: the codes are Unicode (Haru's UTF-16)
     targets = [ord(t[0]) for t in texts if t]
     chars = [chr(t) for t in targets]
     cjk = [c for c in chars if "\u2e80" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af" or "\uf900" <= c <= "\ufaff"]
@@ -190,7 +205,6 @@ def analyse_tounicode(mapping: dict[int, str] | dict[int, int]) -> MapCheck:
     most = Counter(texts).most_common(1)[0][1]
     if len(set(texts)) < 0.7 * len(texts) and most >= 5:
         reasons.append("many glyphs mapped to one character")
-    identity = sum(1 for code, text in zip(mapping, texts) if text and code == ord(text[0]))
     if identity >= 0.9 * len(mapping) and cjk and rare >= 0.3 * len(cjk):
         reasons.append("identity map onto rare ideographs")
     return MapCheck(len(mapping), tuple(reasons))

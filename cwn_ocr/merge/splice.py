@@ -680,7 +680,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         # on a layer it mostly confirms, the engines' remaining disputes are as likely their own errors
         doubtful = context.confirmed < CONFIRMED_PAGE
         text = vote_line(original, [ocr_text] + ([second] if second else []), known,
-                         other=_other_engine(readings) if doubtful else None,
+                         other=_other_engine(readings) if doubtful else None, witness=_other_engine(readings),
                          trusted=doubtful and bool(readings) and all(
                              r.engine == "ppocr" and (r.confidence or 0) >= TRUSTED for r in readings))
         return [line(text, Source.MERGED, why=reasons + ("previous OCR layer corrected where the page reads otherwise",)

@@ -141,10 +141,11 @@ def _garbled_at(text: str, start: int, end: int) -> bool:
 
 
 def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str] | Elsewhere | None = None,
-           confirmed: int | None = None) -> int:
+           confirmed: int | None = None, witnessed: bool = False) -> int:
     """Index of the winning candidate (0 is the layer's) for a piece of a line, ``left`` and
     ``right`` being the rest of the line around it (see the module docstring for the rules);
-    ``confirmed``: the candidate a second, different engine read too."""
+    ``confirmed``: the candidate a second, different engine read too; ``witnessed``: another engine
+    read the layer's piece as it is."""
     near_left, near_right = left[-CONTEXT:], right[:CONTEXT]
     bad = {i for i, c in enumerate(candidates) if _garbled_at(left + c + right, len(left), len(left) + len(c))}
 
@@ -197,7 +198,9 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         if scores[best] >= scores[0] + PLAUSIBILITY_MARGIN and scores[0] < ORDINARY:
             return best
         return 0
-    if HAN.search(candidates[alive[0]]) and len(_LATIN.findall(mine)) >= 2:
+    if HAN.search(candidates[alive[0]]) and len(_LATIN.findall(mine)) >= 2 and not witnessed and not any(
+            squeeze(other) == squeeze(mine) for other in candidates[2:]):  # (unless another reading reads
+        # the layer's Latin: ``church. I`` against one engine's ``churceh，工`` in an English book)
         return alive[0]  # Latin where the page shows Han: the layer was wrong there (but a symbol, a Greek
         # letter or a lone letter read as Han, ■ as 国, μ as 以, λ as 入, is OCR's confusion, not the layer's)
     return 0
@@ -287,12 +290,13 @@ def _disputes(layer: str, reading: str) -> list[tuple[int, int, int, int]]:
 
 
 def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = None, other: str | None = None,
-              trusted: bool = False) -> str:
+              trusted: bool = False, witness: str | None = None) -> str:
     """``layer`` with each piece where ``readings[0]`` differs decided by ``choose``; ``known`` is
     the document's vocabulary (``vocabulary`` of its layer); ``other`` is another engine's reading of
     the line (PP-OCR's beside Tesseract's), whose agreement with ``readings[0]`` on a piece decides it;
     ``trusted``: ``readings[0]`` is a reader's whose confidence tracks its errors, sure of this line
     (PP-OCR at ``splice.TRUSTED``): its pieces count as confirmed unless ``other`` reads the layer's.
+    ``witness``, another engine's reading, keeps the layer's Latin where it reads it so (``choose``).
 
     >>> vote_line("安顺市生态环 状况六报", ["安顺市生态环境状况公报"], other="安顺市生态环境状况公报")
     '安顺市生态环境状况公报'
@@ -306,6 +310,7 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     # every other reading's disputes with the layer, found once for all of the line's pieces
     others = [(again, _disputes(layer, again)) for again in readings[1:]]
     second = (other, _disputes(layer, other)) if other else None
+    witnessing = (witness, _disputes(layer, witness)) if witness else None
     pieces: list[str] = []
     position = 0
     for i1, i2, j1, j2 in _disputes(layer, first):
@@ -319,7 +324,9 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             # the other engine itself: Tesseract agreeing with Tesseract is no second opinion)
             seen = squeeze(_piece_of(layer, second[0], i1, i2, second[1])) if second else None
             confirmed = 1 if seen == squeeze(theirs) or (trusted and seen != squeeze(mine)) else None
-            won = candidates[choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed)]
+            witnessed = witnessing is not None and squeeze(
+                _piece_of(layer, witnessing[0], i1, i2, witnessing[1])) == squeeze(mine)
+            won = candidates[choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed, witnessed)]
             if won is not mine and won.strip() and mine.strip():  # the layer's spacing at the piece's edges stays: a
                 # reading that writes no spaces (``2015年``) is no evidence about them
                 won = mine[:len(mine) - len(mine.lstrip())] + won.strip() + mine[len(mine.rstrip()):]
