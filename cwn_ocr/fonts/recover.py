@@ -201,7 +201,11 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
             state = status.classify(font)
             if permuted:
                 state = status.PERMUTED if state == status.SOUND and font.to_unicode else ""
-            # a legacy two-byte font is decoded wherever it draws: its text may look like mere mojibake
+            # a legacy two-byte font is decoded wherever it draws: its text may look like mere mojibake; a
+            # font in vertical writing is left as poppler reads it (the OCR that would teach its codes reads
+            # horizontal lines)
+            if font.encoding.endswith("-V"):
+                continue
             if state in status.BROKEN and (set(font.pages) & set(pages) or state == status.LEGACY):
                 candidates.append((font, state))
         if not permuted:  # glyph names that only count codes: known from the string bytes, on any page
