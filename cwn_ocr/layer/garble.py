@@ -335,7 +335,7 @@ def _rarity(char: str) -> int:
 
 
 #: A run in another alphabet is a word when its line has at least this many letters (and vowel signs) of it.
-MIN_ALPHABET_LETTERS = 4
+MIN_ALPHABET_LETTERS = 3
 # letters and the vowel signs of abugidas (modifier letters go with any alphabet and prove none)
 _OWN_LETTER = frozenset({"Lu", "Ll", "Lt", "Lo", "Mn", "Mc"})
 #: Scripts in whose large blocks glyph codes read as Unicode land side by side: never evidence of a word.
