@@ -344,9 +344,15 @@ _WORD = regex.compile(r"[\p{L}\p{M}]+")
 
 
 @lru_cache(maxsize=8192)
+def _script(char: str) -> str:
+    """The first word of a character's Unicode name: its script for letters and signs (``LATIN``,
+    ``ARABIC``, ``DEVANAGARI``...), "?" for a character without a name."""
+    return unicodedata.name(char, "?").split(" ")[0]
+
+
 def _alphabet(char: str) -> str:
-    """The script of a letter as its Unicode name starts (``LATIN``, ``ARABIC``, ``HEBREW``...), "" for
-    what any script writes (marks, format characters, punctuation, digits), "?" for anything else.
+    """The script of a letter (``_script``), "" for what any script writes (marks, format characters,
+    punctuation, digits), "?" for anything else.
 
     >>> _alphabet("É"), _alphabet("ש"), _alphabet("\u200c"), _alphabet("┉")
     ('LATIN', 'HEBREW', '', '?')
@@ -354,7 +360,7 @@ def _alphabet(char: str) -> str:
     category = unicodedata.category(char)
     if category[0] in "MP" or category in ("Cf", "Nd", "Lm"):  # Lm: length marks, aspiration, apostrophes
         return ""
-    return unicodedata.name(char, "?").split(" ")[0] if category[0] == "L" else "?"
+    return _script(char) if category[0] == "L" else "?"
 
 
 def _one_alphabet(text: str, start: int, end: int) -> bool:
@@ -375,8 +381,8 @@ def _one_alphabet(text: str, start: int, end: int) -> bool:
     # the line writes that alphabet at some length: two glyph codes that happen to share a block (a
     # byte-swapped 指标 reads ``ݨݣ``, Arabic) are no word
     (script,) = scripts
-    return sum(1 for char in text if unicodedata.category(char) in _OWN_LETTER
-               and unicodedata.name(char, "").startswith(script + " ")) >= MIN_ALPHABET_LETTERS
+    return sum(1 for char in text if _script(char) == script
+               and unicodedata.category(char) in _OWN_LETTER) >= MIN_ALPHABET_LETTERS
 
 
 def _latin_word(word: str) -> bool:

@@ -25,7 +25,7 @@ import pikepdf
 
 from cwn_ocr.errors import BadInputError, PasswordError
 from cwn_ocr.layer.garble import is_rare_cjk
-from cwn_ocr.ocr.raster import covering_resolution, page_images
+from cwn_ocr.ocr.raster import covering_image, page_images
 
 _BFCHAR = re.compile(r"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)
@@ -337,7 +337,7 @@ def scanned_pages(pdf: Path, sizes: dict[int, tuple[float, float]], *, password:
     """Pages that one image covers (at least 90 % of the page)."""
     images = page_images(pdf, password=password)
     return {number for number, (width, height) in sizes.items()
-            if covering_resolution(images.get(number, []), width, height) is not None}
+            if covering_image(images.get(number, []), width, height) is not None}
 
 
 def read_provenance(pdf: Path, *, password: str | None = None) -> list[PageProvenance]:

@@ -679,8 +679,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         # a second engine's word counts where the image contradicts most of the layer's Han (``confirmed``):
         # on a layer it mostly confirms, the engines' remaining disputes are as likely their own errors
         doubtful = context.confirmed < CONFIRMED_PAGE
+        other = _other_engine(readings)
         text = vote_line(original, [ocr_text] + ([second] if second else []), known,
-                         other=_other_engine(readings) if doubtful else None, witness=_other_engine(readings),
+                         other=other if doubtful else None, witness=other,
                          trusted=doubtful and bool(readings) and all(
                              r.engine == "ppocr" and (r.confidence or 0) >= TRUSTED for r in readings))
         return [line(text, Source.MERGED, why=reasons + ("previous OCR layer corrected where the page reads otherwise",)

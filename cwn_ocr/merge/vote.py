@@ -310,7 +310,7 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     # every other reading's disputes with the layer, found once for all of the line's pieces
     others = [(again, _disputes(layer, again)) for again in readings[1:]]
     second = (other, _disputes(layer, other)) if other else None
-    witnessing = (witness, _disputes(layer, witness)) if witness else None
+    witnessing = second if second and witness == other else (witness, _disputes(layer, witness)) if witness else None
     pieces: list[str] = []
     position = 0
     for i1, i2, j1, j2 in _disputes(layer, first):

@@ -60,25 +60,15 @@ def page_images(pdf: Path, *, password: str | None = None, page: int | None = No
     return images
 
 
-def covering_resolution(images: list[tuple[int, int, int, int]], page_width_pt: float,
-                        page_height_pt: float) -> float | None:
-    """The resolution of an image that alone covers at least 90 % of the page (a scan), else None.
-
-    >>> covering_resolution([(1654, 2339, 200, 200)], 595.4, 842.0)
-    200.0
-    >>> covering_resolution([(200, 100, 72, 72)], 595.4, 842.0) is None
-    True
-    """
-    image = covering_image(images, page_width_pt, page_height_pt)
-    return float(min(image[2], image[3])) if image else None
-
-
 def covering_image(images: list[tuple[int, int, int, int]], page_width_pt: float,
                    page_height_pt: float) -> tuple[int, int, int, int] | None:
-    """The first image of ``images`` (``pdfimages -list`` rows) that alone covers 90 % of the page.
+    """The first image of ``images`` (``pdfimages -list`` rows) that alone covers 90 % of the page (a
+    scan's), else None.
 
     >>> covering_image([(200, 100, 72, 72), (1728, 1143, 204, 98)], 609.9, 839.8)
     (1728, 1143, 204, 98)
+    >>> covering_image([(200, 100, 72, 72)], 595.4, 842.0) is None
+    True
     """
     for width, height, xppi, yppi in images:
         if xppi <= 0 or yppi <= 0:
