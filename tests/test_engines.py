@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import regex
 
 from cwn_ocr.model import BBox, Line, PageOcr, Word
 from cwn_ocr.ocr.cache import page_from_dict, page_to_dict
@@ -147,6 +148,46 @@ def test_ppocr_reads_raised_and_lowered_digits_from_where_their_ink_sits() -> No
                         expected += 1
                         found += (SMALL[form][int(text)] in reading.text)
     assert found >= 0.75 * expected, (found, expected)
+
+
+#: Codes printed full-width, and ASCII the pitch test must leave alone: codes, units, formulas, and
+#: capitals as wide as an em (``W``, ``M`` in a serif face).
+FULL_WIDTH_LINES = ["样品编号 ＲＴＧ８０３，批次 ＣＳＣ０１３，合格", "检测报告 ＫＳＨ１７０ 号的说明文字",
+                    "项目批次 ＡＢＮ２２９ 已经完成验收工作"]
+ASCII_LINES = ["样品编号 RTG803，批次 CSC013，合格", "支持 IPv6 地址和 MP3 文件的播放",
+               "版本 Python3 和 GB2312 编码的文件", "世界自然基金会 WWF 和 WWW 网站",
+               "按照 ISO 9001 标准和 GB/T 19001 执行", "MWM 公司和 HMW 集团的合作项目",
+               "型号 WW2 与 M16 两种设备的对比说明", "二氧化碳 CO2 排放量同比下降"]
+
+
+def tight(image: np.ndarray) -> np.ndarray:
+    """A typeset line cropped as the repair crops a line: a tenth of its height above and below."""
+    rows = np.flatnonzero((image < 128).any(axis=1))
+    pad = max(1, (rows[-1] - rows[0]) // 10)
+    return image[max(0, rows[0] - pad):rows[-1] + pad + 1]
+
+
+@needs_ppocr
+def test_ppocr_writes_codes_printed_full_width_in_their_forms_and_leaves_ascii_alone() -> None:
+    """``ＲＴＧ８０３`` is mostly read ``RTG803``; its characters standing an em apart say it is full-width
+    (``forms.full_width_codes``). ASCII codes, numbers and capitals, even an em wide, stay ASCII."""
+    fonts = [path for path in CJK_FONTS if Path(path).is_file()]
+    if len(fonts) < 2:
+        pytest.skip("needs two of the CJK fonts fonts-noto-cjk and fonts-wqy-zenhei install")
+    wide = [chr(c) for c in range(0xFF10, 0xFF1A)] + [chr(c) for c in range(0xFF21, 0xFF3B)]
+    right = total = 0
+    for path in fonts:
+        for size in (30, 44):
+            lines = FULL_WIDTH_LINES + ASCII_LINES
+            readings = PpOcrEngine().read_lines([tight(typeset(path, size, [(text, "n")])) for text in lines])
+            for text, reading in zip(lines, readings):
+                if text in ASCII_LINES:
+                    assert not set(wide) & set(reading.text), (path, size, reading.text)
+                    continue
+                for code in regex.findall(r"[０-９Ａ-Ｚ]+", text):
+                    total += 1
+                    right += code in reading.text
+    assert right >= 0.6 * total, (right, total)
 
 
 @needs_ppocr

@@ -28,7 +28,7 @@ from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
-from cwn_ocr.ocr.engines import AGREE, ENGINE_NAMES, corroborated
+from cwn_ocr.ocr.engines import AGREE, ENGINE_NAMES, corroborated, surely_read
 from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
@@ -492,7 +492,8 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
                                  voting=voting, known=known)
     for o in unmatched_ocr(matches, ocr_lines):
         line = ocr_lines[o]
-        decision = decide_orphan(context.origin, line.text, line.confidence, twice=corroborated(line))
+        decision = decide_orphan(context.origin, line.text, line.confidence, twice=corroborated(line),
+                                 sure=surely_read(line))
         if decision.action is not Action.ADD:
             continue
         added = RepairedLine(line.text, Source.OCR, "", (), line.bbox, ("missing from the layer",),
@@ -540,7 +541,7 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         match = match_of_ocr.get(o)
         if match is None:
             decision = decide_orphan(context.origin, reading.text, reading.confidence,
-                                    twice=corroborated(reading))
+                                    twice=corroborated(reading), sure=surely_read(reading))
             if decision.action is Action.ADD:
                 repaired.append(RepairedLine(reading.text, Source.OCR, "", (), reading.bbox,
                                              ("missing from the layer",), reading.confidence, (),
@@ -710,17 +711,22 @@ def _other_engine(readings: Sequence[Line]) -> str | None:
     return " ".join(texts) if texts else None
 
 
-def decide_orphan(origin: Origin, text: str, confidence: float | None, *, twice: bool = False) -> Decision:
+def decide_orphan(origin: Origin, text: str, confidence: float | None, *, twice: bool = False,
+                  sure: bool = False) -> Decision:
     """Whether an OCR line that no layer line stands for is added: text the layer lacks. Never on a
     page whose text a sound font draws (a stamp, a logo or a picture's text is not the layer's to
     gain); elsewhere when the detector finds it clean, the OCR is sure, and it has a few characters
     (stamps and logos give short, confident noise), or, shorter, when two engines read it alike
-    (``twice``: ``ocr.engines.corroborated``; a page footer ``第 1 页`` is short, and text all the same).
+    (``twice``: ``ocr.engines.corroborated``; a page footer ``第 1 页`` is short, and text all the same)
+    or, on a page whose layer is an earlier OCR's (the page image is its text), when both found text
+    there and PP-OCR is sure of its reading (``sure``: ``ocr.engines.surely_read``).
 
     >>> decide_orphan(Origin.OCR_LAYER, "生态保护红线", 91.0).action.value
     'add'
     >>> [decide_orphan(Origin.OCR_LAYER, "第1页", 99.0, twice=both).rule for both in (False, True)]
     ['unsure orphan', 'read alike twice']
+    >>> [decide_orphan(origin, "第1页", 99.6, sure=True).rule for origin in (Origin.OCR_LAYER, Origin.BROKEN_FONT)]
+    ['read surely', 'unsure orphan']
     >>> decide_orphan(Origin.FONT, "生态保护红线", 91.0).rule
     "sound font: not the layer's"
 
@@ -738,6 +744,8 @@ def decide_orphan(origin: Origin, text: str, confidence: float | None, *, twice:
             return Decision(Action.ADD, "missing from the layer")
         if twice:
             return Decision(Action.ADD, "read alike twice")
+        if sure and origin is Origin.OCR_LAYER:
+            return Decision(Action.ADD, "read surely")
     return Decision(Action.KEEP, "unsure orphan")
 
 

@@ -74,6 +74,27 @@ def corroborated(line: Line) -> bool:
     return line.choice.startswith(AGREE + ":") and sum(c.isalnum() for c in line.text) >= CORROBORATED
 
 
+#: PP-OCR's line score (0..100) at which its reading of a short line stands where Tesseract read the
+#: line otherwise: its confidence tracks its errors (issue 21: correlation -0.90), and a page footer
+#: ``第1页`` it reads at 99-100 Tesseract makes ``第工页`` of (the stress corpus's degraded scans).
+SURE_ALONE = 98.0
+
+
+def surely_read(line: Line) -> bool:
+    """PP-OCR kept the line, read it with confidence ``SURE_ALONE`` or more, and Tesseract found
+    text there too (its reading differs): text on the page, read by the engine that is sure of it.
+
+    >>> from cwn_ocr.model import Reading
+    >>> seen = (Reading("tesseract", "第工页", 67.0),)
+    >>> surely_read(Line("第1页", BBox(0, 0, 1, 1), confidence=99.6, engine="ppocr", alternatives=seen))
+    True
+    >>> surely_read(Line("第1页", BBox(0, 0, 1, 1), confidence=99.6, engine="ppocr"))  # one engine saw it
+    False
+    """
+    return line.engine == "ppocr" and (line.confidence or 0.0) >= SURE_ALONE \
+        and any(r.engine == "tesseract" and r.text for r in line.alternatives)
+
+
 class OcrEngine(ABC):
     """One OCR engine. Instances are cheap to make; models load on the first reading."""
 

@@ -12,8 +12,9 @@ that reads no line by PP-OCR never imports them, and ``available`` only looks fo
 The recognizer's CTC output gives a column per character; a column maps to ``width / columns``
 pixels of the crop, which places each character. Words are cut at the spaces PP-OCR reads (a run
 of Han is one word), each with its box and its characters' mean probability as confidence; a few
-slips of the recognizer in Chinese text are undone (``reader_slips``), and digits the crop shows
-raised or lowered after a letter take their superscript or subscript forms (``forms``).
+slips of the recognizer in Chinese text are undone (``reader_slips``), digits the crop shows
+raised or lowered after a letter take their superscript or subscript forms, and codes whose
+capitals and digits stand an em apart their full-width forms (``forms``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from cwn_ocr.errors import MissingDependencyError, OcrError
 from cwn_ocr.layer.charsets import is_ideograph
 from cwn_ocr.model import BBox, Line, Word
 from cwn_ocr.ocr.engines import PPOCR_ADVICE, OcrEngine, empty_line, file_sha256
-from cwn_ocr.ocr.engines.forms import script_digits
+from cwn_ocr.ocr.engines.forms import full_width_codes, script_digits
 
 if TYPE_CHECKING:
     import numpy as np
@@ -280,6 +281,8 @@ class PpOcrEngine(OcrEngine):
         top, bottom = ink_rows(gray)
         cell = width / max(1e-6, float(columns_total))
         text = script_digits(text, columns, cell, gray)
+        text, kept = full_width_codes(text, columns)
+        columns, probs = [columns[i] for i in kept], [probs[i] for i in kept]
         words = words_of(text, columns, probs, cell, float(width), float(top), float(bottom))
         if not words:
             return empty_line(self.name, width, height)
