@@ -35,7 +35,7 @@ from cwn_ocr.ocr.fingerprint import page_fingerprints
 from cwn_ocr.run.runcache import file_sha256
 
 #: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
-CACHE_FORMAT = 6  # 6: PP-OCR readings carry raised and lowered digits (engines.forms)
+CACHE_FORMAT = 7  # 6: PP-OCR readings carry raised and lowered digits (engines.forms); 7: full-width codes
 
 
 @lru_cache(maxsize=16)

@@ -33,7 +33,9 @@ cwn_ocr.errors.UsageError: --engine must be one of auto, tesseract, ppocr
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -75,24 +77,39 @@ def corroborated(line: Line) -> bool:
 
 
 #: PP-OCR's line score (0..100) at which its reading of a short line stands where Tesseract read the
-#: line otherwise: its confidence tracks its errors (issue 21: correlation -0.90), and a page footer
-#: ``第1页`` it reads at 99-100 Tesseract makes ``第工页`` of (the stress corpus's degraded scans).
+#: line otherwise but much alike: its confidence tracks its errors (issue 21: correlation -0.90), and
+#: a page footer ``第1页`` it reads at 99-100 Tesseract makes ``第工页`` of (the stress corpus's scans).
 SURE_ALONE = 98.0
 
 
 def surely_read(line: Line) -> bool:
-    """PP-OCR kept the line, read it with confidence ``SURE_ALONE`` or more, and Tesseract found
-    text there too (its reading differs): text on the page, read by the engine that is sure of it.
+    """PP-OCR kept the line, read it with confidence ``SURE_ALONE`` or more, it has ``CORROBORATED``
+    characters at least, a letter, digit or ideograph among them (a character or two is what an
+    engine makes of a speck, a rule, a seal), and Tesseract read about the same there: as many
+    letters, digits and ideographs, give or take one, half of PP-OCR's among them (its confidence
+    aside: ``第工页`` is no word to it).
 
     >>> from cwn_ocr.model import Reading
-    >>> seen = (Reading("tesseract", "第工页", 67.0),)
-    >>> surely_read(Line("第1页", BBox(0, 0, 1, 1), confidence=99.6, engine="ppocr", alternatives=seen))
-    True
-    >>> surely_read(Line("第1页", BBox(0, 0, 1, 1), confidence=99.6, engine="ppocr"))  # one engine saw it
-    False
+    >>> def pp(text, other): return Line(text, BBox(0, 0, 1, 1), confidence=99.6, engine="ppocr",
+    ...                                  alternatives=(Reading("tesseract", other, 40.0),) if other else ())
+    >>> surely_read(pp("第1页", "第工页")), surely_read(pp("第1页", ""))  # no second engine saw it
+    (True, False)
+    >>> surely_read(pp("口", "口")), surely_read(pp("第1页", "|"))  # a speck; a rule Tesseract saw
+    (False, False)
+    >>> surely_read(pp("- 1 -", "-1-")), surely_read(pp("- 1 -", "- | -"))
+    (True, False)
     """
-    return line.engine == "ppocr" and (line.confidence or 0.0) >= SURE_ALONE \
-        and any(r.engine == "tesseract" and r.text for r in line.alternatives)
+    if line.engine != "ppocr" or (line.confidence or 0.0) < SURE_ALONE:
+        return False
+    ours = Counter(c for c in unicodedata.normalize("NFKC", line.text) if c.isalnum())
+    if not ours or sum(1 for c in line.text if not c.isspace()) < CORROBORATED:
+        return False
+    for reading in line.alternatives:
+        theirs = Counter(c for c in unicodedata.normalize("NFKC", reading.text) if c.isalnum())
+        if reading.engine == "tesseract" and abs(sum(theirs.values()) - sum(ours.values())) <= 1 \
+                and 2 * sum((ours & theirs).values()) >= sum(ours.values()):
+            return True
+    return False
 
 
 class OcrEngine(ABC):

@@ -14,16 +14,14 @@ lowered: a form the recognizer read is never undone, and ink that is broken or u
 digit as read.
 
 Capitals and digits printed full-width (``样品编号 ＴＨＭ５６０``) the recognizer mostly reads as ASCII
-(``THM560``, ``T H M 5 6 0``); their pitch says which (``full_width_codes``): a full-width form fills
-an em, as a Han character does, an ASCII capital or digit a half to three quarters of one.
+(``THM560``, ``T H M 5 6 0``); where their ink sits says which (``full_width_codes``): a full-width
+form fills an em, as a Han character does, an ASCII capital or digit a half to three quarters of one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-
-import regex
 
 from cwn_ocr.layer.charsets import is_ideograph
 
@@ -150,30 +148,117 @@ def script_digits(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     return "".join(out)
 
 
-#: A code (a run of capitals and digits, both) is full-width when its neighbouring characters' CTC
-#: peaks stand, in the median, ``FULL_PITCH`` of the line's em apart or more, none closer than
-#: ``MIN_PITCH``, and its digits' neighbours ``DIGIT_PITCH`` on average: an ASCII digit is half an
-#: em wide in CJK fonts, so even beside a W (an em wide in serif faces) it stands under 0.8 em from it.
-#: The em must span ``MIN_EM_COLUMNS`` CTC columns or more (fewer leave a column a third of an em).
-#: Measured on the stress corpus's scans (seed 1, PP-OCR's readings, 337 runs): full-width codes
-#: 1.0-1.5 em in the median and 0.75 or more each; ASCII numbers, units, formulas and words in
-#: capitals 0.38-0.83 in the median (``CO2`` at a 3-column em). Runs of capitals alone or digits
-#: alone stay as read: ``WWW`` in a serif face, or ``1 2 3`` spaced, stand an em apart in ASCII too.
-FULL_PITCH = 0.95
+#: A code (a run of capitals and digits, both) is full-width when its neighbouring characters' ink
+#: centres (``ink_centres``) stand, in the lower median, ``FULL_PITCH`` of the line's em apart or
+#: more, none closer than ``MIN_PITCH``, and its digits' neighbours ``DIGIT_PITCH`` on average: an
+#: ASCII digit is half an em wide in CJK fonts, so even beside a W (an em wide in serif faces) it
+#: stands under 0.8 em from it. The line's CTC em must span ``MIN_EM_COLUMNS`` columns or more (with
+#: fewer the windows the ink is looked for in are too coarse). Measured on the stress corpus's seed 1
+#: (scans with an English layer, mixed pages; PP-OCR's readings; 43 runs): full-width codes 0.93-1.07
+#: em in the lower median, 0.72 or more each, their digits' neighbours 0.98-1.06; ASCII formulas and
+#: units 0.43-0.71 (by CTC peaks alone the two overlapped: codes 0.75 apart, ASCII 0.83). Runs of
+#: capitals alone or digits alone stay as read: ``WWW`` in a serif face, or ``1 2 3`` with wide spaces,
+#: stand an em apart in ASCII too.
+FULL_PITCH = 0.9
 MIN_PITCH = 0.7
 DIGIT_PITCH = 0.85
 MIN_EM_COLUMNS = 3
-#: Two full-width characters of a code further apart than this (in ems) have a space between them
-#: (the peaks of neighbouring ones were 0.75-1.25 em apart: a column of jitter either way).
-SPACED = 1.5
+#: A run ends where its characters stand this far apart (in ems) or more: a space beside a
+#: full-width character (a narrow space, 0.25 em, may go unnoticed), or a table's next cell
+#: (neighbouring full-width characters' peaks were 0.75-1.25 em apart: a column of jitter either way).
+SPACED = 1.3
+#: A run's first or last character right beside an ideograph belongs to it only when that ideograph
+#: stands this far from it (in ems): a full-width one is an em from it, an ASCII one three quarters
+#: (``ＡＢＣ１２３ 3台``, a quantity after a code, read with or without the space).
+BESIDE_HAN = 0.9
 #: What the recognizer makes of a full-width digit it does not read as one (``３`` as Cyrillic ``З``,
 #: ``０`` as ``〇``), undone inside a full-width code.
 DIGIT_SLIPS = {"\u0417": "\uff13", "\u3007": "\uff10"}
-_FULL = "A-Z0-9\uff21-\uff3a\uff10-\uff19\u0417\u3007"
-_CODE_RUN = regex.compile(rf"(?<![a-z])[{_FULL}](?: ?[{_FULL}]){{2,}}(?![a-z])")
 
 
-def full_width_codes(text: str, columns: Sequence[int]) -> tuple[str, list[int]]:
+def _code_char(char: str) -> bool:
+    return ("A" <= char <= "Z" or "0" <= char <= "9" or "\uff21" <= char <= "\uff3a"
+            or "\uff10" <= char <= "\uff19" or char in DIGIT_SLIPS)
+
+
+def _joined(text: str, at: int, step: int) -> bool:
+    """Whether the character at ``at`` (beside a run, on the side ``step`` points to) joins the run to
+    more ASCII: a letter or digit, or ``.``, ``/``, ``-`` with one beyond it (``PM2.5``, ``GB/T``)."""
+    if not 0 <= at < len(text):
+        return False
+    char = text[at]
+    if char.isascii() and char.isalnum():
+        return True
+    beyond = at + step
+    return char in ".-/" and 0 <= beyond < len(text) and text[beyond].isascii() and text[beyond].isalnum()
+
+
+def code_runs(text: str, columns: Sequence[float], em: float) -> list[list[int]]:
+    """Indices (spaces left out) of the runs of capitals and digits in ``text`` that may be one code:
+    characters at most one space apart and under ``SPACED`` ems apart, joined to no other ASCII
+    (``iOS17``, ``ABC12x``, ``PM2.5``: words and numbers), with an end character left out where the
+    ideograph right beside it stands closer than a full-width character would (``BESIDE_HAN``).
+
+    >>> code_runs("号T H M 5 6 0，", [0, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 28], 4.0)
+    [[1, 3, 5, 7, 9, 11]]
+    >>> code_runs("备ABC123 3台", [0, 4, 8, 12, 16, 20, 24, 26, 28, 31], 4.0)  # 3 stands 0.75 em from 台
+    [[1, 2, 3, 4, 5, 6]]
+    >>> code_runs("iOS17和ABC12x和PM2.5", list(range(0, 72, 4)), 4.0)
+    []
+    """
+    runs: list[list[int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if not _code_char(text[i]):
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < n:
+            k = j + 1 if text[j] == " " else j
+            if k >= n or not _code_char(text[k]) or (columns[k] - columns[run[-1]]) / em >= SPACED:
+                break
+            run.append(k)
+            j = k + 1
+        before, after = text[i - 1] if i else "", text[j] if j < n else ""
+        start, i = i, j
+        if _joined(text, start - 1, -1) or _joined(text, j, 1):
+            continue
+        if run and after and is_ideograph(after) and (columns[j] - columns[run[-1]]) / em < BESIDE_HAN:
+            run.pop()
+        if run and before and is_ideograph(before) and (columns[run[0]] - columns[run[0] - 1]) / em < BESIDE_HAN:
+            run.pop(0)
+        if len(run) >= 3:
+            runs.append(run)
+    return runs
+
+
+def ink_centres(text: str, columns: Sequence[int], cell: float, ink: np.ndarray) -> list[float]:
+    """Where each character's ink is centred, in CTC columns: the middle of the inked pixel columns
+    between the midpoints to its neighbours' peaks (``cell`` pixels a column); its peak where no ink
+    is there (a space). A peak places a character to a column, a third or a quarter of an em; its ink
+    places it to a pixel, which tells an em-wide cell from a half-em character and a space.
+
+    >>> import numpy as np
+    >>> ink = np.zeros((10, 40), bool); ink[:, 9:16] = ink[:, 25:30] = True  # centred 12 and 27 px
+    >>> ink_centres("a b", [1, 2, 3], 8.0, ink)
+    [1.0, 2.0, 2.875]
+    """
+    import numpy as np
+
+    inked = np.asarray(ink.any(axis=0))
+    out: list[float] = []
+    for i, column in enumerate(columns):
+        left = (columns[i - 1] + column) / 2 + 0.5 if i else 0.0
+        right = (column + columns[i + 1]) / 2 + 0.5 if i + 1 < len(columns) else len(inked) / cell
+        x0, x1 = max(0, int(round(left * cell))), min(len(inked), int(round(right * cell)))
+        xs = np.flatnonzero(inked[x0:x1]) if x1 > x0 and not text[i].isspace() else np.array([])
+        out.append(float((x0 + (xs[0] + xs[-1]) / 2) / cell - 0.5) if xs.size else float(column))
+    return out
+
+
+def full_width_codes(text: str, columns: Sequence[int], *, cell: float = 1.0,
+                     ink: np.ndarray | None = None) -> tuple[str, list[int]]:
     """``text`` (a recognizer's reading, character ``i`` peaking at CTC column ``columns[i]``) with
     each code of three or more capitals and digits whose characters stand an em apart written in
     full-width forms, without the spaces the recognizer read between them; and the indices of
@@ -189,26 +274,30 @@ def full_width_codes(text: str, columns: Sequence[int]) -> tuple[str, list[int]]
     >>> serif = [0, 4, 8, 12, 15, 19, 22, 26, 29, 33, 37, 41, 45, 49, 53]  # a serif W is an em wide
     >>> full_width_codes("合作公司WW2和WWW集团项目", serif)[0]
     '合作公司WW2和WWW集团项目'
+    >>> full_width_codes("采购设备ABC123 3台", [0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 38, 40, 43])[0]
+    '采购设备ＡＢＣ１２３ 3台'
     """
     keep = list(range(len(text)))
-    em = han_em(text, columns, 1.0)
-    if em is None or em < MIN_EM_COLUMNS or not _CODE_RUN.search(text):
+    columns_em = han_em(text, columns, 1.0)
+    if columns_em is None or columns_em < MIN_EM_COLUMNS or not any(_code_char(c) for c in text):
         return text, keep
+    places = ink_centres(text, columns, cell, ink) if ink is not None else [float(c) for c in columns]
+    pitches = sorted(places[i + 1] - places[i] for i in range(len(text) - 1)
+                     if is_ideograph(text[i]) and is_ideograph(text[i + 1]))
+    em = pitches[len(pitches) // 2]
     out = list(text)
     dropped: set[int] = set()
-    for run in _CODE_RUN.finditer(text):
-        chars = [i for i in range(run.start(), run.end()) if not text[i].isspace()]
+    for chars in code_runs(text, places, em):
         code = [DIGIT_SLIPS.get(text[i], text[i]) for i in chars]
         if not any(c.isdigit() for c in code) or not any(c.isalpha() for c in code):
             continue
-        gaps = [(columns[b] - columns[a]) / em for a, b in zip(chars, chars[1:])]
+        gaps = [(places[b] - places[a]) / em for a, b in zip(chars, chars[1:])]
         digits = [g for k, g in enumerate(gaps) if code[k].isdigit() or code[k + 1].isdigit()]
-        if min(gaps) < MIN_PITCH or sorted(gaps)[len(gaps) // 2] < FULL_PITCH \
+        if min(gaps) < MIN_PITCH or sorted(gaps)[(len(gaps) - 1) // 2] < FULL_PITCH \
                 or sum(digits) / len(digits) < DIGIT_PITCH:
             continue
         for i, char in zip(chars, code):
             out[i] = chr(ord(char) + 0xFEE0) if char.isascii() else char
-        dropped.update(i for a, b in zip(chars, chars[1:]) if (columns[b] - columns[a]) / em < SPACED
-                       for i in range(a + 1, b))
+        dropped.update(i for a, b in zip(chars, chars[1:]) for i in range(a + 1, b))
     keep = [i for i in keep if i not in dropped]
     return "".join(out[i] for i in keep), keep
