@@ -159,6 +159,8 @@ ASCII_LINES = ["样品编号 RTG803，批次 CSC013，合格", "支持 IPv6 地�
                "按照 ISO 9001 标准和 GB/T 19001 执行", "MWM 公司和 HMW 集团的合作项目",
                "型号 WW2 与 M16 两种设备的对比说明", "二氧化碳 CO2 排放量同比下降",
                "执行 GB/T 19001-2016 和 PM2.5 监测标准", "坐标为 X 1 Y 2 Z 3 的点在图中"]
+#: A quantity a space after a full-width code: no part of it.
+QUANTITY = "采购设备 ＡＢＣ１２３ 12台已到货"
 
 
 def tight(image: np.ndarray) -> np.ndarray:
@@ -178,12 +180,14 @@ def test_ppocr_writes_codes_printed_full_width_in_their_forms_and_leaves_ascii_a
     right = total = 0
     for path in fonts:
         for size in (30, 44):
-            lines = FULL_WIDTH_LINES + ASCII_LINES
+            lines = FULL_WIDTH_LINES + ASCII_LINES + [QUANTITY]
             readings = PpOcrEngine().read_lines([tight(typeset(path, size, [(text, "n")])) for text in lines])
             for text, reading in zip(lines, readings):
                 if text in ASCII_LINES:  # the recognizer itself reads a lone Ｚ now and then; a code, never
                     assert not regex.search(r"[０-９Ａ-Ｚ]{3}", reading.text), (path, size, reading.text)
                     continue
+                if text == QUANTITY:
+                    assert "12台" in reading.text, (path, size, reading.text)
                 for code in regex.findall(r"[０-９Ａ-Ｚ]+", text):
                     total += 1
                     right += code in reading.text
