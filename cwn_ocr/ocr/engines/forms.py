@@ -70,9 +70,10 @@ def han_band(ink: np.ndarray, text: str, columns: Sequence[int], cell: float, em
     return float(np.median(tops)), float(np.median(bottoms))
 
 
-def han_em(text: str, columns: Sequence[int], cell: float) -> float | None:
-    """The line's em in pixels: the median distance between the CTC peaks of neighbouring Han
-    characters, or None with fewer than three such pairs.
+def han_em(text: str, columns: Sequence[float], cell: float) -> float | None:
+    """The line's em in pixels: the median distance between the places (CTC peaks, or ink centres:
+    ``ink_centres``) of neighbouring Han characters, ``cell`` pixels a unit; None with fewer than
+    three such pairs.
 
     >>> han_em("安顺市生态", [0, 5, 10, 14, 20], 8.0), han_em("安顺 km2", [0, 5, 7, 8, 9, 10], 8.0)
     (40.0, None)
@@ -225,9 +226,9 @@ def code_runs(text: str, columns: Sequence[float], em: float) -> list[list[int]]
         if _joined(text, start - 1, -1) or _joined(text, j, 1):
             continue
         for piece in _narrow_cut(columns, em, run):
-            if not _wide_beside(text, columns, em, piece[-1], 1, han_only=True):
+            if _han_closer(text, columns, em, piece[-1], 1):
                 piece.pop()
-            if piece and not _wide_beside(text, columns, em, piece[0], -1, han_only=True):
+            if piece and _han_closer(text, columns, em, piece[0], -1):
                 piece.pop(0)
             piece = _lone_ends(text, columns, em, piece)
             if len(piece) >= 3:
@@ -275,19 +276,23 @@ def _lone_ends(text: str, columns: Sequence[float], em: float, run: list[int]) -
 BESIDE_MARK = 0.6
 
 
-def _wide_beside(text: str, columns: Sequence[float], em: float, at: int, step: int, *,
-                 han_only: bool = False) -> bool:
+def _han_closer(text: str, columns: Sequence[float], em: float, at: int, step: int) -> bool:
     """Whether the character next to ``at`` (on the side ``step`` points to, no space between) is an
-    ideograph or full-width punctuation standing as far as an em-wide character at ``at`` leaves it;
-    with ``han_only``, whether it is anything but an ideograph standing closer."""
+    ideograph standing closer than an em-wide character at ``at`` leaves it (``BESIDE_HAN``)."""
+    other = at + step
+    return 0 <= other < len(text) and is_ideograph(text[other]) \
+        and abs(columns[other] - columns[at]) / em < BESIDE_HAN
+
+
+def _wide_beside(text: str, columns: Sequence[float], em: float, at: int, step: int) -> bool:
+    """Whether the character next to ``at`` (on the side ``step`` points to, no space between) is an
+    ideograph or full-width punctuation standing as far as an em-wide character at ``at`` leaves it."""
     other = at + step
     if not 0 <= other < len(text):
-        return han_only
+        return False
     char, gap = text[other], abs(columns[other] - columns[at]) / em
     if is_ideograph(char):
         return gap >= BESIDE_HAN
-    if han_only:
-        return True
     wide = unicodedata.east_asian_width(char) in ("W", "F") and unicodedata.category(char).startswith("P")
     return wide and gap >= BESIDE_MARK
 
@@ -345,8 +350,9 @@ def _own_ink(inked: np.ndarray) -> tuple[int, int] | None:
 
 
 def full_width_codes(text: str, columns: Sequence[int], *, cell: float = 1.0,
-                     ink: np.ndarray | None = None) -> tuple[str, list[int]]:
-    """``text`` (a recognizer's reading, character ``i`` peaking at CTC column ``columns[i]``) with
+                     gray: np.ndarray | None = None) -> tuple[str, list[int]]:
+    """``text`` (a recognizer's reading of the grayscale crop ``gray``, character ``i`` peaking at CTC
+    column ``columns[i]``, ``cell`` pixels a column; without ``gray``, placed at its peak) with
     each code of three or more capitals and digits whose characters stand an em apart written in
     full-width forms, without the spaces the recognizer read between them; and the indices of
     ``text`` the result keeps (its characters' columns and probabilities are those). The em is the
@@ -368,10 +374,10 @@ def full_width_codes(text: str, columns: Sequence[int], *, cell: float = 1.0,
     columns_em = han_em(text, columns, 1.0)
     if columns_em is None or columns_em < MIN_EM_COLUMNS or not any(_code_char(c) for c in text):
         return text, keep
-    places = ink_centres(text, columns, cell, ink) if ink is not None else [float(c) for c in columns]
-    pitches = sorted(places[i + 1] - places[i] for i in range(len(text) - 1)
-                     if is_ideograph(text[i]) and is_ideograph(text[i + 1]))
-    em = pitches[len(pitches) // 2]
+    places = ink_centres(text, columns, cell, gray < 128) if gray is not None else [float(c) for c in columns]
+    em = han_em(text, places, 1.0)
+    if em is None:  # as many Han pairs as by the peaks: never
+        return text, keep
     out = list(text)
     dropped: set[int] = set()
     for chars in code_runs(text, places, em):
@@ -380,8 +386,8 @@ def full_width_codes(text: str, columns: Sequence[int], *, cell: float = 1.0,
             continue
         gaps = [(places[b] - places[a]) / em for a, b in zip(chars, chars[1:])]
         digits = [g for k, g in enumerate(gaps) if code[k].isdigit() or code[k + 1].isdigit()]
-        if min(gaps) < MIN_PITCH or sorted(gaps)[(len(gaps) - 1) // 2] < FULL_PITCH \
-                or sum(digits) / len(digits) < DIGIT_PITCH:
+        # ``code_runs`` cut every run where two characters stand closer than MIN_PITCH
+        if sorted(gaps)[(len(gaps) - 1) // 2] < FULL_PITCH or sum(digits) / len(digits) < DIGIT_PITCH:
             continue
         for i, char in zip(chars, code):
             out[i] = chr(ord(char) + 0xFEE0) if char.isascii() else char

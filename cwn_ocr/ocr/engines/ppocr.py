@@ -281,7 +281,7 @@ class PpOcrEngine(OcrEngine):
         top, bottom = ink_rows(gray)
         cell = width / max(1e-6, float(columns_total))
         text = script_digits(text, columns, cell, gray)
-        text, kept = full_width_codes(text, columns, cell=cell, ink=gray < 128)
+        text, kept = full_width_codes(text, columns, cell=cell, gray=gray)
         columns, probs = [columns[i] for i in kept], [probs[i] for i in kept]
         words = words_of(text, columns, probs, cell, float(width), float(top), float(bottom))
         if not words:
