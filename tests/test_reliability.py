@@ -248,9 +248,13 @@ def test_tesseract_hanging_is_stopped_by_the_page_timeout(tmp_path: Path) -> Non
 @pytest.mark.tesseract
 def test_interrupt_leaves_no_output_and_no_tesseract(tmp_path: Path) -> None:
     out = tmp_path / "out"
+    (tmp_path / "tmp").mkdir()
+    env = dict(fake_tesseract(tmp_path, "hang"), TMPDIR=str(tmp_path / "tmp"))
     interrupt_when_faked(["repair", str(SAMPLES / "scan_eng_layer.pdf"), "--out", str(out), "--jobs", "2",
-                          "--no-cache"], fake_tesseract(tmp_path, "hang"))
+                          "--no-cache"], env)
     assert not out.exists() or not any(out.iterdir())
+    # the killed workers had written the page image Tesseract was reading: their folder is gone
+    assert not leftovers(tmp_path)
 
 
 def interrupt_when_faked(args: list[str], env: dict[str, str], after: float = 0.0) -> None:

@@ -4,14 +4,20 @@ Each worker leads its own process group, so the programs it starts (Tesseract, p
 that group too. When the run is interrupted (SIGINT, SIGTERM) or fails, every group is killed:
 no OCR keeps running after cwn-ocr has stopped. Results come back through futures, so the caller
 can put them in page order whatever order they finish in.
+
+A killed worker cleans nothing up, so the temporary files its calls make (a page image for
+Tesseract is 9 MB at 300 dpi) go into a folder of the pool's own, which the pool removes when it
+stops, however it stops.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
@@ -20,10 +26,11 @@ from typing import Any, Protocol, TypeVar
 T = TypeVar("T")
 
 
-def _own_group() -> None:
+def _own_group(scratch: str) -> None:
     os.setpgrp()
     # the parent decides when to stop; a terminal's Ctrl-C reaches it, not the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tempfile.tempdir = scratch  # every tempfile call of this worker (pytesseract's too) lands there
 
 
 class Pool(Protocol):
@@ -39,7 +46,9 @@ class WorkerPool:
         # worker is forked now, while the caller is still single-threaded. (forkserver and spawn
         # would re-import the caller's main module, which breaks scripts without a main guard.)
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_own_group, mp_context=context)
+        self.scratch = tempfile.mkdtemp(prefix="cwn-workers-")
+        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_own_group, initargs=(self.scratch,),
+                                         mp_context=context)
         # with fork, the first call forks every worker at once (ProcessPoolExecutor does not spawn
         # forked children on demand); waiting for its answer makes sure they are up
         self._pool.submit(os.getpid).result()
@@ -54,6 +63,7 @@ class WorkerPool:
                  trace: TracebackType | None) -> None:
         if error is None:
             self._pool.shutdown(wait=True)
+            shutil.rmtree(self.scratch, ignore_errors=True)
             return
         self.kill()
 
@@ -68,6 +78,7 @@ class WorkerPool:
                 pass
         for process in processes.values():
             process.join(timeout=5)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 class DaskPool:
