@@ -166,17 +166,34 @@ def find_gutters(lines: Sequence[Line]) -> list[Gutter]:
 
 def _filled(lines: Sequence[Line], gutter: Gutter, height: float) -> bool:
     """Text on both sides of ``gutter`` fills its column (not a table's short cells): the median
-    piece of a line on either side, specks aside, is ``FILLED`` line heights wide."""
+    piece of a line next to it on either side, specks aside, is ``FILLED`` line heights wide. A
+    line is in pieces wherever it leaves a gutter's gap, so the cells of a table with four columns
+    are pieces of their own, and its middle gap is no gutter because two cells together are wide.
+
+    >>> def line(*spans):
+    ...     return Line.from_words(tuple(Word("字", BBox(x0, 0, x1, 10)) for x0, x1 in spans))
+    >>> _filled([line((0, 100), (140, 240))] * 3, Gutter(100, 140), 10)
+    True
+    >>> cells = [line((0, 30), (70, 100), (140, 170), (210, 240))] * 3
+    >>> _filled(cells, Gutter(100, 140), 10)
+    False
+    """
     left: list[float] = []
     right: list[float] = []
     for line in lines:
-        for piece in _cut(line, [gutter]):
-            if piece.bbox.width < 2 * height:
-                continue
-            if piece.bbox.x1 <= gutter.middle:
-                left.append(piece.bbox.width)
-            elif piece.bbox.x0 >= gutter.middle:
-                right.append(piece.bbox.width)
+        words = _solid(line, height)
+        pieces: list[list[Word]] = [words[:1]] if words else []
+        for before, after in pairwise(words):
+            if after.bbox.x0 - before.bbox.x1 >= GUTTER * height:
+                pieces.append([])
+            pieces[-1].append(after)
+        boxes = [_union([w.bbox for w in piece]) for piece in pieces]
+        before_it = [box for box in boxes if box.x1 <= gutter.middle]
+        after_it = [box for box in boxes if box.x0 >= gutter.middle]
+        if before_it and before_it[-1].width >= 2 * height:
+            left.append(before_it[-1].width)
+        if after_it and after_it[0].width >= 2 * height:
+            right.append(after_it[0].width)
     return bool(left and right) and min(median(left), median(right)) >= FILLED * height
 
 

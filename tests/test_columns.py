@@ -8,6 +8,7 @@ other; it is read by real Tesseract through ``ocr_page``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rapidfuzz import fuzz
@@ -20,7 +21,7 @@ RIGHT = ["充分利用省生态遥感中心产品", "建立数据下载处理发
          "城市空间融合绿色和蓝色", "全市森林覆盖率稳定提高", "开展系列宣传教育活动"]
 
 
-def _page(tmp_path: Path) -> Path:
+def _image() -> Any:
     from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("L", (2480, 1400), 255)
@@ -30,9 +31,71 @@ def _page(tmp_path: Path) -> Path:
     for i, (left, right) in enumerate(zip(LEFT, RIGHT)):
         draw.text((200, 250 + 90 * i), left, font=font, fill=0)
         draw.text((1330, 295 + 90 * i), right, font=font, fill=0)
+    return image
+
+
+def _page(tmp_path: Path) -> Path:
     path = tmp_path / "columns.pdf"
-    image.save(path, resolution=300)
+    _image().save(path, resolution=300)
     return path
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="fonts-noto-cjk is not installed")
+def test_the_image_alone_shows_the_columns_and_what_has_none() -> None:
+    """The gutter is found in the page's ink before any OCR (``inkrows``); a one-column page of
+    spaced English and a table's short cells have none."""
+    import numpy as np
+    from PIL import ImageDraw, ImageFont
+
+    from cwn_ocr.columns import plan_columns
+    from cwn_ocr.ocr.inkrows import ink_rows
+
+    page = np.asarray(_image())
+    plan = plan_columns(ink_rows(page), page.shape[1])
+    assert plan is not None and len(plan.columns) == 2
+    assert 1000 < plan.columns[0][1] < 1330  # between the left column's end and the right's start
+    assert 100 + 44 < plan.top < 250 + 44  # the title above the columns is not in them
+
+    font = ImageFont.truetype(str(FONT), 44)
+    words = ("Integrate ecosystem protection considerations across policies plans and programmes "
+             "while cities report progress on nature based solutions every year").split()
+    for draw_line in (lambda d, i: d.text((200, 150 + 90 * i), "  ".join(words[i:i + 7]), font=font, fill=0),
+                      lambda d, i: [d.text((200 + 500 * k, 150 + 90 * i), f"{k}.{i}5", font=font, fill=0)
+                                    for k in range(4)]):
+        from PIL import Image
+
+        image = Image.new("L", (2480, 1400), 255)
+        draw = ImageDraw.Draw(image)
+        for i in range(12):
+            draw_line(draw, i)
+        assert plan_columns(ink_rows(np.asarray(image)), 2480) is None
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="fonts-noto-cjk is not installed")
+@pytest.mark.tesseract
+def test_a_two_column_page_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part of the page goes through Tesseract once: the columns are found in the image, not in
+    a first reading of the whole page that the columns' readings would then replace."""
+    import cwn_ocr.ocr.tesseract as tesseract
+    from cwn_ocr.ocr.page import ocr_page
+    from cwn_ocr.ocr.prepare import SCAN_UPSCALE  # the page is an image: a scan to cwn-ocr
+    from cwn_ocr.ocr.tesseract import OcrSettings
+
+    read = []
+    real = tesseract.read_lines
+
+    def counted(image: Any, *args: Any, **kwargs: Any) -> Any:
+        read.append(image.shape[0])
+        return real(image, *args, **kwargs)
+
+    monkeypatch.setattr(tesseract, "read_lines", counted)
+    monkeypatch.setattr("cwn_ocr.ocr.page.read_lines", counted)
+    result = ocr_page(_page(tmp_path), 1, 2480 * 72 / 300, 1400 * 72 / 300, dpi=300, settings=OcrSettings(),
+                      engine="tesseract")
+    assert len(result.lines) == len(LEFT + RIGHT) + 1
+    # one call: the title's band and the two columns one under the other, no row of the page twice
+    # but the columns' (the stack's gaps aside)
+    assert len(read) == 1 and read[0] < SCAN_UPSCALE * (1400 + 6 * 90) + 4 * 24, read
 
 
 @pytest.mark.skipif(not FONT.exists(), reason="fonts-noto-cjk is not installed")

@@ -23,6 +23,7 @@ from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
 from cwn_ocr.ocr.engines import corroborated
 from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles, widen
+from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_rows
 from cwn_ocr.ocr.prepare import Prepared, prepare
 from cwn_ocr.ocr.raster import rasterize_page
 from cwn_ocr.ocr.tessdata import find_tessdata
@@ -256,22 +257,21 @@ def _read_bands(prepared: Prepared, scale: float, regions: tuple[BBox, ...], set
 
 
 def _read_whole(image: np.ndarray, settings: OcrSettings, *, lang: str) -> list[Line]:
-    """The lines of a whole page, in reading order: a page with columns (``columns.plan_columns``)
-    is read again one column at a time, its lines above and below the columns kept from the
-    first reading (one more Tesseract call per column, on pages that have them)."""
-    lines = read_lines(image, settings, lang=lang)
-    plan = plan_columns(lines, image.shape[1])
+    """The lines of a whole page, in reading order: a page with columns (``columns.plan_columns``
+    over the rows of ink the image shows, ``inkrows``) is read one column at a time, with what
+    lies above and below the columns (titles, footers) read across the page, all in one
+    Tesseract call on the parts stacked; any other page is read whole."""
+    plan = plan_columns(ink_rows(image), image.shape[1])
     if plan is None:
-        return lines
-    top, bottom = max(0, int(plan.top) - 4), min(image.shape[0], int(plan.bottom) + 5)
-    columns: list[Line] = []
-    for x0, x1 in plan.columns:
-        crop = image[top:bottom, int(x0):int(x1)]
-        if crop.size:
-            columns += [shift(line, int(x0), top) for line in read_lines(crop, settings, lang=lang)]
-    kept = [lines[i] for i in plan.kept]
-    above = [line for line in kept if line.bbox.y1 <= plan.bottom]
-    return above + columns + [line for line in kept if line.bbox.y1 > plan.bottom]
+        return read_lines(image, settings, lang=lang)
+    reach = max(1, int(plan.bottom - plan.top) // 20)
+    top = blank_row(image, max(0, int(plan.top) - 1), -1, reach)
+    bottom = blank_row(image, min(image.shape[0] - 1, int(plan.bottom) + 1), 1, reach)
+    parts = [(0, 0, image[:top])] + [(int(x0), top, image[top:bottom, int(x0):int(x1)]) for x0, x1 in plan.columns]
+    parts.append((0, bottom, image[bottom:]))
+    parts = [(x, y, crop) for x, y, crop in parts if crop.size and np.count_nonzero(crop < 128) > SPECKS]
+    readings = read_stacked([crop for _, _, crop in parts], settings, lang=lang)
+    return [shift(line, x, y) for (x, y, _), lines in zip(parts, readings) for line in lines]
 
 
 def _read_slices(prepared: Prepared, scale: float, regions: tuple[BBox, ...], settings: OcrSettings, *,
