@@ -329,3 +329,40 @@ def test_without_ppocr_a_repair_reads_with_tesseract_alone(tmp_path: Path) -> No
     refused = run("repair", "-q", "--no-cache", "--engine", "ppocr", "--out", str(tmp_path / "o2"),
                   str(SAMPLES / "no_tounicode.pdf"))
     assert refused.returncode == 3 and "rapidocr-onnxruntime" in refused.stderr and "Traceback" not in refused.stderr
+
+
+@needs_ppocr
+def test_a_box_over_two_printed_lines_gives_each_line() -> None:
+    """On a skewed or noisy scan Tesseract may put a short last line of a paragraph into the box of
+    the line above; PP-OCR's recognizer reads one line of a crop, so the short one was lost. Its
+    detector inside the tall box finds both, and each comes out as a line of its own, once (a line
+    that another box holds stays that box's)."""
+    from dataclasses import replace
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from cwn_ocr.ocr.page import second_engine
+
+    fonts = [path for path in CJK_FONTS if Path(path).is_file()]
+    if not fonts:
+        pytest.skip("no CJK font installed")
+    texts = ["全市空气质量优良率常年稳定", "是数据库超级用户或者是数据库所有", "者。", "丛管理办法第三十二号",
+             "监测站记录空气质量浓度"]
+    font = ImageFont.truetype(fonts[0], 44)
+    image = Image.new("L", (1200, 80 + 70 * len(texts)), 255)
+    draw = ImageDraw.Draw(image)
+    boxes = []
+    for i, text in enumerate(texts):
+        draw.text((40, 40 + 70 * i), text, font=font, fill=0)
+        x0, y0, x1, y1 = draw.textbbox((40, 40 + 70 * i), text, font=font)
+        boxes.append(BBox(x0, y0, x1, y1))
+    page = np.asarray(image)
+
+    def tesseract_line(text: str, box: BBox) -> Line:  # what Tesseract gives: one word, unsure
+        return replace(Line.from_words([Word(text, box, 60.0)]), engine="tesseract")
+
+    merged = boxes[1].union(boxes[2])
+    lines = [tesseract_line(texts[0], boxes[0]), tesseract_line(texts[1], merged),
+             tesseract_line(texts[3], boxes[3]), tesseract_line(texts[4], boxes[4])]
+    read = [line.text.replace(" ", "") for line in second_engine(page, lines)]
+    assert read == texts, read

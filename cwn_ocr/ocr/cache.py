@@ -35,7 +35,9 @@ from cwn_ocr.ocr.fingerprint import page_fingerprints
 from cwn_ocr.run.runcache import file_sha256
 
 #: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
-CACHE_FORMAT = 7  # 6: PP-OCR readings carry raised and lowered digits (engines.forms); 7: full-width codes
+# 6: PP-OCR readings carry raised and lowered digits (engines.forms); 7: full-width codes;
+# 8: columns found in the image, a box over two printed lines split
+CACHE_FORMAT = 8
 
 
 @lru_cache(maxsize=16)

@@ -98,6 +98,54 @@ def rows_inside(lines: list[Line], box: BBox, dx: float, dy: float, *, engine: s
     return replace(Line.from_words(words), engine=engine, confidence=sum(confs) / len(confs) if confs else None)
 
 
+def rows_apart(lines: list[Line], box: BBox, dx: float, dy: float, *, height: float) -> list[Line]:
+    """The detector's lines (found in a crop at ``(dx, dy)``) whose middle lies inside ``box``, each
+    a line of its own, top to bottom, when there are two or more printed lines there: rows of at
+    least half the page's line ``height``, none overlapping another by more than a third of its
+    height (pieces of one line side by side are not two lines). Otherwise none.
+
+    >>> rows = [Line.from_words([Word("是数据库", BBox(0, 0, 80, 20), 99.0)]),
+    ...         Line.from_words([Word("者。", BBox(0, 26, 30, 46), 98.0)])]
+    >>> [line.text for line in rows_apart(rows, BBox(0, 0, 90, 50), 0, 0, height=20)]
+    ['是数据库', '者。']
+    >>> rows_apart(rows[:1], BBox(0, 0, 90, 50), 0, 0, height=20)
+    []
+    """
+    kept = sorted((shift(line, dx, dy) for line in lines if line.text.strip()
+                   and box.y0 <= (line.bbox.y0 + line.bbox.y1) / 2 + dy <= box.y1
+                   and line.bbox.height >= height / 2), key=lambda line: line.bbox.y0)
+    for above, below in zip(kept, kept[1:]):
+        if above.bbox.y1 - below.bbox.y0 > min(above.bbox.height, below.bbox.height) / 3:
+            return []
+    return kept if len(kept) >= 2 else []
+
+
+def _holds(box: BBox, row: BBox) -> bool:
+    """Whether ``box`` holds most of ``row``'s height and some of its width."""
+    return min(box.y1, row.y1) - max(box.y0, row.y0) >= row.height / 2 and min(box.x1, row.x1) > max(box.x0, row.x0)
+
+
+def words_by_row(line: Line, rows: list[Line]) -> list[Line]:
+    """``line``'s words given to the row (of ``rows``) whose height holds their middle, each row's as
+    a line of its own (an empty one where none falls); a word over two rows is neither's.
+
+    >>> line = Line.from_words([Word("a", BBox(0, 0, 5, 10)), Word("b", BBox(0, 30, 5, 40)),
+    ...                         Word("ab", BBox(0, 0, 5, 40))])
+    >>> rows = [Line("x", BBox(0, 0, 9, 12)), Line("y", BBox(0, 28, 9, 40))]
+    >>> [part.text for part in words_by_row(line, rows)]
+    ['a', 'b']
+    """
+    parts: list[list[Word]] = [[] for _ in rows]
+    for word in line.words:
+        middle = (word.bbox.y0 + word.bbox.y1) / 2
+        for k, row in enumerate(rows):
+            if row.bbox.y0 <= middle <= row.bbox.y1:
+                parts[k].append(word)
+                break
+    return [replace(Line.from_words(words), engine=line.engine) if words else Line("", row.bbox, engine=line.engine)
+            for words, row in zip(parts, rows)]
+
+
 def read_chinese_first(images: list[np.ndarray], settings: OcrSettings) -> list[list[Line]]:
     """``read_stacked`` for images of mostly Chinese text, faster: all of them with the Chinese
     model alone (measured: 1.9 s against 3.0 s with chi_sim+eng on one page), then only the lines
@@ -317,6 +365,7 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
         heights = sorted(line.bbox.height for line in lines)
         median = heights[len(heights) // 2]
         detected: list[Line | None] = []
+        apart: dict[int, list[Line]] = {}  # a box over two printed lines: the lines the detector found
         for k, reading in zip(asked, readings):
             box = lines[k].bbox
             if deadline is not None and time.perf_counter() > deadline:
@@ -325,6 +374,12 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
                 crop, dx, dy = detector_crop(image, box)
                 rows = engine.read_region(crop, scale=DETECT_HEIGHT / max(1.0, min(box.height, median)))
                 detected.append(rows_inside(rows, box, dx, dy, engine=engine.name))
+                if box.height > TALL_BOX * median:
+                    # a line another of Tesseract's boxes holds is that box's (no line read twice)
+                    found = [replace(row, engine=engine.name) for row in rows_apart(rows, box, dx, dy, height=median)
+                             if not any(j != k and _holds(other.bbox, row.bbox) for j, other in enumerate(lines))]
+                    if len(found) >= 2:
+                        apart[k] = found
             else:
                 detected.append(None)
     except (OcrError, MissingDependencyError) as exc:  # a harmless outcome: Tesseract's readings stand
@@ -334,8 +389,20 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
               for line in lines]
     for k, reading, inside in zip(asked, readings, detected):
         chosen[k] = choose(lines[k], reading, detected=inside, prefer=prefer)
-    # capitals and digits the page prints full-width, from Tesseract's word boxes (no engine reads the forms)
-    return [widen(line, tesseract) for line, tesseract in zip(chosen, lines)]
+    out: list[Line] = []
+    for k, (line, tesseract) in enumerate(zip(chosen, lines)):
+        if k not in apart:
+            # capitals and digits the page prints full-width, from Tesseract's word boxes (no engine reads the forms)
+            out.append(widen(line, tesseract))
+            continue
+        # one box over two printed lines (Tesseract's, on a skewed or noisy scan): read alone, the box's
+        # crop gives PP-OCR's recognizer one of them; each line the detector found is a line of its own,
+        # read by it and by Tesseract's words on it
+        for row, part in zip(apart[k], words_by_row(tesseract, apart[k])):
+            one = choose(part, row, prefer=prefer) if part.text else \
+                replace(row, choice=f"ppocr: one of {len(apart[k])} lines PP-OCR's detector found in one box")
+            out.append(widen(one, part))
+    return out
 
 
 def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, settings: OcrSettings,
