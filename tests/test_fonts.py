@@ -204,6 +204,14 @@ def test_glyph_names_that_only_count_codes_are_set_aside_and_the_codes_learned_f
     for phrase in ("Agarose electrophoresis of PCR products of exon", "SSCP analysis of FHIT exon 3",
                    "图 2 FHIT 基因外显子和微卫星灶 PCR 扩增产物缺失电泳图"):
         assert squeezed(phrase) in text, phrase
+    from cwn_ocr.ocr.raster import pdfium_available
+
+    if pdfium_available():
+        # the captions' GBK font drawn by pdfium, as the page means it (poppler draws it as Latin-1
+        # mojibake): the known Chinese anchors every code, no code stays unknown, no page is OCRed
+        assert all(f["unknown"] == 0 for f in numbered), numbered
+        assert squeezed("（A）3，4，5，8 and three microsatellite markers （B）of FHIT gene") in text
+        assert not any(page.rasterized for page in result.pages)
 
 
 def test_an_ordinary_font_is_not_taken_for_one_numbered_by_first_use() -> None:

@@ -116,3 +116,16 @@ def ordinary_share(texts: list[str]) -> float:
         return 1.0
     good = sum(1 for c in chars if _ORDINARY.match(c) and not ("\u3400" <= c <= "\u9fff" and is_rare_cjk(c)))
     return good / len(chars)
+
+
+def misdrawn_pages(fonts: dict[str, FontRef]) -> frozenset[int]:
+    """The pages that draw a ``legacy multibyte`` font: a simple font with a Chinese name and no program,
+    whose two-byte codes poppler (and MuPDF) both read and *draw* one byte at a time, as Latin-1
+    mojibake, where pdfium decodes them by the name's charset and draws the Chinese the page means
+    (pdf.js issue20489: ``北斗星`` drawn as ``±±¶·ÐÇ``). An image of such a page for OCR is pdfium's.
+
+    >>> misdrawn_pages({"7 0": FontRef("7 0", "/F2", "宋体", "/TrueType", "/WinAnsiEncoding", pages=(2, 3)),
+    ...                 "8 0": FontRef("8 0", "/F3", "Helvetica", "/Type1", "/WinAnsiEncoding", pages=(1,))})
+    frozenset({2, 3})
+    """
+    return frozenset(p for font in fonts.values() if classify(font) == LEGACY for p in font.pages)

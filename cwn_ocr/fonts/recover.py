@@ -39,6 +39,7 @@ from cwn_ocr.fonts.program import blank_codes, em_wide_misreads, installed_font_
 from cwn_ocr.fonts.vote import accepted, aligned, choose_lines, pair, tally
 from cwn_ocr.layer.charsets import HAN, to_unified
 from cwn_ocr.model import BBox, Line, Page, Word
+from cwn_ocr.ocr.raster import pdfium_available
 
 #: Of the lines a broken font draws, at most this share is read from the image to learn its map.
 READ_SHARE = 0.10
@@ -283,7 +284,9 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                                       tuple(c for c in used if c not in known), pages=font.pages))
     # the page image, for the codes nothing else knows (all fonts' lines read together)
     readings: dict[int, tuple[str, float]] = {}
-    repairs = _learn_from_image(path, repairs, probe_lines, recovered, read, lang, readings)
+    # a legacy font's text as the image shows it: decoded where pdfium draws the page (raster.misdrawn)
+    drawn_legacy = legacy if pdfium_available() else {}
+    repairs = _learn_from_image(path, repairs, probe_lines, recovered, read, lang, readings, drawn_legacy)
     # a map the image was asked about stays when the image reads what it said: a permuted-looking map,
     # or glyph names that counted codes but were right after all
     # (a font whose codes no vote settled is read where it stands, below, unless it only had to show
@@ -292,7 +295,8 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                and not ((r.status == status.PERMUTED and _agrees(r, fonts[r.key].to_unicode or {}))
                         or (r.status == status.NUMBERED and _agrees(r, named_text(r.recovered))))]
     if repairs:
-        repairs = [r for r in _read_the_rest(repairs, probe_lines, recovered, read, lang, readings) if r.repaired
+        repairs = [r for r in _read_the_rest(repairs, probe_lines, recovered, read, lang, readings, drawn_legacy)
+                   if r.repaired
                    and not (r.key in em_wide and _agrees(r, {c: one_byte_char(c) for c in r.recovered}))]
     if not repairs:
         return FontRecovery()
@@ -310,17 +314,47 @@ def _agrees(repair: FontRepair, old: Mapping[int, str]) -> bool:
     return bool(learned) and sum(1 for code, char in learned if old.get(code) == char) >= AGREE_OLD * len(learned)
 
 
-def _spelled(line: ProbeLine, recovered: Mapping[str, Mapping[int, str]]) -> tuple[tuple[str, int] | str, ...]:
+def _spelled(line: ProbeLine, recovered: Mapping[str, Mapping[int, str]],
+             legacy: Mapping[str, str] | None = None) -> tuple[tuple[str, int] | str, ...]:
     """The line with the codes already known as characters: they anchor the alignment like any sound
-    font's text."""
-    return tuple(recovered.get(i[0], {}).get(i[1], i) if isinstance(i, tuple) else i for i in line.codes)
+    font's text. A ``legacy`` font's byte runs are spelled decoded (GBK, Big5) when the image read is
+    pdfium's, which draws them so (``raster.misdrawn``); poppler's draws them as Latin-1 and they stay
+    codes.
+
+    >>> line = ProbeLine(1, BBox(0, 0, 1, 1), (("G", 0xB1), ("G", 0xB1), ("F", 7), "1"))
+    >>> _spelled(line, {"F": {7: "x"}}, {"G": "gbk"})
+    ('北', 'x', '1')
+    """
+    legacy = legacy or {}
+    items: list[tuple[str, int] | str] = []
+    run: list[int] = []
+    key = ""
+
+    def flush() -> None:
+        if run:
+            text = _legacy_text(run, legacy[key])
+            items.extend(text if text is not None else [(key, code) for code in run])
+            run.clear()
+
+    for item in line.codes:
+        if isinstance(item, tuple) and item[0] in legacy:
+            if item[0] != key:
+                flush()
+            key = item[0]
+            run.append(item[1])
+            continue
+        flush()
+        items.append(recovered.get(item[0], {}).get(item[1], item) if isinstance(item, tuple) else item)
+    flush()
+    return tuple(items)
 
 
 def _learn_from_image(path: Path, repairs: list[FontRepair], probe_lines: Sequence[ProbeLine],
                       recovered: dict[str, dict[int, str]], read: ReadBoxes, lang: str,
-                      readings_of: dict[int, tuple[str, float]]) -> list[FontRepair]:
+                      readings_of: dict[int, tuple[str, float]], drawn_legacy: Mapping[str, str]) -> list[FontRepair]:
     """The repairs with what the page image teaches of their unknown codes; ``readings_of`` gets the
-    reading of each probe line read (by its index in ``probe_lines``)."""
+    reading of each probe line read (by its index in ``probe_lines``); ``drawn_legacy``: the legacy
+    fonts the image shows decoded (``_spelled``)."""
     unknown = {(r.key, c) for r in repairs if not r.legacy for c in r.unknown}
     if not unknown:
         return repairs
@@ -328,7 +362,7 @@ def _learn_from_image(path: Path, repairs: list[FontRepair], probe_lines: Sequen
     indices = [k for k, line in enumerate(probe_lines)
                if any(isinstance(i, tuple) and i[0] in fonts_of for i in line.codes)]
     lines = [probe_lines[k] for k in indices]
-    spelled = [_spelled(line, recovered) for line in lines]
+    spelled = [_spelled(line, recovered, drawn_legacy) for line in lines]
     budget = max(MIN_LINES_READ, round(READ_SHARE * len(lines)))
     lines_with: dict = {}
     for line in spelled:
@@ -372,7 +406,7 @@ FILL_CONFIDENCE = 0.6
 
 def _read_the_rest(repairs: Sequence[FontRepair], probe_lines: Sequence[ProbeLine],
                    recovered: dict[str, dict[int, str]], read: ReadBoxes, lang: str,
-                   readings_of: dict[int, tuple[str, float]]) -> list[FontRepair]:
+                   readings_of: dict[int, tuple[str, float]], drawn_legacy: Mapping[str, str]) -> list[FontRepair]:
     """The codes no vote settled, read where they stand: every line that still draws one is read (the
     lines read to learn the map are not read again), its known characters anchor each unknown code
     exactly, and a code takes what most of its lines read (these lines would be read from the image
@@ -388,7 +422,7 @@ def _read_the_rest(repairs: Sequence[FontRepair], probe_lines: Sequence[ProbeLin
         text, confidence = readings_of.get(k, ("", 0.0))
         if confidence < FILL_CONFIDENCE:
             continue
-        for _index, code, char in aligned(_spelled(probe_lines[k], recovered), text):
+        for _index, code, char in aligned(_spelled(probe_lines[k], recovered, drawn_legacy), text):
             if code[0] in keys and code[1] not in recovered.get(code[0], {}):
                 seen.setdefault(code, Counter())[char] += 1
     out = []

@@ -4,6 +4,10 @@ A scanned page is rendered at its image's own resolution: resampling a 200-dpi J
 300 dpi was measured here to raise Tesseract's CER from 9.6 % to about 25 %, while the
 upscaling done later in ``preprocess`` (on clean pixels) lowers it. A born-digital page is
 rendered at ``dpi`` (300 by default).
+
+A page poppler draws wrong is pdfium's (``pypdfium2``): one that draws a ``legacy multibyte`` font
+(``fonts.classify.misdrawn_pages``: GBK codes in a simple font with a Chinese name, which poppler
+draws as Latin-1 mojibake, so that OCR of its image reads the mojibake the layer already has).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,14 +127,73 @@ def capped_dpi(page_width_pt: float, page_height_pt: float, dpi: float) -> float
     return dpi
 
 
+_MISDRAWN: dict[tuple[str, float, int, str], frozenset[int]] = {}
+
+
+def misdrawn(pdf: Path, page: int, *, password: str | None = None) -> bool:
+    """Whether poppler draws page ``page`` wrong and pdfium, installed, right (``fonts.classify.misdrawn_pages``;
+    worked out once per file)."""
+    try:
+        stat = pdf.stat()
+        key = (str(pdf), stat.st_mtime, stat.st_size, password or "")
+        if key not in _MISDRAWN:
+            import pikepdf
+
+            from cwn_ocr.fonts.classify import misdrawn_pages
+            from cwn_ocr.fonts.inventory import list_fonts
+
+            with pikepdf.open(pdf, password=password or "") as document:
+                _MISDRAWN[key] = misdrawn_pages(list_fonts(document)) if pdfium_available() else frozenset()
+        return page in _MISDRAWN[key]
+    except Exception:  # noqa: BLE001  (an unreadable file is poppler's to report)
+        return False
+
+
+def pdfium_available() -> bool:
+    """Whether pypdfium2 can be imported."""
+    try:
+        import pypdfium2  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def render_pdfium(pdf: Path, page: int, *, dpi: float, password: str | None = None) -> np.ndarray | None:
+    """Page ``page`` as grayscale pixels at ``dpi``, drawn by pdfium; None when it cannot.
+    (pdfium is not thread-safe: one call at a time per process.)"""
+    import numpy as np
+
+    try:
+        import pypdfium2 as pdfium
+
+        with _PDFIUM:
+            document = pdfium.PdfDocument(str(pdf), password=password or None)
+            try:
+                bitmap = document[page - 1].render(scale=dpi / 72.0, grayscale=True)
+                pixels = np.array(bitmap.to_numpy(), dtype=np.uint8)
+            finally:
+                document.close()
+    except Exception:  # noqa: BLE001  (poppler's image then, as for every other page)
+        return None
+    return pixels[:, :, 0] if pixels.ndim == 3 else pixels
+
+
+_PDFIUM = threading.Lock()
+
+
 def render(pdf: Path, page: int, page_width_pt: float, page_height_pt: float, *, dpi: float,
            password: str | None = None, timeout: float = 120) -> np.ndarray:
-    """Page ``page`` as grayscale pixels at ``dpi`` (lowered when the page would exceed MAX_PIXELS)."""
+    """Page ``page`` as grayscale pixels at ``dpi`` (lowered when the page would exceed MAX_PIXELS);
+    pdfium's where poppler would draw it wrong (``misdrawn``)."""
     import numpy as np
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
 
     chosen = capped_dpi(page_width_pt, page_height_pt, dpi)
+    if misdrawn(pdf, page, password=password):
+        drawn = render_pdfium(pdf, page, dpi=int(chosen + 1e-6), password=password)
+        if drawn is not None:
+            return drawn
     try:
         extra: dict[str, Any] = {"userpw": password} if password else {}
         images = convert_from_path(str(pdf), dpi=int(chosen + 1e-6), first_page=page, last_page=page, grayscale=True,

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import regex
 from rapidfuzz import fuzz
@@ -253,13 +254,22 @@ def compared(a: str, b: str) -> float:
     return float(fuzz.partial_ratio(b, a) if len(b) <= len(a) else fuzz.partial_ratio(a, b))
 
 
-def _render_strip(pdf: Path, sample: Sample, folder: Path, *, password: str | None) -> Path | None:
-    """The sample's strip of the page as a PNG file in ``folder`` (None when poppler fails)."""
+def _render_strip(pdf: Path, sample: Sample, folder: Path, *, password: str | None,
+                  drawn: dict[int, Any] | None = None) -> Path | None:
+    """The sample's strip of the page as a PNG file in ``folder`` (None when poppler fails): cut from
+    the page's image in ``drawn`` (pdfium's, of a page poppler draws wrong) when it has one."""
     scale = SAMPLE_DPI / 72.0
     margin = max(2.0, sample.bbox.height * 0.25)
     x, y = int((sample.bbox.x0 - margin) * scale), int((sample.bbox.y0 - margin) * scale)
     w, h = int((sample.bbox.width + 2 * margin) * scale), int((sample.bbox.height + 2 * margin) * scale)
     target = folder / f"s{sample.page}-{sample.line}"
+    page = (drawn or {}).get(sample.page)
+    if page is not None:
+        import cv2
+
+        strip = page[max(0, y):max(0, y) + max(8, h), max(0, x):max(0, x) + max(8, w)]
+        image = target.with_name(target.name + ".png")
+        return image if strip.size and cv2.imwrite(str(image), strip) else None
     cmd = ["pdftoppm", "-f", str(sample.page), "-l", str(sample.page), "-r", str(SAMPLE_DPI), "-x", str(max(0, x)),
            "-y", str(max(0, y)), "-W", str(max(8, w)), "-H", str(max(8, h)), "-gray", "-png", "-singlefile"]
     if password:
@@ -270,6 +280,19 @@ def _render_strip(pdf: Path, sample: Sample, folder: Path, *, password: str | No
         return None
     image = target.with_name(target.name + ".png")
     return image if image.is_file() and image.stat().st_size else None
+
+
+def pdfium_pages(pdf: Path, samples: Sequence[Sample], *, password: str | None) -> dict[int, Any]:
+    """pdfium's images, at ``SAMPLE_DPI``, of the samples' pages that poppler draws wrong (``raster.misdrawn``)."""
+    from cwn_ocr.ocr.raster import misdrawn, render_pdfium
+
+    out = {}
+    for page in sorted({s.page for s in samples}):
+        if misdrawn(pdf, page, password=password):
+            image = render_pdfium(pdf, page, dpi=SAMPLE_DPI, password=password)
+            if image is not None:
+                out[page] = image
+    return out
 
 
 def script_language(script: str, lang: str) -> str:
@@ -298,9 +321,11 @@ def read_strips_ppocr(pdf: Path, samples: Sequence[Sample], *, password: str | N
 
     if not samples:
         return []
+    drawn = pdfium_pages(pdf, samples, password=password)
     with tempfile.TemporaryDirectory(prefix="cwn-strips-") as tmp:
         with ThreadPoolExecutor(max(1, jobs) * 2) as pool:
-            strips = list(pool.map(lambda s: _render_strip(pdf, s, Path(tmp), password=password), samples))
+            strips = list(pool.map(lambda s: _render_strip(pdf, s, Path(tmp), password=password, drawn=drawn),
+                                   samples))
         present = [(s, cv2.imread(str(strip), cv2.IMREAD_GRAYSCALE)) for s, strip in zip(samples, strips)
                    if strip is not None]
     readable = [(s, image) for s, image in present if image is not None]
@@ -316,9 +341,11 @@ def read_samples(pdf: Path, samples: Sequence[Sample], settings: OcrSettings, *,
     compare each reading with the layer."""
     if not samples:
         return []
+    drawn = pdfium_pages(pdf, samples, password=password)
     with tempfile.TemporaryDirectory(prefix="cwn-verify-") as tmp:
         with ThreadPoolExecutor(max(1, jobs) * 2) as pool:
-            strips = list(pool.map(lambda s: _render_strip(pdf, s, Path(tmp), password=password), samples))
+            strips = list(pool.map(lambda s: _render_strip(pdf, s, Path(tmp), password=password, drawn=drawn),
+                                   samples))
         present = [(s, strip) for s, strip in zip(samples, strips) if strip is not None]
         if not present:
             return []

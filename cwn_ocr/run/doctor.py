@@ -85,6 +85,14 @@ def run_doctor(console: Console) -> int:
             console.print(f"[red]missing[/] poppler's CJK character maps: the Chinese text of many PDFs would "
                           f"be lost; {POPPLER_DATA_ADVICE}")
     problems += check_engines(console)
+    try:
+        import pypdfium2
+
+        console.print(f"[green]ok[/]      pdfium (pypdfium2 {pypdfium2.version.PYPDFIUM_INFO}): draws the pages "
+                      "whose Chinese font poppler draws as Latin-1")
+    except ImportError:  # not a failure: poppler draws those pages, and their fonts are still decoded
+        console.print("[yellow]absent[/]  pdfium (pypdfium2): pages with a GBK font poppler draws as Latin-1 are read "
+                      "from poppler's wrong image; install it with `pip install pypdfium2` (or run `make setup`)")
     data = find_tessdata()
     for lang in REQUIRED_LANGUAGES:
         if lang in data.languages:
