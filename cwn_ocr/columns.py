@@ -28,8 +28,8 @@ from cwn_ocr.model import BBox, Line, Word
 GUTTER = 1.5
 #: Lines whose gap a gutter must be, at the least: a few wide gaps in one place are chance.
 MIN_LINES = 3
-#: The text on each side of a gutter fills its column: the median piece beside it is at least
-#: this many line heights wide (eight Han characters; a table's cells are shorter).
+#: The text on each side of a gutter fills its column: a quarter of the pieces beside it are at
+#: least this many line heights wide (eight Han characters; a table's cells are shorter).
 FILLED = 8.0
 
 
@@ -165,10 +165,11 @@ def find_gutters(lines: Sequence[Line]) -> list[Gutter]:
 
 
 def _filled(lines: Sequence[Line], gutter: Gutter, height: float) -> bool:
-    """Text on both sides of ``gutter`` fills its column (not a table's short cells): the median
-    piece of a line next to it on either side, specks aside, is ``FILLED`` line heights wide. A
-    line is in pieces wherever it leaves a gutter's gap, so the cells of a table with four columns
-    are pieces of their own, and its middle gap is no gutter because two cells together are wide.
+    """Text on both sides of ``gutter`` fills its column (not a table's short cells): a quarter of
+    the pieces of lines next to it on either side, specks aside, are ``FILLED`` line heights wide
+    (a column of prose with a table in it still has its prose lines). A line is in pieces wherever
+    it leaves a gutter's gap, so the cells of a table with four columns are pieces of their own, and
+    its middle gap is no gutter because two cells together are wide.
 
     >>> def line(*spans):
     ...     return Line.from_words(tuple(Word("字", BBox(x0, 0, x1, 10)) for x0, x1 in spans))
@@ -177,6 +178,9 @@ def _filled(lines: Sequence[Line], gutter: Gutter, height: float) -> bool:
     >>> cells = [line((0, 30), (70, 100), (140, 170), (210, 240))] * 3
     >>> _filled(cells, Gutter(100, 140), 10)
     False
+    >>> table_in_a_column = [line((0, 100), (140, 240))] * 2 + [line((0, 100), (140, 160), (190, 210))] * 4
+    >>> _filled(table_in_a_column, Gutter(100, 140), 10)
+    True
     """
     left: list[float] = []
     right: list[float] = []
@@ -194,7 +198,10 @@ def _filled(lines: Sequence[Line], gutter: Gutter, height: float) -> bool:
             left.append(before_it[-1].width)
         if after_it and after_it[0].width >= 2 * height:
             right.append(after_it[0].width)
-    return bool(left and right) and min(median(left), median(right)) >= FILLED * height
+    def upper_quartile(widths: list[float]) -> float:
+        return sorted(widths)[(3 * len(widths)) // 4]
+
+    return bool(left and right) and min(upper_quartile(left), upper_quartile(right)) >= FILLED * height
 
 
 def _cut(line: Line, gutters: Sequence[Gutter]) -> list[Line]:

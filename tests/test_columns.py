@@ -21,22 +21,23 @@ RIGHT = ["充分利用省生态遥感中心产品", "建立数据下载处理发
          "城市空间融合绿色和蓝色", "全市森林覆盖率稳定提高", "开展系列宣传教育活动"]
 
 
-def _image() -> Any:
+def _image(title: int = 0) -> Any:
+    """The page; ``title`` the grey level of its title."""
     from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("L", (2480, 1400), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(str(FONT), 44)
-    draw.text((200, 100), "Two columns", font=font, fill=0)
+    draw.text((200, 100), "Two columns", font=font, fill=title)
     for i, (left, right) in enumerate(zip(LEFT, RIGHT)):
         draw.text((200, 250 + 90 * i), left, font=font, fill=0)
         draw.text((1330, 295 + 90 * i), right, font=font, fill=0)
     return image
 
 
-def _page(tmp_path: Path) -> Path:
+def _page(tmp_path: Path, title: int = 0) -> Path:
     path = tmp_path / "columns.pdf"
-    _image().save(path, resolution=300)
+    _image(title).save(path, resolution=300)
     return path
 
 
@@ -90,9 +91,10 @@ def test_a_two_column_page_is_read_once(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(tesseract, "read_lines", counted)
     monkeypatch.setattr("cwn_ocr.ocr.page.read_lines", counted)
-    result = ocr_page(_page(tmp_path), 1, 2480 * 72 / 300, 1400 * 72 / 300, dpi=300, settings=OcrSettings(),
-                      engine="tesseract")
+    result = ocr_page(_page(tmp_path, title=153), 1, 2480 * 72 / 300, 1400 * 72 / 300, dpi=300,
+                      settings=OcrSettings(), engine="tesseract")
     assert len(result.lines) == len(LEFT + RIGHT) + 1
+    assert "Two" in result.lines[0].text  # a grey title (#999) above the columns is text too
     # one call: the title's band and the two columns one under the other, no row of the page twice
     # but the columns' (the stack's gaps aside)
     assert len(read) == 1 and read[0] < SCAN_UPSCALE * (1400 + 6 * 90) + 4 * 24, read

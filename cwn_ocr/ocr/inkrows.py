@@ -38,7 +38,7 @@ JOIN_DOWN = 0.15
 SPECK = 0.5
 #: A piece is in a row when this share of the lower one's height lies at the row's height.
 SAME_ROW = 0.5
-#: A piece this many times the text's height (a figure, a tall bracket) does not widen its row.
+#: A piece this many times the text's height (a figure, a tall bracket) is in no row.
 TALL = 1.5
 #: A pixel row with no more dark pixels than this is blank (a scan's specks aside).
 SPECKS = 2
@@ -74,6 +74,8 @@ def ink_rows(image: np.ndarray) -> list[Line]:
                      if max(w, h) >= SPECK * height), key=lambda box: box.y0)
     rows: list[tuple[list[float], list[BBox]]] = []  # ([top, bottom], pieces)
     for piece in pieces:
+        if piece.height > TALL * height:
+            continue  # a figure, a rule's frame, a tall bracket: no line of text, and no row's height
         best, share = None, 0.0
         for row in rows[-8:]:  # rows further up are done: pieces come top first
             (top, bottom), _ = row
@@ -85,15 +87,28 @@ def ink_rows(image: np.ndarray) -> list[Line]:
             continue
         span, members = best
         members.append(piece)
-        if piece.height <= TALL * height:
-            span[0], span[1] = min(span[0], piece.y0), max(span[1], piece.y1)
+        span[0], span[1] = min(span[0], piece.y0), max(span[1], piece.y1)
     return [Line.from_words(tuple(Word("", box) for box in sorted(members, key=lambda b: b.x0)))
             for _, members in rows]
 
 
-def blank_row(image: np.ndarray, start: int, step: int, reach: int) -> int:
+def ink_level(image: np.ndarray) -> int:
+    """The grey level below which a pixel of ``image`` (8-bit grey) is ink: Otsu's threshold, so that
+    grey or coloured text (a #999 footer, an orange heading) counts; at least 128.
+
+    >>> page = np.full((20, 20), 255, np.uint8)
+    >>> page[5:10, 5:15] = 153  # grey text
+    >>> ink_level(page) > 153
+    True
+    """
+    level, _ = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return max(128, int(level) + 1)  # Otsu's class of ink is the levels up to its threshold
+
+
+def blank_row(image: np.ndarray, start: int, step: int, reach: int, *, level: int = 128) -> int:
     """The first pixel row from ``start`` on (``step`` -1 up, 1 down, at most ``reach`` rows) with
-    no ink: where a block of text can be cut off without cutting a line; ``start`` when none is.
+    no ink (no more than ``SPECKS`` pixels darker than ``level``): where a block of text can be cut
+    off without cutting a line; ``start`` when none is.
 
     >>> page = np.full((50, 20), 255, np.uint8)
     >>> page[10:20, 2:18] = 0
@@ -103,6 +118,6 @@ def blank_row(image: np.ndarray, start: int, step: int, reach: int) -> int:
     for row in range(start, start + step * reach, step):
         if not 0 <= row < image.shape[0]:
             break
-        if int(np.count_nonzero(image[row] < 128)) <= SPECKS:
+        if int(np.count_nonzero(image[row] < level)) <= SPECKS:
             return row
     return start

@@ -23,7 +23,7 @@ from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
 from cwn_ocr.ocr.engines import corroborated
 from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles, widen
-from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_rows
+from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_level, ink_rows
 from cwn_ocr.ocr.prepare import Prepared, prepare
 from cwn_ocr.ocr.raster import rasterize_page
 from cwn_ocr.ocr.tessdata import find_tessdata
@@ -144,6 +144,26 @@ def words_by_row(line: Line, rows: list[Line]) -> list[Line]:
                 break
     return [replace(Line.from_words(words), engine=line.engine) if words else Line("", row.bbox, engine=line.engine)
             for words, row in zip(parts, rows)]
+
+
+def lost_words(line: Line, rows: list[Line]) -> list[Word]:
+    """``line``'s words that no row holds (``words_by_row``) and that do not run over two of them
+    either (a word Tesseract made of both lines' ink is theirs, not lost): text splitting the line
+    into ``rows`` would drop.
+
+    >>> rows = [Line("x", BBox(0, 0, 9, 12)), Line("y", BBox(0, 28, 9, 40))]
+    >>> line = Line.from_words([Word("a", BBox(0, 0, 5, 10)), Word("ab", BBox(0, 2, 5, 38))])
+    >>> lost_words(line, rows)
+    []
+    >>> [w.text for w in lost_words(Line.from_words([Word("c", BBox(0, 50, 5, 60))]), rows)]
+    ['c']
+    """
+    def held(word: Word) -> bool:
+        middle = (word.bbox.y0 + word.bbox.y1) / 2
+        over = sum(1 for row in rows if min(row.bbox.y1, word.bbox.y1) > max(row.bbox.y0, word.bbox.y0))
+        return over >= 2 or any(row.bbox.y0 <= middle <= row.bbox.y1 for row in rows)
+
+    return [word for word in line.words if not held(word)]
 
 
 def read_chinese_first(images: list[np.ndarray], settings: OcrSettings) -> list[list[Line]]:
@@ -313,11 +333,12 @@ def _read_whole(image: np.ndarray, settings: OcrSettings, *, lang: str) -> list[
     if plan is None:
         return read_lines(image, settings, lang=lang)
     reach = max(1, int(plan.bottom - plan.top) // 20)
-    top = blank_row(image, max(0, int(plan.top) - 1), -1, reach)
-    bottom = blank_row(image, min(image.shape[0] - 1, int(plan.bottom) + 1), 1, reach)
+    level = ink_level(image)  # grey text above or below the columns is text too
+    top = blank_row(image, max(0, int(plan.top) - 1), -1, reach, level=level)
+    bottom = blank_row(image, min(image.shape[0], int(plan.bottom)), 1, reach, level=level)
     parts = [(0, 0, image[:top])] + [(int(x0), top, image[top:bottom, int(x0):int(x1)]) for x0, x1 in plan.columns]
     parts.append((0, bottom, image[bottom:]))
-    parts = [(x, y, crop) for x, y, crop in parts if crop.size and np.count_nonzero(crop < 128) > SPECKS]
+    parts = [(x, y, crop) for x, y, crop in parts if crop.size and np.count_nonzero(crop < level) > SPECKS]
     readings = read_stacked([crop for _, _, crop in parts], settings, lang=lang)
     return [shift(line, x, y) for (x, y, _), lines in zip(parts, readings) for line in lines]
 
@@ -378,7 +399,8 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
                     # a line another of Tesseract's boxes holds is that box's (no line read twice)
                     found = [replace(row, engine=engine.name) for row in rows_apart(rows, box, dx, dy, height=median)
                              if not any(j != k and _holds(other.bbox, row.bbox) for j, other in enumerate(lines))]
-                    if len(found) >= 2:
+                    # and only where the rows hold every word Tesseract read in the box (none lost)
+                    if len(found) >= 2 and not lost_words(lines[k], found):
                         apart[k] = found
             else:
                 detected.append(None)

@@ -47,11 +47,17 @@ class WorkerPool:
         # would re-import the caller's main module, which breaks scripts without a main guard.)
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.scratch = tempfile.mkdtemp(prefix="cwn-workers-")
-        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_own_group, initargs=(self.scratch,),
-                                         mp_context=context)
-        # with fork, the first call forks every worker at once (ProcessPoolExecutor does not spawn
-        # forked children on demand); waiting for its answer makes sure they are up
-        self._pool.submit(os.getpid).result()
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_own_group, initargs=(self.scratch,),
+                                             mp_context=context)
+            # with fork, the first call forks every worker at once (ProcessPoolExecutor does not spawn
+            # forked children on demand); waiting for its answer makes sure they are up
+            self._pool.submit(os.getpid).result()
+        except BaseException:  # a failed fork, an interrupt while they start: nothing left behind
+            if hasattr(self, "_pool"):
+                self.kill()
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
 
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
         return self._pool.submit(fn, *args, **kwargs)
