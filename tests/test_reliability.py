@@ -275,6 +275,33 @@ def interrupt_when_faked(args: list[str], env: dict[str, str], after: float = 0.
     assert not fake_processes(), "the fake program was left running"
 
 
+def _start_and_wait(seconds: str) -> None:  # runs in a worker: a program in the worker's own group
+    subprocess.run(["sleep", seconds])
+
+
+def _die() -> None:  # runs in a worker: it dies as an out-of-memory kill would leave it
+    time.sleep(0.5)
+    os._exit(1)
+
+
+def test_a_dead_worker_leaves_no_program_of_the_others_running() -> None:
+    """One worker dies mid-run (the pool is broken, the run goes on and ends normally): the program
+    another worker had started goes with the pool, and so does the pool's scratch folder."""
+    from cwn_ocr.ocr.workers import WorkerPool
+
+    marker = "297.113"  # a sleep no one else runs
+    pool = WorkerPool(2)
+    pool.submit(_start_and_wait, marker)
+    dying = pool.submit(_die)
+    with pytest.raises(Exception):  # noqa: B017  (BrokenProcessPool)
+        dying.result(timeout=30)
+    pool.__exit__(None, None, None)
+    time.sleep(0.5)
+    running = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert f"sleep {marker}" not in running
+    assert not os.path.exists(pool.scratch)
+
+
 # --- the text layer's reading, started before the rest of cwn-ocr is imported ------------------
 
 def fake_pdftotext(tmp_path: Path, action: str) -> dict[str, str]:

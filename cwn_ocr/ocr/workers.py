@@ -67,7 +67,9 @@ class WorkerPool:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        if error is None:
+        # a pool a dead worker broke has had its other workers terminated, but not what they started
+        # (a Tesseract in a worker's group would run on): stop the groups as on an error
+        if error is None and not getattr(self._pool, "_broken", False):
             self._pool.shutdown(wait=True)
             shutil.rmtree(self.scratch, ignore_errors=True)
             return
