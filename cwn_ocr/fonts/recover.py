@@ -171,20 +171,27 @@ def _legacy_encoding(lines: Sequence[ProbeLine], key: str) -> str:
     return ""
 
 
+def _font_runs(items: Sequence[tuple[str, int] | str]) -> list[tuple[str, list[int]] | str]:
+    """``items`` (characters, and codes of probed fonts as (font, code)) with each run of consecutive
+    codes of one font as (font, [codes]); characters as they are.
+
+    >>> _font_runs([("F", 1), ("F", 2), "a", ("G", 3), ("F", 4)])
+    [('F', [1, 2]), 'a', ('G', [3]), ('F', [4])]
+    """
+    out: list[tuple[str, list[int]] | str] = []
+    for item in items:
+        if not isinstance(item, tuple):
+            out.append(item)
+        elif out and isinstance(out[-1], tuple) and out[-1][0] == item[0]:
+            out[-1][1].append(item[1])
+        else:
+            out.append((item[0], [item[1]]))
+    return out
+
+
 def _runs_of(line: ProbeLine, key: str) -> list[list[int]]:
     """The runs of consecutive codes of font ``key`` in ``line`` (a two-byte character never spans two)."""
-    runs: list[list[int]] = []
-    current: list[int] = []
-    for item in line.codes:
-        if isinstance(item, tuple) and item[0] == key:
-            current.append(item[1])
-        else:
-            if current:
-                runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
+    return [run[1] for run in _font_runs(line.codes) if isinstance(run, tuple) and run[0] == key]
 
 
 def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int], *, lang: str,
@@ -327,25 +334,13 @@ def _spelled(line: ProbeLine, recovered: Mapping[str, Mapping[int, str]],
     """
     legacy = legacy or {}
     items: list[tuple[str, int] | str] = []
-    run: list[int] = []
-    key = ""
-
-    def flush() -> None:
-        if run:
-            text = _legacy_text(run, legacy[key])
-            items.extend(text if text is not None else [(key, code) for code in run])
-            run.clear()
-
-    for item in line.codes:
-        if isinstance(item, tuple) and item[0] in legacy:
-            if item[0] != key:
-                flush()
-            key = item[0]
-            run.append(item[1])
+    for run in _font_runs(line.codes):
+        if not isinstance(run, tuple):
+            items.append(run)
             continue
-        flush()
-        items.append(recovered.get(item[0], {}).get(item[1], item) if isinstance(item, tuple) else item)
-    flush()
+        key, codes = run
+        text = _legacy_text(codes, legacy[key]) if key in legacy else None
+        items.extend(text if text is not None else (recovered.get(key, {}).get(code, (key, code)) for code in codes))
     return tuple(items)
 
 
@@ -477,25 +472,13 @@ def _spell(items: Sequence[tuple[str, int] | str], legacy: Mapping[str, str]) ->
     """A decoded line's text: legacy fonts' byte runs decoded, unknown codes as private-use characters
     (U+F0000 + code: garbage the detector sees, to be read from the image)."""
     out: list[str] = []
-    run: list[int] = []
-    run_key = ""
-
-    def flush() -> None:
-        if run:
-            text = _legacy_text(run, legacy[run_key]) if run_key in legacy else None
-            out.append(text if text is not None else "".join(chr(0xF0000 + (c & 0xFFFF)) for c in run))
-            run.clear()
-
-    for item in items:
-        if isinstance(item, tuple):
-            if item[0] != run_key:
-                flush()
-            run_key = item[0]
-            run.append(item[1])
-        else:
-            flush()
-            out.append(item)
-    flush()
+    for run in _font_runs(items):
+        if not isinstance(run, tuple):
+            out.append(run)
+            continue
+        key, codes = run
+        text = _legacy_text(codes, legacy[key]) if key in legacy else None
+        out.append(text if text is not None else "".join(chr(0xF0000 + (c & 0xFFFF)) for c in codes))
     return "".join(out)
 
 

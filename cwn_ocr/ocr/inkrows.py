@@ -79,7 +79,7 @@ def ink_rows(image: np.ndarray) -> list[Line]:
         best, share = None, 0.0
         for row in rows[-8:]:  # rows further up are done: pieces come top first
             (top, bottom), _ = row
-            overlap = (min(bottom, piece.y1) - max(top, piece.y0)) / max(1.0, min(piece.height, bottom - top))
+            overlap = BBox(piece.x0, top, piece.x1, bottom).vertical_overlap(piece)
             if overlap > share:
                 best, share = row, overlap
         if best is None or share < SAME_ROW:

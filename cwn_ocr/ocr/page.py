@@ -137,11 +137,9 @@ def words_by_row(line: Line, rows: list[Line]) -> list[Line]:
     """
     parts: list[list[Word]] = [[] for _ in rows]
     for word in line.words:
-        middle = (word.bbox.y0 + word.bbox.y1) / 2
-        for k, row in enumerate(rows):
-            if row.bbox.y0 <= middle <= row.bbox.y1:
-                parts[k].append(word)
-                break
+        k = _row_of(word, rows)
+        if k is not None:
+            parts[k].append(word)
     return [replace(Line.from_words(words), engine=line.engine) if words else Line("", row.bbox, engine=line.engine)
             for words, row in zip(parts, rows)]
 
@@ -158,12 +156,16 @@ def lost_words(line: Line, rows: list[Line]) -> list[Word]:
     >>> [w.text for w in lost_words(Line.from_words([Word("c", BBox(0, 50, 5, 60))]), rows)]
     ['c']
     """
-    def held(word: Word) -> bool:
-        middle = (word.bbox.y0 + word.bbox.y1) / 2
-        over = sum(1 for row in rows if min(row.bbox.y1, word.bbox.y1) > max(row.bbox.y0, word.bbox.y0))
-        return over >= 2 or any(row.bbox.y0 <= middle <= row.bbox.y1 for row in rows)
+    def over(word: Word) -> int:
+        return sum(1 for row in rows if min(row.bbox.y1, word.bbox.y1) > max(row.bbox.y0, word.bbox.y0))
 
-    return [word for word in line.words if not held(word)]
+    return [word for word in line.words if _row_of(word, rows) is None and over(word) < 2]
+
+
+def _row_of(word: Word, rows: list[Line]) -> int | None:
+    """The first of ``rows`` whose height holds ``word``'s middle."""
+    middle = (word.bbox.y0 + word.bbox.y1) / 2
+    return next((k for k, row in enumerate(rows) if row.bbox.y0 <= middle <= row.bbox.y1), None)
 
 
 def read_chinese_first(images: list[np.ndarray], settings: OcrSettings) -> list[list[Line]]:

@@ -19,6 +19,7 @@ import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,26 +128,27 @@ def capped_dpi(page_width_pt: float, page_height_pt: float, dpi: float) -> float
     return dpi
 
 
-_MISDRAWN: dict[tuple[str, float, int, str], frozenset[int]] = {}
-
-
 def misdrawn(pdf: Path, page: int, *, password: str | None = None) -> bool:
     """Whether poppler draws page ``page`` wrong and pdfium, installed, right (``fonts.classify.misdrawn_pages``;
-    worked out once per file)."""
+    worked out once per file and version of it)."""
     try:
         stat = pdf.stat()
-        key = (str(pdf), stat.st_mtime, stat.st_size, password or "")
-        if key not in _MISDRAWN:
-            import pikepdf
-
-            from cwn_ocr.fonts.classify import misdrawn_pages
-            from cwn_ocr.fonts.inventory import list_fonts
-
-            with pikepdf.open(pdf, password=password or "") as document:
-                _MISDRAWN[key] = misdrawn_pages(list_fonts(document)) if pdfium_available() else frozenset()
-        return page in _MISDRAWN[key]
+        return page in _misdrawn_pages(str(pdf), stat.st_mtime, stat.st_size, password or "")
     except Exception:  # noqa: BLE001  (an unreadable file is poppler's to report)
         return False
+
+
+@lru_cache(maxsize=32)
+def _misdrawn_pages(pdf: str, _mtime: float, _size: int, password: str) -> frozenset[int]:
+    import pikepdf
+
+    from cwn_ocr.fonts.classify import misdrawn_pages
+    from cwn_ocr.fonts.inventory import list_fonts
+
+    if not pdfium_available():
+        return frozenset()
+    with pikepdf.open(pdf, password=password) as document:
+        return misdrawn_pages(list_fonts(document))
 
 
 def pdfium_available() -> bool:
