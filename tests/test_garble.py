@@ -143,3 +143,11 @@ def test_spans_are_inside_the_line() -> None:
     for span in verdict.spans:
         assert 0 <= span.start < span.end <= len(line)
     assert verdict.score == 1.0
+
+
+def test_a_letter_newer_than_pythons_unicode_tables_is_judged() -> None:
+    """U+1DF1F (Latin Extended-G, Unicode 15) is a lower-case letter to ``regex`` and neither case to
+    Python 3.11's tables: judging it had recursed without end (found by tests/test_properties.py)."""
+    verdict = judge_line("\U0001df1f")
+    assert verdict.label.rank == 0
+    judge_line("abc \U0001df1f\U0001df1f Road")

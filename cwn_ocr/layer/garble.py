@@ -212,6 +212,9 @@ def _judge_letters(text: str, start: int) -> list[Atom]:
     parts = [(m.start(), m.group()) for m in _CAMEL_PART.finditer(text)]
     if "".join(p for _, p in parts) != text:
         return [Atom(start, end, Kind.SUSPECT, 2.0, "mixed-case non-word")]
+    if len(parts) == 1:  # one part, whose case Python's own Unicode tables do not know (a letter newer
+        # than them, U+1DF1F, that ``regex`` calls lower-case): not ours to judge, and no part to recurse on
+        return [Atom(start, end, Kind.NEUTRAL)]
     if all(len(p) >= 2 and english_zipf(p) >= 3.0 and (i == 0 or p.istitle())
            for i, (_, p) in enumerate(parts)):  # CitiesWithNature, iPhone
         return [Atom(start, end, Kind.GOOD)]
