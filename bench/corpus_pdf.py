@@ -74,11 +74,36 @@ WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-
 
 @cache
 def coverage(font: FontFile) -> frozenset[int]:
-    """The code points ``font`` has glyphs for."""
+    """The code points ``font``'s cmap maps (see ``draws``)."""
     from fontTools.ttLib import TTFont
 
     with TTFont(font.path, fontNumber=font.index, lazy=True) as tt:
         return frozenset(tt.getBestCmap())
+
+
+@cache
+def _opened(font: FontFile) -> tuple[object, dict[int, str]]:
+    from fontTools.ttLib import TTFont
+
+    tt = TTFont(font.path, fontNumber=font.index, lazy=True)
+    return tt.getGlyphSet(), tt.getBestCmap()
+
+
+@cache
+def draws(font: FontFile, char: str) -> bool:
+    """True when ``font`` draws ``char``: its cmap maps it to a glyph with an outline (a space is empty by
+    design). WenQuanYi Micro Hei maps ``℃`` to an empty glyph: a page set in it shows nothing where the
+    text says ``℃``, so the truth would hold a character no reader can see."""
+    from fontTools.pens.boundsPen import BoundsPen
+
+    if char.isspace():
+        return True
+    if ord(char) not in coverage(font):
+        return False
+    glyphs, cmap = _opened(font)
+    pen = BoundsPen(glyphs)
+    glyphs[cmap[ord(char)]].draw(pen)  # type: ignore[index]
+    return pen.bounds is not None
 
 
 @dataclass
@@ -151,8 +176,7 @@ class Typesetter:
 
     def covers(self, text: str) -> bool:
         """True when some font of the document has a glyph for every character of ``text``."""
-        fonts = [coverage(face) for face in self.faces.values()]
-        return all(char.isspace() or any(ord(char) in font for font in fonts) for char in text)
+        return all(char.isspace() or any(draws(face, char) for face in self.faces.values()) for char in text)
 
     def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
         """``text`` cut into (font key, text) runs: the line's main font, the fallback where it lacks a glyph."""
@@ -164,7 +188,7 @@ class Typesetter:
         order = [main, "fb", "cjk"]
         runs: list[tuple[str, str]] = []
         for char in text:
-            key = next((k for k in order if char == " " or ord(char) in coverage(self.faces[k])), main)
+            key = next((k for k in order if char == " " or draws(self.faces[k], char)), main)
             if runs and runs[-1][0] == key:
                 runs[-1] = (key, runs[-1][1] + char)
             else:
@@ -380,7 +404,7 @@ def invisible_layer_page(pdf: FPDF, image: Path, lines: list[tuple[str, float, f
     for text, x, y, width, size in lines:
         runs: list[tuple[str, str]] = []
         for char in text:
-            key = "ocr" if char == " " or ord(char) in coverage(font) else "ocrfb"
+            key = "ocr" if char == " " or draws(font, char) else "ocrfb"
             if runs and runs[-1][0] == key:
                 runs[-1] = (key, runs[-1][1] + char)
             else:
