@@ -212,6 +212,12 @@ def test_glyph_names_that_only_count_codes_are_set_aside_and_the_codes_learned_f
         assert all(f["unknown"] == 0 for f in numbered), numbered
         assert squeezed("（A）3，4，5，8 and three microsatellite markers （B）of FHIT gene") in text
         assert not any(page.rasterized for page in result.pages)
+        # poppler cut the captions where the GBK font's byte-wise widths overlap its next piece
+        # (``3、`` / ``4 、`` / …, the English one's halves swapped): one line each again
+        lines = [squeezed(line) for line in result.text.splitlines()]
+        assert squeezed("FHIT 基因外显子 3、4、5、8 和微卫星灶的 PCR 扩增产物琼脂糖电泳图") in lines
+        assert squeezed("Agarose electrophoresis of PCR products of exon （A）3，4，5，8 and three "
+                        "microsatellite markers （B）of FHIT gene") in lines
 
 
 def test_an_ordinary_font_is_not_taken_for_one_numbered_by_first_use() -> None:

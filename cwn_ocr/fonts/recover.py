@@ -459,13 +459,65 @@ def _decode(path: Path, repairs: Sequence[FontRepair], probe_lines: Sequence[Pro
     out_pages: dict[int, Page] = {}
     originals: dict[int, tuple[str, ...]] = {}
     for page in decoded:
-        lines = []
+        lines, of_legacy = [], []
         for line in page.lines:
-            words = tuple(Word(_spell(probe_codes(word.text, base), legacy), word.bbox) for word in line.words)
+            items = [probe_codes(word.text, base) for word in line.words]
+            words = tuple(Word(_spell(codes, legacy), word.bbox) for codes, word in zip(items, line.words))
             lines.append(Line.from_words(words) if words else line)
+            of_legacy.append(any(isinstance(c, tuple) and c[0] in legacy for codes in items for c in codes))
+        lines = rejoined(lines, of_legacy)
         out_pages[page.number] = Page(page.number, page.width, page.height, tuple(lines))
         originals[page.number] = tuple(_original(line.bbox, layer[page.number]) for line in lines)
     return FontRecovery(tuple(repairs), out_pages, originals, pdf_maps)
+
+
+def rejoined(lines: Sequence[Line], of_legacy: Sequence[bool]) -> list[Line]:
+    """``lines`` with the pieces poppler cut one printed line into put back together.
+
+    A legacy two-byte font's strings are read a byte at a time, each byte with its own width, so poppler
+    places its glyphs wider than they are drawn; where the next piece of the line then starts left of
+    where poppler thinks the last one ended, it begins a new line (MinerU's test_01: a caption in four
+    lines, ``FHIT 基因外显子 3、`` / ``4 、`` / ``5 、`` / ``8 和微卫星灶…``, and an English caption's two
+    halves in the wrong order). Neighbours in poppler's order are one line again when they stand on one
+    row (their heights overlap by 80 %), overlap left to right (lines that merely touch are cells of a
+    table) by less than half the narrower one and a line height (more would be text drawn twice, which
+    poppler keeps apart on purpose), and one of them draws a legacy font; the pieces are joined left to
+    right. Other lines are left as poppler gave them.
+
+    >>> def line(text, x0, x1, y0=0.0):
+    ...     return Line.from_words([Word(text, BBox(x0, y0, x1, y0 + 8))])
+    >>> [l.text for l in rejoined([line("基因 3、", 0, 30), line("4、", 28, 40), line("5 和", 38, 60)],
+    ...                           [True, True, True])]
+    ['基因 3、 4、 5 和']
+    >>> [l.text for l in rejoined([line("of FHIT gene", 60, 120), line("Agarose of exon", 0, 62)], [True, False])]
+    ['Agarose of exon of FHIT gene']
+    >>> [l.text for l in rejoined([line("3、", 0, 30), line("4、", 28, 40)], [False, False])]  # no legacy font
+    ['3、', '4、']
+    >>> [l.text for l in rejoined([line("3、", 0, 30), line("4、", 28, 40, y0=9)], [True, True])]  # next row
+    ['3、', '4、']
+    >>> [l.text for l in rejoined([line("单位", 0, 30), line("数量", 30, 50)], [True, True])]  # cells that touch
+    ['单位', '数量']
+    """
+    out: list[Line] = []
+    legacy_out: list[bool] = []
+    for line, is_legacy in zip(lines, of_legacy):
+        if out and (is_legacy or legacy_out[-1]) and _one_row(out[-1], line):
+            left, right = sorted((out[-1], line), key=lambda piece: piece.bbox.x0)
+            out[-1] = Line.from_words(left.words + right.words)
+            legacy_out[-1] = True
+        else:
+            out.append(line)
+            legacy_out.append(is_legacy)
+    return out
+
+
+def _one_row(a: Line, b: Line) -> bool:
+    """True when ``a`` and ``b`` are pieces of one printed line (``rejoined``)."""
+    if a.bbox.vertical_overlap(b.bbox) < 0.8 or min(a.bbox.height, b.bbox.height) < 0.8 * max(a.bbox.height,
+                                                                                               b.bbox.height):
+        return False
+    overlap = min(a.bbox.x1, b.bbox.x1) - max(a.bbox.x0, b.bbox.x0)
+    return 0 < overlap < min(0.5 * min(a.bbox.width, b.bbox.width), max(a.bbox.height, b.bbox.height))
 
 
 def _spell(items: Sequence[tuple[str, int] | str], legacy: Mapping[str, str]) -> str:

@@ -1,0 +1,138 @@
+"""List bullets told by the shape of their ink (``ocr/bullets.py``): lines typeset in real CJK fonts,
+with the bullet outside the text's box as the engines leave it, and lines whose first mark only looks
+like one (a full stop, a quote, a hollow circle, a dash, a number)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cwn_ocr.model import BBox, Line, Word
+from cwn_ocr.ocr.bullets import leading_bullet
+from cwn_ocr.ocr.page import bulleted
+
+CJK_FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+             "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+             "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"]
+TEXT = "截至2009年7月6日，修复水源地 54 处。"
+
+
+def typeset(font_path: str, size: int, lead: str) -> tuple[np.ndarray, BBox]:
+    """``lead`` and a space, then ``TEXT``, on a white line; and the box of ``TEXT``'s ink alone (where an
+    engine's line box starts when it leaves the bullet out)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(font_path, size)
+    image = Image.new("L", (40 * size, 3 * size), 255)
+    draw = ImageDraw.Draw(image)
+    x0 = 2.0 * size
+    start = x0 + (font.getlength(lead + " ") if lead else 0.0)
+    draw.text((x0, 2 * size), lead + (" " if lead else "") + TEXT, font=font, fill=0, anchor="ls")
+    pixels = np.asarray(image)
+    rows = np.flatnonzero((pixels[:, int(start):] < 128).any(axis=1))
+    cols = np.flatnonzero((pixels[:, int(start):] < 128).any(axis=0))
+    return pixels, BBox(start + cols[0], float(rows[0]), start + cols[-1] + 1, float(rows[-1] + 1))
+
+
+def fonts_with(chars: str) -> list[str]:
+    from fontTools.ttLib import TTFont
+
+    found = []
+    for path in CJK_FONTS:
+        if Path(path).is_file():
+            with TTFont(path, fontNumber=0, lazy=True) as tt:
+                if all(ord(c) in tt.getBestCmap() for c in chars):
+                    found.append(path)
+    return found
+
+
+@pytest.mark.parametrize("bullet", ["●", "■", "◆", "•", "▪"])
+def test_a_bullet_left_out_of_the_line_is_found_by_its_shape(bullet: str) -> None:
+    fonts = fonts_with(bullet)
+    if not fonts:
+        pytest.skip(f"no CJK font here draws {bullet} (fonts-noto-cjk, fonts-wqy-zenhei)")
+    for path in fonts:
+        for size in (30, 44):
+            pixels, box = typeset(path, size, bullet)
+            found = leading_bullet(pixels < 128, box)
+            assert found is not None and found.char == bullet, (Path(path).name, size, found)
+
+
+@pytest.mark.parametrize("lead", ["。", ".htm", "“引号”", "-", "○", "□", "1.", "(1)", "※", "°C", "国土", "", "⋯",
+                                  "●●●○○", "■■"])
+def test_a_mark_that_is_no_bullet_is_left_alone(lead: str) -> None:
+    fonts = fonts_with(lead)
+    if not fonts:
+        pytest.skip("no CJK font here (fonts-noto-cjk, fonts-wqy-zenhei)")
+    for path in fonts:
+        for size in (30, 44):
+            pixels, box = typeset(path, size, lead)
+            assert leading_bullet(pixels < 128, box) is None, (Path(path).name, size, lead)
+
+
+def two_items(font: str, lead: str, size: int = 40) -> tuple[np.ndarray, list[Line]]:
+    """Two list items (``lead`` then ``TEXT``) one under the other, and their lines as an engine that left
+    the bullets out gives them."""
+    first, box = typeset(font, size, lead)
+    pixels = np.vstack([first, first])
+    second = BBox(box.x0, box.y0 + first.shape[0], box.x1, box.y1 + first.shape[0])
+    return pixels, [Line.from_words([Word(TEXT, b, 99.0)]) for b in (box, second)]
+
+
+def test_a_list_s_bullets_start_their_lines_and_an_engine_s_misreading_of_one_goes() -> None:
+    fonts = fonts_with("◆")
+    if not fonts:
+        pytest.skip("no CJK font here draws ◆ (fonts-noto-cjk, fonts-wqy-zenhei)")
+    pixels, items = two_items(fonts[0], "◆")
+    lines = bulleted(pixels, items)
+    assert [line.text for line in lines] == ["◆ " + TEXT] * 2
+    assert lines[0].bbox.x0 < items[0].bbox.x0 and "bullet ◆" in lines[0].choice
+    # one item alone: shaped like a bullet, but so is a speck of dust; what an engine read of it decides
+    alone, box = typeset(fonts[0], 40, "◆")
+    assert bulleted(alone, [items[0]]) == [items[0]]
+    mark = leading_bullet(alone < 128, box)
+    assert mark is not None
+    glued = Line.from_words([Word("。" + TEXT, BBox(mark.box.x0, box.y0, box.x1, box.y1), 90.0)])
+    junk = Line.from_words([Word("@@", mark.box, 30.0)])
+    assert [line.text for line in bulleted(alone, [glued])] == ["◆ " + TEXT]
+    assert [line.text for line in bulleted(alone, [junk, items[0]])] == ["◆ " + TEXT]
+    # a mark that ends another line (a table's cell) is not this line's bullet
+    cell = Line.from_words([Word("等级●", BBox(mark.box.x0 - 60, box.y0, mark.box.x1, box.y1), 90.0)])
+    assert [line.text for line in bulleted(alone, [cell, glued])] == ["等级●", "。" + TEXT]
+
+
+def test_what_an_engine_read_at_the_start_stays_as_read() -> None:
+    """A bullet the engine read (its size class aside), a first word that starts with a quote, a digit or a
+    letter where a bullet stands, and lines with no Han (their text's height is no Han em) stay as read."""
+    fonts = fonts_with("•◆")
+    if not fonts:
+        pytest.skip("no CJK font here draws • and ◆ (fonts-noto-cjk)")
+    pixels, items = two_items(fonts[0], "•")
+    mark = leading_bullet(pixels < 128, items[0].bbox)
+    assert mark is not None
+    for first in ("•", "·", "“截至", "0.5", "Open"):
+        read = [Line.from_words([Word(first, BBox(mark.box.x0 + 1, item.bbox.y0, mark.box.x1 + 5, item.bbox.y1), 90.0),
+                                 *item.words]) for item in items]
+        assert bulleted(pixels, read) == read, first
+    latin = [Line(item.text.replace(TEXT, "Forest cover rose"), item.bbox, (Word("Forest cover rose", item.bbox),))
+             for item in items]
+    assert bulleted(pixels, latin) == latin
+
+
+def test_a_speck_in_an_indent_and_a_circled_number_are_no_bullets() -> None:
+    import cv2
+
+    fonts = fonts_with("❶")
+    for path in fonts:
+        pixels, items = two_items(path, "❶", 30)
+        assert bulleted(pixels, items) == items
+    pixels, items = two_items(CJK_FONTS[0], "", 40) if Path(CJK_FONTS[0]).is_file() else (None, [])
+    if pixels is None:
+        pytest.skip("no CJK font here (fonts-noto-cjk)")
+    pixels = pixels.copy()
+    item = items[0]
+    middle = int((item.bbox.y0 + item.bbox.y1) / 2)
+    cv2.ellipse(pixels, (int(item.bbox.x0) - 40, middle), (4, 3), 20, 0, 360, 0, -1)  # one speck, one line
+    assert bulleted(pixels, items) == items
