@@ -150,6 +150,37 @@ def test_ppocr_reads_raised_and_lowered_digits_from_where_their_ink_sits() -> No
     assert found >= 0.75 * expected, (found, expected)
 
 
+@needs_ppocr
+def test_ppocr_reads_the_triple_bar_and_keeps_plain_marks_plain() -> None:
+    """``≡`` is not in PP-OCR's dictionary: ``-C≡N`` came out ``-C=N``. Its three bars in the crop make
+    it ``≡`` again (``forms.stacked_marks``); an ``=``, ``<`` or ``>`` of its own stays as printed, and
+    ``≤``/``≥`` come out as printed, in three fonts and two sizes."""
+    fonts = [path for path in CJK_FONTS if Path(path).is_file()]
+    if len(fonts) < 2:
+        pytest.skip("needs two of the CJK fonts fonts-noto-cjk and fonts-wqy-zenhei install")
+    lines = {"产物含 -COOH 与 -C≡N 基团，反应完全": "≡", "溶解氧 ≥ 5.9 mg/L，氨氮 ≤ 0.44 mg/L。": "≥≤",
+             "取 μ = 0.59，若 a < b 且 x > 1 则成立": "=<>"}
+    for path in fonts:
+        for size in (30, 44):
+            readings = PpOcrEngine().read_lines([typeset(path, size, [(text, "n")]) for text in lines])
+            for marks, reading in zip(lines.values(), readings):
+                assert [c for c in reading.text if c in "=<>≡≤≥"] == list(marks), (path, size, reading.text)
+
+
+@needs_ppocr
+def test_a_raised_three_is_not_read_as_the_raised_two_of_the_dictionary() -> None:
+    """PP-OCR's dictionary holds ``²`` but not ``³``: ``25 m³`` came out ``25 m²`` in Noto Serif CJK. The
+    raised digit read again from its own ink, at the line's size, says which (``raised_digit_crops``)."""
+    fonts = [path for path in CJK_FONTS if Path(path).is_file()]
+    if len(fonts) < 2:
+        pytest.skip("needs two of the CJK fonts fonts-noto-cjk and fonts-wqy-zenhei install")
+    runs = [("体积为 25 m", "n"), ("3", "sup"), (" 的水池和 40 m", "n"), ("2", "sup"), (" 的草地", "n")]
+    for path in fonts:
+        for size in (30, 44):
+            [reading] = PpOcrEngine().read_lines([typeset(path, size, runs)])
+            assert "m³" in reading.text and "m²" in reading.text, (path, size, reading.text)
+
+
 #: Codes printed full-width, and ASCII the pitch test must leave alone: codes, units, formulas, and
 #: capitals as wide as an em (``W``, ``M`` in a serif face).
 FULL_WIDTH_LINES = ["样品编号 ＲＴＧ８０３，批次 ＣＳＣ０１３，合格", "检测报告 ＫＳＨ１７０ 号的说明文字",

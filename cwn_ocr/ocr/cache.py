@@ -36,8 +36,9 @@ from cwn_ocr.run.runcache import file_sha256
 
 #: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
 # 6: PP-OCR readings carry raised and lowered digits (engines.forms); 7: full-width codes;
-# 8: columns found in the image, a box over two printed lines split
-CACHE_FORMAT = 8
+# 8: columns found in the image, a box over two printed lines split; 9: bullets from their ink, ≡ ≤ ≥ from
+# their bars, a raised digit read again from its own ink
+CACHE_FORMAT = 9
 
 
 @lru_cache(maxsize=16)

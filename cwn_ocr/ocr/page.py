@@ -18,9 +18,11 @@ import numpy as np
 
 from cwn_ocr.columns import plan_columns
 from cwn_ocr.errors import MissingDependencyError, OcrError
+from cwn_ocr.layer.charsets import is_ideograph
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
+from cwn_ocr.ocr.bullets import Bullet, leading_bullet, misread, with_bullet
 from cwn_ocr.ocr.engines import corroborated
 from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles, widen
 from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_level, ink_rows
@@ -429,6 +431,70 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
     return out
 
 
+def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
+    """``lines`` (pixels of ``image``) with the list bullets no engine read put at their starts
+    (``bullets``; the line's ``choice`` says so), and a line an engine made of a bullet alone dropped.
+
+    Only lines with Han are looked at (a bullet's size is measured against the Han characters' height),
+    and a mark the shape calls a bullet must have more than its shape for it, since one round speck of
+    dust is shaped like a bullet: an engine read something of it (``。`` glued to the text, ``@@`` on a
+    line of its own), or another line of the page starts with the same bullet at the same place (a list).
+
+    >>> page = np.full((150, 300), 255, np.uint8)
+    >>> for top in (15, 95):
+    ...     page[top + 7:top + 21, 20:34] = 0
+    ...     page[top:top + 30, 60:90] = page[top:top + 30, 100:130] = 0
+    >>> items = [Line.from_words([Word("截至", BBox(60, top, 130, top + 30), 99.0)]) for top in (15, 95)]
+    >>> [(line.text, line.choice) for line in bulleted(page, items)]
+    [('■ 截至', 'bullet ■ told by the shape of its ink'), ('■ 截至', 'bullet ■ told by the shape of its ink')]
+    >>> [line.text for line in bulleted(page, items[:1])]  # one mark alone, nothing read of it: a speck?
+    ['截至']
+    >>> junk = Line.from_words([Word("@@", BBox(19, 21, 35, 37), 40.0)])
+    >>> [line.text for line in bulleted(page, [junk, items[0]])]
+    ['■ 截至']
+    """
+    if not lines:
+        return lines
+    ink = image < ink_level(image)
+    found = [leading_bullet(ink, line.bbox) if any(is_ideograph(c) for c in line.text) else None for line in lines]
+    # a mark another line holds is that line's (a table's cell ending in ``●``), not a bullet of this one
+    found = [None if bullet is not None and any(j != k and len(other.text.strip()) > 2 and _on(bullet.box, other.bbox)
+                                                 for j, other in enumerate(lines)) else bullet
+             for k, bullet in enumerate(found)]
+    junk = [k for k, line in enumerate(lines) if found[k] is None and len(line.text.strip()) <= 2]
+    kept: list[Bullet | None] = []
+    for k, (line, bullet) in enumerate(zip(lines, found)):
+        listed = bullet is not None and any(
+            j != k and other is not None and other.char == bullet.char
+            and abs(other.box.x0 - bullet.box.x0) <= 0.5 * line.bbox.height for j, other in enumerate(found))
+        read = bullet is not None and (misread(line, bullet) or any(_inside(lines[j].bbox, bullet.box) for j in junk))
+        kept.append(bullet if listed or read else None)
+    marks = [bullet.box for bullet in kept if bullet is not None]
+    out = []
+    for k, (line, bullet) in enumerate(zip(lines, kept)):
+        if k in junk and any(_inside(line.bbox, mark) for mark in marks):
+            continue  # the bullet, read as a line of its own
+        marked = with_bullet(line, bullet)
+        if marked is not line and bullet is not None:
+            why = f"bullet {bullet.char} told by the shape of its ink"
+            marked = replace(marked, choice=f"{line.choice}; {why}" if line.choice else why)
+        out.append(marked)
+    return out
+
+
+def _on(mark: BBox, box: BBox) -> bool:
+    """True when ``mark``'s middle lies inside ``box``."""
+    x, y = (mark.x0 + mark.x1) / 2, (mark.y0 + mark.y1) / 2
+    return box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1
+
+
+def _inside(box: BBox, mark: BBox) -> bool:
+    """True when ``box``'s middle lies on ``mark`` (a bullet's ink, a little wider)."""
+    grow = 0.25 * max(mark.width, mark.height)
+    x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+    return mark.x0 - grow <= x <= mark.x1 + grow and mark.y0 - grow <= y <= mark.y1 + grow
+
+
 def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, settings: OcrSettings,
              password: str | None = None, second_reading: bool = False, regions: tuple[BBox, ...] = (),
              engine: str = "tesseract") -> PageOcr:
@@ -479,7 +545,7 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     chinese = lines if layout == "chi_sim" and (not regions or note) else None
     if engine != "tesseract" and lines:
         lines = second_engine(prepared.image, lines, prefer=engine, deadline=deadline)
-    checked, rereads, improved = [], 0, 0
+    read, rereads, improved = [], 0, 0
     for line in lines:
         # a line both engines read alike is the image's text: Tesseract alone reading it again could
         # only make it look tidier, not truer
@@ -495,6 +561,9 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
                 better = replace(better, alternatives=kept + line.alternatives, choice="garbled: Tesseract's "
                                  "re-reading of the crop" + (f"; {better.choice}" if better.choice else ""))
             line = better
+        read.append(line)
+    checked = []
+    for line in bulleted(prepared.image, read):  # after the re-reads: their crops stay the lines' own
         # PP-OCR reads punctuation's width from the image: its commas and brackets stand as it read them
         text, _steps = fix_text(line.text, widths_read=line.engine == "ppocr")
         pts = _to_points(line, prepared, page.scale)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cwn_ocr.layer.charsets import is_ideograph
 
@@ -148,6 +148,129 @@ def script_digits(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
         if form:
             out[i] = (SUPERSCRIPTS if form == "sup" else SUBSCRIPTS)[text[i]]
     return "".join(out)
+
+
+#: Marks the recognizer reads as their simpler look-alikes, and what the crop shows that makes them
+#: the other: ``≡`` (not in PP-OCR's dictionary) is three bars where ``=`` is two; ``≤`` and ``≥`` are ``<``
+#: and ``>`` with a bar beneath (PP-OCR mostly reads ``<`` for ``≤``). A bar is a piece of ink at least
+#: ``BAR`` times as wide as high.
+STACKED = {"=": "≡", "<": "≤", ">": "≥"}
+BAR = 2.5
+
+
+def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarray) -> str:
+    """``text`` (a recognizer's reading of the grayscale line crop ``gray``, character ``i`` peaking at
+    CTC column ``columns[i]``, ``cell`` pixels a column) with each ``=`` whose ink is three bars one
+    above the other written ``≡``, and each ``<`` or ``>`` whose ink is the angle and a bar beneath it
+    written ``≤`` or ``≥``. Ink that runs together (blur) or holds anything else leaves the mark as read.
+
+    >>> import numpy as np
+    >>> gray = np.full((40, 120), 255, np.uint8)
+    >>> gray[5:35, 0:26] = 0; gray[5:35, 90:116] = 0                  # two Han characters
+    >>> for y in (12, 18, 24): gray[y:y + 3, 40:60] = 0                # three bars
+    >>> stacked_marks("安=顺", [1, 6, 12], 8.0, gray)
+    '安≡顺'
+    >>> gray[24:27, 40:60] = 255                                       # two bars
+    >>> stacked_marks("安=顺", [1, 6, 12], 8.0, gray)
+    '安=顺'
+    """
+    import cv2
+    import numpy as np
+
+    candidates = [i for i, char in enumerate(text) if char in STACKED]
+    if not candidates or len(columns) < len(text) or gray.ndim != 2:
+        return text
+    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
+    out = list(text)
+    for i in candidates:
+        x = (columns[i] + 0.5) * cell
+        left = ((columns[i - 1] + columns[i]) / 2 + 0.5) * cell if i else x - 0.5 * gray.shape[0]
+        right = ((columns[i] + columns[i + 1]) / 2 + 0.5) * cell if i + 1 < len(text) else x + 0.5 * gray.shape[0]
+        # its pieces: not cut by the crop's top or bottom (a stroke of the line above or below)
+        parts = sorted((stats[k] for k in range(1, count) if left <= stats[k, 0] + stats[k, 2] / 2 <= right
+                        and stats[k, 2] <= 1.2 * (right - left) and stats[k, 4] >= 3
+                        and stats[k, 1] > 0 and stats[k, 1] + stats[k, 3] < gray.shape[0]),
+                       key=lambda part: int(part[1]))
+        bars = [part for part in parts if part[2] >= BAR * part[3]]
+        if text[i] == "=" and len(parts) == 3 and len(bars) == 3 and _stacked(bars) and _alike(bars):
+            out[i] = STACKED["="]
+        elif text[i] in "<>" and len(parts) == 2 and parts[1][2] >= BAR * parts[1][3] \
+                and parts[0][2] < BAR * parts[0][3] and _stacked(parts) \
+                and 0.7 <= parts[1][2] / parts[0][2] <= 1.4:  # the bar as wide as the angle: no underline
+            out[i] = STACKED[text[i]]
+    return "".join(out)
+
+
+def _alike(bars: Sequence[Any]) -> bool:
+    """Three bars (component stats, top to bottom) of one width (within 30 %) and evenly spaced (the two
+    gaps within half of each other): ``≡``, not an ``=`` over an underline or a rule."""
+    widths = [int(bar[2]) for bar in bars]
+    gaps = [int(lower[1]) - int(upper[1]) for upper, lower in zip(bars, bars[1:])]
+    return max(widths) <= 1.3 * min(widths) and max(gaps) <= 1.5 * min(gaps)
+
+
+def _stacked(parts: Sequence[Any]) -> bool:
+    """Pieces of ink (OpenCV component stats, top to bottom) one above the other: each below the last,
+    overlapping it left to right by half the narrower one."""
+    for upper, lower in zip(parts, parts[1:]):
+        if lower[1] < upper[1] + upper[3] - 1:
+            return False
+        overlap = min(upper[0] + upper[2], lower[0] + lower[2]) - max(upper[0], lower[0])
+        if overlap < 0.5 * min(upper[2], lower[2]):
+            return False
+    return True
+
+
+#: Raised digits PP-OCR's dictionary holds: any other raised digit it reads as one of these (``m³`` comes
+#: out ``m²``: ``³`` is not in it), so what such a digit is, its own ink says (``raised_digit_crops``).
+READ_RAISED = "²"
+
+
+def raised_digit_crops(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
+                       ) -> list[tuple[int, np.ndarray]]:
+    """For each raised digit of ``READ_RAISED`` in ``text`` (a recognizer's reading of the grayscale
+    line crop ``gray``, character ``i`` peaking at CTC column ``columns[i]``, ``cell`` pixels a column):
+    its index and its ink alone, on white, scaled up to the line's height, for the recognizer to read as
+    a digit of normal size. A digit whose ink is not one small piece or two (broken) gives none.
+
+    >>> import numpy as np
+    >>> gray = np.full((40, 200), 255, np.uint8)
+    >>> gray[5:35, 0:26] = 0; gray[5:19, 40:48] = 0
+    >>> [(i, crop.shape) for i, crop in raised_digit_crops("安²", [1, 5], 8.0, gray)]
+    [(1, (40, 36))]
+    """
+    import cv2
+    import numpy as np
+
+    candidates = [i for i, char in enumerate(text) if char in READ_RAISED]
+    if not candidates or len(columns) < len(text) or gray.ndim != 2:
+        return []
+    count, labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
+    height = gray.shape[0]
+    out = []
+    for i in candidates:
+        x = (columns[i] + 0.5) * cell
+        left = ((columns[i - 1] + columns[i]) / 2 + 0.5) * cell if i else x - 0.3 * height
+        right = ((columns[i] + columns[i + 1]) / 2 + 0.5) * cell if i + 1 < len(text) else x + 0.3 * height
+        parts = [k for k in range(1, count) if left <= stats[k, 0] + stats[k, 2] / 2 <= right
+                 and stats[k, 2] <= 1.2 * (right - left) and stats[k, 4] >= 3]
+        if not 1 <= len(parts) <= 2:
+            continue
+        x0, y0 = min(int(stats[k, 0]) for k in parts), min(int(stats[k, 1]) for k in parts)
+        x1 = max(int(stats[k, 0] + stats[k, 2]) for k in parts)
+        y1 = max(int(stats[k, 1] + stats[k, 3]) for k in parts)
+        if y1 - y0 < 4 or y1 - y0 > 0.7 * height:
+            continue  # a speck, or a digit of normal size
+        ink = np.isin(labels[y0:y1, x0:x1], parts)
+        digit = np.where(ink, gray[y0:y1, x0:x1], 255).astype(np.uint8)
+        scale = 0.7 * height / (y1 - y0)
+        big = cv2.resize(digit, (max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale))),
+                         interpolation=cv2.INTER_CUBIC)
+        pad_y, pad_x = (height - big.shape[0]) // 2, max(4, height // 4)
+        crop = np.full((height, big.shape[1] + 2 * pad_x), 255, np.uint8)
+        crop[pad_y:pad_y + big.shape[0], pad_x:pad_x + big.shape[1]] = big
+        out.append((i, crop))
+    return out
 
 
 #: A code (a run of capitals and digits, both) is full-width when its neighbouring characters' ink
