@@ -63,6 +63,31 @@ def poppler_reads_cjk() -> bool:
     return "啊" in proc.stdout.decode("utf-8", "replace")
 
 
+def fonttools_reads() -> str | None:
+    """fontTools' version when it reads a font program's tables (the TrueType font cwn-ocr writes its
+    invisible text with), else None.
+
+    >>> bool(fonttools_reads())
+    True
+    """
+    import io
+    from importlib import resources
+
+    try:
+        import fontTools
+        from fontTools.ttLib import TTFont
+    except ImportError:
+        return None
+    try:
+        program = resources.files("cwn_ocr").joinpath("data/GlyphLessFont.ttf").read_bytes()
+        with TTFont(io.BytesIO(program), lazy=True) as font:
+            if not font["cmap"].tables or font["head"].unitsPerEm <= 0:
+                return None
+    except Exception:  # noqa: BLE001  (a fontTools that cannot read a plain TrueType font is broken)
+        return None
+    return str(fontTools.version)
+
+
 def run_doctor(console: Console) -> int:
     problems = 0
     checks = [
@@ -85,6 +110,13 @@ def run_doctor(console: Console) -> int:
             console.print(f"[red]missing[/] poppler's CJK character maps: the Chinese text of many PDFs would "
                           f"be lost; {POPPLER_DATA_ADVICE}")
     problems += check_engines(console)
+    fonttools = fonttools_reads()
+    if fonttools:
+        console.print(f"[green]ok[/]      fontTools {fonttools}: reads embedded font programs (broken fonts' maps)")
+    else:
+        problems += 1
+        console.print("[red]missing[/] fontTools: broken fonts' maps cannot be read from their programs; install it "
+                      "with `pip install fonttools` (or run `make setup`)")
     try:
         import pypdfium2
 
