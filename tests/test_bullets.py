@@ -136,3 +136,25 @@ def test_a_speck_in_an_indent_and_a_circled_number_are_no_bullets() -> None:
     middle = int((item.bbox.y0 + item.bbox.y1) / 2)
     cv2.ellipse(pixels, (int(item.bbox.x0) - 40, middle), (4, 3), 20, 0, 360, 0, -1)  # one speck, one line
     assert bulleted(pixels, items) == items
+
+
+def test_one_mark_confirms_nothing_by_itself_and_an_engine_s_own_bullet_is_kept() -> None:
+    """A row Tesseract cut in two finds the same mark from both pieces (no list of one); a dot or number
+    an engine read on a speck is no reading of a bullet; a line of its own that reads ``•`` gives the
+    bullet its character."""
+    fonts = fonts_with("■")
+    if not fonts:
+        pytest.skip("no CJK font here draws ■ (fonts-noto-cjk, fonts-wqy-zenhei)")
+    pixels, box = typeset(fonts[0], 40, "■")
+    mark = leading_bullet(pixels < 128, box)
+    assert mark is not None
+    middle = box.x0 + 40
+    head = Line.from_words([Word("截", BBox(box.x0, box.y0, middle - 2, box.y1), 99.0)])
+    tail = Line.from_words([Word(TEXT[1:], BBox(middle, box.y0, box.x1, box.y1), 99.0)])
+    assert bulleted(pixels, [head, tail]) == [head, tail]
+    text = Line.from_words([Word(TEXT, box, 99.0)])
+    for read in (".", "12", "-"):
+        speck = Line.from_words([Word(read, mark.box, 40.0)])
+        assert bulleted(pixels, [speck, text]) == [speck, text], read
+    own = Line.from_words([Word("•", mark.box, 60.0)])
+    assert [line.text for line in bulleted(pixels, [own, text])] == ["• " + TEXT]

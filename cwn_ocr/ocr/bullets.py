@@ -53,10 +53,11 @@ GAP = 0.2
 #: How far left of the line's box a bullet is looked for, in line heights, and above and below it.
 REACH = 2.5
 MARGIN = 0.3
-#: What engines make of a bullet's ink that no text starts with (PP-OCR ``。``, Tesseract ``图``, ``@@``): a
-#: first word of them alone goes, or such a first character of a word standing on the bullet. Letters,
-#: digits, quotes and dashes start text and stay.
+#: What engines make of a bullet's ink (PP-OCR ``。``, Tesseract ``图``, ``@@``): a first word of them alone
+#: goes; of a longer first word standing on the bullet only the marks no text starts with (``GLUED``) go,
+#: never a Han character (``图书馆``). Letters, digits, quotes and dashes start text and stay.
 READ_AS = frozenset("。·@图回口")
+GLUED = frozenset("。·@")
 #: Bullets an engine read itself: its reading stands (the shape only decides where nothing was read).
 BULLET_CHARS = frozenset("•●■▪◆◇·・○□◦")
 
@@ -247,11 +248,11 @@ def with_bullet(line: Line, bullet: Bullet | None) -> Line:
     '• 截至'
     >>> with_bullet(Line.from_words([Word("截至", BBox(30, 0, 50, 10), 99.0)]), Bullet("◆", BBox(5, 2, 15, 9))).text
     '◆ 截至'
-    >>> [with_bullet(Line.from_words([Word(w, BBox(17, 0, 50, 10), 99.0)]), Bullet("●", BBox(10, 3, 18, 11))).text
-    ...  for w in ("“截至”", "0.5", "•截至")]
-    ['“截至”', '0.5', '•截至']
+    >>> [with_bullet(Line.from_words([Word(w, BBox(12, 0, 50, 10), 99.0)]), Bullet("●", BBox(10, 3, 18, 11))).text
+    ...  for w in ("“截至”", "0.5", "•截至", "图书馆", "@@截至", "图")]
+    ['“截至”', '0.5', '•截至', '图书馆', '● 截至', '●']
     """
-    if bullet is None or not line.words or not line.words[0].text:
+    if bullet is None or not line.words or not line.words[0].text.strip():
         return line
     words = list(line.words)
     first = words[0]
@@ -259,9 +260,13 @@ def with_bullet(line: Line, bullet: Bullet | None) -> Line:
         return line  # an engine read a bullet there: its reading stands
     if misread(line, bullet) and all(c in READ_AS for c in first.text):
         words = words[1:]
-    elif misread(line, bullet):  # ``。截至``: a run of Han read as one word
-        words[0] = Word(first.text[1:], BBox(max(first.bbox.x0, bullet.box.x1), first.bbox.y0, first.bbox.x1,
-                                             first.bbox.y1), first.confidence)
+    elif misread(line, bullet) and first.text[0] in GLUED:  # ``。截至``: a run of Han read as one word
+        rest = first.text.lstrip("".join(GLUED))
+        if not rest:
+            words = words[1:]
+        else:
+            x0 = min(max(first.bbox.x0, bullet.box.x1), first.bbox.x1 - 1.0)
+            words[0] = Word(rest, BBox(x0, first.bbox.y0, first.bbox.x1, first.bbox.y1), first.confidence)
     elif first.bbox.x0 < bullet.box.x1:
         return line  # an engine read something else where the bullet stands: its reading stands
     mark = Word(bullet.char, BBox(bullet.box.x0, min(bullet.box.y0, line.bbox.y0), bullet.box.x1,

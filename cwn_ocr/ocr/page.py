@@ -22,7 +22,7 @@ from cwn_ocr.layer.charsets import is_ideograph
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
-from cwn_ocr.ocr.bullets import Bullet, leading_bullet, misread, with_bullet
+from cwn_ocr.ocr.bullets import BULLET_CHARS, READ_AS, Bullet, leading_bullet, misread, with_bullet
 from cwn_ocr.ocr.engines import corroborated
 from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles, widen
 from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_level, ink_rows
@@ -461,25 +461,47 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
     found = [None if bullet is not None and any(j != k and len(other.text.strip()) > 2 and _on(bullet.box, other.bbox)
                                                  for j, other in enumerate(lines)) else bullet
              for k, bullet in enumerate(found)]
-    junk = [k for k, line in enumerate(lines) if found[k] is None and len(line.text.strip()) <= 2]
+    # one mark, one line: the line nearest to its right (a row Tesseract cut in two finds it from both)
+    for k, bullet in enumerate(found):
+        if bullet is not None and any(j != k and other is not None and other.box == bullet.box
+                                      and lines[j].bbox.x0 < lines[k].bbox.x0 for j, other in enumerate(found)):
+            found[k] = None
+    # a line of its own that is what an engine made of a bullet (``@@``, ``图``, ``•``): no dot, digit or dash
+    junk = [k for k, line in enumerate(lines) if found[k] is None and 0 < len(line.text.strip()) <= 2
+            and all(c in READ_AS or c in BULLET_CHARS for c in line.text.strip())]
     kept: list[Bullet | None] = []
     for k, (line, bullet) in enumerate(zip(lines, found)):
-        listed = bullet is not None and any(
-            j != k and other is not None and other.char == bullet.char
-            and abs(other.box.x0 - bullet.box.x0) <= 0.5 * line.bbox.height for j, other in enumerate(found))
-        read = bullet is not None and (misread(line, bullet) or any(_inside(lines[j].bbox, bullet.box) for j in junk))
-        kept.append(bullet if listed or read else None)
-    marks = [bullet.box for bullet in kept if bullet is not None]
+        if bullet is None:
+            kept.append(None)
+            continue
+        listed = any(j != k and _same_mark(bullet, other, line.bbox.height) for j, other in enumerate(found))
+        on_it = [lines[j] for j in junk if _inside(lines[j].bbox, bullet.box)]
+        if on_it and on_it[0].text.strip() in BULLET_CHARS:  # an engine read the bullet, on a line of its own
+            bullet = Bullet(on_it[0].text.strip(), bullet.box)
+        kept.append(bullet if listed or on_it or misread(line, bullet) else None)
     out = []
     for k, (line, bullet) in enumerate(zip(lines, kept)):
-        if k in junk and any(_inside(line.bbox, mark) for mark in marks):
-            continue  # the bullet, read as a line of its own
+        placed = [other.box for j, other in enumerate(kept) if other is not None and j != k
+                  and with_bullet(lines[j], other) is not lines[j]]
+        if k in junk and any(_inside(line.bbox, mark) for mark in placed):
+            continue  # the bullet, read as a line of its own, now at the start of the line it heads
         marked = with_bullet(line, bullet)
         if marked is not line and bullet is not None:
             why = f"bullet {bullet.char} told by the shape of its ink"
             marked = replace(marked, choice=f"{line.choice}; {why}" if line.choice else why)
         out.append(marked)
     return out
+
+
+def _same_mark(bullet: Bullet, other: Bullet | None, height: float) -> bool:
+    """True when ``other`` is another item's bullet of the list ``bullet`` heads a line of: the same
+    character, on another row, at the same place (within a quarter of a line's height) and of the same
+    size (within a quarter), as a list's bullets stand; specks of dust match so seldom."""
+    if other is None or other.char != bullet.char or other.box.vertical_overlap(bullet.box) > 0:
+        return False
+    a, b = bullet.box, other.box
+    return abs(a.x0 - b.x0) <= 0.25 * height and 0.75 <= a.width / max(b.width, 1.0) <= 1.33 \
+        and 0.75 <= a.height / max(b.height, 1.0) <= 1.33
 
 
 def _on(mark: BBox, box: BBox) -> bool:

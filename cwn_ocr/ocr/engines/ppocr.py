@@ -298,9 +298,13 @@ class PpOcrEngine(OcrEngine):
         crops = raised_digit_crops(text, columns, cell, gray)
         if not crops:
             return text
+        try:  # the recognizer alone: a crop read through ``_line`` could come here again, without end
+            results, _ = _models(self.threads).recognizer([_bgr(crop) for _i, crop in crops], return_word_box=True)
+        except Exception:  # noqa: BLE001  (onnxruntime's own errors: the line stays as first read)
+            return text
         out = list(text)
-        for (i, _crop), reading in zip(crops, self.read_lines([crop for _i, crop in crops])):
-            digit = reading.text.strip()
+        for (i, _crop), result in zip(crops, results):
+            digit = str(result[0]).strip()
             if len(digit) == 1 and digit in SUPERSCRIPTS and digit != "1":  # one stroke of a broken 2 reads 1
                 out[i] = SUPERSCRIPTS[digit]
         return "".join(out)
