@@ -479,13 +479,13 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
         if on_it and on_it[0].text.strip() in BULLET_CHARS:  # an engine read the bullet, on a line of its own
             bullet = Bullet(on_it[0].text.strip(), bullet.box)
         kept.append(bullet if listed or on_it or misread(line, bullet) else None)
+    marked_lines = [with_bullet(line, bullet) for line, bullet in zip(lines, kept)]
+    placed = [bullet.box for line, bullet, marked in zip(lines, kept, marked_lines)
+              if bullet is not None and marked is not line]
     out = []
-    for k, (line, bullet) in enumerate(zip(lines, kept)):
-        placed = [other.box for j, other in enumerate(kept) if other is not None and j != k
-                  and with_bullet(lines[j], other) is not lines[j]]
+    for k, (line, bullet, marked) in enumerate(zip(lines, kept, marked_lines)):
         if k in junk and any(_inside(line.bbox, mark) for mark in placed):
             continue  # the bullet, read as a line of its own, now at the start of the line it heads
-        marked = with_bullet(line, bullet)
         if marked is not line and bullet is not None:
             why = f"bullet {bullet.char} told by the shape of its ink"
             marked = replace(marked, choice=f"{line.choice}; {why}" if line.choice else why)
