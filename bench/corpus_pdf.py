@@ -73,16 +73,8 @@ WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-
 
 
 @cache
-def coverage(font: FontFile) -> frozenset[int]:
-    """The code points ``font``'s cmap maps (see ``draws``)."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(font.path, fontNumber=font.index, lazy=True) as tt:
-        return frozenset(tt.getBestCmap())
-
-
-@cache
 def _opened(font: FontFile) -> tuple[object, dict[int, str]]:
+    """``font``'s glyph set and cmap (fontTools, read lazily; kept open for ``draws``)."""
     from fontTools.ttLib import TTFont
 
     tt = TTFont(font.path, fontNumber=font.index, lazy=True)
@@ -98,9 +90,9 @@ def draws(font: FontFile, char: str) -> bool:
 
     if char.isspace():
         return True
-    if ord(char) not in coverage(font):
-        return False
     glyphs, cmap = _opened(font)
+    if ord(char) not in cmap:
+        return False
     pen = BoundsPen(glyphs)
     glyphs[cmap[ord(char)]].draw(pen)  # type: ignore[index]
     return pen.bounds is not None

@@ -513,8 +513,7 @@ def _on(mark: BBox, box: BBox) -> bool:
 def _inside(box: BBox, mark: BBox) -> bool:
     """True when ``box``'s middle lies on ``mark`` (a bullet's ink, a little wider)."""
     grow = 0.25 * max(mark.width, mark.height)
-    x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
-    return mark.x0 - grow <= x <= mark.x1 + grow and mark.y0 - grow <= y <= mark.y1 + grow
+    return _on(box, BBox(mark.x0 - grow, mark.y0 - grow, mark.x1 + grow, mark.y1 + grow))
 
 
 def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, settings: OcrSettings,

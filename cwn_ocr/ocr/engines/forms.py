@@ -100,6 +100,28 @@ def placed(top: float, bottom: float) -> str | None:
     return None
 
 
+def _window(columns: Sequence[int], cell: float, i: int, reach: float) -> tuple[float, float]:
+    """The pixels of a crop character ``i`` owns, from the midpoint to its left neighbour's CTC peak to the
+    midpoint to its right one's (``cell`` pixels a column); ``reach`` pixels from its own peak at either end
+    of the line.
+
+    >>> _window([1, 5, 9], 8.0, 1, 10.0), _window([1, 5, 9], 8.0, 2, 10.0)
+    ((28.0, 60.0), (60.0, 86.0))
+    """
+    x = (columns[i] + 0.5) * cell
+    left = ((columns[i - 1] + columns[i]) / 2 + 0.5) * cell if i else x - reach
+    right = ((columns[i] + columns[i + 1]) / 2 + 0.5) * cell if i + 1 < len(columns) else x + reach
+    return left, right
+
+
+def _pieces(stats: np.ndarray, count: int, window: tuple[float, float]) -> list[int]:
+    """The connected pieces of ink (OpenCV component stats, ``count`` of them with the background) centred in
+    a character's ``window`` and no wider than 1.2 of it, specks of under 3 pixels left out."""
+    left, right = window
+    return [k for k in range(1, count) if left <= stats[k, 0] + stats[k, 2] / 2 <= right
+            and stats[k, 2] <= 1.2 * (right - left) and stats[k, 4] >= 3]
+
+
 def script_digits(text: str, columns: Sequence[int], cell: float, gray: np.ndarray) -> str:
     """``text`` (a recognizer's reading of the grayscale line crop ``gray``, character ``i`` peaking
     at CTC column ``columns[i]``, ``cell`` pixels a column) with the digits the crop shows raised or
@@ -135,11 +157,7 @@ def script_digits(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     out = list(text)
     for i in candidates:
-        x = (columns[i] + 0.5) * cell
-        left = ((columns[i - 1] + columns[i]) / 2 + 0.5) * cell
-        right = ((columns[i] + columns[i + 1]) / 2 + 0.5) * cell if i + 1 < len(text) else x + 0.35 * em
-        parts = [k for k in range(1, count) if left <= stats[k, 0] + stats[k, 2] / 2 <= right
-                 and stats[k, 2] <= 1.2 * (right - left) and stats[k, 4] >= 3]
+        parts = _pieces(stats, count, _window(columns[:len(text)], cell, i, 0.35 * em))
         if not parts:
             continue
         y0 = min(int(stats[k, 1]) for k in parts)
@@ -183,13 +201,10 @@ def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
     out = list(text)
     for i in candidates:
-        x = (columns[i] + 0.5) * cell
-        left = ((columns[i - 1] + columns[i]) / 2 + 0.5) * cell if i else x - 0.5 * gray.shape[0]
-        right = ((columns[i] + columns[i + 1]) / 2 + 0.5) * cell if i + 1 < len(text) else x + 0.5 * gray.shape[0]
         # its pieces: not cut by the crop's top or bottom (a stroke of the line above or below)
-        parts = sorted((stats[k] for k in range(1, count) if left <= stats[k, 0] + stats[k, 2] / 2 <= right
-                        and stats[k, 2] <= 1.2 * (right - left) and stats[k, 4] >= 3
-                        and stats[k, 1] > 0 and stats[k, 1] + stats[k, 3] < gray.shape[0]),
+        parts = sorted((stats[k] for k in _pieces(stats, count, _window(columns[:len(text)], cell, i,
+                                                                         0.5 * gray.shape[0]))
+                        if stats[k, 1] > 0 and stats[k, 1] + stats[k, 3] < gray.shape[0]),
                        key=lambda part: int(part[1]))
         bars = [part for part in parts if part[2] >= BAR * part[3]]
         if text[i] == "=" and len(parts) == 3 and len(bars) == 3 and _stacked(bars) and _alike(bars):
@@ -249,11 +264,7 @@ def raised_digit_crops(text: str, columns: Sequence[int], cell: float, gray: np.
     height = gray.shape[0]
     out = []
     for i in candidates:
-        x = (columns[i] + 0.5) * cell
-        left = ((columns[i - 1] + columns[i]) / 2 + 0.5) * cell if i else x - 0.3 * height
-        right = ((columns[i] + columns[i + 1]) / 2 + 0.5) * cell if i + 1 < len(text) else x + 0.3 * height
-        parts = [k for k in range(1, count) if left <= stats[k, 0] + stats[k, 2] / 2 <= right
-                 and stats[k, 2] <= 1.2 * (right - left) and stats[k, 4] >= 3]
+        parts = _pieces(stats, count, _window(columns[:len(text)], cell, i, 0.3 * height))
         if not 1 <= len(parts) <= 2:
             continue
         x0, y0 = min(int(stats[k, 0]) for k in parts), min(int(stats[k, 1]) for k in parts)
