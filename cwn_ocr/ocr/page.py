@@ -27,6 +27,7 @@ from cwn_ocr.ocr.engines import corroborated
 from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles, widen
 from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_level, ink_rows
 from cwn_ocr.ocr.prepare import Prepared, prepare
+from cwn_ocr.ocr.primes import read_as_primes
 from cwn_ocr.ocr.raster import rasterize_page
 from cwn_ocr.ocr.tessdata import find_tessdata
 from cwn_ocr.ocr.tesseract import OcrSettings, read_lines, read_stacked, shift
@@ -587,6 +588,7 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     for line in bulleted(prepared.image, read):  # after the re-reads: their crops stay the lines' own
         # PP-OCR reads punctuation's width from the image: its commas and brackets stand as it read them
         text, _steps = fix_text(line.text, widths_read=line.engine == "ppocr")
+        text = read_as_primes(text)  # the page's minutes and primes, which no engine reads as such
         pts = _to_points(line, prepared, page.scale)
         checked.append(replace(pts, text=text))
     second: list[Line] = []

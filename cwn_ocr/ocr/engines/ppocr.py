@@ -35,6 +35,7 @@ from cwn_ocr.layer.charsets import is_ideograph
 from cwn_ocr.model import BBox, Line, Word
 from cwn_ocr.ocr.engines import PPOCR_ADVICE, OcrEngine, empty_line, file_sha256
 from cwn_ocr.ocr.engines.forms import SUPERSCRIPTS, full_width_codes, raised_digit_crops, script_digits, stacked_marks
+from cwn_ocr.ocr.primes import dropped_primes
 
 if TYPE_CHECKING:
     import numpy as np
@@ -284,6 +285,7 @@ class PpOcrEngine(OcrEngine):
         text = self._raised_digits(text, columns, cell, gray)
         text, kept = full_width_codes(text, columns, cell=cell, gray=gray)
         columns, probs = [columns[i] for i in kept], [probs[i] for i in kept]
+        text, columns, probs = dropped_primes(text, columns, probs, cell, gray)
         words = words_of(text, columns, probs, cell, float(width), float(top), float(bottom))
         if not words:
             return empty_line(self.name, width, height)
