@@ -167,6 +167,32 @@ def test_ppocr_reads_the_triple_bar_and_keeps_plain_marks_plain() -> None:
                 assert [c for c in reading.text if c in "=<>≡≤≥"] == list(marks), (path, size, reading.text)
 
 
+#: Fonts that draw ``＜ ＞`` as large as a Han character and ``< >`` half as large; WenQuanYi draws them alike.
+WIDE_ANGLE_FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+                    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+                    "/usr/share/fonts/truetype/arphic/uming.ttc"]
+
+
+@needs_ppocr
+def test_full_width_angles_are_told_from_ascii_ones_by_their_size() -> None:
+    """PP-OCR reads ``μ ＜ 1.38`` as ``μ<1.38``. Where the face draws ``＜`` as large as a Han character, the
+    size of its ink says which (``forms.wide_angles``); ``<`` and ``>`` in the same fonts stay ASCII, and in
+    WenQuanYi, whose two forms look alike, every angle stays as read."""
+    fonts = [path for path in WIDE_ANGLE_FONTS if Path(path).is_file()]
+    if len(fonts) < 2:
+        pytest.skip("needs two of the CJK fonts fonts-noto-cjk and fonts-arphic-uming install")
+    wide, narrow = "取 μ ＜ 1.38，噪声 ＞ 62 dB(A) 的说明", "取 μ = 0.59，若 a < b 且 x > 1 则成立"
+    for path in fonts:
+        for size in (30, 44):
+            readings = PpOcrEngine().read_lines([typeset(path, size, [(text, "n")]) for text in (wide, narrow)])
+            assert [[c for c in r.text if c in "<>＜＞"] for r in readings] == [["＜", "＞"], ["<", ">"]], \
+                (path, size, [r.text for r in readings])
+    zenhei = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+    if Path(zenhei).is_file():
+        for reading in PpOcrEngine().read_lines([typeset(zenhei, 30, [(text, "n")]) for text in (wide, narrow)]):
+            assert not set("＜＞") & set(reading.text), reading.text
+
+
 @needs_ppocr
 def test_a_raised_three_is_not_read_as_the_raised_two_of_the_dictionary() -> None:
     """PP-OCR's dictionary holds ``²`` but not ``³``: ``25 m³`` came out ``25 m²`` in Noto Serif CJK. The

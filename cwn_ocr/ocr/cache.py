@@ -37,7 +37,8 @@ from cwn_ocr.run.runcache import file_sha256
 #: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
 # 6: PP-OCR readings carry raised and lowered digits (engines.forms); 7: full-width codes;
 # 8: columns found in the image, a box over two printed lines split; 9: bullets from their ink, ≡ ≤ ≥ from
-# their bars, a raised digit read again from its own ink; 10: primes (minutes, H′) from their place and ink
+# their bars, a raised digit read again from its own ink; 10: primes (minutes, H′) from their place and ink,
+# full-width angles ＜ ＞ from their size
 CACHE_FORMAT = 10
 
 

@@ -34,7 +34,14 @@ from cwn_ocr.errors import MissingDependencyError, OcrError
 from cwn_ocr.layer.charsets import is_ideograph
 from cwn_ocr.model import BBox, Line, Word
 from cwn_ocr.ocr.engines import PPOCR_ADVICE, OcrEngine, empty_line, file_sha256
-from cwn_ocr.ocr.engines.forms import SUPERSCRIPTS, full_width_codes, raised_digit_crops, script_digits, stacked_marks
+from cwn_ocr.ocr.engines.forms import (
+    SUPERSCRIPTS,
+    full_width_codes,
+    raised_digit_crops,
+    script_digits,
+    stacked_marks,
+    wide_angles,
+)
 from cwn_ocr.ocr.primes import dropped_primes
 
 if TYPE_CHECKING:
@@ -281,7 +288,8 @@ class PpOcrEngine(OcrEngine):
                         engine=self.name)
         top, bottom = ink_rows(gray)
         cell = width / max(1e-6, float(columns_total))
-        text = stacked_marks(script_digits(text, columns, cell, gray), columns, cell, gray)
+        text = wide_angles(stacked_marks(script_digits(text, columns, cell, gray), columns, cell, gray),
+                           columns, cell, gray)
         text = self._raised_digits(text, columns, cell, gray)
         text, kept = full_width_codes(text, columns, cell=cell, gray=gray)
         columns, probs = [columns[i] for i in kept], [probs[i] for i in kept]
