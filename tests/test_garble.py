@@ -76,6 +76,7 @@ def test_garbled_span_inside_english_line(line: str, garbled_span: str) -> None:
     "安顺市拥有黄果树、龙宫2个5A级景区和14个4A级景区",
     "CitiesWithNature",
     "Currently, the cityhas230000 hectares of urban green",
+    "其中y′=kx+b为直线方程式，二阶导数 f″=2",  # a prime before = (the OCR's ′ of ``ocr/primes.py``)
 ])
 def test_clean_lines_stay_clean(line: str) -> None:
     verdict = judge_line(line)

@@ -22,7 +22,13 @@ WITH = {"物种丰富度指数 H′ = 3.98，均匀度 J′ = 0.39，鸟类 368 
 #: Lines printing none, with the places a prime could stand empty or taken by something else.
 WITHOUT = ["反应 △H = -110.8 kJ/mol，产物含 -C≡N 基团",
            "北纬 35°10 到 36 度之间的地区，年均气温 15°C",
-           "西安 Xi'an 和 it's 'quoted' 的说明文字"]
+           "西安 Xi'an 和 it's 'quoted' 的说明文字",
+           "所谓“北纬26°35”是指这一带的地区",
+           "他说：「位于北纬26°35」。这里的景区"]
+#: Lines with other small marks where a prime could stand (after a lone letter, before ``=``): taken out of
+#: the reading as if the recognizer had dropped them, none may come back as a prime.
+NOT_TICKS = {"温度 T°=25 时的读数说明文字": "°", "相关系数 R²=0.98 的拟合结果": "²",
+             "显著性 P*=0.05 的检验结果说明": "*"}
 
 
 def typeset(font_path: str, size: int, text: str) -> np.ndarray:
@@ -100,3 +106,28 @@ def test_a_prime_the_recognizer_dropped_is_put_back_only_where_the_ink_shows_a_t
                 found += (len(marked) - len(kept)) if restored == marked else 0
                 assert restored.count("′") <= len(marked) - len(kept), (path, size, restored)
     assert expected >= 16 and found >= 0.8 * expected, (found, expected)
+
+
+@pytest.mark.skipif(not PpOcrEngine.available(), reason="PP-OCR is not installed: run `make setup`")
+def test_other_small_marks_the_recognizer_dropped_are_not_taken_for_primes() -> None:
+    """A degree sign (a ring), a raised ``²`` and an asterisk (more than one stroke) stand where a letter's prime
+    would; taken out of the reading, the tick test must not put a ``′`` in their place."""
+    from cwn_ocr.ocr.primes import dropped_primes
+
+    fonts = [path for path in FONTS if Path(path).is_file()]
+    if len(fonts) < 2:
+        pytest.skip("needs two of fonts-noto-cjk, fonts-wqy-zenhei, fonts-arphic-uming")
+    tried = 0
+    for path in fonts:
+        for size in (30, 44):
+            for text, mark in NOT_TICKS.items():
+                image = typeset(path, size, text)
+                read, columns, probs, cell = _recognized(image)
+                if mark not in read:
+                    continue
+                kept = [i for i, char in enumerate(read) if char != mark]
+                dropped = "".join(read[i] for i in kept)
+                restored = dropped_primes(dropped, [columns[i] for i in kept], [probs[i] for i in kept], cell, image)
+                assert "′" not in restored[0], (path, size, read, restored[0])
+                tried += 1
+    assert tried >= 8, tried

@@ -1,18 +1,20 @@
 """Primes (``′``) in OCR readings: the minutes of an angle (``北纬 26°35′``) and a letter's prime before an
 equals sign (``H′ = 3.98``).
 
-No engine reads them: PP-OCR's dictionary has no ``′`` (it drops the mark or reads ``'``), Tesseract reads
-``'`` or ``’``, and in the fonts most pages use (Noto CJK, WenQuanYi Micro Hei) the prime *is* the
-apostrophe's glyph, upright and at the same height, so the ink cannot tell one from the other. Where the
-mark stands can: after the minutes of ``26°35`` a tick is the minute sign, and a tick between a lone letter
-and ``=`` is that letter's prime (an apostrophe there would close no quotation and shorten no word). So
+Engines seldom read them: PP-OCR's dictionary has ``′`` but the recognizer drops the mark or reads ``'``,
+Tesseract reads ``'`` or ``’``, and in the fonts most pages use (Noto CJK, WenQuanYi Micro Hei) the prime
+*is* the apostrophe's glyph, upright and at the same height, so the ink cannot tell one from the other.
+Where the mark stands can: after the minutes of ``26°35`` a tick is the minute sign, and a tick between a
+lone letter and ``=`` in Chinese text is that letter's prime (an apostrophe there would close no quotation
+and shorten no word). So
 
 - ``read_as_primes``: an apostrophe-like mark an engine read in one of those two places is written ``′``
-  (pure text, applied to OCR readings only: a text layer's ``'`` is what its author typed);
+  (pure text, applied to OCR readings only: a text layer's ``'`` is what its author typed), unless it
+  closes a quotation opened before it on the line (``‘北纬26°35’``, ``「26°35」``, ``cut -d'='``);
 - ``dropped_primes``: where PP-OCR read nothing in one of those places, a ``′`` is put only when the line's
-  crop shows a tick there: a small piece of ink at the top of the line, standing alone in its columns (the
-  detached top of a ``5`` or of ``℃`` has the rest of its character below it), between the character
-  before and the one after.
+  crop shows a tick there: one short stroke of ink at the top of the line, without a hole, standing alone
+  in its columns (the detached top of a ``5`` or of ``℃`` has the rest of its character below it), between
+  the character before and the one after.
 
 On the stress corpus's 30 scanned and mixed-page documents (both seeds) primes were about a tenth of the
 character errors left (98 of 977); with both rules the errors went from 977 to 895, no document worse.
@@ -25,82 +27,153 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from cwn_ocr.layer.charsets import is_ideograph
 from cwn_ocr.ocr.engines.forms import han_band, han_em
 
 if TYPE_CHECKING:
     import numpy as np
 
-PRIME = "\u2032"
-#: What engines make of a prime: apostrophes and quotes, an acute or grave accent, a corner bracket, a
-#: tilde (``35°10～-23°17～``; a tilde followed by a digit is a range and stays).
-_MARKS = "'\u2019\u2018\uff07`\u00b4\u300d\uff5e~"
-#: Minutes: degrees, one or two digits, then the mark (a tilde not before a digit: ``26°35'`` and ``26°35'12"``
-#: but not ``3°5~6°``).
-_MINUTES = regex.compile(r"(?<=\d°\d{1,2})(?:['\u2019\u2018\uff07`\u00b4\u300d]|[\uff5e~](?!\d))")
+PRIME, DOUBLE_PRIME = "\u2032", "\u2033"
+#: What engines make of a prime: apostrophes, an acute or grave accent, a corner bracket, and a tilde where a
+#: range cannot go on (``35°10～-23°17～。``; ``3°5~6°`` and ``35°10～ 36°20`` are ranges).
+_APOSTROPHES = "'\u2019\u2018\uff07`\u00b4"
+_MINUTES = regex.compile(r"(?<=\d°\d{1,2})(?:[" + _APOSTROPHES + r"\u300d]|[\uff5e~](?=[-\u2013\u2014。，,；;、]|$))")
 #: Seconds: an angle's minutes written with a prime, digits, then a double quote (``26°35′12"``).
-_SECONDS = regex.compile(r'(?<=\d°\d{1,2}′\d{1,2}(?:\.\d+)?)["\u201d\uff02]')
-#: A letter's prime: a lone ASCII letter (no letter before it), the mark, then ``=``.
-_LETTER = regex.compile(r"(?<=(?<![A-Za-z])[A-Za-z])['\u2019\u2018\uff07`\u00b4](?=\s*=)")
+_SECONDS = regex.compile(r'(?<=\d°\d{1,2}\u2032\d{1,2}(?:\.\d+)?)["\u201c\u201d\uff02]')
+#: A letter's prime: a lone ASCII letter after a space, an ideograph or Chinese punctuation (not a quote, a
+#: dash or a letter: ``'a'``, ``-d'='``), the mark, then ``=`` not opening a quotation.
+_LONE_LETTER = r"(?:(?<=^)|(?<=[\s\p{Han}，、；：（(]))[A-Za-z]"
+_LETTER = regex.compile(rf"(?<={_LONE_LETTER})[{_APOSTROPHES}](?=\s*=(?!\s*[{_APOSTROPHES}\"“”]))")
+#: Quotation marks that open what the mark after minutes would close: it stays. Straight marks pair with
+#: nothing for sure (a minute mark the line before the degrees lost is one): after minutes they are primes.
+_OPENERS = {"\u300d": "\u300c", "\u2019": "\u2018"}
 
 
 def read_as_primes(text: str) -> str:
     """``text`` (an OCR reading) with the apostrophe-like marks after an angle's minutes and between a lone
-    letter and ``=`` written as primes, and a double quote after its seconds as ``″``.
+    letter and ``=`` written as primes (the letter's only on lines with Han), and a double quote after its
+    seconds as ``″``.
 
     >>> read_as_primes("北纬 26°35'-43°41’。指数 H'=1.98，均匀度 J’ = 0.57")
     '北纬 26°35′-43°41′。指数 H′=1.98，均匀度 J′ = 0.57'
-    >>> read_as_primes("35°10～-23°17」。东经 104°3'27”")
-    '35°10′-23°17′。东经 104°3′27″'
-    >>> read_as_primes("Xi'an, it's 'quoted' = no; 3°5~6° stays; 1998'= no")
-    "Xi'an, it's 'quoted' = no; 3°5~6° stays; 1998'= no"
+    >>> read_as_primes("35°10～-23°17」。东经 104°3'27“，26°35′12″")
+    '35°10′-23°17′。东经 104°3′27″，26°35′12″'
+    >>> read_as_primes("他说：「位于北纬26°35」。‘北纬26°35’，35°10～ 36°20，3°5~6°")
+    '他说：「位于北纬26°35」。‘北纬26°35’，35°10～ 36°20，3°5~6°'
+    >>> read_as_primes("用 cut -d'=' -f2 取值，if 'a' == ch，‘x’ = 1，Xi'an, it's 'quoted' = no")
+    "用 cut -d'=' -f2 取值，if 'a' == ch，‘x’ = 1，Xi'an, it's 'quoted' = no"
     """
     if "°" in text:
-        text = _SECONDS.sub("\u2033", _MINUTES.sub(PRIME, text))
-    if "=" in text:
+        text = _SECONDS.sub(DOUBLE_PRIME, _MINUTES.sub(lambda m: m.group() if _closes(text, m.start())
+                                                       else PRIME, text))
+    if "=" in text and any(is_ideograph(c) for c in text):
         text = _LETTER.sub(PRIME, text)
     return text
 
 
+def _closes(text: str, at: int) -> bool:
+    """Whether the mark at ``at`` (``」`` or ``’``) closes a quotation opened before it on the line: an
+    opening mark of its kind before it that no closing one follows, not counting those after minutes."""
+    mark = text[at]
+    opener = _OPENERS.get(mark)
+    if opener is None:
+        return False
+    before = [i for i in range(at) if text[i] in (mark, opener) and not _MINUTES.match(text, i)]
+    depth = 0
+    for i in before:
+        depth = depth + 1 if text[i] == opener else max(0, depth - 1)
+    return depth > 0
+
+
 def prime_gaps(text: str) -> list[int]:
     """Indices of ``text`` after which a prime belongs but nothing was read: after an angle's minutes
-    (``26°35-43°41。``) and after a lone letter followed by ``=`` (``H=3.98``).
+    (``26°35-43°41。``) and after a lone letter followed by ``=`` (``H=3.98``; on lines with Han). Not
+    before a mark an engine read there (a quote, an apostrophe: ``“北纬26°35”``).
 
-    >>> prime_gaps("北纬26°35-43°41。指数H=1.98，J = 0.5，3°5~6°，Ha=1")
+    >>> prime_gaps("北纬26°35-43°41。指数H=1.98，J = 0.5，3°5~6°，Ha=1，“26°35”")
     [6, 12, 16, 23]
     """
-    gaps = [m.end() - 1 for m in regex.finditer(rf"\d°\d{{1,2}}(?![\d°.{PRIME}\u2033{_MARKS}]|\s*[,，]?\d)", text)]
-    gaps += [m.start() for m in regex.finditer(r"(?<![A-Za-z])[A-Za-z](?=\s*=)", text)]
+    gaps = [m.end() - 1 for m in regex.finditer(
+        rf"\d°\d{{1,2}}(?![\d°.{PRIME}{DOUBLE_PRIME}{_APOSTROPHES}\u300d\uff5e~\"“”＂]|\s*[,，]?\d)", text)]
+    if any(is_ideograph(c) for c in text):
+        gaps += [m.start() for m in regex.finditer(rf"{_LONE_LETTER}(?=\s*=)", text)]
     return sorted(gaps)
 
 
-#: A tick's height, as shares of the line's Han characters' extent (Noto's prime is about 0.3 of it, AR PL
-#: Mingti's wedge 0.14).
-TICK_MIN, TICK_MAX = 0.1, 0.5
+#: A tick's height, as shares of the line's Han characters' extent (Noto Sans's prime 0.12-0.3 of it, Noto
+#: Serif's 0.36, AR PL Mingti's wedge 0.14; a raised ``²`` 0.4 and more).
+TICK_MIN, TICK_MAX = 0.1, 0.38
 #: It starts in the top part of the line and ends above its middle.
 TICK_TOP, TICK_BOTTOM = 0.25, 0.55
 #: It is narrow: at most this share of an em wide, and at most ``TICK_SLANT`` times as wide as high (a serif
 #: face's prime is a wedge leaning right).
 TICK_WIDTH, TICK_SLANT = 0.35, 2.5
+#: Its shape, by font (measured at 30 and 44 px): an upright stroke at most ``UPRIGHT`` times as wide as
+#: high (Noto, WenQuanYi Micro Hei: 0.3-0.42; a raised ``²`` 0.56 and more); or a small mark at most
+#: ``SMALL_TICK`` em high (WenQuanYi Zen Hei, AR PL: 0.13-0.2 em, a wedge or a hook; on the stress corpus's
+#: degraded scans every prime is a dot of 2-6 pixels, 0.05-0.11 em). An asterisk or a degree sign is as wide
+#: as high and 0.25-0.45 em. A speck of dust at the very place of a prime, in one of its two places, passes.
+UPRIGHT, SMALL_TICK = 0.5, 0.2
+#: It is one short stroke: its ink no more than this many of the line's stroke widths times its length (a
+#: star, a ring or a digit is several strokes' worth); and it has no hole (a degree sign).
+ONE_STROKE = 1.6
+
+
+def stroke_width(ink: np.ndarray) -> float:
+    """The width of a line's strokes in pixels: the median length of the runs of ink along its rows
+    (``ink`` a boolean mask of the line's Han band); 1 without ink.
+
+    >>> import numpy as np
+    >>> ink = np.zeros((10, 40), bool); ink[:, 5:8] = ink[:, 20:23] = ink[4:6, 5:23] = True
+    >>> stroke_width(ink)
+    3.0
+    """
+    import numpy as np
+
+    padded = np.pad(ink.astype(np.int8), ((0, 0), (1, 1)))
+    edges = np.diff(padded, axis=1)
+    lengths = np.flatnonzero(edges.ravel() == -1) - np.flatnonzero(edges.ravel() == 1)
+    return float(np.median(lengths)) if lengths.size else 1.0
+
+
+def _tick(piece: np.ndarray, area: int, stroke: float, em: float) -> bool:
+    """Whether a piece of ink (its boolean mask, cut to its box) is shaped as a prime: one stroke without a
+    hole, upright or small (``UPRIGHT``, ``SMALL_TICK``)."""
+    import cv2
+    import numpy as np
+
+    h, w = piece.shape
+    if area > ONE_STROKE * stroke * float(np.hypot(w, h)):
+        return False
+    if not (w <= UPRIGHT * h or (h <= SMALL_TICK * em and w <= TICK_SLANT * h)):
+        return False
+    _contours, hierarchy = cv2.findContours(piece.astype(np.uint8), cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    return hierarchy is None or not any(int(node[3]) >= 0 for node in hierarchy[0])
 
 
 def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], cell: float, gray: np.ndarray
                    ) -> tuple[str, list[int], list[float]]:
     """``text`` (a recognizer's reading of the grayscale line crop ``gray``, character ``i`` peaking at CTC
     column ``columns[i]`` with probability ``probs[i]``, ``cell`` pixels a column) with a ``′`` put in each of
-    ``prime_gaps`` where the crop shows a tick; and the columns and probabilities of the result. Only on
-    lines with three Han characters or more (a tick is measured against their extent).
+    ``prime_gaps`` where the crop shows a tick; and the columns and probabilities of the result (a ``′``
+    put in has the probability of the character before it). Only on lines with three Han characters or
+    more (a tick is measured against their extent).
 
     >>> import numpy as np
     >>> gray = np.full((40, 230), 255, np.uint8)
-    >>> for x in (0, 30, 60, 90): gray[5:35, x:x + 26] = 0   # four Han characters
-    >>> gray[5:35, 130:142] = 0                              # "H"
+    >>> for x in (0, 30, 60, 90):                            # four Han characters, strokes 4 px wide
+    ...     gray[5:35, x:x + 4] = gray[5:35, x + 22:x + 26] = gray[18:22, x:x + 26] = 0
+    >>> gray[5:35, 130:134] = gray[5:35, 138:142] = gray[18:22, 130:142] = 0  # "H"
     >>> gray[18:21, 170:190] = 0; gray[24:27, 170:190] = 0   # "="
     >>> dropped_primes("安顺市区H=", [1, 5, 9, 13, 17, 23], [0.9] * 6, 7.5, gray)[0]  # no tick
     '安顺市区H='
     >>> gray[6:15, 148:152] = 0                              # a tick
-    >>> dropped_primes("安顺市区H=", [1, 5, 9, 13, 17, 23], [0.9] * 6, 7.5, gray)[:2]
-    ('安顺市区H′=', [1, 5, 9, 13, 17, 20, 23])
-    >>> gray[15:35, 148:152] = 0                             # ink under it: part of a taller character
+    >>> dropped_primes("安顺市区H=", [1, 5, 9, 13, 17, 23], [0.9] * 6, 7.5, gray)
+    ('安顺市区H′=', [1, 5, 9, 13, 17, 20, 23], [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9])
+    >>> gray[6:15, 146:154] = 0; gray[9:12, 149:151] = 255    # a ring: a degree sign
+    >>> dropped_primes("安顺市区H=", [1, 5, 9, 13, 17, 23], [0.9] * 6, 7.5, gray)[0]
+    '安顺市区H='
+    >>> gray[6:15, 146:154] = 255; gray[6:15, 148:152] = gray[15:35, 148:152] = 0  # part of a taller character
     >>> dropped_primes("安顺市区H=", [1, 5, 9, 13, 17, 23], [0.9] * 6, 7.5, gray)[0]
     '安顺市区H='
     """
@@ -116,18 +189,20 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
         return text, out_columns, out_probs
     top, bottom = band
     span = bottom - top
-    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    stroke = stroke_width(ink[int(top):int(round(bottom))])
+    count, labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     ticks = []
     for k in range(1, count):
-        x, y, w, h = (int(v) for v in stats[k, :4])
-        if not (TICK_MIN * span <= h <= TICK_MAX * span and w <= TICK_WIDTH * em and w <= TICK_SLANT * h):
+        x, y, w, h, area = (int(v) for v in stats[k, :5])
+        if not (max(2.0, TICK_MIN * span) <= h <= TICK_MAX * span and w <= TICK_WIDTH * em and area >= 3):
             continue
         if y > top + TICK_TOP * span or y + h > top + TICK_BOTTOM * span or y <= 0:
             continue
         # alone in its columns: ink below it down to the line's bottom is the rest of a character
-        if np.count_nonzero(ink[y + h:int(round(bottom)), x:x + w]) > 0.25 * stats[k, cv2.CC_STAT_AREA]:
+        if np.count_nonzero(ink[y + h:int(round(bottom)), x:x + w]) > 0.25 * area:
             continue
-        ticks.append(x + w / 2)
+        if _tick(labels[y:y + h, x:x + w] == k, area, stroke, em):
+            ticks.append(x + w / 2)
     inserted = 0
     for i in gaps:
         after = (columns[i] + 0.5) * cell  # the character before the gap, its peak
@@ -139,6 +214,6 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
         at = i + 1 + inserted
         out_text.insert(at, PRIME)
         out_columns.insert(at, int(round(found[0] / cell - 0.5)))
-        out_probs.insert(at, 1.0)
+        out_probs.insert(at, out_probs[at - 1])
         inserted += 1
     return "".join(out_text), out_columns, out_probs
