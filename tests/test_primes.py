@@ -31,6 +31,14 @@ NOT_TICKS = {"温度 T°=25 时的读数说明文字": "°", "相关系数 R²=0
              "显著性 P*=0.05 的检验结果说明": "*"}
 
 
+def fonts() -> list[str]:
+    """The fonts of ``FONTS`` this machine has; the test is skipped with fewer than two."""
+    here = [path for path in FONTS if Path(path).is_file()]
+    if len(here) < 2:
+        pytest.skip("needs two of fonts-noto-cjk, fonts-wqy-zenhei, fonts-arphic-uming")
+    return here
+
+
 def typeset(font_path: str, size: int, text: str) -> np.ndarray:
     """``text`` on a white line, cropped as the repair crops a line (a tenth of its height above and below)."""
     from PIL import Image, ImageDraw, ImageFont
@@ -46,11 +54,8 @@ def typeset(font_path: str, size: int, text: str) -> np.ndarray:
 
 @pytest.mark.skipif(not PpOcrEngine.available(), reason="PP-OCR is not installed: run `make setup`")
 def test_primes_come_out_where_the_page_prints_them_and_nowhere_else() -> None:
-    fonts = [path for path in FONTS if Path(path).is_file()]
-    if len(fonts) < 2:
-        pytest.skip("needs two of fonts-noto-cjk, fonts-wqy-zenhei, fonts-arphic-uming")
     expected = found = 0
-    for path in fonts:
+    for path in fonts():
         for size in (30, 44):
             readings = PpOcrEngine().read_lines([typeset(path, size, text) for text in [*WITH, *WITHOUT]])
             for text, reading in zip([*WITH, *WITHOUT], readings):
@@ -84,11 +89,8 @@ def test_a_prime_the_recognizer_dropped_is_put_back_only_where_the_ink_shows_a_t
     in its place. Lines without a tick get none, in four fonts and two sizes."""
     from cwn_ocr.ocr.primes import dropped_primes
 
-    fonts = [path for path in FONTS if Path(path).is_file()]
-    if len(fonts) < 2:
-        pytest.skip("needs two of fonts-noto-cjk, fonts-wqy-zenhei, fonts-arphic-uming")
     expected = found = 0
-    for path in fonts:
+    for path in fonts():
         for size in (30, 44):
             for text in [*WITH, *WITHOUT]:
                 image = typeset(path, size, text)
@@ -114,11 +116,8 @@ def test_other_small_marks_the_recognizer_dropped_are_not_taken_for_primes() -> 
     would; taken out of the reading, the tick test must not put a ``′`` in their place."""
     from cwn_ocr.ocr.primes import dropped_primes
 
-    fonts = [path for path in FONTS if Path(path).is_file()]
-    if len(fonts) < 2:
-        pytest.skip("needs two of fonts-noto-cjk, fonts-wqy-zenhei, fonts-arphic-uming")
     tried = 0
-    for path in fonts:
+    for path in fonts():
         for size in (30, 44):
             for text, mark in NOT_TICKS.items():
                 image = typeset(path, size, text)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from cwn_ocr.layer.charsets import is_ideograph
-from cwn_ocr.ocr.engines.forms import han_band, han_em
+from cwn_ocr.ocr.engines.forms import han_measure
 
 if TYPE_CHECKING:
     import numpy as np
@@ -182,13 +182,12 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
 
     out_text, out_columns, out_probs = list(text), list(columns[:len(text)]), list(probs[:len(text)])
     gaps = prime_gaps(text) if len(columns) >= len(text) and gray.ndim == 2 else []
-    em = han_em(text, columns, cell) if gaps else None
-    ink = gray < 128
-    band = han_band(ink, text, columns, cell, em) if em else None
-    if em is None or band is None or band[1] - band[0] < 8:
+    measure = han_measure(text, columns, cell, gray, least=8) if gaps else None
+    if measure is None:
         return text, out_columns, out_probs
-    top, bottom = band
+    em, top, bottom = measure
     span = bottom - top
+    ink = gray < 128
     stroke = stroke_width(ink[int(top):int(round(bottom))])
     count, labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     ticks = []

@@ -83,6 +83,24 @@ def han_em(text: str, columns: Sequence[float], cell: float) -> float | None:
     return pitches[len(pitches) // 2] * cell if len(pitches) >= 3 else None
 
 
+def han_measure(text: str, columns: Sequence[int], cell: float, gray: np.ndarray, *, least: float
+                ) -> tuple[float, float, float] | None:
+    """The line's em and its Han characters' top and bottom rows (``han_em``, ``han_band``) in the grayscale
+    crop ``gray``, or None when there are too few Han characters or they stand under ``least`` pixels high:
+    what marks are measured against.
+
+    >>> import numpy as np
+    >>> gray = np.full((40, 130), 255, np.uint8); gray[5:35, 0:120] = 0
+    >>> han_measure("安顺市区", [1, 5, 9, 13], 8.0, gray, least=4), han_measure("安顺市", [1, 5, 9], 8.0, gray, least=4)
+    ((32.0, 5.0, 35.0), None)
+    """
+    em = han_em(text, columns, cell)
+    band = han_band(gray < 128, text, columns, cell, em) if em else None
+    if em is None or band is None or band[1] - band[0] < least:
+        return None
+    return em, band[0], band[1]
+
+
 def placed(top: float, bottom: float) -> str | None:
     """"sup", "sub" or None (as read) for a digit whose ink runs from ``top`` to ``bottom``, shares
     of the Han characters' extent.
@@ -148,12 +166,11 @@ def script_digits(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
                   and not (i + 1 < len(text) and text[i + 1].isdigit())]
     if not candidates:
         return text
-    em = han_em(text, columns, cell)
-    ink = gray < 128
-    band = han_band(ink, text, columns, cell, em) if em else None
-    if em is None or band is None or band[1] - band[0] < 4:
+    measure = han_measure(text, columns, cell, gray, least=4)
+    if measure is None:
         return text
-    top, bottom = band
+    em, top, bottom = measure
+    ink = gray < 128
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     out = list(text)
     for i in candidates:
@@ -247,18 +264,17 @@ def wide_angles(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
     candidates = [i for i, char in enumerate(text) if char in "<>"]
     if not candidates or len(columns) < len(text) or gray.ndim != 2:
         return text
-    em = han_em(text, columns, cell)
-    ink = gray < 128
-    band = han_band(ink, text, columns, cell, em) if em else None
-    if em is None or band is None or band[1] - band[0] < 8:
+    measure = han_measure(text, columns, cell, gray, least=8)
+    if measure is None:
         return text
-    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    em, top, bottom = measure
+    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
     out = list(text)
     for i in candidates:
         parts = [stats[k] for k in _pieces(stats, count, _window(columns[:len(text)], cell, i, 0.5 * em))
                  if stats[k, 1] > 0 and stats[k, 1] + stats[k, 3] < gray.shape[0]]
         if len(parts) == 1 and parts[0][2] >= WIDE_ANGLE[0] * em \
-                and parts[0][3] >= WIDE_ANGLE[1] * (band[1] - band[0]):
+                and parts[0][3] >= WIDE_ANGLE[1] * (bottom - top):
             out[i] = chr(ord(text[i]) + 0xFEE0)
     return "".join(out)
 
