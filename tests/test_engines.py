@@ -167,30 +167,50 @@ def test_ppocr_reads_the_triple_bar_and_keeps_plain_marks_plain() -> None:
                 assert [c for c in reading.text if c in "=<>≡≤≥"] == list(marks), (path, size, reading.text)
 
 
-#: Fonts that draw ``＜ ＞`` as large as a Han character and ``< >`` half as large; WenQuanYi draws them alike.
+#: Fonts that draw ``＜ ＞`` as large as a Han character and ``< >`` half as large; AR PL Mingti's ``＜`` is no larger
+#: than a bold or TeX ``<``, and WenQuanYi draws both alike: there every angle stays as read.
 WIDE_ANGLE_FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-                    "/usr/share/fonts/truetype/arphic/uming.ttc"]
+                    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"]
+AS_READ_FONTS = ["/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/arphic/uming.ttc"]
+DEJAVU_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+
+def typeset_mixed(size: int, runs: list[tuple[str, str, float]]) -> np.ndarray:
+    """Runs of (text, font file, size factor) on one line, cropped as ``tight``: Latin set in a font of its own."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (60 * size, 3 * size), 255)
+    draw, x = ImageDraw.Draw(image), float(size)
+    for text, path, factor in runs:
+        font = ImageFont.truetype(path, int(round(size * factor)))
+        draw.text((x, 2 * size), text, font=font, fill=0, anchor="ls")
+        x += font.getlength(text)
+    return tight(np.asarray(image)[:, :int(x) + size])
 
 
 @needs_ppocr
 def test_full_width_angles_are_told_from_ascii_ones_by_their_size() -> None:
     """PP-OCR reads ``μ ＜ 1.38`` as ``μ<1.38``. Where the face draws ``＜`` as large as a Han character, the
-    size of its ink says which (``forms.wide_angles``); ``<`` and ``>`` in the same fonts stay ASCII, and in
-    WenQuanYi, whose two forms look alike, every angle stays as read."""
+    size and shape of its ink say which (``forms.wide_angles``); ``<`` and ``>`` in the same fonts stay ASCII,
+    and so do bold Latin angles in a Chinese line, and every angle in WenQuanYi and AR PL Mingti."""
     fonts = [path for path in WIDE_ANGLE_FONTS if Path(path).is_file()]
     if len(fonts) < 2:
-        pytest.skip("needs two of the CJK fonts fonts-noto-cjk and fonts-arphic-uming install")
+        pytest.skip("needs the CJK fonts fonts-noto-cjk installs")
     wide, narrow = "取 μ ＜ 1.38，噪声 ＞ 62 dB(A) 的说明", "取 μ = 0.59，若 a < b 且 x > 1 则成立"
     for path in fonts:
         for size in (30, 44):
             readings = PpOcrEngine().read_lines([typeset(path, size, [(text, "n")]) for text in (wide, narrow)])
             assert [[c for c in r.text if c in "<>＜＞"] for r in readings] == [["＜", "＞"], ["<", ">"]], \
                 (path, size, [r.text for r in readings])
-    zenhei = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
-    if Path(zenhei).is_file():
-        for reading in PpOcrEngine().read_lines([typeset(zenhei, 30, [(text, "n")]) for text in (wide, narrow)]):
-            assert not set("＜＞") & set(reading.text), reading.text
+    images = [typeset(path, 30, [(text, "n")]) for path in AS_READ_FONTS if Path(path).is_file()
+              for text in (wide, narrow)]
+    if Path(DEJAVU_BOLD).is_file():
+        for size in (24, 32):
+            images.append(typeset_mixed(size, [("当参数", fonts[0], 1.0), (" x < 5 ", DEJAVU_BOLD, 1.0),
+                                               ("时函数值", fonts[0], 1.0), (" f(x) > 0 ", DEJAVU_BOLD, 1.15),
+                                               ("成立的条件", fonts[0], 1.0)]))
+    for reading in PpOcrEngine().read_lines(images):
+        assert not set("＜＞") & set(reading.text), reading.text
 
 
 @needs_ppocr

@@ -77,6 +77,7 @@ def test_garbled_span_inside_english_line(line: str, garbled_span: str) -> None:
     "CitiesWithNature",
     "Currently, the cityhas230000 hectares of urban green",
     "其中y′=kx+b为直线方程式，二阶导数 f″=2",  # a prime before = (the OCR's ′ of ``ocr/primes.py``)
+    "其中y'=kx+b为直线方程式",  # and as typed, or as an engine reads the prime
 ])
 def test_clean_lines_stay_clean(line: str) -> None:
     verdict = judge_line(line)

@@ -24,7 +24,8 @@ WITHOUT = ["反应 △H = -110.8 kJ/mol，产物含 -C≡N 基团",
            "北纬 35°10 到 36 度之间的地区，年均气温 15°C",
            "西安 Xi'an 和 it's 'quoted' 的说明文字",
            "所谓“北纬26°35”是指这一带的地区",
-           "他说：「位于北纬26°35」。这里的景区"]
+           "他说：「位于北纬26°35」。这里的景区",
+           "位于北纬26°35兴地区的气候，北纬26°35丫口的水库"]  # the top strokes of 兴 and 丫 are their own
 #: Lines with other small marks where a prime could stand (after a lone letter, before ``=``): taken out of
 #: the reading as if the recognizer had dropped them, none may come back as a prime.
 NOT_TICKS = {"温度 T°=25 时的读数说明文字": "°", "相关系数 R²=0.98 的拟合结果": "²",

@@ -35,9 +35,10 @@ if TYPE_CHECKING:
 
 PRIME, DOUBLE_PRIME = "\u2032", "\u2033"
 #: What engines make of a prime: apostrophes, an acute or grave accent, a corner bracket, and a tilde where a
-#: range cannot go on (``35°10～-23°17～。``; ``3°5~6°`` and ``35°10～ 36°20`` are ranges).
+#: range cannot go on (``35°10～-23°17～。``; ``3°5~6°``, ``35°10～ 36°20`` and a tilde ending the line, the range
+#: going on on the next, are ranges).
 _APOSTROPHES = "'\u2019\u2018\uff07`\u00b4"
-_MINUTES = regex.compile(r"(?<=\d°\d{1,2})(?:[" + _APOSTROPHES + r"\u300d]|[\uff5e~](?=[-\u2013\u2014。，,；;、]|$))")
+_MINUTES = regex.compile(r"(?<=\d°\d{1,2})(?:[" + _APOSTROPHES + r"\u300d]|[\uff5e~](?=[-\u2013\u2014。，,；;、]))")
 #: Seconds: an angle's minutes written with a prime, digits, then a double quote (``26°35′12"``).
 _SECONDS = regex.compile(r'(?<=\d°\d{1,2}\u2032\d{1,2}(?:\.\d+)?)["\u201c\u201d\uff02]')
 #: A letter's prime: a lone ASCII letter after a space, an ideograph or Chinese punctuation (not a quote, a
@@ -58,16 +59,16 @@ def read_as_primes(text: str) -> str:
     '北纬 26°35′-43°41′。指数 H′=1.98，均匀度 J′ = 0.57'
     >>> read_as_primes("35°10～-23°17」。东经 104°3'27“，26°35′12″")
     '35°10′-23°17′。东经 104°3′27″，26°35′12″'
-    >>> read_as_primes("他说：「位于北纬26°35」。‘北纬26°35’，35°10～ 36°20，3°5~6°")
-    '他说：「位于北纬26°35」。‘北纬26°35’，35°10～ 36°20，3°5~6°'
-    >>> read_as_primes("用 cut -d'=' -f2 取值，if 'a' == ch，‘x’ = 1，Xi'an, it's 'quoted' = no")
-    "用 cut -d'=' -f2 取值，if 'a' == ch，‘x’ = 1，Xi'an, it's 'quoted' = no"
+    >>> read_as_primes("他说：「位于北纬26°35」。‘北纬26°35’，35°10～ 36°20，3°5~6°，北纬26°35～")
+    '他说：「位于北纬26°35」。‘北纬26°35’，35°10～ 36°20，3°5~6°，北纬26°35～'
+    >>> read_as_primes("用 cut -d'=' -f2 取值，if 'a' == ch，‘x’ = 1，称‘变量 y’=常数，Xi'an, it's 'quoted' = no")
+    "用 cut -d'=' -f2 取值，if 'a' == ch，‘x’ = 1，称‘变量 y’=常数，Xi'an, it's 'quoted' = no"
     """
     if "°" in text:
         text = _SECONDS.sub(DOUBLE_PRIME, _MINUTES.sub(lambda m: m.group() if _closes(text, m.start())
                                                        else PRIME, text))
     if "=" in text and any(is_ideograph(c) for c in text):
-        text = _LETTER.sub(PRIME, text)
+        text = _LETTER.sub(lambda m: m.group() if _closes(text, m.start()) else PRIME, text)
     return text
 
 
@@ -117,6 +118,8 @@ UPRIGHT, SMALL_TICK = 0.5, 0.2
 #: It is one short stroke: its ink no more than this many of the line's stroke widths times its length (a
 #: star, a ring or a digit is several strokes' worth); and it has no hole (a degree sign).
 ONE_STROKE = 1.6
+#: An ideograph's ink starts this many ems left of its CTC peak at the most (its own strokes are no tick).
+HAN_START = 0.3
 
 
 def stroke_width(ink: np.ndarray) -> float:
@@ -138,7 +141,16 @@ def stroke_width(ink: np.ndarray) -> float:
 
 def _tick(piece: np.ndarray, area: int, stroke: float, em: float) -> bool:
     """Whether a piece of ink (its boolean mask, cut to its box) is shaped as a prime: one stroke without a
-    hole, upright or small (``UPRIGHT``, ``SMALL_TICK``)."""
+    hole (``ONE_STROKE``), upright or small (``UPRIGHT``, ``SMALL_TICK``); ``stroke`` the line's stroke width
+    and ``em`` its em, in pixels.
+
+    >>> import numpy as np
+    >>> tick, ring, star = np.ones((10, 3), bool), np.ones((6, 6), bool), np.zeros((12, 12), bool)
+    >>> ring[2:4, 2:4] = False
+    >>> star[5:7, :] = star[:, 5:7] = True; star[range(12), range(12)] = star[range(12), range(11, -1, -1)] = True
+    >>> _tick(tick, 30, 3.0, 40.0), _tick(ring, 32, 3.0, 40.0), _tick(star, int(star.sum()), 2.0, 40.0)
+    (True, False, False)
+    """
     import cv2
     import numpy as np
 
@@ -206,7 +218,10 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
     for i in gaps:
         after = (columns[i] + 0.5) * cell  # the character before the gap, its peak
         until = (columns[i + 1] + 0.5) * cell if i + 1 < len(text) else after + em
-        # right of the character's own middle by a quarter of an em at least (its own top is not a tick)
+        # right of the character's own middle by a quarter of an em at least (its own top is not a tick), and
+        # left of where an ideograph after it starts (the top dot of 兴, the arm of 丫 are its own)
+        if i + 1 < len(text) and is_ideograph(text[i + 1]):
+            until -= HAN_START * em
         found = [t for t in ticks if after + em / 4 <= t < until]
         if len(found) != 1:
             continue

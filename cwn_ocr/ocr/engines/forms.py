@@ -233,27 +233,29 @@ def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     return "".join(out)
 
 
-#: ``＜`` and ``＞`` (full-width) are drawn as large as a Han character in most CJK faces, ``<`` and ``>`` about
-#: half as large: Noto Sans and Serif CJK 0.75-0.77 em wide against 0.45-0.48 (their ink 0.86 against 0.51-0.59 of
-#: the Han characters' height), AR PL Mingti 0.60 against 0.46 (0.70 against 0.43). An angle at least this wide
-#: (in ems) and this high (share of the Han characters' height) is the full-width one. WenQuanYi draws both
-#: alike: there the mark stays as read.
-WIDE_ANGLE = (0.55, 0.62)
+#: ``＜`` and ``＞`` (full-width) are drawn as large as a Han character in Noto Sans and Serif CJK: 0.76-0.79 em wide
+#: and high, 0.83-0.86 of the Han characters' height, where ``<`` and ``>`` are 0.45-0.48 em wide and 0.51-0.59 of
+#: it. An angle at least ``WIDE_ANGLE`` of the Han characters' height wide and high is the full-width one. Not less:
+#: TeX's ``<`` (cmmi10, any LaTeX document) is 0.61 em wide and 0.59-0.66 of the Han height, a bold Latin one as
+#: much, and one more pixel of ink each way on a scan adds a tenth; so AR PL Mingti's ``＜`` (0.60 em, 0.68) and
+#: WenQuanYi's (drawn as its ``<``) stay as read.
+WIDE_ANGLE = 0.78
 
 
 def wide_angles(text: str, columns: Sequence[int], cell: float, gray: np.ndarray) -> str:
     """``text`` (a recognizer's reading of the grayscale line crop ``gray``, character ``i`` peaking at CTC
-    column ``columns[i]``, ``cell`` pixels a column) with each ``<`` or ``>`` whose ink, one piece, is as
-    large as a full-width one's (``WIDE_ANGLE``) written ``＜`` or ``＞``: PP-OCR reads ``μ ＜ 1.38`` as
-    ``μ<1.38``. Only on lines with three Han characters or more, the measure of the mark's size.
+    column ``columns[i]``, ``cell`` pixels a column) with each ``<`` or ``>`` whose ink, one piece shaped as the
+    angle (``_angle``), is as large as a full-width one's (``WIDE_ANGLE``) written ``＜`` or ``＞``: PP-OCR
+    reads ``μ ＜ 1.38`` as ``μ<1.38``. Only on lines with three Han characters or more, the measure of the
+    mark's size.
 
     >>> import numpy as np
     >>> gray = np.full((40, 240), 255, np.uint8)
     >>> for x in (0, 32, 64, 160, 192): gray[5:35, x:x + 28] = 0    # five Han characters
-    >>> for r in range(26): gray[6 + r, 100 + 3 * abs(13 - r) // 2:104 + 3 * abs(13 - r) // 2] = 0  # 0.75 em
+    >>> for r in range(26): gray[7 + r, 100 + 2 * abs(13 - r):104 + 2 * abs(13 - r)] = 0  # an angle as large
     >>> wide_angles("安顺市<生态", [1, 5, 9, 13, 21, 25], 8.0, gray)
     '安顺市＜生态'
-    >>> gray[:, 96:130] = 255
+    >>> gray[:, 96:135] = 255
     >>> for r in range(14): gray[13 + r, 104 + abs(7 - r) // 2:108 + abs(7 - r) // 2] = 0  # a small one
     >>> wide_angles("安顺市<生态", [1, 5, 9, 13, 21, 25], 8.0, gray)
     '安顺市<生态'
@@ -268,15 +270,40 @@ def wide_angles(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
     if measure is None:
         return text
     em, top, bottom = measure
-    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
+    count, labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
     out = list(text)
     for i in candidates:
-        parts = [stats[k] for k in _pieces(stats, count, _window(columns[:len(text)], cell, i, 0.5 * em))
+        parts = [k for k in _pieces(stats, count, _window(columns[:len(text)], cell, i, 0.5 * em))
                  if stats[k, 1] > 0 and stats[k, 1] + stats[k, 3] < gray.shape[0]]
-        if len(parts) == 1 and parts[0][2] >= WIDE_ANGLE[0] * em \
-                and parts[0][3] >= WIDE_ANGLE[1] * (bottom - top):
+        if len(parts) != 1:
+            continue
+        x, y, w, h = (int(v) for v in stats[parts[0], :4])
+        if min(w, h) >= WIDE_ANGLE * (bottom - top) and _angle(labels[y:y + h, x:x + w] == parts[0], text[i] == "<"):
             out[i] = chr(ord(text[i]) + 0xFEE0)
     return "".join(out)
+
+
+def _angle(piece: np.ndarray, opening_left: bool) -> bool:
+    """Whether a piece of ink (its boolean mask, cut to its box) is shaped as ``<`` (``opening_left``: its point
+    at the left) or ``>``: the column at the point has ink only about the middle, the column at the open side
+    only near the top and the bottom (not a letter's stem run into it: ``i>`` in ``<i>`` on a blurred scan).
+
+    >>> import numpy as np
+    >>> angle = np.zeros((21, 11), bool)
+    >>> for r in range(21): angle[r, abs(10 - r)] = True            # <
+    >>> _angle(angle, True), _angle(angle, False), _angle(np.ones((21, 11), bool), True)
+    (True, False, False)
+    """
+    import numpy as np
+
+    h, w = piece.shape
+    point, open_side = (piece[:, 0], piece[:, -1]) if opening_left else (piece[:, -1], piece[:, 0])
+    rows_point, rows_open = np.flatnonzero(point), np.flatnonzero(open_side)
+    if not rows_point.size or not rows_open.size:
+        return False
+    middle = (h - 1) / 2
+    return bool(np.all(np.abs(rows_point - middle) <= 0.25 * h)
+                and np.all(np.abs(rows_open - middle) >= 0.25 * h))
 
 
 def _alike(bars: Sequence[Any]) -> bool:
