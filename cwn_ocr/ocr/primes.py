@@ -17,7 +17,9 @@ and shorten no word). So
   the character before and the one after.
 
 On the stress corpus's 30 scanned and mixed-page documents (both seeds) primes were about a tenth of the
-character errors left (98 of 977); with both rules the errors went from 977 to 895, no document worse.
+character errors left (98 of 977); with both rules, as first written, the errors went from 977 to 895, no
+document worse; the ink and quotation checks two reviews added left that unchanged (885 with full-width angles,
+before and after).
 """
 
 from __future__ import annotations
