@@ -38,8 +38,9 @@ from cwn_ocr.run.runcache import file_sha256
 # 6: PP-OCR readings carry raised and lowered digits (engines.forms); 7: full-width codes;
 # 8: columns found in the image, a box over two printed lines split; 9: bullets from their ink, ≡ ≤ ≥ from
 # their bars, a raised digit read again from its own ink; 10: primes (minutes, H′) from their place and ink,
-# full-width angles ＜ ＞ from their size
-CACHE_FORMAT = 10
+# full-width angles ＜ ＞ from their size; 11: 。 read as ° told by its height, a 。 PP-OCR dropped at a line's
+# end taken from Tesseract's reading
+CACHE_FORMAT = 11
 
 
 @lru_cache(maxsize=16)

@@ -14,10 +14,11 @@ Rules, in order (the first that applies decides; ``choice`` on the kept line say
 PP-OCR's own detector inside the box (``detected``) stands in for its reading of the crop when that
 reading is unsure or empty and the detector's is surer. PP-OCR's reading is judged, and kept, with
 Tesseract's word breaks where the two read the same letters around them (``respace``), Tesseract's
-Chinese comma or full stop where PP-OCR reads a middle dot and Tesseract's English word where PP-OCR's
-letters make none (``correct``). Every line kept, whichever engine read it, has its runs of capitals
-and digits in full-width forms where Tesseract's word boxes show them a Han character wide (``widen``).
-Measured in ``bench/ENGINES.md``.
+Chinese comma or full stop where PP-OCR reads a middle dot, Tesseract's English word where PP-OCR's
+letters make none, and the Chinese full stop or comma Tesseract reads at the line's end where PP-OCR
+dropped it after a digit or a Latin letter (``correct``). Every line kept, whichever engine read it, has
+its runs of capitals and digits in full-width forms where Tesseract's word boxes show them a Han character
+wide (``widen``). Measured in ``bench/ENGINES.md``.
 
 >>> from cwn_ocr.model import BBox, Word
 >>> def line(text, conf, engine):
@@ -183,6 +184,15 @@ def correct(characters: Line, other: Line) -> Line:
     '马丁·路德'
     >>> correct(read("（只能在1inux 2.1或以上版本中使用）", 95.0), read("(只 能 在 linux 2.1 或 以 上", 88.0)).text
     '（只能在linux 2.1或以上版本中使用）'
+
+    And a Chinese full stop, comma, semicolon or enumeration comma Tesseract reads at the line's end, after
+    the same characters, where PP-OCR's reading ends in a digit or a Latin letter without it (it drops the
+    small mark there: ``pH值8.3±0.3`` for ``pH值8.3±0.3。``).
+
+    >>> correct(read("水质pH值8.3±0.3", 98.0), read("水 质 pH 值 8.3t0.3。", 63.0)).text
+    '水质pH值8.3±0.3。'
+    >>> correct(read("水质pH值", 98.0), read("水 质 pH 值 。", 63.0)).text
+    '水质pH值'
     """
     if not characters.words or not other.text:
         return characters
@@ -213,7 +223,31 @@ def correct(characters: Line, other: Line) -> Line:
             if (not token.isdigit() and not is_english_word(token) and is_english_word(theirs_word)
                     and len(theirs_word) >= 3):
                 fixed.update((op.dest_start + k, c) for k, c in enumerate(read))
-    return _rewrite(characters, fixed)
+    return _with_end_mark(_rewrite(characters, fixed), theirs, ours)
+
+
+#: Marks PP-OCR drops at a line's end after a digit or a Latin letter, where Tesseract reads them.
+_END_MARKS = "。，；、"
+
+
+def _with_end_mark(line: Line, theirs: str, ours: str) -> Line:
+    """``line`` (whose reading without spaces is ``ours``) with the mark ``theirs`` ends in after the same
+    two characters or more (``correct``), where ``ours`` ends in an ASCII letter, digit or ``%``."""
+    from rapidfuzz.distance import Levenshtein
+
+    if not ours or not line.words or not theirs or theirs[-1] not in _END_MARKS \
+            or not (ours[-1].isascii() and (ours[-1].isalnum() or ours[-1] == "%")):
+        return line
+    ops = list(Levenshtein.opcodes(theirs, ours))
+    if len(ops) < 2:
+        return line
+    mark, before = ops[-1], ops[-2]
+    if mark.tag != "delete" or mark.src_start != len(theirs) - 1 or before.tag != "equal" \
+            or before.src_end - before.src_start < 2 or before.dest_end != len(ours):
+        return line
+    last = line.words[-1]
+    words = line.words[:-1] + (replace(last, text=last.text + theirs[-1]),)
+    return replace(line, text=" ".join(w.text for w in words), words=words)
 
 
 def _rewrite(line: Line, fixed: dict[int, str]) -> Line:

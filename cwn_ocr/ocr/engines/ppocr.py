@@ -40,6 +40,7 @@ from cwn_ocr.ocr.engines.forms import (
     raised_digit_crops,
     script_digits,
     stacked_marks,
+    stops_read_as_degrees,
     wide_angles,
 )
 from cwn_ocr.ocr.primes import dropped_primes
@@ -290,6 +291,7 @@ class PpOcrEngine(OcrEngine):
         cell = width / max(1e-6, float(columns_total))
         text = wide_angles(stacked_marks(script_digits(text, columns, cell, gray), columns, cell, gray),
                            columns, cell, gray)
+        text = stops_read_as_degrees(text, columns, cell, gray)
         text = self._raised_digits(text, columns, cell, gray)
         text, kept = full_width_codes(text, columns, cell=cell, gray=gray)
         columns, probs = [columns[i] for i in kept], [probs[i] for i in kept]
