@@ -260,21 +260,12 @@ def wide_angles(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
     >>> wide_angles("安顺市<生态", [1, 5, 9, 13, 21, 25], 8.0, gray)
     '安顺市<生态'
     """
-    import cv2
-    import numpy as np
-
-    candidates = [i for i, char in enumerate(text) if char in "<>"]
-    if not candidates or len(columns) < len(text) or gray.ndim != 2:
+    found = _mark_pieces(text, "<>", columns, cell, gray)
+    if found is None:
         return text
-    measure = han_measure(text, columns, cell, gray, least=8)
-    if measure is None:
-        return text
-    em, top, bottom = measure
-    count, labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
+    _em, top, bottom, labels, stats, pieces = found
     out = list(text)
-    for i in candidates:
-        parts = [k for k in _pieces(stats, count, _window(columns[:len(text)], cell, i, 0.5 * em))
-                 if stats[k, 1] > 0 and stats[k, 1] + stats[k, 3] < gray.shape[0]]
+    for i, parts in pieces.items():
         if len(parts) != 1:
             continue
         x, y, w, h = (int(v) for v in stats[parts[0], :4])
@@ -307,29 +298,52 @@ def stops_read_as_degrees(text: str, columns: Sequence[int], cell: float, gray: 
     >>> stops_read_as_degrees("安顺市°生态", [1, 5, 9, 13, 21, 25], 8.0, gray)
     '安顺市°生态'
     """
-    import cv2
-    import numpy as np
-
-    candidates = [i for i, char in enumerate(text) if char == "°"]
-    if not candidates or len(columns) < len(text) or gray.ndim != 2:
+    found = _mark_pieces(text, "°", columns, cell, gray)
+    if found is None:
         return text
-    measure = han_measure(text, columns, cell, gray, least=8)
-    if measure is None:
-        return text
-    em, top, bottom = measure
-    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
+    em, top, bottom, _labels, stats, pieces = found
     out = list(text)
-    for i in candidates:
+    for i, whole in pieces.items():
         # its ink: one piece, specks beside it aside (a third of its ink or less)
-        parts = sorted((k for k in _pieces(stats, count, _window(columns[:len(text)], cell, i, 0.5 * em))
-                        if stats[k, 1] > 0 and stats[k, 1] + stats[k, 3] < gray.shape[0]),
-                       key=lambda k: -int(stats[k, 4]))
+        parts = sorted(whole, key=lambda k: -int(stats[k, 4]))
         if not parts or any(3 * stats[k, 4] > stats[parts[0], 4] for k in parts[1:]):
             continue
         _x, y, w, h = (int(v) for v in stats[parts[0], :4])
         if max(w, h) <= 0.5 * em and (y - top) / (bottom - top) >= LOW_RING:
             out[i] = "。"
     return "".join(out)
+
+
+def _mark_pieces(text: str, marks: str, columns: Sequence[int], cell: float, gray: np.ndarray
+                 ) -> tuple[float, float, float, np.ndarray, np.ndarray, dict[int, list[int]]] | None:
+    """What ``wide_angles`` and ``stops_read_as_degrees`` measure a mark by: the line's em and its Han
+    characters' top and bottom rows (``han_measure``), the crop's ink labelled (labels, OpenCV component
+    stats), and for each character of ``text`` among ``marks`` the whole pieces of ink (none cut by the
+    crop's top or bottom: a stroke of the line above or below) centred in its window; None when ``text``
+    has no such character or the line too few Han characters to measure by.
+
+    >>> import numpy as np
+    >>> gray = np.full((40, 240), 255, np.uint8)
+    >>> for x in (0, 32, 64, 160, 192): gray[5:35, x:x + 28] = 0
+    >>> gray[26:35, 100:109] = 0
+    >>> found = _mark_pieces("安顺市°生态", "°", [1, 5, 9, 13, 21, 25], 8.0, gray)
+    >>> found[:3], {i: [tuple(int(v) for v in found[4][k][:4]) for k in parts] for i, parts in found[5].items()}
+    ((32.0, 5.0, 35.0), {3: [(100, 26, 9, 9)]})
+    """
+    import cv2
+    import numpy as np
+
+    candidates = [i for i, char in enumerate(text) if char in marks]
+    if not candidates or len(columns) < len(text) or gray.ndim != 2:
+        return None
+    measure = han_measure(text, columns, cell, gray, least=8)
+    if measure is None:
+        return None
+    em, top, bottom = measure
+    count, labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
+    pieces = {i: [k for k in _pieces(stats, count, _window(columns[:len(text)], cell, i, 0.5 * em))
+                  if stats[k, 1] > 0 and stats[k, 1] + stats[k, 3] < gray.shape[0]] for i in candidates}
+    return em, top, bottom, labels, stats, pieces
 
 
 def _angle(piece: np.ndarray, opening_left: bool) -> bool:
