@@ -557,6 +557,7 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
                                  second=second.get(match.rows[0]) if voting and second else None, voting=voting,
                                  known=known)
     matched = {r for m in matches for r in m.rows}
+    leftovers: list[RepairedLine] = []  # rows no reading line stands for, put in their place below
     for r, row in enumerate(rows):
         if r in matched:
             continue
@@ -571,12 +572,36 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         decision = decide(evidence)
         original = context.layer_text(row.lines, row.text)
         if decision.action is Action.REMOVE:
-            repaired.append(RepairedLine("", Source.REMOVED, original, row.lines, row.bbox,
-                                         row.verdict.reasons + ("the page image shows no such line",),
-                                         rule=decision.rule, evidence=evidence))
+            leftovers.append(RepairedLine("", Source.REMOVED, original, row.lines, row.bbox,
+                                          row.verdict.reasons + ("the page image shows no such line",),
+                                          rule=decision.rule, evidence=evidence))
         else:
-            repaired += _merge_match([row], [], context)
+            leftovers += _merge_match([row], [], context)
+    for line in leftovers:
+        repaired.insert(place_in_column(line.bbox, [other.bbox for other in repaired]), line)
     return repaired
+
+
+def place_in_column(box: BBox, boxes: Sequence[BBox]) -> int:
+    """Where a line at ``box`` goes among lines at ``boxes`` (reading order): before the first of them
+    below it in its column (overlapping it across), else after the last above it in its column, else at
+    the end. A row of the old layer the new reading has no line for (a full stop alone on a wrapped line,
+    which no line finding keeps) stays where it is printed, not after the page's footer.
+
+    >>> lines = [BBox(50, 100, 300, 112), BBox(50, 120, 300, 132), BBox(320, 100, 560, 112),
+    ...          BBox(320, 140, 560, 152)]
+    >>> place_in_column(BBox(320, 122, 330, 132), lines), place_in_column(BBox(50, 140, 60, 150), lines)
+    (3, 2)
+    >>> place_in_column(BBox(600, 10, 610, 20), lines)
+    4
+    """
+    middle = (box.y0 + box.y1) / 2
+    across = [k for k, other in enumerate(boxes) if other.x0 < box.x1 and box.x0 < other.x1]
+    below = [k for k in across if (boxes[k].y0 + boxes[k].y1) / 2 > middle]
+    if below:
+        return below[0]
+    above = [k for k in across if (boxes[k].y0 + boxes[k].y1) / 2 <= middle]
+    return above[-1] + 1 if above else len(boxes)
 
 
 def _doubted_line(context: PageContext, reading: str) -> bool:

@@ -16,7 +16,7 @@ reading is unsure or empty and the detector's is surer. PP-OCR's reading is judg
 Tesseract's word breaks where the two read the same letters around them (``respace``), Tesseract's
 Chinese comma or full stop where PP-OCR reads a middle dot, Tesseract's English word where PP-OCR's
 letters make none, and the Chinese full stop or comma Tesseract reads at the line's end where PP-OCR
-dropped it after a digit or a Latin letter (``correct``). Every line kept, whichever engine read it, has
+dropped it after a digit, a Latin letter or ``%`` (``correct``). Every line kept, whichever engine read it, has
 its runs of capitals and digits in full-width forms where Tesseract's word boxes show them a Han character
 wide (``widen``). Measured in ``bench/ENGINES.md``.
 
@@ -185,14 +185,17 @@ def correct(characters: Line, other: Line) -> Line:
     >>> correct(read("（只能在1inux 2.1或以上版本中使用）", 95.0), read("(只 能 在 linux 2.1 或 以 上", 88.0)).text
     '（只能在linux 2.1或以上版本中使用）'
 
-    And a Chinese full stop, comma, semicolon or enumeration comma Tesseract reads at the line's end, after
-    the same characters, where PP-OCR's reading ends in a digit or a Latin letter without it (it drops the
-    small mark there: ``pH值8.3±0.3`` for ``pH值8.3±0.3。``).
+    And a Chinese full stop, comma, semicolon or enumeration comma Tesseract reads at the end of its line's
+    last word, after the same characters, where PP-OCR's reading ends in a digit, a Latin letter or ``%``
+    without it (it drops the small mark there: ``pH值8.3±0.3`` for ``pH值8.3±0.3。``).
 
-    >>> correct(read("水质pH值8.3±0.3", 98.0), read("水 质 pH 值 8.3t0.3。", 63.0)).text
+    >>> def words(text, conf): return Line.from_words([Word(w, BBox(0, 0, 100, 10), conf) for w in text.split()])
+    >>> correct(read("水质pH值8.3±0.3", 98.0), words("水 质 pH 值 8.3t0.3。", 63.0)).text
     '水质pH值8.3±0.3。'
-    >>> correct(read("水质pH值", 98.0), read("水 质 pH 值 。", 63.0)).text
+    >>> correct(read("水质pH值", 98.0), words("水 质 pH 值。", 63.0)).text
     '水质pH值'
+    >>> correct(read("面积12.5", 98.0), words("面 积 12.5 。", 63.0)).text  # a word of its own: a speck, maybe
+    '面积12.5'
     """
     if not characters.words or not other.text:
         return characters
@@ -223,27 +226,32 @@ def correct(characters: Line, other: Line) -> Line:
             if (not token.isdigit() and not is_english_word(token) and is_english_word(theirs_word)
                     and len(theirs_word) >= 3):
                 fixed.update((op.dest_start + k, c) for k, c in enumerate(read))
-    return _with_end_mark(_rewrite(characters, fixed), theirs, ours)
+    return _with_end_mark(_rewrite(characters, fixed), other)
 
 
-#: Marks PP-OCR drops at a line's end after a digit or a Latin letter, where Tesseract reads them.
+#: Marks PP-OCR drops at a line's end after a digit, a Latin letter or ``%``, where Tesseract reads them.
 _END_MARKS = "。，；、"
 
 
-def _with_end_mark(line: Line, theirs: str, ours: str) -> Line:
-    """``line`` (whose reading without spaces is ``ours``) with the mark ``theirs`` ends in after the same
-    two characters or more (``correct``), where ``ours`` ends in an ASCII letter, digit or ``%``."""
+def _with_end_mark(line: Line, other: Line) -> Line:
+    """``line`` (PP-OCR's reading) with the mark Tesseract's reading ``other`` ends in (``correct``): where
+    ``line`` ends in an ASCII letter, digit or ``%``, ``other`` reads the same two characters or more before
+    the mark, and the mark ends a word of Tesseract's with them (``8.3t0.3。``): a mark read as a word of its
+    own (``12.5 。``) may be a speck after a number, as in a table's cells."""
     from rapidfuzz.distance import Levenshtein
 
-    if not ours or not line.words or not theirs or theirs[-1] not in _END_MARKS \
-            or not (ours[-1].isascii() and (ours[-1].isalnum() or ours[-1] == "%")):
+    ours, theirs = "".join(line.text.split()), "".join(other.text.split())
+    if not ours or not line.words or not line.words[-1].text or not other.words or not theirs \
+            or theirs[-1] not in _END_MARKS or not (ours[-1].isascii() and (ours[-1].isalnum() or ours[-1] == "%")):
+        return line
+    if len(other.words[-1].text) < 2 or other.words[-1].text[-1] != theirs[-1]:
         return line
     ops = list(Levenshtein.opcodes(theirs, ours))
     if len(ops) < 2:
         return line
     mark, before = ops[-1], ops[-2]
     if mark.tag != "delete" or mark.src_start != len(theirs) - 1 or before.tag != "equal" \
-            or before.src_end - before.src_start < 2 or before.dest_end != len(ours):
+            or before.src_end - before.src_start < 2:
         return line
     last = line.words[-1]
     words = line.words[:-1] + (replace(last, text=last.text + theirs[-1]),)

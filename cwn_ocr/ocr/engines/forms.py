@@ -280,13 +280,15 @@ def wide_angles(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
 #: (mainland fonts: 0.55) or, in AR PL's fonts, in its middle (0.36-0.38). Both recognizers read ``。``
 #: before digits as ``°`` on scans (``修复城市绿地19处°5.5.4``).
 LOW_RING = 0.3
+#: Ink smaller than this many ems across is a speck, no ring (a blurred full stop on the degraded scans: 0.11).
+MIN_RING = 0.1
 
 
 def stops_read_as_degrees(text: str, columns: Sequence[int], cell: float, gray: np.ndarray) -> str:
     """``text`` (a recognizer's reading of the grayscale line crop ``gray``, character ``i`` peaking at CTC
-    column ``columns[i]``, ``cell`` pixels a column) with each ``°`` whose ink, one piece no more than half an em
-    across, stands lower on the line than a degree sign (``LOW_RING``) written ``。``. Only on lines with three
-    Han characters or more, whose extent is the measure.
+    column ``columns[i]``, ``cell`` pixels a column) with each ``°`` whose ink, one piece a tenth to half an em
+    across, stands lower on the line than a degree sign (``LOW_RING``) written ``。``. Only on lines whose Han
+    characters give the measure (``han_measure``: three pairs of them side by side, 8 pixels high or more).
 
     >>> import numpy as np
     >>> gray = np.full((40, 240), 255, np.uint8)
@@ -304,12 +306,14 @@ def stops_read_as_degrees(text: str, columns: Sequence[int], cell: float, gray: 
     em, top, bottom, _labels, stats, pieces = found
     out = list(text)
     for i, whole in pieces.items():
-        # its ink: one piece, specks beside it aside (a third of its ink or less)
+        # its ink: one piece, specks beside it aside (a third of its ink or less), itself no speck; where it
+        # begins: the highest of them (a ring broken in two begins at its upper part)
         parts = sorted(whole, key=lambda k: -int(stats[k, 4]))
         if not parts or any(3 * stats[k, 4] > stats[parts[0], 4] for k in parts[1:]):
             continue
-        _x, y, w, h = (int(v) for v in stats[parts[0], :4])
-        if max(w, h) <= 0.5 * em and (y - top) / (bottom - top) >= LOW_RING:
+        _x, _y, w, h = (int(v) for v in stats[parts[0], :4])
+        y = min(int(stats[k, 1]) for k in parts)
+        if MIN_RING * em <= max(w, h) <= 0.5 * em and (y - top) / (bottom - top) >= LOW_RING:
             out[i] = "。"
     return "".join(out)
 
