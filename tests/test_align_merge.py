@@ -57,6 +57,18 @@ def test_the_readings_of_one_row_come_in_the_readings_order_on_a_skewed_scan() -
     assert [r.text for r in out] == [ocr[0].text, ocr[1].text]
 
 
+def test_an_old_row_no_reading_line_stands_for_stays_where_it_is_printed() -> None:
+    """A full stop alone on a wrapped line (no line finding keeps it, the old Chinese layer has it): it comes
+    after the line above it, before the next one, not after the page's footer."""
+    layer = [line("安顺市严格执行三区三线管理制度", 50, 100, 280, 112), line("。", 50, 120, 60, 132),
+             line("草海湿地", 50, 140, 280, 152), line("第1页", 150, 780, 180, 790)]
+    ocr = [line("安顺市严格执行三区三线管理制度", 50, 100, 280, 112, 95), line("草海湿地", 50, 140, 280, 152, 95),
+           line("第1页", 150, 780, 180, 790, 95)]
+    rows = judge_rows(layer)
+    out = merge_reading_first(rows, ocr, match_rows(rows, ocr), context=PageContext(Origin.OCR_LAYER))
+    assert [r.text for r in out if r.text] == ["安顺市严格执行三区三线管理制度", "。", "草海湿地", "第1页"]
+
+
 def test_a_mixed_english_and_garbled_line_of_an_old_ocr_layer_is_the_new_reading() -> None:
     """The old engine failed on this line: its words that look right are no evidence against the new
     reading, which leads (issue 20); a broken font's line keeps its English bytes, with the reading
