@@ -131,3 +131,40 @@ def test_other_small_marks_the_recognizer_dropped_are_not_taken_for_primes() -> 
                 assert "′" not in restored[0], (path, size, read, restored[0])
                 tried += 1
     assert tried >= 8, tried
+
+
+#: Lines with the letter ``J`` and its prime before ``=`` (Pielou's evenness), which recognizers read as a closing
+#: bracket on scans, the prime with it (``均匀度」=0.57``) or apart (``均匀度」'=0.57``); and lines whose brackets
+#: close what they opened.
+J_PRIME = ["物种丰富度指数 H′ = 3.98，均匀度 J′ = 0.39，鸟类 368 种", "均匀度 J′ = 0.57，鸟类 178 种"]
+CLOSED = ["他说「甲」= 乙的意思", "数组 a[i] = 1 的赋值说明"]
+
+
+@pytest.mark.skipif(not PpOcrEngine.available(), reason="PP-OCR is not installed: run `make setup`")
+def test_a_letter_and_its_prime_read_as_a_bracket_come_back_where_the_ink_shows_the_tick() -> None:
+    """The recognizer's reading of ``J′`` made the bracket it becomes on scans, with the prime's column taken
+    out (one mark) or kept (the prime read apart): the tick the crop shows makes it ``J′`` again; brackets that
+    close what they opened stay."""
+    from cwn_ocr.ocr.primes import dropped_primes
+
+    tried = 0
+    for path in fonts():
+        for size in (30, 44):
+            for text in [*J_PRIME, *CLOSED]:
+                image = typeset(path, size, text)
+                read, columns, probs, cell = _recognized(image)
+                if text in CLOSED:
+                    assert dropped_primes(read, columns, probs, cell, image)[0] == read, (path, size, read)
+                    continue
+                at = next((i for i in range(len(read) - 1) if read[i] in "J」" and read[i + 1] in "'′’＇"), None)
+                if at is None:
+                    continue
+                apart = read[:at] + "」" + read[at + 1:]
+                back = read_as_primes(dropped_primes(apart, columns, probs, cell, image)[0])
+                assert "J′" in back, (path, size, apart, back)
+                merged = read[:at] + "」" + read[at + 2:]
+                kept = [i for i in range(len(read)) if i != at + 1]
+                restored = dropped_primes(merged, [columns[i] for i in kept], [probs[i] for i in kept], cell, image)[0]
+                assert "J′" in restored, (path, size, merged, restored)
+                tried += 1
+    assert tried >= 10, tried

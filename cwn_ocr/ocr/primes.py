@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from cwn_ocr.layer.charsets import is_ideograph
-from cwn_ocr.ocr.engines.forms import han_measure
+from cwn_ocr.ocr.engines.forms import char_window, han_measure
 
 if TYPE_CHECKING:
     import numpy as np
@@ -101,6 +101,29 @@ def prime_gaps(text: str) -> list[int]:
     if any(is_ideograph(c) for c in text):
         gaps += [m.start() for m in regex.finditer(rf"{_LONE_LETTER}(?=\s*=)", text)]
     return sorted(gaps)
+
+
+#: Closing brackets a recognizer reads for a letter ``J`` and its prime (``J′``) run together, and what each
+#: would close.
+_MERGED = {"\u300d": "\u300c", "]": "[", "\u3011": "\u3010"}
+
+
+def merged_primes(text: str) -> list[int]:
+    """Indices of ``text`` (with Han) where a closing bracket that closes nothing opened before it on the line
+    stands before ``=`` (an apostrophe between them or not) after a space, an ideograph or Chinese punctuation:
+    where a recognizer reads the letter ``J`` as a bracket, with its prime or apart from it (``均匀度」=0.57``,
+    ``均匀度」'=0.57``; ``J′`` in Noto and WenQuanYi). ``a[i]=``, ``「甲」=`` close what they opened.
+
+    >>> merged_primes("指数H′=1.98，均匀度」=0.57"), merged_primes("数组a[i]=1，「甲」=乙"), merged_primes("x」=1")
+    ([13], [], [])
+    """
+    if not any(is_ideograph(c) for c in text):
+        return []
+    found = []
+    for m in regex.finditer(rf"(?<=[\s\p{{Han}}，、；：])[\u300d\]\u3011](?=[{_APOSTROPHES}{PRIME}]?\s*=)", text):
+        if _MERGED[m.group()] not in text[:m.start()]:
+            found.append(m.start())
+    return found
 
 
 #: A tick's height, as shares of the line's Han characters' extent (Noto Sans's prime 0.12-0.3 of it, Noto
@@ -195,8 +218,9 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
     import numpy as np
 
     out_text, out_columns, out_probs = list(text), list(columns[:len(text)]), list(probs[:len(text)])
-    gaps = prime_gaps(text) if len(columns) >= len(text) and gray.ndim == 2 else []
-    measure = han_measure(text, columns, cell, gray, least=8) if gaps else None
+    usable = len(columns) >= len(text) and gray.ndim == 2
+    gaps, merged = (prime_gaps(text), merged_primes(text)) if usable else ([], [])
+    measure = han_measure(text, columns, cell, gray, least=8) if gaps or merged else None
     if measure is None:
         return text, out_columns, out_probs
     em, top, bottom = measure
@@ -217,7 +241,24 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
         if _tick(labels[y:y + h, x:x + w] == k, area, stroke, em):
             ticks.append(x + w / 2)
     inserted = 0
-    for i in gaps:
+    for i in sorted([*gaps, *merged]):
+        at = i + inserted
+        if i in merged and text[i + 1] in _APOSTROPHES + PRIME:
+            out_text[at] = "J"  # the letter read as a bracket, its prime apart (``均匀度」'=``): ``read_as_primes``
+            continue
+        if i in merged:
+            # a letter and its prime read as one closing bracket (``均匀度」=0.57`` for ``均匀度J′=0.57``): a tick
+            # in the bracket's place makes it the letter and the prime
+            left, right = char_window(columns[:len(text)], cell, i, 0.5 * em)
+            found = [t for t in ticks if left <= t <= right]
+            if len(found) != 1:
+                continue
+            out_text[at] = "J"
+            out_text.insert(at + 1, PRIME)
+            out_columns.insert(at + 1, int(round(found[0] / cell - 0.5)))
+            out_probs.insert(at + 1, out_probs[at])
+            inserted += 1
+            continue
         after = (columns[i] + 0.5) * cell  # the character before the gap, its peak
         until = (columns[i + 1] + 0.5) * cell if i + 1 < len(text) else after + em
         # right of the character's own middle by a quarter of an em at least (its own top is not a tick), and
@@ -227,9 +268,8 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
         found = [t for t in ticks if after + em / 4 <= t < until]
         if len(found) != 1:
             continue
-        at = i + 1 + inserted
-        out_text.insert(at, PRIME)
-        out_columns.insert(at, int(round(found[0] / cell - 0.5)))
-        out_probs.insert(at, out_probs[at - 1])
+        out_text.insert(at + 1, PRIME)
+        out_columns.insert(at + 1, int(round(found[0] / cell - 0.5)))
+        out_probs.insert(at + 1, out_probs[at])
         inserted += 1
     return "".join(out_text), out_columns, out_probs

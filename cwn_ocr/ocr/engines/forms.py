@@ -118,12 +118,12 @@ def placed(top: float, bottom: float) -> str | None:
     return None
 
 
-def _window(columns: Sequence[int], cell: float, i: int, reach: float) -> tuple[float, float]:
+def char_window(columns: Sequence[int], cell: float, i: int, reach: float) -> tuple[float, float]:
     """The pixels of a crop character ``i`` owns, from the midpoint to its left neighbour's CTC peak to the
     midpoint to its right one's (``cell`` pixels a column); ``reach`` pixels from its own peak at either end
     of the line.
 
-    >>> _window([1, 5, 9], 8.0, 1, 10.0), _window([1, 5, 9], 8.0, 2, 10.0)
+    >>> char_window([1, 5, 9], 8.0, 1, 10.0), char_window([1, 5, 9], 8.0, 2, 10.0)
     ((28.0, 60.0), (60.0, 86.0))
     """
     x = (columns[i] + 0.5) * cell
@@ -174,7 +174,7 @@ def script_digits(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     out = list(text)
     for i in candidates:
-        parts = _pieces(stats, count, _window(columns[:len(text)], cell, i, 0.35 * em))
+        parts = _pieces(stats, count, char_window(columns[:len(text)], cell, i, 0.35 * em))
         if not parts:
             continue
         y0 = min(int(stats[k, 1]) for k in parts)
@@ -219,7 +219,7 @@ def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     out = list(text)
     for i in candidates:
         # its pieces: not cut by the crop's top or bottom (a stroke of the line above or below)
-        parts = sorted((stats[k] for k in _pieces(stats, count, _window(columns[:len(text)], cell, i,
+        parts = sorted((stats[k] for k in _pieces(stats, count, char_window(columns[:len(text)], cell, i,
                                                                          0.5 * gray.shape[0]))
                         if stats[k, 1] > 0 and stats[k, 1] + stats[k, 3] < gray.shape[0]),
                        key=lambda part: int(part[1]))
@@ -345,7 +345,7 @@ def _mark_pieces(text: str, marks: str, columns: Sequence[int], cell: float, gra
         return None
     em, top, bottom = measure
     count, labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
-    pieces = {i: [k for k in _pieces(stats, count, _window(columns[:len(text)], cell, i, 0.5 * em))
+    pieces = {i: [k for k in _pieces(stats, count, char_window(columns[:len(text)], cell, i, 0.5 * em))
                   if stats[k, 1] > 0 and stats[k, 1] + stats[k, 3] < gray.shape[0]] for i in candidates}
     return em, top, bottom, labels, stats, pieces
 
@@ -421,7 +421,7 @@ def raised_digit_crops(text: str, columns: Sequence[int], cell: float, gray: np.
     height = gray.shape[0]
     out = []
     for i in candidates:
-        parts = _pieces(stats, count, _window(columns[:len(text)], cell, i, 0.3 * height))
+        parts = _pieces(stats, count, char_window(columns[:len(text)], cell, i, 0.3 * height))
         if not 1 <= len(parts) <= 2:
             continue
         x0, y0 = min(int(stats[k, 0]) for k in parts), min(int(stats[k, 1]) for k in parts)
