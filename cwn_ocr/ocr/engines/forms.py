@@ -220,7 +220,7 @@ def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     for i in candidates:
         # its pieces: not cut by the crop's top or bottom (a stroke of the line above or below)
         parts = sorted((stats[k] for k in _pieces(stats, count, char_window(columns[:len(text)], cell, i,
-                                                                         0.5 * gray.shape[0]))
+                                                                            0.5 * gray.shape[0]))
                         if stats[k, 1] > 0 and stats[k, 1] + stats[k, 3] < gray.shape[0]),
                        key=lambda part: int(part[1]))
         bars = [part for part in parts if part[2] >= BAR * part[3]]
