@@ -69,6 +69,30 @@ def test_an_old_row_no_reading_line_stands_for_stays_where_it_is_printed() -> No
     assert [r.text for r in out if r.text] == ["安顺市严格执行三区三线管理制度", "。", "草海湿地", "第1页"]
 
 
+def test_leftover_rows_of_a_two_column_page_go_into_their_column() -> None:
+    """A heading, two columns and a footer in reading order (the gutter found from the reading's words): a mark
+    under the left column's last line comes after it, not after the right column; rows of a right column the
+    reading lost come after the left column, not after the heading; and a removed row steers nothing (only
+    the lines kept are places to go by)."""
+    from cwn_ocr.columns import find_gutters
+    from cwn_ocr.merge.splice import place_in_column
+
+    def two(y: float) -> Line:
+        words = (Word("安顺市生态保护红线", BBox(50, y, 280, y + 12), 95.0),
+                 Word("草海湿地自然保护区", BBox(330, y, 560, y + 12), 95.0))
+        return Line.from_words(words)
+
+    gutters = find_gutters([two(100 + 20 * k) for k in range(6)])
+    assert gutters
+    page = [BBox(50, 60, 560, 72)] + [BBox(50, 100 + 20 * k, 280, 112 + 20 * k) for k in range(6)] \
+        + [BBox(330, 100 + 20 * k, 560, 112 + 20 * k) for k in range(6)] + [BBox(250, 780, 340, 790)]
+    assert place_in_column(BBox(50, 220, 60, 232), page, gutters) == 7  # after the left column's last line
+    assert place_in_column(BBox(330, 140, 560, 152), page[:7], gutters) == 7  # the right column lost
+    # the list holds a removed row at 3 (positions of the lines kept: 0, 1, 2, 4, ...)
+    kept = [0, 1, 2, 4, 5, 6, 7]
+    assert place_in_column(BBox(50, 150, 60, 160), page[:7], gutters, at=kept + [8]) == 5
+
+
 def test_a_mixed_english_and_garbled_line_of_an_old_ocr_layer_is_the_new_reading() -> None:
     """The old engine failed on this line: its words that look right are no evidence against the new
     reading, which leads (issue 20); a broken font's line keeps its English bytes, with the reading

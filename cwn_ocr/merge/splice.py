@@ -21,6 +21,7 @@ import regex
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from cwn_ocr.columns import Gutter, column_of, find_gutters
 from cwn_ocr.decide import AGREEMENT, Action, Decision, Evidence, Origin, Reading, decide
 from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_length
 from cwn_ocr.layer.garble import judge_line, no_text_share
@@ -517,7 +518,8 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
     against it as any row is (``decide``: kept where they agree, voted piece by piece where the old
     layer is mostly right, replaced where garbled); the page's text the old layer lacks is added;
     and old rows the image does not show at all (fragments an English-only engine made of pictures
-    and noise) are dropped, each recorded as ``removed``, so that no text comes out twice.
+    and noise) are dropped, each recorded as ``removed``, so that no text comes out twice. Old rows no
+    reading line stands for go where they are printed (``place_in_column``).
 
     >>> from cwn_ocr.layer.garble import judge_rows
     >>> from cwn_ocr.merge.align import match_rows
@@ -577,31 +579,61 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
                                           rule=decision.rule, evidence=evidence))
         else:
             leftovers += _merge_match([row], [], context)
+    gutters = find_gutters(ocr_lines)
     for line in leftovers:
-        repaired.insert(place_in_column(line.bbox, [other.bbox for other in repaired]), line)
+        # the reading's lines and the rows kept so far steer, not rows the image does not show
+        anchors = [k for k, other in enumerate(repaired) if other.source != Source.REMOVED]
+        repaired.insert(place_in_column(line.bbox, [repaired[k].bbox for k in anchors], gutters,
+                                        at=anchors + [len(repaired)]), line)
     return repaired
 
 
-def place_in_column(box: BBox, boxes: Sequence[BBox]) -> int:
-    """Where a line at ``box`` goes among lines at ``boxes`` (reading order): before the first of them
-    below it in its column (overlapping it across), else after the last above it in its column, else at
-    the end. A row of the old layer the new reading has no line for (a full stop alone on a wrapped line,
-    which no line finding keeps) stays where it is printed, not after the page's footer.
+def place_in_column(box: BBox, boxes: Sequence[BBox], gutters: Sequence[Gutter] = (), *,
+                    at: Sequence[int] | None = None) -> int:
+    """Where a line at ``box`` goes among lines at ``boxes`` (reading order; the page's columns split by
+    ``gutters``, ``columns.find_gutters``): after the nearest line above it in its column or on its row left of it
+    (a table's cells), else before the nearest one below it there, else before the first line of a column right of
+    its own or, for a line across the columns, the first below it; else at the end. ``at`` maps those positions to a
+    list's (``at[k]``: where the line ``k`` stands, and one past the last). A row of the old layer the new reading
+    has no line for (a full stop alone on a wrapped line, which no line finding keeps; a column the reading lost)
+    stays where it is printed, not after the page's footer.
 
-    >>> lines = [BBox(50, 100, 300, 112), BBox(50, 120, 300, 132), BBox(320, 100, 560, 112),
-    ...          BBox(320, 140, 560, 152)]
-    >>> place_in_column(BBox(320, 122, 330, 132), lines), place_in_column(BBox(50, 140, 60, 150), lines)
-    (3, 2)
-    >>> place_in_column(BBox(600, 10, 610, 20), lines)
-    4
+    >>> from cwn_ocr.columns import Gutter
+    >>> gutter = [Gutter(300, 320)]
+    >>> page = [BBox(50, 80, 560, 92), BBox(50, 100, 300, 112), BBox(50, 120, 300, 132),  # heading, left column
+    ...         BBox(320, 100, 560, 112), BBox(320, 140, 560, 152), BBox(250, 780, 330, 790)]  # right, footer
+    >>> place_in_column(BBox(320, 122, 330, 132), page, gutter), place_in_column(BBox(50, 140, 60, 150), page, gutter)
+    (4, 3)
+    >>> lost = place_in_column(BBox(320, 100, 560, 112), page[:3], gutter)  # the reading lost the right column
+    >>> lost, place_in_column(BBox(50, 10, 560, 20), page, gutter)
+    (3, 0)
+    >>> table = [BBox(50, 340, 290, 358), BBox(50, 362, 235, 377), BBox(55, 382, 307, 400)]
+    >>> place_in_column(BBox(279, 367, 284, 377), table)  # the last cell of the middle row
+    2
     """
+    positions = list(at) if at is not None else list(range(len(boxes) + 1))
+    column = column_of(box, gutters)
     middle = (box.y0 + box.y1) / 2
-    across = [k for k, other in enumerate(boxes) if other.x0 < box.x1 and box.x0 < other.x1]
-    below = [k for k in across if (boxes[k].y0 + boxes[k].y1) / 2 > middle]
+
+    def centre(k: int) -> float:
+        return (boxes[k].y0 + boxes[k].y1) / 2
+
+    same = [k for k in range(len(boxes)) if column_of(boxes[k], gutters) == column]
+    mine = [k for k in same if boxes[k].x0 <= box.x1 and box.x0 <= boxes[k].x1]
+    # before it: the lines above it in its column, and those on its own row left of it (a table's cells)
+    above = [k for k in mine if centre(k) <= middle] + [
+        k for k in same if boxes[k].x1 <= box.x0 and boxes[k].vertical_overlap(box) >= 0.5]
+    if above:
+        return positions[max(above, key=lambda k: (centre(k) if centre(k) <= middle else middle, boxes[k].x1)) + 1]
+    below = [k for k in mine if centre(k) > middle]
     if below:
-        return below[0]
-    above = [k for k in across if (boxes[k].y0 + boxes[k].y1) / 2 <= middle]
-    return above[-1] + 1 if above else len(boxes)
+        return positions[min(below, key=centre)]
+    for k in range(len(boxes)):
+        other = column_of(boxes[k], gutters)
+        if (column is None and centre(k) > middle) or (column is not None and other is not None and other > column) \
+                or (column is not None and other is None and centre(k) > middle):
+            return positions[k]
+    return positions[len(boxes)]
 
 
 def _doubted_line(context: PageContext, reading: str) -> bool:
