@@ -618,7 +618,8 @@ def place_in_column(box: BBox, boxes: Sequence[BBox], gutters: Sequence[Gutter] 
     def centre(k: int) -> float:
         return (boxes[k].y0 + boxes[k].y1) / 2
 
-    same = [k for k in range(len(boxes)) if column_of(boxes[k], gutters) == column]
+    columns = [column_of(other, gutters) for other in boxes]
+    same = [k for k in range(len(boxes)) if columns[k] == column]
     mine = [k for k in same if boxes[k].x0 <= box.x1 and box.x0 <= boxes[k].x1]
     # before it: the lines above it in its column, and those on its own row left of it (a table's cells)
     above = [k for k in mine if centre(k) <= middle] + [
@@ -628,10 +629,10 @@ def place_in_column(box: BBox, boxes: Sequence[BBox], gutters: Sequence[Gutter] 
     below = [k for k in mine if centre(k) > middle]
     if below:
         return positions[min(below, key=centre)]
-    for k in range(len(boxes)):
-        other = column_of(boxes[k], gutters)
-        if (column is None and centre(k) > middle) or (column is not None and other is not None and other > column) \
-                or (column is not None and other is None and centre(k) > middle):
+    for k, other in enumerate(columns):
+        # a line across the columns below it, or (for a line of its own column) the first of a column right of it
+        if (centre(k) > middle and (column is None or other is None)) \
+                or (column is not None and other is not None and other > column):
             return positions[k]
     return positions[len(boxes)]
 

@@ -267,23 +267,18 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
             # in the bracket's place makes it the letter and the prime
             left, right = char_window(columns[:len(text)], cell, i, 0.5 * em)
             found = [t for t in ticks if max(left, (columns[i] + 0.5) * cell) <= t <= right]
-            if len(found) != 1:
-                continue
-            out_text[at] = "J"
-            out_text.insert(at + 1, PRIME)
-            out_columns.insert(at + 1, int(round(found[0] / cell - 0.5)))
-            out_probs.insert(at + 1, out_probs[at])
-            inserted += 1
-            continue
-        after = (columns[i] + 0.5) * cell  # the character before the gap, its peak
-        until = (columns[i + 1] + 0.5) * cell if i + 1 < len(text) else after + em
-        # right of the character's own middle by a quarter of an em at least (its own top is not a tick), and
-        # left of where an ideograph after it starts (the top dot of 兴, the arm of 丫 are its own)
-        if i + 1 < len(text) and is_ideograph(text[i + 1]):
-            until -= HAN_START * em
-        found = [t for t in ticks if after + em / 4 <= t < until]
+        else:
+            after = (columns[i] + 0.5) * cell  # the character before the gap, its peak
+            until = (columns[i + 1] + 0.5) * cell if i + 1 < len(text) else after + em
+            # right of the character's own middle by a quarter of an em at least (its own top is not a tick), and
+            # left of where an ideograph after it starts (the top dot of 兴, the arm of 丫 are its own)
+            if i + 1 < len(text) and is_ideograph(text[i + 1]):
+                until -= HAN_START * em
+            found = [t for t in ticks if after + em / 4 <= t < until]
         if len(found) != 1:
             continue
+        if i in merged:
+            out_text[at] = "J"
         out_text.insert(at + 1, PRIME)
         out_columns.insert(at + 1, int(round(found[0] / cell - 0.5)))
         out_probs.insert(at + 1, out_probs[at])

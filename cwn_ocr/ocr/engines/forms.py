@@ -246,8 +246,8 @@ def wide_angles(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
     """``text`` (a recognizer's reading of the grayscale line crop ``gray``, character ``i`` peaking at CTC
     column ``columns[i]``, ``cell`` pixels a column) with each ``<`` or ``>`` whose ink, one piece shaped as the
     angle (``_angle``), is as large as a full-width one's (``WIDE_ANGLE``) written ``＜`` or ``＞``: PP-OCR
-    reads ``μ ＜ 1.38`` as ``μ<1.38``. Only on lines with three Han characters or more, the measure of the
-    mark's size.
+    reads ``μ ＜ 1.38`` as ``μ<1.38``. Only on lines whose Han characters give the measure of the mark's size
+    (``han_measure``: three pairs of them side by side, 8 pixels high or more).
 
     >>> import numpy as np
     >>> gray = np.full((40, 240), 255, np.uint8)
