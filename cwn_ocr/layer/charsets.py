@@ -103,6 +103,10 @@ def to_unified(text: str) -> str:
 
 
 
+#: ASCII punctuation and its full-width forms, as Chinese text sets them.
+FULL_WIDTH_MARKS = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+
+
 def is_ideograph(char: str) -> bool:
     """A CJK unified ideograph (with extension A and the compatibility block): what the recognizers
     read as Han (``\\p{Han}`` also takes in radicals, 〇 and 々).

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import ftfy
 import regex
 
-from cwn_ocr.layer.charsets import MOJIBAKE_CHAR, decode_mojibake, find_mojibake, to_unified
+from cwn_ocr.layer.charsets import FULL_WIDTH_MARKS, MOJIBAKE_CHAR, decode_mojibake, find_mojibake, to_unified
 
 # patterns compiled once (these run for every word of every line)
 _HAN_CHAR = regex.compile(r"\p{Han}")
@@ -44,7 +44,6 @@ _FULL_WIDTH_PUNCT = r"[，。；：！？、（）《》「」『』【】]"
 _HAN_CONTEXT_CHAR = regex.compile(_HAN_CONTEXT)
 _SPACE_IN_CJK = regex.compile(rf"(?<={_CJK}) +(?={_CJK})")
 _SPACE_AT_FULL_WIDTH = regex.compile(rf" +(?={_FULL_WIDTH_PUNCT})|(?<={_FULL_WIDTH_PUNCT}) +")
-_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def fix_punctuation_width(text: str) -> str:
     """
     chars = list(text)
     for i, char in enumerate(chars):
-        if char not in _FULL_WIDTH:
+        if char not in FULL_WIDTH_MARKS:
             continue
         left, right = _neighbour(chars, i, -1), _neighbour(chars, i, +1)
         left_cjk = bool(left) and _HAN_CONTEXT_CHAR.match(left) is not None
@@ -119,11 +118,11 @@ def fix_punctuation_width(text: str) -> str:
         if char == "(":
             chinese = right_cjk and (left_cjk or not left)
         elif char == ")":
-            chinese = left_cjk and (right_cjk or not right or right in _FULL_WIDTH)
+            chinese = left_cjk and (right_cjk or not right or right in FULL_WIDTH_MARKS)
         else:
             chinese = left_cjk and (right_cjk or not right)
         if chinese:
-            chars[i] = _FULL_WIDTH[char]
+            chars[i] = FULL_WIDTH_MARKS[char]
     text = "".join(chars)
     text = _pair_quotes(text)
     return _DOUBLED_OPEN_QUOTE.sub("“", _DOUBLED_CLOSE_QUOTE.sub("”", text))
@@ -210,9 +209,10 @@ def fix_text(text: str, *, decode_only: bool = False, alone: bool = False,
     """All fixers in order (``DECODERS`` only, with ``decode_only``); the fixed text and the steps
     that changed it. ``alone``: a line of a page with mojibake elsewhere (``fix_encoding``).
     ``widths_read``: the text is a reading that tells ASCII punctuation from full-width by what the
-    image shows (PP-OCR's recognizer reads ``代码,否则`` and ``代码，否则`` apart, Tesseract sets ``（``
-    as ``(`` with spaces), so ``fix_punctuation_width`` is not applied: the page may print ASCII
-    punctuation inside Chinese, as man pages translated to Chinese do.
+    image shows (PP-OCR's readings, each mark's width set by the room it takes on the line:
+    ``ocr/engines/widths.py``; Tesseract sets ``（`` as ``(`` with spaces), so ``fix_punctuation_width``
+    is not applied: the page may print ASCII punctuation inside Chinese, as man pages translated to
+    Chinese do.
 
     Idempotent: ``fix_text(fix_text(x)[0])[0] == fix_text(x)[0]``.
 

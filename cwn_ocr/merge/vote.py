@@ -272,15 +272,16 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
-def _disputes(layer: str, reading: str) -> list[tuple[int, int, int, int]]:
+def _disputes(layer: str, reading: str, *, whole: bool = True) -> list[tuple[int, int, int, int]]:
     """Where ``reading`` differs from ``layer``, as ``(i1, i2, j1, j2)``, compared ``fold``-ed;
     differences separated by at most one character or by spaces only are one dispute, so a piece is
-    judged whole."""
+    judged whole. Without ``whole``, each difference on its own: what another reading says inside a
+    piece (Tesseract's ``5， 均 匀 度`` confirms ``匀`` for the layer's ``勿`` beside ``S，``)."""
     disputes: list[list[int]] = []
     for op in Levenshtein.opcodes(fold(layer), fold(reading)):
         if op.tag == "equal":
             continue
-        if disputes:
+        if disputes and whole:
             gap = layer[disputes[-1][1]:op.src_start]
             if len(squeeze(gap)) <= 1:
                 disputes[-1][1], disputes[-1][3] = op.src_end, op.dest_end
@@ -302,6 +303,12 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     '安顺市生态环境状况公报'
     >>> vote_line("安顺市生态环 状况六报", ["安顺市生态环境状况公报"], other="安顺市生态环 状况六报")
     '安顺市生态环 状况六报'
+
+    The other engine's reading confirms a piece inside a stretch where it differs throughout (Tesseract's
+    spaces between Han characters, ``]`` for ``J′``):
+
+    >>> vote_line("指数 H′ = 2.2S，均勿度 J′", ["指数 H′= 2.25，均匀度J′"], other="指 数 H' = 2.25， 均 匀 度 ]")
+    '指数 H′ = 2.25，均匀度 J′'
     """
     if not readings or not readings[0]:
         return layer
@@ -309,8 +316,9 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     elsewhere = Elsewhere(known, layer) if known else None
     # every other reading's disputes with the layer, found once for all of the line's pieces
     others = [(again, _disputes(layer, again)) for again in readings[1:]]
-    second = (other, _disputes(layer, other)) if other else None
-    witnessing = second if second and witness == other else (witness, _disputes(layer, witness)) if witness else None
+    second = (other, _disputes(layer, other, whole=False)) if other else None
+    witnessing = second if second and witness == other else (witness, _disputes(layer, witness, whole=False)) \
+        if witness else None
     pieces: list[str] = []
     position = 0
     for i1, i2, j1, j2 in _disputes(layer, first):

@@ -599,16 +599,37 @@ def ink_centres(text: str, columns: Sequence[int], cell: float, ink: np.ndarray)
     >>> ink_centres("a b", [1, 2, 3], 8.0, ink)
     [1.0, 2.0, 2.875]
     """
+    return pixel_centres(ink_pixels(text, columns, cell, ink), columns, cell)
+
+
+def pixel_centres(pixels: Sequence[tuple[int, int] | None], columns: Sequence[int], cell: float) -> list[float]:
+    """``ink_centres`` from each character's ``ink_pixels``.
+
+    >>> pixel_centres([(9, 15), None], [1, 2], 8.0)
+    [1.0, 2.0]
+    """
+    return [(span[0] + span[1]) / 2 / cell - 0.5 if span else float(column) for column, span in zip(columns, pixels)]
+
+
+def ink_pixels(text: str, columns: Sequence[int], cell: float, ink: np.ndarray) -> list[tuple[int, int] | None]:
+    """Each character's first and last inked pixel column, looked for between the midpoints to its
+    neighbours' peaks (CTC columns, ``cell`` pixels a column); None for a space or where no ink is there.
+
+    >>> import numpy as np
+    >>> ink = np.zeros((10, 40), bool); ink[:, 9:16] = ink[:, 25:30] = True
+    >>> ink_pixels("a b", [1, 2, 3], 8.0, ink)
+    [(9, 15), None, (25, 29)]
+    """
     import numpy as np
 
     inked = np.asarray(ink.any(axis=0))
-    out: list[float] = []
+    out: list[tuple[int, int] | None] = []
     for i, column in enumerate(columns):
         left = (columns[i - 1] + column) / 2 + 0.5 if i else 0.0
         right = (column + columns[i + 1]) / 2 + 0.5 if i + 1 < len(columns) else len(inked) / cell
         x0, x1 = max(0, int(round(left * cell))), min(len(inked), int(round(right * cell)))
         span = _own_ink(inked[x0:x1]) if x1 > x0 and not text[i].isspace() else None
-        out.append(float((x0 + (span[0] + span[1]) / 2) / cell - 0.5) if span else float(column))
+        out.append((x0 + span[0], x0 + span[1]) if span else None)
     return out
 
 

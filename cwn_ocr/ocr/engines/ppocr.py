@@ -43,6 +43,7 @@ from cwn_ocr.ocr.engines.forms import (
     stops_read_as_degrees,
     wide_angles,
 )
+from cwn_ocr.ocr.engines.widths import mark_widths
 from cwn_ocr.ocr.primes import dropped_primes
 
 if TYPE_CHECKING:
@@ -295,6 +296,7 @@ class PpOcrEngine(OcrEngine):
         text = self._raised_digits(text, columns, cell, gray)
         text, kept = full_width_codes(text, columns, cell=cell, gray=gray)
         columns, probs = [columns[i] for i in kept], [probs[i] for i in kept]
+        text = mark_widths(text, columns, cell, gray)
         text, columns, probs = dropped_primes(text, columns, probs, cell, gray)
         words = words_of(text, columns, probs, cell, float(width), float(top), float(bottom))
         if not words:
