@@ -309,6 +309,12 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
 
     >>> vote_line("指数 H′ = 2.2S，均勿度 J′", ["指数 H′= 2.25，均匀度J′"], other="指 数 H' = 2.25， 均 匀 度 ]")
     '指数 H′ = 2.25，均匀度 J′'
+
+    Compared finely, only its agreement with the kept reading counts: a garbled reading "reads" the layer's text
+    wherever its own differences fall elsewhere, and that must not hold back a trusted reading (pr-136):
+
+    >>> vote_line("被担保 金融机构 资金额", ["被担保 单位金融机构资金额"], other="人 本 爹 融 机 构", trusted=True)
+    '被担保 单位金融机构 资金额'
     """
     if not readings or not readings[0]:
         return layer
@@ -316,9 +322,12 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     elsewhere = Elsewhere(known, layer) if known else None
     # every other reading's disputes with the layer, found once for all of the line's pieces
     others = [(again, _disputes(layer, again)) for again in readings[1:]]
-    second = (other, _disputes(layer, other, whole=False)) if other else None
-    witnessing = second if second and witness == other else (witness, _disputes(layer, witness, whole=False)) \
-        if witness else None
+    second = (other, _disputes(layer, other)) if other else None
+    # its differences one by one too: its piece inside a stretch where it differs throughout can be the
+    # kept reading's (only agreement on text counts so: a garbled reading aligned finely "reads" the
+    # layer's text, or drops it, wherever its differences happen to fall)
+    finely = (other, _disputes(layer, other, whole=False)) if other else None
+    witnessing = second if second and witness == other else (witness, _disputes(layer, witness)) if witness else None
     pieces: list[str] = []
     position = 0
     for i1, i2, j1, j2 in _disputes(layer, first):
@@ -331,7 +340,9 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             # the other engine confirms the kept reading's piece only (``readings[1:]`` may be readings of
             # the other engine itself: Tesseract agreeing with Tesseract is no second opinion)
             seen = squeeze(_piece_of(layer, second[0], i1, i2, second[1])) if second else None
-            confirmed = 1 if seen == squeeze(theirs) or (trusted and seen != squeeze(mine)) else None
+            agrees = finely is not None and bool(squeeze(theirs)) and squeeze(
+                _piece_of(layer, finely[0], i1, i2, finely[1])) == squeeze(theirs)  # text read alike, not its absence
+            confirmed = 1 if seen == squeeze(theirs) or agrees or (trusted and seen != squeeze(mine)) else None
             witnessed = witnessing is not None and squeeze(
                 _piece_of(layer, witnessing[0], i1, i2, witnessing[1])) == squeeze(mine)
             won = candidates[choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed, witnessed)]
