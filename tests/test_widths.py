@@ -130,3 +130,5 @@ def test_a_comma_and_a_space_after_a_latin_word_are_left_as_read() -> None:
         columns = [2, 7, 12, 17, 21, 24, 26, 28, 31, 35, 40, 45]
         expected = "，" if word == "1.5" else ","
         assert mark_widths(text, columns, 8.0, gray)[7] == expected, word
+    # only a comma was measured so: an ASCII bracket and a space after a number stay as read (``7.5 (无量纲)``)
+    assert mark_widths("安顺市生1.5( 否则是", columns, 8.0, gray)[7] == "("

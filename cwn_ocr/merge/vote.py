@@ -272,6 +272,15 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+def _same_text(text: str) -> str:
+    """``text`` as pieces are compared: folded (``fold``), without spaces.
+
+    >>> _same_text("( 毫 克 )") == _same_text("（毫克）")
+    True
+    """
+    return squeeze(fold(text))
+
+
 def _disputes(layer: str, reading: str, *, whole: bool = True) -> list[tuple[int, int, int, int]]:
     """Where ``reading`` differs from ``layer``, as ``(i1, i2, j1, j2)``, compared ``fold``-ed;
     differences separated by at most one character or by spaces only are one dispute, so a piece is
@@ -315,6 +324,11 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
 
     >>> vote_line("被担保 金融机构 资金额", ["被担保 单位金融机构资金额"], other="人 本 爹 融 机 构", trusted=True)
     '被担保 单位金融机构 资金额'
+
+    Pieces are compared folded, as the disputes are found: Tesseract's ``(`` confirms beside PP-OCR's ``（``.
+
+    >>> vote_line("测定浓庋（亳克每升）", ["测定浓度（毫克每升）"], other="测 定 浓 度 ( 毫 克 每 升 )")
+    '测定浓度（毫克每升）'
     """
     if not readings or not readings[0]:
         return layer
@@ -333,18 +347,19 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     for i1, i2, j1, j2 in _disputes(layer, first):
         pieces.append(layer[position:i1])
         mine, theirs = layer[i1:i2], first[j1:j2]
-        if squeeze(fold(mine)) == squeeze(fold(theirs)):
+        if _same_text(mine) == _same_text(theirs):
             pieces.append(mine)
         else:
             candidates = [mine, theirs] + [_piece_of(layer, again, i1, i2, found) for again, found in others]
             # the other engine confirms the kept reading's piece only (``readings[1:]`` may be readings of
             # the other engine itself: Tesseract agreeing with Tesseract is no second opinion)
-            seen = squeeze(_piece_of(layer, second[0], i1, i2, second[1])) if second else None
-            agrees = finely is not None and bool(squeeze(theirs)) and squeeze(
-                _piece_of(layer, finely[0], i1, i2, finely[1])) == squeeze(theirs)  # text read alike, not its absence
-            confirmed = 1 if seen == squeeze(theirs) or agrees or (trusted and seen != squeeze(mine)) else None
-            witnessed = witnessing is not None and squeeze(
-                _piece_of(layer, witnessing[0], i1, i2, witnessing[1])) == squeeze(mine)
+            # compared folded, as the disputes are found (Tesseract's ``(`` is PP-OCR's ``（``)
+            seen = _same_text(_piece_of(layer, second[0], i1, i2, second[1])) if second else None
+            agrees = finely is not None and bool(squeeze(theirs)) and _same_text(  # text read alike, not its absence
+                _piece_of(layer, finely[0], i1, i2, finely[1])) == _same_text(theirs)
+            confirmed = 1 if seen == _same_text(theirs) or agrees or (trusted and seen != _same_text(mine)) else None
+            witnessed = witnessing is not None and _same_text(
+                _piece_of(layer, witnessing[0], i1, i2, witnessing[1])) == _same_text(mine)
             won = candidates[choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed, witnessed)]
             if won is not mine and won.strip() and mine.strip():  # the layer's spacing at the piece's edges stays: a
                 # reading that writes no spaces (``2015年``) is no evidence about them

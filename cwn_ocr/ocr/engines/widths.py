@@ -16,8 +16,9 @@ beside it: full-width marks take 0.70-1.5 em (0.82 and more beside a letter or d
 full-width from ``FULL_ROOM``, ASCII up to ``ASCII_ROOM``; between them it stays as read. Left as
 read: a mark at either end of the line, beside another punctuation mark (CJK typesetting squeezes
 ``）。`` to half its room), and a mark between two letters or digits made full-width (``Currently, the``:
-an ASCII comma and a space in a half-width font take an em). A space read beside an ASCII mark is
-measured over only where a Han character follows a letter, digit or symbol (``SPACED_FULL_ROOM``).
+an ASCII comma and a space in a half-width font take an em). A space read beside an ASCII comma is
+measured over only after a digit, symbol or unit (not a Latin word) and before an em-wide character
+(``SPACED_FULL_ROOM``): the only such case measured (other marks read with a space stay as read).
 
 What the room cannot tell: an ASCII mark and a space in a font with half-width ASCII (AR PL's, SimSun,
 MingLiU) take an em, as a full-width mark does; the recognizer reads both as the full-width mark, and
@@ -45,7 +46,7 @@ _ASCII = {**{full: ascii_ for ascii_, full in FORMS.items()}, "．": "."}
 #: The room (ems) from which a mark is full-width, and up to which it is ASCII.
 FULL_ROOM = 0.85
 ASCII_ROOM = 0.65
-#: An ASCII mark read with a space beside it, after a digit, a symbol or a unit and before a Han character
+#: An ASCII comma read with a space beside it, after a digit, a symbol or a unit and before a Han character
 #: (``2.18, 均匀度``, ``3.04 ,均匀度``, ``mg/L, 氨氮``), is full-width from this room over the mark and the
 #: space: the recognizer reads the white a full-width comma leaves as a space. On the corpus's scans such
 #: marks take 1.03-1.43 em when full-width, 0.63-0.88 when ASCII and a space (proportional fonts). Between
@@ -131,7 +132,7 @@ def mark_widths(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
             out[at] = FORMS[char]
         elif taken is not None and taken <= ASCII_ROOM and char in _ASCII:
             out[at] = _ASCII[char]
-        elif char in FORMS and (sides := _spaced(text, at)):
+        elif char == "," and (sides := _spaced(text, at)):
             spaced = room(text, at, spans, em, before=sides[0], beyond=sides[1])
             if spaced is not None and spaced >= SPACED_FULL_ROOM:
                 out[at] = FORMS[char]
