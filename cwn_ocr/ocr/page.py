@@ -586,7 +586,7 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
         read.append(line)
     checked = []
     for line in bulleted(prepared.image, read):  # after the re-reads: their crops stay the lines' own
-        # PP-OCR reads punctuation's width from the image: its commas and brackets stand as it read them
+        # PP-OCR's punctuation has its width from the room each mark takes (engines/widths.py): it stands
         text, _steps = fix_text(line.text, widths_read=line.engine == "ppocr")
         text = read_as_primes(text)  # the page's minutes and primes, which no engine reads as such
         pts = _to_points(line, prepared, page.scale)
