@@ -132,3 +132,25 @@ def test_a_comma_and_a_space_after_a_latin_word_are_left_as_read() -> None:
         assert mark_widths(text, columns, 8.0, gray)[7] == expected, word
     # only a comma was measured so: an ASCII bracket and a space after a number stay as read (``7.5 (无量纲)``)
     assert mark_widths("安顺市生1.5( 否则是", columns, 8.0, gray)[7] == "("
+
+
+@pytest.mark.skipif(not PpOcrEngine.available(), reason="PP-OCR is not installed: run `make setup`")
+def test_a_bracket_that_cannot_be_measured_takes_its_partners_form() -> None:
+    """``(以字节计)。``: the closing bracket stands beside a full stop (no room to measure); read full-width with
+    its partner, both must come back ASCII as the opening one's room shows, and a full-width pair must stay."""
+    tried = 0
+    for path in fonts():
+        for size in (30, 44):
+            for printed in ("设备的大小(以字节计)。如果未设置它", "设备的大小（以字节计）。如果未设置它"):
+                image = typeset(path, size, printed)
+                read, columns, _probs, cell = _recognized(image)
+                if len(read) != len(printed) or any((a in "(（)）") != (b in "(（)）") for a, b in zip(read, printed)):
+                    continue
+                both_full = read.replace("(", "（").replace(")", "）")
+                out = mark_widths(both_full, columns, cell, image)
+                if "（" in printed:
+                    assert out[5] + out[10] == "（）", (path, size, both_full, out)
+                elif out[5] == "(":  # the opening bracket's room told it (AR PL's half-em cells may not)
+                    assert out[10] == ")", (path, size, both_full, out)
+                    tried += 1
+    assert tried >= 1.5 * len(fonts()), tried

@@ -103,8 +103,10 @@ def mark_widths(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
     in the form its room on the line shows (``room``): full-width from ``FULL_ROOM`` ems (not between
     two characters that are not em-wide: ``Currently, the``), ASCII up to ``ASCII_ROOM``; a comma read
     with a space beside it after a digit, symbol or unit and before Han, full-width from
-    ``SPACED_FULL_ROOM`` (``_spaced``). The em is the median pitch of the line's Han characters
-    (``han_em``); a line with fewer than three pairs of them is left as read.
+    ``SPACED_FULL_ROOM`` (``_spaced``). A bracket whose room cannot be measured (at the line's end, beside
+    another mark) takes the form of the one it pairs with where that one's was (``bracket_pairs``). The em is
+    the median pitch of the line's Han characters (``han_em``); a line with fewer than three pairs of them
+    is left as read.
 
     >>> import numpy as np
     >>> def line(*cells):  # Han characters 40 px wide at these x, a comma's ink at 162-167
@@ -124,19 +126,40 @@ def mark_widths(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
         return text
     spans = [(float(span[0]), span[1] + 1.0) if span else None for span in pixels]  # the ink's edges, in pixels
     out = list(text)
+    told: dict[int, bool] = {}  # the marks whose room told their form: full-width or not
     for at, char in enumerate(text):
         if char not in FORMS and char not in _ASCII:
             continue
         taken = room(text, at, spans, em)
-        if taken is not None and taken >= FULL_ROOM and char in FORMS and not _both_narrow(text, at):
-            out[at] = FORMS[char]
-        elif taken is not None and taken <= ASCII_ROOM and char in _ASCII:
-            out[at] = _ASCII[char]
+        if taken is not None and taken >= FULL_ROOM and not _both_narrow(text, at):
+            told[at] = True
+        elif taken is not None and taken <= ASCII_ROOM:
+            told[at] = False
         elif char == "," and (sides := _spaced(text, at)):
             spaced = room(text, at, spans, em, before=sides[0], beyond=sides[1])
             if spaced is not None and spaced >= SPACED_FULL_ROOM:
-                out[at] = FORMS[char]
+                told[at] = True
+    for opening, closing in bracket_pairs(text):  # a pair is set in one form: one told, the other follows
+        if (opening in told) != (closing in told):
+            told[closing if opening in told else opening] = told[opening if opening in told else closing]
+    for at, full in told.items():
+        out[at] = FORMS.get(text[at], text[at]) if full else _ASCII.get(text[at], text[at])
     return "".join(out)
+
+
+def bracket_pairs(text: str) -> list[tuple[int, int]]:
+    """The places of the round brackets in ``text`` that close each other, ASCII or full-width, nested.
+
+    >>> bracket_pairs("（见(上)表）和(a"), bracket_pairs(")和（")
+    ([(2, 4), (0, 6)], [])
+    """
+    pairs, open_ = [], []
+    for at, char in enumerate(text):
+        if char in "(（":
+            open_.append(at)
+        elif char in ")）" and open_:
+            pairs.append((open_.pop(), at))
+    return pairs
 
 
 def _spaced(text: str, at: int) -> tuple[int, int] | None:
