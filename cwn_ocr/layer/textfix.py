@@ -222,13 +222,17 @@ def fix_text(text: str, *, decode_only: bool = False, alone: bool = False,
     ('代码，否则（参见 perlre)', '代码,否则 (参见 perlre)')
     """
     steps = []
-    for fixer in DECODERS if decode_only else FIXERS:
-        if widths_read and fixer is fix_punctuation_width:
-            continue
-        fixed = fix_encoding(text, alone=alone) if fixer is fix_encoding else fixer(text)
-        if fixed != text:
-            steps.append(Step(fixer.__name__, text, fixed))
-            text = fixed
+    for _ in range(3):  # until nothing changes: a later fixer can leave what an earlier one undoes (``á””˜``
+        before = text   # with its doubled quote made one is UTF-8 read as cp1252)
+        for fixer in DECODERS if decode_only else FIXERS:
+            if widths_read and fixer is fix_punctuation_width:
+                continue
+            fixed = fix_encoding(text, alone=alone) if fixer is fix_encoding else fixer(text)
+            if fixed != text:
+                steps.append(Step(fixer.__name__, text, fixed))
+                text = fixed
+        if text == before:
+            break
     return text, steps
 
 
