@@ -222,8 +222,10 @@ def fix_text(text: str, *, decode_only: bool = False, alone: bool = False,
     ('代码，否则（参见 perlre)', '代码,否则 (参见 perlre)')
     """
     steps = []
-    for _ in range(3):  # until nothing changes: a later fixer can leave what an earlier one undoes (``á””˜``
-        before = text   # with its doubled quote made one is UTF-8 read as cp1252)
+    # until nothing changes, three rounds at most: a later fixer can leave what an earlier one undoes
+    # (``á””˜`` with its doubled quote made one is UTF-8 read as cp1252)
+    for _ in range(3):
+        before = text
         for fixer in DECODERS if decode_only else FIXERS:
             if widths_read and fixer is fix_punctuation_width:
                 continue

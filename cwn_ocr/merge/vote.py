@@ -347,19 +347,20 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     for i1, i2, j1, j2 in _disputes(layer, first):
         pieces.append(layer[position:i1])
         mine, theirs = layer[i1:i2], first[j1:j2]
-        if _same_text(mine) == _same_text(theirs):
+        # compared folded, as the disputes are found (Tesseract's ``(`` is PP-OCR's ``（``)
+        mine_text, theirs_text = _same_text(mine), _same_text(theirs)
+        if mine_text == theirs_text:
             pieces.append(mine)
         else:
             candidates = [mine, theirs] + [_piece_of(layer, again, i1, i2, found) for again, found in others]
             # the other engine confirms the kept reading's piece only (``readings[1:]`` may be readings of
             # the other engine itself: Tesseract agreeing with Tesseract is no second opinion)
-            # compared folded, as the disputes are found (Tesseract's ``(`` is PP-OCR's ``（``)
             seen = _same_text(_piece_of(layer, second[0], i1, i2, second[1])) if second else None
-            agrees = finely is not None and bool(squeeze(theirs)) and _same_text(  # text read alike, not its absence
-                _piece_of(layer, finely[0], i1, i2, finely[1])) == _same_text(theirs)
-            confirmed = 1 if seen == _same_text(theirs) or agrees or (trusted and seen != _same_text(mine)) else None
+            agrees = finely is not None and bool(theirs_text) and _same_text(  # text read alike, not its absence
+                _piece_of(layer, finely[0], i1, i2, finely[1])) == theirs_text
+            confirmed = 1 if seen == theirs_text or agrees or (trusted and seen != mine_text) else None
             witnessed = witnessing is not None and _same_text(
-                _piece_of(layer, witnessing[0], i1, i2, witnessing[1])) == _same_text(mine)
+                _piece_of(layer, witnessing[0], i1, i2, witnessing[1])) == mine_text
             won = candidates[choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed, witnessed)]
             if won is not mine and won.strip() and mine.strip():  # the layer's spacing at the piece's edges stays: a
                 # reading that writes no spaces (``2015年``) is no evidence about them

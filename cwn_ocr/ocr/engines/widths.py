@@ -66,10 +66,13 @@ def _em_wide(char: str) -> bool:
 
 
 def _measurable(char: str) -> bool:
-    """A neighbour whose ink bounds a mark's room: not a space, not punctuation (``%`` and ``#`` are)."""
-    if char.isspace() or char in FORMS or char in _ASCII:
-        return False
-    return not unicodedata.category(char).startswith("P") or char in "%#&*@/\\"
+    """A neighbour whose ink bounds a mark's room: not a space, not punctuation (``%`` and ``#`` are; the
+    marks of ``FORMS`` both ways are punctuation).
+
+    >>> [_measurable(c) for c in "安A%，( "]
+    [True, True, True, False, False, False]
+    """
+    return not char.isspace() and (not unicodedata.category(char).startswith("P") or char in "%#&*@/\\")
 
 
 def room(text: str, at: int, spans: Sequence[tuple[float, float] | None], em: float, *,
@@ -125,7 +128,6 @@ def mark_widths(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
     if em is None:
         return text
     spans = [(float(span[0]), span[1] + 1.0) if span else None for span in pixels]  # the ink's edges, in pixels
-    out = list(text)
     told: dict[int, bool] = {}  # the marks whose room told their form: full-width or not
     for at, char in enumerate(text):
         if char not in FORMS and char not in _ASCII:
@@ -141,7 +143,9 @@ def mark_widths(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
                 told[at] = True
     for opening, closing in bracket_pairs(text):  # a pair is set in one form: one told, the other follows
         if (opening in told) != (closing in told):
-            told[closing if opening in told else opening] = told[opening if opening in told else closing]
+            known, other = (opening, closing) if opening in told else (closing, opening)
+            told[other] = told[known]
+    out = list(text)
     for at, full in told.items():
         out[at] = FORMS.get(text[at], text[at]) if full else _ASCII.get(text[at], text[at])
     return "".join(out)
