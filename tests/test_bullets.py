@@ -104,15 +104,15 @@ def test_a_list_s_bullets_start_their_lines_and_an_engine_s_misreading_of_one_go
 
 
 def test_what_an_engine_read_at_the_start_stays_as_read() -> None:
-    """A bullet the engine read (its size class aside), a first word that starts with a quote, a digit or a
-    letter where a bullet stands, and lines with no Han (their text's height is no Han em) stay as read."""
+    """The bullet the engine read, a first word that starts with a quote, a digit or a letter where a bullet
+    stands, and lines with no Han (their text's height is no Han em) stay as read."""
     fonts = fonts_with("•◆")
     if not fonts:
         pytest.skip("no CJK font here draws • and ◆ (fonts-noto-cjk)")
     pixels, items = two_items(fonts[0], "•")
     mark = leading_bullet(pixels < 128, items[0].bbox)
     assert mark is not None
-    for first in ("•", "·", "“截至", "0.5", "Open"):
+    for first in ("•", "“截至", "0.5", "Open"):
         read = [Line.from_words([Word(first, BBox(mark.box.x0 + 1, item.bbox.y0, mark.box.x1 + 5, item.bbox.y1), 90.0),
                                  *item.words]) for item in items]
         assert bulleted(pixels, read) == read, first
@@ -138,10 +138,10 @@ def test_a_speck_in_an_indent_and_a_circled_number_are_no_bullets() -> None:
     assert bulleted(pixels, items) == items
 
 
-def test_one_mark_confirms_nothing_by_itself_and_an_engine_s_own_bullet_is_kept() -> None:
+def test_one_mark_confirms_nothing_by_itself_and_an_engine_s_own_bullet_confirms_it() -> None:
     """A row Tesseract cut in two finds the same mark from both pieces (no list of one); a dot or number
-    an engine read on a speck is no reading of a bullet; a line of its own that reads ``•`` gives the
-    bullet its character."""
+    an engine read on a speck is no reading of a bullet; a line of its own that reads a bullet confirms the
+    mark, which the ink's shape names."""
     fonts = fonts_with("■")
     if not fonts:
         pytest.skip("no CJK font here draws ■ (fonts-noto-cjk, fonts-wqy-zenhei)")
@@ -156,5 +156,23 @@ def test_one_mark_confirms_nothing_by_itself_and_an_engine_s_own_bullet_is_kept(
     for read in (".", "12", "-"):
         speck = Line.from_words([Word(read, mark.box, 40.0)])
         assert bulleted(pixels, [speck, text]) == [speck, text], read
-    own = Line.from_words([Word("•", mark.box, 60.0)])
-    assert [line.text for line in bulleted(pixels, [own, text])] == ["• " + TEXT]
+    own = Line.from_words([Word("•", mark.box, 60.0)])  # read as a bullet, but the ink is a large square
+    assert [line.text for line in bulleted(pixels, [own, text])] == ["■ " + TEXT]
+
+
+@pytest.mark.parametrize(("bullet", "read"), [("◆", "·"), ("●", "·"), ("◆", "•"), ("▪", "■"), ("■", "▪"), ("•", "·")])
+def test_a_bullet_an_engine_read_as_another_takes_the_shape_s(bullet: str, read: str) -> None:
+    """PP-OCR reads a blurred ``◆`` or ``●`` as ``·`` and a ``▪`` as ``■``: the ink's shape and size tell which
+    bullet it is, in every font that draws it; the rest of the engine's first word stays."""
+    fonts = fonts_with(bullet)
+    if not fonts:
+        pytest.skip(f"no CJK font here draws {bullet} (fonts-noto-cjk, fonts-wqy-zenhei)")
+    for path in fonts:
+        pixels, box = typeset(path, 40, bullet)
+        mark = leading_bullet(pixels < 128, box)
+        assert mark is not None and mark.char == bullet, Path(path).name
+        words = [Word(read + TEXT[:2], BBox(mark.box.x0 - 1, box.y0, box.x0 + 80, box.y1), 90.0),
+                 Word(TEXT[2:], BBox(box.x0 + 84, box.y0, box.x1, box.y1), 95.0)]
+        line = bulleted(pixels, [Line.from_words(words)])[0]
+        assert line.text == bullet + TEXT[:2] + " " + TEXT[2:], Path(path).name
+        assert f"bullet {bullet} told by the shape" in line.choice

@@ -477,8 +477,6 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
             continue
         listed = any(j != k and _same_mark(bullet, other, line.bbox.height) for j, other in enumerate(found))
         on_it = [lines[j] for j in junk if _inside(lines[j].bbox, bullet.box)]
-        if on_it and on_it[0].text.strip() in BULLET_CHARS:  # an engine read the bullet, on a line of its own
-            bullet = Bullet(on_it[0].text.strip(), bullet.box)
         kept.append(bullet if listed or on_it or misread(line, bullet) else None)
     marked_lines = [with_bullet(line, bullet) for line, bullet in zip(lines, kept)]
     placed = [bullet.box for line, bullet, marked in zip(lines, kept, marked_lines)
