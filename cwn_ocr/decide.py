@@ -46,8 +46,12 @@ The rules, first match wins:
 3b  ``read alike twice``    where the page's reading leads, an old OCR layer's line nothing  replace line
                             flags, not voted on, that a reading both engines made alike
                             (``ocr.engines.corroborated``) matches neither as a whole nor in
-                            part: the image has spoken twice (``¢ 20259`` for ·2025年9月18日。;
-                            a reading of part of the line, a box cut short, is no such case)
+                            part, or whose letters, digits and ideographs it reads otherwise
+                            (``ocr.verify.reads_otherwise``: ``km?`` for km², a line the old
+                            OCR left unfinished; not ``I``/``l``, ``O``/``0``, look-alikes
+                            both engines share): the image has spoken twice (``¢ 20259`` for
+                            ·2025年9月18日。; a reading of part of the line, a box cut short,
+                            is no such case)
 4   ``clean``               nothing flags the line                                           keep
 5b  ``less garbled``        flagged, from an old OCR layer not voted on, or a broken font's  replace line
                             line mostly proven garbage (``Evidence.proven_garbage``), a
@@ -83,6 +87,7 @@ The rules, first match wins:
 
 One doctest per row:
 
+>>> from dataclasses import replace
 >>> from cwn_ocr.model import CLEAN_VERDICT, Label, Span, Verdict
 >>> odd = Verdict(Label.GARBLED, 0.3, ("stray symbol",), (Span(5, 9, Label.GARBLED, ("stray symbol",)),))
 >>> sure = Reading("北纬42?15'-45\\"59'", 92.0, garbled=False, agreement=100.0, covered=True)
@@ -110,6 +115,11 @@ One doctest per row:
 ...                 corroborated=True)
 >>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=twice)).rule
 'read alike twice'
+>>> unfinished = Reading("69.39% which contributes to carbon", 97.0, garbled=False, agreement=100.0, covered=True,
+...                      whole=76.0, corroborated=True)
+>>> [decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=replace(unfinished, otherwise=o))).rule
+...  for o in (True, False)]
+['read alike twice', 'clean']
 >>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=sure)).rule
 'clean'
 >>> slip = Reading("反应 <H = -233.7 kJ/mol", 94.0, garbled=True, agreement=65.0, covered=True, garbled_share=0.05)
@@ -217,6 +227,9 @@ class Reading:
     # the reading is the layer line with some of its Latin letters or digits left out, nothing else
     # changed (``ocr.verify.leaves_out``: a formula's italic x, which the reader of Chinese does not see)
     within: bool = False
+    # its letters, digits and ideographs are not the layer line's, and as many at least (``ocr.verify.
+    # reads_otherwise``): measured where the page's reading leads
+    otherwise: bool = False
 
     @property
     def _about_this_line(self) -> bool:
@@ -246,7 +259,7 @@ class Reading:
                 "agreement": round(self.agreement, 1), "covered": self.covered, "elsewhere": self.elsewhere,
                 **({"corroborated": True} if self.corroborated else {}),
                 **({"garbled_share": round(self.garbled_share, 3)} if self.garbled else {}),
-                **({"within": True} if self.within else {}),
+                **({"within": True} if self.within else {}), **({"otherwise": True} if self.otherwise else {}),
                 **({"whole": round(self.whole, 1)} if self.whole < 100.0 else {}), "usable": self.usable}
 
 
@@ -317,7 +330,7 @@ def decide(evidence: Evidence) -> Decision:
     if evidence.voting and usable and evidence.origin is Origin.OCR_LAYER:
         return Decision(Action.REPLACE_SPANS, "vote")
     if (usable and reading is not None and reading.corroborated and evidence.origin is Origin.OCR_LAYER
-            and max(reading.whole, reading.agreement) < SAME_LINE and not evidence.flagged):
+            and (max(reading.whole, reading.agreement) < SAME_LINE or reading.otherwise) and not evidence.flagged):
         return Decision(Action.REPLACE_LINE, "read alike twice")
     if not evidence.flagged:
         return Decision(Action.KEEP, "clean")

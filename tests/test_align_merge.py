@@ -198,6 +198,22 @@ def test_a_line_both_engines_read_otherwise_replaces_an_old_layer_line_nothing_f
     assert read_first([HEADING, whole], [HEADING_OCR, part])[1] == (Source.LAYER, whole.text)
 
 
+def test_an_old_ocr_line_that_reads_right_but_for_a_piece_gives_way_to_both_engines() -> None:
+    """An English-only OCR's line that nothing flags but whose letters or digits both engines read otherwise
+    (``km?`` for km², a line it left unfinished) is the image's reading; a look-alike both engines share
+    (``CBI`` read ``CBl``), a reading without the layer's end (a box cut short) and one engine alone are not."""
+    cases = [("Forest cover rose from 38.5% to 53.6% over 7,954 km?.", "Forest cover rose from 38.5% to 53.6% over "
+              "7,954 km².", Source.OCR),
+             ("69.39% which contribu", "69.39% which contributes to carbon", Source.OCR),
+             ("The City Biodiversity Index (CBI) is a", "The City Biodiversity Index (CBl) is a", Source.LAYER),
+             ("The City Biodiversity Index (CBI) is a", "The City Biodiversity Index (CBI)", Source.LAYER)]
+    for old, read, source in cases:
+        layer = [HEADING, line(old, 50, 200, 400, 212)]
+        assert read_first(layer, [HEADING_OCR, twice(read, 50, 200, 400, 212)])[1] == (
+            source, read if source is Source.OCR else old), old
+        assert read_first(layer, [HEADING_OCR, line(read, 50, 200, 400, 212, 98)])[1] == (Source.LAYER, old)
+
+
 def test_a_sound_fonts_line_is_no_old_ocr_layer_however_alike_two_engines_read_it() -> None:
     """Agreement between the engines makes a reading that looks garbled usable against an old OCR layer
     only: a sound font's symbols (``※※※ ▲▲▲``) read as letters alike by both stay."""

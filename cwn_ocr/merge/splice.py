@@ -30,7 +30,7 @@ from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, ENGINE_NAMES, corroborated, surely_read
-from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
+from cwn_ocr.ocr.verify import agreement, compared, leaves_out, reads_otherwise, whole_agreement
 
 
 class Source:
@@ -670,7 +670,8 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
                    not (context.reading_first and context.doubted) and context.elsewhere(text, reading),
                    whole_agreement(text, reading) if context.reading_first or context.origin is Origin.BROKEN_FONT
                    else 100.0, twice,
-                   verdict.score if garbled else 0.0, leaves_out(text, reading))
+                   verdict.score if garbled else 0.0, leaves_out(text, reading),
+                   context.reading_first and reads_otherwise(text, reading))
 
 
 def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: PageContext, *,
