@@ -46,12 +46,13 @@ The rules, first match wins:
 3b  ``read alike twice``    where the page's reading leads, an old OCR layer's line nothing  replace line
                             flags, not voted on, that a reading both engines made alike
                             (``ocr.engines.corroborated``) matches neither as a whole nor in
-                            part, or whose letters, digits and ideographs it reads otherwise
-                            (``ocr.verify.reads_otherwise``: ``km?`` for km², a line the old
-                            OCR left unfinished; not ``I``/``l``, ``O``/``0``, look-alikes
-                            both engines share): the image has spoken twice (``¢ 20259`` for
-                            ·2025年9月18日。; a reading of part of the line, a box cut short,
-                            is no such case)
+                            part: the image has spoken twice (``¢ 20259`` for ·2025年9月18日。;
+                            a reading of part of the line, a box cut short, is no such case)
+3c  ``read twice in part``  the same, but the reading matches the line: the pieces it reads     replace spans
+                            otherwise in a way only the page can (``merge.vote.read_alike``:
+                            text the line lacks, other Han, Han for its Latin; not its
+                            symbols, letters for digits or Latin look-alikes, which both
+                            engines misread alike) are taken from it
 4   ``clean``               nothing flags the line                                           keep
 5b  ``less garbled``        flagged, from an old OCR layer not voted on, or a broken font's  replace line
                             line mostly proven garbage (``Evidence.proven_garbage``), a
@@ -119,7 +120,7 @@ One doctest per row:
 ...                      whole=76.0, corroborated=True)
 >>> [decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=replace(unfinished, otherwise=o))).rule
 ...  for o in (True, False)]
-['read alike twice', 'clean']
+['read twice in part', 'clean']
 >>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=sure)).rule
 'clean'
 >>> slip = Reading("反应 <H = -233.7 kJ/mol", 94.0, garbled=True, agreement=65.0, covered=True, garbled_share=0.05)
@@ -227,8 +228,8 @@ class Reading:
     # the reading is the layer line with some of its Latin letters or digits left out, nothing else
     # changed (``ocr.verify.leaves_out``: a formula's italic x, which the reader of Chinese does not see)
     within: bool = False
-    # its letters, digits and ideographs are not the layer line's, and as many at least (``ocr.verify.
-    # reads_otherwise``): measured where the page's reading leads
+    # it reads pieces of the layer line otherwise in a way only the page can (``merge.vote.read_alike``):
+    # measured where the page's reading leads and it is ``corroborated``
     otherwise: bool = False
 
     @property
@@ -330,8 +331,11 @@ def decide(evidence: Evidence) -> Decision:
     if evidence.voting and usable and evidence.origin is Origin.OCR_LAYER:
         return Decision(Action.REPLACE_SPANS, "vote")
     if (usable and reading is not None and reading.corroborated and evidence.origin is Origin.OCR_LAYER
-            and (max(reading.whole, reading.agreement) < SAME_LINE or reading.otherwise) and not evidence.flagged):
+            and max(reading.whole, reading.agreement) < SAME_LINE and not evidence.flagged):
         return Decision(Action.REPLACE_LINE, "read alike twice")
+    if (usable and reading is not None and reading.corroborated and reading.otherwise
+            and evidence.origin is Origin.OCR_LAYER and not evidence.flagged):
+        return Decision(Action.REPLACE_SPANS, "read twice in part")
     if not evidence.flagged:
         return Decision(Action.KEEP, "clean")
     if not usable:

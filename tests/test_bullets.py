@@ -104,15 +104,16 @@ def test_a_list_s_bullets_start_their_lines_and_an_engine_s_misreading_of_one_go
 
 
 def test_what_an_engine_read_at_the_start_stays_as_read() -> None:
-    """The bullet the engine read, a first word that starts with a quote, a digit or a letter where a bullet
-    stands, and lines with no Han (their text's height is no Han em) stay as read."""
+    """The bullet the engine read, a hollow one (the shapes told are solid), a first word that starts with a
+    quote, a digit or a letter where a bullet stands, and lines with no Han (their text's height is no Han em)
+    stay as read."""
     fonts = fonts_with("•◆")
     if not fonts:
         pytest.skip("no CJK font here draws • and ◆ (fonts-noto-cjk)")
     pixels, items = two_items(fonts[0], "•")
     mark = leading_bullet(pixels < 128, items[0].bbox)
     assert mark is not None
-    for first in ("•", "“截至", "0.5", "Open"):
+    for first in ("•", "○", "“截至", "0.5", "Open"):
         read = [Line.from_words([Word(first, BBox(mark.box.x0 + 1, item.bbox.y0, mark.box.x1 + 5, item.bbox.y1), 90.0),
                                  *item.words]) for item in items]
         assert bulleted(pixels, read) == read, first

@@ -27,10 +27,10 @@ from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_leng
 from cwn_ocr.layer.garble import judge_line, no_text_share
 from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
-from cwn_ocr.merge.vote import vote_line
+from cwn_ocr.merge.vote import read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, ENGINE_NAMES, corroborated, surely_read
-from cwn_ocr.ocr.verify import agreement, compared, leaves_out, reads_otherwise, whole_agreement
+from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
 class Source:
@@ -671,7 +671,7 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
                    whole_agreement(text, reading) if context.reading_first or context.origin is Origin.BROKEN_FONT
                    else 100.0, twice,
                    verdict.score if garbled else 0.0, leaves_out(text, reading),
-                   context.reading_first and reads_otherwise(text, reading))
+                   context.reading_first and twice and read_alike(text, reading, context.lang) != text)
 
 
 def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: PageContext, *,
@@ -746,6 +746,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                              r.engine == "ppocr" and (r.confidence or 0) >= TRUSTED for r in readings))
         return [line(text, Source.MERGED, why=reasons + ("previous OCR layer corrected where the page reads otherwise",)
                      if text != original else reasons)]
+    if action is Action.REPLACE_SPANS and decision.rule == "read twice in part":
+        return [line(read_alike(original, ocr_text, context.lang), Source.MERGED,
+                     why=reasons + ("both engines read part of the page image otherwise",))]
     if action is Action.REPLACE_SPANS:
         return [line(spliced or original, Source.MERGED)]
     if action is Action.DECODE:

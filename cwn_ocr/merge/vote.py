@@ -50,7 +50,7 @@ from functools import lru_cache
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from cwn_ocr.layer.charsets import HAN, squeeze
+from cwn_ocr.layer.charsets import HAN, readable_share, squeeze
 from cwn_ocr.layer.garble import judge_line
 
 _LATIN = regex.compile(r"[A-Za-z]")
@@ -297,6 +297,56 @@ def _disputes(layer: str, reading: str, *, whole: bool = True) -> list[tuple[int
                 continue
         disputes.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
     return [(a, b, c, d) for a, b, c, d in disputes]
+
+
+def read_alike(layer: str, reading: str, lang: str = "chi_sim+eng") -> str:
+    """``layer``, an old OCR's line where the page's new reading leads, with each piece that ``reading``,
+    what two engines read alike there (``ocr.engines.corroborated``), reads otherwise in a way only the
+    page can: text the layer lacks (a line the old OCR left unfinished), other Han for its Han, Han for its
+    Latin (two letters or more: an English-only OCR's guess at Chinese). Left as the layer has them, since
+    two engines share these confusions: its symbols, marks and Greek letters (``×`` read ``x``, ``°`` ``0``,
+    ``Δ`` ``A``), letters for its digits or digits for its letters (``B8`` read ``88``), other Latin for its
+    Latin (``CBI`` read ``CBl``), what the OCR's languages cannot read, and what the reading leaves out
+    (a box cut short).
+
+    >>> read_alike("69.39% which contribu", "69.39% which contributes to carbon")
+    '69.39% which contributes to carbon'
+    >>> read_alike("骊。", "验。"), read_alike("% RH 2024 年", "% 合格 2024 年")
+    ('验。', '% 合格 2024 年')
+    >>> [read_alike(old, new) for old, new in [("Index (CBI) is", "Index (CBl) is"), ("20 × 30 m", "20 x 30 m"),
+    ...                                        ("Sample B8", "Sample 88"), ("Δt = 5 s", "At = 5 s"),
+    ...                                        ("over 6,853 km?,", "over 6,853 km2."), ("CBI) is a", "CBI)")]]
+    ['Index (CBI) is', '20 × 30 m', 'Sample B8', 'Δt = 5 s', 'over 6,853 km?,', 'CBI) is a']
+    """
+    pieces: list[str] = []
+    position = 0
+    for i1, i2, j1, j2 in _disputes(layer, reading):
+        mine, theirs = layer[i1:i2], reading[j1:j2]
+        pieces.append(layer[position:i1])
+        position = i2
+        if not _read_otherwise(mine, theirs, lang):
+            pieces.append(mine)
+        elif not mine.strip():  # text the layer lacks, with the reading's spaces (none doubled, none at an end)
+            added = theirs.lstrip() if not "".join(pieces) or "".join(pieces).endswith(" ") else theirs
+            pieces.append(added.rstrip() if i2 == len(layer) or layer[i2:i2 + 1] == " " else added)
+        else:  # the layer's spacing at the piece's edges stays
+            pieces.append(mine[:len(mine) - len(mine.lstrip())] + theirs.strip() + mine[len(mine.rstrip()):])
+    pieces.append(layer[position:])
+    return "".join(pieces)
+
+
+def _read_otherwise(mine: str, theirs: str, lang: str) -> bool:
+    """A piece two engines read alike as ``theirs`` where an old OCR's layer has ``mine`` is the page's text
+    (``read_alike``'s rules)."""
+    if not any(c.isalnum() for c in theirs):
+        return False  # marks only: what "alike" does not compare
+    if not mine.strip():
+        return True
+    if not all(c.isalnum() or c.isspace() for c in mine) or readable_share(mine, lang) < 1.0:
+        return False
+    if HAN.search(theirs) and all(HAN.match(c) or c.isspace() for c in mine):
+        return True
+    return bool(HAN.search(theirs)) and len(_LATIN.findall(mine)) >= 2 and not regex.search(r"\d", mine)
 
 
 def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = None, other: str | None = None,

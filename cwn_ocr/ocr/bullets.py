@@ -61,10 +61,14 @@ MARGIN = 0.3
 #: goes; of a longer first word standing on the bullet only the marks no text starts with (``GLUED``) go,
 #: never a Han character (``图书馆``). Letters, digits, quotes and dashes start text and stay.
 READ_AS = frozenset("。·@图回口")
-GLUED = frozenset("。·@")
+GLUED = frozenset("。@")
 #: Bullets an engine reads: one read where the shape finds a bullet confirms it, and the shape tells which
 #: (an engine's size class and shape are less sure than the ink's).
 BULLET_CHARS = frozenset("•●■▪◆◇·・○□◦")
+#: ... of which these are hollow: the shapes found are solid, and a hollow reading stands.
+HOLLOW = frozenset("◇○□◦")
+#: A first word an engine made of a bullet starts with one of these.
+_ON_A_BULLET = READ_AS | BULLET_CHARS
 
 SHAPES = {("disc", True): "●", ("disc", False): "•", ("square", True): "■", ("square", False): "▪",
           ("diamond", True): "◆", ("diamond", False): "◆"}
@@ -236,7 +240,7 @@ def misread(line: Line, bullet: Bullet) -> bool:
     """
     if not line.words or not line.words[0].text:
         return False
-    return stands_on(line.words[0], bullet) and line.words[0].text[0] in READ_AS | BULLET_CHARS
+    return stands_on(line.words[0], bullet) and line.words[0].text[0] in _ON_A_BULLET
 
 
 def stands_on(word: Word, bullet: Bullet) -> bool:
@@ -273,7 +277,7 @@ def with_bullet(line: Line, bullet: Bullet | None) -> Line:
     words = list(line.words)
     first = words[0]
     if first.text[0] in BULLET_CHARS:
-        if first.text[0] == bullet.char or not stands_on(first, bullet):
+        if first.text[0] == bullet.char or first.text[0] in HOLLOW or not stands_on(first, bullet):
             return line
         words[0] = replace(first, text=bullet.char + first.text[1:])
         out = Line.from_words(words)

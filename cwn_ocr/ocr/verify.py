@@ -226,30 +226,6 @@ def leaves_out(layer: str, reading: str) -> bool:
     return k == len(b) and all(_LEFT_OUT.match(c) for c in left)
 
 
-#: Latin look-alikes both engines misread alike (``CBI`` read ``CBl`` by PP-OCR and Tesseract): no evidence
-#: against an old OCR's letters.
-_SHARED_SLIPS = str.maketrans("i1|0", "lllo")
-
-
-def reads_otherwise(layer: str, reading: str) -> bool:
-    """Whether the reading's letters, digits and ideographs are not the layer's (``comparable`` forms,
-    Latin look-alikes ``I l 1`` and ``O 0`` alike) and it has as many at least (a box cut short reads
-    fewer): the page shows other text there, not the same text read in part.
-
-    >>> reads_otherwise("69.39% which contribu", "69.39% which contributes to carbon")
-    True
-    >>> reads_otherwise("over 6,853 km?,", "over 6,853 km2."), reads_otherwise("骊。", "验。")
-    (True, True)
-    >>> reads_otherwise("Index (CBI) is a", "Index (CBl) is a"), reads_otherwise("over 6,853 km²", "over 6,853 km2")
-    (False, False)
-    >>> reads_otherwise("69.39% which contributes", "which contributes")  # the reading's box cut short
-    False
-    """
-    a = comparable(layer).translate(_SHARED_SLIPS)
-    b = comparable(fix_text(reading)[0]).translate(_SHARED_SLIPS)
-    return bool(b) and a != b and len(b) >= len(a)
-
-
 #: What a reading may leave out of a line it otherwise reads exactly: Latin letters and digits (the
 #: formula's italic ``x``), never Han, marks of unknown codes (private use), or Latin-1 mojibake.
 _LEFT_OUT = regex.compile(r"[a-z0-9]")
