@@ -444,3 +444,32 @@ def test_a_box_over_two_printed_lines_gives_each_line() -> None:
              tesseract_line(texts[3], boxes[3]), tesseract_line(texts[4], boxes[4])]
     read = [line.text.replace(" ", "") for line in second_engine(page, lines)]
     assert read == texts, read
+
+
+@needs_ppocr
+def test_a_short_line_tesseract_is_sure_of_is_read_by_both_engines() -> None:
+    """A page footer (``第 2 页``) is as short as a stamp's confident noise: Tesseract's reading alone, however
+    sure, does not settle it, PP-OCR reads it too, and read alike it is corroborated (the merge adds such a
+    line where the layer lacks it); a long line Tesseract is sure of is not read again."""
+    from dataclasses import replace
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from cwn_ocr.ocr.engines import corroborated
+    from cwn_ocr.ocr.page import second_engine
+
+    fonts = [path for path in CJK_FONTS if Path(path).is_file()]
+    if not fonts:
+        pytest.skip("no CJK font installed")
+    texts = ["全市空气质量优良率常年稳定在百分之九十以上", "第 2 页"]
+    font = ImageFont.truetype(fonts[0], 44)
+    image = Image.new("L", (1400, 240), 255)
+    draw = ImageDraw.Draw(image)
+    lines = []
+    for i, text in enumerate(texts):
+        draw.text((40, 40 + 100 * i), text, font=font, fill=0)
+        box = BBox(*draw.textbbox((40, 40 + 100 * i), text, font=font))
+        lines.append(replace(Line.from_words([Word(text, box, 96.0)]), engine="tesseract"))
+    long, footer = second_engine(np.asarray(image), lines)
+    assert long.choice.startswith("sure: Tesseract") and not corroborated(long)
+    assert footer.choice.startswith("agree") and corroborated(footer), footer.choice

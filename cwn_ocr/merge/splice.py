@@ -30,6 +30,7 @@ from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, ENGINE_NAMES, corroborated, surely_read
+from cwn_ocr.ocr.engines.choose import SHORT
 from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
@@ -273,9 +274,10 @@ def merge_lines(lines: Sequence[Line], verdicts: Sequence[Verdict], context: Pag
 #: OCR words below this confidence (0..100) are marked for a reviewer's attention.
 UNCERTAIN = 60.0
 #: An OCR line the layer lacks is added when the detector finds it clean, Tesseract is this sure,
-#: and it has a few characters at least (stamps and logos give short, confident noise).
+#: and it has a few characters at least (stamps and logos give short, confident noise; a shorter line
+#: is read by both engines, ``ocr.engines.choose.SHORT``, and added when they read it alike).
 ORPHAN_CONFIDENCE = 70.0
-ORPHAN_LENGTH = 4
+ORPHAN_LENGTH = SHORT
 
 
 def disagreements(layer: str, ocr: str, *, han: int = 2) -> list[tuple[int, int]]:

@@ -39,8 +39,9 @@ from cwn_ocr.run.runcache import file_sha256
 # 8: columns found in the image, a box over two printed lines split; 9: bullets from their ink, ≡ ≤ ≥ from
 # their bars, a raised digit read again from its own ink; 10: primes (minutes, H′) from their place and ink,
 # full-width angles ＜ ＞ from their size; 11: 。 read as ° told by its height, a 。 PP-OCR dropped at a line's
-# end taken from Tesseract's reading; 12: ASCII or full-width punctuation from the room it takes (engines.widths)
-CACHE_FORMAT = 12
+# end taken from Tesseract's reading; 12: ASCII or full-width punctuation from the room it takes (engines.widths);
+# 13: a bullet an engine read as another takes the shape's, short lines read by both engines
+CACHE_FORMAT = 13
 
 
 @lru_cache(maxsize=16)

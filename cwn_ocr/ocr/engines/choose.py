@@ -40,6 +40,7 @@ from statistics import median_high
 
 import regex
 
+from cwn_ocr.layer.charsets import visible_length
 from cwn_ocr.layer.garble import is_english_word, judge_line
 from cwn_ocr.model import BBox, Line, Reading, Word
 from cwn_ocr.ocr.engines import AGREE, ENGINE_LABELS
@@ -57,20 +58,29 @@ TESS_SURE = 88.0
 #: (Han at 90-93: 1.66 against 0.58, 1.94 against 0.90). It spares PP-OCR a third of the lines.
 LATIN_SURE = 95.0
 HAN_SURE = 93.0
+#: A line of fewer characters than this (white space aside) is never settled by Tesseract alone: one
+#: engine's short, confident reading may be a stamp's or a logo's noise or a page footer (``第 2 页`` at 96),
+#: and only two engines reading it alike tell it is text the layer lacks (``merge.splice.decide_orphan``,
+#: whose ``ORPHAN_LENGTH`` it is). Short lines cost PP-OCR little.
+SHORT = 4
 
 
 
 def tesseract_settles(line: Line) -> bool:
-    """Whether Tesseract's reading of a line stands without a second engine: clean to the detector
-    and read with confidence ``HAN_SURE`` or more when it has Han, ``LATIN_SURE`` or more otherwise.
+    """Whether Tesseract's reading of a line stands without a second engine: clean to the detector,
+    ``SHORT`` characters or more, and read with confidence ``HAN_SURE`` or more when it has Han,
+    ``LATIN_SURE`` or more otherwise.
 
     >>> from cwn_ocr.model import BBox
     >>> tesseract_settles(Line("Description of how city is taking action", BBox(0, 0, 1, 1), confidence=96.0))
     True
     >>> tesseract_settles(Line("安顺市 2024 年", BBox(0, 0, 1, 1), confidence=91.0))
     False
+    >>> tesseract_settles(Line("第 2 页", BBox(0, 0, 1, 1), confidence=96.0))  # short: a footer, or noise?
+    False
     """
-    if not line.text or _conf(line) < (HAN_SURE if _han(line.text) else LATIN_SURE):
+    if not line.text or _conf(line) < (HAN_SURE if _han(line.text) else LATIN_SURE) \
+            or visible_length(line.text) < SHORT:
         return False
     return judge_line(line.text).label.rank == 0
 
