@@ -175,24 +175,3 @@ def test_a_letter_and_its_prime_read_as_a_bracket_come_back_where_the_ink_shows_
                 assert "J′" in restored, (path, size, merged, restored)
                 tried += 1
     assert tried >= 10, tried
-
-
-@pytest.mark.skipif(not PpOcrEngine.available(), reason="PP-OCR is not installed: run `make setup`")
-def test_a_bracket_that_closes_nothing_is_the_letter_where_no_tick_shows() -> None:
-    """On a degraded scan the prime of ``J′`` may be lost to blur: a bracket that closes nothing before ``=`` is
-    still the letter (``均匀度」=0.57``, ``均匀度】=0.86``), without a prime the crop does not show."""
-    from cwn_ocr.ocr.primes import dropped_primes
-
-    tried = 0
-    for path in fonts():
-        image = typeset(path, 44, "物种丰富度指数 H = 3.98，均匀度 J = 0.39，鸟类 368 种")
-        read, columns, probs, cell = _recognized(image)
-        at = read.find("J")
-        if at < 0:
-            continue
-        for bracket in "」】]":
-            misread = read[:at] + bracket + read[at + 1:]
-            out = dropped_primes(misread, columns, probs, cell, image)[0]
-            assert out == read and "J′" not in out, (path, misread, out)
-            tried += 1
-    assert tried >= 3, tried

@@ -208,8 +208,7 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
     """``text`` (a recognizer's reading of the grayscale line crop ``gray``, character ``i`` peaking at CTC
     column ``columns[i]`` with probability ``probs[i]``, ``cell`` pixels a column) with a ``′`` put in each of
     ``prime_gaps`` where the crop shows a tick, and each bracket of ``merged_primes`` written ``J`` where the
-    prime was read apart after it, ``J′`` where a tick stands in its place right of its peak, ``J`` where none
-    does (blur takes a degraded scan's prime; the bracket, closing nothing, is no bracket); and the columns
+    prime was read apart after it, ``J′`` where a tick stands in its place right of its peak; and the columns
     and probabilities of the result (a ``′`` put in has the probability of the character before it). Only on
     lines whose Han characters give the measure (``han_measure``: a tick is measured against their extent).
 
@@ -276,10 +275,10 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
             if i + 1 < len(text) and is_ideograph(text[i + 1]):
                 until -= HAN_START * em
             found = [t for t in ticks if after + em / 4 <= t < until]
-        if i in merged:
-            out_text[at] = "J"  # a bracket that closes nothing is the letter, whether its prime shows or not
         if len(found) != 1:
             continue
+        if i in merged:
+            out_text[at] = "J"
         out_text.insert(at + 1, PRIME)
         out_columns.insert(at + 1, int(round(found[0] / cell - 0.5)))
         out_probs.insert(at + 1, out_probs[at])
