@@ -47,7 +47,9 @@ The rules, first match wins:
                             flags, not voted on, that a reading both engines made alike
                             (``ocr.engines.corroborated``) matches neither as a whole nor in
                             part: the image has spoken twice (``¢ 20259`` for ·2025年9月18日。;
-                            a reading of part of the line, a box cut short, is no such case)
+                            a reading of part of the line, a box cut short, is no such case,
+                            nor a line under ``SHORT_LINE`` characters, which one look-alike
+                            makes "another line": ``B8号`` read ``88号``)
 3c  ``read twice in part``  the same, but the reading matches the line: the pieces it reads     replace spans
                             otherwise in a way only the page can (``merge.vote.read_alike``:
                             text the line lacks, other Han, Han for its Latin; not its
@@ -116,6 +118,8 @@ One doctest per row:
 ...                 corroborated=True)
 >>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=twice)).rule
 'read alike twice'
+>>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=replace(twice, text="88号", whole=67.0), visible=3)).rule
+'clean'
 >>> unfinished = Reading("69.39% which contributes to carbon", 97.0, garbled=False, agreement=100.0, covered=True,
 ...                      whole=76.0, corroborated=True)
 >>> [decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=replace(unfinished, otherwise=o))).rule
@@ -181,6 +185,11 @@ AGREEMENT = 60.0
 SAME_LINE = 90.0
 #: Flagged spans covering this share of a line from a broken source replace it whole.
 WHOLE_LINE_SHARE = 0.5
+#: A layer line of fewer characters than this (white space aside) is not "another line" by a ratio: one
+#: look-alike both engines share changes a third of it (``B8号`` read ``88号``); only its pieces are weighed
+#: (rule 3c). The length under which one engine's reading of a line settles nothing
+#: (``ocr.engines.choose.SHORT``).
+SHORT_LINE = 4
 
 
 class Origin(StrEnum):
@@ -286,6 +295,8 @@ class Evidence:
     proven_share: float = 0.0
     # the reading shows every flagged span's letters, digits and ideographs (``merge.splice.spans_read``)
     spans_read: bool = False
+    # the line's characters, white space aside (``layer.charsets.visible_length``)
+    visible: int = 100
 
     @property
     def flagged(self) -> bool:
@@ -331,7 +342,8 @@ def decide(evidence: Evidence) -> Decision:
     if evidence.voting and usable and evidence.origin is Origin.OCR_LAYER:
         return Decision(Action.REPLACE_SPANS, "vote")
     if (usable and reading is not None and reading.corroborated and evidence.origin is Origin.OCR_LAYER
-            and max(reading.whole, reading.agreement) < SAME_LINE and not evidence.flagged):
+            and max(reading.whole, reading.agreement) < SAME_LINE and not evidence.flagged
+            and evidence.visible >= SHORT_LINE):
         return Decision(Action.REPLACE_LINE, "read alike twice")
     if (usable and reading is not None and reading.corroborated and reading.otherwise
             and evidence.origin is Origin.OCR_LAYER and not evidence.flagged):

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr.columns import Gutter, column_of, find_gutters
-from cwn_ocr.decide import AGREEMENT, Action, Decision, Evidence, Origin, Reading, decide
+from cwn_ocr.decide import AGREEMENT, SHORT_LINE, Action, Decision, Evidence, Origin, Reading, decide
 from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_length
 from cwn_ocr.layer.garble import judge_line, no_text_share
 from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
@@ -30,7 +30,6 @@ from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.vote import read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, ENGINE_NAMES, corroborated, surely_read
-from cwn_ocr.ocr.engines.choose import SHORT
 from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
@@ -90,7 +89,7 @@ def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
     ...           alternatives=(Other("tesseract", "国反应 AH =-288.3", 81.0),))
     >>> [(r.engine, r.text, r.kept) for r in engine_readings([pp])]
     [('ppocr', '反应 △H = -288.3', True), ('tesseract', '国反应 AH =-288.3', False)]
-    >>> engine_readings([Line("合计", BBox(0, 0, 9, 9), (), 93.0, engine="tesseract", choice="sure: Tesseract")])
+    >>> engine_readings([Line("合计金额", BBox(0, 0, 9, 9), (), 96.0, engine="tesseract", choice="sure: Tesseract")])
     ()
     """
     texts: dict[str, list[str]] = {}
@@ -277,7 +276,7 @@ UNCERTAIN = 60.0
 #: and it has a few characters at least (stamps and logos give short, confident noise; a shorter line
 #: is read by both engines, ``ocr.engines.choose.SHORT``, and added when they read it alike).
 ORPHAN_CONFIDENCE = 70.0
-ORPHAN_LENGTH = SHORT
+ORPHAN_LENGTH = SHORT_LINE
 
 
 def disagreements(layer: str, ocr: str, *, han: int = 2) -> list[tuple[int, int]]:
@@ -708,7 +707,8 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                         _confirmed(original, bad, ocr_text) if reading else True,
                         spliced is None or judge_line(spliced, font=font).label is not Label.GARBLED,
                         decoded=layer_text != original, doubted=_doubted_line(context, ocr_text),
-                        proven_share=no_text_share(original), spans_read=spans_read(original, bad, ocr_text))
+                        proven_share=no_text_share(original), spans_read=spans_read(original, bad, ocr_text),
+                        visible=visible_length(original))
     decision = decide(evidence)
 
     def line(text: str, source: str, *, why: tuple[str, ...] = reasons, fix: tuple[Step, ...] = ()) -> RepairedLine:

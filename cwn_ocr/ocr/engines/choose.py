@@ -40,6 +40,7 @@ from statistics import median_high
 
 import regex
 
+from cwn_ocr.decide import SHORT_LINE
 from cwn_ocr.layer.charsets import visible_length
 from cwn_ocr.layer.garble import is_english_word, judge_line
 from cwn_ocr.model import BBox, Line, Reading, Word
@@ -62,7 +63,7 @@ HAN_SURE = 93.0
 #: engine's short, confident reading may be a stamp's or a logo's noise or a page footer (``第 2 页`` at 96),
 #: and only two engines reading it alike tell it is text the layer lacks (``merge.splice.decide_orphan``,
 #: whose ``ORPHAN_LENGTH`` it is). Short lines cost PP-OCR little.
-SHORT = 4
+SHORT = SHORT_LINE
 
 
 
