@@ -185,10 +185,12 @@ AGREEMENT = 60.0
 SAME_LINE = 90.0
 #: Flagged spans covering this share of a line from a broken source replace it whole.
 WHOLE_LINE_SHARE = 0.5
-#: A layer line of fewer characters than this (white space aside) is not "another line" by a ratio: one
-#: look-alike both engines share changes a third of it (``B8号`` read ``88号``); only its pieces are weighed
-#: (rule 3c). The length under which one engine's reading of a line settles nothing
-#: (``ocr.engines.choose.SHORT``).
+#: A line of fewer characters than this (white space aside) is short: one engine's confident reading of it
+#: settles nothing (a stamp's noise or a page footer, ``ocr.engines.choose.tesseract_settles``), so both
+#: engines read it, and an OCR line the layer lacks is added only when they read it alike
+#: (``merge.splice.ORPHAN_LENGTH``); and a layer line that short is not "another line" by a ratio, one
+#: look-alike both engines share changing a third of it (``B8号`` read ``88号``): only its pieces are
+#: weighed (rule 3c).
 SHORT_LINE = 4
 
 

@@ -274,7 +274,7 @@ def merge_lines(lines: Sequence[Line], verdicts: Sequence[Verdict], context: Pag
 UNCERTAIN = 60.0
 #: An OCR line the layer lacks is added when the detector finds it clean, Tesseract is this sure,
 #: and it has a few characters at least (stamps and logos give short, confident noise; a shorter line
-#: is read by both engines, ``ocr.engines.choose.SHORT``, and added when they read it alike).
+#: is read by both engines, ``decide.SHORT_LINE``, and added when they read it alike).
 ORPHAN_CONFIDENCE = 70.0
 ORPHAN_LENGTH = SHORT_LINE
 

@@ -327,7 +327,8 @@ def read_alike(layer: str, reading: str, lang: str = "chi_sim+eng") -> str:
         if not _read_otherwise(mine, theirs, lang):
             pieces.append(mine)
         elif not mine.strip():  # text the layer lacks, with the reading's spaces (none doubled, none at an end)
-            added = theirs.lstrip() if not "".join(pieces) or "".join(pieces).endswith(" ") else theirs
+            before = "".join(pieces)
+            added = theirs.lstrip() if not before or before.endswith(" ") else theirs
             pieces.append(added.rstrip() if i2 == len(layer) or layer[i2:i2 + 1] == " " else added)
         else:  # the layer's spacing at the piece's edges stays
             pieces.append(mine[:len(mine) - len(mine.lstrip())] + theirs.strip() + mine[len(mine.rstrip()):])

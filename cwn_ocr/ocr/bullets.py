@@ -279,9 +279,7 @@ def with_bullet(line: Line, bullet: Bullet | None) -> Line:
     if first.text[0] in BULLET_CHARS:
         if first.text[0] == bullet.char or first.text[0] in HOLLOW or not stands_on(first, bullet):
             return line
-        words[0] = replace(first, text=bullet.char + first.text[1:])
-        out = Line.from_words(words)
-        return replace(line, text=out.text, bbox=out.bbox, words=out.words)
+        return _with_words(line, [replace(first, text=bullet.char + first.text[1:]), *words[1:]])
     if misread(line, bullet) and all(c in READ_AS for c in first.text):
         words = words[1:]
     elif misread(line, bullet) and first.text[0] in GLUED:  # ``。截至``: a run of Han read as one word
@@ -295,5 +293,10 @@ def with_bullet(line: Line, bullet: Bullet | None) -> Line:
         return line  # an engine read something else where the bullet stands: its reading stands
     mark = Word(bullet.char, BBox(bullet.box.x0, min(bullet.box.y0, line.bbox.y0), bullet.box.x1,
                                   max(bullet.box.y1, line.bbox.y1)), first.confidence)
-    out = Line.from_words([mark, *words])
+    return _with_words(line, [mark, *words])
+
+
+def _with_words(line: Line, words: list[Word]) -> Line:
+    """``line`` (its engine, choice and readings) with ``words`` for its words, text and box."""
+    out = Line.from_words(words)
     return replace(line, text=out.text, bbox=out.bbox, words=out.words)

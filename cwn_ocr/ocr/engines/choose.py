@@ -59,18 +59,15 @@ TESS_SURE = 88.0
 #: (Han at 90-93: 1.66 against 0.58, 1.94 against 0.90). It spares PP-OCR a third of the lines.
 LATIN_SURE = 95.0
 HAN_SURE = 93.0
-#: A line of fewer characters than this (white space aside) is never settled by Tesseract alone: one
-#: engine's short, confident reading may be a stamp's or a logo's noise or a page footer (``第 2 页`` at 96),
-#: and only two engines reading it alike tell it is text the layer lacks (``merge.splice.decide_orphan``,
-#: whose ``ORPHAN_LENGTH`` it is). Short lines cost PP-OCR little.
-SHORT = SHORT_LINE
 
 
 
 def tesseract_settles(line: Line) -> bool:
     """Whether Tesseract's reading of a line stands without a second engine: clean to the detector,
-    ``SHORT`` characters or more, and read with confidence ``HAN_SURE`` or more when it has Han,
-    ``LATIN_SURE`` or more otherwise.
+    ``decide.SHORT_LINE`` characters or more (one engine's short, confident reading may be a stamp's
+    noise or a page footer, ``第 2 页`` at 96: only two engines reading it alike tell, and short lines cost
+    PP-OCR little), and read with confidence ``HAN_SURE`` or more when it has Han, ``LATIN_SURE`` or more
+    otherwise.
 
     >>> from cwn_ocr.model import BBox
     >>> tesseract_settles(Line("Description of how city is taking action", BBox(0, 0, 1, 1), confidence=96.0))
@@ -81,7 +78,7 @@ def tesseract_settles(line: Line) -> bool:
     False
     """
     if not line.text or _conf(line) < (HAN_SURE if _han(line.text) else LATIN_SURE) \
-            or visible_length(line.text) < SHORT:
+            or visible_length(line.text) < SHORT_LINE:
         return False
     return judge_line(line.text).label.rank == 0
 
