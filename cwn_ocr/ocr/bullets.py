@@ -67,8 +67,8 @@ GLUED = frozenset("。@")
 BULLET_CHARS = frozenset("•●■▪◆◇·・○□◦")
 #: ... of which these are hollow: the shapes found are solid, and a hollow reading stands.
 HOLLOW = frozenset("◇○□◦")
-#: A first word an engine made of a bullet starts with one of these.
-_ON_A_BULLET = READ_AS | BULLET_CHARS
+#: What an engine makes of a bullet's ink: a first word that starts with one of these, or a line of them alone.
+ON_A_BULLET = READ_AS | BULLET_CHARS
 
 SHAPES = {("disc", True): "●", ("disc", False): "•", ("square", True): "■", ("square", False): "▪",
           ("diamond", True): "◆", ("diamond", False): "◆"}
@@ -240,7 +240,7 @@ def misread(line: Line, bullet: Bullet) -> bool:
     """
     if not line.words or not line.words[0].text:
         return False
-    return stands_on(line.words[0], bullet) and line.words[0].text[0] in _ON_A_BULLET
+    return stands_on(line.words[0], bullet) and line.words[0].text[0] in ON_A_BULLET
 
 
 def stands_on(word: Word, bullet: Bullet) -> bool:

@@ -22,7 +22,7 @@ from cwn_ocr.layer.charsets import is_ideograph
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
-from cwn_ocr.ocr.bullets import BULLET_CHARS, READ_AS, Bullet, leading_bullet, misread, with_bullet
+from cwn_ocr.ocr.bullets import ON_A_BULLET, Bullet, leading_bullet, misread, with_bullet
 from cwn_ocr.ocr.engines import corroborated
 from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles, widen
 from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_level, ink_rows
@@ -469,7 +469,7 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
             found[k] = None
     # a line of its own that is what an engine made of a bullet (``@@``, ``图``, ``•``): no dot, digit or dash
     junk = [k for k, line in enumerate(lines) if found[k] is None and 0 < len(line.text.strip()) <= 2
-            and all(c in READ_AS or c in BULLET_CHARS for c in line.text.strip())]
+            and all(c in ON_A_BULLET for c in line.text.strip())]
     kept: list[Bullet | None] = []
     for k, (line, bullet) in enumerate(zip(lines, found)):
         if bullet is None:
