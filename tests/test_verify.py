@@ -114,6 +114,19 @@ def test_vote_keeps_the_layer_without_evidence() -> None:
     assert vote_line("所有限公司 2014 年度", ["所有限公司 20l4 年度"]) == "所有限公司 2014 年度"
 
 
+def test_look_alikes_no_chinese_text_uses_give_way_to_words() -> None:
+    """A noisy old OCR layer's look-alikes are often characters wordfreq's Chinese list lacks (咊 for 和,
+    筸 for 筹, 偛 for 做): a phrase with one is less plausible than any phrase of known words, however
+    many words jieba splits that into (clipped at 0, both used to score alike). Not the other way round,
+    and not where both have such a character."""
+    assert vote_line("易和利用的可持续性、吊法急咊对人们健康的安內性偛出贡献。",
+                     ["易和利用的可持续性、合法性和对人们健康的安全性做出贡献。"]) == \
+        "易和利用的可持续性、合法性和对人们健康的安全性做出贡献。"
+    assert vote_line("绞筸推违河长制工作任务落实。", ["统筹推进河长制工作任务落实。"]) == "统筹推进河长制工作任务落实。"
+    assert vote_line("统筹推进河长制工作任务落实。", ["绞筸推违河长制工作任务落实。"]) == "统筹推进河长制工作任务落实。"
+    assert vote_line("绞筸推违河长制", ["绞筸推咊河长制"]) == "绞筸推违河长制"
+
+
 def test_latin_the_other_engine_reads_as_the_layer_has_it_is_not_replaced_by_han() -> None:
     """An English book's old OCR layer (pypdf's Seige_of_Vicksburg_Sample_OCR): Tesseract's chi_sim+eng
     read ``church. I`` as ``churceh，工``; PP-OCR read the line as the layer has it. Latin where the page
