@@ -127,6 +127,17 @@ def test_look_alikes_no_chinese_text_uses_give_way_to_words() -> None:
     assert vote_line("绞筸推违河长制", ["绞筸推咊河长制"]) == "绞筸推违河长制"
 
 
+def test_another_readings_piece_is_what_it_reads_there() -> None:
+    """Tesseract's spaced reading (``11 月 8 日``) says ``8`` where the layer has ``B``, not ``月 8``: its
+    piece is its own differences inside the layer's piece, so every reading reads the same digit. And a
+    second reading's piece does not win over the kept reading's for being made of commoner characters
+    (``溶解所`` against ``溶解氧``), nor does a symbol (``≥``) count against a reading's Chinese words."""
+    read, spaced = "2024年11月8日，监测", "2024 年 11 月 8 日，监测"
+    assert vote_line("2024年11月B日，盐测", [read, spaced], other=read, trusted=True) == "2024年11月8日，监测"
+    tesseract = "溶解 所 18 汉 mg/L"
+    assert vote_line("溶觡氧 ≥ 8.2 mg/L", ["溶解氧≥8.2mg/L", tesseract], other=tesseract).startswith("溶解氧≥")
+
+
 def test_latin_the_other_engine_reads_as_the_layer_has_it_is_not_replaced_by_han() -> None:
     """An English book's old OCR layer (pypdf's Seige_of_Vicksburg_Sample_OCR): Tesseract's chi_sim+eng
     read ``church. I`` as ``churceh，工``; PP-OCR read the line as the layer has it. Latin where the page

@@ -109,38 +109,45 @@ def _support(window: str, known: Counter[str] | Elsewhere | None) -> int:
     return sum(min(known[p], 10) for p in vocabulary([window]))
 
 
-#: ``chinese_zipf`` of text with a word wordfreq's Chinese list lacks altogether: below any text made of
+#: ``chinese_zipf`` of text with a Chinese word wordfreq's list lacks altogether: below any text made of
 #: words it knows. The list knows 3,753 of GB 2312's 3,755 first-level characters and 2,802 of its 3,008
 #: second-level ones; an old OCR's look-alikes are often characters outside it (咊 for 和, 筸 for 筹).
 UNKNOWN = -20.0
+#: wordfreq divides a phrase's frequency by this for every word break jieba had to infer (its own rule).
+INFERRED_BREAK = 10.0
 
 
 @lru_cache(maxsize=4096)
 def chinese_zipf(text: str) -> float:
-    """wordfreq's frequency of ``text`` read as Chinese words, on the zipf scale (log10 per billion
-    words), ``UNKNOWN`` when one of its words is not in the list; 0 when it has no words, or without
-    wordfreq (no opinion).
+    """wordfreq's frequency of the Chinese words of ``text`` (the words with Han; symbols, digits and
+    Latin say nothing about Chinese), on the zipf scale (log10 per billion words), combined as wordfreq
+    combines a phrase's words; ``UNKNOWN`` when one of them is not in its list; 0 when there are none,
+    or without wordfreq (no opinion).
 
-    Not clipped at 0, as ``zipf_frequency`` is: wordfreq divides a phrase's frequency by 10 for every
-    word break jieba had to infer, so a phrase of five words or more falls below 0, and clipped, the
-    right reading (合法性和对人) and an old OCR's look-alikes (吊法急咊对人) would both be 0.
+    Not clipped at 0, as ``zipf_frequency`` is: a phrase of five words or more falls below 0 there (a
+    tenth per inferred word break), and clipped, the right reading (合法性和对人) and an old OCR's
+    look-alikes (吊法急咊对人) would both be 0.
 
     >>> chinese_zipf("的说明") > chinese_zipf("的说阴") + 2, chinese_zipf("绞筸推违河长") == UNKNOWN
     (True, True)
-    >>> -1 < chinese_zipf("性合法性和对人") < 1, chinese_zipf("、。")
-    (True, 0.0)
+    >>> -1 < chinese_zipf("性合法性和对人") < 1, chinese_zipf("、。≥ 8"), chinese_zipf("溶解氧≥8") > UNKNOWN
+    (True, 0.0, True)
     """
     try:
         import jieba  # imported when first needed: it costs 0.1 s at start-up (pkg_resources),
         from wordfreq import tokenize, word_frequency  # and wordfreq 0.05 s more
 
         jieba.setLogLevel(logging.WARNING)  # wordfreq tokenises Chinese with jieba, which is chatty
-        if not tokenize(text, "zh"):
-            return 0.0
-        frequency = word_frequency(text, "zh", minimum=0.0)
+        words = [w for w in tokenize(text, "zh") if HAN.search(w)]
+        frequencies = [word_frequency(w, "zh", minimum=0.0) for w in words]
     except Exception:  # wordfreq needs jieba for Chinese: without it, no opinion  # noqa: BLE001
         return 0.0
-    return math.log10(frequency) + 9 if frequency > 0 else UNKNOWN
+    if not words:
+        return 0.0
+    if not all(frequencies):
+        return UNKNOWN
+    combined = 1 / sum(1 / f for f in frequencies) / INFERRED_BREAK ** (len(words) - 1)
+    return math.log10(combined) + 9
 
 
 def _piece_of(layer: str, other: str, start: int, end: int,
@@ -217,6 +224,8 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         # spaces left out: the layer's spacing (鸟类 273, a reading's 乌类273) is no evidence about words
         scores = {i: chinese_zipf(squeeze(near_left + candidates[i] + near_right)) for i in [0, *alive]}
         best = max(alive, key=lambda i: scores[i])
+        if 1 in alive and scores[best] < scores[1] + PLAUSIBILITY_MARGIN:
+            best = 1  # the kept reading's, unless another's words are clearly more frequent (溶解所 against 溶解氧)
         if scores[best] >= scores[0] + PLAUSIBILITY_MARGIN and scores[0] < ORDINARY:
             return best
         return 0
@@ -407,8 +416,9 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
         return layer
     first = readings[0]
     elsewhere = Elsewhere(known, layer) if known else None
-    # every other reading's disputes with the layer, found once for all of the line's pieces
-    others = [(again, _disputes(layer, again)) for again in readings[1:]]
+    # every other reading's differences with the layer one by one, found once for all of the line's pieces: its
+    # piece is what it reads inside the layer's (Tesseract's spaced ``11 月 8 日`` says ``8`` for ``B``, not ``月 8``)
+    others = [(again, _disputes(layer, again, whole=False)) for again in readings[1:]]
     second = (other, _disputes(layer, other)) if other else None
     # its differences one by one too: its piece inside a stretch where it differs throughout can be the
     # kept reading's (only agreement on text counts so: a garbled reading aligned finely "reads" the
