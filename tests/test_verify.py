@@ -114,17 +114,17 @@ def test_vote_keeps_the_layer_without_evidence() -> None:
     assert vote_line("所有限公司 2014 年度", ["所有限公司 20l4 年度"]) == "所有限公司 2014 年度"
 
 
-def test_look_alikes_no_chinese_text_uses_give_way_to_words() -> None:
-    """A noisy old OCR layer's look-alikes are often characters wordfreq's Chinese list lacks (咊 for 和,
-    筸 for 筹, 偛 for 做): a phrase with one is less plausible than any phrase of known words, however
-    many words jieba splits that into (clipped at 0, both used to score alike). Not the other way round,
-    and not where both have such a character."""
-    assert vote_line("易和利用的可持续性、吊法急咊对人们健康的安內性偛出贡献。",
-                     ["易和利用的可持续性、合法性和对人们健康的安全性做出贡献。"]) == \
-        "易和利用的可持续性、合法性和对人们健康的安全性做出贡献。"
-    assert vote_line("绞筸推违河长制工作任务落实。", ["统筹推进河长制工作任务落实。"]) == "统筹推进河长制工作任务落实。"
-    assert vote_line("统筹推进河长制工作任务落实。", ["绞筸推违河长制工作任务落实。"]) == "统筹推进河长制工作任务落实。"
-    assert vote_line("绞筸推违河长制", ["绞筸推咊河长制"]) == "绞筸推违河长制"
+def test_a_rare_word_the_frequency_list_lacks_is_no_evidence_either_way() -> None:
+    """A word wordfreq's list lacks (桑葚, 鼢鼠, a name's 龑) has no frequency: a reading's common look-alike
+    does not outvote it, however ordinary its words, and two engines reading it against the layer's
+    look-alike still restore it (the review's counter-examples to scoring such words lowest)."""
+    for layer, read in [("当地主要种植桑葚，面积较大", "当地主要种植桑甚，面积较大"),
+                        ("董事长刘龑先生", "董事长刘龚先生"), ("调查发现鼢鼠数量", "调查发现蚡鼠数量"),
+                        ("破除体制桎梏，推动", "破除体制桎桔，推动")]:
+        assert vote_line(layer, [read]) == layer
+    spaced = "当 地 主 要 种 植 桑 葚 ， 面 积 较 大"
+    assert vote_line("当地主要种植桑甚，面积较大", ["当地主要种植桑葚，面积较大", spaced], other=spaced) == \
+        "当地主要种植桑葚，面积较大"
 
 
 def test_another_readings_piece_is_what_it_reads_there() -> None:
@@ -136,6 +136,9 @@ def test_another_readings_piece_is_what_it_reads_there() -> None:
     assert vote_line("2024年11月B日，盐测", [read, spaced], other=read, trusted=True) == "2024年11月8日，监测"
     tesseract = "溶解 所 18 汉 mg/L"
     assert vote_line("溶觡氧 ≥ 8.2 mg/L", ["溶解氧≥8.2mg/L", tesseract], other=tesseract).startswith("溶解氧≥")
+    # where the kept reading reads the layer's Han, another's does not overrule both; its spaces stay out
+    assert vote_line("防止·夭·折的", ["防止。夭。折的", "防 止 · 天 · 折 的"]) == "防止·夭·折的"
+    assert vote_line("财务事项的讲阴。", ["财务事项的请阳。", "财 务 事 项 的 说 明 。"]) == "财务事项的说明。"
 
 
 def test_latin_the_other_engine_reads_as_the_layer_has_it_is_not_replaced_by_han() -> None:

@@ -27,6 +27,7 @@ from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_leng
 from cwn_ocr.layer.garble import judge_line, no_text_share
 from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
+from cwn_ocr.merge.numbers import layer_commas
 from cwn_ocr.merge.vote import read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, ENGINE_NAMES, corroborated, surely_read
@@ -734,9 +735,12 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                          "old OCR misread": ("the page image leads where the old OCR misread",),
                          "less garbled": ("the page image's reading is far less garbled than the old OCR's",)
                          }.get(decision.rule, ())
-        return [RepairedLine(r.text, Source.OCR, layer_text if k == 0 else "", layer_lines, r.bbox, why,
+        # an old OCR's thousands commas where blur made the new reading's points (``numbers``)
+        texts = [layer_commas(r.text, original) if context.origin is Origin.OCR_LAYER else r.text for r in readings]
+        return [RepairedLine(text, Source.OCR, layer_text if k == 0 else "", layer_lines, r.bbox,
+                             why + (("thousands commas as the old OCR layer read them",) if text != r.text else ()),
                              r.confidence, (), _uncertain([r]), decision.rule, evidence, engine_readings([r]))
-                for k, r in enumerate(readings)]
+                for k, (r, text) in enumerate(zip(readings, texts))]
     if action is Action.REPLACE_SPANS and decision.rule == "vote":
         # a second engine's word counts where the image contradicts most of the layer's Han (``confirmed``):
         # on a layer it mostly confirms, the engines' remaining disputes are as likely their own errors

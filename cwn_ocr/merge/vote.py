@@ -13,11 +13,14 @@ piece where a new reading differs is decided on its own:
    layer of the whole document (神鹰集团 on every page) stays;
 5. for Chinese, the candidate that makes the surrounding words clearly more frequent wins when
    the layer's words are rare (wordfreq's Chinese list, tokenised by jieba: 的说明 4.3 against
-   的说阴 2.2); two new readings agreeing is not enough on its own, because the same engine
-   makes the same mistakes twice (贰亿 read as 址亿, 有息 as 有上县); but two *different* engines
-   (Tesseract and PP-OCR, whose mistakes differ) reading the same Han, or the same digits where the
-   layer has letters among digits, decide the piece before rules 3 to 5 (rule 4 still protects the
-   document's own words);
+   的说阴 2.2; not clipped at 0, so long phrases still compare; a word the list lacks, 桑葚 or a
+   name's 龑, gives no opinion); the kept reading's piece stands against another reading's unless
+   that one's words are clearly more frequent, and where the kept reading reads the layer's Han no
+   other reading's frequencies overrule both; two new readings agreeing is not enough on its own,
+   because the same engine makes the same mistakes twice (贰亿 read as 址亿, 有息 as 有上县); but
+   two *different* engines (Tesseract and PP-OCR, whose mistakes differ) reading the same Han, or
+   the same digits where the layer has letters among digits, decide the piece before rules 3 to 5
+   (rule 4 still protects the document's own words);
 6. Latin (two letters or more) where the page shows Han gives way; a symbol, a Greek letter or a
    lone letter that a reading makes Han (``■`` 国, ``μ`` 以, ``λ`` 入) stays: that is OCR's look-alike;
 7. otherwise the layer stays.
@@ -109,43 +112,41 @@ def _support(window: str, known: Counter[str] | Elsewhere | None) -> int:
     return sum(min(known[p], 10) for p in vocabulary([window]))
 
 
-#: ``chinese_zipf`` of text with a Chinese word wordfreq's list lacks altogether: below any text made of
-#: words it knows. The list knows 3,753 of GB 2312's 3,755 first-level characters and 2,802 of its 3,008
-#: second-level ones; an old OCR's look-alikes are often characters outside it (咊 for 和, 筸 for 筹).
-UNKNOWN = -20.0
 #: wordfreq divides a phrase's frequency by this for every word break jieba had to infer (its own rule).
 INFERRED_BREAK = 10.0
 
 
 @lru_cache(maxsize=4096)
-def chinese_zipf(text: str) -> float:
-    """wordfreq's frequency of the Chinese words of ``text`` (the words with Han; symbols, digits and
-    Latin say nothing about Chinese), on the zipf scale (log10 per billion words), combined as wordfreq
-    combines a phrase's words; ``UNKNOWN`` when one of them is not in its list; 0 when there are none,
-    or without wordfreq (no opinion).
+def chinese_zipf(text: str) -> float | None:
+    """wordfreq's frequency of ``text`` read as Chinese words, on the zipf scale (log10 per billion
+    words), as wordfreq combines a phrase's words and divides by ``INFERRED_BREAK`` per break between
+    them (words being what holds a letter, digit or ideograph: ``≥`` is no word); None when one of its
+    words is not in the list (no opinion: a rare word, 桑葚, 鼢鼠, an old OCR's odd character); 0
+    when it has no Chinese word, or without wordfreq.
 
-    Not clipped at 0, as ``zipf_frequency`` is: a phrase of five words or more falls below 0 there (a
-    tenth per inferred word break), and clipped, the right reading (合法性和对人) and an old OCR's
-    look-alikes (吊法急咊对人) would both be 0.
+    Not clipped at 0, as ``zipf_frequency`` is: a phrase of five words or more falls below 0 there, and
+    clipped, a reading's words and an old OCR's look-alikes could not be told apart.
 
-    >>> chinese_zipf("的说明") > chinese_zipf("的说阴") + 2, chinese_zipf("绞筸推违河长") == UNKNOWN
+    >>> chinese_zipf("的说明") > chinese_zipf("的说阴") + 2, chinese_zipf("种植桑葚") is None
     (True, True)
-    >>> -1 < chinese_zipf("性合法性和对人") < 1, chinese_zipf("、。≥ 8"), chinese_zipf("溶解氧≥8") > UNKNOWN
-    (True, 0.0, True)
+    >>> -1 < chinese_zipf("性合法性和对人") < 1, chinese_zipf("、。≥ 8")
+    (True, 0.0)
+    >>> chinese_zipf("溶解氧≥8") == chinese_zipf("溶解氧8")
+    True
     """
     try:
         import jieba  # imported when first needed: it costs 0.1 s at start-up (pkg_resources),
         from wordfreq import tokenize, word_frequency  # and wordfreq 0.05 s more
 
         jieba.setLogLevel(logging.WARNING)  # wordfreq tokenises Chinese with jieba, which is chatty
-        words = [w for w in tokenize(text, "zh") if HAN.search(w)]
+        words = [w for w in tokenize(text, "zh") if regex.search(r"\w", w)]
         frequencies = [word_frequency(w, "zh", minimum=0.0) for w in words]
     except Exception:  # wordfreq needs jieba for Chinese: without it, no opinion  # noqa: BLE001
         return 0.0
-    if not words:
+    if not any(HAN.search(w) for w in words):
         return 0.0
     if not all(frequencies):
-        return UNKNOWN
+        return None
     combined = 1 / sum(1 / f for f in frequencies) / INFERRED_BREAK ** (len(words) - 1)
     return math.log10(combined) + 9
 
@@ -196,11 +197,13 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         # ... nor where both sides have Han and the layer's words are clearly the more frequent: engines
         # share confusions of look-alike ideographs (both read 鸟类 as 乌类); a character the layer lacks is
         # no look-alike
+        # (clearly more frequent: both have a frequency; a word the list lacks, the layer's odd character or a
+        # rare word both engines read, gives no opinion, and the two engines decide)
         support = _support(left[-1:] + mine + right[:1], known)
         theirs = candidates[confirmed]  # type: ignore[index]
+        ours, their = (chinese_zipf(squeeze(near_left + piece + near_right)) for piece in (mine, theirs))
         if not (support >= KNOWN and support >= 2 * _support(left[-1:] + theirs + right[:1], known)) and (
-                not HAN.search(mine) or chinese_zipf(squeeze(near_left + mine + near_right))
-                < chinese_zipf(squeeze(near_left + theirs + near_right)) + CONFIRMED_MARGIN):
+                not HAN.search(mine) or ours is None or their is None or ours < their + CONFIRMED_MARGIN):
             return confirmed  # type: ignore[return-value]
     digits_near = bool(regex.search(r"\d", near_left + near_right))
     numeric = [i for i in alive if regex.fullmatch(r"[\d.,，\s]+", candidates[i]) and squeeze(candidates[i])]
@@ -215,6 +218,8 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         # (``• 取 μ =`` read ``。 取 -大``: OCR's look-alike of μ, whatever the word frequencies say)
         # (and only to other Han: a piece whose Han a reading reads alike is about its symbols, ``是 ``10``
         # against ``是‘10``, which word frequencies know nothing about)
+        if len(candidates) > 1 and HAN.findall(candidates[1]) == HAN.findall(mine):
+            return 0  # the kept reading reads the layer's Han: another reading's word frequencies do not overrule both
         alive = [i for i in alive if HAN.search(candidates[i]) and HAN.findall(candidates[i]) != HAN.findall(mine)
                  and not _han_over_symbols(mine, candidates[i])]
         support = _support(near_left + mine + near_right, known)
@@ -222,11 +227,17 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
                 support >= 2 * _support(near_left + candidates[i] + near_right, known) for i in alive)):
             return 0
         # spaces left out: the layer's spacing (鸟类 273, a reading's 乌类273) is no evidence about words
-        scores = {i: chinese_zipf(squeeze(near_left + candidates[i] + near_right)) for i in [0, *alive]}
-        best = max(alive, key=lambda i: scores[i])
-        if 1 in alive and scores[best] < scores[1] + PLAUSIBILITY_MARGIN:
+        found = {i: chinese_zipf(squeeze(near_left + candidates[i] + near_right)) for i in alive}
+        scores = {i: score for i, score in found.items() if score is not None}  # a word the list lacks: no opinion
+        if not scores:
+            return 0
+        layer_score = chinese_zipf(squeeze(near_left + mine + near_right))
+        if layer_score is None:
+            layer_score = 0.0  # no opinion: a reading needs words of some frequency (wordfreq's own figure)
+        best = max(scores, key=lambda i: scores[i])
+        if 1 in scores and scores[best] < scores[1] + PLAUSIBILITY_MARGIN:
             best = 1  # the kept reading's, unless another's words are clearly more frequent (溶解所 against 溶解氧)
-        if scores[best] >= scores[0] + PLAUSIBILITY_MARGIN and scores[0] < ORDINARY:
+        if scores[best] >= layer_score + PLAUSIBILITY_MARGIN and layer_score < ORDINARY:
             return best
         return 0
     if HAN.search(candidates[alive[0]]) and len(_LATIN.findall(mine)) >= 2 and not witnessed and not any(
@@ -238,6 +249,8 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
 
 
 _SYMBOLIC = regex.compile(r"[\p{Greek}\p{Sm}\p{So}•·]")
+#: Spaces between two ideographs (Tesseract's Chinese model writes one between every two).
+_HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
 
 
 def _han_over_symbols(mine: str, theirs: str) -> bool:
@@ -444,7 +457,9 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             confirmed = 1 if seen == theirs_text or agrees or (trusted and seen != mine_text) else None
             witnessed = witnessing is not None and _same_text(
                 _piece_of(layer, witnessing[0], i1, i2, witnessing[1])) == mine_text
-            won = candidates[choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed, witnessed)]
+            index = choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed, witnessed)
+            # another reading's piece comes without the spaces Tesseract writes between ideographs (``说 明``)
+            won = candidates[index] if index < 2 else _HAN_GAP.sub("", candidates[index])
             if won is not mine and won.strip() and mine.strip():  # the layer's spacing at the piece's edges stays: a
                 # reading that writes no spaces (``2015年``) is no evidence about them
                 won = mine[:len(mine) - len(mine.lstrip())] + won.strip() + mine[len(mine.rstrip()):]
