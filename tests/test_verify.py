@@ -115,16 +115,17 @@ def test_vote_keeps_the_layer_without_evidence() -> None:
 
 
 def test_a_rare_word_the_frequency_list_lacks_is_no_evidence_either_way() -> None:
-    """A word with a character wordfreq's list lacks (桑葚, 鼢鼠, a name's 龑) has no frequency: a reading's common look-alike
-    does not outvote it, however ordinary its words, and two engines reading it against the layer's
-    look-alike still restore it (the review's counter-examples to scoring such words lowest)."""
+    """A word with a character wordfreq's list lacks (桑葚, 鼢鼠, a name's 龑) has no frequency: a reading's
+    common look-alike does not outvote it, however ordinary its words, and two engines reading it against
+    the layer's look-alike still restore it (the review's counter-examples to scoring such words lowest)."""
     for layer, read in [("当地主要种植桑葚，面积较大", "当地主要种植桑甚，面积较大"),
                         ("董事长刘龑先生", "董事长刘龚先生"), ("调查发现鼢鼠数量", "调查发现蚡鼠数量"),
                         ("破除体制桎梏，推动", "破除体制桎桔，推动")]:
         assert vote_line(layer, [read]) == layer
     # a word of the language wordfreq splits into characters (珙桐, 赘述, 前缀, 氙灯) is no rarer than a reading's
     # look-alike for it; a piece that makes no word (诸蛰) gives way to one that does (诸暨, pr-136)
-    for layer, read in [("珙桐是国家一级保护植物", "拱桐是国家一级保护植物"), ("此处不再赘述其细节", "此处不再费述其细节"),
+    for layer, read in [("珙桐是国家一级保护植物", "拱桐是国家一级保护植物"),
+                        ("此处不再赘述其细节", "此处不再费述其细节"),
                         ("输入前缀的命令", "输入前级的命令"), ("使用氙灯照射", "使用仙灯照射")]:
         assert vote_line(layer, [read]) == layer
     assert vote_line("原国有诸蛰神鹰制衣厂改制设立", ["原国有诸暨神鹰制衣厂改制设立"]) == "原国有诸暨神鹰制衣厂改制设立"
