@@ -330,10 +330,14 @@ def test_an_english_only_layer_gives_way_where_the_page_shows_han_though_its_tab
 
 def test_an_old_ocr_layers_thousands_commas_stand_where_blur_made_the_readings_points() -> None:
     """Congjiang's kind on a blurred scan: both engines read ``37,521`` as ``37.521``, the English-only layer
-    read the comma. Its comma before one digit (``4,0``) is a misread point: the reading's stands."""
-    layer = [HEADING, line("Bite 37,521 F, SERRE 4,0 FF", 50, 200, 300, 212)]
-    read = twice("截至2005年3月18日，累计投资37.521万，均温4.0度", 50, 200, 300, 212)
-    assert read_first(layer, [HEADING_OCR, read])[1] == (Source.OCR, "截至2005年3月18日，累计投资37,521万，均温4.0度")
+    read the comma. Where the layer writes a comma before one digit (``4,0``) it misread a point on that line,
+    and its commas are not taken there."""
+    read = twice("截至2005年3月18日，累计投资37.521万", 50, 200, 300, 212)
+    assert read_first([HEADING, line("Bite 37,521 FF", 50, 200, 300, 212)], [HEADING_OCR, read])[1] == \
+        (Source.OCR, "截至2005年3月18日，累计投资37,521万")
+    read = twice("累计投资37.521万，均温4.0度", 50, 200, 300, 212)
+    assert read_first([HEADING, line("Bite 37,521 F, SERRE 4,0 FF", 50, 200, 300, 212)], [HEADING_OCR, read])[1] \
+        == (Source.OCR, "累计投资37.521万，均温4.0度")
     # a born-digital page's broken font is no second reader
-    assert repair([line("Bite 37,521 F, SERRE 4,0 FF", 50, 200, 300, 212)], [read], Origin.BROKEN_FONT)[0][1] != \
-        "截至2005年3月18日，累计投资37,521万，均温4.0度"
+    assert repair([line("Bite 37,521 FF", 50, 200, 300, 212)], [read], Origin.BROKEN_FONT)[0][1] != \
+        "累计投资37,521万，均温4.0度"

@@ -115,13 +115,20 @@ def test_vote_keeps_the_layer_without_evidence() -> None:
 
 
 def test_a_rare_word_the_frequency_list_lacks_is_no_evidence_either_way() -> None:
-    """A word wordfreq's list lacks (桑葚, 鼢鼠, a name's 龑) has no frequency: a reading's common look-alike
-    does not outvote it, however ordinary its words, and two engines reading it against the layer's
-    look-alike still restore it (the review's counter-examples to scoring such words lowest)."""
+    """A word with a character wordfreq's list lacks (桑葚, 鼢鼠, a name's 龑) has no frequency: a reading's
+    common look-alike does not outvote it, however ordinary its words, and two engines reading it against
+    the layer's look-alike still restore it (the review's counter-examples to scoring such words lowest)."""
     for layer, read in [("当地主要种植桑葚，面积较大", "当地主要种植桑甚，面积较大"),
                         ("董事长刘龑先生", "董事长刘龚先生"), ("调查发现鼢鼠数量", "调查发现蚡鼠数量"),
                         ("破除体制桎梏，推动", "破除体制桎桔，推动")]:
         assert vote_line(layer, [read]) == layer
+    # a word of the language wordfreq splits into characters (珙桐, 赘述, 前缀, 氙灯) is no rarer than a reading's
+    # look-alike for it; a piece that makes no word (诸蛰) gives way to one that does (诸暨, pr-136)
+    for layer, read in [("珙桐是国家一级保护植物", "拱桐是国家一级保护植物"),
+                        ("此处不再赘述其细节", "此处不再费述其细节"),
+                        ("输入前缀的命令", "输入前级的命令"), ("使用氙灯照射", "使用仙灯照射")]:
+        assert vote_line(layer, [read]) == layer
+    assert vote_line("原国有诸蛰神鹰制衣厂改制设立", ["原国有诸暨神鹰制衣厂改制设立"]) == "原国有诸暨神鹰制衣厂改制设立"
     spaced = "当 地 主 要 种 植 桑 葚 ， 面 积 较 大"
     assert vote_line("当地主要种植桑甚，面积较大", ["当地主要种植桑葚，面积较大", spaced], other=spaced) == \
         "当地主要种植桑葚，面积较大"
@@ -139,6 +146,10 @@ def test_another_readings_piece_is_what_it_reads_there() -> None:
     # where the kept reading reads the layer's Han, another's does not overrule both; its spaces stay out
     assert vote_line("防止·夭·折的", ["防止。夭。折的", "防 止 · 天 · 折 的"]) == "防止·夭·折的"
     assert vote_line("财务事项的讲阴。", ["财务事项的请阳。", "财 务 事 项 的 说 明 。"]) == "财务事项的说明。"
+    # pr-136's loan table: PP-OCR's box held a line above too, its alignment reads nothing at the layer's (right)
+    # 稠州; Tesseract's 笛州 alone does not replace it
+    layer, tesseract = "稠州 1 银行杭 / 、 1 、吩行 3, 000", "笛 州 银行 杭州 分 行 3, 000"
+    assert vote_line(layer, ["银行续贷至 稠州银行杭州分行 3, 000", tesseract], other=tesseract).startswith("稠州")
 
 
 def test_latin_the_other_engine_reads_as_the_layer_has_it_is_not_replaced_by_han() -> None:

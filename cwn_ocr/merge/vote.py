@@ -13,10 +13,11 @@ piece where a new reading differs is decided on its own:
    layer of the whole document (神鹰集团 on every page) stays;
 5. for Chinese, the candidate that makes the surrounding words clearly more frequent wins when
    the layer's words are rare (wordfreq's Chinese list, tokenised by jieba: 的说明 4.3 against
-   的说阴 2.2; not clipped at 0, so long phrases still compare; a word the list lacks, 桑葚 or a
-   name's 龑, gives no opinion); the kept reading's piece stands against another reading's unless
-   that one's words are clearly more frequent, and where the kept reading reads the layer's Han no
-   other reading's frequencies overrule both; two new readings agreeing is not enough on its own,
+   的说阴 2.2; a word with a character the list lacks, 桑葚 or a name's 龑, gives no opinion, and a
+   reading needs words of zipf 1 or more against it; readings are compared with each other
+   unclipped, and the kept reading's piece stands unless another's words are clearly more frequent;
+   where the kept reading reads the layer's Han, or no Han, or has no opinion, no other reading's
+   frequencies overrule the layer); two new readings agreeing is not enough on its own,
    because the same engine makes the same mistakes twice (贰亿 read as 址亿, 有息 as 有上县); but
    two *different* engines (Tesseract and PP-OCR, whose mistakes differ) reading the same Han, or
    the same digits where the layer has letters among digits, decide the piece before rules 3 to 5
@@ -50,6 +51,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import regex
 from rapidfuzz.distance import Levenshtein
@@ -120,12 +122,13 @@ INFERRED_BREAK = 10.0
 def chinese_zipf(text: str) -> float | None:
     """wordfreq's frequency of ``text`` read as Chinese words, on the zipf scale (log10 per billion
     words), as wordfreq combines a phrase's words and divides by ``INFERRED_BREAK`` per break between
-    them (words being what holds a letter, digit or ideograph: ``≥`` is no word); None when one of its
-    words is not in the list (no opinion: a rare word, 桑葚, 鼢鼠, an old OCR's odd character); 0
-    when it has no Chinese word, or without wordfreq.
+    them (words being what holds a letter, digit or ideograph: ``≥`` is no word, where wordfreq's own
+    figure makes any phrase with one 0); None when one of its words is not in the list (no opinion: a
+    character the list lacks, 葚 of 桑葚, 鼢 of 鼢鼠, or an old OCR's odd one); 0 when it has no Chinese
+    word, or without wordfreq.
 
-    Not clipped at 0, as ``zipf_frequency`` is: a phrase of five words or more falls below 0 there, and
-    clipped, a reading's words and an old OCR's look-alikes could not be told apart.
+    Not clipped at 0, as ``zipf_frequency`` is: a long phrase falls below 0 there, and two readings'
+    words are compared unclipped (``_floored`` gives wordfreq's own figure, for the layer's).
 
     >>> chinese_zipf("的说明") > chinese_zipf("的说阴") + 2, chinese_zipf("种植桑葚") is None
     (True, True)
@@ -149,6 +152,41 @@ def chinese_zipf(text: str) -> float | None:
         return None
     combined = 1 / sum(1 / f for f in frequencies) / INFERRED_BREAK ** (len(words) - 1)
     return math.log10(combined) + 9
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    """jieba's full dictionary, which wordfreq ships (349,046 words, 桑葚, 珙桐 and 诸暨 among them; wordfreq's
+    own list splits most rare words into characters): its words of two characters or more; empty without it."""
+    try:
+        import wordfreq
+
+        path = Path(wordfreq.__file__).parent / "data" / "jieba_zh_orig.txt"
+        with path.open(encoding="utf-8") as lines:
+            return frozenset(w for w in (line.split(" ", 1)[0] for line in lines) if len(w) >= 2 and HAN.search(w))
+    except (ImportError, OSError):
+        return frozenset()
+
+
+def in_a_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is part of a word of the dictionary (``_dictionary``) that ``text`` holds.
+
+    >>> in_a_word("是国家一级保护植物珙桐", 9, 10), in_a_word("国有诸蛰神鹰", 3, 4), in_a_word("国有诸暨神鹰", 3, 4)
+    (True, False, True)
+    """
+    words = _dictionary()
+    return any(text[i:j] in words for i in range(max(0, start - 7), end)
+               for j in range(max(i + 2, start + 1), min(len(text), i + 8) + 1))
+
+
+def _floored(text: str) -> float:
+    """``chinese_zipf`` as wordfreq's own ``zipf_frequency`` gives it: at least 0, and 0 with no opinion.
+
+    >>> _floored("入前缀的命") == 0.0 > chinese_zipf("入前缀的命"), _floored("种植桑葚")
+    (True, 0.0)
+    """
+    score = chinese_zipf(text)
+    return 0.0 if score is None else max(0.0, score)
 
 
 def _piece_of(layer: str, other: str, start: int, end: int,
@@ -197,13 +235,12 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         # ... nor where both sides have Han and the layer's words are clearly the more frequent: engines
         # share confusions of look-alike ideographs (both read 鸟类 as 乌类); a character the layer lacks is
         # no look-alike
-        # (clearly more frequent: both have a frequency; a word the list lacks, the layer's odd character or a
-        # rare word both engines read, gives no opinion, and the two engines decide)
+        # (frequencies as wordfreq's own figure gives them: clipped at 0, and 0 for a character it lacks)
         support = _support(left[-1:] + mine + right[:1], known)
         theirs = candidates[confirmed]  # type: ignore[index]
-        ours, their = (chinese_zipf(squeeze(near_left + piece + near_right)) for piece in (mine, theirs))
+        ours, their = (_floored(squeeze(near_left + piece + near_right)) for piece in (mine, theirs))
         if not (support >= KNOWN and support >= 2 * _support(left[-1:] + theirs + right[:1], known)) and (
-                not HAN.search(mine) or ours is None or their is None or ours < their + CONFIRMED_MARGIN):
+                not HAN.search(mine) or ours < their + CONFIRMED_MARGIN):
             return confirmed  # type: ignore[return-value]
     digits_near = bool(regex.search(r"\d", near_left + near_right))
     numeric = [i for i in alive if regex.fullmatch(r"[\d.,，\s]+", candidates[i]) and squeeze(candidates[i])]
@@ -218,8 +255,10 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         # (``• 取 μ =`` read ``。 取 -大``: OCR's look-alike of μ, whatever the word frequencies say)
         # (and only to other Han: a piece whose Han a reading reads alike is about its symbols, ``是 ``10``
         # against ``是‘10``, which word frequencies know nothing about)
-        if len(candidates) > 1 and HAN.findall(candidates[1]) == HAN.findall(mine):
-            return 0  # the kept reading reads the layer's Han: another reading's word frequencies do not overrule both
+        if len(candidates) < 2 or not HAN.search(candidates[1]) or HAN.findall(candidates[1]) == HAN.findall(mine):
+            # the kept reading reads the layer's Han, or no Han there (its alignment put the layer's 稠州 beside
+            # its own, pr-136): another reading's word frequencies alone do not overrule the layer (Tesseract's 笛州)
+            return 0
         alive = [i for i in alive if HAN.search(candidates[i]) and HAN.findall(candidates[i]) != HAN.findall(mine)
                  and not _han_over_symbols(mine, candidates[i])]
         support = _support(near_left + mine + near_right, known)
@@ -227,16 +266,24 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
                 support >= 2 * _support(near_left + candidates[i] + near_right, known) for i in alive)):
             return 0
         # spaces left out: the layer's spacing (鸟类 273, a reading's 乌类273) is no evidence about words
+        # (readings compared with each other unclipped; a character the list lacks gives no opinion, and the kept
+        # reading without one is not overruled by another's)
         found = {i: chinese_zipf(squeeze(near_left + candidates[i] + near_right)) for i in alive}
-        scores = {i: score for i, score in found.items() if score is not None}  # a word the list lacks: no opinion
-        if not scores:
+        scores = {i: score for i, score in found.items() if score is not None}
+        if not scores or (1 in found and found[1] is None):
             return 0
-        layer_score = chinese_zipf(squeeze(near_left + mine + near_right))
-        if layer_score is None:
-            layer_score = 0.0  # no opinion: a reading needs words of some frequency (wordfreq's own figure)
         best = max(scores, key=lambda i: scores[i])
         if 1 in scores and scores[best] < scores[1] + PLAUSIBILITY_MARGIN:
             best = 1  # the kept reading's, unless another's words are clearly more frequent (溶解所 against 溶解氧)
+        # ... against the layer's unclipped where its piece makes no word of the dictionary (诸蛰, 吊法急咊), as
+        # wordfreq's own figure gives it (at least 0) where it does: wordfreq splits most rare words into
+        # characters (珙桐, 赘述, 氙灯), which score below 0 unclipped, and a common look-alike would overrule them
+        window = squeeze(near_left + mine + near_right)
+        start = len(squeeze(near_left))
+        layer_score = _floored(window) if in_a_word(window, start, start + len(squeeze(mine))) \
+            else chinese_zipf(window)
+        if layer_score is None:
+            layer_score = 0.0
         if scores[best] >= layer_score + PLAUSIBILITY_MARGIN and layer_score < ORDINARY:
             return best
         return 0
