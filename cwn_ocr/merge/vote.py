@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -154,18 +155,22 @@ def chinese_zipf(text: str) -> float | None:
     return math.log10(combined) + 9
 
 
+#: A line of jieba's dictionary (``word frequency tag``) whose word is two ideographs or more.
+_DICTIONARY_WORD = re.compile(r"^([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]{2,}) ", re.M)
+
+
 @lru_cache(maxsize=1)
 def _dictionary() -> frozenset[str]:
     """jieba's full dictionary, which wordfreq ships (349,046 words, 桑葚, 珙桐 and 诸暨 among them; wordfreq's
-    own list splits most rare words into characters): its words of two characters or more; empty without it."""
+    own list splits most rare words into characters): its words of two ideographs or more (337,394; 0.1 s to
+    read, once, and only where the vote weighs Han); empty without it."""
     try:
         import wordfreq
 
-        path = Path(wordfreq.__file__).parent / "data" / "jieba_zh_orig.txt"
-        with path.open(encoding="utf-8") as lines:
-            return frozenset(w for w in (line.split(" ", 1)[0] for line in lines) if len(w) >= 2 and HAN.search(w))
+        text = (Path(wordfreq.__file__).parent / "data" / "jieba_zh_orig.txt").read_text("utf-8")
     except (ImportError, OSError):
         return frozenset()
+    return frozenset(_DICTIONARY_WORD.findall(text))
 
 
 def in_a_word(text: str, start: int, end: int) -> bool:
