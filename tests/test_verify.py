@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from cwn_ocr import repair_pdf, scan_pdf
@@ -14,6 +15,7 @@ from cwn_ocr.layer.textlayer import read_text_layer
 from cwn_ocr.merge.splice import Source
 from cwn_ocr.merge.vote import vocabulary, vote_line
 from cwn_ocr.ocr.tesseract import OcrSettings, read_files
+from cwn_ocr.run import pipeline
 from tests.conftest import CLEAN_SAMPLES, SAMPLES, cer, truth_pages
 
 pytestmark = [pytest.mark.poppler]
@@ -106,6 +108,39 @@ def test_previous_ocr_layer_is_corrected_where_it_is_wrong(real_dir: Path) -> No
     assert "《关于对 2015 年" in text and "神鹰集团" in text and "贰亿元" in text
 
 
+@pytest.mark.tesseract
+@pytest.mark.slow
+def test_a_page_voted_on_alone_is_read_in_two_parts(real_dir: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """pr-136's first page alone: a previous OCR layer worth voting on, the only page of its document, is
+    read by two workers at once, each part's Chinese-model reading voting on its rows (it used to be read
+    whole, one core idle), with the corrections and the kept text of the page read whole."""
+    source = tmp_path / "pr136_page1.pdf"
+    with pikepdf.new() as out, pikepdf.open(real_dir / "pdfplumber__pr-136-example.pdf") as whole:
+        out.pages.append(whole.pages[0])
+        out.save(source)
+    planned = []
+    cut = pipeline._parts
+
+    def spy(*args: object, **kwargs: object) -> dict[int, list[tuple[object, ...]]]:
+        parts = cut(*args, **kwargs)  # type: ignore[arg-type]
+        planned.append(parts)
+        return parts
+
+    monkeypatch.setattr(pipeline, "_parts", spy)
+    result = repair_pdf(source, jobs=2, use_cache=False)
+    page = result.pages[0]
+    assert page.scan is not None and pipeline._worth_voting(page.scan, "sample")
+    assert [len(p[1]) for p in planned] == [2]
+    text = result.text
+    for wrong, right in [("ZOq5", "2015 年年度报告中有关财务事项的说明"), ("说阴", "中有关财务事项的说明"),
+                         ("报笛", "年度报告的事后审核问询函"), ("孔 500", "9, 500 万元")]:
+        assert wrong not in text
+        assert right in text
+    assert "《关于对 2015 年" in text and "贰亿元" in text
+    assert text.index("年度报告的事后审核问询函") < text.index("9, 500 万元")  # the parts in the page's order
+
+
 def test_vote_keeps_the_layer_without_evidence() -> None:
     assert vote_line("不超过贰亿元人民币", ["不超过址亿元人民币", "不超过址亿元人民币"]) == "不超过贰亿元人民币"
     assert vote_line("Rd.,Hangzhou,China", ["agzh"]) == "Rd.,Hangzhou,China"
@@ -143,6 +178,16 @@ def test_another_readings_piece_is_what_it_reads_there() -> None:
     assert vote_line("2024年11月B日，盐测", [read, spaced], other=read, trusted=True) == "2024年11月8日，监测"
     tesseract = "溶解 所 18 汉 mg/L"
     assert vote_line("溶觡氧 ≥ 8.2 mg/L", ["溶解氧≥8.2mg/L", tesseract], other=tesseract).startswith("溶解氧≥")
+    # a piece whose Han both read alike (``5 月 I6`` against ``5月16``, pr-136) is about its digits: two
+    # engines reading them alike decide it, whatever the word frequencies say, in the layer's spacing
+    assert vote_line("2013 年 5 月 I6 日菲达环保公司", ["2013 年5月16 日菲达环保公司"],
+                     other="2013 年 5 月 16 日 菲 达 环保 公司") == "2013 年 5 月 16 日菲达环保公司"
+    # but a space where the layer lost a character is a piece, and the other engine's spaced reading says what
+    # it reads there
+    layer = "一枞黄花、 茎泽兰、空心莲子草"
+    spaced = "一 枝 黄花 、 紫 苓 泽 兰 、 空 心血 子 草"
+    assert vote_line(layer, ["一枝黄花、紫茎泽兰、空心莲子草", "一枝黄花、紫苓泽兰、空心血子草"], other=spaced,
+                     witness=spaced, trusted=True) == "一枝黄花、紫茎泽兰、空心莲子草"
     # where the kept reading reads the layer's Han, another's does not overrule both; its spaces stay out
     assert vote_line("防止·夭·折的", ["防止。夭。折的", "防 止 · 天 · 折 的"]) == "防止·夭·折的"
     assert vote_line("财务事项的讲阴。", ["财务事项的请阳。", "财 务 事 项 的 说 明 。"]) == "财务事项的说明。"

@@ -243,8 +243,10 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         support = _support(left[-1:] + mine + right[:1], known)
         theirs = candidates[confirmed]  # type: ignore[index]
         ours, their = (_floored(squeeze(near_left + piece + near_right)) for piece in (mine, theirs))
+        # (a piece whose Han both sides read alike is about its digits or letters, ``5 月 I6`` against ``5月16``:
+        # word frequencies know nothing about those)
         if not (support >= KNOWN and support >= 2 * _support(left[-1:] + theirs + right[:1], known)) and (
-                not HAN.search(mine) or ours < their + CONFIRMED_MARGIN):
+                not HAN.search(mine) or HAN.findall(mine) == HAN.findall(theirs) or ours < their + CONFIRMED_MARGIN):
             return confirmed  # type: ignore[return-value]
     digits_near = bool(regex.search(r"\d", near_left + near_right))
     numeric = [i for i in alive if regex.fullmatch(r"[\d.,，\s]+", candidates[i]) and squeeze(candidates[i])]
@@ -323,11 +325,25 @@ def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     (True, False)
     >>> _independent("• 取 μ ", "。 取 -大 ", "当 ", "= 0.5")
     False
+    >>> _independent(" 5 月 I", "5月1", "2013 年", "6 日")
+    True
+    >>> [_independent(a, b, l, r) for a, b, l, r in [(" I 类 II", " 1 类 11", "水质", " 类"),
+    ...     (" 号B", "号8", "3", "座"), (" 个 S", "个5", "共 3", " 型弯")]]
+    [False, False, False]
     """
     if _han_over_symbols(mine, theirs):
         return False  # a look-alike engines share (μ read as 大)
     if HAN.search(theirs) and HAN.findall(mine) != HAN.findall(theirs) and (HAN.search(mine) or not squeeze(mine)):
         return True
+    if HAN.search(mine) and HAN.findall(mine) == HAN.findall(theirs):
+        # the Han both read alike is the piece's context (``5 月 I6`` against ``5月16``), and only letters
+        # that stand right beside a digit are in a number (not ``II 类``, ``3 个 S 型``, ``3 号B座``)
+        text = left + mine + right
+        for i in range(len(left), len(left) + len(mine)):
+            if text[i] in _NUMBER_LOOKALIKES and not any(
+                    0 <= j < len(text) and text[j].isdigit() for j in (i - 1, i + 1)):
+                return False
+        mine, theirs = HAN.sub(" ", mine), HAN.sub(" ", theirs)
     if not (regex.fullmatch(r"[\d.,:]+", squeeze(theirs)) and regex.search(r"\d", theirs)
             and regex.fullmatch(r"[\dlIOoZSBzsbgq.,:]+", squeeze(mine)) and regex.search(r"[lIOoZSBzsbgq]", mine)):
         return False
@@ -338,6 +354,10 @@ def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     next_left, next_right = "" if mine[:1].isspace() else left[-1:], "" if mine[-1:].isspace() else right[:1]
     whole = not regex.match(r"[\w.,]", next_left) and not regex.match(r"[\w.,]", next_right)
     return (before.isdigit() or after.isdigit() or whole) and not _beside_letter(next_left, next_right)
+
+
+#: Letters an old OCR reads for digits.
+_NUMBER_LOOKALIKES = frozenset("lIOoZSBzsbgq")
 
 
 def _beside_letter(left: str, right: str) -> bool:
@@ -445,6 +465,25 @@ def _read_otherwise(mine: str, theirs: str, lang: str) -> bool:
     return bool(HAN.search(theirs)) and len(_LATIN.findall(mine)) >= 2 and not regex.search(r"\d", mine)
 
 
+def _spaced_as(mine: str, theirs: str) -> str:
+    """``mine`` with what ``theirs`` writes otherwise, spacing aside: the layer's spaces stay.
+
+    >>> _spaced_as(" 5 月 I", "5月1"), _spaced_as("l O 日", "10日")
+    (' 5 月 1', '10 日')
+    """
+    at = [i for i, c in enumerate(mine) if not c.isspace()]  # squeezed index -> index in mine
+    out, position = [], 0
+    for op in Levenshtein.opcodes(squeeze(mine), squeeze(theirs)):
+        if op.tag == "equal":
+            continue
+        start = at[op.src_start] if op.src_start < len(at) else len(mine)
+        end = at[op.src_end - 1] + 1 if op.src_end > op.src_start else start
+        out += [mine[position:start], squeeze(theirs)[op.dest_start:op.dest_end]]
+        position = end
+    out.append(mine[position:])
+    return "".join(out)
+
+
 def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = None, other: str | None = None,
               trusted: bool = False, witness: str | None = None) -> str:
     """``layer`` with each piece where ``readings[0]`` differs decided by ``choose``; ``known`` is
@@ -511,8 +550,11 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             index = choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed, witnessed)
             # another reading's piece comes without the spaces Tesseract writes between ideographs (``说 明``)
             won = candidates[index] if index < 2 else _HAN_GAP.sub("", candidates[index])
-            if won is not mine and won.strip() and mine.strip():  # the layer's spacing at the piece's edges stays: a
-                # reading that writes no spaces (``2015年``) is no evidence about them
+            if won is not mine and won.strip() and mine.strip() and HAN.search(mine) \
+                    and HAN.findall(won) == HAN.findall(mine):
+                won = _spaced_as(mine, won)  # its digits or letters, in the layer's spacing (``5 月 16``)
+            elif won is not mine and won.strip() and mine.strip():  # the layer's spacing at the piece's edges stays:
+                # a reading that writes no spaces (``2015年``) is no evidence about them
                 won = mine[:len(mine) - len(mine.lstrip())] + won.strip() + mine[len(mine.rstrip()):]
             pieces.append(won)
         position = i2

@@ -528,8 +528,8 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
 
     With ``regions`` (PDF points) only those parts of the page are read (``regions``), unless
     the page image shows the layer's boxes are wrong: then the whole page is, and ``note``
-    says why. With ``second_reading`` the page is also read with the Chinese model alone, for
-    voting against a previous OCR layer (``vote``)."""
+    says why. With ``second_reading`` the page (or the slices of it ``regions`` name) is also read
+    with the Chinese model alone, for voting against a previous OCR layer (``vote``)."""
     started = time.perf_counter()
     deadline = started + settings.timeout
 
@@ -549,8 +549,9 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     prepared = prepare(page.pixels, scanned=page.scanned)
     note = ""
     lines: list[Line] = []
+    sliced = bool(regions) and all(box.x0 <= 0 and box.x1 >= width - 0.5 for box in regions)
     try:
-        if regions and all(box.x0 <= 0 and box.x1 >= width - 0.5 for box in regions):
+        if sliced:
             lines = _read_slices(prepared, page.scale, regions, remaining(), lang=layout)
         elif regions:
             lines, note = _read_bands(prepared, page.scale, regions, remaining(), chinese_only=layout == "chi_sim")
@@ -559,10 +560,10 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     except OcrError as exc:
         raise OcrError(exc.message, path=pdf, page=number) from exc
     lines = [replace(line, engine="tesseract") for line in lines]
-    # with a second engine the whole page was read with the Chinese model alone: that reading is
-    # the independent second one a previous OCR layer is voted against (another Tesseract call
-    # would read the same)
-    chinese = lines if layout == "chi_sim" and (not regions or note) else None
+    # with a second engine the whole page (or this worker's slice of it) was read with the Chinese
+    # model alone: that reading is the independent second one a previous OCR layer is voted against
+    # (another Tesseract call would read the same)
+    chinese = lines if layout == "chi_sim" and (sliced or not regions or note) else None
     if engine != "tesseract" and lines:
         lines = second_engine(prepared.image, lines, prefer=engine, deadline=deadline)
     read, rereads, improved = [], 0, 0
@@ -592,8 +593,10 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     second: list[Line] = []
     if second_reading and "chi_sim" in find_tessdata().languages:
         try:
-            for line in chinese if chinese is not None else _read_whole(prepared.image, remaining(),
-                                                                           lang="chi_sim"):
+            if chinese is None:
+                chinese = (_read_slices(prepared, page.scale, regions, remaining(), lang="chi_sim") if sliced
+                           else _read_whole(prepared.image, remaining(), lang="chi_sim"))
+            for line in chinese:
                 pts = _to_points(line, prepared, page.scale)
                 second.append(Line(fix_text(line.text)[0], pts.bbox, pts.words, pts.confidence))
         except OcrError:

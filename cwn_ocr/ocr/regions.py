@@ -166,6 +166,15 @@ def slices(rows: Sequence[Row], parts: int, page_width: float, page_height: floa
     >>> rows = [Row((i,), "x", BBox(50, 100 + 20 * i, 500, 112 + 20 * i), CLEAN_VERDICT) for i in range(10)]
     >>> [[(b.rows, b.bbox.y0, b.bbox.y1) for b in part] for part in slices(rows, 2, 595, 842)]
     [[((0, 1, 2, 3, 4), 0.0, 196.0)], [((5, 6, 7, 8, 9), 196.0, 842.0)]]
+
+    Two columns whose rows interleave leave no cut that crosses no row but the one under a heading,
+    and a heading alone is no half of the work: such a page stays whole.
+
+    >>> heading = [Row((0,), "x", BBox(50, 60, 500, 75), CLEAN_VERDICT)]
+    >>> columns = [Row((i,), "x", BBox(50 + 250 * (i % 2), 100 + 10 * i, 290 + 250 * (i % 2), 112 + 10 * i),
+    ...                CLEAN_VERDICT) for i in range(1, 30)]
+    >>> len(slices(heading + columns, 2, 595, 842))
+    1
     """
     order = sorted(range(len(rows)), key=lambda i: rows[i].bbox.y0)
     if parts <= 1 or len(order) < 2:
@@ -183,6 +192,11 @@ def slices(rows: Sequence[Row], parts: int, page_width: float, page_height: floa
             if all(n != c[1] for c in cuts):
                 cuts.append((cut, n))
     cuts.sort()
+    # a part with much less than its share of the height the rows span (a heading above two columns whose rows
+    # interleave, so that no other cut crosses no row) saves no time: it is read with its neighbour
+    edges = [top] + [cut for cut, _ in cuts] + [bottom]
+    if any(b - a < (bottom - top) / (2 * parts) for a, b in zip(edges, edges[1:])):
+        cuts = []
     out: list[tuple[Band, ...]] = []
     start_y, start_n = 0.0, 0
     for cut, n in cuts + [(float(page_height), len(order) - 1)]:

@@ -676,9 +676,8 @@ class _OcrQueue:
                                   if why[number] == "garbled" and not self._voting(s) and self.regions
                                   and s.origin is not Origin.OCR_LAYER
                                   else RegionPlan((), 1.0, f"{why[number]}: every line is read"))
-        # read whole: as asked (--whole-pages), and pages read twice for voting (the second
-        # reading is of the whole page)
-        whole = {s.page.number for s in pages if not self.regions or self._voting(s)}
+        # read whole: as asked (--whole-pages)
+        whole = {s.page.number for s in pages if not self.regions}
         self.parts.update(_parts(pages, self.rows, self.plans, whole))
         self._key(pages)
         todo = [s for s in pages if not self._from_cache(s)]
@@ -747,7 +746,8 @@ class _OcrQueue:
                 box.x0 <= 0 and box.x1 >= width - 0.5 for part in self.parts[page_scan.page.number] for box in part):
             # slices of the whole page (not bands of rows, nor a part that read the page whole), each in its
             # own reading order: the page's columns order them
-            outcome = replace(outcome, lines=tuple(in_reading_order(outcome.lines)))
+            outcome = replace(outcome, lines=tuple(in_reading_order(outcome.lines)),
+                              second=tuple(in_reading_order(outcome.second)))
         if not errors and self.cache is not None:
             self.cache.put_page(self.keys[page_scan.page.number], outcome)
         self._finish(page_scan, outcome, partial=(
