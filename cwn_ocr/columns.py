@@ -354,6 +354,62 @@ class ColumnPlan:
     gutters: tuple[Gutter, ...] = field(default=(), repr=False)  # the gutters the columns are parted at
 
 
+#: A line of one column under the columns' block continues that column when the gap above it is no
+#: wider than this many times the column's own gap between lines (a paragraph's last line when one column
+#: is a line longer than the other, read across the page, would come after the other column); a heading
+#: or a footer stands further off. Never more than ``COLUMN_REACH`` text heights.
+COLUMN_PITCH = 1.5
+COLUMN_REACH = 1.5
+
+
+def _column_end(lines: Sequence[Line], gutters: Sequence[Gutter], top: float, bottom: float,
+                height: float) -> float:
+    """The bottom of the columns' block from ``top`` to ``bottom``, grown by the lines next under it that
+    stay in one column and follow that column's lines at their own gap (``COLUMN_PITCH``); a line across a
+    gutter, or further off, ends the growth; a row of specks neither grows nor ends it. (Not over the
+    block: there a line of one column is as often a heading or a running head of the page, read first.)
+
+    >>> def line(x0, y, x1):
+    ...     return Line.from_words((Word("x" * 12, BBox(x0, y, x1, y + 10)),))
+    >>> left = [line(0, y, 120) for y in (20, 34, 48)]
+    >>> right = [line(160, y, 280) for y in (20, 34, 48)]
+    >>> gutters = [Gutter(125, 155)]
+    >>> _column_end(left + right + [line(0, 62, 120)], gutters, 20, 58, 10)  # the left column's last line
+    72
+    >>> _column_end(left + right + [line(0, 76, 60)], gutters, 20, 58, 10)  # a heading after a blank line
+    58
+    """
+    rows: dict[int, list[BBox]] = {}  # each column's text on each line of the block
+    for line in lines:
+        if top <= (line.bbox.y0 + line.bbox.y1) / 2 <= bottom:
+            _add_rows(rows, _solid(line, height), gutters)
+    for line in sorted((line for line in lines if line.bbox.y0 >= bottom), key=lambda line: line.bbox.y0):
+        solid = _solid(line, height)
+        if not solid:
+            continue  # specks
+        box = _union([word.bbox for word in solid])
+        own = column_of(box, gutters)
+        mine = sorted(rows.get(own, []), key=lambda row: row.y0) if own is not None else []
+        gaps = [after.y0 - before.y1 for before, after in pairwise(mine) if after.y0 > before.y1]
+        if not gaps or box.y0 - max(row.y1 for row in mine) > min(COLUMN_REACH * height,
+                                                                  COLUMN_PITCH * median(gaps)):
+            break
+        rows[own].append(box)
+        bottom = max(bottom, box.y1)
+    return bottom
+
+
+def _add_rows(rows: dict[int, list[BBox]], words: Sequence[Word], gutters: Sequence[Gutter]) -> None:
+    """Each column's part of one line (its ``words``) added to ``rows``, by column."""
+    parts: dict[int, list[BBox]] = {}
+    for word in words:
+        column = column_of(word.bbox, gutters)
+        if column is not None:
+            parts.setdefault(column, []).append(word.bbox)
+    for column, boxes in parts.items():
+        rows.setdefault(column, []).append(_union(boxes))
+
+
 def plan_columns(lines: Sequence[Line], width: float) -> ColumnPlan | None:
     """How to read a page with columns again: its columns' block (from the first line with a
     gutter's gap to the last), each column on its own, and the first reading's lines outside the
@@ -367,6 +423,11 @@ def plan_columns(lines: Sequence[Line], width: float) -> ColumnPlan | None:
     >>> page = [line(("T", 0, 0))] + [line(("L", 0, y), ("R", 160, y)) for y in (20, 32, 44)]
     >>> plan_columns(page, 300)
     ColumnPlan(top=20, bottom=54, columns=((0, 140.0), (140.0, 300)), kept=(0,))
+
+    The left column a line longer: that line is the column's, not read after the right column.
+
+    >>> plan_columns(page + [line(("L", 0, 56))], 300).bottom
+    66
     """
     gutters = find_gutters(lines)
     if not gutters:
@@ -375,7 +436,8 @@ def plan_columns(lines: Sequence[Line], width: float) -> ColumnPlan | None:
     height = _height(worded)
     sides = [box for pair in _sides(worded, GUTTER * height, height) for box in pair
              if any(pair[0].x1 <= g.middle <= pair[1].x0 for g in gutters)]
-    top, bottom = min(box.y0 for box in sides), max(box.y1 for box in sides)
+    top = min(box.y0 for box in sides)
+    bottom = _column_end(worded, gutters, top, max(box.y1 for box in sides), height)
     edges = [0, *(g.middle for g in gutters), width]
     kept = tuple(i for i, line in enumerate(lines)
                  if not top <= (line.bbox.y0 + line.bbox.y1) / 2 <= bottom)

@@ -40,8 +40,9 @@ from cwn_ocr.run.runcache import file_sha256
 # their bars, a raised digit read again from its own ink; 10: primes (minutes, H′) from their place and ink,
 # full-width angles ＜ ＞ from their size; 11: 。 read as ° told by its height, a 。 PP-OCR dropped at a line's
 # end taken from Tesseract's reading; 12: ASCII or full-width punctuation from the room it takes (engines.widths);
-# 13: a bullet an engine read as another takes the shape's, short lines read by both engines
-CACHE_FORMAT = 13
+# 13: a bullet an engine read as another takes the shape's, short lines read by both engines;
+# 14: a column's lines under the columns' block read with the column (columns._column_end)
+CACHE_FORMAT = 14
 
 
 @lru_cache(maxsize=16)
