@@ -389,7 +389,9 @@ def _column_end(lines: Sequence[Line], gutters: Sequence[Gutter], top: float, bo
             continue  # specks
         box = _union([word.bbox for word in solid])
         own = column_of(box, gutters)
-        mine = sorted(rows.get(own, []), key=lambda row: row.y0) if own is not None else []
+        if own is None:
+            break  # across a gutter
+        mine = sorted(rows.get(own, []), key=lambda row: row.y0)
         gaps = [after.y0 - before.y1 for before, after in pairwise(mine) if after.y0 > before.y1]
         if not gaps or box.y0 - max(row.y1 for row in mine) > min(COLUMN_REACH * height,
                                                                   COLUMN_PITCH * median(gaps)):

@@ -132,6 +132,7 @@ def test_a_page_voted_on_alone_is_read_in_two_parts(real_dir: Path, tmp_path: Pa
     page = result.pages[0]
     assert page.scan is not None and pipeline._worth_voting(page.scan, "sample")
     assert [len(p[1]) for p in planned] == [2]
+    assert sum(line.rule == "vote" for line in page.lines) >= 10  # each part's second reading voted
     text = result.text
     for wrong, right in [("ZOq5", "2015 年年度报告中有关财务事项的说明"), ("说阴", "中有关财务事项的说明"),
                          ("报笛", "年度报告的事后审核问询函"), ("孔 500", "9, 500 万元")]:

@@ -311,6 +311,10 @@ def _han_over_symbols(mine: str, theirs: str) -> bool:
     return bool(_SYMBOLIC.search(mine)) and len(HAN.findall(theirs)) > len(HAN.findall(mine))
 
 
+#: Letters an old OCR reads for digits.
+_NUMBER_LOOKALIKES = "lIOoZSBzsbgq"
+
+
 def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     """Pieces on which two engines' agreement decides: other Han than the layer's, or Han where it has
     nothing (a look-alike ideograph of the old OCR's, one it dropped; a piece whose Han both read alike
@@ -345,7 +349,8 @@ def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
                 return False
         mine, theirs = HAN.sub(" ", mine), HAN.sub(" ", theirs)
     if not (regex.fullmatch(r"[\d.,:]+", squeeze(theirs)) and regex.search(r"\d", theirs)
-            and regex.fullmatch(r"[\dlIOoZSBzsbgq.,:]+", squeeze(mine)) and regex.search(r"[lIOoZSBzsbgq]", mine)):
+            and regex.fullmatch(rf"[\d{_NUMBER_LOOKALIKES}.,:]+", squeeze(mine))
+            and regex.search(f"[{_NUMBER_LOOKALIKES}]", mine)):
         return False
     before, after = left.rstrip(" .,")[-1:], right.lstrip(" .,")[:1]
     # inside a number (``1.S0``), or a number of its own (``浓度 lq μg``: no word is spelt so, where two
@@ -354,10 +359,6 @@ def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     next_left, next_right = "" if mine[:1].isspace() else left[-1:], "" if mine[-1:].isspace() else right[:1]
     whole = not regex.match(r"[\w.,]", next_left) and not regex.match(r"[\w.,]", next_right)
     return (before.isdigit() or after.isdigit() or whole) and not _beside_letter(next_left, next_right)
-
-
-#: Letters an old OCR reads for digits.
-_NUMBER_LOOKALIKES = frozenset("lIOoZSBzsbgq")
 
 
 def _beside_letter(left: str, right: str) -> bool:
@@ -550,12 +551,12 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             index = choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed, witnessed)
             # another reading's piece comes without the spaces Tesseract writes between ideographs (``说 明``)
             won = candidates[index] if index < 2 else _HAN_GAP.sub("", candidates[index])
-            if won is not mine and won.strip() and mine.strip() and HAN.search(mine) \
-                    and HAN.findall(won) == HAN.findall(mine):
-                won = _spaced_as(mine, won)  # its digits or letters, in the layer's spacing (``5 月 16``)
-            elif won is not mine and won.strip() and mine.strip():  # the layer's spacing at the piece's edges stays:
-                # a reading that writes no spaces (``2015年``) is no evidence about them
-                won = mine[:len(mine) - len(mine.lstrip())] + won.strip() + mine[len(mine.rstrip()):]
+            if won is not mine and won.strip() and mine.strip():
+                if HAN.search(mine) and HAN.findall(won) == HAN.findall(mine):
+                    won = _spaced_as(mine, won)  # its digits or letters, in the layer's spacing (``5 月 16``)
+                else:  # the layer's spacing at the piece's edges stays: a reading that writes no spaces
+                    # (``2015年``) is no evidence about them
+                    won = mine[:len(mine) - len(mine.lstrip())] + won.strip() + mine[len(mine.rstrip()):]
             pieces.append(won)
         position = i2
     pieces.append(layer[position:])
