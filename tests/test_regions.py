@@ -17,7 +17,7 @@ from cwn_ocr import repair_pdf
 from cwn_ocr.layer.charsets import squeeze
 from cwn_ocr.layer.garble import judge_rows
 from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Row, Verdict
-from cwn_ocr.ocr.page import band_rows, ink_runs, ocr_page
+from cwn_ocr.ocr.page import band_rows, ink_runs, ocr_page, slice_rows
 from cwn_ocr.ocr.regions import MAX_SHARE, plan_regions, slices, split
 from cwn_ocr.ocr.tesseract import OcrSettings
 from cwn_ocr.run.pipeline import scan_pdf
@@ -93,6 +93,26 @@ def test_slices_cover_the_whole_page_without_overlap(count: int, parts: int) -> 
     assert boxes[0].y0 == 0 and boxes[-1].y1 == 2000
     assert all(a.y1 == b.y0 for a, b in zip(boxes, boxes[1:]))
     assert sorted(i for group in cut for i in group[0].rows) == list(range(count))
+
+
+@given(st.lists(st.tuples(st.integers(1, 30), st.integers(1, 30)), min_size=2, max_size=12),
+       st.floats(0.05, 0.95))
+def test_slices_of_the_image_share_no_line_and_cut_none(gaps_and_heights: list[tuple[int, int]],
+                                                        share: float) -> None:
+    """Two workers cut the page at the same planned row (a skewed scan's old layer may plan it through a
+    printed line): between them every pixel row is read once, and no line of ink is cut."""
+    profile: list[int] = []
+    for gap, height in gaps_and_heights:
+        profile += [0] * gap + [9] * height
+    profile += [0] * 5
+    runs, length = ink_runs(np.array(profile)), len(profile)
+    cut = share * length
+    upper = slice_rows(runs, 0.0, cut, length, first=True, last=False)
+    lower = slice_rows(runs, cut, float(length), length, first=False, last=True)
+    for a, b in runs:  # each line whole in one slice, and in no other part of one
+        inside = [y0 <= a and b <= y1 for y0, y1 in (upper, lower)]
+        assert sum(inside) == 1
+        assert not any(y0 < b and a < y1 and not whole for (y0, y1), whole in zip((upper, lower), inside))
 
 
 @given(st.lists(st.tuples(st.integers(1, 30), st.integers(1, 30)), min_size=1, max_size=12),

@@ -296,13 +296,41 @@ def band_rows(runs: list[tuple[int, int]], top: float, bottom: float, height: in
     return y0, max(y0, y1)
 
 
+def slice_rows(runs: list[tuple[int, int]], top: float, bottom: float, height: int, *, first: bool,
+               last: bool) -> tuple[int, int]:
+    """The pixel rows of a slice of the page planned from ``top`` to ``bottom``: the text lines (``runs``)
+    whose middle lies in it (a line on the planned cut is the lower slice's), cut halfway between them and
+    the next lines either side, so that the slices above and below, planned at the same rows, take every
+    line whole and once; the page's edge where the slice is the ``first`` or the ``last``; no rows where no
+    line is.
+
+    >>> runs = [(10, 30), (40, 60), (70, 90)]
+    >>> slice_rows(runs, 0.0, 45.0, 100, first=True, last=False), slice_rows(runs, 45.0, 100.0, 100, first=False,
+    ...                                                                        last=True)
+    ((0, 35), (35, 100))
+    """
+    inside = [k for k, (a, b) in enumerate(runs) if (first or top <= (a + b) / 2) and (last or (a + b) / 2 < bottom)]
+    if not inside:
+        return (0, 0) if first else (height, height)
+    k0, k1 = inside[0], inside[-1]
+    y0 = 0 if first else (runs[k0][0] + (runs[k0 - 1][1] if k0 > 0 else 0) + 1) // 2
+    y1 = height if last else (runs[k1][1] + (runs[k1 + 1][0] if k1 + 1 < len(runs) else height) + 1) // 2
+    return y0, max(y0, y1)
+
+
+def _text_lines(prepared: Prepared, scale: float, x0: int, x1: int) -> list[tuple[int, int]]:
+    """The text lines (``ink_runs``) of the prepared page's columns ``x0`` to ``x1`` (pixels); rules longer
+    than 0.4 inch are not text."""
+    ppi = scale * 72 / max(1e-6, float(np.hypot(prepared.matrix[0, 0], prepared.matrix[1, 0])))
+    return ink_runs(text_profile((prepared.image[:, x0:x1] < 128).astype(np.uint8), stroke=int(0.4 * ppi)))
+
+
 def _read_bands(prepared: Prepared, scale: float, regions: tuple[BBox, ...], settings: OcrSettings,
                 *, chinese_only: bool = False) -> tuple[list[Line], str]:
     """OCR the ``regions`` (PDF points) of the prepared page with one stack; lines in prepared
     pixels. The reason to read the whole page instead, when the page image contradicts the
     layer's geometry (a band without ink, or most bands reading as nothing), else ""."""
     h, w = prepared.image.shape[:2]
-    ppi = scale * 72 / max(1e-6, float(np.hypot(prepared.matrix[0, 0], prepared.matrix[1, 0])))
     profiles: dict[tuple[int, int], list[tuple[int, int]]] = {}
     crops, origins = [], []
     for box in regions:
@@ -311,9 +339,8 @@ def _read_bands(prepared: Prepared, scale: float, regions: tuple[BBox, ...], set
         x0, x1 = max(0, int(min(c[0] for c in corners))), min(w, int(max(c[0] for c in corners)) + 1)
         middle = (box.x0 + box.x1) / 2 * scale  # where a skewed band's edges are where they were planned
         top, bottom = (prepared.from_input((middle, y * scale))[1] for y in (box.y0, box.y1))
-        if (x0, x1) not in profiles:  # rules longer than 0.4 inch are not text
-            ink = (prepared.image[:, x0:x1] < 128).astype(np.uint8)
-            profiles[(x0, x1)] = ink_runs(text_profile(ink, stroke=int(0.4 * ppi))) if x1 > x0 else []
+        if (x0, x1) not in profiles:
+            profiles[(x0, x1)] = _text_lines(prepared, scale, x0, x1) if x1 > x0 else []
         y0, y1 = band_rows(profiles[(x0, x1)], top, bottom, h)
         crop = prepared.image[y0:y1, x0:x1]
         if crop.size == 0 or np.count_nonzero(crop < 128) < MIN_INK * crop.size:
@@ -349,14 +376,22 @@ def _read_whole(image: np.ndarray, settings: OcrSettings, *, lang: str) -> list[
 
 
 def _read_slices(prepared: Prepared, scale: float, regions: tuple[BBox, ...], settings: OcrSettings, *,
-                 lang: str) -> list[Line]:
+                 lang: str, page_height: float) -> list[Line]:
     """Slices of the whole page (PDF points, the page's full width: a part of a page read by
-    several workers), each read as a whole page is (``_read_whole``: columns one at a time)."""
-    h = prepared.image.shape[0]
+    several workers), each read as a whole page is (``_read_whole``: columns one at a time).
+
+    A slice is cut where the image has a gap between two lines of ink (``band_rows``), never through a
+    printed line, whatever the old layer's boxes say: the workers reading the other slices cut at the
+    same rows, so that each line is read once (the cut is planned at the page's middle, not from the
+    corners of a skewed page's rows, which would make two slices share a line)."""
+    h, w = prepared.image.shape[:2]
+    runs = _text_lines(prepared, scale, 0, w)
     lines: list[Line] = []
     for box in regions:
-        ys = [prepared.from_input((x * scale, y * scale))[1] for x in (box.x0, box.x1) for y in (box.y0, box.y1)]
-        top, bottom = max(0, int(min(ys))), min(h, int(max(ys)) + 1)
+        middle = (box.x0 + box.x1) / 2 * scale
+        planned_top, planned_bottom = (prepared.from_input((middle, y * scale))[1] for y in (box.y0, box.y1))
+        top, bottom = slice_rows(runs, planned_top, planned_bottom, h, first=box.y0 <= 0,
+                                 last=box.y1 >= page_height - 0.5)
         if bottom > top:
             lines += [shift(line, 0, top) for line in _read_whole(prepared.image[top:bottom], settings, lang=lang)]
     return lines
@@ -552,7 +587,7 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     sliced = bool(regions) and all(box.x0 <= 0 and box.x1 >= width - 0.5 for box in regions)
     try:
         if sliced:
-            lines = _read_slices(prepared, page.scale, regions, remaining(), lang=layout)
+            lines = _read_slices(prepared, page.scale, regions, remaining(), lang=layout, page_height=height)
         elif regions:
             lines, note = _read_bands(prepared, page.scale, regions, remaining(), chinese_only=layout == "chi_sim")
         if not regions or note:  # the whole page, its columns one at a time
@@ -594,7 +629,8 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     if second_reading and "chi_sim" in find_tessdata().languages:
         try:
             if chinese is None:
-                chinese = (_read_slices(prepared, page.scale, regions, remaining(), lang="chi_sim") if sliced
+                chinese = (_read_slices(prepared, page.scale, regions, remaining(), lang="chi_sim",
+                                          page_height=height) if sliced
                            else _read_whole(prepared.image, remaining(), lang="chi_sim"))
             for line in chinese:
                 pts = _to_points(line, prepared, page.scale)
