@@ -95,24 +95,25 @@ def test_slices_cover_the_whole_page_without_overlap(count: int, parts: int) -> 
     assert sorted(i for group in cut for i in group[0].rows) == list(range(count))
 
 
-@given(st.lists(st.tuples(st.integers(1, 30), st.integers(1, 30)), min_size=2, max_size=12),
-       st.floats(0.05, 0.95))
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 30)), min_size=0, max_size=12),
+       st.lists(st.floats(0.0, 1.0), min_size=1, max_size=3))
 def test_slices_of_the_image_share_no_line_and_cut_none(gaps_and_heights: list[tuple[int, int]],
-                                                        share: float) -> None:
-    """Two workers cut the page at the same planned row (a skewed scan's old layer may plan it through a
-    printed line): between them every pixel row is read once, and no line of ink is cut."""
+                                                        shares: list[float]) -> None:
+    """Workers cut the page at the same planned rows (an old layer may plan a cut through a printed line,
+    or where the image shows no line at all): each line of ink is read whole by exactly one slice, and no
+    slice holds part of one."""
     profile: list[int] = []
     for gap, height in gaps_and_heights:
         profile += [0] * gap + [9] * height
     profile += [0] * 5
     runs, length = ink_runs(np.array(profile)), len(profile)
-    cut = share * length
-    upper = slice_rows(runs, 0.0, cut, length, first=True, last=False)
-    lower = slice_rows(runs, cut, float(length), length, first=False, last=True)
-    for a, b in runs:  # each line whole in one slice, and in no other part of one
-        inside = [y0 <= a and b <= y1 for y0, y1 in (upper, lower)]
+    edges = [0.0, *sorted(share * length for share in shares), float(length)]
+    parts = [slice_rows(runs, top, bottom, length, first=k == 0, last=k == len(edges) - 2)
+             for k, (top, bottom) in enumerate(zip(edges, edges[1:]))]
+    for a, b in runs:
+        inside = [y0 <= a and b <= y1 for y0, y1 in parts]
         assert sum(inside) == 1
-        assert not any(y0 < b and a < y1 and not whole for (y0, y1), whole in zip((upper, lower), inside))
+        assert not any(max(y0, a) < min(y1, b) and not whole for (y0, y1), whole in zip(parts, inside))
 
 
 @given(st.lists(st.tuples(st.integers(1, 30), st.integers(1, 30)), min_size=1, max_size=12),

@@ -301,17 +301,28 @@ def slice_rows(runs: list[tuple[int, int]], top: float, bottom: float, height: i
     """The pixel rows of a slice of the page planned from ``top`` to ``bottom``: the text lines (``runs``)
     whose middle lies in it (a line on the planned cut is the lower slice's), cut halfway between them and
     the next lines either side, so that the slices above and below, planned at the same rows, take every
-    line whole and once; the page's edge where the slice is the ``first`` or the ``last``; no rows where no
-    line is.
+    line whole and once; the page's edge where the slice is the ``first`` or the ``last``. A slice with no
+    line's middle in it keeps its planned rows, short of the lines its neighbours take.
 
     >>> runs = [(10, 30), (40, 60), (70, 90)]
     >>> slice_rows(runs, 0.0, 45.0, 100, first=True, last=False), slice_rows(runs, 45.0, 100.0, 100, first=False,
     ...                                                                        last=True)
     ((0, 35), (35, 100))
+    >>> slice_rows([], 20.0, 60.0, 100, first=False, last=False), slice_rows(runs, 32.0, 38.0, 100, first=False,
+    ...                                                                        last=False)
+    ((20, 61), (32, 39))
     """
     inside = [k for k, (a, b) in enumerate(runs) if (first or top <= (a + b) / 2) and (last or (a + b) / 2 < bottom)]
-    if not inside:
-        return (0, 0) if first else (height, height)
+    if not inside:  # no line of ink here (grey text the profile misses, or a layer off the image): the planned
+        # rows are read, short of the lines the slices either side take
+        y0 = 0 if first else min(height, max(0, int(top)))
+        y1 = height if last else min(height, int(bottom) + 1)
+        for a, b in runs:
+            if not first and (a + b) / 2 < top and b > y0:
+                y0 = b
+            if not last and (a + b) / 2 >= bottom and a < y1:
+                y1 = a
+        return y0, max(y0, y1)
     k0, k1 = inside[0], inside[-1]
     y0 = 0 if first else (runs[k0][0] + (runs[k0 - 1][1] if k0 > 0 else 0) + 1) // 2
     y1 = height if last else (runs[k1][1] + (runs[k1 + 1][0] if k1 + 1 < len(runs) else height) + 1) // 2
