@@ -386,25 +386,32 @@ def _read_whole(image: np.ndarray, settings: OcrSettings, *, lang: str) -> list[
     return [shift(line, x, y) for (x, y, _), lines in zip(parts, readings) for line in lines]
 
 
-def _read_slices(prepared: Prepared, scale: float, regions: tuple[BBox, ...], settings: OcrSettings, *,
-                 lang: str, page_height: float) -> list[Line]:
-    """Slices of the whole page (PDF points, the page's full width: a part of a page read by
-    several workers), each read as a whole page is (``_read_whole``: columns one at a time).
-
-    A slice is cut where the image has a gap between two lines of ink (``band_rows``), never through a
-    printed line, whatever the old layer's boxes say: the workers reading the other slices cut at the
-    same rows, so that each line is read once (the cut is planned at the page's middle, not from the
-    corners of a skewed page's rows, which would make two slices share a line)."""
+def slice_bounds(prepared: Prepared, scale: float, regions: tuple[BBox, ...], page_height: float
+                 ) -> list[tuple[int, int]]:
+    """The pixel rows of each slice of the whole page (``regions``, PDF points, the page's full width: a part
+    of a page read by several workers), cut where the image has a gap between two lines of ink
+    (``slice_rows``), never through a printed line, whatever the old layer's boxes say: the workers reading
+    the other slices cut at the same rows, so that each line is read once (the cut is planned at the page's
+    middle, not from the corners of a skewed page's rows, which would make two slices share a line)."""
     h, w = prepared.image.shape[:2]
     runs = _text_lines(prepared, scale, 0, w)
-    lines: list[Line] = []
+    bounds = []
     for box in regions:
         middle = (box.x0 + box.x1) / 2 * scale
         planned_top, planned_bottom = (prepared.from_input((middle, y * scale))[1] for y in (box.y0, box.y1))
-        top, bottom = slice_rows(runs, planned_top, planned_bottom, h, first=box.y0 <= 0,
-                                 last=box.y1 >= page_height - 0.5)
+        bounds.append(slice_rows(runs, planned_top, planned_bottom, h, first=box.y0 <= 0,
+                                 last=box.y1 >= page_height - 0.5))
+    return bounds
+
+
+def _read_slices(image: np.ndarray, bounds: list[tuple[int, int]], settings: OcrSettings, *,
+                 lang: str) -> list[Line]:
+    """The slices of the page ``image`` at the pixel rows ``bounds`` (``slice_bounds``), each read as a whole
+    page is (``_read_whole``: columns one at a time)."""
+    lines: list[Line] = []
+    for top, bottom in bounds:
         if bottom > top:
-            lines += [shift(line, 0, top) for line in _read_whole(prepared.image[top:bottom], settings, lang=lang)]
+            lines += [shift(line, 0, top) for line in _read_whole(image[top:bottom], settings, lang=lang)]
     return lines
 
 
@@ -596,9 +603,10 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     note = ""
     lines: list[Line] = []
     sliced = bool(regions) and all(box.x0 <= 0 and box.x1 >= width - 0.5 for box in regions)
+    bounds = slice_bounds(prepared, page.scale, regions, height) if sliced else []
     try:
         if sliced:
-            lines = _read_slices(prepared, page.scale, regions, remaining(), lang=layout, page_height=height)
+            lines = _read_slices(prepared.image, bounds, remaining(), lang=layout)
         elif regions:
             lines, note = _read_bands(prepared, page.scale, regions, remaining(), chinese_only=layout == "chi_sim")
         if not regions or note:  # the whole page, its columns one at a time
@@ -640,8 +648,7 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     if second_reading and "chi_sim" in find_tessdata().languages:
         try:
             if chinese is None:
-                chinese = (_read_slices(prepared, page.scale, regions, remaining(), lang="chi_sim",
-                                          page_height=height) if sliced
+                chinese = (_read_slices(prepared.image, bounds, remaining(), lang="chi_sim") if sliced
                            else _read_whole(prepared.image, remaining(), lang="chi_sim"))
             for line in chinese:
                 pts = _to_points(line, prepared, page.scale)
