@@ -12,8 +12,8 @@ Figures (all whitespace-insensitive, NFC; lines of a page put in the truth's ord
 CER, Han CER and Latin CER (letters and digits) against the truth; lines exact (truth lines reproduced as
 whole output lines, as multisets); clean lines kept byte-exact (truth lines the meta marks clean: the
 layer's own line appears unchanged in the output); false changes (characters changed against the layer on
-clean pages and on clean lines); duplicated lines (output lines repeating another output line that the
-truth has at most once); output lines against truth lines; pages rasterized (report action ``ocr``);
+clean pages and on clean lines); duplicated lines (output lines repeating another output line more often
+than the truth has the line nearest to it); output lines against truth lines; pages rasterized (report action ``ocr``);
 repaired lines (source ocr/merged) that cwn-ocr's own detector ``judge_line`` calls garbled; wall time.
 """
 
@@ -211,14 +211,31 @@ def text_scores(pages: list[str] | None, truth: list[str]) -> dict[str, int]:
 
 
 def duplicated(out_lines: list[str], truth_lines: list[str]) -> int:
-    """Output lines repeating another output line's text that the truth has at most once.
+    """Output lines repeating another output line's text more often than the truth has that line: the
+    truth lines it stands for are those nearest to it, within a tenth of its length (a line the truth
+    prints twice and the tool misreads alike twice, ``竟赛`` for ``竞赛``, is no duplicate).
 
     >>> duplicated(["a", "a", "b", "c", "c"], ["a", "b", "c", "c"])
     1
+    >>> misread, truth = ["开展科技竟赛、"] * 2, ["开展科技竞赛、"]
+    >>> duplicated(misread, truth * 2), duplicated(misread, truth)
+    (0, 1)
     """
+    from rapidfuzz.distance import Levenshtein
+
     have = Counter(squeeze(line) for line in out_lines if squeeze(line))
     want = Counter(squeeze(line) for line in truth_lines if squeeze(line))
-    return sum(count - max(want[line], 1) for line, count in have.items() if count > 1 and want[line] <= 1)
+
+    def wanted(line: str) -> int:
+        if line in want:
+            return want[line]
+        found = [(Levenshtein.distance(line, truth), count) for truth, count in want.items()]
+        near = min((d for d, _ in found), default=None)
+        if near is None or near > max(1, len(line) // 10):
+            return 0
+        return sum(count for d, count in found if d == near)
+
+    return sum(count - max(want_, 1) for line, count in have.items() if count > 1 and (want_ := wanted(line)) < count)
 
 
 def clean_line_scores(meta: dict[str, Any], layer: list[str], output: list[str] | None) -> dict[str, int]:
@@ -709,8 +726,9 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         "truth lines reproduced as whole output lines; "
         "*clean kept*: truth lines the meta marks clean (their layer text is right) whose layer line appears "
         "unchanged in the output; *false changes*: characters changed against the layer on clean pages and clean "
-        "lines; *dup*: duplicated output lines; *lines*: output lines / truth lines; *rasterized*: pages OCRed / "
-        "pages; *garbled repaired*: repaired lines (source ocr/merged) that `judge_line` calls garbled / "
+        "lines; *dup*: output lines repeated more often than the truth has the line nearest to them; *lines*: "
+        "output lines / truth lines; *rasterized*: pages OCRed / pages; *garbled repaired*: repaired lines "
+        "(source ocr/merged) that `judge_line` calls garbled / "
         "repaired lines; *time*: wall time of the CLI runs; *failed*: runs that wrote no text (exit code not 0 or 4: "
         "scored as empty output).",
         "",

@@ -10,6 +10,7 @@ import pytest
 
 from cwn_ocr import repair_pdf, scan_pdf
 from cwn_ocr.errors import OcrError
+from cwn_ocr.layer.charsets import squeeze
 from cwn_ocr.layer.provenance import analyse_tounicode, parse_tounicode
 from cwn_ocr.layer.textlayer import read_text_layer
 from cwn_ocr.merge.splice import Source
@@ -168,6 +169,24 @@ def test_a_rare_word_the_frequency_list_lacks_is_no_evidence_either_way() -> Non
     spaced = "当 地 主 要 种 植 桑 葚 ， 面 积 较 大"
     assert vote_line("当地主要种植桑甚，面积较大", ["当地主要种植桑葚，面积较大", spaced], other=spaced) == \
         "当地主要种植桑葚，面积较大"
+
+
+def test_an_old_ocrs_odd_ideographs_give_way_to_ordinary_ones() -> None:
+    """A noisy old OCR layer writes ideographs modern Chinese does not use (wordfreq's list lacks them, no
+    dictionary word holds them) among its misreadings (the stress corpus's noisy Chinese layers): where a
+    reading has ordinary Han there, differing in two characters or more, it stands, however rare the words
+    around make either side. A rare character alone (a name's 龑 read 龚) stays, and so does a piece the
+    document's own words hold."""
+    for layer, read in [("易和利用的可持续性、吊法急咊对人们健康", "易和利用的可持续性、合法性和对人们健康"),
+                        ("绞筸推违河长制工作任务落实。", "统筹推进河长制工作任务落实。"),
+                        ("进一步完善埍市怺体规划编制", "进一步完善城市总体规划编制"),
+                        ("● 乌江平坅气渪 21.1℃。", "●乌江年均气温 21.1℃。")]:
+        assert squeeze(vote_line(layer, [read])) == squeeze(read)
+    assert vote_line("董事长刘龑先生", ["董事长刘龚先生"]) == "董事长刘龑先生"
+    known = vocabulary(["绞筸推违"] * 4)
+    assert vote_line("绞筸推违河长制", ["统筹推进河长制"], known) == "绞筸推违河长制"
+    # the reading's own odd ideograph is no better
+    assert vote_line("绞筸推违河长制", ["统筸推进河长制"]) == "绞筸推违河长制"
 
 
 def test_another_readings_piece_is_what_it_reads_there() -> None:

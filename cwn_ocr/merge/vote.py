@@ -21,7 +21,9 @@ piece where a new reading differs is decided on its own:
    because the same engine makes the same mistakes twice (贰亿 read as 址亿, 有息 as 有上县); but
    two *different* engines (Tesseract and PP-OCR, whose mistakes differ) reading the same Han, or
    the same digits where the layer has letters among digits, decide the piece before rules 3 to 5
-   (rule 4 still protects the document's own words);
+   (rule 4 still protects the document's own words); and before the frequencies, a piece that differs
+   from the kept reading in two characters or more, one of them an ideograph modern Chinese does not
+   use (``odd_han``: ``吊法急咊`` for 合法性和), gives way to the reading's ordinary Han;
 6. Latin (two letters or more) where the page shows Han gives way; a symbol, a Greek letter or a
    lone letter that a reading makes Han (``■`` 国, ``μ`` 以, ``λ`` 入) stays: that is OCR's look-alike;
 7. otherwise the layer stays.
@@ -41,6 +43,8 @@ piece where a new reading differs is decided on its own:
 >>> known = vocabulary(["神鹰集团"] * 5)
 >>> vote_line("神鹰集团的财务状况", ["神应集团的财务状况", "神应集团的财务状况"], known)
 '神鹰集团的财务状况'
+>>> vote_line("绞筸推违河长制工作任务落实。", ["统筹推进河长制工作任务落实。"])
+'统筹推进河长制工作任务落实。'
 """
 
 from __future__ import annotations
@@ -271,6 +275,13 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         if not alive or (support >= KNOWN and all(
                 support >= 2 * _support(near_left + candidates[i] + near_right, known) for i in alive)):
             return 0
+        # an ideograph modern Chinese does not use (``odd_han``) in a piece the old OCR misread in more places
+        # than that one is its noise (``吊法急咊`` for 合法性和): the kept reading's Han, none of it odd, stands
+        # there whatever the word frequencies (a rare character alone, a name's 龑 read 龚, stays)
+        if 1 in alive and Levenshtein.distance(squeeze(mine), squeeze(candidates[1])) >= 2 \
+                and odd_han(left + mine + right, len(left), len(left) + len(mine)) \
+                and not odd_han(left + candidates[1] + right, len(left), len(left) + len(candidates[1])):
+            return 1
         # spaces left out: the layer's spacing (鸟类 273, a reading's 乌类273) is no evidence about words
         # (readings compared with each other unclipped; a character the list lacks gives no opinion, and the kept
         # reading without one is not overruled by another's)
@@ -372,6 +383,27 @@ _MARK_FOLD = str.maketrans({**dict.fromkeys("′‘’`´", "'"), **dict.fromkey
 
 
 @lru_cache(maxsize=4096)
+def odd_han(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds an ideograph that modern Chinese does not use: one that wordfreq's
+    list lacks (it is built from large corpora of today's writing) and that makes no word of the dictionary
+    with the characters beside it (``in_a_word``). An old OCR's engine, choosing among tens of thousands of
+    ideographs, writes such ones for noise (``吊法急咊``, ``绞筸推违``); a document's rare words (葚 of 桑葚,
+    鼢 of 鼢鼠) are in the dictionary, and a name's rare character (龑) recurs in the document, which protects
+    it in ``choose``.
+
+    >>> odd_han("吊法急咊对人们", 0, 4), odd_han("种植桑葚的农户", 2, 4), odd_han("合法性和对人们", 0, 4)
+    (True, False, False)
+    """
+    squeezed = [(k, char) for k, char in enumerate(text) if not char.isspace()]
+    for position, (k, char) in enumerate(squeezed):
+        if start <= k < end and HAN.match(char) and chinese_zipf(char) is None:
+            window = "".join(c for _, c in squeezed[max(0, position - 7):position + 8])
+            at = min(position, 7)
+            if not in_a_word(window, at, at + 1):
+                return True
+    return False
+
+
 def _fold_char(char: str) -> str:
     folded = unicodedata.normalize("NFKC", char)
     return (folded if len(folded) == 1 else char).translate(_MARK_FOLD)
