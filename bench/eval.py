@@ -211,31 +211,36 @@ def text_scores(pages: list[str] | None, truth: list[str]) -> dict[str, int]:
 
 
 def duplicated(out_lines: list[str], truth_lines: list[str]) -> int:
-    """Output lines repeating another output line's text more often than the truth has that line: the
-    truth lines it stands for are those nearest to it, within a tenth of its length (a line the truth
-    prints twice and the tool misreads alike twice, ``竟赛`` for ``竞赛``, is no duplicate).
+    """Output lines repeating another output line's text more often than the truth has that line: where the
+    truth lacks it, the truth lines nearest to it (within a tenth of its length) that no output line reproduces
+    stand for it (a line the truth prints twice and the tool misreads alike twice, ``竟赛`` for ``竞赛``, is no
+    duplicate; the one it reads right and a misread copy are one).
 
     >>> duplicated(["a", "a", "b", "c", "c"], ["a", "b", "c", "c"])
     1
     >>> misread, truth = ["开展科技竟赛、"] * 2, ["开展科技竞赛、"]
     >>> duplicated(misread, truth * 2), duplicated(misread, truth)
     (0, 1)
+    >>> chapters = ["第1章", "第2章"]
+    >>> duplicated(chapters + ["第l章", "第l章"], chapters), duplicated(["第l章"] * 2, chapters)
+    (1, 1)
     """
     from rapidfuzz.distance import Levenshtein
 
     have = Counter(squeeze(line) for line in out_lines if squeeze(line))
     want = Counter(squeeze(line) for line in truth_lines if squeeze(line))
+    left = {line: count - have[line] for line, count in want.items() if count > have[line]}  # not reproduced
 
     def wanted(line: str) -> int:
         if line in want:
             return want[line]
-        found = [(Levenshtein.distance(line, truth), count) for truth, count in want.items()]
+        found = [(Levenshtein.distance(line, truth), count) for truth, count in left.items()]
         near = min((d for d, _ in found), default=None)
         if near is None or near > max(1, len(line) // 10):
             return 0
-        return sum(count for d, count in found if d == near)
+        return max(count for d, count in found if d == near)
 
-    return sum(count - max(want_, 1) for line, count in have.items() if count > 1 and (want_ := wanted(line)) < count)
+    return sum(count - max(wanted(line), 1) for line, count in have.items() if count > max(wanted(line), 1))
 
 
 def clean_line_scores(meta: dict[str, Any], layer: list[str], output: list[str] | None) -> dict[str, int]:

@@ -10,7 +10,6 @@ import pytest
 
 from cwn_ocr import repair_pdf, scan_pdf
 from cwn_ocr.errors import OcrError
-from cwn_ocr.layer.charsets import squeeze
 from cwn_ocr.layer.provenance import analyse_tounicode, parse_tounicode
 from cwn_ocr.layer.textlayer import read_text_layer
 from cwn_ocr.merge.splice import Source
@@ -174,19 +173,29 @@ def test_a_rare_word_the_frequency_list_lacks_is_no_evidence_either_way() -> Non
 def test_an_old_ocrs_odd_ideographs_give_way_to_ordinary_ones() -> None:
     """A noisy old OCR layer writes ideographs modern Chinese does not use (wordfreq's list lacks them, no
     dictionary word holds them) among its misreadings (the stress corpus's noisy Chinese layers): where a
-    reading has ordinary Han there, differing in two characters or more, it stands, however rare the words
-    around make either side. A rare character alone (a name's 龑 read 龚) stays, and so does a piece the
-    document's own words hold."""
+    reading's Han differs there in two ideographs or more, none of the layer's others part of a word, it
+    stands, however rare the words around make either side."""
     for layer, read in [("易和利用的可持续性、吊法急咊对人们健康", "易和利用的可持续性、合法性和对人们健康"),
                         ("绞筸推违河长制工作任务落实。", "统筹推进河长制工作任务落实。"),
-                        ("进一步完善埍市怺体规划编制", "进一步完善城市总体规划编制"),
-                        ("● 乌江平坅气渪 21.1℃。", "●乌江年均气温 21.1℃。")]:
-        assert squeeze(vote_line(layer, [read])) == squeeze(read)
-    assert vote_line("董事长刘龑先生", ["董事长刘龚先生"]) == "董事长刘龑先生"
+                        ("进一步完善埍市怺体规划编制", "进一步完善城市总体规划编制")]:
+        assert vote_line(layer, [read]) == read
+
+
+def test_a_rare_character_that_may_be_right_stays() -> None:
+    """What no engine may read stays where the layer may be right: a rare character alone (a name's 龑, a drug's
+    䓬, an Extension B 𫖯, a compatibility ideograph 﨑), beside punctuation read otherwise, or beside a character
+    of a word (``刘龑表示`` read ``刘龚衣示``: 表示 is right there, and the layer with it); a piece the document's
+    own words hold; and against a reading with an odd ideograph of its own. (The review's counter-examples.)"""
+    for layer, read in [("董事长刘龑先生", "董事长刘龚先生"), ("董事长刘龑、总经理李明", "董事长刘龚，总经理李明"),
+                        ("董事长刘龑表示", "董事长刘龚衣示"), ("董事长刘龑先生", "董 事 长 刘 龚 先 主"),
+                        ("常用苯二氮䓬、巴比妥类药物", "常用苯二氮草，巴比妥类药物"),
+                        ("苯二氮䓬类药物", "苯二氮草美药物"),
+                        ("元代赵孟𫖯、鲜于枢", "元代赵孟頫，鲜于枢"), ("日本山﨑株式会社", "日本山崎抹式会社"),
+                        ("乌江平坅气渪 21.1℃。", "乌江年均气温 21.1℃。"),  # 江平 is a word: the layer may be right
+                        ("绞筸推违河长制", "统筸推进河长制")]:
+        assert vote_line(layer, [read]) == layer
     known = vocabulary(["绞筸推违"] * 4)
     assert vote_line("绞筸推违河长制", ["统筹推进河长制"], known) == "绞筸推违河长制"
-    # the reading's own odd ideograph is no better
-    assert vote_line("绞筸推违河长制", ["统筸推进河长制"]) == "绞筸推违河长制"
 
 
 def test_another_readings_piece_is_what_it_reads_there() -> None:

@@ -21,9 +21,10 @@ piece where a new reading differs is decided on its own:
    because the same engine makes the same mistakes twice (贰亿 read as 址亿, 有息 as 有上县); but
    two *different* engines (Tesseract and PP-OCR, whose mistakes differ) reading the same Han, or
    the same digits where the layer has letters among digits, decide the piece before rules 3 to 5
-   (rule 4 still protects the document's own words); and before the frequencies, a piece that differs
-   from the kept reading in two characters or more, one of them an ideograph modern Chinese does not
-   use (``odd_han``: ``吊法急咊`` for 合法性和), gives way to the reading's ordinary Han;
+   (rule 4 still protects the document's own words); and before the frequencies, a piece whose Han
+   differs from the kept reading's in two ideographs or more, one of them one modern Chinese does not
+   use and none of the others part of a word (``old_ocr_noise``: ``吊法急咊`` for 合法性和), gives way
+   to the reading's ordinary Han;
 6. Latin (two letters or more) where the page shows Han gives way; a symbol, a Greek letter or a
    lone letter that a reading makes Han (``■`` 国, ``μ`` 以, ``λ`` 入) stays: that is OCR's look-alike;
 7. otherwise the layer stays.
@@ -275,12 +276,10 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         if not alive or (support >= KNOWN and all(
                 support >= 2 * _support(near_left + candidates[i] + near_right, known) for i in alive)):
             return 0
-        # an ideograph modern Chinese does not use (``odd_han``) in a piece the old OCR misread in more places
-        # than that one is its noise (``吊法急咊`` for 合法性和): the kept reading's Han, none of it odd, stands
-        # there whatever the word frequencies (a rare character alone, a name's 龑 read 龚, stays)
-        if 1 in alive and Levenshtein.distance(squeeze(mine), squeeze(candidates[1])) >= 2 \
-                and odd_han(left + mine + right, len(left), len(left) + len(mine)) \
-                and not odd_han(left + candidates[1] + right, len(left), len(left) + len(candidates[1])):
+        # an ideograph modern Chinese does not use in a piece the old OCR misread in more places than that one
+        # is its noise (``old_ocr_noise``: ``吊法急咊`` for 合法性和): the kept reading's Han stands there,
+        # whatever the word frequencies (a rare character alone, a name's 龑 read 龚, stays)
+        if 1 in alive and old_ocr_noise(left, mine, candidates[1], right):
             return 1
         # spaces left out: the layer's spacing (鸟类 273, a reading's 乌类273) is no evidence about words
         # (readings compared with each other unclipped; a character the list lacks gives no opinion, and the kept
@@ -382,28 +381,56 @@ _MARK_FOLD = str.maketrans({**dict.fromkeys("′‘’`´", "'"), **dict.fromkey
                             **dict.fromkeys("‐‑‒–—―", "-")})
 
 
-@lru_cache(maxsize=4096)
 def odd_han(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` holds an ideograph that modern Chinese does not use: one that wordfreq's
     list lacks (it is built from large corpora of today's writing) and that makes no word of the dictionary
     with the characters beside it (``in_a_word``). An old OCR's engine, choosing among tens of thousands of
-    ideographs, writes such ones for noise (``吊法急咊``, ``绞筸推违``); a document's rare words (葚 of 桑葚,
-    鼢 of 鼢鼠) are in the dictionary, and a name's rare character (龑) recurs in the document, which protects
-    it in ``choose``.
+    ideographs, writes such ones for noise (``吊法急咊``, ``绞筸推违``); but so is a name's rare character
+    (龑), a drug's (䓬 of 苯二氮䓬) or an Extension B one, which no engine may read: ``old_ocr_noise`` asks
+    for more than one.
 
     >>> odd_han("吊法急咊对人们", 0, 4), odd_han("种植桑葚的农户", 2, 4), odd_han("合法性和对人们", 0, 4)
     (True, False, False)
     """
-    squeezed = [(k, char) for k, char in enumerate(text) if not char.isspace()]
-    for position, (k, char) in enumerate(squeezed):
-        if start <= k < end and HAN.match(char) and chinese_zipf(char) is None:
-            window = "".join(c for _, c in squeezed[max(0, position - 7):position + 8])
-            at = min(position, 7)
-            if not in_a_word(window, at, at + 1):
-                return True
-    return False
+    return any(_odd_at(text, k) for k in range(start, end))
 
 
+def _odd_at(text: str, k: int) -> bool:
+    """Whether ``text[k]`` is an ideograph wordfreq's list lacks, in no dictionary word with its neighbours."""
+    return bool(HAN.match(text[k])) and chinese_zipf(text[k]) is None and not _in_a_word_at(text, k)
+
+
+def _in_a_word_at(text: str, k: int) -> bool:
+    """``in_a_word`` for ``text[k]``, spaces left out (Tesseract's ``刘 龑 先 生``)."""
+    before = [c for c in text[:k] if not c.isspace()][-7:]
+    after = [c for c in text[k + 1:] if not c.isspace()][:7]
+    return in_a_word("".join(before) + text[k] + "".join(after), len(before), len(before) + 1)
+
+
+def old_ocr_noise(left: str, mine: str, theirs: str, right: str) -> bool:
+    """Whether the layer's piece ``mine`` (between ``left`` and ``right``) is an old OCR's noise where a reading
+    has ``theirs``: their Han differ in two characters or more, one of the layer's differing characters is odd
+    (``odd_han``), every other one makes no word of the dictionary with its neighbours, and the reading's Han has
+    nothing odd. A rare character alone may be right (a name's 龑 read 龚), and so may one beside a character
+    of a word (``刘龑表示`` read ``刘龚衣示``: 表示 is right, and the layer with it).
+
+    >>> old_ocr_noise("、", "吊法急咊", "合法性和", "对人"), old_ocr_noise("董事长刘", "龑", "龚", "先生")
+    (True, False)
+    >>> old_ocr_noise("董事长刘", "龑表", "龚衣", "示"), old_ocr_noise("董事长刘", "龑、", "龚，", "总经理")
+    (False, False)
+    """
+    text = left + mine + right
+    hans = [k for k in range(len(left), len(text) - len(right)) if HAN.match(text[k])]
+    ours, read = "".join(text[k] for k in hans), "".join(HAN.findall(theirs))
+    if Levenshtein.distance(ours, read) < 2 or odd_han(left + theirs + right, len(left), len(left) + len(theirs)):
+        return False
+    differing = [hans[h] for op in Levenshtein.opcodes(ours, read) if op.tag in ("replace", "delete")
+                 for h in range(op.src_start, op.src_end)]
+    odd = [k for k in differing if _odd_at(text, k)]
+    return bool(odd) and not any(_in_a_word_at(text, k) for k in differing if k not in odd)
+
+
+@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     folded = unicodedata.normalize("NFKC", char)
     return (folded if len(folded) == 1 else char).translate(_MARK_FOLD)
