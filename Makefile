@@ -28,7 +28,7 @@ repair: setup
 	@$(BIN)/python -m compileall -q cwn_ocr  # bytecode written even where PYTHONDONTWRITEBYTECODE is set
 	$(BIN)/cwn-ocr repair "$(FILE)" --out "$(OUT)"
 
-test: setup
+test: lint
 	$(BIN)/python -m pytest -q
 
 lint: setup

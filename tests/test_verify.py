@@ -198,6 +198,20 @@ def test_a_rare_character_that_may_be_right_stays() -> None:
     assert vote_line("绞筸推违河长制", ["统筹推进河长制"], known) == "绞筸推违河长制"
 
 
+def test_a_number_every_reading_reads_in_digits_loses_the_old_ocrs_letters() -> None:
+    """The vote judges a piece whole where its differences stand close: a symbol, an ideograph or spaces beside a
+    number whose digits the old OCR read as letters kept them (the stress corpus's noisy Chinese layers). A number
+    every reading reads alike in digits, as long and with the same digits, points and commas around, is written so;
+    not where one reading reads it otherwise, nor beside a letter (``PMZ.S``, ``CO2``)."""
+    assert vote_line("噪声 ＜ 6b dB(A)", ["噪声 66 dB(A)", "噪声 < 66 dB(A)"]) == "噪声 ＜ 66 dB(A)"
+    assert vote_line("■ 取 μ = O.97。", ["■取μ=0.97。", "国取 bb=0.97。"], other="国 取 bb=0.97。", trusted=True) \
+        == "■ 取 μ = 0.97。"
+    assert vote_line("射线剂量玉 ≤ O.37 μSv/h", ["射线剂量率≤ 0.37 μSv/h"]).endswith("≤ 0.37 μSv/h")
+    assert vote_line("国土面积 l5,232 km²", ["国土面积15,232 km²", "国土面积 5D232 kms"]) == "国土面积 l5,232 km²"
+    assert vote_line("记录 PMZ.S 浓度", ["记录 PM2.5 浓度"]) == "记录 PMZ.S 浓度"
+    assert vote_line("CO2 排放 2O 吨", ["CO2 排放 20 吨", "CO2 排放 26 吨"]) == "CO2 排放 2O 吨"
+
+
 def test_another_readings_piece_is_what_it_reads_there() -> None:
     """Tesseract's spaced reading (``11 月 8 日``) says ``8`` where the layer has ``B``, not ``月 8``: its
     piece is its own differences inside the layer's piece, so every reading reads the same digit. And a

@@ -619,4 +619,44 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             pieces.append(won)
         position = i2
     pieces.append(layer[position:])
-    return "".join(pieces)
+    return numbers_read_alike("".join(pieces), readings)
+
+
+#: A number in which an old OCR read letters for some digits (``6b``, ``O.97``, ``-Z98.6``, ``1.8l``): digits,
+#: such letters, points and commas, at least one digit and one letter, not beside another letter (``PMZ.S``,
+#: ``CO2``: the letter may be right there).
+_MISREAD_NUMBER = regex.compile(
+    rf"(?<![A-Za-z])(?=[\d.,]*[{_NUMBER_LOOKALIKES}])(?=[{_NUMBER_LOOKALIKES}.,]*\d)"
+    rf"[\d{_NUMBER_LOOKALIKES}][\d{_NUMBER_LOOKALIKES}.,]*(?<![.,])(?![A-Za-z])")
+
+
+def numbers_read_alike(text: str, readings: Sequence[str]) -> str:
+    """``text`` (a voted line) with each number in which it has letters for digits (``_MISREAD_NUMBER``) written
+    as every reading reads it: where each reading holds one number as long, with the same digits, points and
+    commas in the same places and a digit where ``text`` has a letter, and all of them the same. The vote
+    judges a piece whole where its differences stand close, and a symbol, an ideograph or spaces beside the
+    number (``＜ 6b`` against ``66``, ``玉 ≤ O.37`` against ``率≤ 0.37``, ``μ = O.97`` against ``μ=0.97``) kept
+    the layer's letters in it too.
+
+    >>> numbers_read_alike("噪声 ＜ 6b dB(A)", ["噪声 66 dB(A)", "噪声 < 66 dB(A)"])
+    '噪声 ＜ 66 dB(A)'
+    >>> numbers_read_alike("■ 取 μ = O.97。", ["■取μ=0.97。", "国取 bb=0.97。"])
+    '■ 取 μ = 0.97。'
+    >>> numbers_read_alike("国土面积 l5,232 km²", ["国土面积15,232 km²", "国土面积 5D232 kms"])  # not every reading
+    '国土面积 l5,232 km²'
+    >>> numbers_read_alike("PMZ.S 浓度", ["PM2.5 浓度"]), numbers_read_alike("3 号B座", ["3 号8座"])
+    ('PMZ.S 浓度', '3 号B座')
+    """
+    if not readings or not _MISREAD_NUMBER.search(text):
+        return text
+
+    def read_as(number: str, reading: str) -> set[str]:
+        shape = "".join(regex.escape(c) if c.isdigit() or c in ".," else r"\d" for c in number)
+        return {m.group() for m in regex.finditer(rf"(?<![\d.,]){shape}(?![\d.,])", reading)}
+
+    def digits(match: regex.Match[str]) -> str:
+        found = [read_as(match.group(), reading) for reading in readings]
+        agreed = set.intersection(*found)
+        return agreed.pop() if len(agreed) == 1 and all(len(f) == 1 for f in found) else match.group()
+
+    return _MISREAD_NUMBER.sub(digits, text)
