@@ -619,44 +619,85 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             pieces.append(won)
         position = i2
     pieces.append(layer[position:])
-    return numbers_read_alike("".join(pieces), readings)
+    return numbers_read_alike("".join(pieces), readings, witness)
 
 
-#: A number in which an old OCR read letters for some digits (``6b``, ``O.97``, ``-Z98.6``, ``1.8l``): digits,
-#: such letters, points and commas, at least one digit and one letter, not beside another letter (``PMZ.S``,
-#: ``CO2``: the letter may be right there).
-_MISREAD_NUMBER = regex.compile(
-    rf"(?<![A-Za-z])(?=[\d.,]*[{_NUMBER_LOOKALIKES}])(?=[{_NUMBER_LOOKALIKES}.,]*\d)"
-    rf"[\d{_NUMBER_LOOKALIKES}][\d{_NUMBER_LOOKALIKES}.,]*(?<![.,])(?![A-Za-z])")
+#: A run of digits, letters an old OCR reads for digits, points and commas, after no letter of an alphabet, digit
+#: or underscore (none in ``Fe2O3``, ``PMZ.S``, ``GB3838``, ``ＣO2``; an ideograph may stand before it, and a unit
+#: after it: ``年降水量l5,232mm``).
+_NUMBER_RUN = regex.compile(rf"(?<![\p{{Latin}}\p{{Greek}}\p{{Cyrillic}}\p{{N}}_.,])[0-9{_NUMBER_LOOKALIKES}.,]++")
 
 
-def numbers_read_alike(text: str, readings: Sequence[str]) -> str:
-    """``text`` (a voted line) with each number in which it has letters for digits (``_MISREAD_NUMBER``) written
-    as every reading reads it: where each reading holds one number as long, with the same digits, points and
-    commas in the same places and a digit where ``text`` has a letter, and all of them the same. The vote
-    judges a piece whole where its differences stand close, and a symbol, an ideograph or spaces beside the
-    number (``＜ 6b`` against ``66``, ``玉 ≤ O.37`` against ``率≤ 0.37``, ``μ = O.97`` against ``μ=0.97``) kept
-    the layer's letters in it too.
+def misread_number(run: str) -> bool:
+    """Whether ``run`` (a ``_NUMBER_RUN``, without the points and commas at its ends) is a number with letters an old
+    OCR read for some of its digits: at least two digits and no more letters than digits, and a letter inside the
+    number or a point or comma in it (``O.97``, ``1.8l``, ``l5,232``, ``3b7``, ``2O2O``). A code of one letter at an
+    end (``B1``, ``S20``, ``O2O``, ``2B``, ``B101``) is no such number: engines read its letters as digits as
+    readily as an old OCR did the other way.
 
-    >>> numbers_read_alike("噪声 ＜ 6b dB(A)", ["噪声 66 dB(A)", "噪声 < 66 dB(A)"])
-    '噪声 ＜ 66 dB(A)'
+    >>> [misread_number(r) for r in ("O.97", "1.8l", "l5,232", "3b7", "2O2O", "B101", "O2O", "6b", "B.4", "1998")]
+    [True, True, True, True, True, False, False, False, False, False]
+    """
+    digits = sum(c.isdigit() for c in run)
+    letters = [k for k, c in enumerate(run) if c in _NUMBER_LOOKALIKES]
+    inside = any(0 < k < len(run) - 1 and run[k - 1].isdigit() and run[k + 1].isdigit() for k in letters)
+    return bool(letters) and digits >= 2 and len(letters) <= digits and (inside or bool(regex.search(r"[.,]", run)))
+
+
+def read_there(text: str, start: int, end: int, reading: str) -> str | None:
+    """What ``reading`` reads where ``text`` has ``text[start:end]`` (no spaces in it), spaces left out of both:
+    the characters the alignment of the two pairs one for one with it; None where it pairs them otherwise.
+
+    >>> read_there("■ 取 μ = O.97。", 8, 12, "■取μ=0.97。"), read_there("取 μ = O.97", 6, 10, "国 取 bb=0.97")
+    ('0.97', '0.97')
+    >>> read_there("噪声 ＜ 6b dB", 5, 7, "噪声 66 dB") is None
+    True
+    """
+    kept = [k for k, c in enumerate(text) if not c.isspace()]
+    first = next(i for i, k in enumerate(kept) if k >= start)
+    last = first + (end - start)
+    ours, theirs = fold("".join(text[k] for k in kept)), fold("".join(reading.split()))
+    out = []
+    for op in Levenshtein.opcodes(ours, theirs):
+        low, high = max(first, op.src_start), min(last, op.src_end)
+        if low >= high:
+            continue
+        if op.tag not in ("equal", "replace") or op.src_end - op.src_start != op.dest_end - op.dest_start:
+            return None
+        out.append(theirs[op.dest_start + low - op.src_start:op.dest_start + high - op.src_start])
+    return "".join(out)
+
+
+def numbers_read_alike(text: str, readings: Sequence[str], witness: str | None = None) -> str:
+    """``text`` (a voted line) with each number in which it has letters for digits (``misread_number``) written as
+    every reading reads it in its place (``read_there``): the same digits, points and commas, a digit where ``text``
+    has a letter, and all readings alike; not where another engine's reading (``witness``) reads the letters. The
+    vote judges a piece whole where its differences stand close, and a symbol, an ideograph or spaces beside the
+    number (``μ = O.97`` against ``μ=0.97``, ``玉 ≤ O.37`` against ``率≤ 0.37``) kept the layer's letters in it too.
+
     >>> numbers_read_alike("■ 取 μ = O.97。", ["■取μ=0.97。", "国取 bb=0.97。"])
     '■ 取 μ = 0.97。'
     >>> numbers_read_alike("国土面积 l5,232 km²", ["国土面积15,232 km²", "国土面积 5D232 kms"])  # not every reading
     '国土面积 l5,232 km²'
-    >>> numbers_read_alike("PMZ.S 浓度", ["PM2.5 浓度"]), numbers_read_alike("3 号B座", ["3 号8座"])
-    ('PMZ.S 浓度', '3 号B座')
+    >>> numbers_read_alike("B1 层共 21 个", ["B1 层共 21 个"]), numbers_read_alike("值 O.97", ["值 0.97"], "值 O.97")
+    ('B1 层共 21 个', '值 O.97')
     """
-    if not readings or not _MISREAD_NUMBER.search(text):
-        return text
-
-    def read_as(number: str, reading: str) -> set[str]:
-        shape = "".join(regex.escape(c) if c.isdigit() or c in ".," else r"\d" for c in number)
-        return {m.group() for m in regex.finditer(rf"(?<![\d.,]){shape}(?![\d.,])", reading)}
-
-    def digits(match: regex.Match[str]) -> str:
-        found = [read_as(match.group(), reading) for reading in readings]
-        agreed = set.intersection(*found)
-        return agreed.pop() if len(agreed) == 1 and all(len(f) == 1 for f in found) else match.group()
-
-    return _MISREAD_NUMBER.sub(digits, text)
+    out = list(text)
+    for match in _NUMBER_RUN.finditer(text):
+        start, end = match.start(), match.end()
+        while start < end and text[start] in ".,":
+            start += 1
+        while end > start and text[end - 1] in ".,":
+            end -= 1
+        run = text[start:end]
+        if not misread_number(run):
+            continue
+        read = {read_there(text, start, end, reading) for reading in readings}
+        number = read.pop() if len(read) == 1 else None
+        if number is None or len(number) != len(run) or not all(
+                c.isascii() and c.isdigit() if o in _NUMBER_LOOKALIKES else c == o for o, c in zip(run, number)):
+            continue
+        if witness and read_there(text, start, end, witness) == fold(run):
+            continue
+        out[start:end] = number
+    return "".join(out)
