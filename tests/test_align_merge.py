@@ -341,3 +341,23 @@ def test_an_old_ocr_layers_thousands_commas_stand_where_blur_made_the_readings_p
     # a born-digital page's broken font is no second reader
     assert repair([line("Bite 37,521 FF", 50, 200, 300, 212)], [read], Origin.BROKEN_FONT)[0][1] != \
         "累计投资37,521万，均温4.0度"
+
+
+def test_a_reading_line_belongs_to_the_fragment_it_covers_most_of() -> None:
+    """An English-only OCR cut a printed line of Chinese into two fragments (seed 2's degraded scan): a sliver
+    ``RH`` over 格率 and ``95.2%. HAWS STB315,`` over the rest, both looking clean. The new reading's line
+    overlaps the sliver a little better in height; matched to it, the sliver stood as clean and the reading
+    was lost, and the other fragment, whose place the reading had taken, was dropped as not in the image.
+    The line belongs to the fragment it covers over the greater width, and the page's text comes out once."""
+    chinese = ["安顺市严格执行三区三线管理", "加强自然保护地监督检查工作"]
+    layer = [line("FERAIT SEXERENNGE BRHXE", 306, 100 + 20 * i, 513, 112 + 20 * i) for i in range(2)]
+    layer += [line("RH", 306.2, 137.5, 319.8, 150.5), line("95.2%. HAWS STB315,", 334.6, 127.6, 500.5, 149.0)]
+    read = [line(t, 306, 101 + 20 * i, 514, 113 + 20 * i, 93) for i, t in enumerate(chinese)]
+    read.append(line("格率95.2%。样品编号ＳＴＢ３１５，", 305.8, 128.5, 513.5, 150.3, 96))
+    rows = judge_rows(layer, drawn=True)  # the two fragments as two rows, as the page's layer had them
+    assert [rows[r].text for m in match_rows(rows, read) for r in m.rows if 2 in m.ocr] == ["95.2%. HAWS STB315,"]
+    merged = merge_reading_first(rows, read, match_rows(rows, read), context=PageContext(
+        Origin.OCR_LAYER, texts=tuple(row.text for row in rows), han_blind=True))
+    out = [(r.source, r.text) for r in merged if r.source != Source.REMOVED]
+    assert out[-1] == (Source.OCR, "格率95.2%。样品编号ＳＴＢ３１５，")
+    assert [text for _, text in out].count("RH") == 0

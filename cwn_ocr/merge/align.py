@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from cwn_ocr.layer.charsets import squeeze
+from cwn_ocr.merge.rows import BASELINE, SAME_BAND
 from cwn_ocr.model import BBox, Label, Line, Row
 
 #: Share of the smaller height two boxes must overlap vertically to be on the same line.
@@ -52,6 +53,29 @@ def _overlap(a: BBox, b: BBox) -> float:
     return a.vertical_overlap(b)
 
 
+def _width_in(a: BBox, b: BBox) -> float:
+    """How wide ``a`` and ``b`` overlap horizontally (at least a little: boxes that only touch count).
+
+    >>> _width_in(BBox(0, 0, 100, 10), BBox(90, 0, 300, 10)), _width_in(BBox(0, 0, 10, 10), BBox(10, 0, 20, 10))
+    (10, 0.01)
+    """
+    return max(0.01, min(a.x1, b.x1) - max(a.x0, b.x0))
+
+
+def _fragments(a: BBox, b: BBox) -> bool:
+    """Whether boxes ``a`` and ``b`` may be pieces of one printed line: in one band, on one baseline
+    (``rows.same_line``'s measures, whatever their sizes: a sliver of two ideographs is shorter than a
+    piece with digits and capitals).
+
+    >>> _fragments(BBox(306, 137.5, 320, 150.5), BBox(335, 127.6, 500, 149))
+    True
+    >>> _fragments(BBox(0, 0, 9, 18), BBox(20, 9, 99, 27))  # the next line's, on a skewed page
+    False
+    """
+    low = max(1e-6, min(a.height, b.height))
+    return a.vertical_overlap(b) >= SAME_BAND and abs(a.y1 - b.y1) <= BASELINE * low
+
+
 def _fully_garbled(row: Row) -> bool:
     return row.verdict.label is Label.GARBLED and row.verdict.score >= 0.99
 
@@ -64,7 +88,11 @@ def match_rows(rows: Sequence[Row], ocr_lines: Sequence[Line]) -> list[Match]:
         overlaps = [(_overlap(line.bbox, row.bbox), r) for r, row in enumerate(rows)]
         best, r = max(overlaps, default=(0.0, -1))
         if best >= MIN_OVERLAP:
-            owner[o] = r
+            # of the fragments of that row's printed line it overlaps, the one it overlaps over the greatest
+            # width: an English-only OCR that cut a printed line into pieces made a sliver of one (``RH`` for 格率)
+            # as well aligned as the rest
+            owner[o] = max((_width_in(line.bbox, rows[k].bbox), k) for share, k in overlaps
+                           if share >= MIN_OVERLAP and _fragments(rows[r].bbox, rows[k].bbox))[1]
     # union rows that share an OCR line: fully garbled rows it also covers join its owner's group
     parent = list(range(len(rows)))
 
