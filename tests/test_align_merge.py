@@ -8,7 +8,7 @@ from cwn_ocr.decide import Origin
 from cwn_ocr.layer.garble import judge_rows
 from cwn_ocr.merge.align import match_rows, unmatched_ocr
 from cwn_ocr.merge.splice import PageContext, Source, merge_reading_first, merge_rows, splice
-from cwn_ocr.model import BBox, Line, Word
+from cwn_ocr.model import CLEAN_VERDICT, BBox, Line, Word
 
 
 def line(text: str, x0: float, y0: float, x1: float, y1: float, conf: float | None = None) -> Line:
@@ -345,19 +345,26 @@ def test_an_old_ocr_layers_thousands_commas_stand_where_blur_made_the_readings_p
 
 def test_a_reading_line_belongs_to_the_fragment_it_covers_most_of() -> None:
     """An English-only OCR cut a printed line of Chinese into two fragments (seed 2's degraded scan): a sliver
-    ``RH`` over 格率 and ``95.2%. HAWS STB315,`` over the rest, both looking clean. The new reading's line
+    ``RH`` over 格率 and ``95.2%. HAWS STB315,`` over the rest, both judged clean. The new reading's line
     overlaps the sliver a little better in height; matched to it, the sliver stood as clean and the reading
     was lost, and the other fragment, whose place the reading had taken, was dropped as not in the image.
-    The line belongs to the fragment it covers over the greater width, and the page's text comes out once."""
+    The line belongs to the fragment it covers over the greater width, and the page's text comes out once;
+    the sliver, which the line covers too, is no row for another reading line to be placed in by content (a
+    speck below it read ``·二``)."""
     chinese = ["安顺市严格执行三区三线管理", "加强自然保护地监督检查工作"]
     layer = [line("FERAIT SEXERENNGE BRHXE", 306, 100 + 20 * i, 513, 112 + 20 * i) for i in range(2)]
     layer += [line("RH", 306.2, 137.5, 319.8, 150.5), line("95.2%. HAWS STB315,", 334.6, 127.6, 500.5, 149.0)]
     read = [line(t, 306, 101 + 20 * i, 514, 113 + 20 * i, 93) for i, t in enumerate(chinese)]
     read.append(line("格率95.2%。样品编号ＳＴＢ３１５，", 305.8, 128.5, 513.5, 150.3, 96))
-    rows = judge_rows(layer, drawn=True)  # the two fragments as two rows, as the page's layer had them
-    assert [rows[r].text for m in match_rows(rows, read) for r in m.rows if 2 in m.ocr] == ["95.2%. HAWS STB315,"]
-    merged = merge_reading_first(rows, read, match_rows(rows, read), context=PageContext(
-        Origin.OCR_LAYER, texts=tuple(row.text for row in rows), han_blind=True))
-    out = [(r.source, r.text) for r in merged if r.source != Source.REMOVED]
-    assert out[-1] == (Source.OCR, "格率95.2%。样品编号ＳＴＢ３１５，")
-    assert [text for _, text in out].count("RH") == 0
+    # the two fragments as two rows, both clean as the page's layer had them, or the sliver judged garbled
+    judged = judge_rows(layer, drawn=True)
+    clean = [replace(row, verdict=CLEAN_VERDICT) if row.text in ("RH", "95.2%. HAWS STB315,") else row
+             for row in judged]
+    for rows in (clean, judged):
+        for ocr in (read, read + [line("·二", 310, 160, 330, 172, 30)]):
+            assert [rows[r].text for m in match_rows(rows, ocr) for r in m.rows if 2 in m.ocr] == \
+                ["95.2%. HAWS STB315,"]
+            merged = merge_reading_first(rows, ocr, match_rows(rows, ocr), context=PageContext(
+                Origin.OCR_LAYER, texts=tuple(row.text for row in rows)))
+            out = [r.text for r in merged if r.source != Source.REMOVED]
+            assert "格率95.2%。样品编号ＳＴＢ３１５，" in out and "RH" not in out, out

@@ -2,7 +2,8 @@
 
 Both sides are in PDF points (the OCR boxes were mapped back through the image preparation),
 so rows and OCR lines are paired by geometry first: an OCR line belongs to the row it
-overlaps most. Alignment is many-to-many: an English-only OCR layer cuts one Chinese line
+overlaps most (of the fragments of one printed line, the one it overlaps over the greatest width; the
+others it covers are placed by no content). Alignment is many-to-many: an English-only OCR layer cuts one Chinese line
 into fragments that poppler may report as several rows, and one OCR line can cover them
 all; the OCR may also split a row in two. Garbled rows that geometry leaves alone are paired
 by content: clean rows are anchored to the OCR lines that read the same (rapidfuzz), and the
@@ -83,16 +84,19 @@ def _fully_garbled(row: Row) -> bool:
 def match_rows(rows: Sequence[Row], ocr_lines: Sequence[Line]) -> list[Match]:
     """Matches for every row that has an OCR counterpart (see the module docstring); clean
     rows are matched too, so that the merge can check them against the page."""
-    owner: dict[int, int] = {}  # OCR line -> row it overlaps most
+    owner: dict[int, int] = {}  # OCR line -> the row it belongs to
+    covered: set[int] = set()  # rows on a printed line an OCR line reads: no content match takes another for them
     for o, line in enumerate(ocr_lines):
         overlaps = [(_overlap(line.bbox, row.bbox), r) for r, row in enumerate(rows)]
         best, r = max(overlaps, default=(0.0, -1))
         if best >= MIN_OVERLAP:
             # of the fragments of that row's printed line it overlaps, the one it overlaps over the greatest
-            # width: an English-only OCR that cut a printed line into pieces made a sliver of one (``RH`` for 格率)
-            # as well aligned as the rest
-            owner[o] = max((_width_in(line.bbox, rows[k].bbox), k) for share, k in overlaps
-                           if share >= MIN_OVERLAP and _fragments(rows[r].bbox, rows[k].bbox))[1]
+            # width (then the best aligned): an English-only OCR that cut a printed line into pieces made a sliver
+            # of one (``RH`` for 格率) as well aligned as the rest
+            pieces = [(_width_in(line.bbox, rows[k].bbox), share, k) for share, k in overlaps
+                      if share >= MIN_OVERLAP and _fragments(rows[r].bbox, rows[k].bbox)]
+            owner[o] = max(pieces)[2]
+            covered.update(k for *_, k in pieces)
     # union rows that share an OCR line: fully garbled rows it also covers join its owner's group
     parent = list(range(len(rows)))
 
@@ -121,7 +125,7 @@ def match_rows(rows: Sequence[Row], ocr_lines: Sequence[Line]) -> list[Match]:
     # Tesseract's, columns one after the other); sorted by their boxes (heights rounded, then x) two
     # neighbours of a skewed scan swapped places: the lower, taller one fell into the same height slot
     matches = [Match(tuple(sorted(rs)), tuple(sorted(os_)), "geometry") for rs, os_ in groups.values()]
-    matched_rows = {r for m in matches for r in m.rows}
+    matched_rows = {r for m in matches for r in m.rows} | covered
     used = set(owner)
     matches += _match_by_content(rows, ocr_lines, matched_rows, used)
     return sorted(matches, key=lambda m: m.rows[0])
