@@ -240,7 +240,8 @@ def duplicated(out_lines: list[str], truth_lines: list[str]) -> int:
             return 0
         return max(count for d, count in found if d == near)
 
-    return sum(count - max(wanted(line), 1) for line, count in have.items() if count > max(wanted(line), 1))
+    allowed = {line: max(wanted(line), 1) for line, count in have.items() if count > 1}
+    return sum(have[line] - most for line, most in allowed.items() if have[line] > most)
 
 
 def clean_line_scores(meta: dict[str, Any], layer: list[str], output: list[str] | None) -> dict[str, int]:
