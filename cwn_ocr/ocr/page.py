@@ -29,6 +29,7 @@ from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_level, ink_rows
 from cwn_ocr.ocr.prepare import Prepared, prepare
 from cwn_ocr.ocr.primes import read_as_primes
 from cwn_ocr.ocr.raster import rasterize_page
+from cwn_ocr.ocr.regions import whole_width
 from cwn_ocr.ocr.tessdata import find_tessdata
 from cwn_ocr.ocr.tesseract import OcrSettings, read_lines, read_stacked, shift
 
@@ -602,7 +603,7 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     prepared = prepare(page.pixels, scanned=page.scanned)
     note = ""
     lines: list[Line] = []
-    sliced = bool(regions) and all(box.x0 <= 0 and box.x1 >= width - 0.5 for box in regions)
+    sliced = bool(regions) and whole_width(regions, width)
     bounds = slice_bounds(prepared, page.scale, regions, height) if sliced else []
     try:
         if sliced:

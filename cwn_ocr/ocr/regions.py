@@ -29,7 +29,7 @@ garbled pages than cores still keeps every core busy.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import median
 
@@ -156,6 +156,16 @@ def split(rows: Sequence[Row], plan: RegionPlan, parts: int, page_height: float)
     x0, x1 = plan.bands[0].bbox.x0, plan.bands[0].bbox.x1
     height = _line_height(rows)
     return [tuple(_band(rows, run, x0, x1, height, page_height) for run in _consecutive(group)) for group in groups]
+
+
+def whole_width(boxes: Iterable[BBox], page_width: float) -> bool:
+    """Whether each of ``boxes`` (PDF points) spans the page's whole width: the parts are slices of the whole
+    page (``slices``), each read in its own reading order, not bands of rows.
+
+    >>> whole_width([BBox(0, 0, 595, 400), BBox(0, 400, 595, 842)], 595), whole_width([BBox(40, 90, 560, 130)], 595)
+    (True, False)
+    """
+    return all(box.x0 <= 0 and box.x1 >= page_width - 0.5 for box in boxes)
 
 
 def slices(rows: Sequence[Row], parts: int, page_width: float, page_height: float) -> list[tuple[Band, ...]]:

@@ -39,7 +39,7 @@ from cwn_ocr.merge.vote import vocabulary
 from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Page, PageOcr, Row, Verdict, combine
 from cwn_ocr.ocr.cache import OcrCache, data_sha256, page_keys
 from cwn_ocr.ocr.engines import DEFAULT_ENGINE, engine_identity, resolve_engine
-from cwn_ocr.ocr.regions import RegionPlan, plan_regions, slices, split
+from cwn_ocr.ocr.regions import RegionPlan, plan_regions, slices, split, whole_width
 from cwn_ocr.ocr.tessdata import find_tessdata
 from cwn_ocr.ocr.tesseract import OcrSettings, tesseract_version
 from cwn_ocr.ocr.verify import READABLE_PAGE, Check, Sample, choose_samples, read_samples, read_strips_ppocr, sample_of
@@ -742,8 +742,8 @@ class _OcrQueue:
             return
         outcome = combine(read)
         width = page_scan.page.width
-        if len(read) > 1 and not any(part.note for part in read) and all(
-                box.x0 <= 0 and box.x1 >= width - 0.5 for part in self.parts[page_scan.page.number] for box in part):
+        if len(read) > 1 and not any(part.note for part in read) and whole_width(
+                (box for part in self.parts[page_scan.page.number] for box in part), width):
             # slices of the whole page (not bands of rows, nor a part that read the page whole), each in its
             # own reading order: the page's columns order them
             outcome = replace(outcome, lines=tuple(in_reading_order(outcome.lines)),
