@@ -318,10 +318,72 @@ def stops_read_as_degrees(text: str, columns: Sequence[int], cell: float, gray: 
     return "".join(out)
 
 
+#: A closing quote whose ink begins this low on the line (a share of the Han characters' extent, 0 their
+#: top) is a comma: a quote hangs from the top of the line (quotes, apostrophes and primes begin at -0.16 to
+#: 0.19 in six CJK fonts at 20-44 px), a comma sits on the baseline (0.65-0.84) or, in a font that centres its
+#: full-width punctuation (AR PL UKai), in the middle of the line (0.30-0.37), where PP-OCR's recognizer reads
+#: it as ``’`` even on a clean render (``0.25’μ`` for ``0.25，μ``). One that begins above ``BASELINE`` is such a
+#: centred full-width comma; lower, its width is the room's to tell (``widths``).
+LOW_QUOTE = 0.3
+BASELINE = 0.6
+#: A comma's ink is this tall, as a share of the Han characters' extent (a letter's stroke or a whole letter
+#: that a faded quote leaves in its place is taller).
+COMMA_HEIGHT = (0.12, 0.45)
+
+
+def commas_read_as_quotes(text: str, columns: Sequence[int], cell: float, gray: np.ndarray) -> str:
+    """``text`` (a recognizer's reading of the grayscale line crop ``gray``, character ``i`` peaking at CTC
+    column ``columns[i]``, ``cell`` pixels a column) with each ``’`` whose ink all begins lower on the line than
+    a quote's (``LOW_QUOTE``), the piece at its place comma-sized (``COMMA_HEIGHT``), written as the comma it
+    is: ``，`` in the middle of the line, ``,`` on its baseline (``BASELINE``). Left as read: a ``’`` between
+    two Latin letters (``Tom’s``: an apostrophe whose ink may have faded, leaving a letter's stroke in its
+    place), one with ink cut by the crop's edge in its place (a piece of it unmeasured), and every ASCII ``'``
+    (no recognizer was seen reading a comma so). Only on lines whose Han characters give the measure
+    (``han_measure``).
+
+    >>> import numpy as np
+    >>> gray = np.full((40, 240), 255, np.uint8)
+    >>> for x in (0, 32, 64, 160, 192): gray[5:35, x:x + 28] = 0    # five Han characters
+    >>> gray[17:27, 102:108] = 0                                     # a mark in the middle of the line
+    >>> commas_read_as_quotes("安顺市’生态", [1, 5, 9, 13, 21, 25], 8.0, gray)
+    '安顺市，生态'
+    >>> gray[:, 96:135] = 255; gray[28:38, 102:106] = 0             # one on the baseline
+    >>> commas_read_as_quotes("安顺市’生态", [1, 5, 9, 13, 21, 25], 8.0, gray)
+    '安顺市,生态'
+    >>> gray[:, 96:135] = 255; gray[6:14, 103:106] = 0              # one that hangs from the top
+    >>> commas_read_as_quotes("安顺市’生态", [1, 5, 9, 13, 21, 25], 8.0, gray)
+    '安顺市’生态'
+    """
+    found = _mark_pieces(text, "\u2019", columns, cell, gray)
+    if found is None:
+        return text
+    em, top, bottom, _labels, stats, pieces = found
+    out = list(text)
+    for i, parts in pieces.items():
+        if not parts or _between_letters(text, i) or len(parts) < len(
+                _pieces(stats, len(stats), char_window(columns[:len(text)], cell, i, 0.5 * em))):
+            continue
+        peak = (columns[i] + 0.5) * cell
+        own = min(parts, key=lambda k: abs(stats[k, 0] + stats[k, 2] / 2 - peak))  # the piece at its place
+        begins = (min(int(stats[k, 1]) for k in parts) - top) / (bottom - top)
+        if begins >= LOW_QUOTE and COMMA_HEIGHT[0] <= stats[own, 3] / (bottom - top) <= COMMA_HEIGHT[1]:
+            out[i] = "，" if begins < BASELINE else ","
+    return "".join(out)
+
+
+def _between_letters(text: str, at: int) -> bool:
+    """Whether ``text[at]`` stands between two Latin letters (``Tom’s``, ``don’t``).
+
+    >>> _between_letters("Tom’s", 3), _between_letters("0.25’μ", 4), _between_letters("m’北", 1)
+    (True, False, False)
+    """
+    return 0 < at < len(text) - 1 and all(c.isascii() and c.isalpha() for c in (text[at - 1], text[at + 1]))
+
+
 def _mark_pieces(text: str, marks: str, columns: Sequence[int], cell: float, gray: np.ndarray
                  ) -> tuple[float, float, float, np.ndarray, np.ndarray, dict[int, list[int]]] | None:
-    """What ``wide_angles`` and ``stops_read_as_degrees`` measure a mark by: the line's em and its Han
-    characters' top and bottom rows (``han_measure``), the crop's ink labelled (labels, OpenCV component
+    """What ``wide_angles``, ``stops_read_as_degrees`` and ``commas_read_as_quotes`` measure a mark by: the line's
+    em and its Han characters' top and bottom rows (``han_measure``), the crop's ink labelled (labels, OpenCV component
     stats), and for each character of ``text`` among ``marks`` the whole pieces of ink (none cut by the
     crop's top or bottom: a stroke of the line above or below) centred in its window; None when ``text``
     has no such character or the line too few Han characters to measure by.

@@ -36,6 +36,7 @@ from cwn_ocr.model import BBox, Line, Word
 from cwn_ocr.ocr.engines import PPOCR_ADVICE, OcrEngine, empty_line, file_sha256
 from cwn_ocr.ocr.engines.forms import (
     SUPERSCRIPTS,
+    commas_read_as_quotes,
     full_width_codes,
     raised_digit_crops,
     script_digits,
@@ -292,7 +293,7 @@ class PpOcrEngine(OcrEngine):
         cell = width / max(1e-6, float(columns_total))
         text = wide_angles(stacked_marks(script_digits(text, columns, cell, gray), columns, cell, gray),
                            columns, cell, gray)
-        text = stops_read_as_degrees(text, columns, cell, gray)
+        text = commas_read_as_quotes(stops_read_as_degrees(text, columns, cell, gray), columns, cell, gray)
         text = self._raised_digits(text, columns, cell, gray)
         text, kept = full_width_codes(text, columns, cell=cell, gray=gray)
         columns, probs = [columns[i] for i in kept], [probs[i] for i in kept]
