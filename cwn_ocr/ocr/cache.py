@@ -41,8 +41,9 @@ from cwn_ocr.run.runcache import file_sha256
 # full-width angles ＜ ＞ from their size; 11: 。 read as ° told by its height, a 。 PP-OCR dropped at a line's
 # end taken from Tesseract's reading; 12: ASCII or full-width punctuation from the room it takes (engines.widths);
 # 13: a bullet an engine read as another takes the shape's, short lines read by both engines;
-# 14: a column's lines under the columns' block read with the column (columns._column_end)
-CACHE_FORMAT = 14
+# 14: a column's lines under the columns' block read with the column (columns._column_end); 15: a comma PP-OCR
+# read as a closing quote told by where its ink stands (forms.commas_read_as_quotes)
+CACHE_FORMAT = 15
 
 
 @lru_cache(maxsize=16)
