@@ -38,6 +38,23 @@ def test_a_second_repair_comes_from_the_cache(tmp_path: Path) -> None:
         assert not any(p.cached for p in other.pages), changed
 
 
+def test_the_ocr_cache_misses_when_the_code_changes_and_hits_on_the_same_code_elsewhere(tmp_path: Path) -> None:
+    """The OCR cache's key holds a digest of cwn-ocr's source (``cache.code_digest``): a page read by other code
+    is never served, whether or not ``CACHE_FORMAT`` was bumped, and the same code installed elsewhere hits."""
+    import shutil
+
+    from cwn_ocr.ocr.cache import PACKAGE, code_digest
+    from cwn_ocr.run.pipeline import ocr_identity
+
+    same, changed = tmp_path / "same" / "cwn_ocr", tmp_path / "changed" / "cwn_ocr"
+    for copy in (same, changed):
+        shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    with (changed / "ocr" / "engines" / "forms.py").open("a", encoding="utf-8") as module:
+        module.write("\nLOW_QUOTE = 0.4\n")
+    assert code_digest(same) == code_digest() == ocr_identity("eng")["code"]
+    assert code_digest(changed) != code_digest()
+
+
 REPLAYED = "an identical earlier run"
 
 

@@ -3,9 +3,10 @@ say) does no OCR at all.
 
 A page's entry is keyed by what the page draws (``fingerprint``: its content and resources, not
 the file around it, so the same page in another PDF hits), the regions read, and everything that
-can change the reading: cwn-ocr's version, Tesseract's version, the languages and the sha256 of
-their data files, psm, oem, dpi and whether a second reading was made. Any change to the page or
-a setting misses the cache. Entries are JSON files written atomically; a damaged entry is a miss.
+can change the reading: cwn-ocr's version and source (``code_digest``), Tesseract's version, the
+languages and the sha256 of their data files, psm, oem, dpi and whether a second reading was made.
+Any change to the page, a setting or the code misses the cache. Entries are JSON files written
+atomically; a damaged entry is a miss.
 
 The cache lives in ``$CWN_OCR_CACHE_DIR``, else ``$XDG_CACHE_HOME/cwn-ocr``, else
 ``~/.cache/cwn-ocr``; ``--cache-dir`` and ``--no-cache`` override it.
@@ -44,6 +45,28 @@ from cwn_ocr.run.runcache import file_sha256
 # 14: a column's lines under the columns' block read with the column (columns._column_end); 15: a comma PP-OCR
 # read as a closing quote told by where its ink stands (forms.commas_read_as_quotes)
 CACHE_FORMAT = 15
+
+
+#: cwn-ocr's own package, whose source ``code_digest`` hashes.
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+@lru_cache(maxsize=4)
+def code_digest(package: Path = PACKAGE) -> str:
+    """sha256 of cwn-ocr's source: every module's path in the package and its bytes. Part of every OCR cache
+    key (``pipeline.ocr_identity``), so that a reading made by other code is never served, ``CACHE_FORMAT``
+    bumped or not; the same code installed elsewhere or again hits (the run cache's ``code_stamp`` goes by
+    size and time instead: a whole run is cheap to redo next to a page's OCR).
+
+    >>> digest = code_digest()
+    >>> len(digest), digest == code_digest(PACKAGE)
+    (64, True)
+    """
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=16)

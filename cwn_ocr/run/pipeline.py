@@ -37,7 +37,7 @@ from cwn_ocr.merge.rows import printed_lines
 from cwn_ocr.merge.splice import PageContext, RepairedLine, Source, merge_lines, merge_reading_first, merge_rows
 from cwn_ocr.merge.vote import vocabulary
 from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Page, PageOcr, Row, Verdict, combine
-from cwn_ocr.ocr.cache import OcrCache, data_sha256, page_keys
+from cwn_ocr.ocr.cache import OcrCache, code_digest, data_sha256, page_keys
 from cwn_ocr.ocr.engines import DEFAULT_ENGINE, engine_identity, resolve_engine
 from cwn_ocr.ocr.regions import RegionPlan, plan_regions, slices, split, whole_width
 from cwn_ocr.ocr.tessdata import find_tessdata
@@ -587,8 +587,8 @@ def ocr_identity(lang: str, engine: str = "tesseract") -> dict[str, object]:
         if path.exists():
             stat = path.stat()
             hashes[name] = data_sha256(str(path), stat.st_size, stat.st_mtime)
-    identity: dict[str, object] = {"cwn_ocr": __version__, "tesseract": tesseract_version(), "lang": lang,
-                                   "tessdata": hashes}
+    identity: dict[str, object] = {"cwn_ocr": __version__, "code": code_digest(), "tesseract": tesseract_version(),
+                                   "lang": lang, "tessdata": hashes}
     if engine != "tesseract":
         identity.update(engine_identity(engine, OcrSettings(lang=lang)))
     return identity
