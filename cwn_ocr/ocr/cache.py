@@ -33,7 +33,7 @@ from typing import Any
 from cwn_ocr.atomic import write_atomic
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
 from cwn_ocr.ocr.fingerprint import page_fingerprints
-from cwn_ocr.run.runcache import file_sha256
+from cwn_ocr.run.runcache import PACKAGE, file_sha256
 
 #: Bump when the way a page is read changes (preparation, re-reads), to retire old entries.
 # 6: PP-OCR readings carry raised and lowered digits (engines.forms); 7: full-width codes;
@@ -45,10 +45,6 @@ from cwn_ocr.run.runcache import file_sha256
 # 14: a column's lines under the columns' block read with the column (columns._column_end); 15: a comma PP-OCR
 # read as a closing quote told by where its ink stands (forms.commas_read_as_quotes)
 CACHE_FORMAT = 15
-
-
-#: cwn-ocr's own package, whose source ``code_digest`` hashes.
-PACKAGE = Path(__file__).resolve().parents[1]
 
 
 @lru_cache(maxsize=4)

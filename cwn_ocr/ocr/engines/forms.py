@@ -358,6 +358,7 @@ def commas_read_as_quotes(text: str, columns: Sequence[int], cell: float, gray: 
     if found is None:
         return text
     em, top, bottom, _labels, stats, pieces = found
+    extent = bottom - top
     out = list(text)
     for i, parts in pieces.items():
         if not parts or _between_letters(text, i) or len(parts) < len(
@@ -365,8 +366,8 @@ def commas_read_as_quotes(text: str, columns: Sequence[int], cell: float, gray: 
             continue
         peak = (columns[i] + 0.5) * cell
         own = min(parts, key=lambda k: abs(stats[k, 0] + stats[k, 2] / 2 - peak))  # the piece at its place
-        begins = (min(int(stats[k, 1]) for k in parts) - top) / (bottom - top)
-        if begins >= LOW_QUOTE and COMMA_HEIGHT[0] <= stats[own, 3] / (bottom - top) <= COMMA_HEIGHT[1]:
+        begins = (min(int(stats[k, 1]) for k in parts) - top) / extent
+        if begins >= LOW_QUOTE and COMMA_HEIGHT[0] <= stats[own, 3] / extent <= COMMA_HEIGHT[1]:
             out[i] = "，" if begins < BASELINE else ","
     return "".join(out)
 
