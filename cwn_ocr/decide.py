@@ -27,6 +27,11 @@ The rules, first match wins:
 #   rule                    when                                                            action
 ==  ======================  ==============================================================  ==============
 1   ``textfix``             text-fix turns the line into clean text (mojibake, look-alikes)  text-fix
+1a  ``read verbatim``       an engine read the page image there exactly as the line has it   keep
+                            (white space aside; three letters, digits or ideographs at
+                            least): whatever its text looks like or another reading says,
+                            the page shows the line (``mysql.so+++``, which one engine read
+                            so and the other as ``mysql.sSo 十十十``)
 1b  ``font map``            the line read again with its font's recovered map, nothing        decode
                             flags it and no reading contradicts it (``fonts``)
 1d  ``font map read in    the line read again with its font's recovered map, flagged, and   decode
@@ -96,6 +101,8 @@ One doctest per row:
 >>> sure = Reading("北纬42?15'-45\\"59'", 92.0, garbled=False, agreement=100.0, covered=True)
 >>> decide(Evidence(Origin.FONT, odd, fixed="北纬42°15′", fixed_clean=True)).rule
 'textfix'
+>>> decide(Evidence(Origin.OCR_LAYER, odd, reading=sure, voting=True, bad_share=0.1, verbatim=True)).rule
+'read verbatim'
 >>> decide(Evidence(Origin.BROKEN_FONT, CLEAN_VERDICT, decoded=True)).action.value
 'decode'
 >>> part = Reading("不妨设1=0或1 + 2= 0.", 84.0, garbled=False, agreement=78.0, covered=True, within=True)
@@ -299,6 +306,8 @@ class Evidence:
     spans_read: bool = False
     # the line's characters, white space aside (``layer.charsets.visible_length``)
     visible: int = 100
+    # an engine read the page image where the line is exactly as the line has it (``merge.splice.read_verbatim``)
+    verbatim: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -315,7 +324,7 @@ class Evidence:
         return {"origin": self.origin.value, "verdict": self.verdict.label.value,
                 "reasons": list(self.verdict.reasons), "textfix": self.fixed, "textfix_clean": self.fixed_clean,
                 "reading": self.reading.to_dict() if self.reading else None, "flagged_share": round(self.bad_share, 3),
-                **({"decoded": True} if self.decoded else {})}
+                **({"decoded": True} if self.decoded else {}), **({"verbatim": True} if self.verbatim else {})}
 
 
 @dataclass(frozen=True)
@@ -330,6 +339,8 @@ def decide(evidence: Evidence) -> Decision:
     usable = reading is not None and reading.usable
     if evidence.fixed is not None and evidence.fixed_clean:
         return Decision(Action.TEXTFIX, "textfix")
+    if evidence.verbatim:
+        return Decision(Action.KEEP, "read verbatim")
     if evidence.origin is Origin.OCR_LAYER and evidence.page_read and reading is None:
         return Decision(Action.REMOVE, "not in the image")
     if evidence.decoded and not evidence.flagged and not (reading is not None and reading.contradicts):

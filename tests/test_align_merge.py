@@ -368,3 +368,24 @@ def test_a_reading_line_belongs_to_the_fragment_it_covers_most_of() -> None:
                 Origin.OCR_LAYER, texts=tuple(row.text for row in rows)))
             out = [r.text for r in merged if r.source != Source.REMOVED]
             assert "格率95.2%。样品编号ＳＴＢ３１５，" in out and "RH" not in out, out
+
+
+def test_an_old_ocr_line_pp_ocr_reads_verbatim_stays_however_it_looks() -> None:
+    """A scan's right layer (the stress corpus's seed-3 control): ``mysql.so+++`` looks garbled to the
+    detector, Tesseract reads ``mysql.sSo 十十十``, PP-OCR reads it as the layer has it. Before, PP-OCR's
+    reading was set aside as garbled-looking and the vote took Tesseract's."""
+    from cwn_ocr.model import Reading
+
+    text = "/usr/lib/samba/passdb/mysql.so+++"
+    layer = [HEADING, line(text, 50, 200, 300, 212)]
+    tesseract = replace(line("/usrlib/samba/passdb/mysql.sSo 十十十", 50, 201, 301, 213, 75.8), engine="tesseract",
+                        choice="garbled: PP-OCR's reading is garbled", alternatives=(Reading("ppocr", text, 97.9),))
+    rows = judge_rows(layer)
+    assert rows[1].verdict.label.value == "garbled"  # what the looks say
+    context = PageContext(Origin.OCR_LAYER, texts=tuple(row.text for row in rows))
+    merged = merge_rows(rows, [HEADING_OCR, tesseract], match_rows(rows, [HEADING_OCR, tesseract]), context=context)
+    assert [(r.text, r.rule) for r in merged][1] == (text, "read verbatim")
+    # the same reading by Tesseract alone is no such evidence over an earlier OCR's layer (it may be Tesseract's)
+    alone = replace(tesseract, text=text, engine="tesseract", alternatives=())
+    merged = merge_rows(rows, [HEADING_OCR, alone], match_rows(rows, [HEADING_OCR, alone]), context=context)
+    assert merged[1].rule != "read verbatim"

@@ -149,6 +149,17 @@ def test_a_page_under_a_screen_resolution_overlay_is_read_at_full_resolution(tmp
     assert not page.scanned and round(page.dpi) == 300
 
 
+def test_gbk_mojibake_gives_back_each_character_even_one_alone_between_ascii(tmp_path: Path) -> None:
+    """GBK bytes drawn as latin-1 text in a sound font (a page of mojibake ``gbk_as_latin1``): a character
+    alone between digits (``45,723 亩``) or alone on a table's line (a unit, ``元``) has bytes that are also
+    UTF-8's of a Latin or Cyrillic letter (``Ķ``, ``Ԫ``); the page's other lines say they are GBK's."""
+    lines = ["截至 2008年11月4日，累计投资 552,332 万元，完成造林 45,723 亩", "项目投资合计", "元"]
+    page = dejavu_page(tmp_path / "gbk.pdf", [line.encode("gb18030").decode("latin-1") for line in lines])
+    result = repair_pdf(page, cache_dir=tmp_path / "cache")
+    assert [line.text for page in result.pages for line in page.lines] == lines
+    assert not result.pages[0].rasterized
+
+
 def test_mojibake_and_kangxi_are_fixed_without_ocr() -> None:
     result = repaired("mojibake_kangxi")
     assert not any(p.rasterized for p in result.pages)

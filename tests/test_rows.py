@@ -94,3 +94,39 @@ def test_vertical_writing_and_columns_side_by_side_are_never_joined() -> None:
     captions = [("Figure 1: the left caption runs on", BBox(50, 100, 260, 110)),
                 ("Figure 2: the right caption runs on", BBox(300, 100, 510, 110))]
     assert printed_lines(captions) == [text for text, _ in captions]
+
+
+def two_column_pdf(path: Path) -> Path:
+    """Two columns of prose with a heading at the head of each, side by side, after the left column's
+    short last line: poppler gives the left heading, then the right one."""
+    from fpdf import FPDF
+
+    if not DEJAVU.is_file():
+        pytest.skip(f"{DEJAVU} is not installed (make setup installs fonts-dejavu)")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("dejavu", fname=str(DEJAVU))
+    body = "Forest cover rose over the plan period in each"
+    for top in (30, 90):
+        pdf.set_font("dejavu", size=10)
+        for i in range(8):
+            pdf.text(20, top + 5 * i, body)
+            pdf.text(110, top + 5 * i, body)
+    pdf.text(20, 72, "a short last line")
+    pdf.set_font("dejavu", size=12)
+    pdf.text(20, 82, "Chapter 2")
+    pdf.text(110, 82, "Chapter 1.3 - Climate change")
+    pdf.output(str(path))
+    return path
+
+
+def test_two_columns_headings_side_by_side_stay_two_lines(tmp_path: Path) -> None:
+    from cwn_ocr import repair_pdf
+
+    pdf = two_column_pdf(tmp_path / "columns.pdf")
+    poppler = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Chapter 2\n\nChapter 1.3" in poppler  # one after the other in poppler's order: what could join them
+    text = repair_pdf(pdf, pdf=False, use_cache=False).text
+    lines = [line for line in text.replace("\f", "").splitlines() if line.strip()]
+    assert "Chapter 2" in lines and "Chapter 1.3 - Climate change" in lines
+    assert "".join(text.split()) == "".join(poppler.split())

@@ -75,3 +75,26 @@ def test_fix_text_fixes_what_a_later_fixer_reveals() -> None:
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60))
 def test_plain_ascii_is_never_changed(text: str) -> None:
     assert fix_text(text)[0] == text
+
+
+def _gb2312_level_1() -> list[str]:
+    """GB2312's 3,755 most frequent ideographs (lead bytes B0-D7)."""
+    chars = []
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes([lead, trail]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return chars
+
+
+@pytest.mark.parametrize("template", ["完成造林 45,723 {}", "{} 45,723 完成造林", "造林 12 {} 45"])
+def test_a_lone_character_in_a_line_of_gbk_mojibake_decodes_as_gbk(template: str) -> None:
+    # its bytes alone may also be UTF-8's of a Latin letter or a Latin-1 symbol (亩 C4 B6 is "Ķ", 搂 C2 A7 "§")
+    chars = _gb2312_level_1()
+    assert len(chars) == 3755
+    wrong = [(char, fixed) for char in chars
+             if (fixed := fix_text(template.format(char).encode("gb18030").decode("latin-1"))[0])
+             != template.format(char)]
+    assert not wrong, wrong[:10]

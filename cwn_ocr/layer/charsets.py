@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -276,26 +277,57 @@ def _ftfy_decoding(run: str) -> tuple[str | None, int]:
 _ALWAYS = 1 << 30
 
 
-def find_mojibake(text: str, *, alone: bool = False) -> list[tuple[int, int, str]]:
+def find_mojibake(text: str, *, alone: bool | str | None = False) -> list[tuple[int, int, str]]:
     """``(start, end, decoded)`` for each run of ``text`` that decodes to plausible CJK text.
     A run of one GBK character (``ºÍ`` 和, ``¡£`` 。), or a run that is exactly a symbol's UTF-8 bytes
     (``ï¼œ`` ＜), counts in a line with longer mojibake, or ``alone`` (on a page whose other lines have
-    it: ``garble.mojibake_page``).
+    it: ``garble.mojibake_page``, which names their encoding).
 
     >>> find_mojibake("Name: å®‰é¡ºå¸‚, ok")
     [(6, 15, '安顺市')]
     >>> find_mojibake("ï¼œ 61 ã€‚"), find_mojibake("ï¼œ 61 ã€‚", alone=True)
     ([], [(0, 3, '＜'), (7, 10, '。')])
+
+    In a line of GBK mojibake, a lone character whose bytes UTF-8 would read as a Latin letter is GBK's:
+
+    >>> find_mojibake("Íê³ÉÔìÁÖ 45,723 Ä¶")
+    [(0, 8, '完成造林'), (16, 18, '亩')]
+
+    ... and so is a table cell's unit alone on a line, on a page whose mojibake is GBK (``alone``):
+
+    >>> find_mojibake("Ôª", alone=True), find_mojibake("Ôª", alone="gb18030"), find_mojibake("Ã©", alone="utf-8")
+    ([], [(0, 2, '元')], [])
     """
     runs = [(match.start(), match.end(), *_decoding(match.group())) for match in _MOJIBAKE_RUN.finditer(text)]
     # in a line with mojibake, a lone pair of letters ("2024Äê") is mojibake too, and so is a run
     # that is exactly the UTF-8 bytes of a symbol ("â–ª" ▪, "â‚‚" ₂: no CJK to vouch for it alone)
     mojibake = any(decoded is not None and han >= 2 for _, _, decoded, han in runs)
     least = 1 if mojibake or alone else 2
+    # and in a line whose bytes are GBK, so are a lone character's that UTF-8 would read as a Latin, Greek or
+    # Cyrillic letter or a Latin-1 symbol ("45,723 Ä¶" is 亩, not "Ķ"; "Â§" is 搂, not "§"): 508 of GB2312's
+    # 3,755 level-1 characters, each alone between ASCII in such a line, came out so before
+    gbk = gbk_line(runs, page=alone == "gb18030")
     if mojibake or alone:
-        runs = [(start, end, *((_utf8_symbols(text[start:end]), least) if decoded is None else (decoded, han)))
+        runs = [(start, end, *(((gbk and _gbk_decoding(text[start:end])) or _utf8_symbols(text[start:end]), least)
+                                if decoded is None else (decoded, han)))
                 for start, end, decoded, han in runs]
     return [(start, end, decoded) for start, end, decoded, han in runs if decoded is not None and han >= least]
+
+
+def gbk_line(runs: Sequence[tuple[int, int, str | None, int]], *, page: bool = False) -> bool:
+    """A line's mojibake ``runs`` (``start, end, decoded, ideographs``, as ``find_mojibake`` weighs them)
+    are GBK bytes: one of them decodes as GBK to two ideographs or more, or the ``page``'s mojibake is
+    GBK; and none decodes as UTF-8.
+
+    >>> gbk_line([(0, 18, "公里，占国土面积的", 8), (19, 21, None, 0)])
+    True
+    >>> gbk_line([(0, 4, "安顺", _ALWAYS), (5, 9, "公里", 2)]), gbk_line([(0, 2, "。", 1)])
+    (False, False)
+    >>> gbk_line([(0, 2, None, 0)], page=True)
+    True
+    """
+    return ((page or any(decoded is not None and 2 <= han < _ALWAYS for _, _, decoded, han in runs))
+            and not any(decoded is not None and han >= _ALWAYS for _, _, decoded, han in runs))
 
 
 def _utf8_symbols(run: str) -> str | None:
@@ -391,3 +423,33 @@ def readable_share(text: str, lang: str) -> float:
     if not letters:
         return 1.0
     return sum(_readable(c, languages) for c in letters) / len(letters)
+
+
+_CODECS = {"utf-8": "sloppy-windows-1252", "gb18030": "latin-1"}  # what was misread, as what
+
+
+def whole_bytes(run: str, encoding: str) -> bool:
+    """``run`` (mojibake of ``encoding``: UTF-8 read as Windows-1252, GBK as latin-1) is the bytes
+    of whole characters, none missing at either end."""
+    try:
+        run.encode(_CODECS[encoding]).decode(encoding)
+        return True
+    except UnicodeError:
+        return False
+
+
+def mojibake_encoding(texts: Iterable[str]) -> str | None:
+    """The encoding the page's mojibake is in (``utf-8``, ``gb18030``): that of its longest run that decodes whole.
+
+    >>> mojibake_encoding(["°²Ë³ÊÐ£¬ ok"]), mojibake_encoding(["å®‰é¡ºå¸‚"]), mojibake_encoding(["Café"])
+    ('gb18030', 'utf-8', None)
+    """
+    runs = sorted((m.group() for text in texts for m in _MOJIBAKE_RUNS.finditer(text)), key=len, reverse=True)
+    for run in runs[:20]:
+        for encoding in _CODECS:
+            if whole_bytes(run, encoding) and decode_mojibake(run) is not None:
+                return encoding
+    return None
+
+
+_MOJIBAKE_RUNS = regex.compile(rf"{MOJIBAKE_CHAR}{{2,}}")

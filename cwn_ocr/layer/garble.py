@@ -39,7 +39,7 @@ import regex
 
 from cwn_ocr.columns import Gutter, split_rows
 from cwn_ocr.layer import english
-from cwn_ocr.layer.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake, visible_length
+from cwn_ocr.layer.charsets import LOOKALIKE_IDEOGRAPH, find_mojibake, mojibake_encoding, visible_length
 from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Row, Span, Verdict
 
 # patterns compiled once (these run for every word of every line)
@@ -255,7 +255,7 @@ def _judge_alnum(text: str, start: int) -> list[Atom]:
     return [Atom(start, end, Kind.SUSPECT, 2.0, "letters and digits mixed")]
 
 
-def atomize(text: str, *, alone: bool = False) -> list[Atom]:
+def atomize(text: str, *, alone: bool | str | None = False) -> list[Atom]:
     """Cut ``text`` into judged atoms covering it completely, in order.
 
     >>> [(text[a.start:a.end], a.kind.value) for text in ["is42432.88 ha"] for a in atomize(text)]
@@ -581,7 +581,7 @@ def _font_drawn(text: str, atoms: list[Atom]) -> list[Atom]:
     return judged
 
 
-def judge_line(text: str, *, font: bool = False, alone: bool = False) -> Verdict:
+def judge_line(text: str, *, font: bool = False, alone: bool | str | None = False) -> Verdict:
     """The verdict for one line of text (see the module docstring). With ``font`` the line is
     known to be drawn by a font (not an OCR layer): only what a wrong font map produces counts.
     ``alone``: the line is on a page with mojibake, and a lone character of it counts too.
@@ -640,7 +640,7 @@ def _nothing_but_suspects(atoms: Sequence[Atom]) -> bool:
             and any(a.kind is Kind.SUSPECT for a in atoms))
 
 
-def judge_lines(lines: Iterable[Line | str], *, font: bool = False, alone: bool = False) -> list[Verdict]:
+def judge_lines(lines: Iterable[Line | str], *, font: bool = False, alone: bool | str | None = False) -> list[Verdict]:
     """Verdicts for consecutive lines of one page, in reading order.
 
     A line with no word of its own ("RRE,") that follows a garbled line is the end of the
@@ -715,18 +715,27 @@ def doubtful(text: str) -> bool:
     return any(english_zipf(token) < DOUBT_ZIPF for token in LATIN_TOKEN.findall(text))
 
 
-def mojibake_page(texts: Iterable[str]) -> bool:
-    """Some line of a page has mojibake that decodes on its own: there a lone mojibake character
-    (``nextval ºÍ setval¡£``) is mojibake too (``charsets.find_mojibake``'s ``alone``).
+#: ``mojibake_page``'s answer where no run of the page's mojibake decodes whole in one encoding.
+UNKNOWN_ENCODING = "unknown"
+
+
+def mojibake_page(texts: Iterable[str]) -> str | None:
+    """Where some line of a page has mojibake that decodes on its own, the encoding it is in
+    (``charsets.mojibake_encoding``: ``utf-8``, ``gb18030``, else ``UNKNOWN_ENCODING``); there a lone
+    mojibake character (``nextval ºÍ setval¡£``) is mojibake too, in that encoding
+    (``charsets.find_mojibake``'s ``alone``). None for a page without.
 
     >>> mojibake_page(["°²Ë³ÊÐ", "nextval ºÍ setval"]), mojibake_page(["Café ºÍ"])
-    (True, False)
+    ('gb18030', None)
     """
-    return any(find_mojibake(text) for text in texts)
+    texts = list(texts)
+    if not any(find_mojibake(text) for text in texts):
+        return None
+    return mojibake_encoding(texts) or UNKNOWN_ENCODING
 
 
 def judge_rows(lines: Sequence[Line], *, font: bool = False, drawn: bool | None = None,
-               alone: bool | None = None, gutters: Sequence[Gutter] | None = None) -> list[Row]:
+               alone: bool | str | None = None, gutters: Sequence[Gutter] | None = None) -> list[Row]:
     """The page's physical rows, each judged as a whole (``font``: see ``judge_line``). Text that
     fonts draw (``drawn``, by default ``font``) is in poppler's lines already, in its reading order
     (columns one after the other): each line is a row. An OCR layer's fragments of one printed line

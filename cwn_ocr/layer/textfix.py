@@ -23,7 +23,15 @@ from dataclasses import dataclass
 import ftfy
 import regex
 
-from cwn_ocr.layer.charsets import FULL_WIDTH_MARKS, MOJIBAKE_CHAR, decode_mojibake, find_mojibake, to_unified
+from cwn_ocr.layer.charsets import (
+    FULL_WIDTH_MARKS,
+    MOJIBAKE_CHAR,
+    decode_mojibake,
+    find_mojibake,
+    mojibake_encoding,
+    to_unified,
+    whole_bytes,
+)
 
 # patterns compiled once (these run for every word of every line)
 _HAN_CHAR = regex.compile(r"\p{Han}")
@@ -58,7 +66,7 @@ class Step:
         return {"fixer": self.fixer, "before": self.before, "after": self.after}
 
 
-def fix_encoding(text: str, *, alone: bool = False) -> str:
+def fix_encoding(text: str, *, alone: bool | str | None = False) -> str:
     """Undo mojibake: UTF-8 or GBK bytes that were decoded as Windows-1252 or latin-1.
 
     CJK runs are decoded where the result is plausible Chinese (``charsets``); ftfy then
@@ -204,7 +212,7 @@ _BY_NAME = {f.__name__: f for f in FIXERS}
 DECODERS: tuple[Callable[[str], str], ...] = (fix_encoding, fix_lookalikes)
 
 
-def fix_text(text: str, *, decode_only: bool = False, alone: bool = False,
+def fix_text(text: str, *, decode_only: bool = False, alone: bool | str | None = False,
              widths_read: bool = False) -> tuple[str, list[Step]]:
     """All fixers in order (``DECODERS`` only, with ``decode_only``); the fixed text and the steps
     that changed it. ``alone``: a line of a page with mojibake elsewhere (``fix_encoding``).
@@ -242,30 +250,6 @@ _TRAILING_RUN = regex.compile(rf"{MOJIBAKE_CHAR}+$")
 _LEADING_RUN = regex.compile(rf"^{MOJIBAKE_CHAR}+")
 
 
-_CODECS = {"utf-8": "sloppy-windows-1252", "gb18030": "latin-1"}  # what was misread, as what
-
-
-def _whole_bytes(run: str, encoding: str) -> bool:
-    """``run`` (mojibake of ``encoding``: UTF-8 read as Windows-1252, GBK as latin-1) is the bytes
-    of whole characters, none missing at either end."""
-    try:
-        run.encode(_CODECS[encoding]).decode(encoding)
-        return True
-    except UnicodeError:
-        return False
-
-
-def _page_encoding(texts: Sequence[str]) -> str | None:
-    """The encoding the page's mojibake is in: that of its longest run that decodes whole."""
-    runs = sorted((m.group() for text in texts for m in _MOJIBAKE_RUNS.finditer(text)), key=len, reverse=True)
-    for run in runs[:20]:
-        for encoding in _CODECS:
-            if _whole_bytes(run, encoding) and decode_mojibake(run) is not None:
-                return encoding
-    return None
-
-
-_MOJIBAKE_RUNS = regex.compile(rf"{MOJIBAKE_CHAR}{{2,}}")
 
 
 def rejoin_split(texts: Sequence[str]) -> list[str]:
@@ -283,17 +267,17 @@ def rejoin_split(texts: Sequence[str]) -> list[str]:
     ['åœ¨ä¸‹ 16 hm²', 'å¹´å‡']
     """
     lines = list(texts)
-    encoding = _page_encoding(lines)
+    encoding = mojibake_encoding(lines)
     if encoding is None:
         return lines
     for i in range(len(lines) - 1):
         tail, head = _TRAILING_RUN.search(lines[i]), _LEADING_RUN.match(lines[i + 1])
-        if not tail or not head or _whole_bytes(tail.group(), encoding):
+        if not tail or not head or whole_bytes(tail.group(), encoding):
             continue
         for k in range(1, min(3, len(head.group())) + 1):  # a UTF-8 character has at most 3 bytes more
             joined, rest = tail.group() + head.group()[:k], head.group()[k:]
-            if (_whole_bytes(joined, encoding) and decode_mojibake(joined, min_gbk_han=1) is not None
-                    and (not rest or _whole_bytes(rest, encoding))):
+            if (whole_bytes(joined, encoding) and decode_mojibake(joined, min_gbk_han=1) is not None
+                    and (not rest or whole_bytes(rest, encoding))):
                 lines[i], lines[i + 1] = lines[i] + lines[i + 1][:k], lines[i + 1][k:]
                 break
     return lines

@@ -18,8 +18,9 @@ two-column page keeps its lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from cwn_ocr.columns import Gutter, column_of
 from cwn_ocr.model import BBox
 
 SAME_BAND = 0.6  # vertical overlap (over the smaller height) of two pieces of one printed line
@@ -77,7 +78,21 @@ def _column_foot(above: BBox, left: BBox, right: BBox) -> bool:
             and above.width >= FILLED * above.height and above.x1 < right.x0)
 
 
-def printed_lines(lines: Iterable[tuple[str, BBox]]) -> list[str]:
+def _across(left: BBox, right: BBox, gutters: Sequence[Gutter]) -> bool:
+    """``left`` and ``right`` each lie in a column of their own (neither spans a gutter).
+
+    >>> _across(BBox(0, 0, 50, 10), BBox(150, 0, 200, 10), [Gutter(100, 140)])
+    True
+    >>> _across(BBox(0, 0, 50, 10), BBox(60, 0, 200, 10), [Gutter(100, 140)])  # the right one spans it
+    False
+    """
+    if not gutters:
+        return False
+    columns = column_of(left, gutters), column_of(right, gutters)
+    return None not in columns and columns[0] != columns[1]
+
+
+def printed_lines(lines: Iterable[tuple[str, BBox]], gutters: Sequence[Gutter] = ()) -> list[str]:
     """The texts of ``lines`` (in reading order, with their boxes), one per printed line.
 
     Where the first piece goes on a paragraph whose line above it fills its column (``FILLED`` line
@@ -87,6 +102,14 @@ def printed_lines(lines: Iterable[tuple[str, BBox]]) -> list[str]:
 
     >>> printed_lines([("a1", BBox(0, 0, 90, 10)), ("a2", BBox(0, 13, 60, 23)), ("b1", BBox(120, 13, 200, 23))])
     ['a1', 'a2', 'b1']
+
+    So are two pieces in two of the page's columns (``gutters``, ``columns.find_gutters``), however
+    short: two headings side by side, each at the head of its column.
+
+    >>> from cwn_ocr.columns import Gutter
+    >>> headings = [("Chapter 2", BBox(57, 260, 118, 272)), ("Chapter 1.3", BBox(320, 260, 420, 272))]
+    >>> printed_lines(headings), printed_lines(headings, [Gutter(264, 320)])
+    (['Chapter 2 Chapter 1.3'], ['Chapter 2', 'Chapter 1.3'])
     """
     items = list(lines)
     out: list[str] = []
@@ -94,7 +117,8 @@ def printed_lines(lines: Iterable[tuple[str, BBox]]) -> list[str]:
         before = items[i - 1] if i else None
         if before is None or not text.strip() or not before[0].strip() or not same_line(before[1], box) \
                 or vertical(text, box) or vertical(*before) \
-                or (i >= 2 and _column_foot(items[i - 2][1], before[1], box)):
+                or (i >= 2 and _column_foot(items[i - 2][1], before[1], box)) \
+                or _across(before[1], box, gutters):
             out.append(text)
             continue
         last = before[1]

@@ -30,7 +30,7 @@ from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.numbers import layer_commas
 from cwn_ocr.merge.vote import read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
-from cwn_ocr.ocr.engines import AGREE, ENGINE_NAMES, corroborated, surely_read
+from cwn_ocr.ocr.engines import AGREE, CORROBORATED, ENGINE_NAMES, corroborated, surely_read
 from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
@@ -111,6 +111,39 @@ def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
                  for engine, found in sorted(texts.items(), key=lambda item: item[0] not in kept))
 
 
+def read_verbatim(layer: str, readings: Sequence[Line], *, by: Sequence[str] = ENGINE_NAMES) -> bool:
+    """One of the engines ``by`` read the OCR lines ``readings`` (joined, in order) exactly as the layer
+    line has it, white space aside, and it holds ``CORROBORATED`` letters, digits or ideographs at least:
+    the page image shows the line, however odd it looks (``decide``, rule "read verbatim"). Over an
+    earlier OCR's layer only PP-OCR's reading counts (``VERBATIM_OVER_OCR``): the layer may be Tesseract's
+    own, whose errors Tesseract makes again.
+
+    >>> from cwn_ocr.model import Reading as Other
+    >>> tess = Line("/usrlib/passdb/mysql.sSo 十十十", BBox(0, 0, 9, 9), (), 75.8, engine="tesseract",
+    ...             choice="garbled: PP-OCR's reading is garbled",
+    ...             alternatives=(Other("ppocr", "/usr/lib/passdb/mysql.so+++", 97.9),))
+    >>> read_verbatim("/usr/lib/passdb/mysql.so+++", [tess]), read_verbatim("/usr/lib/passdb/mysql.so", [tess])
+    (True, False)
+    >>> read_verbatim("- 1 -", [Line("-1-", BBox(0, 0, 9, 9), (), 90.0, engine="tesseract")])
+    False
+    >>> read_verbatim("/usr/lib/passdb/mysql.so+++", [tess], by=("tesseract",))
+    False
+    """
+    target = "".join(layer.split())
+    if sum(char.isalnum() for char in target) < CORROBORATED:
+        return False
+    texts: dict[str, list[str]] = {}
+    for reading in readings:
+        for engine, (text, _score) in _by_engine(reading).items():
+            texts.setdefault(engine, []).append(text)
+    return any("".join("".join(pieces).split()) == target for engine, pieces in texts.items()
+               if engine in by and len(pieces) == len(readings))
+
+
+#: The engines whose verbatim reading of an earlier OCR's layer line confirms it (``read_verbatim``).
+VERBATIM_OVER_OCR = ("ppocr",)
+
+
 def _by_engine(reading: Line) -> dict[str, tuple[str, float | None]]:
     """Each engine's reading of one OCR line (text, confidence): the kept one's first, then the other
     engines' alternatives; where both engines read it alike, the other's reading is the kept text."""
@@ -139,7 +172,8 @@ class PageContext:
     lang: str = "chi_sim+eng"  # the OCR's languages: the scripts a reading is evidence about
     readable: bool = True  # the page's layer is (nearly) all in scripts the OCR reads
     originals: tuple[str, ...] = ()  # per line, the PDF's own layer text, where a font's map was recovered
-    alone: bool = False  # some line of the page has mojibake: a lone mojibake character counts too
+    alone: bool | str | None = None  # the encoding of the page's mojibake, if any (``garble.mojibake_page``): a lone
+    # mojibake character counts too
     texts: tuple[str, ...] = ()  # the page's layer lines (a reading of one of them is no reading of another)
     doubted: bool = False  # an old OCR layer most of whose lines the image reads otherwise (``doubted``)
     confirmed: float = 1.0  # share of an old OCR layer's Han lines whose Han the image reads alike (``confirmed``)
@@ -229,8 +263,8 @@ def splice(layer: str, spans: Sequence[tuple[int, int]], ocr: str) -> str:
 _DECODERS = frozenset(fixer.__name__ for fixer in DECODERS)
 
 
-def text_fix_evidence(text: str, verdict: Verdict, *, font: bool, ocr_layer: bool = False, alone: bool = False
-                      ) -> tuple[str | None, bool, tuple[Step, ...]]:
+def text_fix_evidence(text: str, verdict: Verdict, *, font: bool, ocr_layer: bool = False,
+                      alone: bool | str | None = False) -> tuple[str | None, bool, tuple[Step, ...]]:
     """What text-fix makes of a flagged line: the fixed text (None when it changes nothing or the
     line is not flagged), whether the detector calls the result clean (judged as ``font``-drawn text
     or not), and the steps. A line drawn by a font is only decoded (``textfix.DECODERS``): its
@@ -704,12 +738,13 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     share = (1.0 if len(members) > 1 else
              sum(visible_length(original[s:e]) for s, e in bad) / max(1, visible_length(original)))
     spliced = splice(original, bad, ocr_text) if reading is not None and bad and share < 1.0 else None
+    witnesses = VERBATIM_OVER_OCR if context.origin is Origin.OCR_LAYER else ENGINE_NAMES
     evidence = Evidence(context.origin, verdict, fixed, fixed_clean, reading, voting, share,
                         _confirmed(original, bad, ocr_text) if reading else True,
                         spliced is None or judge_line(spliced, font=font).label is not Label.GARBLED,
                         decoded=layer_text != original, doubted=_doubted_line(context, ocr_text),
                         proven_share=no_text_share(original), spans_read=spans_read(original, bad, ocr_text),
-                        visible=visible_length(original))
+                        visible=visible_length(original), verbatim=read_verbatim(original, readings, by=witnesses))
     decision = decide(evidence)
 
     def line(text: str, source: str, *, why: tuple[str, ...] = reasons, fix: tuple[Step, ...] = ()) -> RepairedLine:

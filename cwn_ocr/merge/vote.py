@@ -5,7 +5,8 @@ A layer that an earlier OCR engine made is mostly right and wrong in places (``�
 the new engine's (which reads 关于 as 天于 on the same scan). So the layer is kept, and each
 piece where a new reading differs is decided on its own:
 
-1. a candidate the garble detector rejects loses (``ZOq5``);
+1. a candidate the garble detector rejects loses (``ZOq5``), unless another engine read it so
+   (a shell line's ``= `$`` that Tesseract reads and PP-OCR makes ``s`` of);
 2. Han in the layer is not replaced by something without Han;
 3. a digit the old OCR read as a letter or an ideograph next to other digits (孔500, 20I5) gives
    way to the digits every new reading sees;
@@ -234,8 +235,8 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
     alive = [i for i in range(1, len(candidates)) if i not in bad and not duplicate(candidates[i])]
     if not alive:
         return 0
-    if 0 in bad:
-        return alive[0]
+    if 0 in bad and not witnessed:  # (another engine reading the layer's piece as it is outweighs its looks:
+        return alive[0]             # ``$output = `$`` that PP-OCR reads ``$output=s``)
     mine = candidates[0]
     if confirmed in alive and _independent(mine, candidates[confirmed], left, right):
         # two engines that make different mistakes read the same against the layer: unless the
@@ -551,7 +552,11 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     the line (PP-OCR's beside Tesseract's), whose agreement with ``readings[0]`` on a piece decides it;
     ``trusted``: ``readings[0]`` is a reader's whose confidence tracks its errors, sure of this line
     (PP-OCR at ``splice.TRUSTED``): its pieces count as confirmed unless ``other`` reads the layer's.
-    ``witness``, another engine's reading, keeps the layer's Latin where it reads it so (``choose``).
+    ``witness``, another engine's reading, keeps the layer's Latin where it reads it so, and its pieces the
+    detector calls garbled (``choose``):
+
+    >>> vote_line("设备驱动，$output = `$", ["设备驱动，Soutput=s"], witness="设 备 驱动 ，%output = `$")
+    '设备驱动，$output = `$'
 
     >>> vote_line("安顺市生态环 状况六报", ["安顺市生态环境状况公报"], other="安顺市生态环境状况公报")
     '安顺市生态环境状况公报'

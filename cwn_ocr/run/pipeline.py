@@ -36,7 +36,7 @@ from cwn_ocr.merge.align import Match, match_rows
 from cwn_ocr.merge.rows import printed_lines
 from cwn_ocr.merge.splice import PageContext, RepairedLine, Source, merge_lines, merge_reading_first, merge_rows
 from cwn_ocr.merge.vote import vocabulary
-from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Page, PageOcr, Row, Verdict, combine
+from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Page, PageOcr, Row, Verdict, Word, combine
 from cwn_ocr.ocr.cache import OcrCache, code_digest, data_sha256, page_keys
 from cwn_ocr.ocr.engines import DEFAULT_ENGINE, engine_identity, resolve_engine
 from cwn_ocr.ocr.regions import RegionPlan, plan_regions, slices, split, whole_width
@@ -366,17 +366,18 @@ def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str 
     return checks
 
 
-def _rejoined(page: Page) -> tuple[Page, tuple[str, ...], bool]:
+def _rejoined(page: Page) -> tuple[Page, tuple[str, ...], str | None]:
     """``page`` with the characters of its mojibake that line breaks cut in two put back together
     (``textfix.rejoin_split``), its lines' own texts when that changed any (for the report's
-    originals), and whether the page has mojibake (``garble.mojibake_page``, found once here for
-    judging it); the page as it is otherwise."""
+    originals), and the encoding of the page's mojibake (``garble.mojibake_page``, found once here
+    for judging it); the page as it is otherwise."""
     texts = [line.text for line in page.lines]
-    if not mojibake_page(texts):
-        return page, (), False
+    encoding = mojibake_page(texts)
+    if not encoding:
+        return page, (), None
     rejoined = rejoin_split(texts)
     if rejoined == texts:
-        return page, (), True
+        return page, (), encoding
     lines = tuple(replace(line, text=text) for line, text in zip(page.lines, rejoined))
     return replace(page, lines=lines), tuple(texts), mojibake_page(rejoined)
 
@@ -459,9 +460,11 @@ class PageResult:
 
     @property
     def text(self) -> str:
-        """The page's text, one line per printed line (``merge.rows``: table cells read apart joined)."""
-        return "".join(text + "\n" for text in printed_lines(
-            (line.text, line.bbox) for line in self.lines if line.source != Source.REMOVED))
+        """The page's text, one line per printed line (``merge.rows``: table cells read apart joined, never
+        two columns' pieces: the gutters its lines leave, ``columns.find_gutters``)."""
+        kept = [(line.text, line.bbox) for line in self.lines if line.source != Source.REMOVED]
+        gutters = find_gutters([Line.from_words((Word(text, box),)) for text, box in kept if text.strip()])
+        return "".join(text + "\n" for text in printed_lines(kept, gutters))
 
     @property
     def action(self) -> str:
