@@ -130,3 +130,19 @@ def test_two_columns_headings_side_by_side_stay_two_lines(tmp_path: Path) -> Non
     lines = [line for line in text.replace("\f", "").splitlines() if line.strip()]
     assert "Chapter 2" in lines and "Chapter 1.3 - Climate change" in lines
     assert "".join(text.split()) == "".join(poppler.split())
+
+
+def test_a_table_row_under_two_columns_and_a_footer_stay_one_line_each() -> None:
+    """Across a two-column page's gutter only pieces beside their column's text are kept apart: a table
+    across the page under the columns, a form's label and value and the footer are no column's."""
+    from cwn_ocr.columns import find_gutters
+    from cwn_ocr.model import Line, Word
+
+    prose = [("左栏正文" * 6, BBox(50, 50 + 14 * k, 290, 60 + 14 * k)) for k in range(12)] + \
+            [("右栏正文" * 6, BBox(330, 50 + 14 * k, 570, 60 + 14 * k)) for k in range(12)]
+    row = [("人口", BBox(60, 260, 80, 270)), ("557,711", BBox(340, 260, 375, 270)), ("人", BBox(480, 260, 490, 270))]
+    footer = [("安顺市统计年鉴 2023", BBox(200, 800, 300, 810)), ("第 3 页", BBox(340, 800, 370, 810))]
+    lines = prose + row + footer
+    gutters = find_gutters([Line.from_words((Word(text, box),)) for text, box in lines])
+    assert gutters
+    assert printed_lines(lines, gutters)[-2:] == ["人口 557,711 人", "安顺市统计年鉴 2023 第 3 页"]

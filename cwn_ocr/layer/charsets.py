@@ -297,6 +297,8 @@ def find_mojibake(text: str, *, alone: bool | str | None = False) -> list[tuple[
 
     >>> find_mojibake("Ôª", alone=True), find_mojibake("Ôª", alone="gb18030"), find_mojibake("Ã©", alone="utf-8")
     ([], [(0, 2, '元')], [])
+    >>> find_mojibake("15.3Â°C", alone="gb18030")  # a symbol's UTF-8 bytes, on a line without GBK
+    [(4, 6, '°')]
     """
     runs = [(match.start(), match.end(), *_decoding(match.group())) for match in _MOJIBAKE_RUN.finditer(text)]
     # in a line with mojibake, a lone pair of letters ("2024Äê") is mojibake too, and so is a run
@@ -305,11 +307,18 @@ def find_mojibake(text: str, *, alone: bool | str | None = False) -> list[tuple[
     least = 1 if mojibake or alone else 2
     # and in a line whose bytes are GBK, so are a lone character's that UTF-8 would read as a Latin, Greek or
     # Cyrillic letter or a Latin-1 symbol ("45,723 Ä¶" is 亩, not "Ķ"; "Â§" is 搂, not "§"): 508 of GB2312's
-    # 3,755 level-1 characters, each alone between ASCII in such a line, came out so before
-    gbk = gbk_line(runs, page=alone == "gb18030")
+    # 3,755 level-1 characters, each alone between ASCII in such a line, came out so before; on a page whose
+    # mojibake is GBK (``alone``) but a line without, a run that is exactly a symbol's UTF-8 bytes stays that
+    # symbol ("Â°C"), and only one UTF-8 would make a letter of is GBK's ("Ôª" 元, a table's unit)
+    own, page = gbk_line(runs), gbk_line(runs, page=alone == "gb18030")
+
+    def lone(run: str) -> str | None:
+        if own:
+            return _gbk_decoding(run) or _utf8_symbols(run)
+        return (_utf8_symbols(run) or _gbk_decoding(run)) if page else _utf8_symbols(run)
+
     if mojibake or alone:
-        runs = [(start, end, *(((gbk and _gbk_decoding(text[start:end])) or _utf8_symbols(text[start:end]), least)
-                                if decoded is None else (decoded, han)))
+        runs = [(start, end, *((lone(text[start:end]), least) if decoded is None else (decoded, han)))
                 for start, end, decoded, han in runs]
     return [(start, end, decoded) for start, end, decoded, han in runs if decoded is not None and han >= least]
 

@@ -78,18 +78,41 @@ def _column_foot(above: BBox, left: BBox, right: BBox) -> bool:
             and above.width >= FILLED * above.height and above.x1 < right.x0)
 
 
-def _across(left: BBox, right: BBox, gutters: Sequence[Gutter]) -> bool:
-    """``left`` and ``right`` each lie in a column of their own (neither spans a gutter).
+#: A heading stands at most this many of its heights above its column's text (or a paragraph's last line below it).
+BESIDE_TEXT = 1.5
 
-    >>> _across(BBox(0, 0, 50, 10), BBox(150, 0, 200, 10), [Gutter(100, 140)])
+
+def _across(left: BBox, right: BBox, gutters: Sequence[Gutter], boxes: Sequence[BBox]) -> bool:
+    """``left`` and ``right`` each lie in a column of their own (neither spans a gutter), and each is a
+    column's: a line that fills that column (``FILLED`` heights) stands right below or above it (a
+    heading over its column's text, a paragraph's short last line). Cells of a table across the page,
+    a form's label and value, a footer, have no column text beside them: they stay one printed line.
+
+    >>> from cwn_ocr.columns import Gutter
+    >>> prose = [BBox(0, 22, 95, 32), BBox(150, 22, 245, 32)]
+    >>> _across(BBox(0, 0, 50, 10), BBox(150, 0, 200, 10), [Gutter(100, 140)], prose)
     True
-    >>> _across(BBox(0, 0, 50, 10), BBox(60, 0, 200, 10), [Gutter(100, 140)])  # the right one spans it
+    >>> _across(BBox(0, 60, 50, 70), BBox(150, 60, 200, 70), [Gutter(100, 140)], prose)  # a table's row below
+    False
+    >>> _across(BBox(0, 0, 50, 10), BBox(60, 0, 200, 10), [Gutter(100, 140)], prose)  # the right one spans it
     False
     """
     if not gutters:
         return False
     columns = column_of(left, gutters), column_of(right, gutters)
-    return None not in columns and columns[0] != columns[1]
+    if None in columns or columns[0] == columns[1]:
+        return False
+
+    def beside_column_text(box: BBox, column: int | None) -> bool:
+        for other in boxes:
+            if other is box or other.width < FILLED * other.height or column_of(other, gutters) != column:
+                continue
+            gap = other.y0 - box.y1 if other.y0 >= box.y1 else box.y0 - other.y1
+            if 0 <= gap <= BESIDE_TEXT * box.height:
+                return True
+        return False
+
+    return beside_column_text(left, columns[0]) and beside_column_text(right, columns[1])
 
 
 def printed_lines(lines: Iterable[tuple[str, BBox]], gutters: Sequence[Gutter] = ()) -> list[str]:
@@ -104,21 +127,24 @@ def printed_lines(lines: Iterable[tuple[str, BBox]], gutters: Sequence[Gutter] =
     ['a1', 'a2', 'b1']
 
     So are two pieces in two of the page's columns (``gutters``, ``columns.find_gutters``), however
-    short: two headings side by side, each at the head of its column.
+    short, each beside its column's text (``_across``): two headings side by side, each at the head of
+    its column.
 
     >>> from cwn_ocr.columns import Gutter
-    >>> headings = [("Chapter 2", BBox(57, 260, 118, 272)), ("Chapter 1.3", BBox(320, 260, 420, 272))]
-    >>> printed_lines(headings), printed_lines(headings, [Gutter(264, 320)])
-    (['Chapter 2 Chapter 1.3'], ['Chapter 2', 'Chapter 1.3'])
+    >>> headings = [("Chapter 2", BBox(57, 260, 118, 272)), ("Chapter 1.3", BBox(320, 260, 420, 272)),
+    ...             ("left column's text", BBox(57, 277, 263, 289)), ("right column's text", BBox(320, 277, 526, 289))]
+    >>> printed_lines(headings)[0], printed_lines(headings, [Gutter(264, 320)])[:2]
+    ('Chapter 2 Chapter 1.3', ['Chapter 2', 'Chapter 1.3'])
     """
     items = list(lines)
+    boxes = [box for _, box in items]
     out: list[str] = []
     for i, (text, box) in enumerate(items):
         before = items[i - 1] if i else None
         if before is None or not text.strip() or not before[0].strip() or not same_line(before[1], box) \
                 or vertical(text, box) or vertical(*before) \
                 or (i >= 2 and _column_foot(items[i - 2][1], before[1], box)) \
-                or _across(before[1], box, gutters):
+                or _across(before[1], box, gutters, boxes):
             out.append(text)
             continue
         last = before[1]

@@ -113,7 +113,8 @@ def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
 
 def read_verbatim(layer: str, readings: Sequence[Line], *, by: Sequence[str] = ENGINE_NAMES) -> bool:
     """One of the engines ``by`` read the OCR lines ``readings`` (joined, in order) exactly as the layer
-    line has it, white space aside, and it holds ``CORROBORATED`` letters, digits or ideographs at least:
+    line has it, white space aside, sure of each (``TRUSTED``), and it holds ``CORROBORATED`` letters,
+    digits or ideographs at least:
     the page image shows the line, however odd it looks (``decide``, rule "read verbatim"). Over an
     earlier OCR's layer only PP-OCR's reading counts (``VERBATIM_OVER_OCR``): the layer may be Tesseract's
     own, whose errors Tesseract makes again.
@@ -128,14 +129,18 @@ def read_verbatim(layer: str, readings: Sequence[Line], *, by: Sequence[str] = E
     False
     >>> read_verbatim("/usr/lib/passdb/mysql.so+++", [tess], by=("tesseract",))
     False
+    >>> unsure = replace(tess, alternatives=(Other("ppocr", "/usr/lib/passdb/mysql.so+++", 21.0),))
+    >>> read_verbatim("/usr/lib/passdb/mysql.so+++", [unsure])
+    False
     """
     target = "".join(layer.split())
     if sum(char.isalnum() for char in target) < CORROBORATED:
         return False
     texts: dict[str, list[str]] = {}
     for reading in readings:
-        for engine, (text, _score) in _by_engine(reading).items():
-            texts.setdefault(engine, []).append(text)
+        for engine, (text, score) in _by_engine(reading).items():
+            if (score or 0.0) >= TRUSTED:  # a reading the engine is sure of (an unsure one matching is chance)
+                texts.setdefault(engine, []).append(text)
     return any("".join("".join(pieces).split()) == target for engine, pieces in texts.items()
                if engine in by and len(pieces) == len(readings))
 
@@ -783,6 +788,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         other = _other_engine(readings)
         text = vote_line(original, [ocr_text] + ([second] if second else []), known,
                          other=other if doubtful else None, witness=other,
+                         independent=other is not None and bool(readings) and all(
+                             engine in VERBATIM_OVER_OCR for r in readings for engine in _by_engine(r)
+                             if engine != r.engine),
                          trusted=doubtful and bool(readings) and all(
                              r.engine == "ppocr" and (r.confidence or 0) >= TRUSTED for r in readings))
         return [line(text, Source.MERGED, why=reasons + ("previous OCR layer corrected where the page reads otherwise",)

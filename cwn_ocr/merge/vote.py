@@ -5,8 +5,9 @@ A layer that an earlier OCR engine made is mostly right and wrong in places (``�
 the new engine's (which reads 关于 as 天于 on the same scan). So the layer is kept, and each
 piece where a new reading differs is decided on its own:
 
-1. a candidate the garble detector rejects loses (``ZOq5``), unless another engine read it so
-   (a shell line's ``= `$`` that Tesseract reads and PP-OCR makes ``s`` of);
+1. a candidate the garble detector rejects loses (``ZOq5``), unless PP-OCR read it so where
+   Tesseract's reading was kept (``vouched``: an engine the layer is unlikely to be the work of;
+   Tesseract reading an old layer's junk again, ``~|~``, is no such evidence);
 2. Han in the layer is not replaced by something without Han;
 3. a digit the old OCR read as a letter or an ideograph next to other digits (孔500, 20I5) gives
    way to the digits every new reading sees;
@@ -219,11 +220,12 @@ def _garbled_at(text: str, start: int, end: int) -> bool:
 
 
 def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str] | Elsewhere | None = None,
-           confirmed: int | None = None, witnessed: bool = False) -> int:
+           confirmed: int | None = None, witnessed: bool = False, vouched: bool = False) -> int:
     """Index of the winning candidate (0 is the layer's) for a piece of a line, ``left`` and
     ``right`` being the rest of the line around it (see the module docstring for the rules);
     ``confirmed``: the candidate a second, different engine read too; ``witnessed``: another engine
-    read the layer's piece as it is."""
+    read the layer's piece as it is; ``vouched``: ... and that engine is not one the layer may be
+    the work of (PP-OCR: an old layer is often Tesseract's, whose mistakes Tesseract makes again)."""
     near_left, near_right = left[-CONTEXT:], right[:CONTEXT]
     bad = {i for i, c in enumerate(candidates) if _garbled_at(left + c + right, len(left), len(left) + len(c))}
 
@@ -235,8 +237,8 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
     alive = [i for i in range(1, len(candidates)) if i not in bad and not duplicate(candidates[i])]
     if not alive:
         return 0
-    if 0 in bad and not witnessed:  # (another engine reading the layer's piece as it is outweighs its looks:
-        return alive[0]             # ``$output = `$`` that PP-OCR reads ``$output=s``)
+    if 0 in bad and not vouched:  # (an independent engine reading the layer's piece as it is outweighs its looks)
+        return alive[0]
     mine = candidates[0]
     if confirmed in alive and _independent(mine, candidates[confirmed], left, right):
         # two engines that make different mistakes read the same against the layer: unless the
@@ -546,17 +548,20 @@ def _spaced_as(mine: str, theirs: str) -> str:
 
 
 def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = None, other: str | None = None,
-              trusted: bool = False, witness: str | None = None) -> str:
+              trusted: bool = False, witness: str | None = None, independent: bool = False) -> str:
     """``layer`` with each piece where ``readings[0]`` differs decided by ``choose``; ``known`` is
     the document's vocabulary (``vocabulary`` of its layer); ``other`` is another engine's reading of
     the line (PP-OCR's beside Tesseract's), whose agreement with ``readings[0]`` on a piece decides it;
     ``trusted``: ``readings[0]`` is a reader's whose confidence tracks its errors, sure of this line
     (PP-OCR at ``splice.TRUSTED``): its pieces count as confirmed unless ``other`` reads the layer's.
-    ``witness``, another engine's reading, keeps the layer's Latin where it reads it so, and its pieces the
+    ``witness``, another engine's reading, keeps the layer's Latin where it reads it so, and, when it is
+    ``independent`` (PP-OCR's, the engine an old layer is unlikely to be the work of), its pieces the
     detector calls garbled (``choose``):
 
-    >>> vote_line("设备驱动，$output = `$", ["设备驱动，Soutput=s"], witness="设 备 驱动 ，%output = `$")
-    '设备驱动，$output = `$'
+    >>> vote_line("驱动，$output = `$", ["驱动，%output = s"], witness="驱动，$output=`$", independent=True)
+    '驱动，$output = `$'
+    >>> vote_line("总人口 ~|~ 万人", ["总人口 247 万人"], witness="总 人口 ~|~ 万 人")
+    '总人口 247 万人'
 
     >>> vote_line("安顺市生态环 状况六报", ["安顺市生态环境状况公报"], other="安顺市生态环境状况公报")
     '安顺市生态环境状况公报'
@@ -612,7 +617,8 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             confirmed = 1 if seen == theirs_text or agrees or (trusted and seen != mine_text) else None
             witnessed = witnessing is not None and _same_text(
                 _piece_of(layer, witnessing[0], i1, i2, witnessing[1])) == mine_text
-            index = choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed, witnessed)
+            index = choose("".join(pieces), layer[i2:], candidates, elsewhere, confirmed, witnessed,
+                           witnessed and independent)
             # another reading's piece comes without the spaces Tesseract writes between ideographs (``说 明``)
             won = candidates[index] if index < 2 else _HAN_GAP.sub("", candidates[index])
             if won is not mine and won.strip() and mine.strip():

@@ -366,20 +366,20 @@ def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str 
     return checks
 
 
-def _rejoined(page: Page) -> tuple[Page, tuple[str, ...], str | None]:
+def _rejoined(page: Page) -> tuple[Page, tuple[str, ...], str | bool]:
     """``page`` with the characters of its mojibake that line breaks cut in two put back together
     (``textfix.rejoin_split``), its lines' own texts when that changed any (for the report's
     originals), and the encoding of the page's mojibake (``garble.mojibake_page``, found once here
-    for judging it); the page as it is otherwise."""
+    for judging it; False for none); the page as it is otherwise."""
     texts = [line.text for line in page.lines]
     encoding = mojibake_page(texts)
     if not encoding:
-        return page, (), None
+        return page, (), False
     rejoined = rejoin_split(texts)
     if rejoined == texts:
         return page, (), encoding
     lines = tuple(replace(line, text=text) for line, text in zip(page.lines, rejoined))
-    return replace(page, lines=lines), tuple(texts), mojibake_page(rejoined)
+    return replace(page, lines=lines), tuple(texts), mojibake_page(rejoined) or False
 
 
 def with_decoded(scan: DocumentScan, fonts: FontRecovery) -> DocumentScan:
