@@ -389,3 +389,22 @@ def test_an_old_ocr_line_pp_ocr_reads_verbatim_stays_however_it_looks() -> None:
     alone = replace(tesseract, text=text, engine="tesseract", alternatives=())
     merged = merge_rows(rows, [HEADING_OCR, alone], match_rows(rows, [HEADING_OCR, alone]), context=context)
     assert merged[1].rule != "read verbatim"
+
+
+def test_an_old_ocr_lines_marks_stay_where_only_pp_ocr_reads_otherwise() -> None:
+    """The held-out seed 4's noisy-layer control: a right Chinese OCR layer over a degraded scan, whose
+    ``$output = `$`` PP-OCR (94.8, not sure) reads ``Soutput=s`` and Tesseract ``%output = `$``. The
+    detector calls the layer's marks stray symbols; marks alone are no OCR artefact by their looks, and
+    only a second engine or a sure PP-OCR could confirm the reading against them."""
+    from cwn_ocr.model import Reading
+
+    text = "的硬件提供了设备驱动，$output = `$"
+    layer = [HEADING, line(text, 50, 200, 300, 212)]
+    pp = replace(line("的硬件提供了设备驱动，Soutput=s", 50, 201, 301, 213, 94.8), engine="ppocr",
+                 choice="garbled: Tesseract's reading is garbled",
+                 alternatives=(Reading("tesseract", "的 硬件 提供 了 设备 驱动 ，%output = `$", 83.6),))
+    rows = judge_rows(layer)
+    context = PageContext(Origin.OCR_LAYER, texts=tuple(row.text for row in rows))
+    second = {1: "的 硬件 提供 了 设备 驱动 ，%output = `$"}  # the page read again (Tesseract, Chinese model)
+    merged = merge_rows(rows, [HEADING_OCR, pp], match_rows(rows, [HEADING_OCR, pp]), context=context, second=second)
+    assert (merged[1].text, merged[1].rule) == (text, "vote")

@@ -7,7 +7,8 @@ piece where a new reading differs is decided on its own:
 
 1. a candidate the garble detector rejects loses (``ZOq5``), unless PP-OCR read it so where
    Tesseract's reading was kept (``vouched``: an engine the layer is unlikely to be the work of;
-   Tesseract reading an old layer's junk again, ``~|~``, is no such evidence);
+   Tesseract reading an old layer's junk again, ``~|~``, is no such evidence); the layer's piece of
+   marks alone (``= `$``, ``{}``) loses so only to a reading a second engine or a sure PP-OCR confirms;
 2. Han in the layer is not replaced by something without Han;
 3. a digit the old OCR read as a letter or an ideograph next to other digits (孔500, 20I5) gives
    way to the digits every new reading sees;
@@ -237,9 +238,12 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
     alive = [i for i in range(1, len(candidates)) if i not in bad and not duplicate(candidates[i])]
     if not alive:
         return 0
-    if 0 in bad and not vouched:  # (an independent engine reading the layer's piece as it is outweighs its looks)
-        return alive[0]
     mine = candidates[0]
+    # an independent engine reading the layer's piece as it is outweighs its looks; and a piece of marks alone
+    # (``= `$``, `` {} ``) is no OCR artefact by its looks: a reading that drops or misreads thin marks on a
+    # noisy scan (PP-OCR's ``=s``) replaces it only when a second engine or a sure PP-OCR confirms it
+    if 0 in bad and not vouched and (confirmed in alive or _LETTERS.search(mine)):
+        return alive[0]
     if confirmed in alive and _independent(mine, candidates[confirmed], left, right):
         # two engines that make different mistakes read the same against the layer: unless the
         # document's own words protect the layer's piece, it was the old OCR's error
@@ -315,6 +319,8 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
 
 
 _SYMBOLIC = regex.compile(r"[\p{Greek}\p{Sm}\p{So}•·]")
+#: What a piece must hold for its looks to count against it: a letter, digit or ideograph (``ZOq5``).
+_LETTERS = regex.compile(r"[\p{L}\p{N}]")
 #: Spaces between two ideographs (Tesseract's Chinese model writes one between every two).
 _HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
 
@@ -560,8 +566,14 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
 
     >>> vote_line("驱动，$output = `$", ["驱动，%output = s"], witness="驱动，$output=`$", independent=True)
     '驱动，$output = `$'
-    >>> vote_line("总人口 ~|~ 万人", ["总人口 247 万人"], witness="总 人口 ~|~ 万 人")
+    >>> vote_line("总人口 ~|~ 万人", ["总人口 247 万人"], other="总人口 247 万人", witness="总 人口 ~|~ 万 人")
     '总人口 247 万人'
+
+    A piece of marks alone that looks garbled gives way only to a reading another engine (or a sure PP-OCR,
+    ``trusted``) confirms: PP-OCR drops and misreads thin marks on a noisy scan.
+
+    >>> vote_line("驱动，$output = `$", ["驱动，%output = s"]), vote_line("总人口 ~|~ 万人", ["总人口 247 万人"])
+    ('驱动，$output = `$', '总人口 ~|~ 万人')
 
     >>> vote_line("安顺市生态环 状况六报", ["安顺市生态环境状况公报"], other="安顺市生态环境状况公报")
     '安顺市生态环境状况公报'
