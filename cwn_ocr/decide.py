@@ -27,11 +27,12 @@ The rules, first match wins:
 #   rule                    when                                                            action
 ==  ======================  ==============================================================  ==============
 1   ``textfix``             text-fix turns the line into clean text (mojibake, look-alikes)  text-fix
-1a  ``read verbatim``       an engine read the page image there exactly as the line has it   keep
-                            (white space aside; three letters, digits or ideographs at
-                            least): whatever its text looks like or another reading says,
-                            the page shows the line (``mysql.so+++``, which one engine read
-                            so and the other as ``mysql.sSo 十十十``)
+1a  ``read verbatim``       an engine read the page image there exactly as the line has it,  keep
+                            sure of its reading (white space aside; three letters, digits
+                            or ideographs at least; over an old OCR layer PP-OCR only):
+                            whatever its text looks like or another reading says, the page
+                            shows the line (``mysql.so+++``, which PP-OCR read so at 97.9
+                            and Tesseract as ``mysql.sSo 十十十``)
 1b  ``font map``            the line read again with its font's recovered map, nothing        decode
                             flags it and no reading contradicts it (``fonts``)
 1d  ``font map read in    the line read again with its font's recovered map, flagged, and   decode

@@ -114,10 +114,9 @@ def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
 def read_verbatim(layer: str, readings: Sequence[Line], *, by: Sequence[str] = ENGINE_NAMES) -> bool:
     """One of the engines ``by`` read the OCR lines ``readings`` (joined, in order) exactly as the layer
     line has it, white space aside, sure of each (``TRUSTED``), and it holds ``CORROBORATED`` letters,
-    digits or ideographs at least:
-    the page image shows the line, however odd it looks (``decide``, rule "read verbatim"). Over an
-    earlier OCR's layer only PP-OCR's reading counts (``VERBATIM_OVER_OCR``): the layer may be Tesseract's
-    own, whose errors Tesseract makes again.
+    digits or ideographs at least: the page image shows the line, however odd it looks (``decide``, rule
+    "read verbatim"). Over an earlier OCR's layer only PP-OCR's reading counts (``VERBATIM_OVER_OCR``):
+    the layer may be Tesseract's own, whose errors Tesseract makes again.
 
     >>> from cwn_ocr.model import Reading as Other
     >>> tess = Line("/usrlib/passdb/mysql.sSo 十十十", BBox(0, 0, 9, 9), (), 75.8, engine="tesseract",
