@@ -154,9 +154,10 @@ def test_gbk_mojibake_gives_back_each_character_even_one_alone_between_ascii(tmp
     alone between digits (``45,723 亩``) or alone on a table's line (a unit, ``元``) has bytes that are also
     UTF-8's of a Latin or Cyrillic letter (``Ķ``, ``Ԫ``); the page's other lines say they are GBK's."""
     lines = ["截至 2008年11月4日，累计投资 552,332 万元，完成造林 45,723 亩", "项目投资合计", "元"]
-    page = dejavu_page(tmp_path / "gbk.pdf", [line.encode("gb18030").decode("latin-1") for line in lines])
+    right = "Runoff Q = 12.5 m³·s-1"  # a right line beside them: its ``³·`` are also GBK's bytes of 撤
+    page = dejavu_page(tmp_path / "gbk.pdf", [line.encode("gb18030").decode("latin-1") for line in lines] + [right])
     result = repair_pdf(page, cache_dir=tmp_path / "cache")
-    assert [line.text for page in result.pages for line in page.lines] == lines
+    assert [line.text for page in result.pages for line in page.lines] == lines + [right]
     assert not result.pages[0].rasterized
 
 

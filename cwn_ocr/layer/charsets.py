@@ -299,6 +299,12 @@ def find_mojibake(text: str, *, alone: bool | str | None = False) -> list[tuple[
     ([], [(0, 2, '元')], [])
     >>> find_mojibake("15.3Â°C", alone="gb18030")  # a symbol's UTF-8 bytes, on a line without GBK
     [(4, 6, '°')]
+
+    Marks Chinese text is written with are text on a page's evidence alone (``³·`` is also GBK's 撤), not
+    in a line of GBK mojibake:
+
+    >>> find_mojibake("年径流量 12.5 m³·s-1", alone="gb18030"), find_mojibake("径流 m³·s-1 Ä¶ºÍ")
+    ([], [(4, 6, '撤'), (10, 14, '亩和')])
     """
     runs = [(match.start(), match.end(), *_decoding(match.group())) for match in _MOJIBAKE_RUN.finditer(text)]
     # in a line with mojibake, a lone pair of letters ("2024Äê") is mojibake too, and so is a run
@@ -317,6 +323,10 @@ def find_mojibake(text: str, *, alone: bool | str | None = False) -> list[tuple[
             return _gbk_decoding(run) or _utf8_symbols(run)
         return (_utf8_symbols(run) or _gbk_decoding(run)) if page else _utf8_symbols(run)
 
+    if alone and not mojibake:
+        # on the page's evidence alone (none of its own), a run of the marks Chinese text is written with is
+        # text: a right line's ``m³·s-1`` beside mojibake elsewhere on the page is no GBK ``撤``
+        runs = [run for run in runs if _NOT_CJK_TEXT.search(text[run[0]:run[1]])]
     if mojibake or alone:
         runs = [(start, end, *((lone(text[start:end]), least) if decoded is None else (decoded, han)))
                 for start, end, decoded, han in runs]
