@@ -280,3 +280,34 @@ def test_a_page_in_vertical_writing_is_not_read_from_its_image() -> None:
     assert _ocr_reason(PageScan(page, garbled, horizontal), "sample") == "garbled"
     scanned = PageProvenance(1, 0, 10, True, vertical.fonts)  # an earlier OCR's invisible text over a scan
     assert _ocr_reason(PageScan(page, garbled, scanned), "sample") == "garbled"
+
+
+def test_a_page_the_broken_font_draws_on_outside_the_pages_sent_is_decoded_whole(tmp_path: Path) -> None:
+    """The fonts' maps are recovered from the pages sent (here page 1), and every page the fonts draw on is
+    decoded; a code the other pages alone use must be in the decoding map too. Before, page 2's ideographs
+    that page 1 lacks were dropped (the stress corpus's seed 5, permuted_tounicode_01: ``Unix中的 ``ls -l''
+    类似`` came out ``nix中的 ls -l 类``)."""
+    from fpdf import FPDF
+
+    from cwn_ocr.fonts.recover import recover_fonts
+    from cwn_ocr.layer.textlayer import read_text_layer
+
+    noto = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if not noto.is_file():
+        pytest.skip("fonts-noto-cjk is not installed")
+    pdf = FPDF()
+    pdf.add_font("noto", fname=str(noto), collection_font_number=2)
+    for line in ("安顺市生态环境状况公报", "贵阳湿地公园建设规划"):
+        pdf.add_page()
+        pdf.set_font("noto", size=14)
+        pdf.text(20, 30, line)
+    pdf.output(str(tmp_path / "two.pdf"))
+    broken = tmp_path / "swapped.pdf"
+    with_cjk_map(tmp_path / "two.pdf", broken, swapped)
+    layer = {page.number: page for page in read_text_layer(broken)}
+
+    def never(boxes: object, lang: str) -> list[tuple[str, float]]:
+        raise AssertionError("a byte-swapped map needs no page image")
+
+    recovery = recover_fonts(broken, layer, {1}, lang="chi_sim+eng", read=never)
+    assert ["".join(line.text.split()) for line in recovery.pages[2].lines] == ["贵阳湿地公园建设规划"]

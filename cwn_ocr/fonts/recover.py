@@ -222,8 +222,9 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
         if not candidates:
             return FontRecovery()
         legacy_keys = {font.key for font, state in candidates if state in (status.LEGACY, status.NUMBERED)}
-        wanted = sorted(set(layer) & {p for font, _ in candidates for p in font.pages
-                                      if p in pages or font.key in legacy_keys})
+        # every page a candidate draws on: all of them are decoded below, and a code used only on a page not
+        # probed would be missing from the decoding map (poppler then drops its character)
+        wanted = sorted(set(layer) & {p for font, _ in candidates for p in font.pages})
         probe_lines: list[ProbeLine] = []
         todo = [font for font, _ in candidates]
         while todo:
