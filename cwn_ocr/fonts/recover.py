@@ -221,7 +221,6 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
             candidates += [(fonts[key], status.NUMBERED) for key in sorted(numbered_fonts(pdf, sound))]
         if not candidates:
             return FontRecovery()
-        legacy_keys = {font.key for font, state in candidates if state in (status.LEGACY, status.NUMBERED)}
         # every page a candidate draws on: all of them are decoded below, and a code used only on a page not
         # probed would be missing from the decoding map (poppler then drops its character)
         wanted = sorted(set(layer) & {p for font, _ in candidates for p in font.pages})
