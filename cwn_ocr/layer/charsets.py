@@ -311,23 +311,23 @@ def find_mojibake(text: str, *, alone: bool | str | None = False) -> list[tuple[
     # that is exactly the UTF-8 bytes of a symbol ("â–ª" ▪, "â‚‚" ₂: no CJK to vouch for it alone)
     mojibake = any(decoded is not None and han >= 2 for _, _, decoded, han in runs)
     least = 1 if mojibake or alone else 2
-    # and in a line whose bytes are GBK, so are a lone character's that UTF-8 would read as a Latin, Greek or
-    # Cyrillic letter or a Latin-1 symbol ("45,723 Ä¶" is 亩, not "Ķ"; "Â§" is 搂, not "§"): 508 of GB2312's
-    # 3,755 level-1 characters, each alone between ASCII in such a line, came out so before; on a page whose
-    # mojibake is GBK (``alone``) but a line without, a run that is exactly a symbol's UTF-8 bytes stays that
-    # symbol ("Â°C"), and only one UTF-8 would make a letter of is GBK's ("Ôª" 元, a table's unit)
-    own, page = gbk_line(runs), gbk_line(runs, page=alone == "gb18030")
-
-    def lone(run: str) -> str | None:
-        if own:
-            return _gbk_decoding(run) or _utf8_symbols(run)
-        return (_utf8_symbols(run) or _gbk_decoding(run)) if page else _utf8_symbols(run)
-
     if alone and not mojibake:
         # on the page's evidence alone (none of its own), a run of the marks Chinese text is written with is
         # text: a right line's ``m³·s-1`` beside mojibake elsewhere on the page is no GBK ``撤``
         runs = [run for run in runs if _NOT_CJK_TEXT.search(text[run[0]:run[1]])]
     if mojibake or alone:
+        # and in a line whose bytes are GBK, so are a lone character's that UTF-8 would read as a Latin, Greek or
+        # Cyrillic letter or a Latin-1 symbol ("45,723 Ä¶" is 亩, not "Ķ"; "Â§" is 搂, not "§"): 508 of GB2312's
+        # 3,755 level-1 characters, each alone between ASCII in such a line, came out so before; on a page whose
+        # mojibake is GBK (``alone``) but a line without, a run that is exactly a symbol's UTF-8 bytes stays that
+        # symbol ("Â°C"), and only one UTF-8 would make a letter of is GBK's ("Ôª" 元, a table's unit)
+        own, page = gbk_line(runs), gbk_line(runs, page=alone == "gb18030")
+
+        def lone(run: str) -> str | None:
+            if own:
+                return _gbk_decoding(run) or _utf8_symbols(run)
+            return (_utf8_symbols(run) or _gbk_decoding(run)) if page else _utf8_symbols(run)
+
         runs = [(start, end, *((lone(text[start:end]), least) if decoded is None else (decoded, han)))
                 for start, end, decoded, han in runs]
     return [(start, end, decoded) for start, end, decoded, han in runs if decoded is not None and han >= least]

@@ -787,9 +787,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         other = _other_engine(readings)
         text = vote_line(original, [ocr_text] + ([second] if second else []), known,
                          other=other if doubtful else None, witness=other,
-                         independent=other is not None and bool(readings) and all(
-                             engine in VERBATIM_OVER_OCR for r in readings for engine in _by_engine(r)
-                             if engine != r.engine),
+                         # the engines whose reading ``other`` is: the one not kept, per OCR line
+                         independent=all(engine in VERBATIM_OVER_OCR for r in readings for engine in _by_engine(r)
+                                         if engine != r.engine),
                          trusted=doubtful and bool(readings) and all(
                              r.engine == "ppocr" and (r.confidence or 0) >= TRUSTED for r in readings))
         return [line(text, Source.MERGED, why=reasons + ("previous OCR layer corrected where the page reads otherwise",)
