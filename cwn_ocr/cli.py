@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 from cwn_ocr import __version__
 from cwn_ocr.atomic import prepare_output_dir, write_atomic
 from cwn_ocr.errors import BadInputError, CwnOcrError, ExitCode, OutputError, UsageError
+from cwn_ocr.interrupts import held_interrupts
 from cwn_ocr.layer.inputs import check_pdf_path
 from cwn_ocr.layer.textlayer import PendingLayer
 from cwn_ocr.model import IMAGE_CHOICES, Label
@@ -231,7 +232,8 @@ def run() -> None:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from cwn_ocr.run.pipeline import scan_pdf
+    with held_interrupts():
+        from cwn_ocr.run.pipeline import scan_pdf
 
     if "-" in args.pdf and len(args.pdf) > 1:
         raise UsageError("'-' (a PDF read from stdin) is scanned on its own; give it as the only input")
@@ -316,9 +318,10 @@ def _repair_file(args: argparse.Namespace, err: Console, pdf: Path, *, shown: Pa
     with ExitStack() as stack:
         # poppler reads the text layer while Python imports the rest of cwn-ocr (both ~0.15 s)
         layer = stack.enter_context(PendingLayer(pdf, password=args.password))
-        from cwn_ocr.ocr.workers import DaskPool
-        from cwn_ocr.report import write_outputs
-        from cwn_ocr.run.pipeline import repair_pdf
+        with held_interrupts():
+            from cwn_ocr.ocr.workers import DaskPool
+            from cwn_ocr.report import write_outputs
+            from cwn_ocr.run.pipeline import repair_pdf
 
         progress = None
         if not args.quiet and err.is_terminal:
@@ -446,7 +449,8 @@ def _replay(earlier: CachedRun, out_dir: Path | None, pdf_target: Path | None, a
 
 
 def _repair_batch(args: argparse.Namespace, err: Console) -> int:
-    from cwn_ocr.run.batch import FileOutcome, describe, exit_code, expand_inputs, repair_many
+    with held_interrupts():
+        from cwn_ocr.run.batch import FileOutcome, describe, exit_code, expand_inputs, repair_many
 
     if args.output == "-":
         raise UsageError("-o - writes one file's text to stdout; give one PDF, or drop -o -")
@@ -493,7 +497,9 @@ def _diff(args: argparse.Namespace) -> int:
     from cwn_ocr.report.jsonreport import report_dict
     from cwn_ocr.report.review import build_review
     from cwn_ocr.report.terminal import print_terminal
-    from cwn_ocr.run.pipeline import repair_pdf
+
+    with held_interrupts():
+        from cwn_ocr.run.pipeline import repair_pdf
 
     source = Path(args.input)
     if source.suffix.lower() == ".json":

@@ -491,3 +491,36 @@ def test_names_and_operators_that_are_not_utf8_are_no_internal_error(tmp_path: P
     proc = run_cli("repair", str(damaged), "--out", str(tmp_path / "out"), "-q", "--jobs", "1")
     assert proc.returncode in (0, 2, 4), proc.stderr
     assert "internal error" not in proc.stderr
+
+
+def test_ctrl_c_while_native_modules_import_is_acted_on_once_they_are_imported() -> None:
+    """A KeyboardInterrupt inside a native module's initialisation aborts the process (pikepdf's nanobind:
+    SIGABRT, no message, child programs orphaned); the CLI holds the signal until its imports are done."""
+    from cwn_ocr.interrupts import held_interrupts
+
+    finished = []
+    with pytest.raises(KeyboardInterrupt):
+        with held_interrupts():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # Python runs the handler here, where an import would be under way
+            finished.append("imports")
+    assert finished == ["imports"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with held_interrupts():  # nothing pressed: nothing raised
+        finished.append("again")
+    assert finished == ["imports", "again"]
+
+
+def test_a_kill_held_while_modules_import_reaches_the_handler_it_was_sent_to() -> None:
+    from cwn_ocr.interrupts import held_interrupts
+
+    seen: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: seen.append(signum))
+    try:
+        with held_interrupts():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.2)
+            assert seen == []
+        assert seen == [signal.SIGTERM]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
