@@ -92,3 +92,22 @@ def test_another_seed_gives_other_documents() -> None:
     one, two = corpus.plan(1, tiny=True), corpus.plan(2, tiny=True)
     assert [s.kind for s in one] == [s.kind for s in two]
     assert [(s.family, s.layout, s.seed) for s in one] != [(s.family, s.layout, s.seed) for s in two]
+
+
+def test_a_table_poppler_reads_cell_by_cell_passes_its_check_when_its_rows_are_right(tmp_path: Path) -> None:
+    """Seed 6 sets a table in AR PL UMing with its cells far apart: poppler's plain reading gives them block by
+    block (``溶解氧`` and ``≥`` on lines of their own), its -layout reading the rows the page prints. The
+    generator failed that control before; cwn-ocr reads the layer's rows exactly."""
+    out = tmp_path / "seed-6"
+    result = subprocess.run([sys.executable, str(BENCH / "corpus.py"), "--seed", "6", "--only",
+                             "scan_chi_layer_clean_01", "--out", str(out)], capture_output=True, text=True, timeout=300)
+    if result.returncode != 0 and "apt-get install" in result.stdout + result.stderr:
+        pytest.skip("the full corpus's fonts or manpages-zh are not installed (setup-system.sh --bench)")
+    assert result.returncode == 0, result.stdout + result.stderr
+    meta = json.loads((out / "scan_chi_layer_clean_01.meta.json").read_text("utf-8"))
+    assert meta["layout"]["name"] == "table" and meta["fonts"]["cjk"] == "AR PL UMing CN"
+    plain = corpus.pdftotext_pages(out / "scan_chi_layer_clean_01.pdf")[0]
+    assert "溶解氧 ≥ 6.4 mg/L" not in plain  # what made the check fail: the cells read apart
+    assert meta["problems"] == [] and meta["layer_cer"] == [0.0]
+    truth = (out / "scan_chi_layer_clean_01.truth.txt").read_text("utf-8").rstrip("\n").split("\n")
+    assert len(meta["clean_lines"]) == len(truth)
