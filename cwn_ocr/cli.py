@@ -341,7 +341,7 @@ def _repair_file(args: argparse.Namespace, err: Console, pdf: Path, *, shown: Pa
                             progress=progress, layer=layer, pdf=args.pdf_out is not None, engine=args.engine,
                             repair_fonts=args.font_repair)
     if shown is not None:
-        result = replace(result, path=shown)
+        result = replace(result, path=shown, path_is_name=True)
     written: dict[str, Path] = {}
     if pdf_target is not None and result.pdf_bytes is not None:
         write_atomic(pdf_target, result.pdf_bytes)

@@ -304,3 +304,33 @@ def test_the_readmes_api_section_and_recipes_run_as_written(tmp_path: Path) -> N
         assert done.returncode == 0, f"README block {number} ({kind}) failed:\n{code}\n{done.stderr[-3000:]}"
         assert "Traceback" not in done.stderr, done.stderr
     assert sorted(p.name for p in (tmp_path / "repaired").glob("*.pdf")) == ["clean_mixed.pdf", "mojibake_kangxi.pdf"]
+
+
+@pytest.mark.poppler
+def test_a_result_from_bytes_never_rereads_a_file_that_has_its_name(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A result from bytes is named ``input.pdf`` (or ``name=``): an unrelated file of that name in the working
+    folder must not become its repaired PDF or its review's page images."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "input.pdf").write_bytes((SAMPLES / "mojibake_kangxi.pdf").read_bytes())
+    result = repair_pdf((SAMPLES / "clean_english.pdf").read_bytes(), verify="off")
+    assert result.path == Path("input.pdf")
+    with pytest.raises(CwnOcrError, match="given as bytes or a file object") as caught:
+        write_outputs(result, tmp_path / "out")
+    assert caught.value.exit_code == ExitCode.OUTPUT and "pdf=False" in str(caught.value)
+    assert not (tmp_path / "out" / "input.pdf").exists()
+    written = write_outputs(result, tmp_path / "out", pdf=False)
+    assert sorted(p.name for p in written.values()) == ["input.diff.html", "input.json", "input.txt"]
+    assert written["text"].read_text("utf-8") == result.text
+
+
+def test_a_text_mode_or_closed_file_object_is_a_usage_error(tmp_path: Path) -> None:
+    with (SAMPLES / "clean_english.pdf").open(encoding="utf-8") as text_mode, \
+            pytest.raises(CwnOcrError, match="binary mode") as caught:
+        repair_pdf(text_mode)  # type: ignore[arg-type]
+    assert caught.value.exit_code == ExitCode.USAGE
+    closed = (SAMPLES / "clean_english.pdf").open("rb")
+    closed.close()
+    with pytest.raises(CwnOcrError, match="cannot be read") as caught:
+        scan_pdf(closed)
+    assert caught.value.exit_code == ExitCode.USAGE

@@ -28,7 +28,7 @@ def write_outputs(result: RepairResult, out_dir: Path, *, text: bool = True, rev
     so. ``source``: the PDF file the repair read when ``result.path`` only names it (the CLI's
     temporary copy of stdin); without it such a result's review has no page images, and its
     repaired PDF must be in ``pdf_bytes``."""
-    read = source or (result.path if result.path.is_file() else None)
+    read = source or (result.path if not result.path_is_name and result.path.is_file() else None)
     folder = prepare_output_dir(out_dir, read)
     stem = result.path.stem
     written: dict[str, Path] = {}

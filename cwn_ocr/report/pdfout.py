@@ -396,6 +396,11 @@ def build_repaired_pdf(result: RepairResult, *, password: str | None = None,
     """The repaired PDF, made from ``source`` (default ``result.path``: the input the repair read),
     and the method used on each changed page. Nothing is written."""
     methods: dict[int, str] = {}
+    if source is None and result.path_is_name:
+        raise OutputError("cannot write the repaired PDF: the input was given as bytes or a file object, and the "
+                          "repair kept no copy of it", path=result.path,
+                          advice="ask for it when repairing (repair_pdf(..., pdf=True)), or leave it out "
+                                 "(write_outputs(..., pdf=False))")
     source = source or result.path
     try:
         document = pikepdf.open(source, password=password or "")

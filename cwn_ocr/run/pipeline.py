@@ -486,6 +486,9 @@ class RepairResult:
     pdf_bytes: bytes | None = field(default=None, repr=False)  # the repaired PDF, when asked for (pdf=True)
     pdf_methods: dict[int, str] | None = field(default=None, repr=False)  # what it did per changed page (pdfout)
     fonts: FontRecovery = field(default_factory=FontRecovery, repr=False)  # broken fonts' recovered maps
+    #: ``path`` only names the input (bytes or a file object, read through a temporary copy that is gone):
+    #: a file of that name, wherever it is, is not the PDF that was repaired
+    path_is_name: bool = False
 
     @property
     def text(self) -> str:

@@ -20,6 +20,7 @@ about the temporary copy are reported under it too.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sys
@@ -123,11 +124,17 @@ def spooled_stdin(*, name: str | None = None) -> Iterator[tuple[Path, Path]]:
         yield spool
 
 
+def _text_mode() -> UsageError:
+    return UsageError("the file object gives text, not bytes", advice="open the PDF in binary mode ('rb')")
+
+
 def _check_readable(source: object) -> None:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return
     if not callable(getattr(source, "read", None)):
         raise UsageError(f"a PDF is given as a path, bytes or a binary file object, not {type(source).__name__}")
+    if isinstance(source, io.TextIOBase):  # open("x.pdf"): its first read would fail decoding the PDF's bytes
+        raise _text_mode()
 
 
 def _copy(source: PdfSource, target: Path, shown: Path) -> None:
@@ -152,10 +159,14 @@ def _copy(source: PdfSource, target: Path, shown: Path) -> None:
                 chunk = stream.read(_CHUNK)
             except OSError as exc:
                 raise BadInputError(f"cannot be read ({exc.strerror or exc})", path=shown) from exc
+            except UnicodeDecodeError as exc:  # a text-mode stream of another kind
+                raise _text_mode() from exc
+            except ValueError as exc:  # "read of closed file"
+                raise UsageError(f"the file object cannot be read ({exc})", advice="pass it open") from exc
             if not chunk:
                 break
             if isinstance(chunk, str):
-                raise UsageError("the file object gives text, not bytes", advice="open the PDF in binary mode ('rb')")
+                raise _text_mode()
             _write(out, chunk)
 
 
@@ -193,7 +204,7 @@ def repair_source(repair: Callable[..., RepairResult], *, path: PdfSource, pdf: 
         result = repair(copy, **options)
         if pdf:
             result = _with_pdf(result, options.get("password"))
-    return replace(result, path=shown)
+    return replace(result, path=shown, path_is_name=True)
 
 
 def scan_source(scan: Callable[..., DocumentScan], *, path: PdfSource, name: str | None,
