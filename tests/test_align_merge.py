@@ -408,3 +408,31 @@ def test_an_old_ocr_lines_marks_stay_where_only_pp_ocr_reads_otherwise() -> None
     second = {1: "的 硬件 提供 了 设备 驱动 ，%output = `$"}  # the page read again (Tesseract, Chinese model)
     merged = merge_rows(rows, [HEADING_OCR, pp], match_rows(rows, [HEADING_OCR, pp]), context=context, second=second)
     assert (merged[1].text, merged[1].rule) == (text, "vote")
+
+
+def test_an_unsure_reading_beside_a_sure_one_adds_nothing_and_shows_no_han() -> None:
+    """Struck-through English lines under an English-only layer (pypdf's indirect-rotation.pdf): PP-OCR reads
+    each printed line surely, Tesseract reads the strokes as Han at 22-30. Those unsure lines are no text of
+    the page, nor evidence that the page shows Chinese, which took the old layer's right lines away as the
+    work of an engine that reads no Han, and put the strokes' Han beside them."""
+    layer = [line("Norasia Container Line Ltd.", 50, 100, 300, 112),
+             line("Compania Libra de Navegacao (also d/b/a Braztrans Lines)", 50, 120, 400, 132),
+             line("Crowley Maritime Corp.", 50, 140, 300, 152),
+             line("155 Grand Avenue", 50, 160, 300, 172)]
+    ocr = [line(": : -:Norasia Container LineLtd.", 45, 99, 300, 111, 96),
+           line("下丁乓 7 下基生和三互民下把/R 卫帮下页配氏厂下页页 Wo/ 页页.A", 50, 104, 300, 116, 26),
+           line("Compania Libra de Navegacao (also d/b/a Braztrans Lines)", 50, 120, 400, 132, 90),
+           line("一 八 zn 扑 王不本 一王 不本", 50, 124, 400, 134, 30),
+           line("Crowley Maritime Corp.", 50, 140, 300, 152, 97),
+           line("民下把 卫帮", 50, 144, 300, 154, 22),
+           line("155 Grand Avenue", 50, 160, 300, 172, 96)]
+    rows = judge_rows(layer)
+    out = merge_reading_first(rows, ocr, match_rows(rows, ocr), context=PageContext(Origin.OCR_LAYER))
+    assert [(r.source, r.text) for r in out] == [(Source.LAYER, row.text) for row in layer]
+    # where the page does show Chinese, the unsure line beside a sure one is still left out, and said so
+    han = [line("FERAIT PEARRMEB SEXERENNGE", 50, 200, 400, 212)]
+    read = [line("安顺市严格执行三区三线管理", 50, 200, 400, 212, 93), line("T", 390, 204, 400, 214, 56)]
+    rows = judge_rows(han)
+    out = merge_reading_first(rows, read, match_rows(rows, read), context=PageContext(Origin.OCR_LAYER))
+    assert [(r.source, r.text) for r in out] == [(Source.OCR, "安顺市严格执行三区三线管理")]
+    assert any("unsure reading beside the sure one left out: 'T' (56)" in why for why in out[0].reasons)

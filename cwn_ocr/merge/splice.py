@@ -496,7 +496,14 @@ def han_blind(rows: Sequence[Row], ocr_lines: Sequence[Line]) -> bool:
     False
     """
     return (not any(HAN.search(row.text) for row in rows)
-            and sum(1 for line in ocr_lines if len(HAN.findall(line.text)) >= 2) >= HAN_LINES)
+            and sum(1 for line in ocr_lines if len(HAN.findall(line.text)) >= 2 and _sure(line)) >= HAN_LINES)
+
+
+def _sure(line: Line) -> bool:
+    """A reading line that is evidence of text where the layer has none: read at ``ORPHAN_CONFIDENCE`` or
+    more, or alike by two engines (an engine's unsure reading of a struck-through or smudged line is no
+    evidence: Tesseract reads ``下丁乓 7 下基生和三互民`` at 26 over struck-out English)."""
+    return line.confidence is None or line.confidence >= ORPHAN_CONFIDENCE or corroborated(line)
 
 
 def _judged_layer(context: PageContext, rows: Sequence[Row], ocr_lines: Sequence[Line],
@@ -730,6 +737,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     font = not context.origin.broken
     fixed, fixed_clean, steps = text_fix_evidence(original, verdict, font=font,
                                                   ocr_layer=context.origin is Origin.OCR_LAYER, alone=context.alone)
+    readings, left_out = sure_beside(readings)
     reading = _reading(original, readings, context)
     ocr_text = reading.text if reading else ""
     bad: list[tuple[int, int]] = []
@@ -750,6 +758,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                         proven_share=no_text_share(original), spans_read=spans_read(original, bad, ocr_text),
                         visible=visible_length(original), verbatim=read_verbatim(original, readings, by=witnesses))
     decision = decide(evidence)
+    if left_out:  # said in the report of every line this match gives
+        reasons += tuple(f"an unsure reading beside the sure one left out: {r.text!r} ({r.confidence or 0:.0f})"
+                         for r in left_out)
 
     def line(text: str, source: str, *, why: tuple[str, ...] = reasons, fix: tuple[Step, ...] = ()) -> RepairedLine:
         if text == original and source not in (Source.UNREPAIRED, Source.FONTMAP):
@@ -802,6 +813,27 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     if action is Action.DECODE:
         return [line(original, Source.FONTMAP)]
     return [line(original, Source.LAYER)]
+
+
+def sure_beside(readings: Sequence[Line]) -> tuple[list[Line], list[Line]]:
+    """The reading lines a line is replaced by, and those left out: where several reading lines stand for
+    one layer line and some are read surely (``ORPHAN_CONFIDENCE``, or alike by two engines), a line the
+    engine is unsure of beside them holds no more evidence of text than an orphan would (a struck-through
+    line read as ``下丁乓 7 下基生和三互民`` at 26 under a sure ``Norasia Container Line Ltd.``). Where
+    none is sure, every line is kept: they are all the page image offers for the layer's line.
+
+    >>> def read(text, conf):
+    ...     box = BBox(0, 0, 100, 10)
+    ...     return Line(text, box, (), conf)
+    >>> [[r.text for r in part] for part in sure_beside([read("Norasia Container Line Ltd.", 96.0), read("T", 56.0)])]
+    [['Norasia Container Line Ltd.'], ['T']]
+    >>> [[r.text for r in part] for part in sure_beside([read("安顺市", 56.0), read("草海", 60.0)])]
+    [['安顺市', '草海'], []]
+    """
+    sure = [_sure(r) for r in readings]
+    if all(sure) or not any(sure):
+        return list(readings), []
+    return [r for r, ok in zip(readings, sure) if ok], [r for r, ok in zip(readings, sure) if not ok]
 
 
 #: A PP-OCR line reading this sure (0..100) outvotes an old OCR layer on its own: PP-OCR's confidence
