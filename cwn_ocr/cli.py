@@ -175,8 +175,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(ExitCode.USAGE)
 
 
-def _interruption(err: Console) -> int:
-    err.print("cwn-ocr: interrupted; no output was written or left half-written")
+def _interruption(err: Console, finished: int = 0, out_dir: Path | None = None) -> int:
+    """Say so, and what is left: ``finished`` files of a batch written whole into ``out_dir``."""
+    if finished:
+        err.print(f"cwn-ocr: interrupted; the {finished} file{'s' if finished > 1 else ''} finished before it "
+                  f"{'have' if finished > 1 else 'has'} complete outputs in {out_dir}, no other output was "
+                  "written or left half-written", soft_wrap=True, markup=False)
+    else:
+        err.print("cwn-ocr: interrupted; no output was written or left half-written")
     return int(ExitCode.INTERRUPTED)
 
 
@@ -466,18 +472,25 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
             raise OutputError("the output folder is an input's own folder; outputs never go next to the input",
                               path=out_dir, advice="choose another folder with --out")
 
+    finished: list[FileOutcome] = []
+
     def report(outcome: FileOutcome) -> None:
+        if outcome.status in ("ok", "partial"):
+            finished.append(outcome)
         if not args.quiet:
             line = f"{outcome.path}: {outcome.status}"
             if outcome.message:
                 line += f" ({outcome.message})"
             err.print(line, soft_wrap=True, markup=False)
 
-    outcomes = repair_many(paths, out_dir, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
-                           on_file=report, review_images=args.review_images, write_pdf=args.write_pdf, dpi=args.dpi,
-                           lang=args.lang, password=args.password, page_timeout=args.page_timeout, verify=args.verify,
-                           cache_dir=args.cache_dir, use_cache=not args.no_cache, regions=not args.whole_pages,
-                           engine=args.engine, repair_fonts=args.font_repair)
+    try:
+        outcomes = repair_many(paths, out_dir, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
+                               on_file=report, review_images=args.review_images, write_pdf=args.write_pdf,
+                               dpi=args.dpi, lang=args.lang, password=args.password, page_timeout=args.page_timeout,
+                               verify=args.verify, cache_dir=args.cache_dir, use_cache=not args.no_cache,
+                               regions=not args.whole_pages, engine=args.engine, repair_fonts=args.font_repair)
+    except KeyboardInterrupt:  # the files finished before it keep their outputs: say so
+        return _interruption(err, len(finished), out_dir)
     if not args.quiet:
         from rich.table import Table
 

@@ -275,6 +275,36 @@ def interrupt_when_faked(args: list[str], env: dict[str, str], after: float = 0.
     assert not fake_processes(), "the fake program was left running"
 
 
+@pytest.mark.tesseract
+def test_interrupting_a_batch_stops_it_at_once_and_keeps_the_files_it_finished(tmp_path: Path) -> None:
+    """Ctrl-C during a batch stops it then, not after every file queued: the workers' Tesseract is
+    killed, the file finished before it keeps its complete outputs, the others have none, and the
+    message says which is which."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    (tmp_path / "tmp").mkdir()
+    for name in ("clean_english", "mixed_pages", "scan_eng_layer"):
+        shutil.copy(SAMPLES / f"{name}.pdf", inputs)
+    env = dict(fake_tesseract(tmp_path, "hang"), TMPDIR=str(tmp_path / "tmp"))
+    proc = subprocess.Popen([sys.executable, "-m", "cwn_ocr", "repair", str(inputs), "--out", str(out), "--jobs", "2",
+                             "--no-cache", "--verify", "off", "--page-timeout", "60"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not ((out / "clean_english.json").exists() and fake_processes()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    _stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and time.monotonic() - sent < 10, stderr
+    assert "Traceback" not in stderr
+    assert f"interrupted; the 1 file finished before it has complete outputs in {out}" in stderr
+    assert sorted(p.name for p in out.iterdir()) == [f"clean_english.{kind}" for kind in ("diff.html", "json", "pdf",
+                                                                                          "txt")]
+    time.sleep(0.5)
+    assert not fake_processes(), "the workers' Tesseract was left running"
+    assert not leftovers(tmp_path)
+
+
 def _start_and_wait(seconds: str) -> None:  # runs in a worker: a program in the worker's own group
     subprocess.run(["sleep", seconds])
 

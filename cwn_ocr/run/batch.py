@@ -2,20 +2,24 @@
 a failing file reported and the rest repaired.
 
 Files are repaired in a few threads at once so that one file's last pages and the next file's
-first pages keep every worker busy; each thread only waits on the shared pool.
+first pages keep every worker busy; each thread only waits on the shared pool. An interrupt stops
+the batch at once: files not started never start, the workers and their Tesseract are killed, and
+a file's outputs are written whole or not at all.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
-from cwn_ocr.errors import BadInputError, CwnOcrError, MissingDependencyError, UsageError
+from cwn_ocr.errors import BadInputError, CwnOcrError, MissingDependencyError, StoppedError, UsageError
 from cwn_ocr.ocr.engines import DEFAULT_ENGINE, resolve_engine
 from cwn_ocr.ocr.workers import DaskPool, Pool, WorkerPool
 from cwn_ocr.report import write_outputs
@@ -79,38 +83,95 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
               "engine": resolve_engine(options.get("engine", DEFAULT_ENGINE))}
     workers = max(1, jobs or os.cpu_count() or 1)
     pool: Pool = DaskPool(scheduler) if scheduler else WorkerPool(workers)
+    gate = OutputGate()
 
     def one(path: Path) -> FileOutcome:
         if not force and up_to_date(path, out_dir, wanted):
-            outcome = FileOutcome(path, "skipped", message="outputs are up to date")
-        else:
-            try:
-                result = repair_pdf(path, jobs=workers, pool=pool, **options)
-                write_outputs(result, out_dir, password=options.get("password"), review_images=review_images,
-                              pdf=write_pdf)
-                status = "partial" if result.failed_pages else "ok"
-                outcome = FileOutcome(path, status, result)
-            except MissingDependencyError:
-                raise  # nothing else will work either
-            except CwnOcrError as exc:
-                outcome = FileOutcome(path, "failed", message=str(exc), error=exc)
-        if on_file:
-            on_file(outcome)
-        return outcome
+            return told(lambda: FileOutcome(path, "skipped", message="outputs are up to date"))
+        try:
+            result = repair_pdf(path, jobs=workers, pool=pool, **options)
+        except MissingDependencyError:
+            raise  # nothing else will work either
+        except CwnOcrError as exc:
+            failed = FileOutcome(path, "failed", message=str(exc), error=exc)
+            return told(lambda: failed)
+        return told(lambda: written(path, result))
 
+    def written(path: Path, result: RepairResult) -> FileOutcome:
+        try:
+            write_outputs(result, out_dir, password=options.get("password"), review_images=review_images,
+                          pdf=write_pdf)
+        except MissingDependencyError:
+            raise
+        except CwnOcrError as exc:
+            return FileOutcome(path, "failed", message=str(exc), error=exc)
+        return FileOutcome(path, "partial" if result.failed_pages else "ok", result)
+
+    def told(outcome: Callable[[], FileOutcome]) -> FileOutcome:
+        with gate:  # a stopped batch writes nothing more and tells of nothing more
+            made = outcome()
+            if on_file:
+                on_file(made)
+        return made
+
+    files = ThreadPoolExecutor(max_workers=min(len(paths), 2 * workers) or 1)
     try:
-        with ThreadPoolExecutor(max_workers=min(len(paths), 2 * workers) or 1) as files:
-            outcomes = list(files.map(one, paths))
-    except BaseException:
+        futures = [files.submit(one, path) for path in paths]
+        outcomes = [future.result() for future in futures]
+    except BaseException:  # an interrupt or a missing tool: stop now, not after every file queued
+        gate.close()  # first: a file whose OCR the kill below breaks must not be written as failed pages
+        files.shutdown(wait=False, cancel_futures=True)
         if isinstance(pool, WorkerPool):
-            pool.kill()  # an interrupt or a missing tool: stop every worker and its Tesseract now
+            pool.kill()  # every worker and its Tesseract
+        gate.join()  # outputs being written are finished: complete, never half-written
         raise
     finally:
         if isinstance(pool, DaskPool):
             pool.close()
+    files.shutdown()
     if isinstance(pool, WorkerPool):
         pool.__exit__(None, None, None)
     return outcomes
+
+
+class OutputGate:
+    """Lets threads write outputs until it is closed; ``join`` then waits for those writing.
+
+    >>> gate = OutputGate()
+    >>> with gate:
+    ...     print("written")
+    written
+    >>> gate.close(); gate.join()
+    >>> with gate:
+    ...     print("never")
+    Traceback (most recent call last):
+    cwn_ocr.errors.StoppedError: the batch was stopped before this file's outputs were written
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._open = True
+        self._inside = 0
+
+    def __enter__(self) -> None:
+        with self._changed:
+            if not self._open:
+                raise StoppedError("the batch was stopped before this file's outputs were written")
+            self._inside += 1
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        with self._changed:
+            self._inside -= 1
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        with self._changed:
+            self._open = False
+
+    def join(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._inside == 0)
 
 
 def exit_code(outcomes: Sequence[FileOutcome]) -> int:
