@@ -15,8 +15,9 @@ def run() -> None:
         with held_interrupts():
             from cwn_ocr.cli import run as command
     except KeyboardInterrupt:
-        sys.stderr.write("cwn-ocr: interrupted; no output was written or left half-written\n")
-        sys.stderr.flush()
+        if sys.stderr is not None:  # None: closed when we started (2>&-)
+            sys.stderr.write("cwn-ocr: interrupted; no output was written or left half-written\n")
+            sys.stderr.flush()
         os._exit(int(ExitCode.INTERRUPTED))
     command()
 

@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _closed_streams_to_devnull()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -173,6 +174,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _interruption(err)
         return _internal_error(err, exc)
     return int(ExitCode.USAGE)
+
+
+def _closed_streams_to_devnull() -> None:
+    """A stdout or stderr closed when cwn-ocr started (``>&-``: Python makes ``sys.stdout`` None) is a reader
+    that has gone: what would go to it goes to /dev/null. Its descriptor gets /dev/null too, so that no file
+    opened later takes that number (a child program would write its own output into it)."""
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        try:
+            os.fstat(fd)
+        except OSError:  # closed: the next descriptor opened would be this one
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
+        setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # open until the process ends
 
 
 def _interruption(err: Console, finished: int = 0, out_dir: Path | None = None) -> int:

@@ -137,6 +137,28 @@ def test_usage_errors() -> None:
     assert_clean_failure(run_cli("frobnicate"), 1)
 
 
+@pytest.mark.parametrize("args, closed, code", [
+    (["repair", str(SAMPLES / "mojibake_kangxi.pdf"), "--quiet", "--no-cache"], ">&-", 0),
+    (["repair", str(SAMPLES / "mojibake_kangxi.pdf"), "-o", "-", "--no-cache"], ">&-", 0),  # no reader at all
+    (["scan", "--json", str(SAMPLES / "clean_english.pdf")], ">&-", 0),
+    (["doctor"], ">&-", 0),
+    (["scan", str(SAMPLES / "missing.pdf")], "2>&-", 2),
+    (["repair", str(SAMPLES / "mojibake_kangxi.pdf"), "--no-cache"], ">&- 2>&-", 0),
+])
+def test_a_stream_closed_before_the_start_is_no_error(args: list[str], closed: str, code: int,
+                                                      tmp_path: Path) -> None:
+    """`cwn-ocr ... >&-`: Python starts with sys.stdout None; the run ends with its own code, no
+    traceback, its files written."""
+    if args[0] == "repair":
+        args = [*args, "--out", str(tmp_path / "out")]
+    proc = subprocess.run(["sh", "-c", f'exec "$@" {closed}', "sh", sys.executable, "-m", "cwn_ocr", *args],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    if args[0] == "repair":
+        assert (tmp_path / "out" / "mojibake_kangxi.json").is_file()
+
+
 @pytest.mark.tesseract
 def test_control_characters_in_the_layer_are_repaired(tmp_path: Path) -> None:
     """pdf.js issue 3405: a CID font without ToUnicode; the layer is control characters."""
