@@ -503,10 +503,11 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
 
     try:
         outcomes = repair_many(paths, out_dir, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
-                               on_file=report, review_images=args.review_images, write_pdf=args.write_pdf,
-                               dpi=args.dpi, lang=args.lang, password=args.password, page_timeout=args.page_timeout,
-                               verify=args.verify, cache_dir=args.cache_dir, use_cache=not args.no_cache,
-                               regions=not args.whole_pages, engine=args.engine, repair_fonts=args.font_repair)
+                               on_file=report, review=not args.no_review, review_images=args.review_images,
+                               write_pdf=args.write_pdf, dpi=args.dpi, lang=args.lang, password=args.password,
+                               page_timeout=args.page_timeout, verify=args.verify, cache_dir=args.cache_dir,
+                               use_cache=not args.no_cache, regions=not args.whole_pages, engine=args.engine,
+                               repair_fonts=args.font_repair)
     except KeyboardInterrupt:  # the files finished before it keep their outputs: say so
         return _interruption(err, len(finished), out_dir)
     if not args.quiet:

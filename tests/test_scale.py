@@ -182,6 +182,16 @@ def test_batch_repairs_many_files_skips_up_to_date_ones_and_reports_failures(tmp
     assert forced.returncode == 0 and forced.stderr.count(": ok") == 2
 
 
+def test_batch_writes_only_the_outputs_asked_for(tmp_path: Path) -> None:
+    """--no-review and --no-pdf hold for every file of a batch, as for one file."""
+    out = tmp_path / "out"
+    proc = run_cli("repair", str(SAMPLES / "clean_english.pdf"), str(SAMPLES / "mojibake_kangxi.pdf"),
+                   "--out", str(out), "--no-review", "--no-pdf", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["clean_english.json", "clean_english.txt",
+                                                     "mojibake_kangxi.json", "mojibake_kangxi.txt"]
+
+
 def test_batch_refuses_two_inputs_with_one_stem(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "clean_english.pdf").write_bytes((SAMPLES / "clean_english.pdf").read_bytes())

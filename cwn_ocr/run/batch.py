@@ -73,9 +73,10 @@ def up_to_date(path: Path, out_dir: Path, settings: dict[str, Any]) -> bool:
 
 def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None, scheduler: str | None = None,
                 force: bool = False, on_file: Callable[[FileOutcome], None] | None = None,
-                review_images: str = "ocr", write_pdf: bool = True, **options: Any) -> list[FileOutcome]:
+                review: bool = True, review_images: str = "ocr", write_pdf: bool = True,
+                **options: Any) -> list[FileOutcome]:
     """Repair every file into ``out_dir`` with one pool; outcomes in the order of ``paths``.
-    ``options`` go to ``repair_pdf``; ``review_images`` and ``write_pdf`` to ``write_outputs``."""
+    ``options`` go to ``repair_pdf``; ``review``, ``review_images`` and ``write_pdf`` to ``write_outputs``."""
     check_stems(paths)
     wanted = {"dpi": options.get("dpi", 300), "lang": options.get("lang", "chi_sim+eng"),
               "verify": options.get("verify", "sample"), "regions": options.get("regions", True),
@@ -99,8 +100,8 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
 
     def written(path: Path, result: RepairResult) -> FileOutcome:
         try:
-            write_outputs(result, out_dir, password=options.get("password"), review_images=review_images,
-                          pdf=write_pdf)
+            write_outputs(result, out_dir, password=options.get("password"), review=review,
+                          review_images=review_images, pdf=write_pdf)
         except MissingDependencyError:
             raise
         except CwnOcrError as exc:
