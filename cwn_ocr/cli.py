@@ -495,7 +495,7 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
     def report(outcome: FileOutcome) -> None:
         if outcome.status in ("ok", "partial"):
             finished.append(outcome)
-        if not args.quiet:
+        if not args.quiet or outcome.status == "failed":  # --quiet silences progress, never an error
             line = f"{outcome.path}: {outcome.status}"
             if outcome.message:
                 line += f" ({outcome.message})"

@@ -108,6 +108,16 @@ def test_bad_input_is_a_clear_error_with_no_output(tmp_path: Path, make, message
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_a_quiet_batch_still_tells_each_file_that_failed(tmp_path: Path) -> None:
+    """--quiet silences the progress and the summary, not the error of a file that failed."""
+    (tmp_path / "notpdf.pdf").write_bytes(b"hello")
+    proc = run_cli("repair", str(SAMPLES / "mojibake_kangxi.pdf"), str(tmp_path / "missing.pdf"),
+                   str(tmp_path / "notpdf.pdf"), "--out", str(tmp_path / "out"), "--quiet", "--verify", "off")
+    assert_clean_failure(proc, 2, "missing.pdf: failed", "no such file", "notpdf.pdf: failed", "not a PDF")
+    assert "mojibake_kangxi" not in proc.stderr  # the file repaired is no error: nothing about it
+    assert (tmp_path / "out" / "mojibake_kangxi.txt").is_file()
+
+
 def test_folder_without_pdfs(tmp_path: Path) -> None:
     """A folder is a batch of the PDFs in it; one with none is a usage error."""
     (tmp_path / "empty").mkdir()
