@@ -192,6 +192,20 @@ def test_batch_writes_only_the_outputs_asked_for(tmp_path: Path) -> None:
                                                      "mojibake_kangxi.json", "mojibake_kangxi.txt"]
 
 
+def test_batch_skips_a_file_only_when_every_output_asked_for_is_there(tmp_path: Path) -> None:
+    """A file repaired with --no-pdf --no-review is repaired again by a batch that wants its PDF and review."""
+    out = tmp_path / "out"
+    files = [str(SAMPLES / "clean_english.pdf"), str(SAMPLES / "mojibake_kangxi.pdf")]
+    first = run_cli("repair", *files, "--out", str(out), "--verify", "off", "--no-pdf", "--no-review")
+    assert first.returncode == 0 and first.stderr.count(": ok") == 2, first.stderr
+    second = run_cli("repair", *files, "--out", str(out), "--verify", "off")
+    assert second.returncode == 0 and second.stderr.count(": ok") == 2, second.stderr
+    for stem in ("clean_english", "mojibake_kangxi"):
+        assert (out / f"{stem}.pdf").is_file() and (out / f"{stem}.diff.html").is_file()
+    third = run_cli("repair", *files, "--out", str(out), "--verify", "off")
+    assert third.returncode == 0 and third.stderr.count(": skipped") == 2, third.stderr
+
+
 def test_batch_refuses_two_inputs_with_one_stem(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "clean_english.pdf").write_bytes((SAMPLES / "clean_english.pdf").read_bytes())

@@ -58,11 +58,18 @@ def check_stems(paths: Sequence[Path]) -> None:
         seen[path.stem] = path
 
 
-def up_to_date(path: Path, out_dir: Path, settings: dict[str, Any]) -> bool:
-    """The report in ``out_dir`` is newer than the input and was made with the same settings."""
+def up_to_date(path: Path, out_dir: Path, settings: dict[str, Any],
+               outputs: Sequence[str] = (".txt", ".json")) -> bool:
+    """Every output the run would write (``outputs``, the suffixes after the stem) is in ``out_dir`` and
+    newer than the input, and the report was made with the same settings.
+
+    >>> up_to_date(Path("samples/clean_english.pdf"), Path("no-such-folder"), {})
+    False
+    """
     report = out_dir / f"{path.stem}.json"
     try:
-        if report.stat().st_mtime < path.stat().st_mtime:
+        made_after = path.stat().st_mtime
+        if any((out_dir / f"{path.stem}{suffix}").stat().st_mtime < made_after for suffix in outputs):
             return False
         made = json.loads(report.read_text("utf-8"))
     except (OSError, ValueError):
@@ -84,10 +91,11 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
               "engine": resolve_engine(options.get("engine", DEFAULT_ENGINE))}
     workers = max(1, jobs or os.cpu_count() or 1)
     pool: Pool = DaskPool(scheduler) if scheduler else WorkerPool(workers)
+    outputs = (".txt", ".json") + ((".pdf",) if write_pdf else ()) + ((".diff.html",) if review else ())
     gate = OutputGate()
 
     def one(path: Path) -> FileOutcome:
-        if not force and up_to_date(path, out_dir, wanted):
+        if not force and up_to_date(path, out_dir, wanted, outputs):
             return told(lambda: FileOutcome(path, "skipped", message="outputs are up to date"))
         try:
             result = repair_pdf(path, jobs=workers, pool=pool, **options)
