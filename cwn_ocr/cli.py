@@ -559,9 +559,53 @@ def _load_report(path: Path) -> dict[str, Any]:
         raise BadInputError("no such file", path=path) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadInputError(f"not a readable JSON report ({exc})", path=path) from exc
-    if not isinstance(report, dict) or "pages" not in report or "summary" not in report:
-        raise BadInputError("not a cwn-ocr repair report (no pages or summary)", path=path)
-    return report
+    problem = report_problem(report)
+    if problem is not None:
+        raise BadInputError(f"not a cwn-ocr repair report ({problem})", path=path)
+    return cast("dict[str, Any]", report)
+
+
+_Fields = dict[str, type | tuple[type, ...]]
+_NUMBER = (int, float)
+_REPORT: _Fields = {"file": str, "summary": dict, "pages": list}
+_SUMMARY: _Fields = {"changed_lines": int, "changed_characters": int}
+_PAGE: _Fields = {"page": int, "action": str, "width": _NUMBER, "height": _NUMBER, "lines": list}
+_LINE: _Fields = {"original": str, "repaired": str, "source": str, "changed": bool, "reasons": list,
+                  "confidence": (*_NUMBER, type(None)), "bbox": list}
+
+
+def report_problem(report: object) -> str | None:
+    """What keeps ``report`` (a JSON file's value) from being a repair report that ``diff`` can show, or None.
+
+    >>> report_problem({"file": "a.pdf", "summary": {"changed_lines": 0, "changed_characters": 0}, "pages": [1]})
+    "page entry 1 has no 'page'"
+    >>> report_problem([]), report_problem({"file": "a.pdf", "summary": {}, "pages": []})
+    ("no 'file'", "the summary has no 'changed_lines'")
+    """
+    if (name := _lacks(report, _REPORT)) is not None:
+        return f"no {name!r}"
+    document = cast("dict[str, Any]", report)
+    if (name := _lacks(document["summary"], _SUMMARY)) is not None:
+        return f"the summary has no {name!r}"
+    for index, page in enumerate(document["pages"], 1):
+        if (name := _lacks(page, _PAGE)) is not None:
+            return f"page entry {index} has no {name!r}"
+        for number, line in enumerate(page["lines"], 1):
+            if (name := _lacks(line, _LINE)) is not None or len(line["bbox"]) != 4:
+                return f"page {page['page']}, line {number} has no {name or 'bbox'!r}"
+    return None
+
+
+def _lacks(entry: object, fields: _Fields) -> str | None:
+    """The first of ``fields`` that ``entry`` (a dict) does not hold with its type, or None.
+
+    >>> _lacks({"page": 1, "lines": "x"}, {"page": int, "lines": list}), _lacks(3, {"page": int})
+    ('lines', 'page')
+    """
+    for name, kind in fields.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get(name), kind):
+            return name
+    return None
 
 
 def _print_scan(out: Console, scan: DocumentScan, *, lines: bool) -> None:

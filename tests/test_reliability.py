@@ -118,6 +118,22 @@ def test_a_quiet_batch_still_tells_each_file_that_failed(tmp_path: Path) -> None
     assert (tmp_path / "out" / "mojibake_kangxi.txt").is_file()
 
 
+def test_diff_of_a_report_that_is_not_one_is_a_bad_input(tmp_path: Path) -> None:
+    """A JSON file that is not a whole repair report: exit 2 and what is wrong, not an internal error."""
+    assert run_cli("repair", str(SAMPLES / "mojibake_kangxi.pdf"), "--out", str(tmp_path), "--verify", "off",
+                   "--no-pdf", "--no-review", "--quiet").returncode == 0
+    report = json.loads((tmp_path / "mojibake_kangxi.json").read_text("utf-8"))
+    del report["pages"][0]["lines"][0]["repaired"]
+    cut = tmp_path / "cut.json"
+    cut.write_text(json.dumps(report), "utf-8")
+    bare = tmp_path / "bare.json"
+    bare.write_text('{"summary": {}, "pages": [1]}', "utf-8")
+    for source, problem in ((cut, "page 1, line 1 has no 'repaired'"), (bare, "no 'file'")):
+        for html in ([], ["--html", "--out", str(tmp_path / "html")]):
+            assert_clean_failure(run_cli("diff", str(source), *html), 2, "not a cwn-ocr repair report", problem)
+    assert not (tmp_path / "html").exists() or not any((tmp_path / "html").iterdir())
+
+
 def test_folder_without_pdfs(tmp_path: Path) -> None:
     """A folder is a batch of the PDFs in it; one with none is a usage error."""
     (tmp_path / "empty").mkdir()
