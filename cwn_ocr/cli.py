@@ -160,7 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cwn_ocr.run.doctor import run_doctor
             return run_doctor(err)
     except CwnOcrError as exc:
-        err.print(f"[bold red]cwn-ocr:[/] {exc}", markup=True, soft_wrap=True)
+        from rich.markup import escape  # the message is text: 'cwn-ocr[dask]' is no markup tag
+
+        err.print(f"[bold red]cwn-ocr:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         return _interruption(err)

@@ -134,6 +134,21 @@ def test_diff_of_a_report_that_is_not_one_is_a_bad_input(tmp_path: Path) -> None
     assert not (tmp_path / "html").exists() or not any((tmp_path / "html").iterdir())
 
 
+@pytest.mark.parametrize("address", ["bogus", "foo://host:1"])
+def test_a_scheduler_address_that_is_none_is_a_usage_error(address: str, tmp_path: Path) -> None:
+    for inputs in ([SAMPLES / "scan_eng_layer.pdf"], [SAMPLES / "scan_eng_layer.pdf", SAMPLES / "clean_english.pdf"]):
+        proc = run_cli("repair", *map(str, inputs), "--scheduler", address, "--out", str(tmp_path / "out"))
+        assert_clean_failure(proc, 1, f"--scheduler {address!r} is not a Dask scheduler's address", "tcp://HOST:PORT")
+
+
+def test_a_scheduler_without_dask_installed_says_how_to_install_it(tmp_path: Path) -> None:
+    """Fault injection: a ``distributed`` that cannot be imported, first on the path."""
+    (tmp_path / "distributed.py").write_text("raise ImportError('No module named distributed')\n")
+    proc = run_cli("repair", str(SAMPLES / "scan_eng_layer.pdf"), "--scheduler", "tcp://127.0.0.1:1", "--out",
+                   str(tmp_path / "out"), env=dict(os.environ, PYTHONPATH=str(tmp_path)))
+    assert_clean_failure(proc, 3, "needs Dask's distributed package", "pip install 'cwn-ocr[dask]'")
+
+
 def test_folder_without_pdfs(tmp_path: Path) -> None:
     """A folder is a batch of the PDFs in it; one with none is a usage error."""
     (tmp_path / "empty").mkdir()

@@ -105,6 +105,9 @@ class DaskPool:
             self.client = Client(address, set_as_default=False, timeout=30)
         except (OSError, TimeoutError) as exc:
             raise UsageError(f"cannot reach the Dask scheduler at {address} ({exc})") from exc
+        except ValueError as exc:  # 'bogus': no port, or an unknown scheme
+            raise UsageError(f"--scheduler {address!r} is not a Dask scheduler's address ({exc})",
+                             advice="give it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786") from exc
 
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
         result: Future[T] = Future()
