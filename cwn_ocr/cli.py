@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from cwn_ocr import __version__
 from cwn_ocr.atomic import prepare_output_dir, write_atomic
-from cwn_ocr.errors import BadInputError, CwnOcrError, ExitCode, OutputError, UsageError
+from cwn_ocr.errors import BadInputError, CwnOcrError, ExitCode, MissingDependencyError, OutputError, UsageError
 from cwn_ocr.interrupts import held_interrupts
 from cwn_ocr.layer.inputs import check_pdf_path
 from cwn_ocr.layer.textlayer import PendingLayer
@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)  # a pipeline's kill stops us as cleanly as Ctrl-C
     try:
         if args.command == "scan":
-            return _scan(args)
+            return _scan(args, err)
         if args.command == "repair":
             return _repair(args, err)
         if args.command == "diff":
@@ -257,26 +257,54 @@ def run() -> None:
     os._exit(code)
 
 
-def _scan(args: argparse.Namespace) -> int:
+def _scan(args: argparse.Namespace, err: Console) -> int:
     with held_interrupts():
         from cwn_ocr.run.pipeline import scan_pdf
 
     if "-" in args.pdf and len(args.pdf) > 1:
         raise UsageError("'-' (a PDF read from stdin) is scanned on its own; give it as the only input")
+    errors: list[CwnOcrError] = []
     if args.pdf == ["-"]:
         with spooled_stdin() as (copy, shown):
             scans = [replace(scan_pdf(check_pdf_path(copy), password=args.password, verify=args.verify), path=shown)]
-    else:
-        scans = [scan_pdf(path, password=args.password, verify=args.verify) for path in args.pdf]
-    if args.json:
-        payload = [s.to_dict() for s in scans]
-        json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        return int(ExitCode.OK)
-    out = _stdout_console(soft_wrap=True)
-    for scan in scans:
-        _print_scan(out, scan, lines=args.lines)
-    return int(ExitCode.OK)
+    elif len(args.pdf) == 1:
+        scans = [scan_pdf(args.pdf[0], password=args.password, verify=args.verify)]
+    else:  # several files: one that fails is told and the others scanned, as a repair batch does
+        scans = []
+        for path in args.pdf:
+            try:
+                scans.append(scan_pdf(path, password=args.password, verify=args.verify))
+            except MissingDependencyError:
+                raise  # nothing else will work either
+            except CwnOcrError as exc:
+                errors.append(exc)
+                err.print(f"cwn-ocr: {exc}", soft_wrap=True, markup=False)
+    try:
+        if args.json:
+            payload = [s.to_dict() for s in scans]
+            json.dump(payload[0] if len(args.pdf) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            out = _stdout_console(soft_wrap=True)
+            for scan in scans:
+                _print_scan(out, scan, lines=args.lines)
+    except BrokenPipeError:
+        if not _stdout_gone():
+            raise
+        _drop_stdout()  # `| head -1` read all it wanted; the exit code is still the files' own
+    return _worst_code(errors)
+
+
+def _worst_code(errors: Sequence[CwnOcrError]) -> int:
+    """The exit code of a run over several files with these errors, as a repair batch gives it
+    (``batch.exit_code``): 2 when a file is bad, else the highest code; 0 without errors.
+
+    >>> _worst_code([OutputError("x"), BadInputError("y")]), _worst_code([OutputError("x")]), _worst_code([])
+    (2, 5, 0)
+    """
+    if any(isinstance(error, BadInputError) for error in errors):
+        return int(ExitCode.BAD_INPUT)
+    return max((int(error.exit_code) for error in errors), default=int(ExitCode.OK))
 
 
 def _stdout_console(**options: Any) -> Console:

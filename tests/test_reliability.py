@@ -149,6 +149,19 @@ def test_a_scheduler_without_dask_installed_says_how_to_install_it(tmp_path: Pat
     assert_clean_failure(proc, 3, "needs Dask's distributed package", "pip install 'cwn-ocr[dask]'")
 
 
+def test_scan_of_several_files_tells_each_bad_one_and_scans_the_others(tmp_path: Path) -> None:
+    (tmp_path / "notpdf.pdf").write_bytes(b"hello")
+    files = [str(SAMPLES / "clean_english.pdf"), str(tmp_path / "missing.pdf"), str(tmp_path / "notpdf.pdf"),
+             str(SAMPLES / "mojibake_kangxi.pdf")]
+    table = run_cli("scan", *files)
+    assert_clean_failure(table, 2, "missing.pdf: no such file", "notpdf.pdf", "not a PDF")
+    assert "clean_english.pdf" in table.stdout and "mojibake_kangxi.pdf" in table.stdout
+    listed = run_cli("scan", "--json", *files)
+    assert_clean_failure(listed, 2, "missing.pdf: no such file")
+    assert [Path(scan["file"]).name for scan in json.loads(listed.stdout)] == ["clean_english.pdf",
+                                                                                "mojibake_kangxi.pdf"]
+
+
 def test_folder_without_pdfs(tmp_path: Path) -> None:
     """A folder is a batch of the PDFs in it; one with none is a usage error."""
     (tmp_path / "empty").mkdir()
