@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import math
 import os
 import select
 import signal
@@ -328,6 +329,8 @@ def _repair(args: argparse.Namespace, err: Console) -> int:
         raise UsageError("--jobs must be 1 or more")
     if args.dpi < 50 or args.dpi > 1200:
         raise UsageError("--dpi must be between 50 and 1200")
+    if not 0 < args.page_timeout < math.inf:  # (nan too)
+        raise UsageError("--page-timeout must be a number of seconds above 0")
     stdin = "-" in args.pdf
     if stdin and len(args.pdf) > 1:
         raise UsageError("'-' (a PDF read from stdin) is repaired on its own; give it as the only input")

@@ -321,6 +321,42 @@ def test_tesseract_hanging_is_stopped_by_the_page_timeout(tmp_path: Path) -> Non
     assert not fake_processes(), "a Tesseract process outlived its timeout"
 
 
+def test_usage_errors_of_the_page_timeout(tmp_path: Path) -> None:
+    for seconds in ("0", "-1", "nan", "inf"):
+        proc = run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path), "--page-timeout", seconds)
+        assert_clean_failure(proc, 1, "--page-timeout")
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_page_timeout_under_a_second_still_renders() -> None:
+    from cwn_ocr.ocr.raster import render
+
+    # pdf2image takes whole seconds: 0.5 s was cut to none, and poppler stopped at once
+    assert render(SAMPLES / "scan_eng_layer.pdf", 1, 609.9, 839.8, dpi=72, timeout=0.5).size
+
+
+@pytest.mark.tesseract
+def test_rendering_hanging_fails_its_page_not_the_run(tmp_path: Path) -> None:
+    # pdf2image's pdftoppm (the page to OCR: ``-r DPI FILE.pdf -f N ...``) hangs; the sample check's works
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir()
+    script = bin_dir / "pdftoppm"
+    script.write_text(f'#!/bin/sh\n[ "$1" = -r ] && {HANG}  # cwn-ocr-fake-pdftoppm\n'
+                      f'exec {shutil.which("pdftoppm")} "$@"\n')
+    script.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    proc = run_cli("repair", str(SAMPLES / "mixed_pages.pdf"), "--out", str(out), "--no-cache", "--page-timeout", "2",
+                   env=env, timeout=120)
+    assert_clean_failure(proc, 4, "1 failed")
+    assert time.monotonic() - started < 60
+    report = json.loads((out / "mixed_pages.json").read_text("utf-8"))
+    assert [p["action"] for p in report["pages"]] == ["kept", "failed", "kept"]
+    assert report["pages"][1]["error"] == "rendering took longer than 2 s"
+    assert not fake_processes(), "a pdftoppm process outlived its timeout"
+
+
 @pytest.mark.tesseract
 def test_interrupt_leaves_no_output_and_no_tesseract(tmp_path: Path) -> None:
     out = tmp_path / "out"

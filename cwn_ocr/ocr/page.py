@@ -591,7 +591,7 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
         """The settings with what is left of the page's time as the next call's timeout."""
         left = deadline - time.perf_counter()
         if left <= 0:
-            raise OcrError(f"OCR of the page took longer than {settings.timeout:.0f} s (--page-timeout)",
+            raise OcrError(f"OCR of the page took longer than {settings.timeout:g} s (--page-timeout)",
                            path=pdf, page=number)
         return replace(settings, timeout=left)
 

@@ -12,6 +12,7 @@ draws as Latin-1 mojibake, so that OCR of its image reads the mojibake the layer
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import subprocess
@@ -189,7 +190,7 @@ def render(pdf: Path, page: int, page_width_pt: float, page_height_pt: float, *,
     pdfium's where poppler would draw it wrong (``misdrawn``)."""
     import numpy as np
     from pdf2image import convert_from_path
-    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
 
     chosen = capped_dpi(page_width_pt, page_height_pt, dpi)
     if misdrawn(pdf, page, password=password):
@@ -198,15 +199,16 @@ def render(pdf: Path, page: int, page_width_pt: float, page_height_pt: float, *,
             return drawn
     try:
         extra: dict[str, Any] = {"userpw": password} if password else {}
+        # pdf2image takes whole seconds: rounded up (int() made 0.5 s no time at all)
         images = convert_from_path(str(pdf), dpi=int(chosen + 1e-6), first_page=page, last_page=page, grayscale=True,
-                                   timeout=int(timeout), thread_count=1, **extra)
+                                   timeout=max(1, math.ceil(timeout)), thread_count=1, **extra)
     except PDFInfoNotInstalledError as exc:
         raise MissingDependencyError("poppler (pdftoppm, pdfinfo) is not installed",
                                      advice="install it with: apt-get install poppler-utils") from exc
     except (PDFPageCountError, PDFSyntaxError) as exc:
         raise BadInputError(f"poppler cannot render it ({exc})", path=pdf, page=page) from exc
-    except subprocess.TimeoutExpired as exc:
-        raise BadInputError(f"rendering took longer than {timeout:.0f} s", path=pdf, page=page) from exc
+    except (PDFPopplerTimeoutError, subprocess.TimeoutExpired) as exc:  # (pdf2image's own, having killed poppler)
+        raise BadInputError(f"rendering took longer than {timeout:g} s", path=pdf, page=page) from exc
     if not images:
         raise BadInputError("poppler rendered nothing", path=pdf, page=page)
     return np.asarray(images[0].convert("L"), dtype=np.uint8)
