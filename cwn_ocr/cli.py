@@ -97,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "maps, and leave every font of the repaired PDF as it is (the default recovers broken "
                              "maps, writes them into the repaired PDF and re-encodes fonts extractors misread)")
     repair.add_argument("--page-timeout", type=float, default=180.0, metavar="S",
-                        help="give up OCR of one page after S seconds (its layer text is kept; exit code 4)")
+                        help="give up OCR of one page after S seconds (its layer text is kept; exit code 4), and "
+                             "the sample check after S seconds of one Tesseract run")
     repair.add_argument("--password", help="password of an encrypted PDF")
     repair.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
 

@@ -321,6 +321,19 @@ def test_tesseract_hanging_is_stopped_by_the_page_timeout(tmp_path: Path) -> Non
     assert not fake_processes(), "a Tesseract process outlived its timeout"
 
 
+@pytest.mark.tesseract
+def test_tesseract_hanging_in_the_sample_check_is_stopped_by_the_page_timeout(tmp_path: Path) -> None:
+    started = time.monotonic()
+    proc = run_cli("repair", str(SAMPLES / "mixed_pages.pdf"), "--out", str(tmp_path / "out"), "--no-cache",
+                   "--engine", "tesseract", "--page-timeout", "3", env=fake_tesseract(tmp_path, "hang"), timeout=120)
+    assert_clean_failure(proc, 4)
+    assert time.monotonic() - started < 60  # not the 180 s of a page's default timeout
+    report = json.loads((tmp_path / "out" / "mixed_pages.json").read_text("utf-8"))
+    assert report["settings"]["verify"] == "skipped: Tesseract took longer than 3 s"
+    time.sleep(0.5)
+    assert not fake_processes(), "a Tesseract process outlived its timeout"
+
+
 def test_usage_errors_of_the_page_timeout(tmp_path: Path) -> None:
     for seconds in ("0", "-1", "nan", "inf"):
         proc = run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path), "--page-timeout", seconds)

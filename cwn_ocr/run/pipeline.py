@@ -181,13 +181,13 @@ EarlyChecks = Future[tuple[list[int], list[Check]]]
 
 
 def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = False, lang: str = "chi_sim+eng",
-                   jobs: int | None = None, cache: OcrCache | None = None, layer: PendingLayer | None = None
-                   ) -> tuple[DocumentScan, EarlyChecks | None]:
+                   jobs: int | None = None, cache: OcrCache | None = None, layer: PendingLayer | None = None,
+                   timeout: float = OcrSettings.timeout) -> tuple[DocumentScan, EarlyChecks | None]:
     """The judged text layer and provenance of every page; with ``check``, also the sample check
     of the pages that introduce the document's fonts, started in the background as soon as those
     pages are judged (Tesseract reads their strips while the other pages are judged): a future of
     (pages sampled, checks) for ``verify_scan(done=...)``. ``layer``: the reading of ``pdf``'s
-    text layer, when the caller started it already."""
+    text layer, when the caller started it already. ``timeout``: seconds for one Tesseract run of the check."""
     layer = layer or PendingLayer(pdf, password=password)
     with ThreadPoolExecutor(2) as readers:  # poppler and qpdf work while the word lists load
         try:
@@ -227,7 +227,7 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
         part = DocumentScan(pdf, tuple(first))
         background = ThreadPoolExecutor(1)
         early = background.submit(lambda: (numbers, _read_checks(part, numbers, password=password, lang=lang,
-                                                                 jobs=jobs, cache=cache)))
+                                                                 jobs=jobs, cache=cache, timeout=timeout)))
         background.shutdown(wait=False)
     return DocumentScan(pdf, tuple(judge(page) for page in pages)), early
 
@@ -309,18 +309,20 @@ def pages_to_sample(scans: Sequence[PageScan], candidates: Collection[int]) -> l
 
 def verify_scan(scan: DocumentScan, *, password: str | None = None, lang: str = "chi_sim+eng",
                 jobs: int | None = None, cache: OcrCache | None = None, skip: Collection[int] = (),
-                done: tuple[Sequence[int], Sequence[Check]] = ((), ())) -> DocumentScan:
+                done: tuple[Sequence[int], Sequence[Check]] = ((), ()), timeout: float = OcrSettings.timeout
+                ) -> DocumentScan:
     """``scan`` with sampled lines of its pages read from the page image; pages that disagree
     become ``suspect``. Pages that are garbled, a previous OCR layer or in ``skip`` are not
     sampled, nor pages whose fonts were all checked on other pages (``pages_to_sample``), unless
     a page that shares a font with them turned out suspect: then they are sampled too. ``done``
-    holds pages already sampled and their checks (``read_and_judge``)."""
+    holds pages already sampled and their checks (``read_and_judge``); ``timeout``: seconds for one
+    Tesseract run (``--page-timeout``)."""
     candidates = {s.page.number for s in scan.pages
                   if s.label is not Label.GARBLED and not s.previous_ocr and s.page.number not in skip}
     sampled = set(done[0])
     missing = [n for n in pages_to_sample(scan.pages, candidates) if n not in sampled]
     checks = [c for c in done[1] if c.sample.page in candidates]
-    checks += _read_checks(scan, missing, password=password, lang=lang, jobs=jobs, cache=cache)
+    checks += _read_checks(scan, missing, password=password, lang=lang, jobs=jobs, cache=cache, timeout=timeout)
     sampled.update(missing)
     scan = _with_checks(scan, checks)
     doubted = {f.key for s in scan.pages if s.suspect and s.provenance for f in s.provenance.fonts}
@@ -328,7 +330,7 @@ def verify_scan(scan: DocumentScan, *, password: str | None = None, lang: str = 
              and s.provenance and doubted & {f.key for f in s.provenance.fonts}]
     if again:
         scan = _with_checks(scan, checks + _read_checks(scan, again, password=password, lang=lang, jobs=jobs,
-                                                        cache=cache))
+                                                        cache=cache, timeout=timeout))
     return scan
 
 
@@ -340,7 +342,7 @@ def _with_checks(scan: DocumentScan, checks: list[Check]) -> DocumentScan:
 
 
 def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str | None, lang: str,
-                 jobs: int | None, cache: OcrCache | None) -> list[Check]:
+                 jobs: int | None, cache: OcrCache | None, timeout: float = OcrSettings.timeout) -> list[Check]:
     """Sample lines of pages ``numbers`` read from the page image (or from the cache). The
     strips go from pdftoppm to Tesseract as files (``verify.read_samples``): this process
     only waits on the two programs, and imports no image library."""
@@ -358,7 +360,8 @@ def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str 
     cached = cache.get_json(key) if cache else None
     if isinstance(cached, list) and len(cached) <= len(samples):
         return [Check(samples[i], text, conf, agree) for i, text, conf, agree in cached]
-    checks = read_samples(pdf, samples, OcrSettings(lang=lang), password=password, jobs=jobs or os.cpu_count() or 1)
+    checks = read_samples(pdf, samples, OcrSettings(lang=lang, timeout=timeout), password=password,
+                          jobs=jobs or os.cpu_count() or 1)
     if cache:
         index = {(s.page, s.line): i for i, s in enumerate(samples)}
         cache.put_json(key, [(index[c.sample.page, c.sample.line], c.reading, c.confidence, c.agreement)
@@ -871,7 +874,7 @@ def repair_pdf(path: PdfSource, *, dpi: int = 300, lang: str = "chi_sim+eng", jo
             pool = stack.enter_context(WorkerPool(workers))
         # text statistics and provenance; the sample check of the first pages starts meanwhile
         scan, early = read_and_judge(check_pdf_path(path), password=password, check=verify == "sample", lang=lang,
-                                     jobs=jobs, cache=cache, layer=layer)
+                                     jobs=jobs, cache=cache, layer=layer, timeout=page_timeout)
         if early is not None:  # on every way out (an error too), wait for the check's Tesseract to end
             stack.callback(wait, [early])
         # broken fonts' maps recovered, and the pages they draw decoded, before any page is OCRed
@@ -897,7 +900,7 @@ def repair_pdf(path: PdfSource, *, dpi: int = 300, lang: str = "chi_sim+eng", jo
                 # pages decoded with recovered maps are not sampled: the early check read their old text
                 scan = verify_scan(scan, password=password, lang=lang, jobs=jobs, cache=cache,
                                    skip=set(first) | set(fonts.pages),
-                                   done=early.result() if early else ((), ()))
+                                   done=early.result() if early else ((), ()), timeout=page_timeout)
             except (MissingDependencyError, OcrError) as exc:  # the check needs a working Tesseract
                 verification = f"skipped: {exc.message}"
             suspect = {s.page.number: "suspect" for s in scan.pages if s.page.number not in first and s.suspect}
