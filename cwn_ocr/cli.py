@@ -422,7 +422,18 @@ def _repair_file(args: argparse.Namespace, err: Console, pdf: Path, *, shown: Pa
         runs.put(key, written, summary, stdout=stdout)
     if not args.quiet:
         _print_summary(err, summary, written)
-    return int(ExitCode.PARTIAL if result.failed_pages else ExitCode.OK)
+    if result.unverified:  # a message, not the summary: --quiet keeps it
+        err.print(f"cwn-ocr: {_unverified_message(result.unverified)}", soft_wrap=True, markup=False)
+    return int(ExitCode.PARTIAL if result.failed_pages or result.unverified else ExitCode.OK)
+
+
+def _unverified_message(reason: str) -> str:
+    """What to tell the user when the sample check could not run (exit code 4).
+
+    >>> _unverified_message("Tesseract crashed")
+    'the sample check could not run (Tesseract crashed): pages that look clean were not checked'
+    """
+    return f"the sample check could not run ({reason}): pages that look clean were not checked"
 
 
 def _pdf_target(target: Path, source: Path) -> Path:
@@ -485,7 +496,7 @@ def _print_summary(err: Console, summary: str, written: dict[str, Path]) -> None
 
 def _whole(result: RepairResult) -> bool:
     """Nothing failed or was skipped: what a run that ``runcache`` may replay must be."""
-    return not result.failed_pages and not str(result.settings.get("verify", "")).startswith("skipped")
+    return not result.failed_pages and not result.unverified
 
 
 def _replay(earlier: CachedRun, out_dir: Path | None, pdf_target: Path | None, args: argparse.Namespace,

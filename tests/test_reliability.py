@@ -258,8 +258,11 @@ def test_tesseract_missing(tmp_path: Path) -> None:
     assert_clean_failure(proc, 3, "tesseract is not installed", "apt-get install tesseract-ocr")
     doctor = run_cli("doctor", env=env)
     assert doctor.returncode == 3 and "apt-get install tesseract-ocr" in doctor.stderr + doctor.stdout
-    # a clean PDF needs no OCR, so it still works without Tesseract
-    assert run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "o2"), env=env).returncode == 0
+    # a clean PDF needs no OCR, so it still works without Tesseract: unchecked (exit 4, and why), or trusted
+    proc = run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "o2"), env=env)
+    assert_clean_failure(proc, 4, "the sample check could not run (tesseract is not installed)")
+    assert run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "o3"), "--verify", "off",
+                   env=env).returncode == 0
 
 
 @pytest.mark.tesseract
@@ -283,6 +286,21 @@ def test_tesseract_crashing_keeps_the_layer_and_exits_4(tmp_path: Path) -> None:
     assert garbled and all(line["repaired"] == line["original"] for line in garbled)
     assert "OCR failed" in (out / "mixed_pages.diff.html").read_text("utf-8")
     assert sha256(source) == before
+
+
+@pytest.mark.tesseract
+def test_tesseract_crashing_in_the_sample_check_is_no_success(tmp_path: Path) -> None:
+    # with a working Tesseract the check finds the wrong map and the page is decoded (708 characters changed)
+    env = fake_tesseract(tmp_path, "crash")
+    proc = run_cli("repair", str(SAMPLES / "wrong_tounicode.pdf"), "--out", str(tmp_path / "out"), "--no-cache", "-q",
+                   env=env)
+    assert_clean_failure(proc, 4, "the sample check could not run (Tesseract failed (")
+    assert proc.stderr.count("\n") == 1  # one line, --quiet or not
+    report = json.loads((tmp_path / "out" / "wrong_tounicode.json").read_text("utf-8"))
+    assert report["settings"]["verify"].startswith("skipped: Tesseract failed")
+    batch = run_cli("repair", str(SAMPLES / "wrong_tounicode.pdf"), str(SAMPLES / "clean_english.pdf"), "--out",
+                    str(tmp_path / "batch"), "--no-cache", env=env)
+    assert_clean_failure(batch, 4, "wrong_tounicode.pdf: partial (the sample check could not run: Tesseract failed")
 
 
 @pytest.mark.tesseract

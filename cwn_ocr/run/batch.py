@@ -114,7 +114,8 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
             raise
         except CwnOcrError as exc:
             return FileOutcome(path, "failed", message=str(exc), error=exc)
-        return FileOutcome(path, "partial" if result.failed_pages else "ok", result)
+        return FileOutcome(path, "partial" if result.failed_pages or result.unverified else "ok", result, message=(
+            f"the sample check could not run: {result.unverified}" if result.unverified else ""))
 
     def told(outcome: Callable[[], FileOutcome]) -> FileOutcome:
         with gate:  # a stopped batch writes nothing more and tells of nothing more
@@ -184,7 +185,8 @@ class OutputGate:
 
 
 def exit_code(outcomes: Sequence[FileOutcome]) -> int:
-    """0 when every file was repaired (or up to date); else the worst: 2 a bad file, 4 a partial one."""
+    """0 when every file was repaired (or up to date); else the worst: 2 a bad file, 4 a partial one (a page
+    failed, or the sample check could not run)."""
     if any(o.status == "failed" and isinstance(o.error, BadInputError) for o in outcomes):
         return 2
     if any(o.status == "failed" for o in outcomes):
@@ -201,7 +203,8 @@ def describe(outcome: FileOutcome) -> list[str]:
     return [str(outcome.path), str(len(result.pages)),
             f"{result.count('kept')}/{result.count('textfix')}/{result.count('ocr')}/{result.count('failed')}",
             str(result.changed_characters), f"{result.seconds:.1f}", outcome.status,
-            ", ".join(f"page {n} failed" for n in result.failed_pages)]
+            ", ".join([f"page {n} failed" for n in result.failed_pages]
+                      + (["sample check skipped"] if result.unverified else []))]
 
 
 __all__ = ["FileOutcome", "describe", "exit_code", "expand_inputs", "repair_many"]

@@ -502,6 +502,19 @@ class RepairResult:
     def failed_pages(self) -> list[int]:
         return [p.number for p in self.pages if p.error]
 
+    @property
+    def unverified(self) -> str | None:
+        """Why the sample check asked for (``verify="sample"``) could not run (Tesseract missing, failing or
+        too slow), else None: then pages that look clean were kept unchecked, wrong maps and all.
+
+        >>> RepairResult(Path("x.pdf"), (), {"verify": "skipped: Tesseract failed (exit status 139)"}, 0.0).unverified
+        'Tesseract failed (exit status 139)'
+        >>> RepairResult(Path("x.pdf"), (), {"verify": "sample"}, 0.0).unverified is None
+        True
+        """
+        verify = str(self.settings.get("verify", ""))
+        return verify.removeprefix("skipped: ") if verify.startswith("skipped: ") else None
+
     def count(self, action: str) -> int:
         return sum(1 for p in self.pages if p.action == action)
 
