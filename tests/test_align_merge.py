@@ -436,3 +436,20 @@ def test_an_unsure_reading_beside_a_sure_one_adds_nothing_and_shows_no_han() -> 
     out = merge_reading_first(rows, read, match_rows(rows, read), context=PageContext(Origin.OCR_LAYER))
     assert [(r.source, r.text) for r in out] == [(Source.OCR, "安顺市严格执行三区三线管理")]
     assert any("unsure reading beside the sure one left out: 'T' (56)" in why for why in out[0].reasons)
+
+
+def test_an_old_row_read_in_passing_inside_another_rows_reading_is_no_row_the_image_lacks() -> None:
+    """A small-print caption beside the body column (pypdf's Seige_of_Vicksburg_Sample_OCR.pdf, page 3): the new
+    reading runs a caption line into the column's line at another pitch, and that reading line goes to the
+    column's row, which keeps its own old text. The caption's row is in the image (its words were read there):
+    it stays, instead of being dropped as "not in the image". A short cell (``289 mg/L``) is no such evidence."""
+    layer = [line("iron heads, filled with balls packed brave it out. Their sacrifices", 66, 242, 368, 252),
+             line("with saw-dust. The heads are mova-", 66, 251, 201, 258),
+             line("ble, and the edge? of the tin are privations are worthy of a better", 66, 255, 369, 265)]
+    ocr = [line("iron heads, filled with balls packed brave it out. Their sacrifices", 63, 240, 371, 252, 94),
+           line("ble, and the edges of the tin are with saw-dust. The heads are mova- privations are worthy of a",
+                65, 249, 369, 265, 96)]
+    rows = judge_rows(layer)
+    out = merge_reading_first(rows, ocr, match_rows(rows, ocr), context=PageContext(Origin.OCR_LAYER))
+    assert "with saw-dust. The heads are mova-" in [r.text for r in out]
+    assert not any(r.source == Source.REMOVED for r in out)

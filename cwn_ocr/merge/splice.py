@@ -614,9 +614,11 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         # rows took): where the reading has none, the OCR missed that part of the page (a line of
         # the other column at the same height does not count, nor a reading that ran two printed
         # lines into one and is matched to the other), and the old text is all there is
-        read_there = any(line.bbox.vertical_overlap(row.bbox) >= 0.3 and line.bbox.x0 < row.bbox.x1
-                         and row.bbox.x0 < line.bbox.x1 and _same_printed_line(row, match_of_ocr.get(o), rows)
-                         for o, line in enumerate(ocr_lines))
+        there = [line for o, line in enumerate(ocr_lines)
+                 if line.bbox.vertical_overlap(row.bbox) >= 0.3 and line.bbox.x0 < row.bbox.x1
+                 and row.bbox.x0 < line.bbox.x1 and _same_printed_line(row, match_of_ocr.get(o), rows)]
+        # nor where a line read there holds this row's text and the output does not (``read_in_passing``)
+        read_there = bool(there) and not read_in_passing(row.text, there, repaired)
         evidence = Evidence(context.origin, row.verdict, page_read=read_there)
         decision = decide(evidence)
         original = context.layer_text(row.lines, row.text)
@@ -633,6 +635,58 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         repaired.insert(place_in_column(line.bbox, [repaired[k].bbox for k in anchors], gutters,
                                         at=anchors + [len(repaired)]), line)
     return repaired
+
+
+#: How much of an old row a reading line must hold (``fuzz.partial_ratio`` of their ``comparable`` forms) to have
+#: read it in passing, and how long (letters, digits, ideographs) the row must be for that to be no chance: a
+#: table cell's ``289 mg/L`` or ``2,959,786 A`` is all but held by any line with a number in the same unit
+#: (seeds 1 and 2: five such fragments, 6-16 long, would have stayed as duplicates; the rows read in passing on
+#: seeds 3 and 4 and on the real caption are 26-40 long).
+HELD = 90.0
+HELD_LENGTH = 20
+
+
+def read_in_passing(text: str, there: Sequence[Line], output: Sequence[RepairedLine]) -> bool:
+    """Whether the old row ``text``, which no reading line stands for, is read inside one of the reading lines
+    ``there`` (at its place, taken by other rows) while the ``output`` holds it nowhere: the page shows it, and
+    dropping it as "not in the image" would lose it. A small-print caption beside a column, which the reading
+    runs together with the column's lines at another pitch (pypdf's ``Seige_of_Vicksburg_Sample_OCR.pdf``:
+    ``ble, and the edges of the tin are with saw-dust. The heads are mova-`` under the old rows ``ble, and the
+    edge? of the tin are privations…`` and ``with saw-dust. The heads are mova-``); the row taking that reading
+    kept its own old text. A row shorter than ``HELD_LENGTH`` is no such evidence.
+
+    >>> def read(text): return Line(text, BBox(0, 0, 300, 10))
+    >>> caption = "with saw-dust. The heads are mova-"
+    >>> read_in_passing(caption, [read("ble, and the edges of the tin are with saw-dust. The heads are mova-")], [])
+    True
+    >>> kept = RepairedLine("ble, and the edges of the tin are with saw-dust. The heads are mova-", Source.OCR, "", (),
+    ...                     BBox(0, 0, 300, 10))
+    >>> read_in_passing(caption, [read(kept.text)], [kept])
+    False
+    >>> read_in_passing("289 mg/L", [read("溶解氧 ≥ 8.9 mg/L")], [])
+    False
+    """
+    if len(comparable(text)) < HELD_LENGTH or not any(_holds(line.text, text) for line in there):
+        return False
+    return not _holds(" ".join(line.text for line in output), text)
+
+
+def _holds(reading: str, text: str) -> bool:
+    """Whether ``reading`` holds ``text``: as one run (``HELD``), or, for a row of three words of three letters
+    or more, four fifths of its words' letters in words it holds (the reading may have run another line's words
+    between them: ``cast iron, and are 28 in number. six around. These balls … It is rumored in camp``).
+
+    >>> _holds("cast iron, and are 28 in number. six around. It is rumored in camp that Grant",
+    ...        "cast iron, and are 2* in number. It is rumored in camp that Grant"), _holds("安顺市", "草海")
+    (True, False)
+    """
+    own, read = comparable(text), comparable(reading)
+    if fuzz.partial_ratio(own, read) >= HELD:
+        return True
+    words = [word for word in (comparable(w) for w in text.split()) if len(word) >= 3]
+    if len(words) < 3:
+        return False
+    return sum(len(word) for word in words if word in read) >= 0.8 * sum(len(word) for word in words)
 
 
 def place_in_column(box: BBox, boxes: Sequence[BBox], gutters: Sequence[Gutter] = (), *,
