@@ -581,7 +581,8 @@ def _diff(args: argparse.Namespace) -> int:
     source = Path(args.input)
     if source.suffix.lower() == ".json":
         report = _load_report(source)
-        pdf = Path(report["file"]) if Path(report["file"]).is_file() else None
+        named = Path(report["file"])  # a report of bytes or stdin names no file: one of that name is another PDF
+        pdf = named if named.is_file() and not report.get("file_is_name") else None
     else:
         pdf = check_pdf_path(source)
         report = report_dict(repair_pdf(pdf, jobs=args.jobs, password=args.password))

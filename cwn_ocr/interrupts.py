@@ -11,6 +11,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 #: The signals held: Ctrl-C, and the kill a pipeline or a service manager sends.
 HELD = (signal.SIGINT, signal.SIGTERM)
@@ -43,18 +44,23 @@ def held_interrupts() -> Iterator[None]:
     def hold(signum: int, frame: object) -> None:
         pending.append(signum)
 
-    before = {signum: signal.signal(signum, hold) for signum in HELD}
+    before: dict[int, Any] = {}
     try:
+        for kind in HELD:  # one at a time: a signal acted on between two installs leaves the first restored
+            previous = signal.getsignal(kind)
+            signal.signal(kind, hold)
+            before[kind] = previous
         yield
     finally:
         landed: BaseException | None = None
         for signum, handler in before.items():
-            try:
-                signal.signal(signum, handler)
-            except BaseException as exc:  # one landed between two restores, and the handler restored first raised
-                landed = exc
-                signal.signal(signum, handler)  # (signal.signal acts on pending signals before it changes the handler)
+            while True:  # signal.signal acts on pending signals before it changes the handler: until it is changed
+                try:
+                    signal.signal(signum, handler)
+                    break
+                except BaseException as exc:  # one landed between two restores; the handler restored first raised
+                    landed = landed or exc
         if landed is not None:
             raise landed
-    for number in dict.fromkeys(pending):
-        signal.raise_signal(number)
+    for received in dict.fromkeys(pending):
+        signal.raise_signal(received)

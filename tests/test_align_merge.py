@@ -453,3 +453,19 @@ def test_an_old_row_read_in_passing_inside_another_rows_reading_is_no_row_the_im
     out = merge_reading_first(rows, ocr, match_rows(rows, ocr), context=PageContext(Origin.OCR_LAYER))
     assert "with saw-dust. The heads are mova-" in [r.text for r in out]
     assert not any(r.source == Source.REMOVED for r in out)
+
+
+def test_an_unsure_reading_beside_a_sure_one_is_a_line_of_its_own() -> None:
+    """Only an unsure line over a sure one's ink is left out: an old row over two printed pieces side by side
+    keeps the piece read at 65, and a Chinese page Tesseract alone read at 65 still shows Han."""
+    layer = [line("FERAIT PEARRMEB SEXERENNGE BRHXE RE B ARPHEEEIE", 50, 100, 560, 112)]
+    ocr = [line("安顺市严格执行三区三线管理", 50, 100, 300, 112, 93),
+           line("草海湿地保护区条例", 320, 100, 560, 112, 65)]
+    rows = judge_rows(layer)
+    out = merge_reading_first(rows, ocr, match_rows(rows, ocr), context=PageContext(Origin.OCR_LAYER))
+    assert [r.text for r in out] == ["安顺市严格执行三区三线管理", "草海湿地保护区条例"]
+    from cwn_ocr.merge.splice import han_blind
+
+    texts = ["安顺市严格执行三区三线管理", "加强自然保护地监督管理", "草海湿地保护区条例", "生态保护红线"]
+    rows = judge_rows([line("FERAIT SEXERENNGE", 50, 20 * i, 400, 20 * i + 12) for i in range(4)])
+    assert han_blind(rows, [line(t, 50, 20 * i, 400, 20 * i + 12, 65) for i, t in enumerate(texts)])

@@ -322,6 +322,12 @@ def test_a_result_from_bytes_never_rereads_a_file_that_has_its_name(tmp_path: Pa
     written = write_outputs(result, tmp_path / "out", pdf=False)
     assert sorted(p.name for p in written.values()) == ["input.diff.html", "input.json", "input.txt"]
     assert written["text"].read_text("utf-8") == result.text
+    assert json.loads(written["json"].read_text("utf-8"))["file_is_name"] is True
+    # nor does the report's review, made again by `cwn-ocr diff --html`, link or draw that unrelated file
+    from cwn_ocr.cli import main
+
+    assert main(["diff", str(written["json"]), "--html", "--out", str(tmp_path / "again")]) == 0
+    assert "input.pdf#page" not in (tmp_path / "again" / "input.diff.html").read_text("utf-8")
 
 
 def test_a_text_mode_or_closed_file_object_is_a_usage_error(tmp_path: Path) -> None:

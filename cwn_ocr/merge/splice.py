@@ -496,14 +496,38 @@ def han_blind(rows: Sequence[Row], ocr_lines: Sequence[Line]) -> bool:
     False
     """
     return (not any(HAN.search(row.text) for row in rows)
-            and sum(1 for line in ocr_lines if len(HAN.findall(line.text)) >= 2 and _sure(line)) >= HAN_LINES)
+            and sum(1 for line in ocr_lines
+                    if len(HAN.findall(line.text)) >= 2 and not _over_sure(line, ocr_lines)) >= HAN_LINES)
 
 
 def _sure(line: Line) -> bool:
     """A reading line that is evidence of text where the layer has none: read at ``ORPHAN_CONFIDENCE`` or
-    more, or alike by two engines (an engine's unsure reading of a struck-through or smudged line is no
-    evidence: Tesseract reads ``下丁乓 7 下基生和三互民`` at 26 over struck-out English)."""
+    more, or alike by two engines."""
     return line.confidence is None or line.confidence >= ORPHAN_CONFIDENCE or corroborated(line)
+
+
+def _over_sure(line: Line, lines: Sequence[Line]) -> bool:
+    """An unsure reading line over the ink of a sure one (across half the narrower of the two, overlapping in
+    height): an engine's second look at a printed line another reading holds, not a line of its own (Tesseract
+    reads a struck-through English line's strokes as ``下丁乓 7 下基生和三互民`` at 26, under PP-OCR's sure
+    reading of its words). An unsure line beside a sure one (a table's next cell) is a line of its own.
+
+    >>> def read(text, x0, x1, conf): return Line(text, BBox(x0, 0, x1, 10), (), conf)
+    >>> sure, strokes = read("Norasia", 50, 300, 96.0), read("下丁乓", 50, 300, 26.0)
+    >>> cell = read("草海", 320, 560, 65.0)
+    >>> _over_sure(strokes, [sure, strokes, cell]), _over_sure(cell, [sure, strokes, cell])
+    (True, False)
+    """
+    if _sure(line):
+        return False
+    box = line.bbox
+    for other in lines:
+        if other is line or not _sure(other) or other.bbox.vertical_overlap(box) <= 0:
+            continue
+        across = min(box.x1, other.bbox.x1) - max(box.x0, other.bbox.x0)
+        if across >= 0.5 * min(box.width, other.bbox.width):
+            return True
+    return False
 
 
 def _judged_layer(context: PageContext, rows: Sequence[Row], ocr_lines: Sequence[Line],
@@ -617,8 +641,10 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         there = [line for o, line in enumerate(ocr_lines)
                  if line.bbox.vertical_overlap(row.bbox) >= 0.3 and line.bbox.x0 < row.bbox.x1
                  and row.bbox.x0 < line.bbox.x1 and _same_printed_line(row, match_of_ocr.get(o), rows)]
-        # nor where a line read there holds this row's text and the output does not (``read_in_passing``)
-        read_there = bool(there) and not read_in_passing(row.text, there, repaired)
+        # nor, for a row nothing flags, where a line read there holds its text and the output does not
+        # (``read_in_passing``; a garbled row's words read there are pieces of the line the reading stands for)
+        read_there = bool(there) and not (row.verdict.label is Label.CLEAN
+                                          and read_in_passing(row.text, there, repaired))
         evidence = Evidence(context.origin, row.verdict, page_read=read_there)
         decision = decide(evidence)
         original = context.layer_text(row.lines, row.text)
@@ -666,9 +692,11 @@ def read_in_passing(text: str, there: Sequence[Line], output: Sequence[RepairedL
     >>> read_in_passing("289 mg/L", [read("溶解氧 ≥ 8.9 mg/L")], [])
     False
     """
-    if len(comparable(text)) < HELD_LENGTH or not any(_holds(line.text, text) for line in there):
+    own = comparable(text)
+    if len(own) < HELD_LENGTH or not any(_holds(line.text, text) for line in there):
         return False
-    return not _holds(" ".join(line.text for line in output), text)
+    # held anywhere in the output as one run (words alone, ``the`` and ``river``, are found on any page)
+    return fuzz.partial_ratio(own, comparable(" ".join(line.text for line in output))) < HELD
 
 
 def _holds(reading: str, text: str) -> bool:
@@ -679,8 +707,12 @@ def _holds(reading: str, text: str) -> bool:
     >>> _holds("cast iron, and are 28 in number. six around. It is rumored in camp that Grant",
     ...        "cast iron, and are 2* in number. It is rumored in camp that Grant"), _holds("安顺市", "草海")
     (True, False)
+    >>> _holds("heads", "with saw-dust. The heads are mova-")
+    False
     """
     own, read = comparable(text), comparable(reading)
+    if len(read) < len(own):  # a shorter reading holds none of it (``partial_ratio`` would seek it in the row)
+        return False
     if fuzz.partial_ratio(own, read) >= HELD:
         return True
     words = [word for word in (comparable(w) for w in text.split()) if len(word) >= 3]
@@ -871,23 +903,21 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
 
 def sure_beside(readings: Sequence[Line]) -> tuple[list[Line], list[Line]]:
     """The reading lines a line is replaced by, and those left out: where several reading lines stand for
-    one layer line and some are read surely (``ORPHAN_CONFIDENCE``, or alike by two engines), a line the
-    engine is unsure of beside them holds no more evidence of text than an orphan would (a struck-through
-    line read as ``下丁乓 7 下基生和三互民`` at 26 under a sure ``Norasia Container Line Ltd.``). Where
-    none is sure, every line is kept: they are all the page image offers for the layer's line.
+    one layer line, a line the engine is unsure of over the ink of a sure one (``_over_sure``: read at
+    ``ORPHAN_CONFIDENCE`` or more, or alike by two engines) holds no more evidence of text than an orphan would
+    (a struck-through line read as ``下丁乓 7 下基生和三互民`` at 26 under a sure ``Norasia Container Line
+    Ltd.``). An unsure line beside the sure ones, or among lines none of which is sure, is kept: it is what the
+    page image offers there.
 
-    >>> def read(text, conf):
-    ...     box = BBox(0, 0, 100, 10)
-    ...     return Line(text, box, (), conf)
+    >>> def read(text, conf, x0=0):
+    ...     return Line(text, BBox(x0, 0, x0 + 100, 10), (), conf)
     >>> [[r.text for r in part] for part in sure_beside([read("Norasia Container Line Ltd.", 96.0), read("T", 56.0)])]
     [['Norasia Container Line Ltd.'], ['T']]
-    >>> [[r.text for r in part] for part in sure_beside([read("安顺市", 56.0), read("草海", 60.0)])]
+    >>> [[r.text for r in part] for part in sure_beside([read("安顺市", 93.0), read("草海", 65.0, x0=120)])]
     [['安顺市', '草海'], []]
     """
-    sure = [_sure(r) for r in readings]
-    if all(sure) or not any(sure):
-        return list(readings), []
-    return [r for r, ok in zip(readings, sure) if ok], [r for r, ok in zip(readings, sure) if not ok]
+    over = [_over_sure(r, readings) for r in readings]
+    return [r for r, out in zip(readings, over) if not out], [r for r, out in zip(readings, over) if out]
 
 
 #: A PP-OCR line reading this sure (0..100) outvotes an old OCR layer on its own: PP-OCR's confidence

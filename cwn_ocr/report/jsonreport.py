@@ -70,6 +70,7 @@ def report_dict(result: RepairResult, *, pdf_methods: dict[int, str] | None = No
     return {
         "tool": f"cwn-ocr {__version__}",
         "file": str(result.path),
+        **({"file_is_name": True} if result.path_is_name else {}),  # bytes or stdin: no file of that name was read
         "settings": result.settings,
         "seconds": round(result.seconds, 3),
         "summary": summary_dict(result),
