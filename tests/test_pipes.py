@@ -194,10 +194,11 @@ def test_a_terminal_on_stdin_is_refused_not_waited_on() -> None:
 # --- the Python API ------------------------------------------------------------------------------
 
 def _comparable(result: Any) -> dict[str, Any]:
-    """The report without what differs between two runs of one PDF: timings, and whether the OCR
-    (or its sample check) came from the cache."""
+    """The report without what differs between two runs of one PDF: timings, whether the OCR (or its
+    sample check) came from the cache, and whether its ``file`` only names it (bytes, a file object)."""
     report = report_dict(result)
     report.pop("seconds")
+    report.pop("file_is_name", None)
     for page in report["pages"]:
         page.pop("seconds")
         page.pop("cached")
