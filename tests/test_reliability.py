@@ -697,3 +697,27 @@ def test_a_kill_held_while_modules_import_reaches_the_handler_it_was_sent_to() -
         assert seen == [signal.SIGTERM]
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_an_interrupt_between_a_workers_fork_and_its_registration_leaves_no_worker(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fault injection: Ctrl-C lands after ProcessPoolExecutor forked a worker and before it recorded it (found
+    once: a worker left orphaned in its own process group, waiting for ever, after a Ctrl-C 2 ms into the start)."""
+    import concurrent.futures.process as cfp
+    import multiprocessing
+
+    from cwn_ocr.ocr.workers import WorkerPool
+
+    real = cfp.ProcessPoolExecutor._spawn_process  # type: ignore[attr-defined]
+
+    def forked_then_interrupted(self: cfp.ProcessPoolExecutor) -> None:
+        process = self._mp_context.Process(target=time.sleep, args=(300,))  # type: ignore[attr-defined]
+        process.start()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cfp.ProcessPoolExecutor, "_spawn_process", forked_then_interrupted)
+    before = set(multiprocessing.active_children())
+    with pytest.raises(KeyboardInterrupt):
+        WorkerPool(2)
+    monkeypatch.setattr(cfp.ProcessPoolExecutor, "_spawn_process", real)
+    assert set(multiprocessing.active_children()) - before == set()

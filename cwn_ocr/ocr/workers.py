@@ -47,6 +47,7 @@ class WorkerPool:
         # would re-import the caller's main module, which breaks scripts without a main guard.)
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.scratch = tempfile.mkdtemp(prefix="cwn-workers-")
+        before = set(multiprocessing.active_children())
         try:
             self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_own_group, initargs=(self.scratch,),
                                              mp_context=context)
@@ -56,6 +57,16 @@ class WorkerPool:
         except BaseException:  # a failed fork, an interrupt while they start: nothing left behind
             if hasattr(self, "_pool"):
                 self.kill()
+            # a worker forked as the interrupt landed may not be in the pool's books yet (found orphaned, in its
+            # own process group, after a Ctrl-C 2 ms into the start)
+            for process in set(multiprocessing.active_children()) - before:
+                try:
+                    if process.pid:  # (never 0: that would be our own group)
+                        os.killpg(process.pid, signal.SIGKILL)  # its group: what it started (``_own_group``)
+                except (ProcessLookupError, PermissionError):
+                    pass  # not its own group yet
+                process.kill()
+                process.join(timeout=5)
             shutil.rmtree(self.scratch, ignore_errors=True)
             raise
 
