@@ -23,7 +23,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from cwn_ocr import __version__
 from cwn_ocr.atomic import prepare_output_dir, write_atomic
-from cwn_ocr.errors import BadInputError, CwnOcrError, ExitCode, MissingDependencyError, OutputError, UsageError
+from cwn_ocr.errors import (
+    BadInputError,
+    CwnOcrError,
+    ExitCode,
+    MissingDependencyError,
+    OutputError,
+    UsageError,
+    worst_exit_code,
+)
 from cwn_ocr.interrupts import held_interrupts
 from cwn_ocr.layer.inputs import check_pdf_path
 from cwn_ocr.layer.textlayer import PendingLayer
@@ -294,19 +302,7 @@ def _scan(args: argparse.Namespace, err: Console) -> int:
         if not _stdout_gone():
             raise
         _drop_stdout()  # `| head -1` read all it wanted; the exit code is still the files' own
-    return _worst_code(errors)
-
-
-def _worst_code(errors: Sequence[CwnOcrError]) -> int:
-    """The exit code of a run over several files with these errors, as a repair batch gives it
-    (``batch.exit_code``): 2 when a file is bad, else the highest code; 0 without errors.
-
-    >>> _worst_code([OutputError("x"), BadInputError("y")]), _worst_code([OutputError("x")]), _worst_code([])
-    (2, 5, 0)
-    """
-    if any(isinstance(error, BadInputError) for error in errors):
-        return int(ExitCode.BAD_INPUT)
-    return max((int(error.exit_code) for error in errors), default=int(ExitCode.OK))
+    return worst_exit_code(errors)
 
 
 def _stdout_console(**options: Any) -> Console:

@@ -9,6 +9,7 @@ Only ``cli.py`` turns these into exit codes and messages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 from os import PathLike
 
@@ -74,3 +75,18 @@ class StoppedError(CwnOcrError):
     """A step was stopped from another thread (Ctrl-C while it waited); the run is ending anyway."""
 
     exit_code = ExitCode.INTERRUPTED
+
+
+def worst_exit_code(errors: Sequence[CwnOcrError]) -> int:
+    """The exit code of a run over several files with these errors (a repair batch, a scan of several
+    files): 2 when a file is bad, else the highest code; 0 without errors.
+
+    >>> worst_exit_code([OutputError("x"), BadInputError("y")]), worst_exit_code([OutputError("x")])
+    (2, 5)
+    >>> worst_exit_code([])
+    0
+    """
+    if any(isinstance(error, BadInputError) for error in errors):
+        return int(ExitCode.BAD_INPUT)
+    return max((int(error.exit_code) for error in errors), default=int(ExitCode.OK))
+

@@ -58,17 +58,23 @@ def path_without(tmp_path: Path, *missing: str) -> dict[str, str]:
 HANG = "exec sleep 299.917"
 
 
-def fake_tesseract(tmp_path: Path, mode: str) -> dict[str, str]:
-    """PATH with a tesseract that answers --version and --list-langs but crashes or hangs on OCR."""
+def fake_program(tmp_path: Path, name: str, body: str) -> dict[str, str]:
+    """The environment with a shell script ``name`` (``body``) first on PATH, in ``tmp_path``/fakebin."""
     bin_dir = tmp_path / "fakebin"
     bin_dir.mkdir(exist_ok=True)
+    script = bin_dir / name
+    script.write_text(f"#!/bin/sh\n{body}")
+    script.chmod(0o755)
+    return dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+
+
+def fake_tesseract(tmp_path: Path, mode: str) -> dict[str, str]:
+    """PATH with a tesseract that answers --version and --list-langs but crashes or hangs on OCR."""
     real = shutil.which("tesseract")
     action = {"crash": "echo 'Segmentation fault' >&2; kill -SEGV $$",
               "hang": f"{HANG}  # cwn-ocr-fake-tesseract"}[mode]
-    script = bin_dir / "tesseract"
-    script.write_text(f'#!/bin/sh\ncase "$1" in --version|--list-langs) exec {real} "$@";; esac\n{action}\n')
-    script.chmod(0o755)
-    return dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    return fake_program(tmp_path, "tesseract",
+                        f'case "$1" in --version|--list-langs) exec {real} "$@";; esac\n{action}\n')
 
 
 def fake_processes() -> list[str]:
@@ -306,14 +312,9 @@ def test_tesseract_crashing_in_the_sample_check_is_no_success(tmp_path: Path) ->
 @pytest.mark.tesseract
 def test_one_failing_part_of_a_page_costs_only_its_rows(tmp_path: Path) -> None:
     # the garbled page is read in two parts by two workers; the first Tesseract run crashes, the others work
-    bin_dir = tmp_path / "fakebin"
-    bin_dir.mkdir()
     real = shutil.which("tesseract")
-    script = bin_dir / "tesseract"
-    script.write_text(f'#!/bin/sh\ncase "$1" in --version|--list-langs) exec {real} "$@";; esac\n'
-                      f'if mkdir "{tmp_path}/crashed" 2>/dev/null; then kill -SEGV $$; fi\nexec {real} "$@"\n')
-    script.chmod(0o755)
-    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    env = fake_program(tmp_path, "tesseract", f'case "$1" in --version|--list-langs) exec {real} "$@";; esac\n'
+                       f'if mkdir "{tmp_path}/crashed" 2>/dev/null; then kill -SEGV $$; fi\nexec {real} "$@"\n')
     out = tmp_path / "out"
     proc = run_cli("repair", str(SAMPLES / "no_tounicode.pdf"), "--out", str(out), "--no-cache", "--jobs", "2",
                    "--verify", "off", "--no-font-repair", env=env)  # its broken font's lines read from the image
@@ -369,13 +370,8 @@ def test_a_page_timeout_under_a_second_still_renders() -> None:
 @pytest.mark.tesseract
 def test_rendering_hanging_fails_its_page_not_the_run(tmp_path: Path) -> None:
     # pdf2image's pdftoppm (the page to OCR: ``-r DPI FILE.pdf -f N ...``) hangs; the sample check's works
-    bin_dir = tmp_path / "fakebin"
-    bin_dir.mkdir()
-    script = bin_dir / "pdftoppm"
-    script.write_text(f'#!/bin/sh\n[ "$1" = -r ] && {HANG}  # cwn-ocr-fake-pdftoppm\n'
-                      f'exec {shutil.which("pdftoppm")} "$@"\n')
-    script.chmod(0o755)
-    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    env = fake_program(tmp_path, "pdftoppm", f'[ "$1" = -r ] && {HANG}  # cwn-ocr-fake-pdftoppm\n'
+                       f'exec {shutil.which("pdftoppm")} "$@"\n')
     out = tmp_path / "out"
     started = time.monotonic()
     proc = run_cli("repair", str(SAMPLES / "mixed_pages.pdf"), "--out", str(out), "--no-cache", "--page-timeout", "2",
@@ -479,13 +475,9 @@ def test_a_dead_worker_leaves_no_program_of_the_others_running() -> None:
 
 def fake_pdftotext(tmp_path: Path, action: str) -> dict[str, str]:
     """PATH with a pdftotext that does ``action`` (shell) first; TMPDIR a folder of its own."""
-    bin_dir = tmp_path / "fakebin"
-    bin_dir.mkdir(exist_ok=True)
-    script = bin_dir / "pdftotext"
-    script.write_text(f'#!/bin/sh\n{action}\nexec {shutil.which("pdftotext")} "$@"\n')
-    script.chmod(0o755)
+    env = fake_program(tmp_path, "pdftotext", f'{action}\nexec {shutil.which("pdftotext")} "$@"\n')
     (tmp_path / "tmp").mkdir(exist_ok=True)
-    return dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", TMPDIR=str(tmp_path / "tmp"))
+    return dict(env, TMPDIR=str(tmp_path / "tmp"))
 
 
 def leftovers(tmp_path: Path) -> list[Path]:
@@ -524,12 +516,7 @@ def test_a_hanging_pdftotext_is_stopped_by_its_timeout(tmp_path: Path, monkeypat
 
 def test_a_text_layer_cut_short_is_no_shorter_document(tmp_path: Path) -> None:
     """Poppler exits 0 when it cannot write all its output; a page lost that way is no clean result."""
-    bin_dir = tmp_path / "fakebin"
-    bin_dir.mkdir()
-    script = bin_dir / "pdftotext"
-    script.write_text(f'#!/bin/sh\n{shutil.which("pdftotext")} "$@" | head -c 26000\n')
-    script.chmod(0o755)
-    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    env = fake_program(tmp_path, "pdftotext", f'{shutil.which("pdftotext")} "$@" | head -c 26000\n')
     # cut after the first of the two pages: without the check, a one-page document and exit 0
     proc = run_cli("repair", str(SAMPLES / "clean_english.pdf"), "--out", str(tmp_path / "out"), env=env)
     assert_clean_failure(proc, 2, "ended before the document did")

@@ -630,6 +630,7 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
                                  second=second.get(match.rows[0]) if voting and second else None, voting=voting,
                                  known=known)
     matched = {r for m in matches for r in m.rows}
+    said = comparable(" ".join(line.text for line in repaired))  # what the reading's lines put out (read_in_passing)
     leftovers: list[RepairedLine] = []  # rows no reading line stands for, put in their place below
     for r, row in enumerate(rows):
         if r in matched:
@@ -644,7 +645,7 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         # nor, for a row nothing flags, where a line read there holds its text and the output does not
         # (``read_in_passing``; a garbled row's words read there are pieces of the line the reading stands for)
         read_there = bool(there) and not (row.verdict.label is Label.CLEAN
-                                          and read_in_passing(row.text, there, repaired))
+                                          and read_in_passing(row.text, there, said))
         evidence = Evidence(context.origin, row.verdict, page_read=read_there)
         decision = decide(evidence)
         original = context.layer_text(row.lines, row.text)
@@ -672,9 +673,10 @@ HELD = 90.0
 HELD_LENGTH = 20
 
 
-def read_in_passing(text: str, there: Sequence[Line], output: Sequence[RepairedLine]) -> bool:
+def read_in_passing(text: str, there: Sequence[Line], said: str) -> bool:
     """Whether the old row ``text``, which no reading line stands for, is read inside one of the reading lines
-    ``there`` (at its place, taken by other rows) while the ``output`` holds it nowhere: the page shows it, and
+    ``there`` (at its place, taken by other rows) while the page's output (``said``: its text in ``comparable``
+    form) holds it nowhere: the page shows it, and
     dropping it as "not in the image" would lose it. A small-print caption beside a column, which the reading
     runs together with the column's lines at another pitch (pypdf's ``Seige_of_Vicksburg_Sample_OCR.pdf``:
     ``ble, and the edges of the tin are with saw-dust. The heads are mova-`` under the old rows ``ble, and the
@@ -683,20 +685,19 @@ def read_in_passing(text: str, there: Sequence[Line], output: Sequence[RepairedL
 
     >>> def read(text): return Line(text, BBox(0, 0, 300, 10))
     >>> caption = "with saw-dust. The heads are mova-"
-    >>> read_in_passing(caption, [read("ble, and the edges of the tin are with saw-dust. The heads are mova-")], [])
+    >>> merged = "ble, and the edges of the tin are with saw-dust. The heads are mova-"
+    >>> read_in_passing(caption, [read(merged)], "")
     True
-    >>> kept = RepairedLine("ble, and the edges of the tin are with saw-dust. The heads are mova-", Source.OCR, "", (),
-    ...                     BBox(0, 0, 300, 10))
-    >>> read_in_passing(caption, [read(kept.text)], [kept])
+    >>> read_in_passing(caption, [read(merged)], comparable(merged))  # the output has it already
     False
-    >>> read_in_passing("289 mg/L", [read("溶解氧 ≥ 8.9 mg/L")], [])
+    >>> read_in_passing("289 mg/L", [read("溶解氧 ≥ 8.9 mg/L")], "")
     False
     """
     own = comparable(text)
     if len(own) < HELD_LENGTH or not any(_holds(line.text, text) for line in there):
         return False
     # held anywhere in the output as one run (words alone, ``the`` and ``river``, are found on any page)
-    return fuzz.partial_ratio(own, comparable(" ".join(line.text for line in output))) < HELD
+    return fuzz.partial_ratio(own, said) < HELD
 
 
 def _holds(reading: str, text: str) -> bool:

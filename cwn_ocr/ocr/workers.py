@@ -18,8 +18,9 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
@@ -59,14 +60,7 @@ class WorkerPool:
                 self.kill()
             # a worker forked as the interrupt landed may not be in the pool's books yet (found orphaned, in its
             # own process group, after a Ctrl-C 2 ms into the start)
-            for process in set(multiprocessing.active_children()) - before:
-                try:
-                    if process.pid:  # (never 0: that would be our own group)
-                        os.killpg(process.pid, signal.SIGKILL)  # its group: what it started (``_own_group``)
-                except (ProcessLookupError, PermissionError):
-                    pass  # not its own group yet
-                process.kill()
-                process.join(timeout=5)
+            _stop(set(multiprocessing.active_children()) - before)
             shutil.rmtree(self.scratch, ignore_errors=True)
             raise
 
@@ -90,14 +84,24 @@ class WorkerPool:
         """Stop every worker and everything it started, now."""
         processes = dict(getattr(self._pool, "_processes", None) or {})  # pid -> Process
         self._pool.shutdown(wait=False, cancel_futures=True)
-        for pid in processes:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        for process in processes.values():
-            process.join(timeout=5)
+        _stop(processes.values())
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _stop(processes: Iterable[BaseProcess]) -> None:
+    """Kill each worker's process group (the worker and the programs it started: ``_own_group``), or the worker
+    alone where it does not lead a group yet (forked, its initializer not run), and reap them."""
+    processes = list(processes)
+    for process in processes:
+        try:
+            if process.pid:  # (never 0: that would be our own group)
+                os.killpg(process.pid, signal.SIGKILL)
+                continue
+        except (ProcessLookupError, PermissionError):
+            pass
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
 
 
 class DaskPool:

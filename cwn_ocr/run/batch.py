@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from cwn_ocr.errors import BadInputError, CwnOcrError, MissingDependencyError, StoppedError, UsageError
+from cwn_ocr.errors import CwnOcrError, MissingDependencyError, StoppedError, UsageError, worst_exit_code
 from cwn_ocr.ocr.engines import DEFAULT_ENGINE, resolve_engine
 from cwn_ocr.ocr.workers import DaskPool, Pool, WorkerPool
 from cwn_ocr.report import write_outputs
@@ -187,10 +187,9 @@ class OutputGate:
 def exit_code(outcomes: Sequence[FileOutcome]) -> int:
     """0 when every file was repaired (or up to date); else the worst: 2 a bad file, 4 a partial one (a page
     failed, or the sample check could not run)."""
-    if any(o.status == "failed" and isinstance(o.error, BadInputError) for o in outcomes):
-        return 2
-    if any(o.status == "failed" for o in outcomes):
-        return max(int(o.error.exit_code) for o in outcomes if o.error is not None)
+    failed = [o.error for o in outcomes if o.status == "failed" and o.error is not None]
+    if failed:
+        return worst_exit_code(failed)
     if any(o.status == "partial" for o in outcomes):
         return 4
     return 0
