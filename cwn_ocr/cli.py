@@ -15,6 +15,7 @@ import os
 import select
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import replace
@@ -32,7 +33,7 @@ from cwn_ocr.errors import (
     UsageError,
     worst_exit_code,
 )
-from cwn_ocr.interrupts import held_interrupts
+from cwn_ocr.interrupts import held_interrupts, kill_children, stop_programs
 from cwn_ocr.layer.inputs import check_pdf_path
 from cwn_ocr.layer.textlayer import PendingLayer
 from cwn_ocr.model import IMAGE_CHOICES, Label
@@ -158,7 +159,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return int(ExitCode.USAGE)
     err = cast("Console", _Stderr())
-    signal.signal(signal.SIGTERM, _interrupt)  # a pipeline's kill stops us as cleanly as Ctrl-C
+    # a pipeline's kill stops us as cleanly as Ctrl-C; the caller's handlers are back when main returns
+    handlers = {kind: signal.signal(kind, _interrupt) for kind in (signal.SIGTERM, signal.SIGINT)} \
+        if threading.current_thread() is threading.main_thread() else {}
+    try:
+        return _command(args, err)
+    finally:
+        for kind, handler in handlers.items():
+            signal.signal(kind, handler)
+
+
+def _command(args: argparse.Namespace, err: Console) -> int:
+    """Run the command ``args`` name; its exit code, errors told on ``err``."""
     try:
         if args.command == "scan":
             return _scan(args, err)
@@ -256,6 +268,8 @@ def run() -> None:
     closed by then and the workers are gone, so the interpreter's teardown (0.1 s, mostly the
     destructors of OpenCV and pikepdf) is skipped; stdout and stderr are flushed first."""
     code = main()
+    if code == ExitCode.INTERRUPTED:  # the programs threads of this process waited for go with it
+        kill_children()
     try:
         sys.stdout.flush()
     except (BrokenPipeError, ValueError):  # the reader went away: what it read is all it wanted
@@ -318,6 +332,9 @@ def _stdout_console(**options: Any) -> Console:
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    """SIGINT and SIGTERM: the programs cwn-ocr's threads wait for are killed (a signal sent to cwn-ocr
+    alone reaches none of them), then the run unwinds as on Ctrl-C."""
+    stop_programs()
     raise KeyboardInterrupt
 
 
@@ -419,17 +436,8 @@ def _repair_file(args: argparse.Namespace, err: Console, pdf: Path, *, shown: Pa
     if not args.quiet:
         _print_summary(err, summary, written)
     if result.unverified:  # a message, not the summary: --quiet keeps it
-        err.print(f"cwn-ocr: {_unverified_message(result.unverified)}", soft_wrap=True, markup=False)
+        err.print(f"cwn-ocr: {result.unverified_message}", soft_wrap=True, markup=False)
     return int(ExitCode.PARTIAL if result.failed_pages or result.unverified else ExitCode.OK)
-
-
-def _unverified_message(reason: str) -> str:
-    """What to tell the user when the sample check could not run (exit code 4).
-
-    >>> _unverified_message("Tesseract crashed")
-    'the sample check could not run (Tesseract crashed): pages that look clean were not checked'
-    """
-    return f"the sample check could not run ({reason}): pages that look clean were not checked"
 
 
 def _pdf_target(target: Path, source: Path) -> Path:
@@ -521,10 +529,10 @@ def _repair_batch(args: argparse.Namespace, err: Console) -> int:
         raise UsageError("-o - writes one file's text to stdout; give one PDF, or drop -o -")
     if args.pdf_out is not None:
         raise UsageError("--pdf-out writes one file's repaired PDF; with several, they go to --out as <stem>.pdf")
-    paths = expand_inputs(args.pdf)
+    out_dir = Path(args.out or "out")
+    paths = expand_inputs(args.pdf, outputs=out_dir)
     if not paths:
         raise UsageError("no PDF files found in " + ", ".join(args.pdf))
-    out_dir = Path(args.out or "out")
     prepare_output_dir(out_dir, paths[0])
     for path in paths:
         if out_dir.resolve() == path.resolve().parent:

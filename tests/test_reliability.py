@@ -54,8 +54,10 @@ def path_without(tmp_path: Path, *missing: str) -> dict[str, str]:
 
 #: What a hanging fake program runs: a duration nothing else on the machine sleeps, so that the check
 #: for fakes left behind finds only ours (a developer's own ``sleep 300`` beside the tests made one
-#: look started before it was, and the Ctrl-C came while Python was still importing ``site``).
-HANG = "exec sleep 299.917"
+#: look started before it was, and the Ctrl-C came while Python was still importing ``site``), and no
+#: other test session either (this one's process id in it: two runs of the tests at once saw each
+#: other's fakes and failed).
+HANG = f"exec sleep {200 + os.getpid() % 100_000 / 1000:.3f}"
 
 
 def fake_program(tmp_path: Path, name: str, body: str) -> dict[str, str]:
@@ -182,6 +184,14 @@ def test_encrypted_pdf_with_its_password(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "安顺市" in (tmp_path / "out" / "locked.txt").read_text("utf-8")
     assert sha256(source) == before
+    # the repaired PDF is locked as its input was: the same password opens it, none does not
+    repaired = tmp_path / "out" / "locked.pdf"
+    with pytest.raises(pikepdf.PasswordError):
+        pikepdf.open(repaired)
+    with pikepdf.open(repaired, password="s3cret") as pdf:
+        assert pdf.is_encrypted
+    read = subprocess.run(["pdftotext", "-upw", "s3cret", str(repaired), "-"], capture_output=True, text=True)
+    assert read.returncode == 0 and "安顺市" in read.stdout
 
 
 def test_output_folder_that_cannot_be_created(tmp_path: Path) -> None:
@@ -306,7 +316,7 @@ def test_tesseract_crashing_in_the_sample_check_is_no_success(tmp_path: Path) ->
     assert report["settings"]["verify"].startswith("skipped: Tesseract failed")
     batch = run_cli("repair", str(SAMPLES / "wrong_tounicode.pdf"), str(SAMPLES / "clean_english.pdf"), "--out",
                     str(tmp_path / "batch"), "--no-cache", env=env)
-    assert_clean_failure(batch, 4, "wrong_tounicode.pdf: partial (the sample check could not run: Tesseract failed")
+    assert_clean_failure(batch, 4, "wrong_tounicode.pdf: partial (the sample check could not run (Tesseract failed")
 
 
 @pytest.mark.tesseract
@@ -396,9 +406,11 @@ def test_interrupt_leaves_no_output_and_no_tesseract(tmp_path: Path) -> None:
     assert not leftovers(tmp_path)
 
 
-def interrupt_when_faked(args: list[str], env: dict[str, str], after: float = 0.0) -> None:
-    """Run ``cwn-ocr args``, press Ctrl-C ``after`` seconds after the fake program (``HANG``)
-    started; it must end with 130 and a message, no traceback, and leave no fake process behind."""
+def interrupt_when_faked(args: list[str], env: dict[str, str], after: float = 0.0,
+                         signum: int = signal.SIGINT) -> None:
+    """Run ``cwn-ocr args``, send it (alone, not its process group) ``signum`` ``after`` seconds after the
+    fake program (``HANG``) started; it must end within 10 s with 130 and a message, no traceback, and
+    leave no fake process behind."""
     proc = subprocess.Popen([sys.executable, "-m", "cwn_ocr", *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -406,12 +418,30 @@ def interrupt_when_faked(args: list[str], env: dict[str, str], after: float = 0.
         time.sleep(0.1)
     assert fake_processes(), "the fake program never started"
     time.sleep(after)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
+    sent = time.monotonic()
     _stdout, stderr = proc.communicate(timeout=30)
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == 130 and time.monotonic() - sent < 10, stderr
     assert "Traceback" not in stderr and "interrupted" in stderr
     time.sleep(0.5)
     assert not fake_processes(), "the fake program was left running"
+
+
+@pytest.mark.tesseract
+def test_a_signal_to_cwn_ocr_alone_stops_the_sample_checks_tesseract_at_once(tmp_path: Path) -> None:
+    """A service manager's SIGTERM (or a SIGINT to the process, not its terminal's group) reaches none of
+    the programs cwn-ocr's threads wait for: the sample check's hung Tesseract is killed, the run ends
+    at once (it waited out --page-timeout), and no Tesseract is left running (one file or a batch)."""
+    env = fake_tesseract(tmp_path, "hang")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("clean_english", "clean_mixed"):
+        shutil.copy(SAMPLES / f"{name}.pdf", inputs)
+    for target in (inputs / "clean_english.pdf", inputs):
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            interrupt_when_faked(["repair", str(target), "--out", str(tmp_path / "out"), "--no-cache",
+                                  "--page-timeout", "120"], env, after=0.5, signum=signum)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 @pytest.mark.tesseract

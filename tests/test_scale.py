@@ -206,6 +206,20 @@ def test_batch_skips_a_file_only_when_every_output_asked_for_is_there(tmp_path: 
     assert third.returncode == 0 and third.stderr.count(": skipped") == 2, third.stderr
 
 
+def test_a_batch_into_a_folder_inside_its_input_folder_runs_again(tmp_path: Path) -> None:
+    """`repair in/ --out in/repaired`, run nightly: the repaired PDFs of the last run are no inputs (they
+    would share their inputs' stems, and lie in the output folder)."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "clean_english.pdf").write_bytes((SAMPLES / "clean_english.pdf").read_bytes())
+    out = inputs / "repaired"
+    first = run_cli("repair", str(inputs), "--out", str(out), "--verify", "off", "--no-review")
+    assert first.returncode == 0 and first.stderr.count(": ok") == 1, first.stderr
+    assert (out / "clean_english.pdf").is_file()
+    second = run_cli("repair", str(inputs), "--out", str(out), "--verify", "off", "--no-review")
+    assert second.returncode == 0 and second.stderr.count(": skipped") == 1, second.stderr
+
+
 def test_batch_refuses_two_inputs_with_one_stem(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "clean_english.pdf").write_bytes((SAMPLES / "clean_english.pdf").read_bytes())

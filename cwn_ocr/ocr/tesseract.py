@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cwn_ocr.errors import MissingDependencyError, OcrError
+from cwn_ocr.interrupts import run_program
 from cwn_ocr.model import BBox, Line, Word
 from cwn_ocr.ocr.tessdata import require_languages
 
@@ -142,8 +143,7 @@ def read_files(paths: Sequence[Path], settings: OcrSettings, *, lang: str | None
         cmd = ["tesseract", listing.name, "stdout", "-l", lang, "--oem", str(settings.oem), "--psm", str(settings.psm),
                "--tessdata-dir", str(data.directory), "-c", "tessedit_create_tsv=1"]
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=settings.timeout, check=False,
-                                  env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+            done = run_program(cmd, timeout=settings.timeout, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
         except FileNotFoundError as exc:
             raise MissingDependencyError("tesseract is not installed",
                                          advice="install it with: apt-get install tesseract-ocr") from exc

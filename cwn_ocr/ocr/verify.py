@@ -34,6 +34,7 @@ import regex
 from rapidfuzz import fuzz
 
 from cwn_ocr.decide import AGREEMENT, CONFIDENT
+from cwn_ocr.interrupts import run_program
 from cwn_ocr.layer.charsets import comparable, readable_share, visible_length
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Label, Page, Verdict
@@ -275,8 +276,10 @@ def _render_strip(pdf: Path, sample: Sample, folder: Path, *, password: str | No
     if password:
         cmd += ["-upw", password]
     try:
-        subprocess.run(cmd + [str(pdf), str(target)], capture_output=True, timeout=60, check=True)
+        done = run_program(cmd + [str(pdf), str(target)], timeout=60)
     except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
         return None
     image = target.with_name(target.name + ".png")
     return image if image.is_file() and image.stat().st_size else None

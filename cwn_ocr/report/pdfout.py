@@ -451,7 +451,11 @@ def build_repaired_pdf(result: RepairResult, *, password: str | None = None,
         pdf.docinfo[pikepdf.Name(MARK)] = pikepdf.String("repaired text layer")
         buffer = io.BytesIO()
         try:
-            pdf.save(buffer, deterministic_id=True)
+            # an encrypted input's repaired PDF keeps its encryption: the same passwords and permissions (a
+            # document locked with a password is never written out unlocked); its /ID is the input's (the
+            # encryption's key depends on it), where qpdf can make no deterministic one
+            locked = pdf.is_encrypted
+            pdf.save(buffer, deterministic_id=not locked, encryption=locked)
         except Exception as exc:  # noqa: BLE001
             raise OutputError(f"cannot write the repaired PDF ({exc})", path=result.path,
                               advice="use --no-pdf to write the other outputs") from exc

@@ -35,13 +35,28 @@ class FileOutcome:
     error: CwnOcrError | None = field(default=None, repr=False)
 
 
-def expand_inputs(inputs: Iterable[str]) -> list[Path]:
-    """Files as given, folders as the PDFs inside them (recursively, sorted); duplicates once."""
+def expand_inputs(inputs: Iterable[str], *, outputs: Path | None = None) -> list[Path]:
+    """Files as given, folders as the PDFs inside them (recursively, sorted); duplicates once. A folder's
+    walk leaves out the ``outputs`` folder inside it: the repaired PDFs of an earlier run (``repair in/
+    --out in/repaired``) are no inputs of the next.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as top:
+    ...     for name in ("a.pdf", "notes.txt", "repaired/a.pdf", "more/b.PDF"):
+    ...         (Path(top) / name).parent.mkdir(exist_ok=True)
+    ...         (Path(top) / name).touch()
+    ...     [str(p.relative_to(top)) for p in expand_inputs([top], outputs=Path(top) / "repaired")]
+    ['a.pdf', 'more/b.PDF']
+    """
     paths: list[Path] = []
+    skip = outputs.resolve() if outputs is not None else None
     for name in inputs:
         path = Path(name)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+            root = path.resolve()
+            inner = skip if skip is not None and skip != root and skip.is_relative_to(root) else None
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file()
+                           and not (inner is not None and p.resolve().is_relative_to(inner)))
         else:
             found = [path]
         paths += [p for p in found if p not in paths]
@@ -114,8 +129,8 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
             raise
         except CwnOcrError as exc:
             return FileOutcome(path, "failed", message=str(exc), error=exc)
-        return FileOutcome(path, "partial" if result.failed_pages or result.unverified else "ok", result, message=(
-            f"the sample check could not run: {result.unverified}" if result.unverified else ""))
+        return FileOutcome(path, "partial" if result.failed_pages or result.unverified else "ok", result,
+                           message=result.unverified_message or "")
 
     def told(outcome: Callable[[], FileOutcome]) -> FileOutcome:
         with gate:  # a stopped batch writes nothing more and tells of nothing more

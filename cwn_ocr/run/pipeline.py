@@ -410,10 +410,12 @@ def with_decoded(scan: DocumentScan, fonts: FontRecovery) -> DocumentScan:
 
 
 def _read_boxes(scan: DocumentScan, boxes: Sequence[tuple[int, BBox]], lang: str, *, password: str | None,
-                jobs: int | None, cache: OcrCache | None, engine: str = "tesseract") -> list[tuple[str, float]]:
+                jobs: int | None, cache: OcrCache | None, engine: str = "tesseract",
+                timeout: float = 180.0) -> list[tuple[str, float]]:
     """``fonts.recover.ReadBoxes`` for the document of ``scan``: each box of the page image read (one
     strip each, as the sample check reads them) by PP-OCR unless ``engine`` is "tesseract" (then by
-    Tesseract with ``lang``), cached by what the pages draw."""
+    Tesseract with ``lang``, each run within ``timeout``, ``--page-timeout``), cached by what the pages
+    draw."""
     from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
 
     ppocr = engine != "tesseract" and PpOcrEngine.available()
@@ -428,7 +430,8 @@ def _read_boxes(scan: DocumentScan, boxes: Sequence[tuple[int, BBox]], lang: str
             return [(str(text), float(conf)) for text, conf in cached]
     workers = jobs or os.cpu_count() or 1
     read = (read_strips_ppocr(scan.path, samples, password=password, jobs=workers) if ppocr else
-            read_samples(scan.path, samples, OcrSettings(lang=lang), password=password, jobs=workers))
+            read_samples(scan.path, samples, OcrSettings(lang=lang, timeout=timeout), password=password,
+                         jobs=workers))
     checks = {c.sample.line: c for c in read}
     readings = [(checks[i].reading, (checks[i].confidence or 0.0) / 100) if i in checks else ("", 0.0)
                 for i in range(len(samples))]
@@ -517,6 +520,17 @@ class RepairResult:
 
     def count(self, action: str) -> int:
         return sum(1 for p in self.pages if p.action == action)
+
+    @property
+    def unverified_message(self) -> str | None:
+        """What to tell the user when the sample check could not run (exit code 4), one file or a batch's.
+
+        >>> RepairResult(Path("x.pdf"), (), {"verify": "skipped: Tesseract crashed"}, 0.0).unverified_message
+        'the sample check could not run (Tesseract crashed): pages that look clean were not checked'
+        """
+        reason = self.unverified
+        return None if reason is None else \
+            f"the sample check could not run ({reason}): pages that look clean were not checked"
 
     @property
     def changed_characters(self) -> int:
@@ -899,7 +913,7 @@ def repair_pdf(path: PdfSource, *, dpi: int = 300, lang: str = "chi_sim+eng", jo
         if repair_fonts:
             fonts = recover_fonts(scan.path, {s.page.number: s.page for s in scan.pages}, broken, lang=lang,
                                   read=partial(_read_boxes, scan, password=password, jobs=jobs, cache=cache,
-                                               engine=engine), password=password)
+                                               engine=engine, timeout=page_timeout), password=password)
             scan = with_decoded(scan, fonts)
         ocr = _OcrQueue(scan, settings=settings, dpi=dpi, password=password, verify=verify, regions=regions,
                         cache=cache, workers=workers, pool=pool, stack=stack,
@@ -920,7 +934,7 @@ def repair_pdf(path: PdfSource, *, dpi: int = 300, lang: str = "chi_sim+eng", jo
             if suspect and repair_fonts:  # a sound-looking map the image contradicts: learn its codes from the image
                 permuted = recover_fonts(scan.path, {s.page.number: s.page for s in scan.pages}, suspect, lang=lang,
                                          read=partial(_read_boxes, scan, password=password, jobs=jobs, cache=cache,
-                                                      engine=engine),
+                                                      engine=engine, timeout=page_timeout),
                                          password=password, permuted=True)
                 if permuted.pages:
                     scan = with_decoded(scan, permuted)
