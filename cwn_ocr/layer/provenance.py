@@ -138,7 +138,11 @@ def parse_tounicode(cmap: str) -> dict[int, str]:
             if len(raw) < 2:
                 continue
             head, last = raw[:-2], int.from_bytes(raw[-2:], "big")
-            for offset in range(min(high - low + 1, 65536 - last)):
+            count = min(high - low + 1, 65536 - last)
+            if not head:  # one code unit: its character (a lone surrogate too, as _utf16 gives it)
+                mapping.update(zip(range(low, low + count), map(chr, range(last, last + count))))
+                continue
+            for offset in range(count):
                 mapping[low + offset] = _utf16(head + (last + offset).to_bytes(2, "big"))
     return mapping
 
