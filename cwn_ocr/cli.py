@@ -33,7 +33,7 @@ from cwn_ocr.errors import (
     UsageError,
     worst_exit_code,
 )
-from cwn_ocr.interrupts import held_interrupts, kill_children, stop_programs
+from cwn_ocr.interrupts import allow_programs, held_interrupts, stop_programs
 from cwn_ocr.layer.inputs import check_pdf_path
 from cwn_ocr.layer.textlayer import PendingLayer
 from cwn_ocr.model import IMAGE_CHOICES, Label
@@ -159,14 +159,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return int(ExitCode.USAGE)
     err = cast("Console", _Stderr())
-    # a pipeline's kill stops us as cleanly as Ctrl-C; the caller's handlers are back when main returns
-    handlers = {kind: signal.signal(kind, _interrupt) for kind in (signal.SIGTERM, signal.SIGINT)} \
-        if threading.current_thread() is threading.main_thread() else {}
+    handlers: dict[int, Any] = {}
+    allow_programs()  # a new run (an earlier one in this process may have been stopped)
     try:
+        # a pipeline's kill stops us as cleanly as Ctrl-C; a signal the caller ignores stays ignored (`cmd &`
+        # in a script starts it with SIGINT ignored); the caller's handlers are back when main returns
+        if threading.current_thread() is threading.main_thread():
+            for kind in (signal.SIGTERM, signal.SIGINT):
+                previous = signal.getsignal(kind)
+                if previous is not signal.SIG_IGN:
+                    signal.signal(kind, _interrupt)
+                    handlers[kind] = previous
         return _command(args, err)
+    except KeyboardInterrupt:  # before the command started
+        return _interruption(err)
     finally:
-        for kind, handler in handlers.items():
-            signal.signal(kind, handler)
+        for signum, handler in handlers.items():
+            if handler is not None:  # None: installed from C, nothing Python can put back
+                signal.signal(signum, handler)
 
 
 def _command(args: argparse.Namespace, err: Console) -> int:
@@ -268,15 +278,15 @@ def run() -> None:
     closed by then and the workers are gone, so the interpreter's teardown (0.1 s, mostly the
     destructors of OpenCV and pikepdf) is skipped; stdout and stderr are flushed first."""
     code = main()
-    if code == ExitCode.INTERRUPTED:  # the programs threads of this process waited for go with it
-        kill_children()
     try:
         sys.stdout.flush()
     except (BrokenPipeError, ValueError):  # the reader went away: what it read is all it wanted
         pass
+    except KeyboardInterrupt:  # Ctrl-C once the work is done (the outputs are written): exit as it ended
+        pass
     try:
         sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
+    except (BrokenPipeError, ValueError, KeyboardInterrupt):
         pass
     os._exit(code)
 

@@ -7,19 +7,20 @@ command line imports the pipeline inside ``held_interrupts`` and acts on a Ctrl-
 A SIGTERM (or a SIGINT sent to cwn-ocr alone, not to its terminal's process group) reaches none of the
 programs cwn-ocr's own threads run (the sample check's Tesseract): unwinding then waits for each to end,
 up to ``--page-timeout``. Such programs run through ``run_program``, and the command line's handler
-stops them (``stop_programs``) before it raises KeyboardInterrupt.
+stops them (``stop_programs``) before it raises KeyboardInterrupt; from then on no program starts, and
+none that ends gives a result (it was killed: its output is no reading to keep, or to cache).
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
+
+from cwn_ocr.errors import StoppedError
 
 #: The signals held: Ctrl-C, and the kill a pipeline or a service manager sends.
 HELD = (signal.SIGINT, signal.SIGTERM)
@@ -82,68 +83,57 @@ def held_interrupts() -> Iterator[None]:
             signal.raise_signal(received)
 
 
-def kill_children() -> list[int]:
-    """Kill (SIGKILL) every program this process started that still runs, and return their ids: on an
-    interrupt, the ones threads of this process wait for (the sample check's Tesseract, poppler) would
-    otherwise run on after it exits, a hung one for ever (their timeout was the thread's). The pool's
-    workers are killed with their groups before this. Linux only (``/proc``); elsewhere nothing.
-
-    >>> import subprocess, sys  # in a process of its own: these tests' process has workers of its own
-    >>> code = ("import subprocess; from cwn_ocr.interrupts import kill_children; "
-    ...         "child = subprocess.Popen(['sleep', '30']); print(child.pid in kill_children(), child.wait())")
-    >>> subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split()
-    ['True', '-9']
-    """
-    killed = []
-    for task in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
-        try:
-            pids = [int(pid) for pid in task.read_text().split()]
-        except (OSError, ValueError):  # the thread ended meanwhile
-            continue
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
-            except OSError:  # gone already
-                pass
-    return killed
-
-
 #: The programs ``run_program`` is waiting for, in any thread (set.add, set.discard and list(set) are
 #: atomic: a signal handler reads it without a lock, which the interrupted thread might hold).
 _RUNNING: set[subprocess.Popen[bytes]] = set()
+#: True from ``stop_programs`` on: the run is ending, no program starts and none gives a result (a plain
+#: flag: a threading.Event's set() takes a lock a second signal's handler could wait for for ever).
+_STOPPING = {"set": False}
 
 
 def run_program(cmd: Sequence[str], *, timeout: float, env: dict[str, str] | None = None
                 ) -> subprocess.CompletedProcess[bytes]:
     """``subprocess.run(cmd, capture_output=True, timeout=timeout, env=env)``, the program known to
     ``stop_programs`` while it runs. Raises as ``subprocess.run`` does (OSError, TimeoutExpired, the
-    program killed first).
+    program killed first, as on any other exception), and StoppedError once ``stop_programs`` was called.
 
     >>> run_program(["echo", "hi"], timeout=10).stdout
     b'hi\\n'
     """
+    if _STOPPING["set"]:
+        raise StoppedError("the run is being stopped")
     with subprocess.Popen(list(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
         _RUNNING.add(proc)
         try:
-            try:
-                out, err = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
+            if _STOPPING["set"]:  # stop_programs ran between the check above and the add
                 proc.kill()
-                proc.communicate()
-                raise
+            out, err = proc.communicate(timeout=timeout)
+        except BaseException:  # a timeout, an interrupt: the program goes too, as with subprocess.run
+            proc.kill()
+            proc.wait()
+            raise
         finally:
             _RUNNING.discard(proc)
+    if _STOPPING["set"]:
+        raise StoppedError("the run is being stopped")
     return subprocess.CompletedProcess(list(cmd), proc.returncode, out, err)
 
 
 def stop_programs() -> int:
-    """Kill every program ``run_program`` is waiting for (their threads see them end, killed); how many.
-    Safe in a signal handler.
+    """Kill every program ``run_program`` is waiting for, start none from now on (until
+    ``allow_programs``), and return how many were killed. Safe in a signal handler.
 
     >>> stop_programs()
     0
+    >>> try:
+    ...     run_program(["echo", "hi"], timeout=10)
+    ... except StoppedError as exc:
+    ...     print(exc)
+    the run is being stopped
+    >>> allow_programs(); run_program(["echo", "hi"], timeout=10).returncode
+    0
     """
+    _STOPPING["set"] = True
     running = list(_RUNNING)
     for proc in running:
         try:
@@ -151,3 +141,8 @@ def stop_programs() -> int:
         except OSError:  # it ended meanwhile
             pass
     return len(running)
+
+
+def allow_programs() -> None:
+    """Let ``run_program`` start programs again (a new run in this process)."""
+    _STOPPING["set"] = False

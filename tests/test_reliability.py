@@ -444,6 +444,52 @@ def test_a_signal_to_cwn_ocr_alone_stops_the_sample_checks_tesseract_at_once(tmp
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+def test_a_run_started_with_sigint_ignored_keeps_ignoring_it(tmp_path: Path) -> None:
+    """`cwn-ocr … &` in a script starts with SIGINT ignored (the shell's rule for background jobs): a Ctrl-C
+    meant for the script's foreground leaves it running."""
+    fake = fake_pdftotext(tmp_path, "sleep 1")  # the run is still on when the signal comes
+    proc = subprocess.Popen([sys.executable, "-m", "cwn_ocr", "repair", str(SAMPLES / "clean_english.pdf"), "--out",
+                             str(tmp_path / "out"), "--verify", "off", "-q"], env=fake, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    time.sleep(0.7)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert (tmp_path / "out" / "clean_english.txt").is_file()
+
+
+@pytest.mark.tesseract
+def test_an_interrupted_sample_check_leaves_nothing_in_the_cache(tmp_path: Path) -> None:
+    """The strips' pdftoppm killed by a SIGTERM gave no strip: that check is no reading, and the next run
+    with the same cache checks the page again (it found the wrong map and decoded it; a cached empty
+    check had kept the wrong text as verified)."""
+    cache = tmp_path / "cache"
+    strips_hang = fake_program(tmp_path, "pdftoppm", 'case " $* " in *" -singlefile "*) '
+                               f'{HANG}  # cwn-ocr-fake-pdftoppm\n;; esac\nexec {shutil.which("pdftoppm")} "$@"\n')
+    interrupt_when_faked(["repair", str(SAMPLES / "wrong_tounicode.pdf"), "--out", str(tmp_path / "o1"),
+                          "--cache-dir", str(cache)], strips_hang, after=0.3, signum=signal.SIGTERM)
+    again = run_cli("repair", str(SAMPLES / "wrong_tounicode.pdf"), "--out", str(tmp_path / "o2"),
+                    "--cache-dir", str(cache), "-q")
+    assert again.returncode == 0, again.stderr
+    report = json.loads((tmp_path / "o2" / "wrong_tounicode.json").read_text("utf-8"))
+    assert [page["action"] for page in report["pages"]] == ["decoded"]
+
+
+@pytest.mark.tesseract
+def test_the_owner_password_serves_the_sample_check_as_the_users_does(tmp_path: Path) -> None:
+    """--password may be the owner's: poppler's tools get it as either (pdftoppm -upw alone refused it,
+    and the sample check read nothing: a wrong map kept, exit 0)."""
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(SAMPLES / "wrong_tounicode.pdf") as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(user="u-pass", owner="o-pass", R=6))
+    for password in ("u-pass", "o-pass"):
+        proc = run_cli("repair", str(locked), "--password", password, "--out", str(tmp_path / password), "--no-cache",
+                       "-q")
+        assert proc.returncode == 0, proc.stderr
+        report = json.loads((tmp_path / password / "locked.json").read_text("utf-8"))
+        assert [page["action"] for page in report["pages"]] == ["decoded"], password
+
+
 @pytest.mark.tesseract
 def test_interrupting_a_batch_stops_it_at_once_and_keeps_the_files_it_finished(tmp_path: Path) -> None:
     """Ctrl-C during a batch stops it then, not after every file queued: the workers' Tesseract is

@@ -218,6 +218,14 @@ def test_a_batch_into_a_folder_inside_its_input_folder_runs_again(tmp_path: Path
     assert (out / "clean_english.pdf").is_file()
     second = run_cli("repair", str(inputs), "--out", str(out), "--verify", "off", "--no-review")
     assert second.returncode == 0 and second.stderr.count(": skipped") == 1, second.stderr
+    # an original PDF in that folder is no earlier output: an input, never written over
+    docs = tmp_path / "docs"
+    (docs / "2023").mkdir(parents=True)
+    (docs / "a.pdf").write_bytes((SAMPLES / "clean_english.pdf").read_bytes())
+    original = (SAMPLES / "mojibake_kangxi.pdf").read_bytes()
+    (docs / "2023" / "a.pdf").write_bytes(original)
+    refused = run_cli("repair", str(docs), "--out", str(docs / "2023"), "--verify", "off", "--no-review")
+    assert refused.returncode != 0 and (docs / "2023" / "a.pdf").read_bytes() == original, refused.stderr
 
 
 def test_batch_refuses_two_inputs_with_one_stem(tmp_path: Path) -> None:

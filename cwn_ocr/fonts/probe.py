@@ -26,7 +26,8 @@ import pikepdf
 from cwn_ocr.errors import BadInputError
 from cwn_ocr.fonts.cmaps import tounicode_ranges
 from cwn_ocr.fonts.inventory import FontRef, font_object
-from cwn_ocr.layer.textlayer import parse_bbox_layout
+from cwn_ocr.interrupts import run_program
+from cwn_ocr.layer.textlayer import parse_bbox_layout, poppler_passwords
 from cwn_ocr.model import BBox, Page
 
 #: The first probe character: Supplementary Private Use Area-A, then on into Area-B.
@@ -144,14 +145,12 @@ def probe_maps(pdf: pikepdf.Pdf, fonts: Sequence[FontRef]) -> tuple[dict[str, by
 def read_layer(pdf: Path, *, pages: Sequence[int] | None = None, password: str | None = None,
                timeout: float = 120) -> list[Page]:
     """``pdftotext -bbox-layout`` of ``pdf`` (or of ``pages`` only, numbered as in the PDF)."""
-    cmd = ["pdftotext", "-bbox-layout", "-enc", "UTF-8"]
-    if password:
-        cmd += ["-upw", password, "-opw", password]
+    cmd = ["pdftotext", "-bbox-layout", "-enc", "UTF-8", *poppler_passwords(password)]
     first, last = (min(pages), max(pages)) if pages else (1, 0)
     if pages:
         cmd += ["-f", str(first), "-l", str(last)]
     try:
-        done = subprocess.run(cmd + [str(pdf), "-"], capture_output=True, timeout=timeout, check=False)
+        done = run_program(cmd + [str(pdf), "-"], timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BadInputError(f"poppler could not read a copy with repaired fonts ({exc})", path=pdf) from exc
     parsed = parse_bbox_layout(done.stdout.decode("utf-8", "surrogateescape"))

@@ -40,6 +40,16 @@ _WORD = re.compile(
 )
 
 
+def poppler_passwords(password: str | None) -> list[str]:
+    """The password options of poppler's tools for ``--password``, which may be the user's or the owner's
+    (``-upw`` alone refuses an owner password: "Incorrect password").
+
+    >>> poppler_passwords("s3cret"), poppler_passwords(None)
+    (['-upw', 's3cret', '-opw', 's3cret'], [])
+    """
+    return ["-upw", password, "-opw", password] if password else []
+
+
 def parse_bbox_layout(xhtml: str) -> list[Page]:
     """Parse the output of ``pdftotext -bbox-layout`` into pages of lines.
 
@@ -86,10 +96,7 @@ class PendingLayer:
         self._error: CwnOcrError | None = None
         self._streams: tuple[bytes, bytes] | None = None
         self._broken: Exception | None = None
-        cmd = ["pdftotext", "-bbox-layout", "-enc", "UTF-8"]
-        if password:
-            cmd += ["-upw", password, "-opw", password]
-        cmd += [str(self.pdf), "-"]
+        cmd = ["pdftotext", "-bbox-layout", "-enc", "UTF-8", *poppler_passwords(password), str(self.pdf), "-"]
         self._proc: subprocess.Popen[bytes] | None = _start(cmd)
         _widen(self._proc.stdout)
         try:

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cwn_ocr.errors import BadInputError, MissingDependencyError
+from cwn_ocr.interrupts import run_program
+from cwn_ocr.layer.textlayer import poppler_passwords
 
 if TYPE_CHECKING:  # numpy, OpenCV and pdf2image (PIL) are imported by the functions that make pixels:
     import numpy as np  # reading pdfimages' list (provenance) must not cost their 0.15 s
@@ -53,9 +55,9 @@ def page_images(pdf: Path, *, password: str | None = None, page: int | None = No
                 ) -> dict[int, list[tuple[int, int, int, int]]]:
     """``pdfimages -list``: per page, each image's ``(width, height, x-ppi, y-ppi)`` in pixels."""
     cmd = ["pdfimages", "-list"] + (["-f", str(page), "-l", str(page)] if page else [])
-    cmd += (["-upw", password] if password else []) + [str(pdf)]
+    cmd += poppler_passwords(password) + [str(pdf)]
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False).stdout
+        out = run_program(cmd, timeout=120).stdout.decode("utf-8", "replace")
     except (OSError, subprocess.TimeoutExpired):
         return {}
     images: dict[int, list[tuple[int, int, int, int]]] = {}
@@ -198,7 +200,7 @@ def render(pdf: Path, page: int, page_width_pt: float, page_height_pt: float, *,
         if drawn is not None:
             return drawn
     try:
-        extra: dict[str, Any] = {"userpw": password} if password else {}
+        extra: dict[str, Any] = {"userpw": password, "ownerpw": password} if password else {}
         # pdf2image takes whole seconds: rounded up (int() made 0.5 s no time at all)
         images = convert_from_path(str(pdf), dpi=int(chosen + 1e-6), first_page=page, last_page=page, grayscale=True,
                                    timeout=max(1, math.ceil(timeout)), thread_count=1, **extra)
@@ -242,9 +244,9 @@ def render_pages(pdf: Path, pages: dict[int, tuple[float, float]], *, dpi: float
 
     def run(k: int, piece: list[int], folder: str) -> dict[int, np.ndarray]:
         cmd = ["pdftoppm", "-f", str(piece[0]), "-l", str(piece[-1]), "-r", str(int(dpi)), "-gray"]
-        cmd += (["-upw", password] if password else []) + [str(pdf), f"{folder}/s{k}"]
+        cmd += poppler_passwords(password) + [str(pdf), f"{folder}/s{k}"]
         try:
-            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+            run_program(cmd, timeout=timeout)
         except (OSError, subprocess.TimeoutExpired):
             return {}
         images = {}

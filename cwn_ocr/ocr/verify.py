@@ -37,6 +37,7 @@ from cwn_ocr.decide import AGREEMENT, CONFIDENT
 from cwn_ocr.interrupts import run_program
 from cwn_ocr.layer.charsets import comparable, readable_share, visible_length
 from cwn_ocr.layer.textfix import fix_text
+from cwn_ocr.layer.textlayer import poppler_passwords
 from cwn_ocr.model import BBox, Label, Page, Verdict
 from cwn_ocr.ocr.tesseract import OcrSettings, read_files
 
@@ -273,10 +274,8 @@ def _render_strip(pdf: Path, sample: Sample, folder: Path, *, password: str | No
         return image if strip.size and cv2.imwrite(str(image), strip) else None
     cmd = ["pdftoppm", "-f", str(sample.page), "-l", str(sample.page), "-r", str(SAMPLE_DPI), "-x", str(max(0, x)),
            "-y", str(max(0, y)), "-W", str(max(8, w)), "-H", str(max(8, h)), "-gray", "-png", "-singlefile"]
-    if password:
-        cmd += ["-upw", password]
     try:
-        done = run_program(cmd + [str(pdf), str(target)], timeout=60)
+        done = run_program(cmd + poppler_passwords(password) + [str(pdf), str(target)], timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode != 0:

@@ -37,30 +37,41 @@ class FileOutcome:
 
 def expand_inputs(inputs: Iterable[str], *, outputs: Path | None = None) -> list[Path]:
     """Files as given, folders as the PDFs inside them (recursively, sorted); duplicates once. A folder's
-    walk leaves out the ``outputs`` folder inside it: the repaired PDFs of an earlier run (``repair in/
-    --out in/repaired``) are no inputs of the next.
+    walk leaves out the repaired PDFs an earlier run wrote into the ``outputs`` folder (``earlier_output``),
+    so that ``repair in/ --out in/repaired`` runs again; any other PDF there is an input (and the batch
+    refuses to write over it: the output folder is its own).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as top:
-    ...     for name in ("a.pdf", "notes.txt", "repaired/a.pdf", "more/b.PDF"):
+    ...     for name in ("a.pdf", "notes.txt", "repaired/a.pdf", "repaired/c.pdf", "more/b.PDF"):
     ...         (Path(top) / name).parent.mkdir(exist_ok=True)
     ...         (Path(top) / name).touch()
+    ...     _ = (Path(top) / "repaired/a.json").write_text(json.dumps({"file": str(Path(top) / "a.pdf")}))
     ...     [str(p.relative_to(top)) for p in expand_inputs([top], outputs=Path(top) / "repaired")]
-    ['a.pdf', 'more/b.PDF']
+    ['a.pdf', 'more/b.PDF', 'repaired/c.pdf']
     """
     paths: list[Path] = []
-    skip = outputs.resolve() if outputs is not None else None
     for name in inputs:
         path = Path(name)
         if path.is_dir():
-            root = path.resolve()
-            inner = skip if skip is not None and skip != root and skip.is_relative_to(root) else None
             found = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file()
-                           and not (inner is not None and p.resolve().is_relative_to(inner)))
+                           and not (outputs is not None and earlier_output(p, outputs)))
         else:
             found = [path]
         paths += [p for p in found if p not in paths]
     return paths
+
+
+def earlier_output(path: Path, outputs: Path) -> bool:
+    """A repaired PDF an earlier run wrote into ``outputs``: it lies there, and the report beside it,
+    ``<stem>.json``, names another file as the one repaired."""
+    if path.parent.resolve() != outputs.resolve():
+        return False
+    try:
+        made = json.loads(path.with_suffix(".json").read_text("utf-8"))
+        return Path(str(made["file"])).resolve() != path.resolve()
+    except (OSError, ValueError, TypeError, KeyError):
+        return False
 
 
 def check_stems(paths: Sequence[Path]) -> None:
@@ -114,8 +125,8 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
             return told(lambda: FileOutcome(path, "skipped", message="outputs are up to date"))
         try:
             result = repair_pdf(path, jobs=workers, pool=pool, **options)
-        except MissingDependencyError:
-            raise  # nothing else will work either
+        except (MissingDependencyError, StoppedError):
+            raise  # nothing else will work either; or the batch is being stopped: no file failed
         except CwnOcrError as exc:
             failed = FileOutcome(path, "failed", message=str(exc), error=exc)
             return told(lambda: failed)
@@ -125,7 +136,7 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
         try:
             write_outputs(result, out_dir, password=options.get("password"), review=review,
                           review_images=review_images, pdf=write_pdf)
-        except MissingDependencyError:
+        except (MissingDependencyError, StoppedError):
             raise
         except CwnOcrError as exc:
             return FileOutcome(path, "failed", message=str(exc), error=exc)

@@ -362,7 +362,7 @@ def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str 
         return [Check(samples[i], text, conf, agree) for i, text, conf, agree in cached]
     checks = read_samples(pdf, samples, OcrSettings(lang=lang, timeout=timeout), password=password,
                           jobs=jobs or os.cpu_count() or 1)
-    if cache:
+    if cache and len(checks) == len(samples):  # a strip missing (a render killed or failed) is kept from no run
         index = {(s.page, s.line): i for i, s in enumerate(samples)}
         cache.put_json(key, [(index[c.sample.page, c.sample.line], c.reading, c.confidence, c.agreement)
                              for c in checks])
@@ -411,7 +411,7 @@ def with_decoded(scan: DocumentScan, fonts: FontRecovery) -> DocumentScan:
 
 def _read_boxes(scan: DocumentScan, boxes: Sequence[tuple[int, BBox]], lang: str, *, password: str | None,
                 jobs: int | None, cache: OcrCache | None, engine: str = "tesseract",
-                timeout: float = 180.0) -> list[tuple[str, float]]:
+                timeout: float = OcrSettings.timeout) -> list[tuple[str, float]]:
     """``fonts.recover.ReadBoxes`` for the document of ``scan``: each box of the page image read (one
     strip each, as the sample check reads them) by PP-OCR unless ``engine`` is "tesseract" (then by
     Tesseract with ``lang``, each run within ``timeout``, ``--page-timeout``), cached by what the pages
@@ -435,7 +435,7 @@ def _read_boxes(scan: DocumentScan, boxes: Sequence[tuple[int, BBox]], lang: str
     checks = {c.sample.line: c for c in read}
     readings = [(checks[i].reading, (checks[i].confidence or 0.0) / 100) if i in checks else ("", 0.0)
                 for i in range(len(samples))]
-    if cache:
+    if cache and len(checks) == len(samples):  # as _read_checks: only whole readings are kept
         cache.put_json(key, readings)
     return readings
 
