@@ -76,6 +76,7 @@ class PageProvenance:
     invisible_text_ops: int
     scanned: bool  # one image covers the page
     fonts: tuple[FontInfo, ...] = field(default=())
+    rotation: int = 0  # the page's /Rotate, 0, 90, 180 or 270 (clockwise, as shown)
 
     @property
     def vertical(self) -> bool:
@@ -101,7 +102,7 @@ class PageProvenance:
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "visible_text_ops": self.visible_text_ops,
                 "invisible_text_ops": self.invisible_text_ops, "scanned": self.scanned,
-                "fonts": [f.to_dict() for f in self.fonts]}
+                "fonts": [f.to_dict() for f in self.fonts], **({"rotation": self.rotation} if self.rotation else {})}
 
 
 def _utf16(raw: bytes) -> str:
@@ -360,6 +361,7 @@ def read_provenance(pdf: Path, *, password: str | None = None) -> list[PageProve
         # pdfimages lists the images (0.1 s for 60 pages) while the content streams are read here
         scanning = poppler.submit(scanned_pages, pdf, sizes, password=password)
         result: list[tuple[int, int, int, tuple[FontInfo, ...]]] = []
+        turns = {number: page_rotation(page.obj.get("/Rotate")) for number, page in enumerate(document.pages, start=1)}
         seen: dict[tuple[int, int], FontInfo] = {}  # pages share font objects: analyse each once
         for number, page in enumerate(document.pages, start=1):
             visible, invisible = _count_text_ops(page)
@@ -376,5 +378,19 @@ def read_provenance(pdf: Path, *, password: str | None = None) -> list[PageProve
                 pass
             result.append((number, visible, invisible, tuple(fonts)))
         scans = scanning.result()
-        return [PageProvenance(number, visible, invisible, number in scans, fonts)
+        return [PageProvenance(number, visible, invisible, number in scans, fonts, turns[number])
                 for number, visible, invisible, fonts in result]
+
+
+def page_rotation(value: object) -> int:
+    """A page's ``/Rotate`` as 0, 90, 180 or 270 (a multiple of 90 the PDF may give negative or over 360;
+    anything else, as viewers take it, none).
+
+    >>> page_rotation(-90), page_rotation(450), page_rotation(None), page_rotation(45)
+    (270, 90, 0, 0)
+    """
+    try:
+        turn = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return 0
+    return turn % 360 if turn % 90 == 0 else 0

@@ -44,7 +44,7 @@ from cwn_ocr.fonts.inventory import font_object, list_fonts
 from cwn_ocr.fonts.program import cids_of
 from cwn_ocr.fonts.reencode import reencode_fonts
 from cwn_ocr.layer.marker import MARK
-from cwn_ocr.layer.provenance import TEXT_SHOWING, operator_name, shown_strings
+from cwn_ocr.layer.provenance import TEXT_SHOWING, operator_name, page_rotation, shown_strings
 from cwn_ocr.merge.splice import RepairedLine, Source
 from cwn_ocr.model import BBox
 from cwn_ocr.run.pipeline import PageResult, RepairResult
@@ -230,6 +230,31 @@ def text_layer(lines: list[RepairedLine], page_height: float, origin: tuple[floa
         ops.append(b"<" + text.encode("utf-16-be").hex().upper().encode("ascii") + b"> Tj")
     ops += [b"ET", b"Q"]
     return b"\n".join(ops) + b"\n"
+
+
+def turned_layer(lines: list[RepairedLine], shown_height: float, mediabox: Any, rotation: int) -> bytes:
+    """``text_layer`` for a page whose boxes are as it is shown (poppler's), ``shown_height`` high, on a page
+    with this media box (x0, y0, x1, y1) and ``/Rotate``: on a turned page the lines are drawn in the shown
+    page's space, which a ``cm`` maps onto the page's own (a line runs left to right as the page is read,
+    not along the unturned page's x axis).
+
+    >>> from cwn_ocr.model import BBox
+    >>> line = RepairedLine("Lorem ipsum", "ocr", "", (), BBox(10, 20, 110, 30))
+    >>> turned_layer([line], 595.0, (0, 0, 595, 420), 270).split(b"\\n")[:2]
+    [b'q', b'0 -1 1 0 0.00 420.00 cm']
+    >>> turned_layer([line], 842.0, (0, 0, 595, 842), 0) == text_layer([line], 842.0, (0.0, 0.0))
+    True
+    """
+    x0, y0, x1, y1 = (float(v) for v in mediabox)
+    width, height = abs(x1 - x0), abs(y1 - y0)
+    x0, y0 = min(x0, x1), min(y0, y1)
+    if rotation not in (90, 180, 270):
+        return text_layer(lines, shown_height, (x0, y0))
+    # shown (x, y), y up from the shown page's foot -> the page's own
+    matrix = {90: (0, 1, -1, 0, x0 + width, y0), 180: (-1, 0, 0, -1, x0 + width, y0 + height),
+              270: (0, -1, 1, 0, x0, y0 + height)}[rotation]
+    cm = " ".join(f"{v}" for v in matrix[:4]) + f" {matrix[4]:.2f} {matrix[5]:.2f} cm"
+    return b"q\n" + cm.encode("ascii") + b"\n" + text_layer(lines, shown_height, (0.0, 0.0)) + b"Q\n"
 
 
 @dataclass
@@ -430,8 +455,8 @@ def build_repaired_pdf(result: RepairResult, *, password: str | None = None,
             methods[page_result.number] = tally.method + (
                 f" ({', '.join(sorted(tally.fonts))})" if tally.fonts else "")
             box = page.mediabox  # poppler's boxes (pdftotext, pdftoppm) are the media box's, whatever the crop
-            origin = (float(box[0]), float(box[1]))
-            layer = text_layer(list(page_result.lines), page_result.layer.height, origin)
+            layer = turned_layer(list(page_result.lines), page_result.layer.height, box,
+                                 page_rotation(page.obj.get("/Rotate")))
             page.obj.Contents = pdf.make_stream(b"q\n" + content + b"\nQ\n" + layer)
             resources_ = page.obj.get("/Resources")
             if resources_ is None:

@@ -180,6 +180,21 @@ def font_statuses(pdf: Path, *, password: str | None = None) -> tuple[dict[str, 
 EarlyChecks = Future[tuple[list[int], list[Check]]]
 
 
+def shown(page: Page, provenance: PageProvenance | None) -> Page:
+    """``page`` with the size it is shown at: a page turned a quarter (``/Rotate`` 90 or 270) swaps its width
+    and height. poppler gives the media box's size unturned but every box as shown (pdftotext), and draws
+    the page as shown (pdftoppm): OCR boxes and the layer's must be measured alike.
+
+    >>> turned = PageProvenance(1, 0, 5, True, rotation=270)
+    >>> page = shown(Page(1, 595.2, 419.5, ()), turned)
+    >>> page.width, page.height
+    (419.5, 595.2)
+    """
+    if provenance is None or provenance.rotation not in (90, 270):
+        return page
+    return replace(page, width=page.height, height=page.width)
+
+
 def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = False, lang: str = "chi_sim+eng",
                    jobs: int | None = None, cache: OcrCache | None = None, layer: PendingLayer | None = None,
                    timeout: float = OcrSettings.timeout) -> tuple[DocumentScan, EarlyChecks | None]:
@@ -199,6 +214,7 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
         finally:  # on Ctrl-C too: poppler stopped, so that the reader thread ends and the pool can close
             layer.close()
     origins = {page.number: prov for page, prov in zip(pages, provenance + [None] * (len(pages) - len(provenance)))}
+    pages = [shown(page, origins[page.number]) for page in pages]
     judged: dict[int, PageScan] = {}
 
     def judge(page: Page) -> PageScan:
