@@ -87,6 +87,15 @@ The rules, first match wins:
                             shows the line's letters, digits and ideographs as the layer has
                             them, and the layer keeps what OCR reads worse (``D’``, ``É``,
                             ``☺``, a dot leader)
+8a  ``unsure, agrees``      as 8, but flagged by the looks of its text only, and a reading    unrepaired
+                            that agrees with it (``AGREEMENT`` at least) but whose engine is
+                            unsure (below ``SURE``, not read alike by two engines): no
+                            evidence either way. A run of accented letters with no ASCII letter
+                            beside it (``àÀâÂäÄçÇéÉ…``, a Type 3 font without a map, pdf.js
+                            french_diacritics) looks like glyph codes read as Latin-1; PP-OCR
+                            read it ``ａＡａＡａＡｃＣｅｌｅｌ…`` at 72 (agreement 79): replaced, the
+                            line was made worse. A font's glyph codes read as Latin-1 where
+                            the page shows Han are contradicted (rule 2)
 8   ``mostly garbled``      broken font, flagged spans cover half the line or the            replace line
                             reading does not confirm the rest
 9   ``still garbled``       broken font, flagged spans, but the line with the reading in     unrepaired
@@ -153,6 +162,10 @@ One doctest per row:
 >>> other = Reading("北纬42?15'-45\\"59'", 92.0, garbled=False, agreement=100.0, covered=True, whole=70.0)
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=other, bad_share=0.7)).rule
 'mostly garbled'
+>>> accents = Verdict(Label.GARBLED, 1.0, ("rare ideographs",), (Span(0, 28, Label.GARBLED, ()),))
+>>> widened = Reading("ａＡａＡａＡｃＣｅｌｅｌｅｌｅｌｉｆｉｉｏＯｕｕｕｉｕ", 72.2, garbled=False, agreement=79.2, covered=True)
+>>> decide(Evidence(Origin.BROKEN_FONT, accents, reading=widened, bad_share=1.0)).rule
+'unsure, agrees'
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=other, bad_share=0.3, spliced_clean=False)).rule
 'still garbled'
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=other, bad_share=0.3)).action.value
@@ -193,6 +206,9 @@ AGREEMENT = 60.0
 SAME_LINE = 90.0
 #: Flagged spans covering this share of a line from a broken source replace it whole.
 WHOLE_LINE_SHARE = 0.5
+#: A reading read with less confidence than this (0..100) is one its engine doubts (PP-OCR's confidence
+#: tracks its errors, ``ocr.engines.choose.PP_UNSURE``): it replaces no line it agrees with on its own.
+SURE = 90.0
 #: A line of fewer characters than this (white space aside) is short: one engine's confident reading of it
 #: settles nothing (a stamp's noise or a page footer, ``ocr.engines.choose.tesseract_settles``), so both
 #: engines read it, and an OCR line the layer lacks is added only when they read it alike
@@ -379,6 +395,10 @@ def decide(evidence: Evidence) -> Decision:
             and evidence.fixed is None and not PROOF_REASONS.intersection(evidence.verdict.reasons)):
         return Decision(Action.KEEP, "image confirms")
     if evidence.bad_share >= WHOLE_LINE_SHARE or not evidence.confirmed:
+        if (reading is not None and reading.agreement >= AGREEMENT and (reading.confidence or 0.0) < SURE
+                and not reading.corroborated and evidence.fixed is None
+                and not PROOF_REASONS.intersection(evidence.verdict.reasons)):
+            return Decision(Action.UNREPAIRED, "unsure, agrees")
         return Decision(Action.REPLACE_LINE, "mostly garbled")
     if not evidence.spliced_clean:
         return Decision(Action.UNREPAIRED, "still garbled")
