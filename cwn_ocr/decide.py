@@ -163,7 +163,8 @@ One doctest per row:
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=other, bad_share=0.7)).rule
 'mostly garbled'
 >>> accents = Verdict(Label.GARBLED, 1.0, ("rare ideographs",), (Span(0, 28, Label.GARBLED, ()),))
->>> widened = Reading("ａＡａＡａＡｃＣｅｌｅｌｅｌｅｌｉｆｉｉｏＯｕｕｕｉｕ", 72.2, garbled=False, agreement=79.2, covered=True)
+>>> widened = Reading("ａＡａＡａＡｃＣｅｌｅｌｅｌｅｌｉｆｉｉｏＯｕｕｕｉｕ", 72.2, garbled=False, agreement=79.2,
+...                   covered=True)
 >>> decide(Evidence(Origin.BROKEN_FONT, accents, reading=widened, bad_share=1.0)).rule
 'unsure, agrees'
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=other, bad_share=0.3, spliced_clean=False)).rule

@@ -67,3 +67,22 @@ def test_gbk_codes_drawn_as_latin1_mojibake_are_decoded(tmp_path: Path) -> None:
     [font] = result.fonts.to_list()
     assert font["map_before"] == "legacy multibyte" and font["encoding"] == "gb18030" and font["lines_read"] == 0
     assert not any(page.rasterized for page in result.pages)
+
+
+@pytest.mark.tesseract
+def test_symbol_and_zapfdingbats_text_stays_as_the_standard_fonts_give_it(tmp_path: Path) -> None:
+    """The 14 standard fonts, not embedded, in their own encodings: their text is fixed by the PDF standard.
+    ZapfDingbats' ``✴❈❅ ❑◆❉❃❋`` looks like garbage and no OCR reads it (it was replaced by ``米口米米口□■□``),
+    and Symbol's Greek and marks with it (pdf.js standard_fonts, pages 13 and 14)."""
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    for font, text in (("helvetica", "Symbol and ZapfDingbats, as the standard has them:"),
+                       ("symbol", "abgdp < = >"), ("zapfdingbats", "The quick brown fox")):
+        pdf.set_font(font, size=14)
+        pdf.cell(0, 10, text, new_x="LMARGIN", new_y="NEXT")
+    source = tmp_path / "standard.pdf"
+    pdf.output(str(source))
+    result = repair_pdf(source)
+    assert result.changed_characters == 0 and not any(page.rasterized for page in result.pages)
+    assert "✴❈❅ ❑◆❉❃❋ ❂❒❏◗■ ❆❏❘" in result.text and "αβγδπ" in result.text

@@ -52,6 +52,7 @@ class FontInfo:
     map_reasons: tuple[str, ...] = ()
     key: str = ""  # the same for fonts that turn the same codes into the same text (name, map)
     vertical: bool = False  # a composite font set in vertical writing (a -V CMap, or WMode 1)
+    standard: bool = False  # one of the 14 standard fonts, not embedded, in a standard encoding (``standard_font``)
 
     @property
     def suspicious(self) -> bool:
@@ -240,7 +241,43 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
         if not isinstance(encoding, pikepdf.Name) or str(encoding) in ("/Identity-H", "/Identity-V"):
             reasons = ("composite font without ToUnicode",)
     return FontInfo(name, base.lstrip("/"), to_unicode, glyphless, reasons, identity.hexdigest()[:16],
-                    _vertical(encoding))
+                    _vertical(encoding), standard_font(font))
+
+
+#: The 14 fonts every PDF reader has (PDF 1.7, 9.6.2.2), by the names a PDF gives them.
+STANDARD_FONTS = frozenset({
+    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Helvetica", "Helvetica-Bold",
+    "Helvetica-Oblique", "Helvetica-BoldOblique", "Courier", "Courier-Bold", "Courier-Oblique",
+    "Courier-BoldOblique", "Symbol", "ZapfDingbats"})
+#: The encodings a simple font may name, each a fixed table of codes to glyph names (Annex D).
+STANDARD_ENCODINGS = frozenset({"/WinAnsiEncoding", "/MacRomanEncoding", "/StandardEncoding"})
+
+
+def standard_font(font: pikepdf.Object) -> bool:
+    """One of the 14 standard fonts, not embedded, without a ToUnicode map, in its built-in encoding or one
+    of the standard ones (no /Differences): every code is a glyph name fixed by the PDF standard, and every
+    reader draws and extracts that glyph. Its text is exactly what poppler gives, however it looks (Symbol's
+    Greek and arrows, ZapfDingbats' ``❾✴❈``, which no OCR reads: pdf.js standard_fonts).
+
+    >>> standard_font(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+    ...                                  BaseFont=pikepdf.Name("/ZapfDingbats")))
+    True
+    >>> standard_font(pikepdf.Dictionary(Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name("/Helvetica"),
+    ...                                  Encoding=pikepdf.Dictionary(Differences=[32, pikepdf.Name("/g3")])))
+    False
+    """
+    try:
+        if str(font.get("/Subtype", "")) != "/Type1" or "/ToUnicode" in font:
+            return False
+        base = str(font.get("/BaseFont", "")).lstrip("/")
+        descriptor = font.get("/FontDescriptor")
+        embedded = descriptor is not None and any(key in descriptor
+                                                  for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+        encoding = font.get("/Encoding")
+        named = encoding is None or (isinstance(encoding, pikepdf.Name) and str(encoding) in STANDARD_ENCODINGS)
+        return base in STANDARD_FONTS and not embedded and named
+    except (pikepdf.PdfError, AttributeError, TypeError, ValueError):
+        return False
 
 
 def _vertical(encoding: object) -> bool:

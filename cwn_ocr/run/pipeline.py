@@ -65,8 +65,9 @@ class PageScan:
 
     @property
     def suspect(self) -> bool:
-        """Text statistics call it usable, the page image disagrees."""
-        return self.label is not Label.GARBLED and judge_samples(self.checks)
+        """Text statistics call it usable, the page image disagrees (never a page in standard fonts alone:
+        their text is fixed by the PDF standard, and no OCR reads Symbol's or ZapfDingbats' glyphs)."""
+        return self.label is not Label.GARBLED and not standard_only(self.provenance) and judge_samples(self.checks)
 
     @property
     def origin(self) -> Origin:
@@ -225,6 +226,11 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
                               alone=alone)
             if source is Origin.FONT and mapped(origins[page.number]):
                 rows = [_rare_but_mapped(row) for row in rows]
+            if source is Origin.FONT and standard_only(origins[page.number]):
+                # what its fonts draw is its text: garbled is how it looks (mojibake the author typed is still
+                # text-fixed)
+                rows = [replace(row, verdict=CLEAN_VERDICT) if row.verdict.label is Label.GARBLED else row
+                        for row in rows]
             if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows):
                 # what a wrong map leaves (control codes, rare ideographs...) proves a font broken: from
                 # now on, its text is judged like any unreliable text
@@ -260,6 +266,22 @@ def mapped(provenance: PageProvenance | None) -> bool:
     """
     return provenance is not None and bool(provenance.fonts) and all(
         font.to_unicode and not font.suspicious for font in provenance.fonts)
+
+
+def standard_only(provenance: PageProvenance | None) -> bool:
+    """Every font of the page is one of the 14 standard fonts, not embedded, in a standard encoding
+    (``provenance.standard_font``): its characters are what the standard says, however they look, and
+    neither the detector nor the page image (Symbol's ``< = >`` read ``0 1 2 4 6 7 8 9 ?``, ZapfDingbats'
+    ``✴❈❅`` read ``米□→``: pdf.js standard_fonts) is evidence against them.
+
+    >>> from cwn_ocr.layer.provenance import FontInfo
+    >>> dingbats = FontInfo("/F14", "ZapfDingbats", False, False, standard=True)
+    >>> standard_only(PageProvenance(1, 12, 0, False, (dingbats,)))
+    True
+    >>> standard_only(PageProvenance(1, 12, 0, False, (dingbats, FontInfo("/F1", "SimSun", False, False))))
+    False
+    """
+    return provenance is not None and bool(provenance.fonts) and all(font.standard for font in provenance.fonts)
 
 
 def _rare_but_mapped(row: Row) -> Row:
@@ -333,8 +355,8 @@ def verify_scan(scan: DocumentScan, *, password: str | None = None, lang: str = 
     a page that shares a font with them turned out suspect: then they are sampled too. ``done``
     holds pages already sampled and their checks (``read_and_judge``); ``timeout``: seconds for one
     Tesseract run (``--page-timeout``)."""
-    candidates = {s.page.number for s in scan.pages
-                  if s.label is not Label.GARBLED and not s.previous_ocr and s.page.number not in skip}
+    candidates = {s.page.number for s in scan.pages if s.label is not Label.GARBLED and not s.previous_ocr
+                  and s.page.number not in skip and not standard_only(s.provenance)}
     sampled = set(done[0])
     missing = [n for n in pages_to_sample(scan.pages, candidates) if n not in sampled]
     checks = [c for c in done[1] if c.sample.page in candidates]
