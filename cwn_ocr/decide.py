@@ -94,8 +94,9 @@ The rules, first match wins:
                             beside it (``àÀâÂäÄçÇéÉ…``, a Type 3 font without a map, pdf.js
                             french_diacritics) looks like glyph codes read as Latin-1; PP-OCR
                             read it ``ａＡａＡａＡｃＣｅｌｅｌ…`` at 72 (agreement 79): replaced, the
-                            line was made worse. A font's glyph codes read as Latin-1 where
-                            the page shows Han are contradicted (rule 2)
+                            line was made worse. Not where the page shows Han the line lacks
+                            (``Evidence.disagrees``: glyph codes read as Latin-1 beside a
+                            caption's Latin words)
 8   ``mostly garbled``      broken font, flagged spans cover half the line or the            replace line
                             reading does not confirm the rest
 9   ``still garbled``       broken font, flagged spans, but the line with the reading in     unrepaired
@@ -167,6 +168,13 @@ One doctest per row:
 ...                   covered=True)
 >>> decide(Evidence(Origin.BROKEN_FONT, accents, reading=widened, bad_share=1.0)).rule
 'unsure, agrees'
+
+Not where the page shows Han the line lacks (``Figure 2.1 ëìíéîtïðñ`` read ``Figure 2.1 森林覆盖率达到`` at 80: the
+Latin prefix alone agrees 70):
+
+>>> figure = Reading("Figure 2.1 森林覆盖率达到", 80.0, garbled=False, agreement=69.6, covered=True)
+>>> decide(Evidence(Origin.BROKEN_FONT, accents, reading=figure, bad_share=1.0, disagrees=True)).rule
+'mostly garbled'
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=other, bad_share=0.3, spliced_clean=False)).rule
 'still garbled'
 >>> decide(Evidence(Origin.BROKEN_FONT, odd, reading=other, bad_share=0.3)).action.value
@@ -326,6 +334,8 @@ class Evidence:
     visible: int = 100
     # an engine read the page image where the line is exactly as the line has it (``merge.splice.read_verbatim``)
     verbatim: bool = False
+    # the page shows Han where the line has none (``merge.splice.disagreements``): part of it is wrong
+    disagrees: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -397,7 +407,7 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.KEEP, "image confirms")
     if evidence.bad_share >= WHOLE_LINE_SHARE or not evidence.confirmed:
         if (reading is not None and reading.agreement >= AGREEMENT and (reading.confidence or 0.0) < SURE
-                and not reading.corroborated and evidence.fixed is None
+                and not reading.corroborated and evidence.fixed is None and not evidence.disagrees
                 and not PROOF_REASONS.intersection(evidence.verdict.reasons)):
             return Decision(Action.UNREPAIRED, "unsure, agrees")
         return Decision(Action.REPLACE_LINE, "mostly garbled")

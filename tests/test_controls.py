@@ -86,3 +86,28 @@ def test_symbol_and_zapfdingbats_text_stays_as_the_standard_fonts_give_it(tmp_pa
     result = repair_pdf(source)
     assert result.changed_characters == 0 and not any(page.rasterized for page in result.pages)
     assert "✴❈❅ ❑◆❉❃❋ ❂❒❏◗■ ❆❏❘" in result.text and "αβγδπ" in result.text
+
+
+@pytest.mark.tesseract
+def test_a_page_in_a_form_with_a_standard_font_stamp_is_still_judged_by_its_forms_fonts(tmp_path: Path) -> None:
+    """A stamping tool's page: the original drawn as a Form XObject, its page number set beside it in
+    Helvetica. The page's own fonts are all standard, the form's are not: its wrong map is still found and
+    decoded (a page "in standard fonts alone" kept the wrong text as clean)."""
+    pikepdf = pytest.importorskip("pikepdf")
+    source = tmp_path / "stamped.pdf"
+    with pikepdf.open(ROOT / "samples" / "no_tounicode.pdf") as pdf:
+        page = pdf.pages[0]
+        page.contents_coalesce()
+        form = pdf.make_stream(page.obj.Contents.read_bytes(), Type=pikepdf.Name.XObject,
+                               Subtype=pikepdf.Name.Form, BBox=page.mediabox, Resources=page.obj.Resources)
+        helvetica = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                         BaseFont=pikepdf.Name.Helvetica,
+                                                         Encoding=pikepdf.Name.WinAnsiEncoding))
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(H1=helvetica),
+                                                XObject=pikepdf.Dictionary(Fm1=form))
+        page.obj.Contents = pdf.make_stream(b"q /Fm1 Do Q\nBT /H1 9 Tf 280 20 Td (Page 1 of 1) Tj ET\n")
+        pdf.save(source)
+    plain = repair_pdf(ROOT / "samples" / "no_tounicode.pdf")
+    stamped = repair_pdf(source)
+    assert stamped.changed_characters > 0 and stamped.count("kept") == 0
+    assert plain.text.split()[:5] == stamped.text.split()[:5]

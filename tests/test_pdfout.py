@@ -251,3 +251,18 @@ def test_a_page_turned_by_rotate_reads_and_extracts_as_the_page_unturned(rotatio
     target = tmp_path / "repaired.pdf"
     write_repaired_pdf(turn, target)
     assert Levenshtein.normalized_distance(squeeze(pdftotext(target)), squeeze(turn.text)) < 0.01
+
+
+@pytest.mark.slow
+def test_a_turned_page_decoded_with_a_recovered_map_has_its_shown_size(tmp_path: Path) -> None:
+    """A turned page whose font map is recovered is read again by poppler, which gives the size unturned
+    again: the decoded page must be measured as shown too (its repaired layer fell partly off the page)."""
+    source = SAMPLES / "no_tounicode.pdf"
+    plain = repair_pdf(source, jobs=2)
+    turn = repair_pdf(turned(source, tmp_path / "turned.pdf", 90), jobs=2)
+    assert turn.count("decoded") == plain.count("decoded") > 0
+    assert (turn.pages[0].layer.width, turn.pages[0].layer.height) == (plain.pages[0].layer.width,
+                                                                       plain.pages[0].layer.height)
+    target = tmp_path / "repaired.pdf"
+    write_repaired_pdf(turn, target)
+    assert Levenshtein.normalized_distance(squeeze(pdftotext(target)), squeeze(turn.text)) < 0.01

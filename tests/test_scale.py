@@ -218,6 +218,10 @@ def test_a_batch_into_a_folder_inside_its_input_folder_runs_again(tmp_path: Path
     assert (out / "clean_english.pdf").is_file()
     second = run_cli("repair", str(inputs), "--out", str(out), "--verify", "off", "--no-review")
     assert second.returncode == 0 and second.stderr.count(": skipped") == 1, second.stderr
+    # a repaired PDF whose report is gone (a run stopped between the two, a report deleted) is known by its mark
+    (out / "clean_english.json").unlink()
+    third = run_cli("repair", str(inputs), "--out", str(out), "--verify", "off", "--no-review")
+    assert third.returncode == 0 and third.stderr.count(": ok") == 1, third.stderr
     # an original PDF in that folder is no earlier output: an input, never written over
     docs = tmp_path / "docs"
     (docs / "2023").mkdir(parents=True)

@@ -78,6 +78,9 @@ class PageProvenance:
     scanned: bool  # one image covers the page
     fonts: tuple[FontInfo, ...] = field(default=())
     rotation: int = 0  # the page's /Rotate, 0, 90, 180 or 270 (clockwise, as shown)
+    # a Form XObject the page draws sets text in a font of its own that is no standard one (``fonts`` are the
+    # page's own: ``_nonstandard_form_fonts``)
+    form_fonts: bool = False
 
     @property
     def vertical(self) -> bool:
@@ -399,6 +402,7 @@ def read_provenance(pdf: Path, *, password: str | None = None) -> list[PageProve
         scanning = poppler.submit(scanned_pages, pdf, sizes, password=password)
         result: list[tuple[int, int, int, tuple[FontInfo, ...]]] = []
         turns = {number: page_rotation(page.obj.get("/Rotate")) for number, page in enumerate(document.pages, start=1)}
+        forms = {number: _nonstandard_form_fonts(page.obj) for number, page in enumerate(document.pages, start=1)}
         seen: dict[tuple[int, int], FontInfo] = {}  # pages share font objects: analyse each once
         for number, page in enumerate(document.pages, start=1):
             visible, invisible = _count_text_ops(page)
@@ -415,8 +419,38 @@ def read_provenance(pdf: Path, *, password: str | None = None) -> list[PageProve
                 pass
             result.append((number, visible, invisible, tuple(fonts)))
         scans = scanning.result()
-        return [PageProvenance(number, visible, invisible, number in scans, fonts, turns[number])
+        return [PageProvenance(number, visible, invisible, number in scans, fonts, turns[number], forms[number])
                 for number, visible, invisible, fonts in result]
+
+
+def _nonstandard_form_fonts(owner: Any, depth: int = 0) -> bool:
+    """Whether a Form XObject ``owner`` (a page, or a form) draws has a font of its own that is no standard
+    one (``standard_font``), at any depth: a stamping tool's page wrapped in a form, with its page number set
+    beside it in Helvetica, is not a page in standard fonts.
+
+    >>> pdf = pikepdf.new()
+    >>> def page_with(font):
+    ...     form = pdf.make_stream(b"", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+    ...                            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)))
+    ...     return pikepdf.Dictionary(Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(X1=form)))
+    >>> simsun = pikepdf.Dictionary(Subtype=pikepdf.Name.TrueType, BaseFont=pikepdf.Name("/SimSun"))
+    >>> helvetica = pikepdf.Dictionary(Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    >>> _nonstandard_form_fonts(page_with(simsun)), _nonstandard_form_fonts(page_with(helvetica))
+    (True, False)
+    """
+    try:
+        xobjects = owner.get("/Resources", {}).get("/XObject", {})
+        for _name, xobject in xobjects.items():
+            if str(xobject.get("/Subtype", "")) != "/Form":
+                continue
+            fonts = xobject.get("/Resources", {}).get("/Font", {})
+            if any(not standard_font(font) for _key, font in fonts.items()):
+                return True
+            if depth < 4 and _nonstandard_form_fonts(xobject, depth + 1):
+                return True
+    except (pikepdf.PdfError, AttributeError, TypeError, ValueError):
+        return True  # unreadable: nothing is known of its fonts
+    return False
 
 
 def page_rotation(value: object) -> int:

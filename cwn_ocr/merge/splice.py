@@ -828,6 +828,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     reading = _reading(original, readings, context)
     ocr_text = reading.text if reading else ""
     bad: list[tuple[int, int]] = []
+    disagree: list[tuple[int, int]] = []
     if reading is not None and len(members) == 1:
         spans = [(s.start, s.end) for s in verdict.garbled_spans]
         disagree = disagreements(original, ocr_text, han=1 if context.han_blind else 2) if context.origin.broken else []
@@ -843,7 +844,8 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                         spliced is None or judge_line(spliced, font=font).label is not Label.GARBLED,
                         decoded=layer_text != original, doubted=_doubted_line(context, ocr_text),
                         proven_share=no_text_share(original), spans_read=spans_read(original, bad, ocr_text),
-                        visible=visible_length(original), verbatim=read_verbatim(original, readings, by=witnesses))
+                        visible=visible_length(original), verbatim=read_verbatim(original, readings, by=witnesses),
+                        disagrees=bool(disagree))
     decision = decide(evidence)
     if left_out:  # said in the report of every line this match gives
         reasons += tuple(f"an unsure reading beside the sure one left out: {r.text!r} ({r.confidence or 0:.0f})"

@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any
 
 from cwn_ocr.errors import CwnOcrError, MissingDependencyError, StoppedError, UsageError, worst_exit_code
+from cwn_ocr.layer.marker import is_repaired
 from cwn_ocr.ocr.engines import DEFAULT_ENGINE, resolve_engine
 from cwn_ocr.ocr.workers import DaskPool, Pool, WorkerPool
 from cwn_ocr.report import write_outputs
@@ -64,14 +65,15 @@ def expand_inputs(inputs: Iterable[str], *, outputs: Path | None = None) -> list
 
 def earlier_output(path: Path, outputs: Path) -> bool:
     """A repaired PDF an earlier run wrote into ``outputs``: it lies there, and the report beside it,
-    ``<stem>.json``, names another file as the one repaired."""
+    ``<stem>.json``, names another file as the one repaired, or (a run stopped before its report was
+    written, a report deleted) the PDF carries cwn-ocr's mark (``layer.marker``)."""
     if path.parent.resolve() != outputs.resolve():
         return False
     try:
         made = json.loads(path.with_suffix(".json").read_text("utf-8"))
         return Path(str(made["file"])).resolve() != path.resolve()
     except (OSError, ValueError, TypeError, KeyError):
-        return False
+        return is_repaired(path)
 
 
 def check_stems(paths: Sequence[Path]) -> None:

@@ -226,12 +226,8 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
                               alone=alone)
             if source is Origin.FONT and mapped(origins[page.number]):
                 rows = [_rare_but_mapped(row) for row in rows]
-            if source is Origin.FONT and standard_only(origins[page.number]):
-                # what its fonts draw is its text: garbled is how it looks (mojibake the author typed is still
-                # text-fixed)
-                rows = [replace(row, verdict=CLEAN_VERDICT) if row.verdict.label is Label.GARBLED else row
-                        for row in rows]
-            if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows):
+            if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows) \
+                    and not standard_only(origins[page.number]):  # (the standard's fonts cannot be broken)
                 # what a wrong map leaves (control codes, rare ideographs...) proves a font broken: from
                 # now on, its text is judged like any unreliable text
                 source = Origin.BROKEN_FONT
@@ -281,7 +277,8 @@ def standard_only(provenance: PageProvenance | None) -> bool:
     >>> standard_only(PageProvenance(1, 12, 0, False, (dingbats, FontInfo("/F1", "SimSun", False, False))))
     False
     """
-    return provenance is not None and bool(provenance.fonts) and all(font.standard for font in provenance.fonts)
+    return (provenance is not None and bool(provenance.fonts) and not provenance.form_fonts
+            and all(font.standard for font in provenance.fonts))
 
 
 def _rare_but_mapped(row: Row) -> Row:
@@ -396,7 +393,7 @@ def _read_checks(scan: DocumentScan, numbers: Collection[int], *, password: str 
         key = cache.key("verify", {"verify": [(prints[s.page], s.line, s.text) for s in samples],
                                    **ocr_identity(lang)})
     cached = cache.get_json(key) if cache else None
-    if isinstance(cached, list) and len(cached) <= len(samples):
+    if isinstance(cached, list) and len(cached) == len(samples):  # a shorter one, from a stopped run, is no check
         return [Check(samples[i], text, conf, agree) for i, text, conf, agree in cached]
     checks = read_samples(pdf, samples, OcrSettings(lang=lang, timeout=timeout), password=password,
                           jobs=jobs or os.cpu_count() or 1)
@@ -433,6 +430,7 @@ def with_decoded(scan: DocumentScan, fonts: FontRecovery) -> DocumentScan:
         if decoded is None:
             pages.append(s)
             continue
+        decoded = shown(decoded, s.provenance)  # poppler read it again: the size unturned, as it always gives it
         source = layer_origin(s.provenance)
         # the page's fonts now read with their repaired maps: judged as any font's text is (only what a wrong
         # map leaves counts, and codes still unknown are private-use characters: `=@|` in a decoded line is
@@ -637,9 +635,11 @@ def _ocr_reason(scan: PageScan, verify: str) -> str | None:
     """Why this page is rasterized and OCRed, or None when its layer is used as it is. A born-digital
     page set in vertical writing is not read: the OCR reads horizontal lines, and what it makes of
     columns of Japanese or Chinese would contradict every correct line (pdfminer's kampo); its garbled
-    lines stay as they are, marked unrepaired."""
+    lines stay as they are, marked unrepaired. Nor is a page in the 14 standard fonts alone (``standard_only``)."""
     if scan.provenance is not None and scan.provenance.vertical and not scan.previous_ocr:
         return None  # (an earlier OCR's layer over a scan is read again as any is: pr-136's stamps)
+    if standard_only(scan.provenance) and not scan.previous_ocr:
+        return None  # its text is what the standard says; garbled lines (Dingbats, mojibake typed so) stay
     if scan.label is Label.GARBLED:
         return "garbled"
     if verify != "off" and scan.previous_ocr:
