@@ -214,8 +214,13 @@ def _decoding(run: str) -> tuple[str | None, int]:
 _EUROPEAN = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Common}\s]*")
 
 
-def _gbk_decoding(run: str) -> str | None:
-    """``run`` as GBK bytes read as latin-1 or Windows-1252, decoded, when that is common GB2312 text."""
+def _gbk_decoding(run: str, *, proven: bool = False) -> str | None:
+    """``run`` as GBK bytes read as latin-1 or Windows-1252, decoded, when that is common GB2312 text; or
+    (``proven``: the line's other runs are GBK) any CJK text GBK makes of it, rarer characters too.
+
+    >>> _gbk_decoding("µÄ÷ÈÁ¦£»"), _gbk_decoding("µÄ÷ÈÁ¦£»", proven=True)  # 魅 is outside GB2312's level 1
+    (None, '的魅力；')
+    """
     try:
         raw = run.encode("latin-1")
     except UnicodeEncodeError:
@@ -232,7 +237,7 @@ def _gbk_decoding(run: str) -> str | None:
                 decoded, tail = raw[:-1].decode(codec), run[-1]
             except UnicodeDecodeError:
                 continue
-        if decoded != run and is_cjk_text(decoded) and common(decoded):
+        if decoded != run and is_cjk_text(decoded) and (common(decoded) or (proven and codec == "gb18030")):
             return decoded + tail
         if codec == "gb18030" and decoded != run and _gb2312_symbols(decoded):
             return decoded + tail  # ● μ ± ℃ ，。: GB2312's own symbols, which Big5 would read as other ideographs
@@ -305,6 +310,12 @@ def find_mojibake(text: str, *, alone: bool | str | None = False) -> list[tuple[
 
     >>> find_mojibake("年径流量 12.5 m³·s-1", alone="gb18030"), find_mojibake("径流 m³·s-1 Ä¶ºÍ")
     ([], [(4, 6, '撤'), (10, 14, '亩和')])
+
+    A run whose characters are rarer than most text's (``的魅力；``: 魅 is outside GB2312's level 1) is GBK's in a
+    line whose other runs are:
+
+    >>> [decoded for _, _, decoded in find_mojibake("µÄ÷ÈÁ¦£»2000-03-01 ·¢²¼¡¶Ç\xad¶«ÄÏÊÐ")]
+    ['的魅力；', '发布《黔东南市']
     """
     runs = [(match.start(), match.end(), *_decoding(match.group())) for match in _MOJIBAKE_RUN.finditer(text)]
     # in a line with mojibake, a lone pair of letters ("2024Äê") is mojibake too, and so is a run
@@ -324,8 +335,8 @@ def find_mojibake(text: str, *, alone: bool | str | None = False) -> list[tuple[
         own, page = gbk_line(runs), gbk_line(runs, page=alone == "gb18030")
 
         def lone(run: str) -> str | None:
-            if own:
-                return _gbk_decoding(run) or _utf8_symbols(run)
+            if own:  # the line's bytes are GBK: a run of rarer characters too (的魅力；: 魅 is in GB2312's level 2)
+                return _gbk_decoding(run, proven=True) or _utf8_symbols(run)
             return (_utf8_symbols(run) or _gbk_decoding(run)) if page else _utf8_symbols(run)
 
         runs = [(start, end, *((lone(text[start:end]), least) if decoded is None else (decoded, han)))
