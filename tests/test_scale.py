@@ -204,6 +204,11 @@ def test_batch_skips_a_file_only_when_every_output_asked_for_is_there(tmp_path: 
         assert (out / f"{stem}.pdf").is_file() and (out / f"{stem}.diff.html").is_file()
     third = run_cli("repair", *files, "--out", str(out), "--verify", "off")
     assert third.returncode == 0 and third.stderr.count(": skipped") == 2, third.stderr
+    # a review page with other page images than asked for is made again (it was skipped as up to date)
+    fourth = run_cli("repair", *files, "--out", str(out), "--verify", "off", "--review-images", "none")
+    assert fourth.returncode == 0 and fourth.stderr.count(": ok") == 2, fourth.stderr
+    fifth = run_cli("repair", *files, "--out", str(out), "--verify", "off", "--review-images", "none")
+    assert fifth.returncode == 0 and fifth.stderr.count(": skipped") == 2, fifth.stderr
 
 
 def test_a_batch_into_a_folder_inside_its_input_folder_runs_again(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -87,9 +88,10 @@ def check_stems(paths: Sequence[Path]) -> None:
 
 
 def up_to_date(path: Path, out_dir: Path, settings: dict[str, Any],
-               outputs: Sequence[str] = (".txt", ".json")) -> bool:
+               outputs: Sequence[str] = (".txt", ".json"), review_images: str = "ocr") -> bool:
     """Every output the run would write (``outputs``, the suffixes after the stem) is in ``out_dir`` and
-    newer than the input, and the report was made with the same settings.
+    newer than the input, the report was made with the same settings, and a review page asked for shows the
+    page images ``review_images`` asks for.
 
     >>> up_to_date(Path("samples/clean_english.pdf"), Path("no-such-folder"), {})
     False
@@ -100,10 +102,30 @@ def up_to_date(path: Path, out_dir: Path, settings: dict[str, Any],
         if any((out_dir / f"{path.stem}{suffix}").stat().st_mtime < made_after for suffix in outputs):
             return False
         made = json.loads(report.read_text("utf-8"))
+        if ".diff.html" in outputs and review_images_of(out_dir / f"{path.stem}.diff.html") != review_images:
+            return False
     except (OSError, ValueError):
         return False
     same = all(made.get("settings", {}).get(k) == v for k, v in settings.items())
     return bool(same and made.get("file") == str(path) and not made.get("summary", {}).get("failed"))
+
+
+_REVIEW_IMAGES = re.compile(rb'<meta name="cwn-ocr-review-images" content="([a-z]+)">')
+
+
+def review_images_of(review: Path) -> str | None:
+    """The ``--review-images`` a review page was made with (its head says), or None (an older page).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     page = Path(folder) / "a.diff.html"
+    ...     _ = page.write_text('<head><meta name="cwn-ocr-review-images" content="all">')
+    ...     review_images_of(page)
+    'all'
+    """
+    with review.open("rb") as html:
+        found = _REVIEW_IMAGES.search(html.read(4096))
+    return found.group(1).decode("ascii") if found else None
 
 
 def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None, scheduler: str | None = None,
@@ -123,7 +145,7 @@ def repair_many(paths: Sequence[Path], out_dir: Path, *, jobs: int | None = None
     gate = OutputGate()
 
     def one(path: Path) -> FileOutcome:
-        if not force and up_to_date(path, out_dir, wanted, outputs):
+        if not force and up_to_date(path, out_dir, wanted, outputs, review_images=review_images):
             return told(lambda: FileOutcome(path, "skipped", message="outputs are up to date"))
         try:
             result = repair_pdf(path, jobs=workers, pool=pool, **options)
