@@ -400,9 +400,7 @@ def read_provenance(pdf: Path, *, password: str | None = None) -> list[PageProve
             sizes[number] = (abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1])))
         # pdfimages lists the images (0.1 s for 60 pages) while the content streams are read here
         scanning = poppler.submit(scanned_pages, pdf, sizes, password=password)
-        result: list[tuple[int, int, int, tuple[FontInfo, ...]]] = []
-        turns = {number: page_rotation(page.obj.get("/Rotate")) for number, page in enumerate(document.pages, start=1)}
-        forms = {number: _nonstandard_form_fonts(page.obj) for number, page in enumerate(document.pages, start=1)}
+        result: list[tuple[int, int, int, tuple[FontInfo, ...], int, bool]] = []
         seen: dict[tuple[int, int], FontInfo] = {}  # pages share font objects: analyse each once
         for number, page in enumerate(document.pages, start=1):
             visible, invisible = _count_text_ops(page)
@@ -417,10 +415,11 @@ def read_provenance(pdf: Path, *, password: str | None = None) -> list[PageProve
                         seen[font.objgen] = fonts[-1]
             except (pikepdf.PdfError, AttributeError, TypeError, ValueError):  # a damaged font: no font info
                 pass
-            result.append((number, visible, invisible, tuple(fonts)))
+            result.append((number, visible, invisible, tuple(fonts), page_rotation(page.obj.get("/Rotate")),
+                           _nonstandard_form_fonts(page.obj)))
         scans = scanning.result()
-        return [PageProvenance(number, visible, invisible, number in scans, fonts, turns[number], forms[number])
-                for number, visible, invisible, fonts in result]
+        return [PageProvenance(number, visible, invisible, number in scans, fonts, turn, forms)
+                for number, visible, invisible, fonts, turn, forms in result]
 
 
 def _nonstandard_form_fonts(owner: Any, depth: int = 0) -> bool:

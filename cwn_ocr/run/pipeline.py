@@ -65,9 +65,9 @@ class PageScan:
 
     @property
     def suspect(self) -> bool:
-        """Text statistics call it usable, the page image disagrees (never a page in standard fonts alone:
-        their text is fixed by the PDF standard, and no OCR reads Symbol's or ZapfDingbats' glyphs)."""
-        return self.label is not Label.GARBLED and not standard_only(self.provenance) and judge_samples(self.checks)
+        """Text statistics call it usable, the page image disagrees (a page in standard fonts alone is never
+        sampled: their text is fixed by the PDF standard, and no OCR reads Symbol's or ZapfDingbats' glyphs)."""
+        return self.label is not Label.GARBLED and judge_samples(self.checks)
 
     @property
     def origin(self) -> Origin:
@@ -239,7 +239,8 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
     early: EarlyChecks | None = None
     if check:  # which pages would be sampled if none were garbled: judge those first
         unjudged = [PageScan(page, (), origins[page.number]) for page in pages]
-        guess = pages_to_sample(unjudged, {s.page.number for s in unjudged if not s.previous_ocr})
+        guess = pages_to_sample(unjudged, {s.page.number for s in unjudged
+                                           if not s.previous_ocr and not standard_only(s.provenance)})
         first = [judge(page) for page in pages if page.number in guess]
         numbers = [s.page.number for s in first if s.label is not Label.GARBLED]
         part = DocumentScan(pdf, tuple(first))
