@@ -287,6 +287,20 @@ def test_a_sound_fonts_odd_looking_line_is_kept_when_the_image_reads_it_the_same
     assert repair(layer, ocr, Origin.BROKEN_FONT) == [(Source.LAYER, text)]  # nothing flagged, no contradiction
 
 
+def test_a_broken_fonts_line_in_pieces_the_image_reads_as_one_keeps_its_accents() -> None:
+    """Three rows of a broken font's page (an icon font's ``#``, then ``CORÉEN`` and ``ANGLAIS``) that one
+    reading covers, ``COREEN→ANGLAIS`` at 99 (pdf.js bug 1771477): it shows the rows' letters as they have
+    them, so the layer stays (rule ``image confirms``). Before, pieces read as one line were never
+    "read" span by span, and rule 8 replaced them with the reading: the É and the spaces were lost."""
+    icon = line("#", 143, 130, 160, 157)  # taller than the words: a row of its own
+    layer = [icon, line("CORÉEN", 170, 138.5, 230, 149.5), line("ANGLAIS", 400, 138.5, 470, 149.5)]
+    ocr = [line("COREEN→ANGLAIS", 143, 138, 470, 150, 99.2)]
+    assert len(judge_rows(layer, font=False)) == 2
+    assert repair(layer, ocr, Origin.BROKEN_FONT) == [(Source.LAYER, "# CORÉEN ANGLAIS")]
+    other = [icon, line("HRYAKQ", 170, 138.5, 230, 149.5), line("ZWQXJV", 400, 138.5, 470, 149.5)]
+    assert repair(other, ocr, Origin.BROKEN_FONT) == [(Source.OCR, "COREEN→ANGLAIS")]
+
+
 def test_a_sound_fonts_line_the_image_contradicts_is_replaced_whole() -> None:
     """A permuted ToUnicode map: fluent, wrong Chinese that only the image shows."""
     layer = [line("中国共产党的领导是中国特色社会主义", 50, 100, 400, 112)]

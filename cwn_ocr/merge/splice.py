@@ -843,7 +843,8 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                         _confirmed(original, bad, ocr_text) if reading else True,
                         spliced is None or judge_line(spliced, font=font).label is not Label.GARBLED,
                         decoded=layer_text != original, doubted=_doubted_line(context, ocr_text),
-                        proven_share=no_text_share(original), spans_read=spans_read(original, bad, ocr_text),
+                        proven_share=no_text_share(original),
+                        spans_read=spans_read(original, bad if len(members) == 1 else [(0, len(original))], ocr_text),
                         visible=visible_length(original), verbatim=read_verbatim(original, readings, by=witnesses),
                         disagrees=bool(disagree))
     decision = decide(evidence)
