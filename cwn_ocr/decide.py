@@ -275,12 +275,15 @@ class Reading:
     # it reads pieces of the layer line otherwise in a way only the page can (``merge.vote.read_alike``):
     # measured where the page's reading leads and it is ``corroborated``
     otherwise: bool = False
+    # it covers a small part of the line's extent on the page (``merge.splice.PART_OF_ROW``): what was read is
+    # something printed on the line (a crop mark on a bar of dingbats), not the line
+    part: bool = False
 
     @property
     def _about_this_line(self) -> bool:
         """Confident, about a script the OCR reads, and about this line (a reading that is another line
-        of the layer came from beside it: a skewed scan under a straight layer)."""
-        return ((self.confidence or 0.0) >= CONFIDENT and self.covered and not self.elsewhere
+        of the layer came from beside it: a skewed scan under a straight layer; one of a small part of it)."""
+        return ((self.confidence or 0.0) >= CONFIDENT and self.covered and not self.elsewhere and not self.part
                 and bool(self.text.strip()))
 
     @property
@@ -305,6 +308,7 @@ class Reading:
                 **({"corroborated": True} if self.corroborated else {}),
                 **({"garbled_share": round(self.garbled_share, 3)} if self.garbled else {}),
                 **({"within": True} if self.within else {}), **({"otherwise": True} if self.otherwise else {}),
+                **({"part": True} if self.part else {}),
                 **({"whole": round(self.whole, 1)} if self.whole < 100.0 else {}), "usable": self.usable}
 
 

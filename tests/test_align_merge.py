@@ -301,6 +301,18 @@ def test_a_broken_fonts_line_in_pieces_the_image_reads_as_one_keeps_its_accents(
     assert repair(other, ocr, Origin.BROKEN_FONT) == [(Source.OCR, "COREEN→ANGLAIS")]
 
 
+def test_a_reading_of_a_small_part_of_a_fonts_line_is_no_evidence_about_the_line() -> None:
+    """A bar of dingbats across the page (pdf.js freeculture p4: ``❚❘❙`` glyphs that draw a strip, flagged as rare
+    characters) where the only thing the OCR read is a crop mark 10 pt wide, ``十`` at 73: it read something on
+    the line, not the line, which stays (unrepaired). Before, it "contradicted" the line and replaced it."""
+    bar = line("❚❘ ❙ ❚❘ ❙ ❚❘ ❙ ❚❘ ❙ ❚❘ ❙ ❚ ❙❚❘ ❙ ❚❘ ❙ ❚❘ ❙ ❚❘ ❙ ❚❘ ❘ ❙❚❘ ❙ ❚❘ ❙", 50, 654, 545, 667)
+    mark = line("十", 233.9, 654, 243.2, 666.7, 73.2)
+    assert repair([bar], [mark], Origin.BROKEN_FONT) == [(Source.UNREPAIRED, bar.text)]
+    garbled = line("㱧걹䄬㵒䡘 㱧걹䄬", 50, 654, 200, 667)  # a reading of the whole line still replaces it
+    assert repair([garbled], [line("安顺市生态环境", 52, 654, 198, 667, 95)], Origin.BROKEN_FONT) == [
+        (Source.OCR, "安顺市生态环境")]
+
+
 def test_a_sound_fonts_line_the_image_contradicts_is_replaced_whole() -> None:
     """A permuted ToUnicode map: fluent, wrong Chinese that only the image shows."""
     layer = [line("中国共产党的领导是中国特色社会主义", 50, 100, 400, 112)]

@@ -808,6 +808,38 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
                    context.reading_first and twice and read_alike(text, reading, context.lang) != text)
 
 
+#: Readings covering less than this share of a font's line along its run (the layer's box: the font's own
+#: advance widths) are of something printed on the line, not of the line (``Reading.part``): no evidence
+#: about the whole of it. pdf.js freeculture p4: a bar of 130 dingbats ``❚❘❙`` across the page, read ``十``
+#: from a crop mark 9 pt wide (2 %), had been "contradicted" and replaced. Not for an old OCR layer, whose
+#: boxes are an earlier engine's guess.
+PART_OF_ROW = 0.2
+
+
+def covered_share(box: BBox, readings: Sequence[Line]) -> float:
+    """The share of ``box`` along its run (its longer side) that the ``readings``' boxes cover.
+
+    >>> row = BBox(0, 0, 500, 12)
+    >>> covered_share(row, [Line("十", BBox(233, 0, 243, 12))])
+    0.02
+    >>> covered_share(row, [Line("a", BBox(-5, 0, 200, 12)), Line("b", BBox(150, 0, 300, 12))])
+    0.6
+    """
+    vertical = box.height > box.width
+    start, end = (box.y0, box.y1) if vertical else (box.x0, box.x1)
+    if end - start <= 0:
+        return 1.0
+    spans = sorted((max(start, r.bbox.y0 if vertical else r.bbox.x0), min(end, r.bbox.y1 if vertical else r.bbox.x1))
+                   for r in readings)
+    covered, reach = 0.0, start
+    for lo, hi in spans:
+        lo = max(lo, reach)
+        if hi > lo:
+            covered += hi - lo
+            reach = hi
+    return round(covered / (end - start), 6)
+
+
 def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: PageContext, *,
                  second: str | None = None, voting: bool = False, known: Counter[str] | None = None
                  ) -> list[RepairedLine]:
@@ -826,6 +858,8 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                                                   ocr_layer=context.origin is Origin.OCR_LAYER, alone=context.alone)
     readings, left_out = sure_beside(readings)
     reading = _reading(original, readings, context)
+    if reading is not None and context.origin is not Origin.OCR_LAYER and covered_share(box, readings) < PART_OF_ROW:
+        reading = replace(reading, part=True)
     ocr_text = reading.text if reading else ""
     bad: list[tuple[int, int]] = []
     disagree: list[tuple[int, int]] = []
