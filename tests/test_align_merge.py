@@ -313,6 +313,23 @@ def test_a_reading_of_a_small_part_of_a_fonts_line_is_no_evidence_about_the_line
         (Source.OCR, "安顺市生态环境")]
 
 
+def test_replacement_characters_take_the_marks_read_in_their_place_and_the_rest_stays() -> None:
+    """A font that maps some marks to U+FFFD (pdf.js bug 1868759: ``(IA)`` and ``:`` in French), read by PP-OCR
+    with its bullet ``·`` for ``•``: only the replacement characters take what the page shows. Before,
+    ``comparable`` dropped both the ``\ufffd`` and the ``:`` read there, so the splice "kept the layer's
+    characters" (the line stayed unrepaired), or the bullet made the kept part "unread" and the whole line was
+    replaced, ``•`` becoming ``·``."""
+    for text, read, repaired in [
+            ("• A et B \ufffd Avis fiables. Nous pensons que ces avis proviennent probablement de vraies",
+             "· A et B : Avis fiables. Nous pensons que ces avis proviennent probablement de vraies",
+             "• A et B : Avis fiables. Nous pensons que ces avis proviennent probablement de vraies"),
+            ("technologie d’intelligence artificielle \ufffdIA\ufffd pour analyser les",
+             "technologie d'intelligence artificielle (IA) pour analyser les",
+             "technologie d’intelligence artificielle (IA) pour analyser les")]:
+        out = repair([line(text, 47, 616, 540, 628)], [line(read, 47, 616, 540, 628, 98.6)], Origin.BROKEN_FONT)
+        assert out == [(Source.MERGED, repaired)]
+
+
 def test_a_sound_fonts_line_the_image_contradicts_is_replaced_whole() -> None:
     """A permuted ToUnicode map: fluent, wrong Chinese that only the image shows."""
     layer = [line("中国共产党的领导是中国特色社会主义", 50, 100, 400, 112)]

@@ -256,8 +256,10 @@ def splice(layer: str, spans: Sequence[tuple[int, int]], ocr: str) -> str:
             if tag == "insert" and i1 == end:
                 o_end = max(o_end, j2)
         piece = ocr[o_start:o_end].strip()
-        if comparable(piece) == comparable(layer[start:end]):
-            piece = layer[start:end]  # the page reads what the layer has: the layer's characters stay
+        if comparable(piece) == comparable(layer[start:end]) and not no_text_share(layer[start:end]):
+            # the page reads what the layer has: the layer's characters stay (not a replacement character
+            # or a control code, which ``comparable`` drops as it drops the mark read in their place)
+            piece = layer[start:end]
         pieces += [layer[position:start], piece]
         position = end
     pieces.append(layer[position:])
@@ -409,13 +411,23 @@ _GREEK = regex.compile(r"\p{Greek}")
 
 
 def _confirmed(layer: str, spans: list[tuple[int, int]], ocr: str) -> bool:
-    """Does the OCR read the layer's kept parts too? (Otherwise the row is not what it seems.)"""
+    """Does the OCR read the layer's kept parts too? (Otherwise the row is not what it seems.) A kept part
+    read otherwise only in OCR's usual look-alikes (``comparable``: a bullet ``•`` read ``·``) is read.
+
+    >>> _confirmed("• A et B \ufffd Avis fiables.", [(7, 10)], "· A et B : Avis fiables.")
+    True
+    >>> _confirmed("Rapport annuel \ufffd Avis", [(15, 16)], "安顺市生态环境 : Avis")
+    False
+    """
     squeezed_ocr = "".join(ocr.split())
+    compared_ocr = comparable(ocr)
     position = 0
     for start, end in spans + [(len(layer), len(layer))]:
         kept = "".join(layer[position:start].split())
         if len(kept) >= 4 and fuzz.partial_ratio(kept, squeezed_ocr) < 80:
-            return False
+            letters = comparable(layer[position:start])
+            if len(letters) >= 4 and fuzz.partial_ratio(letters, compared_ocr) < 80:
+                return False
         position = end
     return True
 
