@@ -311,3 +311,37 @@ def test_a_page_the_broken_font_draws_on_outside_the_pages_sent_is_decoded_whole
 
     recovery = recover_fonts(broken, layer, {1}, lang="chi_sim+eng", read=never)
     assert ["".join(line.text.split()) for line in recovery.pages[2].lines] == ["贵阳湿地公园建设规划"]
+
+
+def test_a_legacy_fonts_two_digit_page_numbers_stay_on_their_lines(tmp_path: Path) -> None:
+    """A table of contents in a non-embedded GBK font under /WinAnsiEncoding (pdf.js XiaoBiaoSong): each
+    character its own string of two bytes, the page number's full-width digits half an em apart. Read a
+    byte at a time, each byte with its own width, the second digit overlaps the first by more than half
+    of it, and poppler gave it a line of its own (``１３`` came out as ``１`` and a line ``３``)."""
+    name = "".join(f"#{b:02X}" for b in "宋体".encode("gbk"))
+    entries = [("对独立自主的山地游击战争的解释", "１１"), ("南方游击区谈判改编时应坚持的方针", "１３"),
+               ("关于敌情判断及八路军的战略部署", "１５")]
+    size, ops = 12.0, [([], pikepdf.Operator("BT")), ([pikepdf.Name("/F1"), 12], pikepdf.Operator("Tf")),
+                       ([60, 700], pikepdf.Operator("Td"))]
+    for title, number in entries:
+        chars = list(title + "……………")
+        for char in chars:
+            ops += [([pikepdf.String(char.encode("gbk") + b" ")], pikepdf.Operator("Tj")),
+                    ([size, 0], pikepdf.Operator("Td"))]
+        ops += [([pikepdf.String(number[0].encode("gbk") + b" ")], pikepdf.Operator("Tj")),
+                ([size / 2, 0], pikepdf.Operator("Td")),
+                ([pikepdf.String(number[1].encode("gbk") + b" ")], pikepdf.Operator("Tj")),
+                ([-(len(chars) * size + size / 2), -20], pikepdf.Operator("Td"))]
+    ops.append(([], pikepdf.Operator("ET")))
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Object.parse(
+        f"<< /Type /Font /Subtype /TrueType /BaseFont /{name} /FirstChar 0 /LastChar 255 "
+        f"/Widths [{' '.join(['500'] * 256)}] /Encoding /WinAnsiEncoding >>".encode("latin-1")))
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+    pdf.save(tmp_path / "toc.pdf")
+    assert "£±" in layer_text(tmp_path / "toc.pdf")  # GBK bytes read as Latin-1
+    result = repair_pdf(tmp_path / "toc.pdf", cache_dir=tmp_path / "cache")
+    lines = [squeezed(line) for line in result.text.splitlines() if line.strip()]
+    assert lines == [squeezed(title + "……………" + number) for title, number in entries]

@@ -482,7 +482,8 @@ def rejoined(lines: Sequence[Line], of_legacy: Sequence[bool]) -> list[Line]:
     row (their heights overlap by 80 %), overlap left to right (lines that merely touch are cells of a
     table) by less than half the narrower one and a line height (more would be text drawn twice, which
     poppler keeps apart on purpose), and one of them draws a legacy font; the pieces are joined left to
-    right. Other lines are left as poppler gave them.
+    right (and a piece of a glyph or two that overlaps more but stands an advance on). Other lines are left as
+    poppler gave them.
 
     >>> def line(text, x0, x1, y0=0.0):
     ...     return Line.from_words([Word(text, BBox(x0, y0, x1, y0 + 8))])
@@ -497,17 +498,34 @@ def rejoined(lines: Sequence[Line], of_legacy: Sequence[bool]) -> list[Line]:
     ['3、', '4、']
     >>> [l.text for l in rejoined([line("单位", 0, 30), line("数量", 30, 50)], [True, True])]  # cells that touch
     ['单位', '数量']
+
+    A piece of a glyph or two that overlaps more, but stands an advance on (``ADVANCE``), is joined too; one drawn
+    where the line's last glyph is drawn is not:
+
+    >>> entry = Line.from_words([Word("释", BBox(0, 0, 10, 8)), Word("１", BBox(20, 0, 30, 8))])
+    >>> [l.text for l in rejoined([line("１", 25, 36), entry], [True, True])]
+    ['释 １ １']
+    >>> [l.text for l in rejoined([line("１", 20.5, 30.5), entry], [True, True])]
+    ['１', '释 １']
+    >>> [l.text for l in rejoined([line("１", 25, 36), line("释", 0, 22), line("１", 20, 30)], [True] * 3)]
+    ['释 １ １']
     """
-    out: list[Line] = []
-    legacy_out: list[bool] = []
-    for line, is_legacy in zip(lines, of_legacy):
-        if out and (is_legacy or legacy_out[-1]) and _one_row(out[-1], line):
-            left, right = sorted((out[-1], line), key=lambda piece: piece.bbox.x0)
-            out[-1] = Line.from_words(left.words + right.words)
-            legacy_out[-1] = True
-        else:
-            out.append(line)
-            legacy_out.append(is_legacy)
+    # twice: a piece poppler gave before the line it belongs to meets that line whole only the second time
+    # (XiaoBiaoSong's ``１`` before ``对 独 立 … １``, which poppler reads a glyph at a time)
+    for _ in range(2):
+        out: list[Line] = []
+        legacy_out: list[bool] = []
+        for line, is_legacy in zip(lines, of_legacy):
+            if out and (is_legacy or legacy_out[-1]) and _one_row(out[-1], line):
+                left, right = sorted((out[-1], line), key=lambda piece: piece.bbox.x0)
+                out[-1] = Line.from_words(left.words + right.words)
+                legacy_out[-1] = True
+            else:
+                out.append(line)
+                legacy_out.append(is_legacy)
+        if len(out) == len(lines):
+            break
+        lines, of_legacy = out, legacy_out
     return out
 
 
@@ -517,7 +535,23 @@ def _one_row(a: Line, b: Line) -> bool:
                                                                                                b.bbox.height):
         return False
     overlap = min(a.bbox.x1, b.bbox.x1) - max(a.bbox.x0, b.bbox.x0)
-    return 0 < overlap < min(0.5 * min(a.bbox.width, b.bbox.width), max(a.bbox.height, b.bbox.height))
+    if overlap <= 0:
+        return False
+    if overlap < min(0.5 * min(a.bbox.width, b.bbox.width), max(a.bbox.height, b.bbox.height)):
+        return True
+    # more overlap: text drawn twice stands where it stood, a glyph or two of the next piece stands an advance on
+    # (XiaoBiaoSong's page number ``１１``: two full-width digits drawn half an em apart, the second a piece of
+    # its own, placed before the line)
+    left, right = sorted((a, b), key=lambda piece: piece.bbox.x0)
+    if len(right.words) > 2:
+        return False
+    last = max((w for w in left.words if w.bbox.x0 <= right.words[0].bbox.x0), key=lambda w: w.bbox.x0, default=None)
+    return last is not None and right.words[0].bbox.x0 - last.bbox.x0 >= ADVANCE * max(a.bbox.height, b.bbox.height)
+
+
+#: Glyphs this many line heights apart or more are two glyphs, not one drawn twice (fake bold, a shadow: a
+#: fraction of a point apart).
+ADVANCE = 0.3
 
 
 def _spell(items: Sequence[tuple[str, int] | str], legacy: Mapping[str, str]) -> str:
