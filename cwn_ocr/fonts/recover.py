@@ -22,9 +22,10 @@ own lines and spaces, and the same maps go into the repaired PDF.
 from __future__ import annotations
 
 import tempfile
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -463,7 +464,7 @@ def _decode(path: Path, repairs: Sequence[FontRepair], probe_lines: Sequence[Pro
         for line in page.lines:
             items = [probe_codes(word.text, base) for word in line.words]
             words = tuple(Word(_spell(codes, legacy), word.bbox) for codes, word in zip(items, line.words))
-            lines.append(Line.from_words(words) if words else line)
+            lines.append(decoded_line(words) if words else line)
             of_legacy.append(any(isinstance(c, tuple) and c[0] in legacy for codes in items for c in codes))
         lines = rejoined(lines, of_legacy)
         out_pages[page.number] = Page(page.number, page.width, page.height, tuple(lines))
@@ -504,11 +505,11 @@ def rejoined(lines: Sequence[Line], of_legacy: Sequence[bool]) -> list[Line]:
 
     >>> entry = Line.from_words([Word("释", BBox(0, 0, 10, 8)), Word("１", BBox(20, 0, 30, 8))])
     >>> [l.text for l in rejoined([line("１", 25, 36), entry], [True, True])]
-    ['释 １ １']
+    ['释 １１']
     >>> [l.text for l in rejoined([line("１", 20.5, 30.5), entry], [True, True])]
     ['１', '释 １']
     >>> [l.text for l in rejoined([line("１", 25, 36), line("释", 0, 22), line("１", 20, 30)], [True] * 3)]
-    ['释 １ １']
+    ['释１１']
     """
     # twice: a piece poppler gave before the line it belongs to meets that line whole only the second time
     # (XiaoBiaoSong's ``１`` before ``对 独 立 … １``, which poppler reads a glyph at a time)
@@ -518,7 +519,7 @@ def rejoined(lines: Sequence[Line], of_legacy: Sequence[bool]) -> list[Line]:
         for line, is_legacy in zip(lines, of_legacy):
             if out and (is_legacy or legacy_out[-1]) and _one_row(out[-1], line):
                 left, right = sorted((out[-1], line), key=lambda piece: piece.bbox.x0)
-                out[-1] = Line.from_words(left.words + right.words)
+                out[-1] = decoded_line(left.words + right.words)
                 legacy_out[-1] = True
             else:
                 out.append(line)
@@ -527,6 +528,59 @@ def rejoined(lines: Sequence[Line], of_legacy: Sequence[bool]) -> list[Line]:
             break
         lines, of_legacy = out, legacy_out
     return out
+
+
+def decoded_line(words: Sequence[Word]) -> Line:
+    """The line of a decoded page's ``words``: each without the white space around it (a legacy font's string
+    of one character and a space byte, which poppler reads as one word), a space between two words unless
+    both sides are em-wide (ideographs, full-width forms) and the second begins before the first ends, or
+    within a quarter of the line's height of it: characters set side by side, as the page shows them.
+
+    >>> def word(text, x0, x1):
+    ...     return Word(text, BBox(x0, 0, x1, 12))
+    >>> decoded_line([word("关 ", 0, 15.8), word("于 ", 12, 27.8), word("红", 24, 36)]).text
+    '关于红'
+    >>> decoded_line([word("关于", 0, 24), word("红军", 40, 64), word("CO2", 65, 80), word("排放", 81, 105)]).text
+    '关于 红军 CO2 排放'
+    """
+    kept = [Word(_set_close(w.text.strip()), w.bbox, w.confidence) for w in words if w.text.strip()] or list(words[:1])
+    line = Line.from_words(kept)
+    height = line.bbox.height
+    parts = [kept[0].text]
+    for before, after in zip(kept, kept[1:]):
+        touching = after.bbox.x0 - before.bbox.x1 <= 0.25 * height
+        wide = _em_wide(before.text[-1:]) and _em_wide(after.text[:1])
+        parts += ["" if touching and wide else " ", after.text]
+    return replace(line, text="".join(parts))
+
+
+def _set_close(text: str) -> str:
+    """A decoded word's text without the spaces between em-wide characters: inside one of poppler's words a
+    space took no room (one with room would have ended the word), a legacy font's string of a character
+    and a space byte drawn an em apart.
+
+    >>> _set_close("对 独 立 … １"), _set_close("CO2 排放 of 红军")
+    ('对独立…１', 'CO2 排放 of 红军')
+    """
+    if " " not in text:
+        return text
+    out = []
+    for at, char in enumerate(text):
+        if char == " " and 0 < at < len(text) - 1 and _em_wide(text[at - 1]) and _em_wide(text[at + 1]):
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def _em_wide(char: str) -> bool:
+    """An ideograph, a full-width form, or a mark a CJK font sets in an em (``unicodedata.east_asian_width`` W
+    or F; A where it is no letter: ``…``, ``※``, not ``é``).
+
+    >>> [_em_wide(c) for c in "关，１…éA"]
+    [True, True, True, True, False, False]
+    """
+    width = unicodedata.east_asian_width(char) if char else ""
+    return width in ("W", "F") or (width == "A" and not char.isalpha())
 
 
 def _one_row(a: Line, b: Line) -> bool:
