@@ -208,3 +208,34 @@ def test_cli_repair_refuses_to_write_next_to_the_input(tmp_path: Path) -> None:
     proc = run_cli("repair", str(copy), "--out", str(tmp_path))
     assert proc.returncode == 5
     assert "Traceback" not in proc.stderr and list(tmp_path.iterdir()) == [copy]
+
+
+def test_latin1_text_an_embedded_simple_font_draws_is_no_gbk_mojibake(tmp_path: Path) -> None:
+    """A legacy 8-bit font (pdf.js issue7020: Kannada in the Nudi font, its Latin-1 codes drawing Kannada
+    letters): embedded, a simple font, one glyph a code, so no character of its text is drawn from two codes,
+    and its Latin-1 is never decoded as GBK (it had become ``╯丰夾帚型悖``). Here DejaVu Sans draws the
+    Latin-1 characters themselves, which the page shows: the layer is right either way."""
+    font_file = DEJAVU / "DejaVuSans.ttf"
+    if not font_file.is_file():
+        pytest.skip("fonts-dejavu-core is not installed")
+    import pikepdf
+
+    pdf = pikepdf.new()
+    program = pdf.make_stream(font_file.read_bytes())
+    descriptor = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/DejaVuSans"), Flags=32,
+        FontBBox=[-1021, -463, 1793, 1232], ItalicAngle=0, Ascent=928, Descent=-236, CapHeight=729, StemV=80,
+        FontFile2=program))
+    font = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType, BaseFont=pikepdf.Name("/DejaVuSans"), FirstChar=32,
+        LastChar=255, Widths=[600] * 224, Encoding=pikepdf.Name.WinAnsiEncoding, FontDescriptor=descriptor))
+    lines = ["Glyph table of the font", "¢£¤¥§¨©ª«¬®¯", "±²¶¸¹º¼½", "ÀÁÂÃÄÅÆÈÉÊËÌ"]
+    content = b"BT /F1 14 Tf 16 TL 50 750 Td " + b" ".join(
+        b"(" + line.encode("cp1252") + b") Tj T*" for line in lines) + b" ET"
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_stream(content)
+    pdf.save(tmp_path / "latin1.pdf")
+    result = repair_pdf(tmp_path / "latin1.pdf", cache_dir=tmp_path / "cache")
+    assert [line.text for page in result.pages for line in page.lines] == lines
+    assert result.changed_characters == 0

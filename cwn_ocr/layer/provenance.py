@@ -53,6 +53,9 @@ class FontInfo:
     key: str = ""  # the same for fonts that turn the same codes into the same text (name, map)
     vertical: bool = False  # a composite font set in vertical writing (a -V CMap, or WMode 1)
     standard: bool = False  # one of the 14 standard fonts, not embedded, in a standard encoding (``standard_font``)
+    # an embedded simple font each of whose codes gives one character at most (``glyph_per_code``): every
+    # character of its text is a glyph of its own program, as drawn
+    glyph_per_code: bool = False
 
     @property
     def suspicious(self) -> bool:
@@ -98,6 +101,15 @@ class PageProvenance:
         if not (self.visible_text_ops or self.invisible_text_ops):
             return "empty"
         return "mixed"
+
+    @property
+    def glyph_per_character(self) -> bool:
+        """Every font of the page is an embedded simple font giving a character per glyph (``glyph_per_code``),
+        and no form draws text in another: no character of the page's text is drawn from the codes of several
+        (mojibake whose bytes would decode to one character, GBK's or UTF-8's, is drawn a glyph a byte,
+        whatever the page shows is not that character: pdf.js issue7020's Kannada in the Nudi font, whose
+        Latin-1 codes decode as GBK to ``╯丰夾帚型悖``)."""
+        return bool(self.fonts) and not self.form_fonts and all(font.glyph_per_code for font in self.fonts)
 
     @property
     def suspicious_fonts(self) -> tuple[FontInfo, ...]:
@@ -229,6 +241,7 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
     identity = hashlib.sha1(raw.unparse() if raw is not None else b"")
     identity.update(encoding.unparse() if isinstance(encoding, pikepdf.Object) else b"")
     identity.update(_font_program(font))
+    entries: dict[int, str] | None = None
     if to_unicode and not glyphless:
         try:
             data = font.ToUnicode.read_bytes()
@@ -244,7 +257,35 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
         if not isinstance(encoding, pikepdf.Name) or str(encoding) in ("/Identity-H", "/Identity-V"):
             reasons = ("composite font without ToUnicode",)
     return FontInfo(name, base.lstrip("/"), to_unicode, glyphless, reasons, identity.hexdigest()[:16],
-                    _vertical(encoding), standard_font(font))
+                    _vertical(encoding), standard_font(font), glyph_per_code(font, entries, to_unicode))
+
+
+def glyph_per_code(font: pikepdf.Object, entries: dict[int, str] | None, to_unicode: bool = True) -> bool:
+    """An embedded simple font (Type 1, TrueType, Type 3) whose codes each give one character at most: by its
+    ToUnicode map (``entries``, read), or by its encoding where it has none. Its glyphs are its own program's,
+    one a code; text that only a pair of its codes would spell (a GBK character) is not what it draws.
+
+    >>> nudi = pikepdf.Dictionary(Subtype=pikepdf.Name.TrueType, FontDescriptor=pikepdf.Dictionary(
+    ...     FontFile2=pikepdf.Stream(pikepdf.new(), b"")))
+    >>> glyph_per_code(nudi, {0xA2: "¢", 0xA3: "£"}), glyph_per_code(nudi, {0xA2: "安顺"})
+    (True, False)
+    >>> glyph_per_code(pikepdf.Dictionary(Subtype=pikepdf.Name.TrueType), None, to_unicode=False)  # not embedded
+    False
+    """
+    try:
+        subtype = str(font.get("/Subtype", ""))
+        if subtype not in ("/Type1", "/TrueType", "/MMType1", "/Type3"):
+            return False
+        descriptor = font.get("/FontDescriptor")
+        embedded = subtype == "/Type3" or (descriptor is not None and any(
+            key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")))
+        if not embedded:
+            return False
+    except (pikepdf.PdfError, AttributeError, TypeError, ValueError):
+        return False
+    if not to_unicode:
+        return True
+    return entries is not None and bool(entries) and all(len(text) <= 1 for text in entries.values())
 
 
 #: The 14 fonts every PDF reader has (PDF 1.7, 9.6.2.2), by the names a PDF gives them.

@@ -183,6 +183,9 @@ class PageContext:
     confirmed: float = 1.0  # share of an old OCR layer's Han lines whose Han the image reads alike (``confirmed``)
     reading_first: bool = False  # the page's new reading leads (``merge_reading_first``): its lines come out once
     han_blind: bool = False  # an old OCR layer made by an engine that reads no Han (``han_blind``)
+    # every character of the page is drawn by a glyph of its own (``provenance.PageProvenance.glyph_per_character``):
+    # text-fix makes no character of several
+    glyph_per_character: bool = False
 
     def elsewhere(self, text: str, reading: str) -> bool:
         """``reading`` holds another line of the layer (one that ``text`` does not hold itself): the
@@ -270,7 +273,8 @@ _DECODERS = frozenset(fixer.__name__ for fixer in DECODERS)
 
 
 def text_fix_evidence(text: str, verdict: Verdict, *, font: bool, ocr_layer: bool = False,
-                      alone: bool | str | None = False) -> tuple[str | None, bool, tuple[Step, ...]]:
+                      alone: bool | str | None = False, glyph_per_character: bool = False
+                      ) -> tuple[str | None, bool, tuple[Step, ...]]:
     """What text-fix makes of a flagged line: the fixed text (None when it changes nothing or the
     line is not flagged), whether the detector calls the result clean (judged as ``font``-drawn text
     or not), and the steps. A line drawn by a font is only decoded (``textfix.DECODERS``): its
@@ -283,13 +287,34 @@ def text_fix_evidence(text: str, verdict: Verdict, *, font: bool, ocr_layer: boo
     ('安顺市', True)
     >>> text_fix_evidence("规划;开展", judge_line("规划;开展"), font=True)
     (None, False, ())
+
+    Where each character of the page is a glyph of its own (``glyph_per_character``), no ideograph is made of
+    several characters (GBK's or UTF-8's bytes): the page draws them apart, whatever it shows is not that.
+
+    >>> text_fix_evidence("¢£¤¥§¨©ª«¬®¯", judge_line("¢£¤¥§¨©ª«¬®¯"), font=True)[:2]
+    ('╯丰夾帚型悖', True)
+    >>> text_fix_evidence("¢£¤¥§¨©ª«¬®¯", judge_line("¢£¤¥§¨©ª«¬®¯"), font=True, glyph_per_character=True)
+    (None, False, ())
     """
     if verdict.label is Label.CLEAN and not verdict.fixable_spans:
         return None, False, ()
     fixed, steps = fix_text(text, decode_only=not ocr_layer, alone=alone)
     if fixed == text or (verdict.label is Label.GARBLED and not _DECODERS & {s.fixer for s in steps}):
         return None, False, ()
+    if glyph_per_character and _joined_into_han(text, fixed):
+        return None, False, ()
     return fixed, judge_line(fixed, font=font, alone=alone).label is Label.CLEAN, tuple(steps)
+
+
+def _joined_into_han(text: str, fixed: str) -> bool:
+    """Whether ``fixed`` has ideographs ``text`` lacks, made of more characters than they are: a multi-byte
+    decoding (not a look-alike's one for one, ``⼀`` for ``一``).
+
+    >>> _joined_into_han("°²Ë³", "安顺"), _joined_into_han("⼀个", "一个"), _joined_into_han("42?15'", "42°15′")
+    (True, False, False)
+    """
+    more_han = len(HAN.findall(fixed)) > len(HAN.findall(text))
+    return more_han and visible_length(fixed) < visible_length(text)
 
 
 def merge_lines(lines: Sequence[Line], verdicts: Sequence[Verdict], context: PageContext = PageContext()
@@ -299,7 +324,8 @@ def merge_lines(lines: Sequence[Line], verdicts: Sequence[Verdict], context: Pag
     repaired = []
     for index, (line, verdict) in enumerate(zip(lines, verdicts)):
         fixed, fixed_clean, steps = text_fix_evidence(line.text, verdict, font=not context.origin.broken,
-                                                      ocr_layer=context.origin is Origin.OCR_LAYER, alone=context.alone)
+                                                      ocr_layer=context.origin is Origin.OCR_LAYER, alone=context.alone,
+                                                      glyph_per_character=context.glyph_per_character)
         original = context.layer_text((index,), line.text)
         evidence = Evidence(context.origin, verdict, fixed, fixed_clean, decoded=original != line.text)
         decision = decide(evidence)
@@ -867,7 +893,8 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     verdict = members[0].verdict if len(members) == 1 else Verdict(Label.GARBLED, 1.0, reasons)
     font = not context.origin.broken
     fixed, fixed_clean, steps = text_fix_evidence(original, verdict, font=font,
-                                                  ocr_layer=context.origin is Origin.OCR_LAYER, alone=context.alone)
+                                                  ocr_layer=context.origin is Origin.OCR_LAYER, alone=context.alone,
+                                                  glyph_per_character=context.glyph_per_character)
     readings, left_out = sure_beside(readings)
     reading = _reading(original, readings, context)
     if reading is not None and context.origin is not Origin.OCR_LAYER and covered_share(box, readings) < PART_OF_ROW:

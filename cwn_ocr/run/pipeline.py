@@ -79,7 +79,8 @@ class PageScan:
         """What holds for every line when it is decided (``merge.splice.PageContext``)."""
         readable = readable_share(" ".join(line.text for line in self.page.lines), lang) >= READABLE_PAGE
         texts = tuple(line.text for line in self.page.lines)
-        return PageContext(self.origin, lang, readable, self.originals, mojibake_page(texts), texts)
+        return PageContext(self.origin, lang, readable, self.originals, mojibake_page(texts), texts,
+                           glyph_per_character=self.provenance is not None and self.provenance.glyph_per_character)
 
     @property
     def previous_ocr(self) -> bool:
