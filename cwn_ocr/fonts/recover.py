@@ -532,49 +532,31 @@ def rejoined(lines: Sequence[Line], of_legacy: Sequence[bool]) -> list[Line]:
 
 def decoded_line(words: Sequence[Word]) -> Line:
     """The line of a decoded page's ``words``: each without the white space around it (a legacy font's string
-    of one character and a space byte, which poppler reads as one word), a space between two words unless
-    both sides are em-wide (ideographs, full-width forms) and the second begins before the first ends, or
-    within a quarter of the line's height of it: characters set side by side, as the page shows them.
+    of one character and a space byte, which poppler reads as a word of its own), a space between two words
+    unless both sides are em-wide (ideographs, full-width forms) and the second begins before the first ends:
+    characters drawn an em apart, the space byte after each overlapped by the next (pdf.js XiaoBiaoSong). A
+    space with room on the page (``■ 物种``, ``溶解氧 ≥ 8.8``) stays.
 
     >>> def word(text, x0, x1):
     ...     return Word(text, BBox(x0, 0, x1, 12))
     >>> decoded_line([word("关 ", 0, 15.8), word("于 ", 12, 27.8), word("红", 24, 36)]).text
     '关于红'
-    >>> decoded_line([word("关于", 0, 24), word("红军", 40, 64), word("CO2", 65, 80), word("排放", 81, 105)]).text
+    >>> decoded_line([word("关于", 0, 24), word("红军", 27, 51), word("CO2", 52, 70), word("排放", 69, 93)]).text
     '关于 红军 CO2 排放'
     """
-    kept = [Word(_set_close(w.text.strip()), w.bbox, w.confidence) for w in words if w.text.strip()] or list(words[:1])
+    kept = [Word(w.text.strip(), w.bbox, w.confidence) for w in words if w.text.strip()] or list(words[:1])
     line = Line.from_words(kept)
-    height = line.bbox.height
     parts = [kept[0].text]
     for before, after in zip(kept, kept[1:]):
-        touching = after.bbox.x0 - before.bbox.x1 <= 0.25 * height
+        overlapping = after.bbox.x0 < before.bbox.x1  # a space with room would stand between them
         wide = _em_wide(before.text[-1:]) and _em_wide(after.text[:1])
-        parts += ["" if touching and wide else " ", after.text]
+        parts += ["" if overlapping and wide else " ", after.text]
     return replace(line, text="".join(parts))
 
 
-def _set_close(text: str) -> str:
-    """A decoded word's text without the spaces between em-wide characters: inside one of poppler's words a
-    space took no room (one with room would have ended the word), a legacy font's string of a character
-    and a space byte drawn an em apart.
-
-    >>> _set_close("对 独 立 … １"), _set_close("CO2 排放 of 红军")
-    ('对独立…１', 'CO2 排放 of 红军')
-    """
-    if " " not in text:
-        return text
-    out = []
-    for at, char in enumerate(text):
-        if char == " " and 0 < at < len(text) - 1 and _em_wide(text[at - 1]) and _em_wide(text[at + 1]):
-            continue
-        out.append(char)
-    return "".join(out)
-
-
 def _em_wide(char: str) -> bool:
-    """An ideograph, a full-width form, or a mark a CJK font sets in an em (``unicodedata.east_asian_width`` W
-    or F; A where it is no letter: ``…``, ``※``, not ``é``).
+    """An ideograph, a full-width form, or a mark a CJK font may set in an em (``unicodedata.east_asian_width``
+    W or F; A where it is no letter: ``…``, ``※``, not ``é``).
 
     >>> [_em_wide(c) for c in "关，１…éA"]
     [True, True, True, True, False, False]
