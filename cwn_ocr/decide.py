@@ -16,7 +16,8 @@ Where the characters come from (``Origin``):
 
 What the page image reads (``Reading``) counts only when it is *usable*: read with confidence,
 clean by the detector, in a script the OCR languages can read (Greek, Hangul, kana or traditional
-characters read by a simplified-Chinese model are no evidence), and compared with the layer under
+characters read by a simplified-Chinese model are no evidence), of the line and not of a small part of
+it (``Reading.part``: a crop mark on a bar of dingbats), and compared with the layer under
 NFKC with OCR's usual look-alikes (``°``/``?``, full-width/ASCII, Greek/Latin capitals) counted as
 agreement (``layer.charsets.comparable``). A reading that is itself garbage replaces nothing; one the
 detector flags only in part is weighed against an old OCR layer's line it flags far more (rule 5b).
@@ -42,6 +43,15 @@ The rules, first match wins:
                             of it but its italic x, which a reader of Chinese does not see)
 1c  ``not in the image``    an old OCR layer's line where the page, read whole, shows none    remove
 2   ``contradicted``        a usable reading disagrees with the whole line                   replace line
+2c  ``read otherwise        the same, but the line is one nothing flags on a broken font's   keep
+    once``                  page whose evidence does not say which lines that font draws
+                            (``unattributed``: other rows' control codes from a math font,
+                            an icon font's private-use characters, one of the page's fonts
+                            with a map that sends many glyphs to one character), and only
+                            one engine read it so: the line may be another, sound font's,
+                            and one reading of rotated text, a rule or a table's cell
+                            beside it (``Depth interval`` read ``aa``, ``Repurchase of``
+                            read ``中一一，一上``) is no evidence against it
 2b  ``layer contradicted``  an old OCR layer most of whose lines the page image reads        replace line
                             otherwise (``merge.splice.doubted``), or made by an engine that
                             reads no Han (``merge.splice.han_blind``) where the reading has
@@ -125,6 +135,9 @@ One doctest per row:
 >>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=wrong)).action.value
 'replace line'
 >>> noisy = Reading("安顺市严格执行", 91.0, garbled=False, agreement=70.0, covered=True)
+>>> [decide(Evidence(Origin.BROKEN_FONT, CLEAN_VERDICT, reading=replace(wrong, corroborated=twice),
+...                  unattributed=True)).rule for twice in (False, True)]
+['read otherwise once', 'contradicted']
 >>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=noisy, voting=True, doubted=True)).rule
 'layer contradicted'
 >>> more = Reading("Indicator 指标 Value Unit", 93.0, garbled=False, agreement=90.0, covered=True, whole=60.0)
@@ -340,6 +353,9 @@ class Evidence:
     verbatim: bool = False
     # the page shows Han where the line has none (``merge.splice.disagreements``): part of it is wrong
     disagrees: bool = False
+    # the origin is a broken font by evidence that does not say this line is its
+    # (``merge.splice.PageContext.unattributed``)
+    unattributed: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -380,6 +396,9 @@ def decide(evidence: Evidence) -> Decision:
     if evidence.decoded and evidence.flagged and usable and reading is not None and reading.within:
         return Decision(Action.DECODE, "font map read in part")
     if reading is not None and reading.contradicts:
+        if (evidence.origin is Origin.BROKEN_FONT and evidence.unattributed and evidence.verdict.label is Label.CLEAN
+                and not reading.corroborated):
+            return Decision(Action.KEEP, "read otherwise once")
         return Decision(Action.REPLACE_LINE, "contradicted")
     if (evidence.doubted and usable and evidence.origin is Origin.OCR_LAYER and reading is not None
             and min(reading.agreement, reading.whole) < SAME_LINE):

@@ -186,6 +186,9 @@ class PageContext:
     # every character of the page is drawn by a glyph of its own (``provenance.PageProvenance.glyph_per_character``):
     # text-fix makes no character of several
     glyph_per_character: bool = False
+    # a broken font's page by evidence that does not say which lines that font draws
+    # (``run.pipeline.PageScan.unattributed``): a line nothing flags may be another, sound font's
+    unattributed: bool = False
 
     def elsewhere(self, text: str, reading: str) -> bool:
         """``reading`` holds another line of the layer (one that ``text`` does not hold itself): the
@@ -603,7 +606,7 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
     for o in unmatched_ocr(matches, ocr_lines):
         line = ocr_lines[o]
         decision = decide_orphan(context.origin, line.text, line.confidence, twice=corroborated(line),
-                                 sure=surely_read(line))
+                                 sure=surely_read(line), unattributed=context.unattributed)
         if decision.action is not Action.ADD:
             continue
         added = RepairedLine(line.text, Source.OCR, "", (), line.bbox, ("missing from the layer",),
@@ -652,7 +655,8 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         match = match_of_ocr.get(o)
         if match is None:
             decision = decide_orphan(context.origin, reading.text, reading.confidence,
-                                    twice=corroborated(reading), sure=surely_read(reading))
+                                    twice=corroborated(reading), sure=surely_read(reading),
+                                    unattributed=context.unattributed)
             if decision.action is Action.ADD:
                 repaired.append(RepairedLine(reading.text, Source.OCR, "", (), reading.bbox,
                                              ("missing from the layer",), reading.confidence, (),
@@ -919,7 +923,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                         proven_share=no_text_share(original),
                         spans_read=spans_read(original, bad if len(members) == 1 else [(0, len(original))], ocr_text),
                         visible=visible_length(original), verbatim=read_verbatim(original, readings, by=witnesses),
-                        disagrees=bool(disagree))
+                        disagrees=bool(disagree), unattributed=context.unattributed)
     decision = decide(evidence)
     if left_out:  # said in the report of every line this match gives
         reasons += tuple(f"an unsure reading beside the sure one left out: {r.text!r} ({r.confidence or 0:.0f})"
@@ -1015,7 +1019,7 @@ def _other_engine(readings: Sequence[Line]) -> str | None:
 
 
 def decide_orphan(origin: Origin, text: str, confidence: float | None, *, twice: bool = False,
-                  sure: bool = False) -> Decision:
+                  sure: bool = False, unattributed: bool = False) -> Decision:
     """Whether an OCR line that no layer line stands for is added: text the layer lacks. Never on a
     page whose text a sound font draws (a stamp, a logo or a picture's text is not the layer's to
     gain); elsewhere when the detector finds it clean, the OCR is sure, and it has a few characters
@@ -1037,11 +1041,21 @@ def decide_orphan(origin: Origin, text: str, confidence: float | None, *, twice:
 
     >>> decide_orphan(Origin.BROKEN_FONT, "）（★）（", 95.0).rule
     'no letters'
+
+    On a broken font's page whose evidence does not say which lines that font draws (``unattributed``), most of
+    the page is sound fonts' text: only a line two engines read alike is added (rotated text and rules read
+    as ``- I-.-.- -1-.-.-`` are not).
+
+    >>> [decide_orphan(Origin.BROKEN_FONT, "生态保护红线", 91.0, twice=both, unattributed=True).rule
+    ...  for both in (False, True)]
+    ['unsure orphan', 'missing from the layer']
     """
     if not origin.broken:
         return Decision(Action.KEEP, "sound font: not the layer's")
     if not any(char.isalnum() for char in text):
         return Decision(Action.KEEP, "no letters")
+    if unattributed and not twice:
+        return Decision(Action.KEEP, "unsure orphan")
     if judge_line(text).label is Label.CLEAN and (confidence or 0) >= ORPHAN_CONFIDENCE:
         if visible_length(text) >= ORPHAN_LENGTH:
             return Decision(Action.ADD, "missing from the layer")

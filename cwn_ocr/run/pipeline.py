@@ -58,6 +58,11 @@ class PageScan:
     rows: tuple[Row, ...] = ()  # the judged physical rows the verdicts come from (planning OCR needs them)
     source: Origin = Origin.FONT  # where its text comes from, as the layer alone tells (``origin`` adds the image)
     originals: tuple[str, ...] = ()  # per line, the PDF's own layer text, when ``page`` was decoded with repaired fonts
+    # its source is a broken font by evidence that does not say which of its lines that font draws: some rows
+    # look like what a wrong map leaves (a math font's control codes, an icon font's private-use characters),
+    # or one of several fonts has a map proven wrong; not a sample check contradicting its text, nor a font
+    # recovered and decoded (``PageContext.unattributed``)
+    unattributed: bool = False
 
     @property
     def label(self) -> Label:
@@ -80,7 +85,8 @@ class PageScan:
         readable = readable_share(" ".join(line.text for line in self.page.lines), lang) >= READABLE_PAGE
         texts = tuple(line.text for line in self.page.lines)
         return PageContext(self.origin, lang, readable, self.originals, mojibake_page(texts), texts,
-                           glyph_per_character=self.provenance is not None and self.provenance.glyph_per_character)
+                           glyph_per_character=self.provenance is not None and self.provenance.glyph_per_character,
+                           unattributed=self.unattributed and not self.suspect)
 
     @property
     def previous_ocr(self) -> bool:
@@ -223,18 +229,24 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
         if page.number not in judged:
             source = layer_origin(origins[page.number])
             page, originals, alone = _rejoined(page) if source is not Origin.OCR_LAYER else (page, (), None)
-            rows = judge_rows(page.lines, font=source is Origin.FONT, drawn=source is not Origin.OCR_LAYER,
-                              alone=alone)
+            # one font of several proven broken by its map: which lines it draws is not known here, and the others'
+            # text is a font's, judged as such
+            unattributed = source is Origin.BROKEN_FONT and _some_sound(origins[page.number])
+            rows = judge_rows(page.lines, font=source is Origin.FONT or unattributed,
+                              drawn=source is not Origin.OCR_LAYER, alone=alone)
             if source is Origin.FONT and mapped(origins[page.number]):
                 rows = [_rare_but_mapped(row) for row in rows]
             if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows) \
                     and not standard_only(origins[page.number]):  # (the standard's fonts cannot be broken)
-                # what a wrong map leaves (control codes, rare ideographs...) proves a font broken: from
-                # now on, its text is judged like any unreliable text
-                source = Origin.BROKEN_FONT
-                rows = judge_rows(page.lines, drawn=True, alone=alone)
+                # what a wrong map leaves (control codes, rare ideographs...) proves a font broken; which lines it
+                # draws is not known, so the rows keep the judgement of a font's text: only what a wrong map
+                # leaves flags one (a math font's control codes beside ``(CH1903+/LV95)``, ``RIVN STLA LCID``, a
+                # rotated ``Depth interval``, which the judgement of unreliable text had flagged or left to the
+                # page image)
+                source, unattributed = Origin.BROKEN_FONT, True
             judged[page.number] = PageScan(page, tuple(judge_page_lines(page.lines, rows)), origins[page.number],
-                                           rows=tuple(rows), source=source, originals=originals)
+                                           rows=tuple(rows), source=source, originals=originals,
+                                           unattributed=unattributed)
         return judged[page.number]
 
     early: EarlyChecks | None = None
@@ -291,6 +303,18 @@ def _rare_but_mapped(row: Row) -> Row:
     if row.verdict.label is Label.GARBLED and set(row.verdict.reasons) == {RARE_IDEOGRAPHS}:
         return replace(row, verdict=CLEAN_VERDICT)
     return row
+
+
+def _some_sound(provenance: PageProvenance | None) -> bool:
+    """A font of the page is not proven broken by its map (beside one that is).
+
+    >>> from cwn_ocr.layer.provenance import FontInfo
+    >>> swapped = FontInfo("/F1", "X", True, False, ("byte-swapped map",))
+    >>> _some_sound(PageProvenance(1, 12, 0, False, (swapped,))), _some_sound(PageProvenance(
+    ...     1, 12, 0, False, (swapped, FontInfo("/F2", "Arial", True, False))))
+    (False, True)
+    """
+    return provenance is not None and any(not font.broken for font in provenance.fonts)
 
 
 def layer_origin(provenance: PageProvenance | None) -> Origin:
@@ -441,9 +465,10 @@ def with_decoded(scan: DocumentScan, fonts: FontRecovery) -> DocumentScan:
         if any(row.verdict.label is Label.GARBLED for row in rows):
             source = Origin.BROKEN_FONT
             rows = judge_rows(decoded.lines, drawn=True)
+        # (a page a recovered font draws on is a broken font's by evidence, not by looks)
         pages.append(replace(s, page=decoded, verdicts=tuple(judge_page_lines(decoded.lines, rows)), rows=tuple(rows),
                              source=source, originals=fonts.originals[s.page.number],
-                             checks=()))
+                             checks=(), unattributed=False))
     return replace(scan, pages=tuple(pages))
 
 
