@@ -12,6 +12,7 @@ aligning the two strings with rapidfuzz's Levenshtein opcodes, as dinglehopper d
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -131,17 +132,40 @@ def read_verbatim(layer: str, readings: Sequence[Line], *, by: Sequence[str] = E
     >>> unsure = replace(tess, alternatives=(Other("ppocr", "/usr/lib/passdb/mysql.so+++", 21.0),))
     >>> read_verbatim("/usr/lib/passdb/mysql.so+++", [unsure])
     False
+
+    Latin letters' accents aside, which neither engine's models read (an old Spanish OCR layer's
+    ``INTRODUCCIÓN``, read ``INTRODUCCION``: PyMuPDF's test_4790):
+
+    >>> pp = Line("INTRODUCCION DE", BBox(0, 0, 9, 9), (), 98.0, engine="ppocr")
+    >>> read_verbatim("INTRODUCCIÓN DE", [pp]), read_verbatim("INTRODUCCIÓN DEL", [pp])
+    (True, False)
     """
     target = "".join(layer.split())
     if sum(char.isalnum() for char in target) < CORROBORATED:
         return False
+    bare = _unaccented(target)
     texts: dict[str, list[str]] = {}
     for reading in readings:
         for engine, (text, score) in _by_engine(reading).items():
             if (score or 0.0) >= TRUSTED:  # a reading the engine is sure of (an unsure one matching is chance)
                 texts.setdefault(engine, []).append(text)
-    return any("".join("".join(pieces).split()) == target for engine, pieces in texts.items()
+    return any("".join("".join(pieces).split()) in (target, bare) for engine, pieces in texts.items()
                if engine in by and len(pieces) == len(readings))
+
+
+def _unaccented(text: str) -> str:
+    """``text`` with its Latin letters' accents taken off (``Ó`` as ``O``), nothing else changed.
+
+    >>> _unaccented("GARCÍA, ěšč 安顺")
+    'GARCIA, esc 安顺'
+    """
+    out = []
+    for char in text:
+        if "LATIN" in unicodedata.name(char, "") and unicodedata.combining(char) == 0:
+            base = unicodedata.normalize("NFD", char)
+            char = "".join(c for c in base if not unicodedata.combining(c)) or char
+        out.append(char)
+    return "".join(out)
 
 
 #: The engines whose verbatim reading of an earlier OCR's layer line confirms it (``read_verbatim``).
