@@ -374,13 +374,24 @@ def _one_alphabet(text: str, start: int, end: int) -> bool:
 
     >>> [_one_alphabet(t, 2, 4) for t in ["THÉÂTRE", "  שלום", "  ÉÂ ", "  ⱶ┉", "ýgYþHe", "/bɪːt/", "  ݨݣ"]]
     [True, True, False, False, False, True, False]
+
+    In a line whose words write an accented Latin alphabet (two words of it at least, ``pokusný``,
+    ``češtinou``), its letters are words however few of them are ASCII (``žďár``, ``ěščřžýáíé``):
+
+    >>> czech = "Toto je pokusný text s češtinou – ěščřžýáíé"
+    >>> _one_alphabet(czech, 35, 44), _one_alphabet("ěščřžýáíé", 0, 9)
+    (True, False)
     """
     scripts = {_alphabet(char) for char in text[start:end]} - {""}
     if len(scripts) != 1 or scripts & _CODE_SCRIPTS or "?" in scripts:
         return False
     if scripts == {"LATIN"}:
-        return all(_latin_word(word.group()) for word in _WORD.finditer(text)
-                   if word.start() < end and start < word.end())
+        words = [word.group() for word in _WORD.finditer(text) if word.start() < end and start < word.end()]
+        if all(_latin_word(word) for word in words):
+            return True
+        accented = sum(1 for word in _WORD.finditer(text) if not (word.start() < end and start < word.end())
+                       and _latin_word(word.group()) and not word.group().isascii())
+        return accented >= 2 and all(word.islower() or word.isupper() or word[1:].islower() for word in words)
     # the line writes that alphabet at some length: two glyph codes that happen to share a block (a
     # byte-swapped 指标 reads ``ݨݣ``, Arabic) are no word
     (script,) = scripts
