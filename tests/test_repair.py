@@ -229,7 +229,7 @@ def test_latin1_text_an_embedded_simple_font_draws_is_no_gbk_mojibake(tmp_path: 
     font = pdf.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType, BaseFont=pikepdf.Name("/DejaVuSans"), FirstChar=32,
         LastChar=255, Widths=[600] * 224, Encoding=pikepdf.Name.WinAnsiEncoding, FontDescriptor=descriptor))
-    lines = ["Glyph table of the font", "¢£¤¥§¨©ª«¬®¯", "±²¶¸¹º¼½", "ÀÁÂÃÄÅÆÈÉÊËÌ"]
+    lines = ["Glyph table of the font", "¢£¤¥§¨©ª«¬®¯", "±²¶¸¹º¼½", "ÀÁÂÃÄÅÆÈÉÊËÌÍ", "ÎÏÐ Ñ"]  # (no byte moved up)
     content = b"BT /F1 14 Tf 16 TL 50 750 Td " + b" ".join(
         b"(" + line.encode("cp1252") + b") Tj T*" for line in lines) + b" ET"
     page = pdf.add_blank_page(page_size=(595, 842))
@@ -237,5 +237,57 @@ def test_latin1_text_an_embedded_simple_font_draws_is_no_gbk_mojibake(tmp_path: 
     page.Contents = pdf.make_stream(content)
     pdf.save(tmp_path / "latin1.pdf")
     result = repair_pdf(tmp_path / "latin1.pdf", cache_dir=tmp_path / "cache")
-    assert [line.text for page in result.pages for line in page.lines] == lines
-    assert result.changed_characters == 0
+    texts = [line.text for page in result.pages for line in page.lines]
+    # the GBK lines as the page has them, no byte moved from the next line up to complete a pair (the last line,
+    # flagged as Latin-1 glyph codes look, is the page image's to read)
+    assert texts[:4] == lines[:4] and not any("\u4e00" <= char <= "\u9fff" for text in texts for char in text)
+
+
+def test_a_broken_fonts_page_keeps_the_lines_of_its_sound_fonts_that_one_reading_misreads(tmp_path: Path) -> None:
+    """A log sheet in DejaVu (a sound font) with column headers turned 90°, and a row drawn by a second font whose
+    map sends its glyphs to control codes (what a TeX math font without a map gives): that row proves *a* font
+    broken, not which lines it draws. The turned headers, which OCR reads as ``1 1``, ``ee`` or ``y`` with its
+    pieces of other lines, stay; the control codes take what the page shows (PyMuPDF's test_4388: ``Depth
+    interval`` had become ``aa`` and five lines of fragments)."""
+    import pikepdf
+    from fpdf import FPDF
+
+    font_file = DEJAVU / "DejaVuSans.ttf"
+    if not font_file.is_file():
+        pytest.skip("fonts-dejavu-core is not installed")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("sans", fname=str(font_file))
+    pdf.set_font("sans", size=11)
+    lines = ["Borehole log BOZ-1: lithology and stratigraphy of the cored section",
+             "Core recovery was complete between 120 and 480 metres below ground",
+             "The limestone is bioclastic, with packstone and grainstone layers"]
+    for i, text in enumerate(lines):
+        pdf.text(20, 30 + 8 * i, text)
+    headers = [(40, "Depth interval"), (60, "Cored interval"), (80, "Lithology")]
+    for x, label in headers:
+        with pdf.rotation(90, x, 120):
+            pdf.text(x, 120, label)
+    pdf.set_font("sans", size=9)
+    for j in range(12):
+        pdf.text(100, 80 + 6 * j, f"{100 + 30 * j} m  sample {j + 1}: grey bioclastic limestone, porosity {8 + j % 5}")
+    pdf.output(str(tmp_path / "base.pdf"))
+    with pikepdf.open(tmp_path / "base.pdf") as src:
+        descriptor = src.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/DejaVuSans"), Flags=32,
+            FontBBox=[-1021, -463, 1793, 1232], ItalicAngle=0, Ascent=928, Descent=-236, CapHeight=729, StemV=80,
+            FontFile2=src.make_stream(font_file.read_bytes())))
+        controls = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def /CMapType 2 def\n"
+                    b"1 begincodespacerange <00> <FF> endcodespacerange\n1 beginbfchar <41> <0007> endbfchar\n"
+                    b"endcmap CMapName currentdict /CMap defineresource pop end end")
+        src.pages[0].Resources.Font.F9 = src.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType, BaseFont=pikepdf.Name("/DejaVuSans"), FirstChar=32,
+            LastChar=255, Widths=[600] * 224, Encoding=pikepdf.Name.WinAnsiEncoding, FontDescriptor=descriptor,
+            ToUnicode=src.make_stream(controls)))
+        src.pages[0].contents_add(src.make_stream(b"BT /F9 12 Tf 400 60 Td (AAAA) Tj ET"), prepend=False)
+        src.save(tmp_path / "log.pdf")
+    result = repair_pdf(tmp_path / "log.pdf", cache_dir=tmp_path / "cache")
+    out = [line for page in result.pages for line in page.lines]
+    assert [line.original for line in out if line.changed] == ["\x07\x07\x07\x07"]
+    for _x, label in headers:
+        assert [line.text for line in out if line.original == label] == [label]

@@ -508,6 +508,8 @@ def rejoined(lines: Sequence[Line], of_legacy: Sequence[bool]) -> list[Line]:
     ['释 １１']
     >>> [l.text for l in rejoined([line("１", 20.5, 30.5), entry], [True, True])]
     ['１', '释 １']
+    >>> [l.text for l in rejoined([line("２０", 3, 24), entry], [True, True])]  # over the middle of the line
+    ['２０', '释 １']
     >>> [l.text for l in rejoined([line("１", 25, 36), line("释", 0, 22), line("１", 20, 30)], [True] * 3)]
     ['释１１']
     """
@@ -544,14 +546,20 @@ def decoded_line(words: Sequence[Word]) -> Line:
     >>> decoded_line([word("关于", 0, 24), word("红军", 27, 51), word("CO2", 52, 70), word("排放", 69, 93)]).text
     '关于 红军 CO2 排放'
     """
-    kept = [Word(w.text.strip(), w.bbox, w.confidence) for w in words if w.text.strip()] or list(words[:1])
+    kept = [Word(w.text.strip(_SPACES), w.bbox, w.confidence) for w in words if w.text.strip(_SPACES)]
+    kept = kept or list(words[:1])
     line = Line.from_words(kept)
     parts = [kept[0].text]
     for before, after in zip(kept, kept[1:]):
-        overlapping = after.bbox.x0 < before.bbox.x1  # a space with room would stand between them
+        # on one row, the second begun before the first ends: a space with room would stand between them
+        overlapping = after.bbox.x0 < before.bbox.x1 and before.bbox.vertical_overlap(after.bbox) >= 0.5
         wide = _em_wide(before.text[-1:]) and _em_wide(after.text[:1])
         parts += ["" if overlapping and wide else " ", after.text]
     return replace(line, text="".join(parts))
+
+
+#: The white space a decoded word loses at its ends: a space byte's, not the ideographic space (``目\u3000\u3000录``).
+_SPACES = " \t\r\n"
 
 
 def _em_wide(char: str) -> bool:
@@ -579,10 +587,11 @@ def _one_row(a: Line, b: Line) -> bool:
     # (XiaoBiaoSong's page number ``１１``: two full-width digits drawn half an em apart, the second a piece of
     # its own, placed before the line)
     left, right = sorted((a, b), key=lambda piece: piece.bbox.x0)
-    if len(right.words) > 2:
+    if len(right.words) > 2 or not left.words or not right.words:
         return False
-    last = max((w for w in left.words if w.bbox.x0 <= right.words[0].bbox.x0), key=lambda w: w.bbox.x0, default=None)
-    return last is not None and right.words[0].bbox.x0 - last.bbox.x0 >= ADVANCE * max(a.bbox.height, b.bbox.height)
+    # the piece stands after the line's last glyph, an advance on from it (not over the middle of the line)
+    last = max(left.words, key=lambda w: w.bbox.x0)
+    return right.words[0].bbox.x0 - last.bbox.x0 >= ADVANCE * max(a.bbox.height, b.bbox.height)
 
 
 #: Glyphs this many line heights apart or more are two glyphs, not one drawn twice (fake bold, a shadow: a

@@ -105,11 +105,13 @@ class PageProvenance:
     @property
     def glyph_per_character(self) -> bool:
         """Every font of the page is an embedded simple font giving a character per glyph (``glyph_per_code``),
-        and no form draws text in another: no character of the page's text is drawn from the codes of several
+        all of its text is drawn (no invisible text: an OCR layer's strings show no glyph), and no form draws
+        text in another: no character of the page's text is drawn from the codes of several
         (mojibake whose bytes would decode to one character, GBK's or UTF-8's, is drawn a glyph a byte,
         whatever the page shows is not that character: pdf.js issue7020's Kannada in the Nudi font, whose
         Latin-1 codes decode as GBK to ``╯丰夾帚型悖``)."""
-        return bool(self.fonts) and not self.form_fonts and all(font.glyph_per_code for font in self.fonts)
+        return (bool(self.fonts) and not self.form_fonts and not self.invisible_text_ops
+                and all(font.glyph_per_code for font in self.fonts))
 
     @property
     def suspicious_fonts(self) -> tuple[FontInfo, ...]:
@@ -262,8 +264,9 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
 
 def glyph_per_code(font: pikepdf.Object, entries: dict[int, str] | None, to_unicode: bool = True) -> bool:
     """An embedded simple font (Type 1, TrueType, Type 3) whose codes each give one character at most: by its
-    ToUnicode map (``entries``, read), or by its encoding where it has none. Its glyphs are its own program's,
-    one a code; text that only a pair of its codes would spell (a GBK character) is not what it draws.
+    ToUnicode map (``entries``, read); without one, a simple font's encoding names a glyph a code. Its glyphs
+    are its own program's, one a code; text that only a pair of its codes would spell (a GBK character) is not
+    what it draws.
 
     >>> nudi = pikepdf.Dictionary(Subtype=pikepdf.Name.TrueType, FontDescriptor=pikepdf.Dictionary(
     ...     FontFile2=pikepdf.Stream(pikepdf.new(), b"")))

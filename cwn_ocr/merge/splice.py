@@ -286,14 +286,36 @@ def splice(layer: str, spans: Sequence[tuple[int, int]], ocr: str) -> str:
             if tag == "insert" and i1 == end:
                 o_end = max(o_end, j2)
         piece = ocr[o_start:o_end].strip()
-        if comparable(piece) == comparable(layer[start:end]) and not no_text_share(layer[start:end]):
-            # the page reads what the layer has: the layer's characters stay (not a replacement character
-            # or a control code, which ``comparable`` drops as it drops the mark read in their place)
-            piece = layer[start:end]
+        if comparable(piece) == comparable(layer[start:end]):
+            # the page reads what the layer has: the layer's characters stay, but for a replacement character
+            # or a control code, which ``comparable`` drops as it drops the mark read in its place
+            piece = _no_text_filled(layer[start:end], piece)
         pieces += [layer[position:start], piece]
         position = end
     pieces.append(layer[position:])
     return "".join(pieces)
+
+
+def _no_text_filled(span: str, read: str) -> str:
+    """``span`` (a layer line's flagged piece) with each run of characters that are no text (replacement,
+    control, private-use) that ``read`` (the reading of that piece) reads as something in its place taken from
+    it; every other character as the layer has it.
+
+    >>> _no_text_filled("d’activité\ufffd", "d'activite:"), _no_text_filled("B \ufffd", "B")
+    ('d’activité:', 'B \ufffd')
+    """
+    if not no_text_share(span):
+        return span
+    out: list[str] = []
+    for op in Levenshtein.opcodes(span, read):
+        mine, theirs = span[op.src_start:op.src_end], read[op.dest_start:op.dest_end]
+        if op.tag == "replace" and no_text_share(mine) == 1.0:
+            out.append(theirs)
+        elif op.tag == "replace" and len(mine) == len(theirs):  # character for character
+            out += [b if no_text_share(a) else a for a, b in zip(mine, theirs)]
+        elif op.tag != "insert":
+            out.append(mine)
+    return "".join(out)
 
 
 _DECODERS = frozenset(fixer.__name__ for fixer in DECODERS)
@@ -479,7 +501,8 @@ def _confirmed(layer: str, spans: list[tuple[int, int]], ocr: str) -> bool:
         kept = "".join(layer[position:start].split())
         if len(kept) >= 4 and fuzz.partial_ratio(kept, squeezed_ocr) < 80:
             letters = comparable(layer[position:start])
-            if len(letters) >= 4 and fuzz.partial_ratio(letters, compared_ocr) < 80:
+            if (len(letters) >= 4 and fuzz.partial_ratio(letters, compared_ocr) < 80) or (
+                    _GREEK.search(kept) and not _GREEK.search(ocr)):  # (Greek compares as the Latin it prints like)
                 return False
         position = end
     return True
@@ -712,6 +735,12 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         # (``read_in_passing``; a garbled row's words read there are pieces of the line the reading stands for)
         read_there = bool(there) and not (row.verdict.label is Label.CLEAN
                                           and read_in_passing(row.text, there, said))
+        # nor a row nothing flags whose Han an engine that reads Chinese put there (not an English-only OCR's):
+        # a line the page's reading missed, under a seal or a signature (pr-136 p6's ``专此说明， 请予察核。``,
+        # where the reading there is the seal's), not one the image lacks
+        if read_there and row.verdict.label is Label.CLEAN and not context.han_blind \
+                and len(HAN.findall(row.text)) >= KEPT_HAN:
+            read_there = False
         evidence = Evidence(context.origin, row.verdict, page_read=read_there)
         decision = decide(evidence)
         original = context.layer_text(row.lines, row.text)
@@ -728,6 +757,11 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         repaired.insert(place_in_column(line.bbox, [repaired[k].bbox for k in anchors], gutters,
                                         at=anchors + [len(repaired)]), line)
     return repaired
+
+
+#: An old OCR row nothing flags, with this many ideographs at least, is no row the image lacks where the page's
+#: reading has none of its own there (``merge_reading_first``).
+KEPT_HAN = 2
 
 
 #: How much of an old row a reading line must hold (``fuzz.partial_ratio`` of their ``comparable`` forms) to have
@@ -932,7 +966,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     disagree: list[tuple[int, int]] = []
     if reading is not None and len(members) == 1:
         spans = [(s.start, s.end) for s in verdict.garbled_spans]
-        disagree = disagreements(original, ocr_text, han=1 if context.han_blind else 2) if context.origin.broken else []
+        # (a reading of a small part of the line says nothing of where the rest disagrees)
+        disagree = (disagreements(original, ocr_text, han=1 if context.han_blind else 2)
+                    if context.origin.broken and not reading.part else [])
         if disagree:
             reasons += ("layer disagrees with the page image",)
         bad = _union(spans + disagree)

@@ -228,7 +228,10 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
     def judge(page: Page) -> PageScan:
         if page.number not in judged:
             source = layer_origin(origins[page.number])
-            page, originals, alone = _rejoined(page) if source is not Origin.OCR_LAYER else (page, (), None)
+            provenance = origins[page.number]
+            # (no mojibake's bytes are put back together where each character is a glyph of its own)
+            page, originals, alone = (_rejoined(page) if source is not Origin.OCR_LAYER and not (
+                provenance is not None and provenance.glyph_per_character) else (page, (), None))
             # one font of several proven broken by its map: which lines it draws is not known here, and the others'
             # text is a font's, judged as such
             unattributed = source is Origin.BROKEN_FONT and _some_sound(origins[page.number])
