@@ -331,9 +331,18 @@ def _atomize_plain(text: str, offset: int) -> list[Atom]:
 @lru_cache(maxsize=8192)
 def _rarity(char: str) -> int:
     """0 for a character ``_rare_cjk_runs`` does not count (not a letter or symbol, or U+FFFD), 1 for
-    a common one, 2 for a rare one (``is_rare_cjk``); a property of the character, so remembered."""
+    a common one, 2 for a rare one (``is_rare_cjk``); a property of the character, so remembered. A form of
+    ASCII letters or digits (NFKC: a formula's mathematical italic ``𝑅𝑒``, ``ℎ``, the ligature ``ﬃ``) is
+    common: an equation editor's or a typesetter's letters, not glyph codes.
+
+    >>> [_rarity(c) for c in "安𝑅ℎﬃ㱧"]
+    [1, 1, 1, 1, 2]
+    """
     if char == "\uFFFD" or not _LETTER_OR_SYMBOL.match(char) or LOOKALIKE_IDEOGRAPH.match(char):
         return 0  # (a look-alike ideograph is no glyph code: text-fix knows what it stands for)
+    folded = unicodedata.normalize("NFKC", char)
+    if folded != char and folded.isascii() and folded.isalnum():
+        return 1
     return 2 if is_rare_cjk(char) else 1
 
 
