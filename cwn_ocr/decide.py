@@ -43,8 +43,9 @@ The rules, first match wins:
                             of it but its italic x, which a reader of Chinese does not see)
 1c  ``not in the image``    an old OCR layer's line where the page, read whole, shows none    remove
 2   ``contradicted``        a usable reading disagrees with the whole line                   replace line
-2c  ``read otherwise        the same, but the line is one nothing flags on a broken font's   keep
-    once``                  page whose evidence does not say which lines that font draws
+2c  ``read otherwise        as 2, or a reading that shows Han the line lacks, but the line   keep
+    once``                  is one nothing flags on a broken font's
+                            page whose evidence does not say which lines that font draws
                             (``unattributed``: other rows' control codes from a math font,
                             an icon font's private-use characters, one of the page's fonts
                             with a map that sends many glyphs to one character), and only
@@ -395,10 +396,10 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.DECODE, "font map")
     if evidence.decoded and evidence.flagged and usable and reading is not None and reading.within:
         return Decision(Action.DECODE, "font map read in part")
+    if (evidence.origin is Origin.BROKEN_FONT and evidence.unattributed and evidence.verdict.label is Label.CLEAN
+            and reading is not None and not reading.corroborated and (reading.contradicts or evidence.flagged)):
+        return Decision(Action.KEEP, "read otherwise once")
     if reading is not None and reading.contradicts:
-        if (evidence.origin is Origin.BROKEN_FONT and evidence.unattributed and evidence.verdict.label is Label.CLEAN
-                and not reading.corroborated):
-            return Decision(Action.KEEP, "read otherwise once")
         return Decision(Action.REPLACE_LINE, "contradicted")
     if (evidence.doubted and usable and evidence.origin is Origin.OCR_LAYER and reading is not None
             and min(reading.agreement, reading.whole) < SAME_LINE):
