@@ -136,6 +136,17 @@ _NOT_CJK_TEXT = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\u
                               r"\u2190-\u21FF\u2200-\u22FF\u2460-\u24FF\u2500-\u25FF\u2605\u2606\u203B]")
 
 
+def common_chinese(text: str, *, least: int = 4) -> bool:
+    """``text`` is written in common Chinese characters: ``least`` ideographs at least, three in five of its
+    characters (white space aside), and four in five of them GB2312's level 1 (``" 棒 ， "; 玉斡`` is not).
+
+    >>> common_chinese("专此说明， 请予察核。"), common_chinese('" 棒 ， "; 玉斡')
+    (True, False)
+    """
+    han = len(HAN.findall(text))
+    return han >= least and han >= 0.6 * visible_length(text) and _is_common_gb2312(text)
+
+
 def _is_common_gb2312(text: str) -> bool:
     """Most Han characters of ``text`` are GB2312 level 1 (its 3,755 most frequent)."""
     return _mostly_common(text, "gb2312", 0xB0, 0xD7)

@@ -24,12 +24,12 @@ from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr.columns import Gutter, column_of, find_gutters
 from cwn_ocr.decide import AGREEMENT, SHORT_LINE, Action, Decision, Evidence, Origin, Reading, decide
-from cwn_ocr.layer.charsets import HAN, comparable, readable_share, visible_length
+from cwn_ocr.layer.charsets import HAN, common_chinese, comparable, readable_share, visible_length
 from cwn_ocr.layer.garble import judge_line, no_text_share
 from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.numbers import layer_commas
-from cwn_ocr.merge.vote import read_alike, vote_line
+from cwn_ocr.merge.vote import in_a_word, read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, CORROBORATED, ENGINE_NAMES, corroborated, surely_read
 from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
@@ -735,11 +735,10 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         # (``read_in_passing``; a garbled row's words read there are pieces of the line the reading stands for)
         read_there = bool(there) and not (row.verdict.label is Label.CLEAN
                                           and read_in_passing(row.text, there, said))
-        # nor a row nothing flags whose Han an engine that reads Chinese put there (not an English-only OCR's):
-        # a line the page's reading missed, under a seal or a signature (pr-136 p6's ``专此说明， 请予察核。``,
+        # nor a row nothing flags, in common Chinese an engine that reads Chinese put there (not an English-only
+        # OCR's): a line the page's reading missed beside a seal or a signature (pr-136 p6's ``专此说明， 请予察核。``,
         # where the reading there is the seal's), not one the image lacks
-        if read_there and row.verdict.label is Label.CLEAN and not context.han_blind \
-                and len(HAN.findall(row.text)) >= KEPT_HAN:
+        if read_there and row.verdict.label is Label.CLEAN and not context.han_blind and chinese_words(row.text):
             read_there = False
         evidence = Evidence(context.origin, row.verdict, page_read=read_there)
         decision = decide(evidence)
@@ -757,11 +756,6 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         repaired.insert(place_in_column(line.bbox, [repaired[k].bbox for k in anchors], gutters,
                                         at=anchors + [len(repaired)]), line)
     return repaired
-
-
-#: An old OCR row nothing flags, with this many ideographs at least, is no row the image lacks where the page's
-#: reading has none of its own there (``merge_reading_first``).
-KEPT_HAN = 2
 
 
 #: How much of an old row a reading line must hold (``fuzz.partial_ratio`` of their ``comparable`` forms) to have
@@ -938,6 +932,21 @@ def covered_share(box: BBox, readings: Sequence[Line]) -> float:
             covered += hi - lo
             reach = hi
     return round(covered / (end - start), 6)
+
+
+def chinese_words(text: str) -> bool:
+    """``text`` is Chinese prose: in common characters (``layer.charsets.common_chinese``), most of its
+    ideographs in words of the dictionary (``merge.vote.in_a_word``): an old OCR layer's line, not its
+    reading of a seal (``｜ w 镰曹潞脚``).
+
+    >>> chinese_words("专此说明， 请予察核。"), chinese_words("｜ w 镰曹潞脚")
+    (True, False)
+    """
+    if not common_chinese(text):
+        return False
+    squeezed = "".join(text.split())
+    han = [i for i, char in enumerate(squeezed) if HAN.match(char)]
+    return sum(in_a_word(squeezed, i, i + 1) for i in han) * 2 >= len(han)
 
 
 def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: PageContext, *,
