@@ -266,3 +266,22 @@ def test_a_turned_page_decoded_with_a_recovered_map_has_its_shown_size(tmp_path:
     target = tmp_path / "repaired.pdf"
     write_repaired_pdf(turn, target)
     assert Levenshtein.normalized_distance(squeeze(pdftotext(target)), squeeze(turn.text)) < 0.01
+
+
+def test_pikepdf_remarks_on_the_inputs_structure_are_no_warning_of_the_repair(tmp_path: Path) -> None:
+    """A form widget no /AcroForm reaches (unstructured's pdf-bad-color-space.pdf): pikepdf's PageCopyWarning about
+    the input came out on stderr under ``--quiet`` when the repaired PDF was saved."""
+    source = tmp_path / "widget.pdf"
+    with pikepdf.open(SAMPLES / "mojibake_kangxi.pdf") as pdf:
+        widget = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget,
+                                                      Rect=[10, 10, 60, 30], FT=pikepdf.Name.Tx,
+                                                      T=pikepdf.String("field")))
+        pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([widget]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pikepdf.PikepdfWarning)  # (the same remark, making the input)
+            pdf.save(source)
+    result = repair_pdf(source, cache_dir=tmp_path / "cache")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        write_repaired_pdf(result, tmp_path / "out.pdf")
+    assert (tmp_path / "out.pdf").is_file()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import warnings
 import zlib
 from dataclasses import dataclass, field
 from functools import cache
@@ -480,7 +481,9 @@ def build_repaired_pdf(result: RepairResult, *, password: str | None = None,
             # document locked with a password is never written out unlocked); its /ID is the input's (the
             # encryption's key depends on it), where qpdf can make no deterministic one
             locked = pdf.is_encrypted
-            pdf.save(buffer, deterministic_id=not locked, encryption=locked)
+            with warnings.catch_warnings():  # pikepdf's remarks on the input's own structure (form widgets no
+                warnings.simplefilter("ignore", pikepdf.PikepdfWarning)  # /AcroForm reaches), not on the repair
+                pdf.save(buffer, deterministic_id=not locked, encryption=locked)
         except Exception as exc:  # noqa: BLE001
             raise OutputError(f"cannot write the repaired PDF ({exc})", path=result.path,
                               advice="use --no-pdf to write the other outputs") from exc
