@@ -328,21 +328,27 @@ def _atomize_plain(text: str, offset: int) -> list[Atom]:
     return atoms
 
 
+#: Mathematical alphanumeric symbols, letterlike symbols and the Latin ligatures of the presentation forms.
+_TYPESET_LETTER = regex.compile(r"[\U0001D400-\U0001D7FF\u2100-\u214F\uFB00-\uFB06]")
+
+
 @lru_cache(maxsize=8192)
 def _rarity(char: str) -> int:
     """0 for a character ``_rare_cjk_runs`` does not count (not a letter or symbol, or U+FFFD), 1 for
-    a common one, 2 for a rare one (``is_rare_cjk``); a property of the character, so remembered. A form of
-    ASCII letters or digits (NFKC: a formula's mathematical italic ``𝑅𝑒``, ``ℎ``, the ligature ``ﬃ``) is
-    common: an equation editor's or a typesetter's letters, not glyph codes.
+    a common one, 2 for a rare one (``is_rare_cjk``); a property of the character, so remembered. A letter of
+    the mathematical alphanumeric, letterlike or ligature blocks that stands for ASCII letters (NFKC: a
+    formula's ``𝑅𝑒``, ``ℎ``, the ligature ``ﬃ``) is common: an equation editor's or a typesetter's letters,
+    not glyph codes (which a map-less font's glyph ids give as ``ĳ ǉ ª``, rare still).
 
-    >>> [_rarity(c) for c in "安𝑅ℎﬃ㱧"]
-    [1, 1, 1, 1, 2]
+    >>> [_rarity(c) for c in "安𝑅ℎﬃ㱧ĳǉ"]
+    [1, 1, 1, 1, 2, 2, 2]
     """
     if char == "\uFFFD" or not _LETTER_OR_SYMBOL.match(char) or LOOKALIKE_IDEOGRAPH.match(char):
         return 0  # (a look-alike ideograph is no glyph code: text-fix knows what it stands for)
-    folded = unicodedata.normalize("NFKC", char)
-    if folded != char and folded.isascii() and folded.isalnum():
-        return 1
+    if _TYPESET_LETTER.match(char):
+        folded = unicodedata.normalize("NFKC", char)
+        if folded.isascii() and folded.isalnum():
+            return 1
     return 2 if is_rare_cjk(char) else 1
 
 

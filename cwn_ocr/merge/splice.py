@@ -738,7 +738,8 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         # nor a row nothing flags, in common Chinese an engine that reads Chinese put there (not an English-only
         # OCR's): a line the page's reading missed beside a seal or a signature (pr-136 p6's ``专此说明， 请予察核。``,
         # where the reading there is the seal's), not one the image lacks
-        if read_there and row.verdict.label is Label.CLEAN and not context.han_blind and chinese_words(row.text):
+        if read_there and row.verdict.label is Label.CLEAN and not context.han_blind and chinese_words(row.text) \
+                and comparable(row.text) not in said:  # (not a line the output holds already)
             read_there = False
         evidence = Evidence(context.origin, row.verdict, page_read=read_there)
         decision = decide(evidence)
@@ -941,11 +942,18 @@ def chinese_words(text: str) -> bool:
 
     >>> chinese_words("专此说明， 请予察核。"), chinese_words("｜ w 镰曹潞脚")
     (True, False)
+
+    Nor a rule or a box read as a run of one ideograph (``一一一一一一``, ``口口口口``, ``中一一，一上一一一一上``):
+
+    >>> chinese_words("一一一一一一"), chinese_words("口口口口口"), chinese_words("中一一，一上一一一一上")
+    (False, False, False)
     """
     if not common_chinese(text):
         return False
     squeezed = "".join(text.split())
     han = [i for i, char in enumerate(squeezed) if HAN.match(char)]
+    if len({squeezed[i] for i in han}) * 4 < len(han) * 3:  # three in four of its ideographs different
+        return False
     return sum(in_a_word(squeezed, i, i + 1) for i in han) * 2 >= len(han)
 
 

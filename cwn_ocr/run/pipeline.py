@@ -58,10 +58,10 @@ class PageScan:
     rows: tuple[Row, ...] = ()  # the judged physical rows the verdicts come from (planning OCR needs them)
     source: Origin = Origin.FONT  # where its text comes from, as the layer alone tells (``origin`` adds the image)
     originals: tuple[str, ...] = ()  # per line, the PDF's own layer text, when ``page`` was decoded with repaired fonts
-    # its source is a broken font by evidence that does not say which of its lines that font draws: some rows
-    # look like what a wrong map leaves (a math font's control codes, an icon font's private-use characters),
-    # or one of several fonts has a map proven wrong; not a sample check contradicting its text, nor a font
-    # recovered and decoded (``PageContext.unattributed``)
+    # its source is a broken font only because some of its rows look like what a wrong map leaves (a math font's
+    # control codes, an icon font's private-use characters): which lines that font draws is not known; not a
+    # map proven wrong, a sample check contradicting its text, or a font recovered and decoded
+    # (``PageContext.unattributed``)
     unattributed: bool = False
 
     @property
@@ -232,21 +232,18 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
             # (no mojibake's bytes are put back together where each character is a glyph of its own)
             page, originals, alone = (_rejoined(page) if source is not Origin.OCR_LAYER and not (
                 provenance is not None and provenance.glyph_per_character) else (page, (), None))
-            # one font of several proven broken by its map: which lines it draws is not known here, and the others'
-            # text is a font's, judged as such
-            unattributed = source is Origin.BROKEN_FONT and _some_sound(origins[page.number])
-            rows = judge_rows(page.lines, font=source is Origin.FONT or unattributed,
-                              drawn=source is not Origin.OCR_LAYER, alone=alone)
+            rows = judge_rows(page.lines, font=source is Origin.FONT, drawn=source is not Origin.OCR_LAYER,
+                              alone=alone)
             if source is Origin.FONT and mapped(origins[page.number]):
                 rows = [_rare_but_mapped(row) for row in rows]
+            unattributed = False
             if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows) \
                     and not standard_only(origins[page.number]):  # (the standard's fonts cannot be broken)
-                # what a wrong map leaves (control codes, rare ideographs...) proves a font broken; which lines it
-                # draws is not known, so the rows keep the judgement of a font's text: only what a wrong map
-                # leaves flags one (a math font's control codes beside ``(CH1903+/LV95)``, ``RIVN STLA LCID``, a
-                # rotated ``Depth interval``, which the judgement of unreliable text had flagged or left to the
-                # page image)
+                # what a wrong map leaves (control codes, rare ideographs...) proves a font broken: from now on, its
+                # text is judged like any unreliable text; but which lines that font draws is not known here
+                # (``unattributed``: a line nothing flags changes only where two engines read it otherwise)
                 source, unattributed = Origin.BROKEN_FONT, True
+                rows = judge_rows(page.lines, drawn=True, alone=alone)
             judged[page.number] = PageScan(page, tuple(judge_page_lines(page.lines, rows)), origins[page.number],
                                            rows=tuple(rows), source=source, originals=originals,
                                            unattributed=unattributed)
@@ -306,18 +303,6 @@ def _rare_but_mapped(row: Row) -> Row:
     if row.verdict.label is Label.GARBLED and set(row.verdict.reasons) == {RARE_IDEOGRAPHS}:
         return replace(row, verdict=CLEAN_VERDICT)
     return row
-
-
-def _some_sound(provenance: PageProvenance | None) -> bool:
-    """A font of the page is not proven broken by its map (beside one that is).
-
-    >>> from cwn_ocr.layer.provenance import FontInfo
-    >>> swapped = FontInfo("/F1", "X", True, False, ("byte-swapped map",))
-    >>> _some_sound(PageProvenance(1, 12, 0, False, (swapped,))), _some_sound(PageProvenance(
-    ...     1, 12, 0, False, (swapped, FontInfo("/F2", "Arial", True, False))))
-    (False, True)
-    """
-    return provenance is not None and any(not font.broken for font in provenance.fonts)
 
 
 def layer_origin(provenance: PageProvenance | None) -> Origin:
