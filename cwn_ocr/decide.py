@@ -47,12 +47,11 @@ The rules, first match wins:
     once``                  is one nothing flags on a broken font's
                             page whose evidence does not say which lines that font draws
                             (``unattributed``: other rows' control codes from a math font,
-                            an icon font's private-use characters, one of the page's fonts
-                            with a map that sends many glyphs to one character), and only
+                            an icon font's private-use characters), and only
                             one engine read it so: the line may be another, sound font's,
                             and one reading of rotated text, a rule or a table's cell
-                            beside it (``Depth interval`` read ``aa``, ``Repurchase of``
-                            read ``中一一，一上``) is no evidence against it
+                            beside it (``Depth interval`` read ``aa``, a ``?`` between two
+                            rules read ``—？—``) is no evidence against it
 2b  ``layer contradicted``  an old OCR layer most of whose lines the page image reads        replace line
                             otherwise (``merge.splice.doubted``), or made by an engine that
                             reads no Han (``merge.splice.han_blind``) where the reading has

@@ -210,7 +210,7 @@ class PageContext:
     # every character of the page is drawn by a glyph of its own (``provenance.PageProvenance.glyph_per_character``):
     # text-fix makes no character of several
     glyph_per_character: bool = False
-    # a broken font's page by evidence that does not say which lines that font draws
+    # a broken font's page only by the looks of some rows, which does not say which lines that font draws
     # (``run.pipeline.PageScan.unattributed``): a line nothing flags may be another, sound font's
     unattributed: bool = False
 
