@@ -411,11 +411,20 @@ def comparable(text: str, *, accents: bool = False) -> str:
     ('letheatreca', 'が', 'théâtre')
     """
     text = unicodedata.normalize("NFKC", text)
-    text = _DASHES.sub("一", text if accents else _LATIN_ACCENTED.sub(_unaccented, text))
+    text = _DASHES.sub("一", text if accents else unaccented(text))
     return _MARKS.sub("", text.replace("一", "\x00")).replace("\x00", "一").translate(_GREEK_AS_LATIN).casefold()
 
 
 _LATIN_ACCENTED = regex.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def unaccented(text: str) -> str:
+    """``text`` with its Latin letters' accents taken off (``Ó`` as ``O``), nothing else changed.
+
+    >>> unaccented("GARCÍA, ěšč 安顺 ×")
+    'GARCIA, esc 安顺 ×'
+    """
+    return _LATIN_ACCENTED.sub(_unaccented, text)
 
 
 def _unaccented(match: regex.Match[str]) -> str:

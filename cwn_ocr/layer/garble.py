@@ -401,11 +401,13 @@ def _one_alphabet(text: str, start: int, end: int) -> bool:
     if len(scripts) != 1 or scripts & _CODE_SCRIPTS or "?" in scripts:
         return False
     if scripts == {"LATIN"}:
-        words = [word.group() for word in _WORD.finditer(text) if word.start() < end and start < word.end()]
+        words: list[str] = []  # the run's own words
+        others: list[str] = []  # the line's other words
+        for word in _WORD.finditer(text):
+            (words if word.start() < end and start < word.end() else others).append(word.group())
         if all(_latin_word(word) for word in words):
             return True
-        accented = sum(1 for word in _WORD.finditer(text) if not (word.start() < end and start < word.end())
-                       and _latin_word(word.group()) and not word.group().isascii())
+        accented = sum(1 for word in others if _latin_word(word) and not word.isascii())
         return accented >= 2 and all(word.islower() or word.isupper() or word[1:].islower() for word in words)
     # the line writes that alphabet at some length: two glyph codes that happen to share a block (a
     # byte-swapped 指标 reads ``ݨݣ``, Arabic) are no word

@@ -12,7 +12,6 @@ aligning the two strings with rapidfuzz's Levenshtein opcodes, as dinglehopper d
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr.columns import Gutter, column_of, find_gutters
 from cwn_ocr.decide import AGREEMENT, SHORT_LINE, Action, Decision, Evidence, Origin, Reading, decide
-from cwn_ocr.layer.charsets import HAN, common_chinese, comparable, readable_share, visible_length
+from cwn_ocr.layer.charsets import HAN, common_chinese, comparable, readable_share, unaccented, visible_length
 from cwn_ocr.layer.garble import judge_line, no_text_share
 from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
@@ -143,7 +142,7 @@ def read_verbatim(layer: str, readings: Sequence[Line], *, by: Sequence[str] = E
     target = "".join(layer.split())
     if sum(char.isalnum() for char in target) < CORROBORATED:
         return False
-    bare = _unaccented(target)
+    bare = unaccented(target)
     texts: dict[str, list[str]] = {}
     for reading in readings:
         for engine, (text, score) in _by_engine(reading).items():
@@ -151,21 +150,6 @@ def read_verbatim(layer: str, readings: Sequence[Line], *, by: Sequence[str] = E
                 texts.setdefault(engine, []).append(text)
     return any("".join("".join(pieces).split()) in (target, bare) for engine, pieces in texts.items()
                if engine in by and len(pieces) == len(readings))
-
-
-def _unaccented(text: str) -> str:
-    """``text`` with its Latin letters' accents taken off (``Ó`` as ``O``), nothing else changed.
-
-    >>> _unaccented("GARCÍA, ěšč 安顺")
-    'GARCIA, esc 安顺'
-    """
-    out = []
-    for char in text:
-        if "LATIN" in unicodedata.name(char, "") and unicodedata.combining(char) == 0:
-            base = unicodedata.normalize("NFD", char)
-            char = "".join(c for c in base if not unicodedata.combining(c)) or char
-        out.append(char)
-    return "".join(out)
 
 
 #: The engines whose verbatim reading of an earlier OCR's layer line confirms it (``read_verbatim``).

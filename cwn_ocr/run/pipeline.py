@@ -227,24 +227,24 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
 
     def judge(page: Page) -> PageScan:
         if page.number not in judged:
-            source = layer_origin(origins[page.number])
             provenance = origins[page.number]
+            source = layer_origin(provenance)
             # (no mojibake's bytes are put back together where each character is a glyph of its own)
             page, originals, alone = (_rejoined(page) if source is not Origin.OCR_LAYER and not (
                 provenance is not None and provenance.glyph_per_character) else (page, (), None))
             rows = judge_rows(page.lines, font=source is Origin.FONT, drawn=source is not Origin.OCR_LAYER,
                               alone=alone)
-            if source is Origin.FONT and mapped(origins[page.number]):
+            if source is Origin.FONT and mapped(provenance):
                 rows = [_rare_but_mapped(row) for row in rows]
             unattributed = False
             if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows) \
-                    and not standard_only(origins[page.number]):  # (the standard's fonts cannot be broken)
+                    and not standard_only(provenance):  # (the standard's fonts cannot be broken)
                 # what a wrong map leaves (control codes, rare ideographs...) proves a font broken: from now on, its
                 # text is judged like any unreliable text; but which lines that font draws is not known here
                 # (``unattributed``: a line nothing flags changes only where two engines read it otherwise)
                 source, unattributed = Origin.BROKEN_FONT, True
                 rows = judge_rows(page.lines, drawn=True, alone=alone)
-            judged[page.number] = PageScan(page, tuple(judge_page_lines(page.lines, rows)), origins[page.number],
+            judged[page.number] = PageScan(page, tuple(judge_page_lines(page.lines, rows)), provenance,
                                            rows=tuple(rows), source=source, originals=originals,
                                            unattributed=unattributed)
         return judged[page.number]
