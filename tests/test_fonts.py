@@ -346,3 +346,44 @@ def test_a_legacy_fonts_two_digit_page_numbers_stay_on_their_lines(tmp_path: Pat
     lines = [squeezed(line) for line in result.text.splitlines() if line.strip()]
     assert lines == [squeezed(title + "……………" + number) for title, number in entries]
     assert "  " not in result.text  # each string's space byte and a word break beside it made two
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.tesseract
+def test_a_map_sending_glyphs_the_text_never_draws_to_one_character_leaves_the_page_as_it_is(tmp_path: Path) -> None:
+    """pymupdf test_3197: a Type3 font's ToUnicode sends ten glyphs to U+0000 (only ActualText spans draw
+    them), so the map as a whole sends many glyphs to one character; every code the text draws has a
+    character of its own. The page is a font's text, its ticker symbols (``RIVN``, ``XPeng Inc.``) no
+    broken font's leftovers: nothing is read from the image, nothing changes."""
+    from fpdf import FPDF
+
+    if not DEJAVU.is_file():
+        pytest.skip(f"{DEJAVU} is not installed (make setup installs fonts-dejavu-core)")
+    document = FPDF(orientation="L")
+    document.add_page()
+    document.add_font("dejavu", fname=str(DEJAVU))
+    document.set_font("dejavu", size=9)
+    document.text(10, 20, "Related Tickers")
+    tickers = [("GM", "General Motors", "39.49 +1.23%"), ("RIVN", "Rivian Automotive, Inc.", "15.39 -3.15%"),
+               ("STLA", "Stellantis N.V.", "25.63 +0.91%"), ("LCID", "Lucid Group, Inc.", "3.7000 +0.54%"),
+               ("XPEV", "XPeng Inc.", "9.08 +0.89%"), ("FSR", "Fisker Inc.", "0.5579 -11.46%")]
+    for i, lines in enumerate(tickers):
+        for j, line in enumerate(lines):
+            document.text(10 + 40 * i, 35 + 5 * j, line)
+    plain, pdf = tmp_path / "plain.pdf", tmp_path / "unused-to-nul.pdf"
+    document.output(str(plain))
+    with pikepdf.open(plain) as source:
+        [font] = list_fonts(source).values()
+        assert font.to_unicode
+        mapping = {**font.to_unicode, **{max(font.to_unicode) + 1 + k: "\x00" for k in range(40)}}
+        source.get_object(tuple(int(x) for x in font.key.split())).ToUnicode = source.make_stream(
+            tounicode_cmap(mapping, code_bytes=font.code_bytes))
+        source.save(pdf)
+    result = repair_pdf(pdf, cache_dir=tmp_path / "cache")
+    [page] = result.pages
+    assert page.scan.provenance and page.scan.provenance.fonts[0].broken  # the map alone proves it broken
+    assert not page.rasterized and page.ocr_reason is None
+    assert [line.text for line in page.lines] == [line.text for line in page.layer.lines]
+    assert "RIVN" in result.text and "XPeng Inc." in result.text

@@ -39,6 +39,7 @@ from cwn_ocr.fonts.probe import ProbeLine, allocate, probe, probe_codes, read_la
 from cwn_ocr.fonts.program import blank_codes, em_wide_misreads, installed_font_map, one_byte_char, program_map
 from cwn_ocr.fonts.vote import accepted, aligned, choose_lines, pair, tally
 from cwn_ocr.layer.charsets import HAN, to_unified
+from cwn_ocr.layer.provenance import MANY_TO_ONE, analyse_tounicode, many_to_one
 from cwn_ocr.model import BBox, Line, Page, Word
 from cwn_ocr.ocr.raster import pdfium_available
 
@@ -82,14 +83,40 @@ class FontRecovery:
     pages: dict[int, Page] = field(default_factory=dict)  # the layer of each page a repaired font draws, decoded
     originals: dict[int, tuple[str, ...]] = field(default_factory=dict)  # per decoded line: the layer text it was
     maps: dict[str, bytes] = field(default_factory=dict)  # font key -> the ToUnicode CMap for the repaired PDF
+    # per page, the resource names of fonts whose map looked broken as a whole but is sound for every code the
+    # text draws (``sound_where_used``): the page's text is what those fonts say
+    sound: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def to_list(self) -> list[dict[str, object]]:
         return [repair.to_dict() for repair in self.repairs]
 
     def joined(self, other: FontRecovery) -> FontRecovery:
         """Both recoveries (a later one, of other pages, after this one)."""
+        sound = {page: self.sound.get(page, frozenset()) | other.sound.get(page, frozenset())
+                 for page in {*self.sound, *other.sound}}
         return FontRecovery(self.repairs + other.repairs, {**self.pages, **other.pages},
-                            {**self.originals, **other.originals}, {**self.maps, **other.maps})
+                            {**self.originals, **other.originals}, {**self.maps, **other.maps}, sound)
+
+
+def sound_where_used(to_unicode: Mapping[int, str], used: Collection[int]) -> bool:
+    """Whether a map that sends many glyphs to one character (``provenance.analyse_tounicode``) gives each
+    code the text draws a character of its own: every used code is mapped, to no control character, and
+    the used codes' targets are not many-to-one by the same test (pymupdf test_3197's Type3 font sends ten
+    glyphs to U+0000 that only ActualText spans draw; an Arabic font's positional forms still share letters,
+    a broken map's codes still share ``針``).
+
+    >>> sound_where_used({1: ",", 2: ".", 3: "0", **{c: "\\x00" for c in range(10, 20)}}, [1, 2, 3])
+    True
+    >>> sound_where_used({c: "針" for c in range(12)} | {20: "轉"}, range(12))
+    False
+    >>> sound_where_used({1: ",", 2: "\\x00"}, [1, 2]), sound_where_used({1: ","}, [1, 5])
+    (False, False)
+    """
+    targets = [to_unicode.get(code, "") for code in used]
+    if not targets or any(not text or any(unicodedata.category(c) == "Cc" for c in text) for text in targets):
+        return False
+    inked = [text for text in targets if not text.isspace()]
+    return not many_to_one(inked)
 
 
 #: Reads boxes (page, box in PDF points) of the page image with the languages given: (text,
@@ -234,6 +261,7 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                 break
             todo = todo_next
         repairs: list[FontRepair] = []
+        used_soundly: dict[int, frozenset[str]] = {}  # (``FontRecovery.sound``)
         em_wide: set[str] = set()  # fonts poppler reads plainly whose widths say otherwise
         recovered: dict[str, dict[int, str]] = {}
         legacy: dict[str, str] = {}
@@ -241,6 +269,11 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
             lines = [line for line in probe_lines if line.of_font(font.key)]
             used = sorted({code for line in lines for code in line.of_font(font.key)})
             if not used:
+                continue
+            if state == status.MANY_TO_ONE and font.to_unicode and sound_where_used(font.to_unicode, used) \
+                    and analyse_tounicode(font.to_unicode).reasons == (MANY_TO_ONE,):
+                for page in font.pages:
+                    used_soundly[page] = used_soundly.get(page, frozenset()) | {font.name}
                 continue
             # poppler reads it plainly already (its program's cmap, a predefined collection), unless the
             # widths show that what it reads is not what the glyphs are (then the font's codes are asked
@@ -307,8 +340,8 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                    if r.repaired
                    and not (r.key in em_wide and _agrees(r, {c: one_byte_char(c) for c in r.recovered}))]
     if not repairs:
-        return FontRecovery()
-    return _decode(path, repairs, probe_lines, fonts, recovered, legacy, layer, password)
+        return FontRecovery(sound=used_soundly)
+    return replace(_decode(path, repairs, probe_lines, fonts, recovered, legacy, layer, password), sound=used_soundly)
 
 
 #: A map the image was asked about is kept when this share of the codes learned reads as it says.

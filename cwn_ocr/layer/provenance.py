@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,6 +36,8 @@ _HEX = re.compile(r"<([0-9A-Fa-f]+)>")
 #: Map reasons that are proof by themselves (``analyse_tounicode``).
 PROVEN_BROKEN = frozenset({"maps most glyphs to rare ideographs", "byte-swapped map", "empty ToUnicode map",
                            "many glyphs mapped to one character", "identity map onto rare ideographs"})
+#: The map reason of a map that sends many glyphs to one character (``many_to_one``).
+MANY_TO_ONE = "many glyphs mapped to one character"
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,16 @@ def _common(char: str) -> bool:
 BLANKET = 0xF000
 
 
+def many_to_one(texts: Sequence[str]) -> bool:
+    """Whether ``texts``, the targets of a map's codes, send many glyphs to one character: fewer than 7 in
+    10 distinct, and one of them the target of 5 codes at least.
+
+    >>> many_to_one(["針"] * 12 + ["轉"]), many_to_one(list("0123456789"))
+    (True, False)
+    """
+    return bool(texts) and len(set(texts)) < 0.7 * len(texts) and Counter(texts).most_common(1)[0][1] >= 5
+
+
 def analyse_tounicode(mapping: dict[int, str] | dict[int, int]) -> MapCheck:
     """Signs that a ToUnicode map points at the wrong characters.
 
@@ -225,9 +238,8 @@ def analyse_tounicode(mapping: dict[int, str] | dict[int, int]) -> MapCheck:
         # swapped back, the targets are the common characters text is made of; as they are, they are
         # not (byte-swapped Han lands on other, rarer Han as often as not: "ordinary" is too weak a test)
         reasons.append("byte-swapped map")
-    most = Counter(texts).most_common(1)[0][1]
-    if len(set(texts)) < 0.7 * len(texts) and most >= 5:
-        reasons.append("many glyphs mapped to one character")
+    if many_to_one(texts):
+        reasons.append(MANY_TO_ONE)
     if identity >= 0.9 * len(mapping) and cjk and rare >= 0.3 * len(cjk):
         reasons.append("identity map onto rare ideographs")
     return MapCheck(len(mapping), tuple(reasons))

@@ -232,21 +232,8 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
             # (no mojibake's bytes are put back together where each character is a glyph of its own)
             page, originals, alone = (_rejoined(page) if source is not Origin.OCR_LAYER and not (
                 provenance is not None and provenance.glyph_per_character) else (page, (), None))
-            rows = judge_rows(page.lines, font=source is Origin.FONT, drawn=source is not Origin.OCR_LAYER,
-                              alone=alone)
-            if source is Origin.FONT and mapped(provenance):
-                rows = [_rare_but_mapped(row) for row in rows]
-            unattributed = False
-            if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows) \
-                    and not standard_only(provenance):  # (the standard's fonts cannot be broken)
-                # what a wrong map leaves (control codes, rare ideographs...) proves a font broken: from now on, its
-                # text is judged like any unreliable text; but which lines that font draws is not known here
-                # (``unattributed``: a line nothing flags changes only where two engines read it otherwise)
-                source, unattributed = Origin.BROKEN_FONT, True
-                rows = judge_rows(page.lines, drawn=True, alone=alone)
-            judged[page.number] = PageScan(page, tuple(judge_page_lines(page.lines, rows)), provenance,
-                                           rows=tuple(rows), source=source, originals=originals,
-                                           unattributed=unattributed)
+            judged[page.number] = judged_layer(PageScan(page, (), provenance, source=source, originals=originals),
+                                               alone)
         return judged[page.number]
 
     early: EarlyChecks | None = None
@@ -262,6 +249,39 @@ def read_and_judge(pdf: Path, *, password: str | None = None, check: bool = Fals
                                                                  jobs=jobs, cache=cache, timeout=timeout)))
         background.shutdown(wait=False)
     return DocumentScan(pdf, tuple(judge(page) for page in pages)), early
+
+
+def judged_layer(scan: PageScan, alone: bool | str | None = None) -> PageScan:
+    """``scan`` with its page's lines judged for the source it has (``layer_origin``): a font's text by what a
+    wrong map leaves, a broken font's or an OCR layer's as unreliable text. ``alone``: ``judge_rows``'s."""
+    page, provenance, source = scan.page, scan.provenance, scan.source
+    rows = judge_rows(page.lines, font=source is Origin.FONT, drawn=source is not Origin.OCR_LAYER, alone=alone)
+    if source is Origin.FONT and mapped(provenance):
+        rows = [_rare_but_mapped(row) for row in rows]
+    unattributed = False
+    if source is Origin.FONT and any(row.verdict.label is Label.GARBLED for row in rows) \
+            and not standard_only(provenance):  # (the standard's fonts cannot be broken)
+        # what a wrong map leaves (control codes, rare ideographs...) proves a font broken: from now on, its
+        # text is judged like any unreliable text; but which lines that font draws is not known here
+        # (``unattributed``: a line nothing flags changes only where two engines read it otherwise)
+        source, unattributed = Origin.BROKEN_FONT, True
+        rows = judge_rows(page.lines, drawn=True, alone=alone)
+    return replace(scan, verdicts=tuple(judge_page_lines(page.lines, rows)), rows=tuple(rows), source=source,
+                   unattributed=unattributed)
+
+
+def with_sound_maps(scan: DocumentScan, fonts: FontRecovery) -> DocumentScan:
+    """``scan`` with each page whose only proof of a broken font was a map sending many glyphs to one
+    character, sound for every code the text draws (``fonts.recover.sound_where_used``), judged again as
+    any font's text is: the proof was about glyphs the text never shows. Its sample checks are kept."""
+    pages = []
+    for s in scan.pages:
+        broken = {font.name for font in s.provenance.fonts if font.broken} if s.provenance else set()
+        if s.source is Origin.BROKEN_FONT and not s.unattributed and s.page.number not in fonts.pages \
+                and broken and broken <= fonts.sound.get(s.page.number, frozenset()):
+            s = judged_layer(replace(s, source=Origin.FONT))
+        pages.append(s)
+    return replace(scan, pages=tuple(pages))
 
 
 def mapped(provenance: PageProvenance | None) -> bool:
@@ -967,7 +987,7 @@ def repair_pdf(path: PdfSource, *, dpi: int = 300, lang: str = "chi_sim+eng", jo
             fonts = recover_fonts(scan.path, {s.page.number: s.page for s in scan.pages}, broken, lang=lang,
                                   read=partial(_read_boxes, scan, password=password, jobs=jobs, cache=cache,
                                                engine=engine, timeout=page_timeout), password=password)
-            scan = with_decoded(scan, fonts)
+            scan = with_sound_maps(with_decoded(scan, fonts), fonts)
         ocr = _OcrQueue(scan, settings=settings, dpi=dpi, password=password, verify=verify, regions=regions,
                         cache=cache, workers=workers, pool=pool, stack=stack,
                         progress=progress, engine=engine)
