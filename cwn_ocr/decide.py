@@ -93,7 +93,10 @@ The rules, first match wins:
                             a usable reading that is the same line (``SAME_LINE`` both ways)
                             and shows every flagged span's letters, digits and ideographs
                             (``Evidence.spans_read``; a span of symbols alone, ``£`` for
-                            ``≤``, is no such confirmation): the page
+                            ``≤``, is no such confirmation), or another engine sure of its
+                            reading of the same line shows them, and a span of symbols alone
+                            character for character in its place (``+++`` that the engine
+                            kept read ``+ 二二``: ``merge.splice.spans_read_surely``): the page
                             shows the line's letters, digits and ideographs as the layer has
                             them, and the layer keeps what OCR reads worse (``D’``, ``É``,
                             ``☺``, a dot leader)
@@ -345,7 +348,8 @@ class Evidence:
     doubted: bool = False
     # share of the line's characters that are no text: control, private-use, replacement (``garble.no_text_share``)
     proven_share: float = 0.0
-    # the reading shows every flagged span's letters, digits and ideographs (``merge.splice.spans_read``)
+    # the reading shows every flagged span's letters, digits and ideographs (``merge.splice.spans_read``), or
+    # another engine's sure reading does (``merge.splice.spans_read_surely``)
     spans_read: bool = False
     # the line's characters, white space aside (``layer.charsets.visible_length``)
     visible: int = 100

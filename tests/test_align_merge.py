@@ -512,3 +512,24 @@ def test_an_unsure_reading_beside_a_sure_one_is_a_line_of_its_own() -> None:
     texts = ["安顺市严格执行三区三线管理", "加强自然保护地监督管理", "草海湿地保护区条例", "生态保护红线"]
     rows = judge_rows([line("FERAIT SEXERENNGE", 50, 20 * i, 400, 20 * i + 12) for i in range(4)])
     assert han_blind(rows, [line(t, 50, 20 * i, 400, 20 * i + 12, 65) for i, t in enumerate(texts)])
+
+
+def test_a_broken_fonts_flagged_symbols_that_the_sure_engine_reads_as_they_are_stay() -> None:
+    """A page broken by the looks of some rows, a sound font's ``+++`` and ``‘@[@]’`` flagged as stray symbols
+    (pdfplumber issue-71, PDFBox cweb). The engine kept read them ``+ 二二`` and ``‘“@[o]，``: PP-OCR's reading,
+    sure at 96, judged garbled by its looks, read them as the layer has them. Before, the kept reading went
+    into the flagged spans; the other engine's sure reading of the same line, symbols in their place, now
+    confirms the layer (rule ``image confirms``). Unsure, it confirms nothing."""
+    from cwn_ocr.model import Reading
+
+    for text, kept, other in [
+            ("traitement de la cause +++", "> traitement de la cause + 二二", ">traitement de la cause +++"),
+            ("applies to unusual macro arguments.) Also insert ‘@[@]’",
+             "applies to unusual macro arguments.) Also insert '“@[o]，",
+             "applies to unusual macro arguments.） Also insert ‘@[@]′")]:
+        layer = [line(text, 185, 772, 480, 787)]
+        read = replace(line(kept, 185, 772, 480, 787, 68.9), engine="tesseract",
+                       alternatives=(Reading("ppocr", other, 96.0),))
+        assert repair(layer, [read], Origin.BROKEN_FONT) == [(Source.LAYER, text)]
+        unsure = replace(read, alternatives=(Reading("ppocr", other, 80.0),))
+        assert repair(layer, [unsure], Origin.BROKEN_FONT) != [(Source.LAYER, text)]

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from cwn_ocr.columns import Gutter, column_of, find_gutters
-from cwn_ocr.decide import AGREEMENT, SHORT_LINE, Action, Decision, Evidence, Origin, Reading, decide
+from cwn_ocr.decide import AGREEMENT, SAME_LINE, SHORT_LINE, Action, Decision, Evidence, Origin, Reading, decide
 from cwn_ocr.layer.charsets import HAN, common_chinese, comparable, readable_share, unaccented, visible_length
 from cwn_ocr.layer.garble import judge_line, no_text_share
 from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
@@ -467,6 +467,76 @@ def spans_read(layer: str, spans: list[tuple[int, int]], ocr: str) -> bool:
 
 
 _GREEK = regex.compile(r"\p{Greek}")
+
+
+def spans_read_surely(layer: str, spans: list[tuple[int, int]], readings: Sequence[Line],
+                      disagree: Sequence[tuple[int, int]] = ()) -> bool:
+    """Whether an engine sure of its reading (``TRUSTED``) read the line as the same line (``SAME_LINE``) and
+    shows each flagged span as the layer has it: its letters, digits and ideographs (``spans_read``), and a
+    span of symbols alone character for character, in its place (``_read_in_place``), which no look-alike
+    reading does by chance; and the letters, digits and ideographs of each span where the kept reading
+    disagrees with the layer (``disagree``; a mark read as another, ``’`` as ``'``, is OCR's own). The kept
+    reading need not be that engine's: the choice between engines judged their looks, and a layer's odd
+    symbols read as they are look as odd (pdfplumber issue-71's ``+++``, read ``+ 二二`` by the engine kept,
+    ``+++`` by PP-OCR at 96).
+
+    >>> from cwn_ocr.model import Reading as Other
+    >>> tess = Line("traitement de la cause + 二二", BBox(0, 0, 9, 9), (), 68.9, engine="tesseract",
+    ...             alternatives=(Other("ppocr", ">traitement de la cause +++", 96.0),))
+    >>> spans_read_surely("traitement de la cause +++", [(23, 26)], [tess], [(24, 26)])
+    True
+    >>> spans_read_surely("traitement de la cause ++", [(23, 25)], [replace(tess, alternatives=())])
+    False
+    >>> unsure = replace(tess, alternatives=(Other("ppocr", ">traitement de la cause +++", 80.0),))
+    >>> spans_read_surely("traitement de la cause +++", [(23, 26)], [unsure])
+    False
+    >>> spans_read_surely("温度 x £ 5", [(5, 6)], [Line("温度x≤5", BBox(0, 0, 9, 9), (), 99.0, engine="ppocr")])
+    False
+
+    The kept reading's ``Cita, 1.`` where the layer and PP-OCR have ``Cirac, J. I.`` (pymupdf test_3780):
+
+    >>> tess = Line("5. Cita, 1. & Zoller, P Quantum", BBox(0, 0, 9, 9), (), 83.0, engine="tesseract",
+    ...             alternatives=(Other("ppocr", "5. Cirac, J. I & Zoller, P. Quantum", 96.7),))
+    >>> spans_read_surely("5. Cirac, J. I. & Zoller, P. Quantum", [(6, 27)], [tess], [(3, 15)])
+    True
+    """
+    if not spans or not readings:
+        return False
+    texts: dict[str, list[str]] = {}
+    for reading in readings:
+        for engine, (text, score) in _by_engine(reading).items():
+            if (score or 0.0) >= TRUSTED:
+                texts.setdefault(engine, []).append(text)
+    for pieces in texts.values():
+        if len(pieces) != len(readings):
+            continue
+        text = " ".join(pieces)
+        if agreement(layer, text) < SAME_LINE:
+            continue
+        if all(spans_read(layer, [(start, end)], text) if comparable(layer[start:end])
+               else _read_in_place(layer, start, end, text) for start, end in spans) and all(
+                spans_read(layer, [(start, end)], text) for start, end in disagree if comparable(layer[start:end])):
+            return True
+    return False
+
+
+def _read_in_place(layer: str, start: int, end: int, text: str) -> bool:
+    """Whether ``text`` has ``layer[start:end]``'s characters, white space aside, where it has the rest of the
+    line: each of them aligned with one and the same character of ``text`` (``Levenshtein.opcodes``).
+
+    >>> _read_in_place("a +++ b", 2, 5, "a+++b"), _read_in_place("a + b +", 2, 3, "a b +")
+    (True, False)
+    """
+    keep = [i for i, char in enumerate(layer) if not char.isspace()]
+    squeezed = "".join(layer[i] for i in keep)
+    wanted = {k for k, i in enumerate(keep) if start <= i < end}
+    if not wanted:
+        return False
+    same: set[int] = set()
+    for op in Levenshtein.opcodes(squeezed, "".join(text.split())):
+        if op.tag == "equal":
+            same.update(range(op.src_start, op.src_end))
+    return wanted <= same
 
 
 def _confirmed(layer: str, spans: list[tuple[int, int]], ocr: str) -> bool:
@@ -965,8 +1035,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     ocr_text = reading.text if reading else ""
     bad: list[tuple[int, int]] = []
     disagree: list[tuple[int, int]] = []
+    flagged: list[tuple[int, int]] = []
     if reading is not None and len(members) == 1:
-        spans = [(s.start, s.end) for s in verdict.garbled_spans]
+        spans = flagged = [(s.start, s.end) for s in verdict.garbled_spans]
         # (a reading of a small part of the line says nothing of where the rest disagrees)
         disagree = (disagreements(original, ocr_text, han=1 if context.han_blind else 2)
                     if context.origin.broken and not reading.part else [])
@@ -982,7 +1053,8 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                         spliced is None or judge_line(spliced, font=font).label is not Label.GARBLED,
                         decoded=layer_text != original, doubted=_doubted_line(context, ocr_text),
                         proven_share=no_text_share(original),
-                        spans_read=spans_read(original, bad if len(members) == 1 else [(0, len(original))], ocr_text),
+                        spans_read=spans_read(original, bad if len(members) == 1 else [(0, len(original))], ocr_text)
+                        or (len(members) == 1 and spans_read_surely(original, flagged, readings, disagree)),
                         visible=visible_length(original), verbatim=read_verbatim(original, readings, by=witnesses),
                         disagrees=bool(disagree), unattributed=context.unattributed)
     decision = decide(evidence)
