@@ -352,11 +352,13 @@ DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 @pytest.mark.tesseract
-def test_a_map_sending_glyphs_the_text_never_draws_to_one_character_leaves_the_page_as_it_is(tmp_path: Path) -> None:
+def test_a_map_sending_glyphs_the_text_never_draws_to_one_character_proves_no_line_wrong(tmp_path: Path) -> None:
     """pymupdf test_3197: a Type3 font's ToUnicode sends ten glyphs to U+0000 (only ActualText spans draw
     them), so the map as a whole sends many glyphs to one character; every code the text draws has a
-    character of its own. The page is a font's text, its ticker symbols (``RIVN``, ``XPeng Inc.``) no
-    broken font's leftovers: nothing is read from the image, nothing changes."""
+    character of its own. That proof is about glyphs the text never shows: the page stays a broken font's,
+    but ``unattributed``: a line nothing flags changes only where two engines read it otherwise. The same map
+    with its letters shifted by 29 (``7KH`` for ``The``: wrong where the text draws it) is still repaired from
+    the image. (Rows of ticker symbols flagged "no word" are still read as one row: test_3197's cards.)"""
     from fpdf import FPDF
 
     if not DEJAVU.is_file():
@@ -372,18 +374,29 @@ def test_a_map_sending_glyphs_the_text_never_draws_to_one_character_leaves_the_p
     for i, lines in enumerate(tickers):
         for j, line in enumerate(lines):
             document.text(10 + 40 * i, 35 + 5 * j, line)
-    plain, pdf = tmp_path / "plain.pdf", tmp_path / "unused-to-nul.pdf"
+    document.set_font("dejavu", size=14)
+    document.text(10, 80, "The quick brown fox jumps over the lazy dog")
+    plain = tmp_path / "plain.pdf"
     document.output(str(plain))
-    with pikepdf.open(plain) as source:
-        [font] = list_fonts(source).values()
-        assert font.to_unicode
-        mapping = {**font.to_unicode, **{max(font.to_unicode) + 1 + k: "\x00" for k in range(40)}}
-        source.get_object(tuple(int(x) for x in font.key.split())).ToUnicode = source.make_stream(
-            tounicode_cmap(mapping, code_bytes=font.code_bytes))
-        source.save(pdf)
-    result = repair_pdf(pdf, cache_dir=tmp_path / "cache")
+
+    def with_map(name: str, change: Callable[[str], str]) -> Path:
+        with pikepdf.open(plain) as source:
+            [font] = list_fonts(source).values()
+            assert font.to_unicode
+            mapping = {**{code: change(text) for code, text in font.to_unicode.items()},
+                       **{max(font.to_unicode) + 1 + k: "\x00" for k in range(40)}}
+            source.get_object(tuple(int(x) for x in font.key.split())).ToUnicode = source.make_stream(
+                tounicode_cmap(mapping, code_bytes=font.code_bytes))
+            source.save(tmp_path / name)
+        return tmp_path / name
+
+    result = repair_pdf(with_map("unused-to-nul.pdf", lambda text: text), cache_dir=tmp_path / "cache")
     [page] = result.pages
     assert page.scan.provenance and page.scan.provenance.fonts[0].broken  # the map alone proves it broken
-    assert not page.rasterized and page.ocr_reason is None
-    assert [line.text for line in page.lines] == [line.text for line in page.layer.lines]
-    assert "RIVN" in result.text and "XPeng Inc." in result.text
+    assert page.scan.unattributed
+    for text in ("The quick brown fox jumps over the lazy dog", "Rivian Automotive, Inc.", "0.5579 -11.46%"):
+        assert text in result.text
+    shifted = with_map("shifted.pdf", lambda text: chr(ord(text) - 29) if text.isalpha() else text)
+    assert "7KH TXLFN" in layer_text(shifted)
+    result = repair_pdf(shifted, cache_dir=tmp_path / "cache")
+    assert "The quick brown fox jumps over the lazy dog" in result.text and "7KH" not in result.text

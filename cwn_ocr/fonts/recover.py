@@ -83,19 +83,18 @@ class FontRecovery:
     pages: dict[int, Page] = field(default_factory=dict)  # the layer of each page a repaired font draws, decoded
     originals: dict[int, tuple[str, ...]] = field(default_factory=dict)  # per decoded line: the layer text it was
     maps: dict[str, bytes] = field(default_factory=dict)  # font key -> the ToUnicode CMap for the repaired PDF
-    # per page, the resource names of fonts whose map looked broken as a whole but is sound for every code the
-    # text draws (``sound_where_used``): the page's text is what those fonts say
-    sound: dict[int, frozenset[str]] = field(default_factory=dict)
+    # the keys (objects) of fonts whose map sends many glyphs to one character, but none that the text draws
+    # (``sound_where_used``): that proof of a broken map is about glyphs the text never shows
+    sound: frozenset[str] = frozenset()
 
     def to_list(self) -> list[dict[str, object]]:
         return [repair.to_dict() for repair in self.repairs]
 
     def joined(self, other: FontRecovery) -> FontRecovery:
         """Both recoveries (a later one, of other pages, after this one)."""
-        sound = {page: self.sound.get(page, frozenset()) | other.sound.get(page, frozenset())
-                 for page in {*self.sound, *other.sound}}
         return FontRecovery(self.repairs + other.repairs, {**self.pages, **other.pages},
-                            {**self.originals, **other.originals}, {**self.maps, **other.maps}, sound)
+                            {**self.originals, **other.originals}, {**self.maps, **other.maps},
+                            self.sound | other.sound)
 
 
 def sound_where_used(to_unicode: Mapping[int, str], used: Collection[int]) -> bool:
@@ -103,7 +102,9 @@ def sound_where_used(to_unicode: Mapping[int, str], used: Collection[int]) -> bo
     code the text draws a character of its own: every used code is mapped, to no control character, and
     the used codes' targets are not many-to-one by the same test (pymupdf test_3197's Type3 font sends ten
     glyphs to U+0000 that only ActualText spans draw; an Arabic font's positional forms still share letters,
-    a broken map's codes still share ``針``).
+    a broken map's codes still share ``針``). It says only that this proof is about glyphs the text never
+    shows, not that the rest of the map is right (a map shifted by 29 would pass): the pages stay a broken
+    font's, ``unattributed`` (``run.pipeline.with_sound_maps``).
 
     >>> sound_where_used({1: ",", 2: ".", 3: "0", **{c: "\\x00" for c in range(10, 20)}}, [1, 2, 3])
     True
@@ -115,8 +116,7 @@ def sound_where_used(to_unicode: Mapping[int, str], used: Collection[int]) -> bo
     targets = [to_unicode.get(code, "") for code in used]
     if not targets or any(not text or any(unicodedata.category(c) == "Cc" for c in text) for text in targets):
         return False
-    inked = [text for text in targets if not text.isspace()]
-    return not many_to_one(inked)
+    return not many_to_one(targets)
 
 
 #: Reads boxes (page, box in PDF points) of the page image with the languages given: (text,
@@ -261,7 +261,7 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                 break
             todo = todo_next
         repairs: list[FontRepair] = []
-        used_soundly: dict[int, frozenset[str]] = {}  # (``FontRecovery.sound``)
+        used_soundly: set[str] = set()  # (``FontRecovery.sound``)
         em_wide: set[str] = set()  # fonts poppler reads plainly whose widths say otherwise
         recovered: dict[str, dict[int, str]] = {}
         legacy: dict[str, str] = {}
@@ -272,8 +272,7 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                 continue
             if state == status.MANY_TO_ONE and font.to_unicode and sound_where_used(font.to_unicode, used) \
                     and analyse_tounicode(font.to_unicode).reasons == (MANY_TO_ONE,):
-                for page in font.pages:
-                    used_soundly[page] = used_soundly.get(page, frozenset()) | {font.name}
+                used_soundly.add(font.key)
                 continue
             # poppler reads it plainly already (its program's cmap, a predefined collection), unless the
             # widths show that what it reads is not what the glyphs are (then the font's codes are asked
@@ -340,8 +339,9 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
                    if r.repaired
                    and not (r.key in em_wide and _agrees(r, {c: one_byte_char(c) for c in r.recovered}))]
     if not repairs:
-        return FontRecovery(sound=used_soundly)
-    return replace(_decode(path, repairs, probe_lines, fonts, recovered, legacy, layer, password), sound=used_soundly)
+        return FontRecovery(sound=frozenset(used_soundly))
+    return replace(_decode(path, repairs, probe_lines, fonts, recovered, legacy, layer, password),
+                   sound=frozenset(used_soundly))
 
 
 #: A map the image was asked about is kept when this share of the codes learned reads as it says.

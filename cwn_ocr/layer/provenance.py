@@ -59,6 +59,8 @@ class FontInfo:
     # an embedded simple font each of whose codes gives one character at most (``glyph_per_code``): every
     # character of its text is a glyph of its own program, as drawn
     glyph_per_code: bool = False
+    # its indirect object, "number generation" as ``fonts.inventory.FontRef.key`` names it ("" for a direct one)
+    object: str = ""
 
     @property
     def suspicious(self) -> bool:
@@ -271,7 +273,8 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
         if not isinstance(encoding, pikepdf.Name) or str(encoding) in ("/Identity-H", "/Identity-V"):
             reasons = ("composite font without ToUnicode",)
     return FontInfo(name, base.lstrip("/"), to_unicode, glyphless, reasons, identity.hexdigest()[:16],
-                    _vertical(encoding), standard_font(font), glyph_per_code(font, entries, to_unicode))
+                    _vertical(encoding), standard_font(font), glyph_per_code(font, entries, to_unicode),
+                    f"{font.objgen[0]} {font.objgen[1]}" if font.is_indirect else "")
 
 
 def glyph_per_code(font: pikepdf.Object, entries: dict[int, str] | None, to_unicode: bool = True) -> bool:

@@ -492,6 +492,9 @@ def spans_read_surely(layer: str, spans: list[tuple[int, int]], readings: Sequen
     False
     >>> spans_read_surely("温度 x £ 5", [(5, 6)], [Line("温度x≤5", BBox(0, 0, 9, 9), (), 99.0, engine="ppocr")])
     False
+    >>> spans_read_surely("If ¬x£y then z", [(3, 7)], [Line("If ¬x≤y then z", BBox(0, 0, 9, 9), (), 99.0,
+    ...                                                      engine="ppocr")])
+    False
 
     The kept reading's ``Cita, 1.`` where the layer and PP-OCR have ``Cirac, J. I.`` (pymupdf test_3780):
 
@@ -511,27 +514,34 @@ def spans_read_surely(layer: str, spans: list[tuple[int, int]], readings: Sequen
         if len(pieces) != len(readings):
             continue
         text = " ".join(pieces)
-        if agreement(layer, text) < SAME_LINE:
+        if min(agreement(layer, text), whole_agreement(layer, text)) < SAME_LINE:
             continue
-        if all(spans_read(layer, [(start, end)], text) if comparable(layer[start:end])
-               else _read_in_place(layer, start, end, text) for start, end in spans) and all(
+        # a span's symbols in their place: all of a span of symbols alone, and in a span with letters the marks
+        # beyond ASCII (``¬x£y`` read ``¬x≤y``: the letters are there, the ``£`` is not)
+        marks = [i for start, end in spans for i in range(start, end)
+                 if not comparable(layer[start:end]) and not layer[i].isspace()
+                 or not layer[i].isascii() and not layer[i].isalnum() and not layer[i].isspace()]
+        if all(spans_read(layer, [(start, end)], text) for start, end in spans if comparable(layer[start:end])) \
+                and _read_in_place(layer, marks, text) and all(
                 spans_read(layer, [(start, end)], text) for start, end in disagree if comparable(layer[start:end])):
             return True
     return False
 
 
-def _read_in_place(layer: str, start: int, end: int, text: str) -> bool:
-    """Whether ``text`` has ``layer[start:end]``'s characters, white space aside, where it has the rest of the
-    line: each of them aligned with one and the same character of ``text`` (``Levenshtein.opcodes``).
+def _read_in_place(layer: str, positions: Sequence[int], text: str) -> bool:
+    """Whether ``text`` has the characters of ``layer`` at ``positions`` where it has the rest of the line:
+    each of them aligned with one and the same character of ``text`` (``Levenshtein.opcodes``, white space
+    aside). No position asks nothing.
 
-    >>> _read_in_place("a +++ b", 2, 5, "a+++b"), _read_in_place("a + b +", 2, 3, "a b +")
+    >>> _read_in_place("a +++ b", [2, 3, 4], "a+++b"), _read_in_place("a + b +", [2], "a b +")
     (True, False)
     """
     keep = [i for i, char in enumerate(layer) if not char.isspace()]
     squeezed = "".join(layer[i] for i in keep)
-    wanted = {k for k, i in enumerate(keep) if start <= i < end}
+    at = set(positions)
+    wanted = {k for k, i in enumerate(keep) if i in at}
     if not wanted:
-        return False
+        return True
     same: set[int] = set()
     for op in Levenshtein.opcodes(squeezed, "".join(text.split())):
         if op.tag == "equal":

@@ -271,15 +271,18 @@ def judged_layer(scan: PageScan, alone: bool | str | None = None) -> PageScan:
 
 
 def with_sound_maps(scan: DocumentScan, fonts: FontRecovery) -> DocumentScan:
-    """``scan`` with each page whose only proof of a broken font was a map sending many glyphs to one
-    character, sound for every code the text draws (``fonts.recover.sound_where_used``), judged again as
-    any font's text is: the proof was about glyphs the text never shows. Its sample checks are kept."""
+    """``scan`` with each page whose only proof of a broken font was a map sending many glyphs to one character,
+    none of which the text draws (``fonts.recover.sound_where_used``; the fonts known by their objects, not by
+    the resource names pages and forms give them), marked ``unattributed``: the proof is about glyphs the text
+    never shows, and which lines the font draws wrongly, if any, is not known. Its lines are judged as they were
+    (as unreliable text: a map wrong for other glyphs too leaves lines that look it, and they are repaired); a
+    line nothing flags changes only where two engines read it otherwise."""
     pages = []
     for s in scan.pages:
-        broken = {font.name for font in s.provenance.fonts if font.broken} if s.provenance else set()
+        broken = {font.object for font in s.provenance.fonts if font.broken} if s.provenance else set()
         if s.source is Origin.BROKEN_FONT and not s.unattributed and s.page.number not in fonts.pages \
-                and broken and broken <= fonts.sound.get(s.page.number, frozenset()):
-            s = judged_layer(replace(s, source=Origin.FONT))
+                and broken and "" not in broken and broken <= fonts.sound:
+            s = replace(s, unattributed=True)
         pages.append(s)
     return replace(scan, pages=tuple(pages))
 
