@@ -252,24 +252,3 @@ def test_a_pool_that_breaks_before_a_page_is_sent_fails_that_page_only() -> None
     assert result.failed_pages == [2]
     assert "worker" in (result.pages[1].error or "")
     assert [p.action for p in result.pages] == ["kept", "failed", "kept"]
-
-
-def test_rows_side_by_side_are_read_in_one_band_by_one_worker() -> None:
-    """A row of cards (PyMuPDF test_3197: ticker symbols flagged "no word", their companies' names clean),
-    which poppler gives card by card: each garbled row made a band across the page's text, the same strip
-    read five times, and its reading went into the output five times. Rows that share a printed line make
-    one band, and stay together when the bands are split between workers."""
-    bad = Verdict(Label.GARBLED, 1.0)
-    rows = [Row((0,), "Related companies", BBox(20, 60, 120, 75), CLEAN_VERDICT)]
-    for i, (ticker, name) in enumerate([("GM", "General Motors"), ("RIVN", "the company"), ("GE", "General Electric"),
-                                        ("STLA", "the company"), ("LCID", "the company"), ("XPEV", "the company")]):
-        x = 20 + 110 * i
-        rows.append(Row((len(rows),), ticker, BBox(x, 100, x + 30, 112), bad if len(ticker) == 4 else CLEAN_VERDICT))
-        rows.append(Row((len(rows),), name, BBox(x, 114, x + 90, 126), CLEAN_VERDICT))
-    rows += [Row((len(rows) + k,), "body text", BBox(20, 200 + 20 * k, 600, 212 + 20 * k), CLEAN_VERDICT)
-             for k in range(20)]
-    plan = plan_regions(rows, 700, 842)
-    tickers = tuple(i for i, row in enumerate(rows) if row.verdict.label is Label.GARBLED)
-    assert [band.rows for band in plan.bands] == [tickers]
-    groups = split(rows, plan, 2, 842)
-    assert [band.rows for group in groups for band in group] == [tickers]

@@ -80,52 +80,13 @@ def _band(rows: Sequence[Row], members: Sequence[int], x0: float, x1: float, hei
     bottom = max(rows[i].bbox.y1 for i in members)
     first = min(_centre(rows[i]) for i in members)
     last = max(_centre(rows[i]) for i in members)
-    # (a row on one of their printed lines is beside them, not above or below: its middle may lie a hair higher)
-    inside = {i for i, r in enumerate(rows) if i in members or any(_same_line(r.bbox, rows[k].bbox) for k in members)}
+    inside = set(members)
     above = [_centre(r) for i, r in enumerate(rows) if i not in inside and _centre(r) < first]
     below = [_centre(r) for i, r in enumerate(rows) if i not in inside and _centre(r) > last]
     margin = MARGIN * height
     y0 = max(top - margin, (max(above) + first) / 2) if above else top - margin
     y1 = min(bottom + margin, (min(below) + last) / 2) if below else bottom + margin
     return Band(tuple(members), BBox(x0, max(0.0, y0), x1, min(page_height, y1)))
-
-
-def _together(rows: Sequence[Row], runs: Sequence[Sequence[int]]) -> list[list[int]]:
-    """``runs`` of rows to read, those that share a printed line joined into one (their rows in order): a band
-    runs across the page's text, so rows side by side (a row of cards, a table's cells, which poppler gives
-    one after the other with clean rows between) would each make a band of the same strip, read as many
-    times, its reading matched to each of them (PyMuPDF test_3197's ``RIVN``, ``STLA``, ``LCID``: the same
-    line of tickers five times in the output). Rows share a printed line when their heights overlap over
-    half the shorter one.
-
-    >>> from cwn_ocr.model import BBox, Row, Verdict, Label
-    >>> bad = Verdict(Label.GARBLED, 1.0)
-    >>> cards = [Row((i,), "x", BBox(50 + 100 * (i % 3), 100 + 20 * (i // 3), 90 + 100 * (i % 3),
-    ...                              112 + 20 * (i // 3)), bad) for i in range(6)]
-    >>> _together(cards, [[1], [2], [4], [5]])
-    [[1, 2], [4, 5]]
-    """
-    groups: list[list[int]] = []
-    for run in runs:
-        for group in groups:
-            if any(_same_line(rows[i].bbox, rows[j].bbox) for i in run for j in group):
-                group.extend(run)
-                break
-        else:
-            groups.append(list(run))
-    merged: list[list[int]] = []
-    for group in groups:  # a run joined to two groups joins them
-        for other in merged:
-            if any(_same_line(rows[i].bbox, rows[j].bbox) for i in group for j in other):
-                other.extend(group)
-                break
-        else:
-            merged.append(group)
-    return sorted((sorted(set(group)) for group in merged), key=lambda group: group[0])
-
-
-def _same_line(a: BBox, b: BBox) -> bool:
-    return a.vertical_overlap(b) > 0.5
 
 
 def _to_read(row: Row) -> bool:
@@ -161,7 +122,7 @@ def plan_regions(rows: Sequence[Row], page_width: float, page_height: float) -> 
     height = _line_height(rows)
     x0 = max(0.0, min(b.x0 for b in boxes) - SIDE_MARGIN * height)
     x1 = min(page_width, max(b.x1 for b in boxes) + SIDE_MARGIN * height)
-    bands = tuple(_band(rows, run, x0, x1, height, page_height) for run in _together(rows, runs))
+    bands = tuple(_band(rows, run, x0, x1, height, page_height) for run in runs)
     text_height = max(b.y1 for b in boxes) - min(b.y0 for b in boxes)
     share = min(1.0, sum(b.bbox.height for b in bands) / max(text_height, 1e-6))
     if share > MAX_SHARE:
@@ -182,21 +143,19 @@ def split(rows: Sequence[Row], plan: RegionPlan, parts: int, page_height: float)
     """
     if parts <= 1 or not plan.bands:
         return [plan.bands] if plan.bands else []
-    # rows that share a printed line stay in one band, and so with one worker (``_together``)
-    lines = _together(rows, [[i] for band in plan.bands for i in band.rows])
-    parts = min(parts, len(lines))
-    total = sum(max(rows[i].bbox.height for i in line) for line in lines)
+    members = [i for band in plan.bands for i in band.rows]
+    parts = min(parts, len(members))
+    total = sum(rows[i].bbox.height for i in members)
     groups: list[list[int]] = [[]]
     filled = 0.0
-    for line in lines:
+    for i in members:
         if groups[-1] and filled >= total * len(groups) / parts and len(groups) < parts:
             groups.append([])
-        groups[-1].extend(line)
-        filled += max(rows[i].bbox.height for i in line)
+        groups[-1].append(i)
+        filled += rows[i].bbox.height
     x0, x1 = plan.bands[0].bbox.x0, plan.bands[0].bbox.x1
     height = _line_height(rows)
-    return [tuple(_band(rows, run, x0, x1, height, page_height)
-                  for run in _together(rows, _consecutive(sorted(group)))) for group in groups]
+    return [tuple(_band(rows, run, x0, x1, height, page_height) for run in _consecutive(group)) for group in groups]
 
 
 def whole_width(boxes: Iterable[BBox], page_width: float) -> bool:
