@@ -252,3 +252,19 @@ def test_a_pool_that_breaks_before_a_page_is_sent_fails_that_page_only() -> None
     assert result.failed_pages == [2]
     assert "worker" in (result.pages[1].error or "")
     assert [p.action for p in result.pages] == ["kept", "failed", "kept"]
+
+
+@pytest.mark.poppler
+@pytest.mark.tesseract
+def test_bands_of_one_strip_give_its_lines_once() -> None:
+    """Rows side by side that poppler gives apart (PyMuPDF test_3197's row of ticker cards, each garbled row
+    between clean ones) make a band each, across the page's text: the same strip, read as many times. Each
+    of its lines comes back once (``model.distinct``); before, the row of tickers came out five times."""
+    source = SAMPLES / "no_tounicode.pdf"
+    page = scan_pdf(source).pages[0].page
+    row = judge_rows(page.lines)[0].bbox
+    band = BBox(30, row.y0 - 4, page.width - 30, row.y1 + 4)
+    once = ocr_page(source, 1, page.width, page.height, dpi=300, settings=OcrSettings(), regions=(band,))
+    thrice = ocr_page(source, 1, page.width, page.height, dpi=300, settings=OcrSettings(), regions=(band,) * 3)
+    assert not once.note and once.lines
+    assert [line.text for line in thrice.lines] == [line.text for line in once.lines]

@@ -21,7 +21,7 @@ from cwn_ocr.errors import MissingDependencyError, OcrError
 from cwn_ocr.layer.charsets import is_ideograph
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
-from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word
+from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word, distinct
 from cwn_ocr.ocr.bullets import ON_A_BULLET, Bullet, leading_bullet, misread, with_bullet
 from cwn_ocr.ocr.engines import corroborated
 from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles, widen
@@ -365,7 +365,8 @@ def _read_bands(prepared: Prepared, scale: float, regions: tuple[BBox, ...], set
         readings = read_chinese_first(crops, settings)
     if sum(1 for lines in readings if not lines) * 2 > len(readings):
         return [], "most bands read as nothing"
-    return [shift(line, x, y) for (x, y), lines in zip(origins, readings) for line in lines], ""
+    # (rows side by side that poppler gives apart make bands of one strip: each of its lines once)
+    return distinct([shift(line, x, y) for (x, y), lines in zip(origins, readings) for line in lines]), ""
 
 
 def _read_whole(image: np.ndarray, settings: OcrSettings, *, lang: str) -> list[Line]:
