@@ -51,7 +51,11 @@ The rules, first match wins:
                             one engine read it so: the line may be another, sound font's,
                             and one reading of rotated text, a rule or a table's cell
                             beside it (``Depth interval`` read ``aa``, a ``?`` between two
-                            rules read ``—？—``) is no evidence against it
+                            rules read ``—？—``) is no evidence against it. So too a line under
+                            ``SHORT_LINE`` characters flagged by its looks alone (no proof of
+                            a wrong map, nothing text-fix changes): one engine's reading of a
+                            short line settles nothing (PyMuPDF test_4599's asterism ``⁂``,
+                            "no word in the line", read ``类`` by PP-OCR and ``北`` by Tesseract)
 2b  ``layer contradicted``  an old OCR layer most of whose lines the page image reads        replace line
                             otherwise (``merge.splice.doubted``), or made by an engine that
                             reads no Han (``merge.splice.han_blind``) where the reading has
@@ -140,6 +144,10 @@ One doctest per row:
 >>> noisy = Reading("安顺市严格执行", 91.0, garbled=False, agreement=70.0, covered=True)
 >>> [decide(Evidence(Origin.BROKEN_FONT, CLEAN_VERDICT, reading=replace(wrong, corroborated=twice),
 ...                  unattributed=True)).rule for twice in (False, True)]
+['read otherwise once', 'contradicted']
+>>> lone = Verdict(Label.GARBLED, 1.0, ("no word in the line",), (Span(0, 1, Label.GARBLED, ("no word in the line",)),))
+>>> [decide(Evidence(Origin.BROKEN_FONT, lone, reading=Reading("类", 96.8, garbled=False, agreement=0.0, covered=True),
+...                  unattributed=True, visible=size, bad_share=1.0)).rule for size in (1, 12)]
 ['read otherwise once', 'contradicted']
 >>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=noisy, voting=True, doubted=True)).rule
 'layer contradicted'
@@ -399,7 +407,10 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.DECODE, "font map")
     if evidence.decoded and evidence.flagged and usable and reading is not None and reading.within:
         return Decision(Action.DECODE, "font map read in part")
-    if (evidence.origin is Origin.BROKEN_FONT and evidence.unattributed and evidence.verdict.label is Label.CLEAN
+    if (evidence.origin is Origin.BROKEN_FONT and evidence.unattributed
+            and (evidence.verdict.label is Label.CLEAN or (
+                evidence.visible < SHORT_LINE and evidence.fixed is None
+                and not PROOF_REASONS.intersection(evidence.verdict.reasons)))
             and reading is not None and not reading.corroborated and (reading.contradicts or evidence.flagged)):
         return Decision(Action.KEEP, "read otherwise once")
     if reading is not None and reading.contradicts:

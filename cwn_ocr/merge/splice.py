@@ -234,7 +234,19 @@ class PageContext:
 
     def covered(self, text: str) -> bool:
         """A reading is evidence about ``text``: the text of a broken source says nothing of the
-        script the page shows; a sound one must be wholly in scripts the OCR reads."""
+        script the page shows; a sound one must be wholly in scripts the OCR reads. On a page broken only
+        by the looks of some rows (``unattributed``), a line none of whose letters the OCR reads, with
+        nothing in it that no map of a font's text gives (control, private-use, replacement characters),
+        is another font's, in its own script: PyMuPDF bug1945's Persian, read ``cll'l`` at 64.
+
+        >>> context = PageContext(Origin.BROKEN_FONT, unattributed=True)
+        >>> context.covered("یمخز و هتشک رفن"), context.covered("\x12 \x13"), context.covered("Depth 2 m")
+        (False, True, True)
+        >>> PageContext(Origin.BROKEN_FONT).covered("یمخز و هتشک رفن")
+        True
+        """
+        if self.origin.broken and self.unattributed and readable_share(text, self.lang) == 0.0:
+            return no_text_share(text) > 0.0
         return self.origin.broken or (self.readable and readable_share(text, self.lang) >= 1.0)
 
 
