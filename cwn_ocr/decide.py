@@ -52,10 +52,12 @@ The rules, first match wins:
                             and one reading of rotated text, a rule or a table's cell
                             beside it (``Depth interval`` read ``aa``, a ``?`` between two
                             rules read ``—？—``) is no evidence against it. So too a line under
-                            ``SHORT_LINE`` characters flagged by its looks alone (no proof of
-                            a wrong map, nothing text-fix changes): one engine's reading of a
-                            short line settles nothing (PyMuPDF test_4599's asterism ``⁂``,
-                            "no word in the line", read ``类`` by PP-OCR and ``北`` by Tesseract)
+                            ``SHORT_LINE`` characters flagged by its looks alone (no proof of a
+                            wrong map, nothing text-fix changes) that the two engines read
+                            otherwise (``Evidence.alike``: short garbage, ``ÔÂ`` read 月 by
+                            both, goes): one engine's reading of a short line settles nothing
+                            (PyMuPDF test_4599's asterism ``⁂``, "no word in the line", read
+                            ``类`` by PP-OCR and ``北`` by Tesseract)
 2b  ``layer contradicted``  an old OCR layer most of whose lines the page image reads        replace line
                             otherwise (``merge.splice.doubted``), or made by an engine that
                             reads no Han (``merge.splice.han_blind``) where the reading has
@@ -149,6 +151,9 @@ One doctest per row:
 >>> [decide(Evidence(Origin.BROKEN_FONT, lone, reading=Reading("类", 96.8, garbled=False, agreement=0.0, covered=True),
 ...                  unattributed=True, visible=size, bad_share=1.0)).rule for size in (1, 12)]
 ['read otherwise once', 'contradicted']
+>>> decide(Evidence(Origin.BROKEN_FONT, lone, reading=Reading("1", 96.8, garbled=False, agreement=0.0, covered=True),
+...                 unattributed=True, visible=1, alike=True, bad_share=1.0)).rule
+'contradicted'
 >>> decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=noisy, voting=True, doubted=True)).rule
 'layer contradicted'
 >>> more = Reading("Indicator 指标 Value Unit", 93.0, garbled=False, agreement=90.0, covered=True, whole=60.0)
@@ -361,6 +366,8 @@ class Evidence:
     spans_read: bool = False
     # the line's characters, white space aside (``layer.charsets.visible_length``)
     visible: int = 100
+    # both engines read it alike, however short (``Reading.corroborated`` asks for ``CORROBORATED`` characters)
+    alike: bool = False
     # an engine read the page image where the line is exactly as the line has it (``merge.splice.read_verbatim``)
     verbatim: bool = False
     # the page shows Han where the line has none (``merge.splice.disagreements``): part of it is wrong
@@ -409,7 +416,7 @@ def decide(evidence: Evidence) -> Decision:
         return Decision(Action.DECODE, "font map read in part")
     if (evidence.origin is Origin.BROKEN_FONT and evidence.unattributed
             and (evidence.verdict.label is Label.CLEAN or (
-                evidence.visible < SHORT_LINE and evidence.fixed is None
+                evidence.visible < SHORT_LINE and not evidence.alike and evidence.fixed is None
                 and not PROOF_REASONS.intersection(evidence.verdict.reasons)))
             and reading is not None and not reading.corroborated and (reading.contradicts or evidence.flagged)):
         return Decision(Action.KEEP, "read otherwise once")

@@ -226,4 +226,4 @@ def combine(parts: list[PageOcr]) -> PageOcr:
     first = parts[0]
     return PageOcr(tuple(distinct([line for part in parts for line in part.lines])), first.dpi, first.scanned,
                    sum(p.rereads for p in parts), sum(p.improved for p in parts), sum(p.seconds for p in parts),
-                   tuple(line for part in parts for line in part.second))
+                   tuple(distinct([line for part in parts for line in part.second])))

@@ -533,3 +533,30 @@ def test_a_broken_fonts_flagged_symbols_that_the_sure_engine_reads_as_they_are_s
         assert repair(layer, [read], Origin.BROKEN_FONT) == [(Source.LAYER, text)]
         unsure = replace(read, alternatives=(Reading("ppocr", other, 80.0),))
         assert repair(layer, [unsure], Origin.BROKEN_FONT) != [(Source.LAYER, text)]
+
+
+def test_on_a_page_broken_by_looks_a_foreign_script_and_lone_marks_stay_and_short_garbage_goes() -> None:
+    """On a page a broken font's only by the looks of some rows (``unattributed``): PyMuPDF bug1945's Persian
+    line, read ``cll'l`` at 64 by an engine that reads no Arabic, and test_4599's asterism ``⁂`` read ``类`` by
+    one engine stay; short garbage a wrong map leaves (``ÔÂ`` read 月 by both engines, ``´`` read 1) and
+    Cyrillic garbage read as Chinese by both engines are still replaced (a helper's review of the first version,
+    which kept them)."""
+    from cwn_ocr.model import Reading
+
+    def unattributed(text: str, reading: Line) -> list[tuple[str, str]]:
+        layer = [line(text, 50, 100, 300, 112)]
+        rows = judge_rows(layer, drawn=True)
+        context = PageContext(Origin.BROKEN_FONT, texts=(text,), unattributed=True)
+        return [(r.source, r.text) for r in merge_rows(rows, [reading], match_rows(rows, [reading]), context=context)]
+
+    def read(text: str, confidence: float, other: str | None = None) -> Line:
+        first = replace(line(text, 50, 100, 300, 112, confidence), engine="ppocr")
+        if other is None:  # both engines read it alike
+            return replace(first, choice="agree: both read it the same")
+        return replace(first, alternatives=(Reading("tesseract", other, 30.0),))
+
+    persian = "یمخز و هتشک رفن اه\u200c هد« دنیوگ\u200c یم"
+    assert unattributed(persian, read("cll'l cll'l", 63.7))[0][1] == persian
+    assert unattributed("⁂", read("类", 96.8, other="北")) == [(Source.LAYER, "⁂")]
+    for garbage, shown in [("ÔÂ", "月"), ("´", "1"), ("ДЖЗЙКЛ МНОП", "管理办法第三条")]:
+        assert unattributed(garbage, read(shown, 97.0))[0][1] == shown, garbage

@@ -232,22 +232,43 @@ class PageContext:
             return decoded
         return " ".join(self.originals[i] for i in indices if i < len(self.originals))
 
-    def covered(self, text: str) -> bool:
+    def covered(self, text: str, reading: str = "") -> bool:
         """A reading is evidence about ``text``: the text of a broken source says nothing of the
         script the page shows; a sound one must be wholly in scripts the OCR reads. On a page broken only
-        by the looks of some rows (``unattributed``), a line none of whose letters the OCR reads, with
-        nothing in it that no map of a font's text gives (control, private-use, replacement characters),
-        is another font's, in its own script: PyMuPDF bug1945's Persian, read ``cll'l`` at 64.
+        by the looks of some rows (``unattributed``), a line whose letters are all of another alphabet than
+        the ones text gives or wrong maps of Chinese fonts leave (not Latin, not Han, kana or Hangul; no
+        digit), with nothing in it that no map of a font's text gives (control, private-use, replacement
+        characters), is another font's, in its own script, when the ``reading`` shows no Han: PyMuPDF
+        bug1945's Persian, read ``cll'l`` at 64. (A wrong map whose codes land in Cyrillic or Greek, read
+        as Chinese, is still read.)
 
         >>> context = PageContext(Origin.BROKEN_FONT, unattributed=True)
-        >>> context.covered("یمخز و هتشک رفن"), context.covered("\x12 \x13"), context.covered("Depth 2 m")
-        (False, True, True)
-        >>> PageContext(Origin.BROKEN_FONT).covered("یمخز و هتشک رفن")
+        >>> context.covered("یمخز و هتشک رفن", "cll'l"), context.covered("ДЖЗЙКЛ МНОП", "管理办法第三条")
+        (False, True)
+        >>> context.covered("ëìíéîïðñ", "x"), context.covered("\x12 \x13", ""), context.covered("Depth 2 m", "")
+        (True, True, True)
+        >>> PageContext(Origin.BROKEN_FONT).covered("یمخز و هتشک رفن", "cll'l")
         True
         """
-        if self.origin.broken and self.unattributed and readable_share(text, self.lang) == 0.0:
-            return no_text_share(text) > 0.0
+        if self.origin.broken and self.unattributed and _other_alphabet(text) and no_text_share(text) == 0.0 \
+                and not HAN.search(reading):
+            return False
         return self.origin.broken or (self.readable and readable_share(text, self.lang) >= 1.0)
+
+
+#: Letters and digits text is made of, or that wrong maps of Chinese fonts leave (mojibake, glyph codes read as
+#: Latin-1, rare ideographs, byte-swapped Han in Hangul)
+_COMMON_SCRIPTS = regex.compile(r"[\p{Latin}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{N}]")
+
+
+def _other_alphabet(text: str) -> bool:
+    """Whether ``text`` has letters, and none of them of ``_COMMON_SCRIPTS``.
+
+    >>> _other_alphabet("یمخز و هتشک"), _other_alphabet("αβγ 2"), _other_alphabet("ÿþ"), _other_alphabet("·—")
+    (True, False, False, False)
+    """
+    letters = [char for char in text if char.isalnum()]
+    return bool(letters) and not any(_COMMON_SCRIPTS.match(char) for char in letters)
 
 
 def _map_position(opcodes: Sequence[tuple[str, int, int, int, int]], position: int, *, end: bool) -> int:
@@ -971,7 +992,7 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
     # contradicts it)
     verdict = judge_line(reading)
     garbled = verdict.label is Label.GARBLED and not (twice and context.origin.broken)
-    return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text),
+    return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text, reading),
                    not (context.reading_first and context.doubted) and context.elsewhere(text, reading),
                    whole_agreement(text, reading) if context.reading_first or context.origin is Origin.BROKEN_FONT
                    else 100.0, twice,
@@ -1077,7 +1098,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                         proven_share=no_text_share(original),
                         spans_read=spans_read(original, bad if len(members) == 1 else [(0, len(original))], ocr_text)
                         or (len(members) == 1 and spans_read_surely(original, flagged, readings, disagree)),
-                        visible=visible_length(original), verbatim=read_verbatim(original, readings, by=witnesses),
+                        visible=visible_length(original),
+                        alike=bool(readings) and all(r.choice.startswith(AGREE + ":") for r in readings),
+                        verbatim=read_verbatim(original, readings, by=witnesses),
                         disagrees=bool(disagree), unattributed=context.unattributed)
     decision = decide(evidence)
     if left_out:  # said in the report of every line this match gives
