@@ -148,6 +148,10 @@ def test_vote_keeps_the_layer_without_evidence() -> None:
     known = vocabulary(["神鹰集团"] * 4)
     assert vote_line("年报出具时神鹰集团的", ["年报出具时神应集团的"], known) == "年报出具时神鹰集团的"
     assert vote_line("所有限公司 2014 年度", ["所有限公司 20l4 年度"]) == "所有限公司 2014 年度"
+    # letter case and Latin accents no reading settles (small capitals; models without accents): PyMuPDF
+    # test_4790's old Spanish layer, read by Tesseract and PP-OCR, each otherwise
+    assert vote_line("revisada por CARLOS GARCÍA GUAL.", ["revisada por CARLOS Garcia GUAL."],
+                     other="revisada por CARLOs GARciA GUAI.") == "revisada por CARLOS GARCÍA GUAL."
 
 
 def test_a_rare_word_the_frequency_list_lacks_is_no_evidence_either_way() -> None:

@@ -64,7 +64,7 @@ from pathlib import Path
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from cwn_ocr.layer.charsets import HAN, readable_share, squeeze
+from cwn_ocr.layer.charsets import HAN, readable_share, squeeze, unaccented
 from cwn_ocr.layer.garble import judge_line
 
 _LATIN = regex.compile(r"[A-Za-z]")
@@ -456,6 +456,18 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+def _case_or_accents(mine: str, theirs: str) -> bool:
+    """Whether two pieces with letters differ in their letters' case and Latin accents alone, which no reading
+    settles (``comparable`` folds them: small capitals print a word's case alike, and neither engine's model
+    reads accents): PyMuPDF test_4790's old Spanish layer ``GARCÍA``, in small capitals, read ``Garcia``.
+
+    >>> _case_or_accents("GARCÍA", "Garcia"), _case_or_accents("GARCIA", "GARCÍA"), _case_or_accents("l", "I")
+    (True, True, False)
+    """
+    return any(char.isalpha() for char in mine) and squeeze(unaccented(mine)).casefold() == squeeze(
+        unaccented(theirs)).casefold()
+
+
 def _same_text(text: str) -> str:
     """``text`` as pieces are compared: folded (``fold``), without spaces.
 
@@ -617,7 +629,7 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
         mine, theirs = layer[i1:i2], first[j1:j2]
         # compared folded, as the disputes are found (Tesseract's ``(`` is PP-OCR's ``（``)
         mine_text, theirs_text = _same_text(mine), _same_text(theirs)
-        if mine_text == theirs_text:
+        if mine_text == theirs_text or _case_or_accents(mine, theirs):
             pieces.append(mine)
         else:
             candidates = [mine, theirs] + [_piece_of(layer, again, i1, i2, found) for again, found in others]
