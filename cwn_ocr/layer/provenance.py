@@ -33,11 +33,11 @@ _BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)
 _HEX = re.compile(r"<([0-9A-Fa-f]+)>")
 
 
-#: Map reasons that are proof by themselves (``analyse_tounicode``).
-PROVEN_BROKEN = frozenset({"maps most glyphs to rare ideographs", "byte-swapped map", "empty ToUnicode map",
-                           "many glyphs mapped to one character", "identity map onto rare ideographs"})
 #: The map reason of a map that sends many glyphs to one character (``many_to_one``).
 MANY_TO_ONE = "many glyphs mapped to one character"
+#: Map reasons that are proof by themselves (``analyse_tounicode``).
+PROVEN_BROKEN = frozenset({"maps most glyphs to rare ideographs", "byte-swapped map", "empty ToUnicode map",
+                           MANY_TO_ONE, "identity map onto rare ideographs"})
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.numbers import layer_commas
 from cwn_ocr.merge.vote import in_a_word, read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
-from cwn_ocr.ocr.engines import AGREE, CORROBORATED, ENGINE_NAMES, corroborated, surely_read
+from cwn_ocr.ocr.engines import AGREE, CORROBORATED, ENGINE_NAMES, agreed, corroborated, surely_read
 from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
@@ -143,13 +143,19 @@ def read_verbatim(layer: str, readings: Sequence[Line], *, by: Sequence[str] = E
     if sum(char.isalnum() for char in target) < CORROBORATED:
         return False
     bare = unaccented(target)
+    return any("".join("".join(pieces).split()) in (target, bare) for engine, pieces in _sure_readings(readings).items()
+               if engine in by)
+
+
+def _sure_readings(readings: Sequence[Line]) -> dict[str, list[str]]:
+    """Per engine, its reading of each of the OCR lines ``readings``, for the engines sure of every one of them
+    (``TRUSTED``: an unsure reading that matches the layer is chance)."""
     texts: dict[str, list[str]] = {}
     for reading in readings:
         for engine, (text, score) in _by_engine(reading).items():
-            if (score or 0.0) >= TRUSTED:  # a reading the engine is sure of (an unsure one matching is chance)
+            if (score or 0.0) >= TRUSTED:
                 texts.setdefault(engine, []).append(text)
-    return any("".join("".join(pieces).split()) in (target, bare) for engine, pieces in texts.items()
-               if engine in by and len(pieces) == len(readings))
+    return {engine: pieces for engine, pieces in texts.items() if len(pieces) == len(readings)}
 
 
 #: The engines whose verbatim reading of an earlier OCR's layer line confirms it (``read_verbatim``).
@@ -538,25 +544,16 @@ def spans_read_surely(layer: str, spans: list[tuple[int, int]], readings: Sequen
     """
     if not spans or not readings:
         return False
-    texts: dict[str, list[str]] = {}
-    for reading in readings:
-        for engine, (text, score) in _by_engine(reading).items():
-            if (score or 0.0) >= TRUSTED:
-                texts.setdefault(engine, []).append(text)
-    for pieces in texts.values():
-        if len(pieces) != len(readings):
-            continue
+    # a span's symbols in their place: all of a span of symbols alone, and in a span with letters the marks
+    # beyond ASCII (``¬x£y`` read ``¬x≤y``: the letters are there, the ``£`` is not)
+    marks = [i for start, end in spans for i in range(start, end)
+             if not comparable(layer[start:end]) and not layer[i].isspace()
+             or not layer[i].isascii() and not layer[i].isalnum() and not layer[i].isspace()]
+    lettered = [(start, end) for start, end in [*spans, *disagree] if comparable(layer[start:end])]
+    for pieces in _sure_readings(readings).values():
         text = " ".join(pieces)
-        if min(agreement(layer, text), whole_agreement(layer, text)) < SAME_LINE:
-            continue
-        # a span's symbols in their place: all of a span of symbols alone, and in a span with letters the marks
-        # beyond ASCII (``¬x£y`` read ``¬x≤y``: the letters are there, the ``£`` is not)
-        marks = [i for start, end in spans for i in range(start, end)
-                 if not comparable(layer[start:end]) and not layer[i].isspace()
-                 or not layer[i].isascii() and not layer[i].isalnum() and not layer[i].isspace()]
-        if all(spans_read(layer, [(start, end)], text) for start, end in spans if comparable(layer[start:end])) \
-                and _read_in_place(layer, marks, text) and all(
-                spans_read(layer, [(start, end)], text) for start, end in disagree if comparable(layer[start:end])):
+        if min(agreement(layer, text), whole_agreement(layer, text)) >= SAME_LINE and _read_in_place(
+                layer, marks, text) and all(spans_read(layer, [span], text) for span in lettered):
             return True
     return False
 
@@ -1099,7 +1096,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                         spans_read=spans_read(original, bad if len(members) == 1 else [(0, len(original))], ocr_text)
                         or (len(members) == 1 and spans_read_surely(original, flagged, readings, disagree)),
                         visible=visible_length(original),
-                        alike=bool(readings) and all(r.choice.startswith(AGREE + ":") for r in readings),
+                        alike=bool(readings) and all(agreed(r) for r in readings),
                         verbatim=read_verbatim(original, readings, by=witnesses),
                         disagrees=bool(disagree), unattributed=context.unattributed)
     decision = decide(evidence)

@@ -64,6 +64,15 @@ AGREE = "agree"
 CORROBORATED = 3
 
 
+def agreed(line: Line) -> bool:
+    """Two engines read the line's letters and digits alike (``choose``'s rule ``agree``), however short it is.
+
+    >>> agreed(Line("A", BBox(0, 0, 1, 1), choice="agree: both read it the same"))
+    True
+    """
+    return line.choice.startswith(AGREE + ":")
+
+
 def corroborated(line: Line) -> bool:
     """Two engines, different models, read the line alike (``choose``'s rule ``agree``): the page
     image's text, whatever text statistics make of it (``FORMAT 命令认为 DOS 的 FDISK``).
@@ -73,7 +82,7 @@ def corroborated(line: Line) -> bool:
     >>> corroborated(Line("A", BBox(0, 0, 1, 1), choice="agree: both read it the same"))
     False
     """
-    return line.choice.startswith(AGREE + ":") and sum(c.isalnum() for c in line.text) >= CORROBORATED
+    return agreed(line) and sum(c.isalnum() for c in line.text) >= CORROBORATED
 
 
 #: PP-OCR's line score (0..100) at which its reading of a short line stands where Tesseract read the
