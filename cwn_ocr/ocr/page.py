@@ -424,16 +424,17 @@ TALL_BOX = 1.6
 
 
 def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
-                  deadline: float | None = None) -> list[Line]:
+                  deadline: float | None = None, every: bool = False) -> list[Line]:
     """Tesseract's ``lines`` (prepared pixels, cwn-ocr's reading order) each read again by PP-OCR
     from a tight crop, and by PP-OCR's detector inside the box where the box holds more than one
     line or the recognizer is unsure; per line the reading ``choose`` keeps (``prefer``: "auto" or
     "ppocr"), in the same order. PP-OCR failing leaves Tesseract's lines, each saying why; so does
-    the page's time running out (``deadline``, ``time.perf_counter()``) for the lines not read yet."""
+    the page's time running out (``deadline``, ``time.perf_counter()``) for the lines not read yet.
+    With ``every`` PP-OCR reads every line, those Tesseract reads surely too (``tesseract_settles``)."""
     from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
 
     engine = PpOcrEngine()
-    asked = [k for k, line in enumerate(lines) if prefer == "ppocr" or not tesseract_settles(line)]
+    asked = [k for k, line in enumerate(lines) if every or prefer == "ppocr" or not tesseract_settles(line)]
     try:
         readings: list[Line] = []
         for start in range(0, len(asked), 8):  # the page's time is looked at every few lines
@@ -621,7 +622,10 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     # (another Tesseract call would read the same)
     chinese = lines if layout == "chi_sim" and (sliced or not regions or note) else None
     if engine != "tesseract" and lines:
-        lines = second_engine(prepared.image, lines, prefer=engine, deadline=deadline)
+        # on a previous OCR layer voted on (``second_reading``) a layer's word gives way only to two different
+        # engines reading the same (``merge.vote``): a line Tesseract alone reads, however surely, leaves the
+        # layer's misreadings standing, so PP-OCR reads every line there
+        lines = second_engine(prepared.image, lines, prefer=engine, deadline=deadline, every=second_reading)
     read, rereads, improved = [], 0, 0
     for line in lines:
         # a line both engines read alike is the image's text: Tesseract alone reading it again could
