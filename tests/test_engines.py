@@ -504,6 +504,12 @@ def test_on_a_page_voted_on_ppocr_reads_the_lines_tesseract_is_sure_of() -> None
     assert alone.choice.startswith("sure: Tesseract") and not corroborated(alone)
     assert both.choice.startswith("agree") and corroborated(both), both.choice
     assert both.text.replace(" ", "") == text
+    # where the two read otherwise Tesseract's sure reading stands, PP-OCR's beside it: PP-OCR alone must not
+    # win a piece of a right layer on word frequencies (``settled_beside``)
+    (kept,) = second_engine(np.asarray(image), [replace(line, text=text.replace("稳定", "隐定"))], every=True)
+    assert kept.engine == "tesseract" and "隐定" in kept.text, kept.choice
+    assert kept.choice.endswith("PP-OCR read it otherwise")
+    assert [(r.engine, r.text.replace(" ", "")) for r in kept.alternatives] == [("ppocr", text)]
 
 
 @needs_ppocr

@@ -24,7 +24,7 @@ from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word, distinct
 from cwn_ocr.ocr.bullets import ON_A_BULLET, Bullet, leading_bullet, misread, with_bullet
 from cwn_ocr.ocr.engines import corroborated
-from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, tesseract_settles, widen
+from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, settled_beside, tesseract_settles, widen
 from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_level, ink_rows
 from cwn_ocr.ocr.prepare import Prepared, prepare
 from cwn_ocr.ocr.primes import read_as_primes
@@ -430,7 +430,8 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
     line or the recognizer is unsure; per line the reading ``choose`` keeps (``prefer``: "auto" or
     "ppocr"), in the same order. PP-OCR failing leaves Tesseract's lines, each saying why; so does
     the page's time running out (``deadline``, ``time.perf_counter()``) for the lines not read yet.
-    With ``every`` PP-OCR reads every line, those Tesseract reads surely too (``tesseract_settles``)."""
+    With ``every`` PP-OCR reads every line, those Tesseract reads surely too (``tesseract_settles``), where
+    its reading is kept only when the two agree (``settled_beside``)."""
     from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
 
     engine = PpOcrEngine()
@@ -472,6 +473,8 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
               for line in lines]
     for k, reading, inside in zip(asked, readings, detected):
         chosen[k] = choose(lines[k], reading, detected=inside, prefer=prefer)
+        if every and prefer != "ppocr" and tesseract_settles(lines[k]):  # read for the vote's second witness
+            chosen[k] = settled_beside(lines[k], chosen[k])
     out: list[Line] = []
     for k, (line, tesseract) in enumerate(zip(chosen, lines)):
         if k not in apart:

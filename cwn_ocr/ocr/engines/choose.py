@@ -4,7 +4,7 @@ Rules, in order (the first that applies decides; ``choice`` on the kept line say
 
 | rule | keeps |
 |---|---|
-| Tesseract read the line cleanly and surely (``tesseract_settles``) | Tesseract's (PP-OCR not asked) |
+| Tesseract read it cleanly and surely (``tesseract_settles``) | Tesseract's; PP-OCR not asked (``settled_beside``) |
 | only one engine read anything | that reading |
 | one reading is garbled (``judge_line``), the other is not | the other |
 | the readings agree (letters and digits) | PP-OCR's |
@@ -44,7 +44,7 @@ from cwn_ocr.decide import SHORT_LINE
 from cwn_ocr.layer.charsets import visible_length
 from cwn_ocr.layer.garble import is_english_word, judge_line
 from cwn_ocr.model import BBox, Line, Reading, Word
-from cwn_ocr.ocr.engines import AGREE, ENGINE_LABELS
+from cwn_ocr.ocr.engines import AGREE, ENGINE_LABELS, agreed
 
 #: PP-OCR is unsure of a line below this confidence (0..100; its line score is the mean of its
 #: characters' probabilities). Its confidence tracks its errors well (issue 21: correlation -0.90).
@@ -81,6 +81,32 @@ def tesseract_settles(line: Line) -> bool:
             or visible_length(line.text) < SHORT_LINE:
         return False
     return judge_line(line.text).label.rank == 0
+
+
+def settled_beside(tesseract: Line, chosen: Line) -> Line:
+    """A line Tesseract settles (``tesseract_settles``) that PP-OCR read too, for the vote on a previous
+    OCR layer only (a second engine's witness, ``merge.vote``): ``chosen`` (``choose``'s pick) where the two
+    agree, else Tesseract's reading as it stands, PP-OCR's beside it. Where they differ, Tesseract at its
+    surest reads as well as PP-OCR (``HAN_SURE``), and PP-OCR's reading alone must not win a piece of a right
+    layer on word frequencies (``讯期`` for the layer's and Tesseract's ``汛期``).
+
+    >>> from cwn_ocr.model import BBox, Word
+    >>> def line(text, conf, engine):
+    ...     return Line(text, BBox(0, 0, 10, 10), (Word(text, BBox(0, 0, 10, 10), conf),), conf, engine=engine)
+    >>> tess = line("该河段属于汛期行洪区", 95.0, "tesseract")
+    >>> kept = settled_beside(tess, choose(tess, line("该河段属于讯期行洪区", 97.0, "ppocr")))
+    >>> kept.text, kept.engine, kept.choice
+    ('该河段属于汛期行洪区', 'tesseract', 'sure: Tesseract (95), PP-OCR read it otherwise')
+    >>> [(r.engine, r.text) for r in kept.alternatives]
+    [('ppocr', '该河段属于讯期行洪区')]
+    >>> settled_beside(tess, choose(tess, line("该河段属于汛期行洪区", 97.0, "ppocr"))).choice
+    'agree: both read it the same'
+    """
+    if agreed(chosen):
+        return chosen
+    others = ((Reading(chosen.engine, chosen.text, chosen.confidence),) if chosen.engine != tesseract.engine else ()) \
+        + tuple(r for r in chosen.alternatives if r.engine != tesseract.engine)
+    return replace(tesseract, choice=f"sure: {_label(tesseract)}, PP-OCR read it otherwise", alternatives=others)
 
 
 def _han(text: str) -> bool:
