@@ -106,6 +106,8 @@ def test_previous_ocr_layer_is_corrected_where_it_is_wrong(real_dir: Path) -> No
         assert right in text
     # what the old layer had right stays, even where the new engine reads it otherwise
     assert "《关于对 2015 年" in text and "神鹰集团" in text and "贰亿元" in text
+    # a place name the old OCR spelt five ways (诸蟹, 诸譬, 诸璧, 诸蛰, 诸皆), read 诸暨 by both engines
+    assert "诸暨市房地产管理处" in text and "诸蟹市房地产管理处" not in text
 
 
 @pytest.mark.tesseract
@@ -152,6 +154,35 @@ def test_vote_keeps_the_layer_without_evidence() -> None:
     # test_4790's old Spanish layer, read by Tesseract and PP-OCR, each otherwise
     assert vote_line("revisada por CARLOS GARCÍA GUAL.", ["revisada por CARLOS Garcia GUAL."],
                      other="revisada por CARLOs GARciA GUAI.") == "revisada por CARLOS GARCÍA GUAL."
+
+
+def test_two_engines_reading_the_same_han_decide_whatever_the_word_frequencies() -> None:
+    """Two different engines reading the same ideograph against an old layer decide it, even where the layer's
+    look-alike makes the commoner word (the stress corpus's noisy layers, seeds 1-4: every such piece that word
+    frequencies kept was the layer's error)."""
+    for layer, read in [("执行“三区三线”、“上线一单”生态", "执行“三区三线”、“三线一单”生态"),
+                        ("与 -C≡N 基因，用 NaOH", "与 -C≡N 基团，用 NaOH"),
+                        ("含量高达 2.8 三个以上", "含量高达 2.8 万个以上")]:
+        assert vote_line(layer, [read], other=read).replace(" ", "") == read.replace(" ", "")
+
+
+def test_a_word_an_old_ocr_spells_three_ways_is_no_vocabulary_of_the_document() -> None:
+    """pr-136's old OCR wrote 诸暨 as 诸蟹, 诸譬, 诸璧, 诸蛰 and 诸皆: the pairs of each recur, and protected the
+    layer against both engines' 诸暨; a word spelt one way (神鹰集团) is still the document's own, however many
+    other words share its characters' neighbours (a helper's review: 神州, 广州集团, 神华, 中华集团), and so is
+    a word of the dictionary (第一章 beside 第二章 and 第三章). A sure PP-OCR alone, no second engine, does not
+    overrule the layer's clearly more frequent Han (鸟类 read 乌类)."""
+    known = vocabulary(["诸蟹市", "在诸蟹市", "同属诸蟹市", "诸蟹市龙头", "诸譬市", "诸璧市人民"] + ["神鹰集团的"] * 4)
+    assert vote_line("1 月在诸蟹市房地产管理处", ["1 月在诸暨市房地产管理处"], known,
+                     other="1 月在诸暨市房地产管理处") == "1 月在诸暨市房地产管理处"
+    assert vote_line("年报出具时神鹰集团的", ["年报出具时神应集团的"], known,
+                     other="年报出具时神应集团的") == "年报出具时神鹰集团的"
+    known = vocabulary(["神鹰集团的", "见第一章"] * 5
+                       + ["神州大地", "广州集团", "神华能源", "中华集团", "第二章", "第三章"] * 2)
+    assert vote_line("年报出具时神鹰集团的", ["年报出具时神应集团的"], known,
+                     other="年报出具时神应集团的") == "年报出具时神鹰集团的"
+    assert vote_line("见第一章", ["见第七章"], known, other="见第七章") == "见第一章"
+    assert vote_line("鸟类 306 种", ["乌类306种"], trusted=True) == "鸟类 306 种"
 
 
 def test_a_rare_word_the_frequency_list_lacks_is_no_evidence_either_way() -> None:
