@@ -435,7 +435,8 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
     from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
 
     engine = PpOcrEngine()
-    asked = [k for k, line in enumerate(lines) if every or prefer == "ppocr" or not tesseract_settles(line)]
+    settled = [tesseract_settles(line) for line in lines]  # (judged once: asked, chosen and witnessed below)
+    asked = [k for k, sure in enumerate(settled) if every or prefer == "ppocr" or not sure]
     try:
         readings: list[Line] = []
         for start in range(0, len(asked), 8):  # the page's time is looked at every few lines
@@ -469,11 +470,11 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
     except (OcrError, MissingDependencyError) as exc:  # a harmless outcome: Tesseract's readings stand
         return [replace(line, choice=f"tesseract: PP-OCR could not read the page ({exc.message})") for line in lines]
     chosen = [replace(line, choice=f"sure: Tesseract ({line.confidence or 0:.0f}), PP-OCR not asked"
-                      if tesseract_settles(line) else "tesseract: out of the page's time before PP-OCR read it")
-              for line in lines]
+                      if sure else "tesseract: out of the page's time before PP-OCR read it")
+              for line, sure in zip(lines, settled)]
     for k, reading, inside in zip(asked, readings, detected):
         chosen[k] = choose(lines[k], reading, detected=inside, prefer=prefer)
-        if every and prefer != "ppocr" and tesseract_settles(lines[k]):  # read for the vote's second witness
+        if every and prefer != "ppocr" and settled[k]:  # read for the vote's second witness
             chosen[k] = settled_beside(lines[k], chosen[k])
     out: list[Line] = []
     for k, (line, tesseract) in enumerate(zip(chosen, lines)):
