@@ -19,7 +19,10 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+#: ``../shared/seeds``; where the checkout has no ``../shared`` beside it (a clone elsewhere), the same three
+#: extracts the samples are made from, which the repository carries (``tests/data/seeds``)
+SEEDS = next((folder for folder in (ROOT.parent / "shared" / "seeds", ROOT / "tests" / "data" / "seeds")
+              if folder.is_dir()), ROOT.parent / "shared" / "seeds")
 MANPAGES_ZH = Path("/usr/share/man/zh_CN")
 HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -46,7 +49,7 @@ def split_sentences(paragraph: str, longest: int = 150) -> list[str]:
 def _seed_lines(name: str) -> list[str]:
     path = SEEDS / f"{name}.txt"
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: the corpus is built from ../shared/seeds")
+        raise FileNotFoundError(f"{path} is missing: the corpus is built from ../shared/seeds or tests/data/seeds")
     return [" ".join(line.split()).replace("\u2019", "'") for line in path.read_text("utf-8").splitlines()]
 
 
