@@ -189,6 +189,21 @@ def typeset_mixed(size: int, runs: list[tuple[str, str, float]]) -> np.ndarray:
 
 
 @needs_ppocr
+def test_angles_on_a_short_row_are_measured_by_one_pair_of_han() -> None:
+    """A card's row holds two Han characters (``噪声 ＜ 46 dB(A)``): their height alone is the measure of the
+    angle's size; the full-width angle comes out full-width, the ASCII one in the same row ASCII."""
+    fonts = [path for path in WIDE_ANGLE_FONTS if Path(path).is_file()]
+    if not fonts:
+        pytest.skip("needs the CJK fonts fonts-noto-cjk installs")
+    rows = {"噪声 ＜ 46 dB(A)": "＜", "噪声 ＞ 62 dB(A)": "＞", "噪声 < 46 dB(A)": "<", "水温 > 25 ℃": ">"}
+    for path in fonts:
+        for size in (30, 44):
+            readings = PpOcrEngine().read_lines([typeset(path, size, [(text, "n")]) for text in rows])
+            assert [[c for c in r.text if c in "<>＜＞"] for r in readings] == [[m] for m in rows.values()], \
+                (path, size, [r.text for r in readings])
+
+
+@needs_ppocr
 def test_full_width_angles_are_told_from_ascii_ones_by_their_size() -> None:
     """PP-OCR reads ``μ ＜ 1.38`` as ``μ<1.38``. Where the face draws ``＜`` as large as a Han character, the
     size and shape of its ink say which (``forms.wide_angles``); ``<`` and ``>`` in the same fonts stay ASCII,
