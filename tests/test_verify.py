@@ -108,6 +108,12 @@ def test_previous_ocr_layer_is_corrected_where_it_is_wrong(real_dir: Path) -> No
     assert "《关于对 2015 年" in text and "神鹰集团" in text and "贰亿元" in text
     # a place name the old OCR spelt five ways (诸蟹, 诸譬, 诸璧, 诸蛰, 诸皆), read 诸暨 by both engines
     assert "诸暨市房地产管理处" in text and "诸蟹市房地产管理处" not in text
+    # pages whose Han the image reads alike on most lines (55-68 %): both engines' word against the layer's
+    # non-word still decides (they were left as the old OCR had them)
+    for wrong, right in [("迫索权", "追索权"), ("末出现其他", "未出现其他"), ("诸璧市已经被列入", "诸暨市已经被列入"),
+                         ("由诸蟹市住房和城乡建设局", "由诸暨市住房和城乡建设局")]:
+        assert wrong not in text
+        assert right in text
 
 
 @pytest.mark.tesseract
@@ -183,6 +189,25 @@ def test_a_word_an_old_ocr_spells_three_ways_is_no_vocabulary_of_the_document() 
                      other="年报出具时神应集团的") == "年报出具时神鹰集团的"
     assert vote_line("见第一章", ["见第七章"], known, other="见第七章") == "见第一章"
     assert vote_line("鸟类 306 种", ["乌类306种"], trusted=True) == "鸟类 306 种"
+
+
+def test_on_a_layer_the_image_mostly_confirms_two_engines_decide_only_a_word_against_a_non_word() -> None:
+    """On a page whose old layer the image reads alike on half its lines or more (pr-136's pages 3-5), the two
+    engines' shared reading is as likely their own error as the layer's: it replaces the layer's Han only where
+    it makes a word of the dictionary and the layer's piece none (诸蟹 → 诸暨, 迫索权 → 追索权); their shared
+    misreading of a right layer (鸟类 read 乌类, the stress corpus's clean layers) and a dispute where neither
+    makes a word stay as the layer has them. On a layer the image mostly contradicts, their agreement decides
+    as before."""
+    for layer, read in [("年 1 月在诸蟹市房地产管理处", "年 1 月在诸暨市房地产管理处"),
+                        ("保留对贷款企业迫索权的基础上", "保留对贷款企业追索权的基础上"),
+                        ("种 植 猕 猴 挑 ， 面 积", "种 植 猕 猴 桃 ， 面 积")]:  # (an old OCR's spaced Han too)
+        assert vote_line(layer, [read], witness=read) == layer  # (the call on such a page before: no second engine)
+        assert vote_line(layer, [read], other=read, witness=read, doubted=False) == read
+    for layer, read in [("其中国家保护鸟类 273 种", "其中国家保护乌类 273 种"),
+                        ("平坝台泥水泥协同窑进行处置", "平坝台泥水泥协同密进行处置")]:
+        assert vote_line(layer, [read], other=read, doubted=False) == layer
+    assert vote_line("平坝台泥水泥协同窑进行处置", ["平坝台泥水泥协同密进行处置"],
+                     other="平坝台泥水泥协同密进行处置") == "平坝台泥水泥协同密进行处置"
 
 
 def test_a_rare_word_the_frequency_list_lacks_is_no_evidence_either_way() -> None:

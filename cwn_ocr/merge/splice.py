@@ -1135,11 +1135,12 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                 for k, (r, text) in enumerate(zip(readings, texts))]
     if action is Action.REPLACE_SPANS and decision.rule == "vote":
         # a second engine's word counts where the image contradicts most of the layer's Han (``confirmed``):
-        # on a layer it mostly confirms, the engines' remaining disputes are as likely their own errors
+        # on a layer it mostly confirms, the engines' remaining disputes are as likely their own errors, but
+        # where their piece makes a word of the dictionary and the layer's none (``vote.words_against``)
         doubtful = context.confirmed < CONFIRMED_PAGE
         other = _other_engine(readings)
         text = vote_line(original, [ocr_text] + ([second] if second else []), known,
-                         other=other if doubtful else None, witness=other,
+                         other=other, witness=other, doubted=doubtful,
                          # the engines whose reading ``other`` is: the one not kept, per OCR line
                          independent=all(engine in VERBATIM_OVER_OCR for r in readings for engine in _by_engine(r)
                                          if engine != r.engine),

@@ -605,7 +605,8 @@ def _spaced_as(mine: str, theirs: str) -> str:
 
 
 def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = None, other: str | None = None,
-              trusted: bool = False, witness: str | None = None, independent: bool = False) -> str:
+              trusted: bool = False, witness: str | None = None, independent: bool = False,
+              doubted: bool = True) -> str:
     """``layer`` with each piece where ``readings[0]`` differs decided by ``choose``; ``known`` is
     the document's vocabulary (``vocabulary`` of its layer); ``other`` is another engine's reading of
     the line (PP-OCR's beside Tesseract's), whose agreement with ``readings[0]`` on a piece decides it;
@@ -613,7 +614,10 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
     (PP-OCR at ``splice.TRUSTED``): its pieces count as confirmed unless ``other`` reads the layer's.
     ``witness``, another engine's reading, keeps the layer's Latin where it reads it so, and, when it is
     ``independent`` (PP-OCR's, the engine an old layer is unlikely to be the work of), its pieces the
-    detector calls garbled (``choose``):
+    detector calls garbled (``choose``). Not ``doubted`` (a layer whose Han the page image mostly reads alike:
+    ``splice.CONFIRMED_PAGE``), ``other``'s agreement decides only Han pieces where the reading's makes a word
+    of the dictionary and the layer's none (``words_against``): two engines' shared misreading of a right layer
+    makes none (``鸟类`` read ``乌类``).
 
     >>> vote_line("驱动，$output = `$", ["驱动，%output = s"], witness="驱动，$output=`$", independent=True)
     '驱动，$output = `$'
@@ -677,7 +681,8 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
             seen = _same_text(_piece_of(layer, second[0], i1, i2, second[1])) if second else None
             agrees = finely is not None and bool(theirs_text) and _same_text(  # text read alike, not its absence
                 _piece_of(layer, finely[0], i1, i2, finely[1])) == theirs_text
-            twice = seen == theirs_text or agrees
+            twice = (seen == theirs_text or agrees) and (doubted or words_against("".join(pieces), mine, theirs,
+                                                                               layer[i2:]))
             confirmed = 1 if twice or (trusted and seen != mine_text) else None
             witnessed = witnessing is not None and _same_text(
                 _piece_of(layer, witnessing[0], i1, i2, witnessing[1])) == mine_text
@@ -701,6 +706,33 @@ def vote_line(layer: str, readings: Sequence[str], known: Counter[str] | None = 
 #: or underscore (none in ``Fe2O3``, ``PMZ.S``, ``GB3838``, ``ＣO2``; an ideograph may stand before it, and a unit
 #: after it: ``年降水量l5,232mm``).
 _NUMBER_RUN = regex.compile(rf"(?<![\p{{Latin}}\p{{Greek}}\p{{Cyrillic}}\p{{N}}_.,])[0-9{_NUMBER_LOOKALIKES}.,]++")
+
+
+def words_against(left: str, mine: str, theirs: str, right: str) -> bool:
+    """Whether the Han piece ``theirs`` makes a word of the dictionary with its neighbours (``CONTEXT``
+    characters of ``left`` and ``right``, spaces left out) where the layer's ``mine`` makes none (``in_a_word``):
+    what lets two engines' agreement correct a layer the page image mostly confirms (pr-136's 诸蟹 for the city
+    诸暨, 迫索权 for 追索权, 末出现 for 未出现), and not their shared misreading of a right one (鸟类 read 乌类;
+    协同窑 read 协同密, no word either way). A character in no word of the dictionary (a function character,
+    ``强化对自然``) is not protected by it: only two engines misreading it alike into a word change it.
+
+    >>> words_against("年 1 月在诸", "蟹", "暨", "市房地产"), words_against("国家保护", "鸟", "乌", "类 273 种")
+    (True, False)
+    >>> words_against("平坝台泥水泥协同", "窑", "密", "进行处置"), words_against("数量 ", "12", "13", " 种")
+    (False, False)
+    >>> words_against("种 植 猕 猴 ", "挑", "桃", " ， 面")
+    True
+    """
+    if not (HAN.search(mine) and HAN.search(theirs)):
+        return False
+    near_left, near_right = squeeze(left)[-CONTEXT:], squeeze(right)[:CONTEXT]
+
+    def makes_a_word(piece: str) -> bool:
+        window = squeeze(near_left + piece + near_right)
+        start = len(near_left)
+        return in_a_word(window, start, start + len(squeeze(piece)))
+
+    return makes_a_word(theirs) and not makes_a_word(mine)
 
 
 def misread_number(run: str) -> bool:
