@@ -210,6 +210,17 @@ def test_on_a_layer_the_image_mostly_confirms_two_engines_decide_only_a_word_aga
                      other="平坝台泥水泥协同密进行处置") == "平坝台泥水泥协同密进行处置"
 
 
+def test_two_engines_read_a_decimal_after_a_letter_as_a_number() -> None:
+    """A letter beside a letter is a formula's (``CO2``, ``H2SO4``: two engines' ``0`` does not replace the
+    layer's ``O``), but a decimal after letters is a number (the noisy layers' ``PMZ.5`` and ``PMZ.S`` for
+    ``PM2.5``, which both engines read)."""
+    for layer, read in [("监测站记录 PMZ.5 浓度 22", "监测站记录 PM2.5 浓度 22"),
+                        ("记录 PMZ.S 浓度", "记录 PM2.5 浓度")]:
+        assert vote_line(layer, [read.replace(" ", "")], other=read) == read
+    for layer, read in [("CO2 排放", "C02 排放"), ("用 H2SO4 溶液", "用 H2S04 溶液")]:
+        assert vote_line(layer, [read.replace(" ", "")], other=read) == layer
+
+
 def test_a_rare_word_the_frequency_list_lacks_is_no_evidence_either_way() -> None:
     """A word with a character wordfreq's list lacks (桑葚, 鼢鼠, a name's 龑) has no frequency: a reading's
     common look-alike does not outvote it, however ordinary its words, and two engines reading it against

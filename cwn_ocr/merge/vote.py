@@ -377,7 +377,7 @@ def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     """Pieces on which two engines' agreement decides: other Han than the layer's, or Han where it has
     nothing (a look-alike ideograph of the old OCR's, one it dropped; a piece whose Han both read alike
     is about its symbols, ``● 取 δ`` against ``取8``), or digits where the layer has letters in a number
-    (``1O,787``, ``-Z88.3``, ``92.O%``; not ``CO2``, a letter beside a letter).
+    (``1O,787``, ``-Z88.3``, ``92.O%``; not ``CO2``, a letter beside a letter, but ``PMZ.5``, a decimal).
 
     >>> _independent("六", "公", "状况", "报"), _independent("● 取 δ ", "取8", "", "= 0.66")
     (True, False)
@@ -389,6 +389,8 @@ def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     False
     >>> _independent(" 5 月 I", "5月1", "2013 年", "6 日")
     True
+    >>> _independent("Z", "2", "记录 PM", ".5 浓度"), _independent("Z.S", "2.5", "记录 PM", " 浓度")
+    (True, True)
     >>> [_independent(a, b, l, r) for a, b, l, r in [(" I 类 II", " 1 类 11", "水质", " 类"),
     ...     (" 号B", "号8", "3", "座"), (" 个 S", "个5", "共 3", " 型弯")]]
     [False, False, False]
@@ -416,7 +418,14 @@ def _independent(mine: str, theirs: str, left: str, right: str) -> bool:
     # (the characters right beside it: none where the piece has a space at that edge)
     next_left, next_right = "" if mine[:1].isspace() else left[-1:], "" if mine[-1:].isspace() else right[:1]
     whole = not regex.match(r"[\w.,]", next_left) and not regex.match(r"[\w.,]", next_right)
+    # a piece read as a decimal with what follows it is a number's, after a letter too (``PMZ.5``, ``PMZ.S``)
+    if _DECIMAL.match(squeeze(theirs) + (right[:2] if next_right else "")):
+        return True
     return (before.isdigit() or after.isdigit() or whole) and not _beside_letter(next_left, next_right)
+
+
+#: Digits with a decimal point and a digit after it: a number, whatever letter stands before it.
+_DECIMAL = regex.compile(rf"\d+\.[\d{_NUMBER_LOOKALIKES}]")
 
 
 def _beside_letter(left: str, right: str) -> bool:
