@@ -341,9 +341,7 @@ def choose(left: str, right: str, candidates: Sequence[str], known: Counter[str]
         # wordfreq's own figure gives it (at least 0) where it does: wordfreq splits most rare words into
         # characters (珙桐, 赘述, 氙灯), which score below 0 unclipped, and a common look-alike would overrule them
         window = squeeze(near_left + mine + near_right)
-        start = len(squeeze(near_left))
-        layer_score = _floored(window) if in_a_word(window, start, start + len(squeeze(mine))) \
-            else chinese_zipf(window)
+        layer_score = _floored(window) if _makes_a_word(near_left, mine, near_right) else chinese_zipf(window)
         if layer_score is None:
             layer_score = 0.0
         if scores[best] >= layer_score + PLAUSIBILITY_MARGIN and layer_score < ORDINARY:
@@ -455,6 +453,16 @@ def odd_han(text: str, start: int, end: int) -> bool:
 def _odd_at(text: str, k: int) -> bool:
     """Whether ``text[k]`` is an ideograph wordfreq's list lacks, in no dictionary word with its neighbours."""
     return bool(HAN.match(text[k])) and chinese_zipf(text[k]) is None and not _in_a_word_at(text, k)
+
+
+def _makes_a_word(left: str, piece: str, right: str) -> bool:
+    """``in_a_word`` for ``piece`` between ``left`` and ``right``, spaces left out.
+
+    >>> _makes_a_word("在诸", "暨", "市房"), _makes_a_word("在 诸", " 蟹", "市房")
+    (True, False)
+    """
+    start = len(squeeze(left))
+    return in_a_word(squeeze(left + piece + right), start, start + len(squeeze(piece)))
 
 
 def _in_a_word_at(text: str, k: int) -> bool:
@@ -735,13 +743,7 @@ def words_against(left: str, mine: str, theirs: str, right: str) -> bool:
     if not (HAN.search(mine) and HAN.search(theirs)):
         return False
     near_left, near_right = squeeze(left)[-CONTEXT:], squeeze(right)[:CONTEXT]
-
-    def makes_a_word(piece: str) -> bool:
-        window = squeeze(near_left + piece + near_right)
-        start = len(near_left)
-        return in_a_word(window, start, start + len(squeeze(piece)))
-
-    return makes_a_word(theirs) and not makes_a_word(mine)
+    return _makes_a_word(near_left, theirs, near_right) and not _makes_a_word(near_left, mine, near_right)
 
 
 def misread_number(run: str) -> bool:
