@@ -242,6 +242,39 @@ def test_a_raised_three_is_not_read_as_the_raised_two_of_the_dictionary() -> Non
             assert "m³" in reading.text and "m²" in reading.text, (path, size, reading.text)
 
 
+@needs_ppocr
+def test_a_raised_digit_broken_in_pieces_is_read_again_from_all_of_them() -> None:
+    """On scans a thin face's raised ``³`` breaks into three or four pieces of ink (AR PL UMing at 300 dpi,
+    WenQuanYi on the degraded pages: ``μg/m²`` for ``μg/m³``), and a neighbour's stroke may reach into its
+    window. Here the digit is cut twice across (as a scan breaks its thin strokes) and read ``²`` as PP-OCR
+    reads a ``³``: the crop of its pieces, one glyph (``forms.one_glyph``), is read again as ``3``; a broken
+    ``²`` stays ``²``."""
+    from PIL import ImageFont
+
+    from tests.test_primes import _recognized
+
+    fonts = [path for path in CJK_FONTS if Path(path).is_file()]
+    if not fonts:
+        pytest.skip("needs fonts-noto-cjk or fonts-wqy-zenhei")
+    for path in fonts:
+        for size in (30, 44):
+            for digit, raised in (("3", "³"), ("2", "²")):
+                runs = [("体积为 25 m", "n"), (digit, "sup"), (" 的水池和草地", "n")]
+                image = typeset(path, size, runs).copy()
+                x0 = 15 + ImageFont.truetype(path, size).getlength(runs[0][0])
+                columns_of_digit = slice(int(x0), int(np.ceil(x0 + ImageFont.truetype(path, int(size * 0.6))
+                                                               .getlength(digit))))
+                rows = np.flatnonzero((image[:, columns_of_digit] < 128).any(axis=1))
+                top, height = int(rows[0]), int(rows[-1] - rows[0] + 1)
+                for cut in (top + height // 3, top + 2 * height // 3):
+                    image[cut, columns_of_digit] = 255
+                read, columns, _probs, cell = _recognized(image)
+                at = read.index("m") + 1
+                misread = read[:at] + "²" + read[at + 1:]
+                fixed = PpOcrEngine()._raised_digits(misread, columns, cell, image)
+                assert fixed[at] == raised, (path, size, digit, read, fixed)
+
+
 #: Codes printed full-width, and ASCII the pitch test must leave alone: codes, units, formulas, and
 #: capitals as wide as an em (``W``, ``M`` in a serif face).
 FULL_WIDTH_LINES = ["样品编号 ＲＴＧ８０３，批次 ＣＳＣ０１３，合格", "检测报告 ＫＳＨ１７０ 号的说明文字",

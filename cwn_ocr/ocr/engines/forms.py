@@ -467,20 +467,53 @@ def _stacked(parts: Sequence[Any]) -> bool:
 #: Raised digits PP-OCR's dictionary holds: any other raised digit it reads as one of these (``m³`` comes
 #: out ``m²``: ``³`` is not in it), so what such a digit is, its own ink says (``raised_digit_crops``).
 READ_RAISED = "²"
+#: A raised digit's ink in at most this many pieces (``one_glyph``): a thin face's ``³`` breaks in three or four.
+MAX_PIECES = 4
+
+
+def one_glyph(stats: np.ndarray, parts: Sequence[int]) -> list[int]:
+    """Of the pieces of ink ``parts`` (OpenCV component stats' rows) found in one character's window, those of
+    one glyph: the largest, and each piece within a third of the glyph's height of it above or below (a broken
+    stroke of it), grown piece by piece; a neighbour's stroke lower or higher on the line is left out.
+
+    >>> import numpy as np
+    >>> stats = np.array([[0, 0, 0, 0, 0], [114, 22, 3, 4, 10], [113, 29, 5, 11, 40], [107, 36, 2, 3, 5],
+    ...                   [98, 50, 3, 4, 9]])
+    >>> one_glyph(stats, [1, 2, 3, 4])
+    [1, 2, 3]
+    """
+    if not parts:
+        return []
+    group = [max(parts, key=lambda k: int(stats[k, 4]))]
+    grown = True
+    while grown:
+        grown = False
+        top = min(int(stats[k, 1]) for k in group)
+        bottom = max(int(stats[k, 1] + stats[k, 3]) for k in group)
+        reach = max(2.0, (bottom - top) / 3)
+        for k in parts:
+            if k not in group and top - reach <= stats[k, 1] + stats[k, 3] and stats[k, 1] <= bottom + reach:
+                group.append(k)
+                grown = True
+    return sorted(group)
 
 
 def raised_digit_crops(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
-                       ) -> list[tuple[int, np.ndarray]]:
+                       ) -> list[tuple[int, np.ndarray, bool]]:
     """For each raised digit of ``READ_RAISED`` in ``text`` (a recognizer's reading of the grayscale
     line crop ``gray``, character ``i`` peaking at CTC column ``columns[i]``, ``cell`` pixels a column):
     its index and its ink alone, on white, scaled up to the line's height, for the recognizer to read as
-    a digit of normal size. A digit whose ink is not one small piece or two (broken) gives none.
+    a digit of normal size. Its ink is the pieces of one glyph in its window (``one_glyph``: a scan
+    breaks a thin face's strokes; the grey about them is kept, across gaps of a pixel or two), none cut by the
+    crop's top or bottom edge (the lines above and below); more than ``MAX_PIECES`` of them, or none, give no
+    crop. With each crop: whether it is all the ink in the window, in one piece or two (else it is a glyph
+    put together from broken or crowded ink: weaker evidence).
 
     >>> import numpy as np
     >>> gray = np.full((40, 200), 255, np.uint8)
     >>> gray[5:35, 0:26] = 0; gray[5:19, 40:48] = 0
-    >>> [(i, crop.shape) for i, crop in raised_digit_crops("安²", [1, 5], 8.0, gray)]
-    [(1, (40, 36))]
+    >>> [(i, crop.shape, whole) for i, crop, whole in raised_digit_crops("安²", [1, 5], 8.0, gray)]
+    [(1, (40, 36), True)]
     """
     import cv2
     import numpy as np
@@ -492,8 +525,10 @@ def raised_digit_crops(text: str, columns: Sequence[int], cell: float, gray: np.
     height = gray.shape[0]
     out = []
     for i in candidates:
-        parts = _pieces(stats, count, char_window(columns[:len(text)], cell, i, 0.3 * height))
-        if not 1 <= len(parts) <= 2:
+        window = _pieces(stats, count, char_window(columns[:len(text)], cell, i, 0.3 * height))
+        inside = [k for k in window if 0 < stats[k, 1] and stats[k, 1] + stats[k, 3] < height]  # not the lines
+        parts = one_glyph(stats, inside)  # above and below
+        if not 1 <= len(parts) <= MAX_PIECES:
             continue
         x0, y0 = min(int(stats[k, 0]) for k in parts), min(int(stats[k, 1]) for k in parts)
         x1 = max(int(stats[k, 0] + stats[k, 2]) for k in parts)
@@ -501,6 +536,8 @@ def raised_digit_crops(text: str, columns: Sequence[int], cell: float, gray: np.
         if y1 - y0 < 4 or y1 - y0 > 0.7 * height:
             continue  # a speck, or a digit of normal size
         ink = np.isin(labels[y0:y1, x0:x1], parts)
+        if len(parts) > 2:  # thin strokes broken apart: the grey about them, across a pixel or two, is the digit's
+            ink = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         digit = np.where(ink, gray[y0:y1, x0:x1], 255).astype(np.uint8)
         scale = 0.7 * height / (y1 - y0)
         big = cv2.resize(digit, (max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale))),
@@ -508,7 +545,7 @@ def raised_digit_crops(text: str, columns: Sequence[int], cell: float, gray: np.
         pad_y, pad_x = (height - big.shape[0]) // 2, max(4, height // 4)
         crop = np.full((height, big.shape[1] + 2 * pad_x), 255, np.uint8)
         crop[pad_y:pad_y + big.shape[0], pad_x:pad_x + big.shape[1]] = big
-        out.append((i, crop))
+        out.append((i, crop, len(parts) <= 2 and sorted(parts) == sorted(window)))
     return out
 
 

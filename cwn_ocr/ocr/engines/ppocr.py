@@ -57,6 +57,9 @@ MODELS = {"rec": "ch_PP-OCRv4_rec_infer.onnx", "det": "ch_PP-OCRv4_det_infer.onn
 #: Lines a recognizer call takes at once: one (a batch is padded to its widest line; measured on 12
 #: lines of a page, one thread: 0.075 s a line one at a time, 0.16 s in batches of 6).
 BATCH = 1
+#: A raised digit read again from a glyph put together from broken or crowded ink (``_raised_digits``) counts from
+#: this score (the recognizer's mean character probability, 0..1): more sure than not.
+REREAD_SURE = 0.5
 
 
 def words_of(text: str, columns: Sequence[int], probs: Sequence[float], cell: float, width: float,
@@ -309,18 +312,23 @@ class PpOcrEngine(OcrEngine):
         holds ``²`` but not ``³``, so ``m³`` is read ``m²`` (``forms.raised_digit_crops``). Only a reading of
         one digit changes it, and not ``1``: on the stress corpus's scans (both seeds) 13 raised ``²`` were
         read otherwise, 10 as ``3`` (the truth holds 65 ``m³``, the first reading had 44) and 3 as ``1``, each
-        one stroke of a broken ``²``."""
+        one stroke of a broken ``²``. Of a glyph put together from broken or crowded ink, a reading scored under
+        ``REREAD_SURE`` changes nothing."""
         crops = raised_digit_crops(text, columns, cell, gray)
         if not crops:
             return text
         try:  # the recognizer alone: a crop read through ``_line`` could come here again, without end
-            results, _ = _models(self.threads).recognizer([_bgr(crop) for _i, crop in crops], return_word_box=True)
+            results, _ = _models(self.threads).recognizer([_bgr(crop) for _i, crop, _whole in crops],
+                                                          return_word_box=True)
         except Exception:  # noqa: BLE001  (onnxruntime's own errors: the line stays as first read)
             return text
         out = list(text)
-        for (i, _crop), result in zip(crops, results):
+        for (i, _crop, whole), result in zip(crops, results):
             digit = str(result[0]).strip()
-            if len(digit) == 1 and digit in SUPERSCRIPTS and digit != "1":  # one stroke of a broken 2 reads 1
+            # one stroke of a broken 2 reads 1; a glyph put together from broken or crowded ink counts only where
+            # the recognizer is more sure of it than not (a ``²`` whose base the scan lost read ``7`` at 0.46)
+            if len(digit) == 1 and digit in SUPERSCRIPTS and digit != "1" \
+                    and (whole or float(result[1]) >= REREAD_SURE):
                 out[i] = SUPERSCRIPTS[digit]
         return "".join(out)
 
