@@ -164,7 +164,9 @@ def pdfium_available() -> bool:
 
 
 def render_pdfium(pdf: Path, page: int, *, dpi: float, password: str | None = None) -> np.ndarray | None:
-    """Page ``page`` as grayscale pixels at ``dpi``, drawn by pdfium; None when it cannot.
+    """Page ``page`` as grayscale pixels at ``dpi``, drawn by pdfium; None when it cannot. The media box is
+    drawn, as poppler draws it (``pdftoppm``) and as poppler's boxes place the layer's words: pdfium alone
+    would draw the crop box, and on a cropped page every line cut from its image would stand off its row.
     (pdfium is not thread-safe: one call at a time per process.)"""
     import numpy as np
 
@@ -174,7 +176,9 @@ def render_pdfium(pdf: Path, page: int, *, dpi: float, password: str | None = No
         with _PDFIUM:
             document = pdfium.PdfDocument(str(pdf), password=password or None)
             try:
-                bitmap = document[page - 1].render(scale=dpi / 72.0, grayscale=True)
+                drawn = document[page - 1]
+                drawn.set_cropbox(*drawn.get_mediabox())  # (in the document open here, not in the file)
+                bitmap = drawn.render(scale=dpi / 72.0, grayscale=True)
                 pixels = np.array(bitmap.to_numpy(), dtype=np.uint8)
             finally:
                 document.close()
