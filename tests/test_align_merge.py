@@ -57,6 +57,53 @@ def test_the_readings_of_one_row_come_in_the_readings_order_on_a_skewed_scan() -
     assert [r.text for r in out] == [ocr[0].text, ocr[1].text]
 
 
+def test_an_old_row_at_the_far_end_of_a_skewed_line_is_dropped_where_the_reading_runs_through_it() -> None:
+    """A scan skewed 2.2° (seed 2's degraded_04, 160 dpi): the English-only layer cut one printed line into a
+    fragment at its left end and one at its right end, 15 points higher. The new reading, matched to the left
+    fragment, read the whole line, ``1.43 mg/L`` too; the right fragment (``AR < 1.43 mg/L. Fi Mh =``, words of
+    its own that look clean) stood at another height than the row the reading was matched to, so it was kept
+    beside the reading: its number came out twice. The reading's words over the fragment's width stand at its
+    height (``splice.read_at``): the image shows the line there, and the fragment is dropped."""
+    layer = [line("PARK", 53.1, 156.8, 109.6, 171.5), line("AR < 1.43 mg/L. Fi Mh =", 332.0, 141.2, 502.1, 160.6)]
+    text = "贵阳农田水质pH值7.0±0.5，溶解氧≥8.2mg/L，氨氮≤1.43mg/L。下面是从主"
+    # PP-OCR's reading: one word (no space in it), its box the tilted line's, mapped back through the deskew
+    reading = line(text, 49.0, 141.9, 511.2, 172.5, 96.0)
+    rows = judge_rows(layer)
+    out = merge_reading_first(rows, [reading], match_rows(rows, [reading]), context=PageContext(Origin.OCR_LAYER))
+    assert [r.text for r in out if r.text] == [text]
+    assert any(r.source is Source.REMOVED and "1.43 mg/L" in r.original for r in out)
+
+
+def test_a_clean_row_above_a_reading_box_that_ran_two_lines_into_one_stays() -> None:
+    """A reading box over two printed lines (a tall box whose crop gave the recognizer the lower one) is matched
+    to the lower row: the English line above, which no reading line stands for, is still on the page. The
+    reading's box runs through it, but the row stands above the matched row, not beside it: it stays."""
+    layer = [line("Action plan for the Wujiang river basin 2021", 50, 100, 330, 112),
+             line("FERAIT PEARRMEB SEXERENNGE", 50, 118, 330, 131)]
+    reading = line("安顺市严格执行三区三线管理制度", 50, 99, 330, 131, 95.0)
+    rows = judge_rows(layer)
+    out = merge_reading_first(rows, [reading], match_rows(rows, [reading]), context=PageContext(Origin.OCR_LAYER))
+    assert [r.text for r in out if r.text] == ["Action plan for the Wujiang river basin 2021", reading.text]
+
+
+def test_a_reading_with_han_over_an_english_only_layer_is_evidence_though_it_holds_another_row() -> None:
+    """Seed 3's degraded_04 (170 dpi, 2.8° skew), a page the new reading mostly confirms (its English lines): the
+    English-only layer cut ``CREATE OPERATOR CLASS - 定义一个新的操作符类…`` into ``CREATE OPERATOR CLASS - SEL`` and
+    ``— A R R I E T A init``. The reading of the whole line, matched to the second, holds the first: on a confirmed
+    page that marks a reading paired one line off (``PageContext.elsewhere``), no evidence about the row, and the
+    garbage stayed, unrepaired, while the line's reading was lost. Where the layer's engine reads no Han and the
+    reading shows Han (``_doubted_line``), the old row is no line the reading could have been paired off from."""
+    from cwn_ocr.merge.splice import _reading
+
+    text = "CREATE OPERATOR CLASS -定义一个新的操作符类本进程在init被告知UPS电源快耗尽列出所有当"
+    reading = line(text, 61, 443, 524, 475, 95.0)
+    texts = ("— A R R I E T A init", "CREATE OPERATOR CLASS - SEL", ",¥ HHI < 0.33 pSv/h set")
+    blind = PageContext(Origin.OCR_LAYER, texts=texts, han_blind=True, doubted=False, reading_first=True)
+    assert not _reading(texts[0], [reading], blind).elsewhere
+    # a layer that reads Han (not blind), confirmed: a reading holding another of its lines was read beside
+    assert _reading(texts[0], [reading], replace(blind, han_blind=False)).elsewhere
+
+
 def test_an_old_row_no_reading_line_stands_for_stays_where_it_is_printed() -> None:
     """A full stop alone on a wrapped line (no line finding keeps it, the old Chinese layer has it): it comes
     after the line above it, before the next one, not after the page's footer."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, reduce
 
 import regex
 from rapidfuzz import fuzz
@@ -763,6 +763,35 @@ def _same_printed_line(row: Row, match: Match | None, rows: Sequence[Row]) -> bo
     return match is None or any(rows[r].bbox.vertical_overlap(row.bbox) >= 0.3 for r in match.rows)
 
 
+#: How much of a row's height the words a reading line has over the row's width must share with it (``read_at``).
+SAME_PLACE = 0.5
+
+
+def read_at(box: BBox, line: Line) -> bool:
+    """Whether the reading ``line`` runs through ``box`` (an old row's): its words over the row's width stand
+    at the row's height (``SAME_PLACE`` of the smaller of the two). On a skewed scan a printed line's two ends
+    stand at different heights, and the row the reading was matched to, at one end, says nothing of the
+    other's. The words narrow the line's box down to the row's width as far as they go: Tesseract's are its
+    words; PP-OCR's are its runs between spaces, each as high as the line's crop (a line of Han without a
+    space is one word, its box the line's).
+
+    >>> from cwn_ocr.model import Word
+    >>> tilted = Line("安顺市 1.43 mg/L", BBox(50, 140, 510, 172), (Word("安顺市", BBox(50, 156, 200, 172)),
+    ...               Word("1.43", BBox(330, 145, 380, 160)), Word("mg/L", BBox(380, 143, 430, 158))))
+    >>> read_at(BBox(332, 141, 502, 160), tilted), read_at(BBox(332, 162, 502, 178), tilted)
+    (True, False)
+    """
+    under = [word.bbox for word in line.words if word.bbox.x0 < box.x1 and box.x0 < word.bbox.x1]
+    return bool(under) and reduce(BBox.union, under).vertical_overlap(box) >= SAME_PLACE
+
+
+def _beside(row: Row, match: Match | None, rows: Sequence[Row]) -> bool:
+    """Whether ``row`` stands left or right of every row ``match`` (an OCR line's) holds, clear of them: the other
+    end of the printed line they are on, not a line above or below them that a reading box ran into its own."""
+    return match is not None and all(rows[r].bbox.x1 <= row.bbox.x0 or row.bbox.x1 <= rows[r].bbox.x0
+                                     for r in match.rows)
+
+
 def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match], *,
                         context: PageContext, second: dict[int, str] | None = None,
                         known: Counter[str] | None = None) -> list[RepairedLine]:
@@ -821,10 +850,14 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         # the image shows nothing of it only where its reading has lines at that place (which other
         # rows took): where the reading has none, the OCR missed that part of the page (a line of
         # the other column at the same height does not count, nor a reading that ran two printed
-        # lines into one and is matched to the other), and the old text is all there is
+        # lines into one and is matched to the other, unless the row stands beside the rows it is matched
+        # to and the reading's words run through it: a skewed line's other end, ``read_at``), and the old
+        # text is all there is
         there = [line for o, line in enumerate(ocr_lines)
                  if line.bbox.vertical_overlap(row.bbox) >= 0.3 and line.bbox.x0 < row.bbox.x1
-                 and row.bbox.x0 < line.bbox.x1 and _same_printed_line(row, match_of_ocr.get(o), rows)]
+                 and row.bbox.x0 < line.bbox.x1
+                 and (_same_printed_line(row, match_of_ocr.get(o), rows)
+                      or (_beside(row, match_of_ocr.get(o), rows) and read_at(row.bbox, line)))]
         # nor, for a row nothing flags, where a line read there holds its text and the output does not
         # (``read_in_passing``; a garbled row's words read there are pieces of the line the reading stands for)
         read_there = bool(there) and not (row.verdict.label is Label.CLEAN
@@ -981,7 +1014,8 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
     agrees = agreement(text, reading)
     # where the reading leads over a layer it mostly contradicts, each reading line comes out once, in its
     # place: that it holds another layer line (a table cell the old OCR read apart) is no sign that it was
-    # read beside this one (over a layer it confirms, it is: a skewed page's rows paired one line off)
+    # read beside this one (over a layer it confirms, it is: a skewed page's rows paired one line off; not
+    # where the reading shows Han an English-only engine's layer could not read: ``_doubted_line``)
     # what two engines read alike is the image's text, however odd it looks: statistics flag a reading
     # only where no second engine confirms it
     twice = all(corroborated(line) for line in readings)
@@ -990,7 +1024,7 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
     verdict = judge_line(reading)
     garbled = verdict.label is Label.GARBLED and not (twice and context.origin.broken)
     return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text, reading),
-                   not (context.reading_first and context.doubted) and context.elsewhere(text, reading),
+                   not (context.reading_first and _doubted_line(context, reading)) and context.elsewhere(text, reading),
                    whole_agreement(text, reading) if context.reading_first or context.origin is Origin.BROKEN_FONT
                    else 100.0, twice,
                    verdict.score if garbled else 0.0, leaves_out(text, reading),
