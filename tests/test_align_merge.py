@@ -92,16 +92,20 @@ def test_a_reading_with_han_over_an_english_only_layer_is_evidence_though_it_hol
     ``— A R R I E T A init``. The reading of the whole line, matched to the second, holds the first: on a confirmed
     page that marks a reading paired one line off (``PageContext.elsewhere``), no evidence about the row, and the
     garbage stayed, unrepaired, while the line's reading was lost. Where the layer's engine reads no Han and the
-    reading shows Han (``_doubted_line``), the old row is no line the reading could have been paired off from."""
+    reading shows Han (``_doubted_line``), a garbled row is that engine's garbage from Han, not a line a reading of
+    its neighbour was paired off from; a clean English row of it may be (one line off on a skewed page), and the
+    reading holding another row still makes it no evidence about that row."""
     from cwn_ocr.merge.splice import _reading
 
     text = "CREATE OPERATOR CLASS -定义一个新的操作符类本进程在init被告知UPS电源快耗尽列出所有当"
     reading = line(text, 61, 443, 524, 475, 95.0)
     texts = ("— A R R I E T A init", "CREATE OPERATOR CLASS - SEL", ",¥ HHI < 0.33 pSv/h set")
     blind = PageContext(Origin.OCR_LAYER, texts=texts, han_blind=True, doubted=False, reading_first=True)
-    assert not _reading(texts[0], [reading], blind).elsewhere
+    assert not _reading(texts[0], [reading], blind, flagged=True).elsewhere
+    # a clean row (``Figure 5 Forest cover of the city 2020`` matched to the next line's mixed reading)
+    assert _reading(texts[0], [reading], blind, flagged=False).elsewhere
     # a layer that reads Han (not blind), confirmed: a reading holding another of its lines was read beside
-    assert _reading(texts[0], [reading], replace(blind, han_blind=False)).elsewhere
+    assert _reading(texts[0], [reading], replace(blind, han_blind=False), flagged=True).elsewhere
 
 
 def test_an_old_row_no_reading_line_stands_for_stays_where_it_is_printed() -> None:

@@ -998,7 +998,9 @@ def _doubted_line(context: PageContext, reading: str) -> bool:
     lines read otherwise), or it was made by an engine that reads no Han (``han_blind``) and the image shows
     Han here. Such a layer's table cells and English lines may agree with the new reading; each line the
     image shows Han on was misread (``pH ﬃ 8.5+0.5`` for ``pH值 8.5±0.5``, a cell ``hm?`` for
-    ``湿地面积374.38hm²``), and its English lines are its own engine's strength.
+    ``湿地面积374.38hm²``), and its English lines are its own engine's strength. Where the reading leads, a
+    garbled row under such a reading is no row a reading of its neighbour was paired off from (``_reading``'s
+    ``elsewhere``).
 
     >>> blind = PageContext(Origin.OCR_LAYER, han_blind=True)
     >>> _doubted_line(blind, "湿地面积374.38hm²"), _doubted_line(blind, "Fig.8")
@@ -1007,15 +1009,18 @@ def _doubted_line(context: PageContext, reading: str) -> bool:
     return context.doubted or (context.han_blind and bool(HAN.search(reading)))
 
 
-def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Reading | None:
+def _reading(text: str, readings: Sequence[Line], context: PageContext, *, flagged: bool = False) -> Reading | None:
+    """The evidence ``readings`` give about the layer's ``text`` (``flagged``: the detector calls it garbled)."""
     if not readings:
         return None
     reading = " ".join(line.text for line in readings)
     agrees = agreement(text, reading)
     # where the reading leads over a layer it mostly contradicts, each reading line comes out once, in its
     # place: that it holds another layer line (a table cell the old OCR read apart) is no sign that it was
-    # read beside this one (over a layer it confirms, it is: a skewed page's rows paired one line off; not
-    # where the reading shows Han an English-only engine's layer could not read: ``_doubted_line``)
+    # read beside this one (over a layer it confirms, it is: a skewed page's rows paired one line off); nor, for
+    # a garbled row, where the reading shows Han an engine that reads none made the layer of (``_doubted_line``):
+    # the row is that engine's garbage from Han, not a line a reading of its neighbour was paired off from (a
+    # clean English row of such a layer may be, and stays so guarded)
     # what two engines read alike is the image's text, however odd it looks: statistics flag a reading
     # only where no second engine confirms it
     twice = all(corroborated(line) for line in readings)
@@ -1024,7 +1029,8 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext) -> Readi
     verdict = judge_line(reading)
     garbled = verdict.label is Label.GARBLED and not (twice and context.origin.broken)
     return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text, reading),
-                   not (context.reading_first and _doubted_line(context, reading)) and context.elsewhere(text, reading),
+                   not (context.reading_first and (context.doubted or (flagged and _doubted_line(context, reading))))
+                   and context.elsewhere(text, reading),
                    whole_agreement(text, reading) if context.reading_first or context.origin is Origin.BROKEN_FONT
                    else 100.0, twice,
                    verdict.score if garbled else 0.0, leaves_out(text, reading),
@@ -1103,7 +1109,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                                                   ocr_layer=context.origin is Origin.OCR_LAYER, alone=context.alone,
                                                   glyph_per_character=context.glyph_per_character)
     readings, left_out = sure_beside(readings)
-    reading = _reading(original, readings, context)
+    reading = _reading(original, readings, context, flagged=verdict.label is Label.GARBLED)
     if reading is not None and context.origin is not Origin.OCR_LAYER and covered_share(box, readings) < PART_OF_ROW:
         reading = replace(reading, part=True)
     ocr_text = reading.text if reading else ""
