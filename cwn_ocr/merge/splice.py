@@ -757,10 +757,14 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
     return repaired
 
 
-def _same_printed_line(row: Row, match: Match | None, rows: Sequence[Row]) -> bool:
-    """Whether an OCR line matched by ``match`` (None: unmatched) at ``row``'s place reads the
-    printed line ``row`` is on: it is matched to no row, or to one at the same height."""
-    return match is None or any(rows[r].bbox.vertical_overlap(row.bbox) >= 0.3 for r in match.rows)
+def _same_printed_line(row: Row, line: Line, match: Match | None, rows: Sequence[Row]) -> bool:
+    """Whether the OCR line ``line``, matched by ``match`` (None: unmatched), at ``row``'s place reads the
+    printed line ``row`` is on: it is matched to no row, or to one at the same height, or (a skewed line's
+    other end) it is matched to rows ``row`` stands beside (``_beside``) and its words run through ``row``
+    (``read_at``); not a line above or below the matched rows that a reading box ran into its own."""
+    if match is None or any(rows[r].bbox.vertical_overlap(row.bbox) >= 0.3 for r in match.rows):
+        return True
+    return _beside(row, match, rows) and read_at(row.bbox, line)
 
 
 #: How much of a row's height the words a reading line has over the row's width must share with it (``read_at``).
@@ -785,11 +789,10 @@ def read_at(box: BBox, line: Line) -> bool:
     return bool(under) and reduce(BBox.union, under).vertical_overlap(box) >= SAME_PLACE
 
 
-def _beside(row: Row, match: Match | None, rows: Sequence[Row]) -> bool:
+def _beside(row: Row, match: Match, rows: Sequence[Row]) -> bool:
     """Whether ``row`` stands left or right of every row ``match`` (an OCR line's) holds, clear of them: the other
     end of the printed line they are on, not a line above or below them that a reading box ran into its own."""
-    return match is not None and all(rows[r].bbox.x1 <= row.bbox.x0 or row.bbox.x1 <= rows[r].bbox.x0
-                                     for r in match.rows)
+    return all(rows[r].bbox.x1 <= row.bbox.x0 or row.bbox.x1 <= rows[r].bbox.x0 for r in match.rows)
 
 
 def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence[Match], *,
@@ -855,9 +858,7 @@ def merge_reading_first(rows: Sequence[Row], ocr_lines: Sequence[Line], matches:
         # text is all there is
         there = [line for o, line in enumerate(ocr_lines)
                  if line.bbox.vertical_overlap(row.bbox) >= 0.3 and line.bbox.x0 < row.bbox.x1
-                 and row.bbox.x0 < line.bbox.x1
-                 and (_same_printed_line(row, match_of_ocr.get(o), rows)
-                      or (_beside(row, match_of_ocr.get(o), rows) and read_at(row.bbox, line)))]
+                 and row.bbox.x0 < line.bbox.x1 and _same_printed_line(row, line, match_of_ocr.get(o), rows)]
         # nor, for a row nothing flags, where a line read there holds its text and the output does not
         # (``read_in_passing``; a garbled row's words read there are pieces of the line the reading stands for)
         read_there = bool(there) and not (row.verdict.label is Label.CLEAN

@@ -545,7 +545,7 @@ def raised_digit_crops(text: str, columns: Sequence[int], cell: float, gray: np.
         pad_y, pad_x = (height - big.shape[0]) // 2, max(4, height // 4)
         crop = np.full((height, big.shape[1] + 2 * pad_x), 255, np.uint8)
         crop[pad_y:pad_y + big.shape[0], pad_x:pad_x + big.shape[1]] = big
-        out.append((i, crop, len(parts) <= 2 and sorted(parts) == sorted(window)))
+        out.append((i, crop, len(parts) <= 2 and parts == sorted(window)))  # (one_glyph sorts)
     return out
 
 
