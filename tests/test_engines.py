@@ -295,6 +295,53 @@ def tight(image: np.ndarray) -> np.ndarray:
     return image[max(0, rows[0] - pad):rows[-1] + pad + 1]
 
 
+#: A table's rows: cells set far apart (``gaps``); read whole, the recognizer made characters of the blank between.
+TABLE_ROWS = [["人口", "4,539,833", "人"], ["国土面积", "19,001", "平方公里"], ["年降水量", "729", "mm"],
+              ["森林覆盖率", "51.58", "%"]]
+
+
+def table_row(path: str, size: int, cells: list[str], gap: float) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """``cells`` set ``gap`` ems apart on one line, cropped as ``tight``; and each cell's columns."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(path, size)
+    image = Image.new("L", (80 * size, 3 * size), 255)
+    draw, x, spans = ImageDraw.Draw(image), float(size) * 0.4, []
+    for text in cells:
+        draw.text((x, 2 * size), text, font=font, fill=0, anchor="ls")
+        spans.append((x, x + font.getlength(text)))
+        x += font.getlength(text) + gap * size
+    return tight(np.asarray(image)[:, :int(x - gap * size + size * 0.4)]), spans
+
+
+@needs_ppocr
+def test_nothing_is_read_from_the_blank_between_a_table_rows_cells() -> None:
+    """``人口 [blank] 4,539,833 [blank] 人``: the recognizer read the blank between a table row's cells as
+    characters (``人口個4,539,833個人``) and put no space there. The row comes out as its cells, a space
+    apart, and each cell's word lies over its own ink, in three fonts and two sizes. (What the recognizer
+    makes up after the last cell, in the crop's margin, is left alone, as a line-end ``。`` peaks off its
+    ink alike; so is ``19,00１``, a slip of ``forms.full_width_codes``.)"""
+    import unicodedata
+
+    fonts = [path for path in CJK_FONTS if Path(path).is_file()]
+    if len(fonts) < 2:
+        pytest.skip("needs two of the CJK fonts fonts-noto-cjk and fonts-wqy-zenhei install")
+    wrong = []
+    for path in fonts:
+        for size in (30, 44):
+            rows = [table_row(path, size, cells, gap=6.0) for cells in TABLE_ROWS]
+            readings = PpOcrEngine().read_lines([image for image, _spans in rows])
+            for cells, (_image, spans), reading in zip(TABLE_ROWS, rows, readings):
+                parts = unicodedata.normalize("NFKC", reading.text).split(" ")
+                if len(parts) != len(cells) or parts[:-1] != cells[:-1] \
+                        or not parts[-1].startswith(cells[-1]):
+                    wrong.append((path, size, reading.text))
+                    continue
+                for word, (x0, x1) in zip(reading.words, spans):
+                    assert word.bbox.x0 < (x0 + x1) / 2 < word.bbox.x1, (path, size, word, (x0, x1))
+    assert not wrong, wrong
+
+
 @needs_ppocr
 def test_ppocr_writes_codes_printed_full_width_in_their_forms_and_leaves_ascii_alone() -> None:
     """``ＲＴＧ８０３`` is mostly read ``RTG803``; its characters standing an em apart say it is full-width

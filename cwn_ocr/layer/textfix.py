@@ -185,18 +185,23 @@ def fix_han_spacing(text: str) -> str:
     return _SPACE_AT_FULL_WIDTH.sub("", text)
 
 
-_DOUBLED_DEGREE = regex.compile(r"(?:° ?)+(?=[℃℉])|(?<=℃)C+(?![\p{L}\p{N}])|(?<=℉)F+(?![\p{L}\p{N}])")
+_DOUBLED_DEGREE = regex.compile(r"(?:° ?)+(?=[℃℉])|(?<=^|\d)。(?=[℃℉])|(?<=℃)[C℃]+(?![\p{L}\p{N}])"
+                                r"|(?<=℉)[F℉]+(?![\p{L}\p{N}])")
 
 
 def fix_degree_sign(text: str) -> str:
-    """A degree sign read twice: OCR reads the small circle of ``℃`` as a ``°`` of its own, or the
-    ``C`` again right after it (``9.7°℃``, ``76±2℃C``); ``℃`` holds both. A ``C`` a space away is
-    another word (a grade in the next cell), and stays.
+    """A degree sign read twice: OCR reads the small circle of ``℃`` as a ``°`` of its own, or as a
+    ``。`` right after a number or at the start of a line (``。℃下处理``, where a wrapped line starts with
+    the sign), or the ``C`` or the whole sign again right after it (``9.7°℃``, ``76±2℃C``, ``11.5℃℃``);
+    ``℃`` holds both. A ``C`` or a ``℃`` a space away is another word (a grade in the next cell), and
+    stays, and so does a ``。`` ending a sentence before one.
 
     >>> fix_degree_sign("气温 9.7°℃，在 76±2℃C 下处理"), fix_degree_sign("8.4 °C; 25℃ Celsius; 85℃ C 级")
     ('气温 9.7℃，在 76±2℃ 下处理', '8.4 °C; 25℃ Celsius; 85℃ C 级')
-    >>> fix_degree_sign("°°℃ ° °℃ 2℃CC")
-    '℃ ℃ 2℃'
+    >>> fix_degree_sign("°°℃ ° °℃ 2℃CC"), fix_degree_sign("。℃下处理，年均气温 11.5℃℃，36。℃")
+    ('℃ ℃ 2℃', '℃下处理，年均气温 11.5℃，36℃')
+    >>> fix_degree_sign("20℃ ℃"), fix_degree_sign("上午。℃表示"), fix_degree_sign("℃。℃")
+    ('20℃ ℃', '上午。℃表示', '℃。℃')
     """
     return _DOUBLED_DEGREE.sub("", text) if "℃" in text or "℉" in text else text
 

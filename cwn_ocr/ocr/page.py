@@ -552,6 +552,69 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
     return out
 
 
+#: A line holds another's ink when it covers this share of the other's height and of its width.
+SAME_INK = 0.8
+
+
+def read_twice(lines: list[Line]) -> list[Line]:
+    """``lines`` without those that are part of another line's ink read a second time: a line of two
+    characters or more whose box lies within a longer line's (``SAME_INK`` of its height and of its width,
+    its middle in the middle half of that line's height), whose text the characters of that line over it
+    hold (each word's characters placed evenly across its box, one character's width of slack either side).
+    Tesseract gives some printed lines two boxes, the whole line's and a part's (a heading in a large face:
+    ``二 Ye。`` inside ``贵阳市生态环境状况公报（2018年）``, which PP-OCR then read as ``贵阳市生态环境状况``);
+    kept, the part comes out twice. The line kept says so in its ``choice``.
+
+    >>> whole = Line.from_words([Word("贵阳市生态环境状况公报（2018年）", BBox(46, 47, 304, 63))])
+    >>> part = Line.from_words([Word("贵阳市生态环境状况", BBox(49, 48, 182, 58))])
+    >>> [(line.text, line.choice) for line in read_twice([part, whole])]
+    [('贵阳市生态环境状况公报（2018年）', 'a part of it read again as a line of its own, 贵阳市生态环境状况, dropped')]
+    >>> below = Line.from_words([Word("贵阳市", BBox(49, 70, 120, 80))])  # the same words on another row
+    >>> [line.text for line in read_twice([whole, below])]
+    ['贵阳市生态环境状况公报（2018年）', '贵阳市']
+    >>> skewed = Line.from_words([Word("推动经济社会发展", BBox(0, 0, 1500, 92))])  # a tall box on a skewed page
+    >>> [line.text for line in read_twice([skewed, Line.from_words([Word("发展", BBox(20, 60, 100, 100))])])]
+    ['推动经济社会发展', '发展']
+    """
+    def squeezed(text: str) -> str:
+        return "".join(text.split())
+
+    def over(other: Line, box: BBox) -> str:
+        """The characters of ``other``'s words whose places lie over ``box``'s columns."""
+        chars = []
+        for word in other.words:
+            text = squeezed(word.text)
+            pitch = word.bbox.width / max(1, len(text))
+            chars += [c for k, c in enumerate(text)
+                      if box.x0 - pitch <= word.bbox.x0 + (k + 0.5) * pitch <= box.x1 + pitch]
+        return "".join(chars)
+
+    def holds(other: Line, line: Line) -> bool:
+        a, b = line.bbox, other.bbox
+        text = squeezed(line.text)
+        if len(text) < 2 or len(text) >= len(squeezed(other.text)) or a.height <= 0 or a.width <= 0:
+            return False
+        if min(a.y1, b.y1) - max(a.y0, b.y0) < SAME_INK * a.height \
+                or min(a.x1, b.x1) - max(a.x0, b.x0) < SAME_INK * a.width:
+            return False
+        if not b.y0 + b.height / 4 <= (a.y0 + a.y1) / 2 <= b.y1 - b.height / 4:
+            return False
+        return text in over(other, a)
+
+    holders = [next((k for k, other in enumerate(lines) if k != j and holds(other, line)), None)
+               for j, line in enumerate(lines)]
+    if all(k is None for k in holders):
+        return lines
+    out = []
+    for k, (line, holder) in enumerate(zip(lines, holders)):
+        if holder is not None:
+            continue
+        why = "; ".join(f"a part of it read again as a line of its own, {part.text}, dropped"
+                        for part, h in zip(lines, holders) if h == k)
+        out.append(replace(line, choice=f"{line.choice}; {why}" if line.choice and why else line.choice or why))
+    return out
+
+
 def _same_mark(bullet: Bullet, other: Bullet | None, height: float) -> bool:
     """True when ``other`` is another item's bullet of the list ``bullet`` heads a line of: the same
     character, on another row, at the same place (within a quarter of a line's height) and of the same
@@ -648,7 +711,7 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
             line = better
         read.append(line)
     checked = []
-    for line in bulleted(prepared.image, read):  # after the re-reads: their crops stay the lines' own
+    for line in read_twice(bulleted(prepared.image, read)):  # after the re-reads: their crops stay the lines' own
         # PP-OCR's punctuation has its width from the room each mark takes (engines/widths.py): it stands
         text, _steps = fix_text(line.text, widths_read=line.engine == "ppocr")
         text = read_as_primes(text)  # the page's minutes and primes, which no engine reads as such

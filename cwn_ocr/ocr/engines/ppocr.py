@@ -12,7 +12,8 @@ that reads no line by PP-OCR never imports them, and ``available`` only looks fo
 The recognizer's CTC output gives a column per character; a column maps to ``width / columns``
 pixels of the crop, which places each character. Words are cut at the spaces PP-OCR reads (a run
 of Han is one word), each with its box and its characters' mean probability as confidence; a few
-slips of the recognizer in Chinese text are undone (``reader_slips``), digits the crop shows
+slips of the recognizer in Chinese text are undone (``reader_slips``), characters it reads on the blank
+paper between a table row's cells are dropped and a space put there (``gaps``), digits the crop shows
 raised or lowered after a letter take their superscript or subscript forms, and codes whose
 capitals and digits stand an em apart their full-width forms (``forms``).
 """
@@ -44,6 +45,7 @@ from cwn_ocr.ocr.engines.forms import (
     stops_read_as_degrees,
     wide_angles,
 )
+from cwn_ocr.ocr.engines.gaps import across_gaps
 from cwn_ocr.ocr.engines.widths import mark_widths
 from cwn_ocr.ocr.primes import dropped_primes
 
@@ -294,6 +296,7 @@ class PpOcrEngine(OcrEngine):
                         engine=self.name)
         top, bottom = ink_rows(gray)
         cell = width / max(1e-6, float(columns_total))
+        text, columns, probs = across_gaps(text, columns, probs, cell, gray)
         text = wide_angles(stacked_marks(script_digits(text, columns, cell, gray), columns, cell, gray),
                            columns, cell, gray)
         text = commas_read_as_quotes(stops_read_as_degrees(text, columns, cell, gray), columns, cell, gray)
