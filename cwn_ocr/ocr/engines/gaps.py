@@ -45,6 +45,8 @@ AWAY = 0.3
 #: ... unless the recognizer is sure of it (this probability or more: made-up characters measured 0.17-0.66) and
 #: it peaks within a text height of a cell: a cell's first character can peak early, its last late.
 SURE = 0.9
+#: No space is put beside these: the garble detector calls a lone one a stray symbol (``噪声 < 55 dB(A)``).
+_COMPARISONS = frozenset("<>=≤≥＜＞")
 
 
 def across_gaps(text: str, columns: Sequence[int], probs: Sequence[float], cell: float, gray: np.ndarray
@@ -55,7 +57,7 @@ def across_gaps(text: str, columns: Sequence[int], probs: Sequence[float], cell:
     character of their own (the first character after a gap can peak early, in the gap: where its cell has
     no other, it is that cell's), and with a space between two cells' characters where the reading has none
     (PP-OCR reads no space between Han and digits, however wide the gap: ``人口4,539,833人`` for a row of
-    three cells); and the columns and probabilities of the result.
+    three cells), unless one of them is a comparison sign; and the columns and probabilities of the result.
 
     >>> import numpy as np
     >>> crop = np.full((20, 200), 255, np.uint8)
@@ -119,7 +121,8 @@ def across_gaps(text: str, columns: Sequence[int], probs: Sequence[float], cell:
             else:
                 on = near
         last = kept[-1] if kept else None  # the character before, unless a space is
-        if last is not None and last[3] is not None and last[3] != on:
+        # (not beside a comparison sign: ``噪声< 55`` spaced ``噪声 < 55`` is a stray symbol to the detector)
+        if last is not None and last[3] is not None and last[3] != on and not {last[0], char} & _COMPARISONS:
             middle = int((ends[min(last[3], on)] + starts[max(last[3], on)]) / 2 / cell)
             kept.append((" ", min(max(middle, last[1]), column), 1.0, None))  # between its neighbours' columns
         kept.append((char, column, prob, on))
