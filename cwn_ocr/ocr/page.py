@@ -18,7 +18,7 @@ import numpy as np
 
 from cwn_ocr.columns import plan_columns
 from cwn_ocr.errors import MissingDependencyError, OcrError
-from cwn_ocr.layer.charsets import is_ideograph
+from cwn_ocr.layer.charsets import is_ideograph, squeeze
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word, distinct
@@ -576,14 +576,11 @@ def read_twice(lines: list[Line]) -> list[Line]:
     >>> [line.text for line in read_twice([skewed, Line.from_words([Word("发展", BBox(20, 60, 100, 100))])])]
     ['推动经济社会发展', '发展']
     """
-    def squeezed(text: str) -> str:
-        return "".join(text.split())
-
     def over(other: Line, box: BBox) -> str:
         """The characters of ``other``'s words whose places lie over ``box``'s columns."""
         chars = []
         for word in other.words:
-            text = squeezed(word.text)
+            text = squeeze(word.text)
             pitch = word.bbox.width / max(1, len(text))
             chars += [c for k, c in enumerate(text)
                       if box.x0 - pitch <= word.bbox.x0 + (k + 0.5) * pitch <= box.x1 + pitch]
@@ -591,8 +588,8 @@ def read_twice(lines: list[Line]) -> list[Line]:
 
     def holds(other: Line, line: Line) -> bool:
         a, b = line.bbox, other.bbox
-        text = squeezed(line.text)
-        if len(text) < 2 or len(text) >= len(squeezed(other.text)) or a.height <= 0 or a.width <= 0:
+        text = squeeze(line.text)
+        if len(text) < 2 or len(text) >= len(squeeze(other.text)) or a.height <= 0 or a.width <= 0:
             return False
         if min(a.y1, b.y1) - max(a.y0, b.y0) < SAME_INK * a.height \
                 or min(a.x1, b.x1) - max(a.x0, b.x0) < SAME_INK * a.width:
