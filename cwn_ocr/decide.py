@@ -77,6 +77,10 @@ The rules, first match wins:
                             text the line lacks, other Han, Han for its Latin; not its
                             symbols, letters for digits or Latin look-alikes, which both
                             engines misread alike) are taken from it
+3d  ``stand-ins``           an English-only OCR's line nothing flags, whose ASCII stand-ins   replace spans
+                            for symbols it cannot write (``+`` for ``±``, ``km2`` for
+                            ``km²``) the page's reading shows as those symbols, surely or
+                            read so by both engines (``merge.symbols``): only those are taken
 4   ``clean``               nothing flags the line                                           keep
 5b  ``less garbled``        flagged, from an old OCR layer not voted on, or a broken font's  replace line
                             line mostly proven garbage (``Evidence.proven_garbage``), a
@@ -172,6 +176,10 @@ One doctest per row:
 >>> [decide(Evidence(Origin.OCR_LAYER, CLEAN_VERDICT, reading=replace(unfinished, otherwise=o))).rule
 ...  for o in (True, False)]
 ['read twice in part', 'clean']
+>>> plus = Reading("rainfall 1,013 mm (±4.9%)", 98.0, garbled=False, agreement=96.0, covered=True)
+>>> [decide(Evidence(origin, CLEAN_VERDICT, reading=plus, stand_ins="rainfall 1,013 mm (±4.9%)")).rule
+...  for origin in (Origin.OCR_LAYER, Origin.FONT)]
+['stand-ins', 'clean']
 >>> decide(Evidence(Origin.FONT, CLEAN_VERDICT, reading=sure)).rule
 'clean'
 >>> slip = Reading("反应 <H = -233.7 kJ/mol", 94.0, garbled=True, agreement=65.0, covered=True, garbled_share=0.05)
@@ -375,6 +383,9 @@ class Evidence:
     # the origin is a broken font by evidence that does not say this line is its
     # (``merge.splice.PageContext.unattributed``)
     unattributed: bool = False
+    # an English-only OCR's line with the symbols the reading shows where it wrote ASCII stand-ins
+    # (``merge.symbols``), when that changes it
+    stand_ins: str | None = None
 
     @property
     def flagged(self) -> bool:
@@ -434,6 +445,8 @@ def decide(evidence: Evidence) -> Decision:
     if (usable and reading is not None and reading.corroborated and reading.otherwise
             and evidence.origin is Origin.OCR_LAYER and not evidence.flagged):
         return Decision(Action.REPLACE_SPANS, "read twice in part")
+    if evidence.stand_ins is not None and usable and evidence.origin is Origin.OCR_LAYER and not evidence.flagged:
+        return Decision(Action.REPLACE_SPANS, "stand-ins")
     if not evidence.flagged:
         return Decision(Action.KEEP, "clean")
     if not usable:

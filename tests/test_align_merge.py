@@ -422,6 +422,42 @@ def test_an_english_only_layer_gives_way_where_the_page_shows_han_though_its_tab
     assert out[4:] == [(Source.OCR, t) for t in ["湿地面积374.38hm²", "pH值 8.5±0.5", *chinese]]
 
 
+def pp_read(text: str, x0: float, y0: float, x1: float, y1: float, conf: float, *, tesseract: str | None = None,
+            word_conf: float | None = None) -> Line:
+    """PP-OCR's reading of a line as its engine gives it: one word per run between spaces, each with its
+    confidence (``word_conf``, else the line's), Tesseract's reading beside it when given."""
+    from cwn_ocr.model import Reading
+
+    words = tuple(Word(token, BBox(x0, y0, x1, y1), word_conf or conf) for token in text.split())
+    return Line(text, BBox(x0, y0, x1, y1), words, conf, engine="ppocr", choice="latin: PP-OCR over Tesseract",
+                alternatives=(Reading("tesseract", tesseract, 80.0),) if tesseract else ())
+
+
+def test_an_english_only_layers_stand_ins_for_symbols_give_way_where_the_page_shows_the_symbols() -> None:
+    """An English-only OCR writes what it has no class for as the nearest ASCII (``+`` for ``±``, ``=`` for
+    ``≥``, ``'`` for an angle's ``′``); its English line looks clean and stays, but for those stand-ins where
+    PP-OCR's word there was read surely, or Tesseract read the same symbol at the same place. Nothing else is
+    taken: not PP-OCR's ``。`` for a full stop, ``一`` for a dash, ``工`` for ``1``, ``′`` in ``Xi'an``, ``m²`` for
+    ``mm2``; nor anything of an unsure word, nor of a reading whose Tesseract beside it reads the layer's."""
+    chinese = ["安顺市严格执行三区三线管理", "加强自然保护地监督检查工作", "开展跨区域联动执法监管行动"]
+    layer = [line("FERAIT SEXERENNGE BRHXE", 50, 100 + 20 * i, 400, 112 + 20 * i) for i in range(3)]
+    old = ["rainfall 1,013 mm (+4.9%); protect = 33% of land", "Latitude 44°19'-43°18', Fig. 3",
+           "rainfall 1,123 mm (+6.7%).", "Action area 1: Xi'an 2019-2020, 5 mm2. pH 7.0", "emissions of CO2 fell"]
+    layer += [line(text, 50, 200 + 20 * i, 400, 212 + 20 * i) for i, text in enumerate(old)]
+    read = [line(t, 50, 101 + 20 * i, 401, 113 + 20 * i, 93) for i, t in enumerate(chinese)]
+    read += [pp_read("rainfall 1,013mm (±4.9%); protect ≥ 33% of land", 50, 201, 401, 213, 98.5),
+             pp_read("Latitude 44°19′-43°18′。 Fig.8", 50, 221, 401, 233, 92.0,
+                     tesseract="Latitude 44°19′-43°18′。 Fig. 3"),
+             pp_read("rainfall 1,123 mm (±6.7%).", 50, 241, 401, 253, 91.0, tesseract="rainfall 1,123 mm ( 土 6.7%)."),
+             pp_read("Action area 工: Xi′an 2019一2020, 5 m². pH 7。0", 50, 261, 401, 273, 99.0),
+             pp_read("emissions of CO₂ fell", 50, 281, 401, 293, 96.0, word_conf=80.0)]
+    out = read_first(layer, read)
+    assert out[:3] == [(Source.OCR, t) for t in chinese]
+    assert out[3:] == [(Source.MERGED, "rainfall 1,013 mm (±4.9%); protect ≥ 33% of land"),
+                       (Source.MERGED, "Latitude 44°19′-43°18′, Fig. 3"),
+                       (Source.LAYER, old[2]), (Source.LAYER, old[3]), (Source.LAYER, old[4])]
+
+
 def test_an_old_ocr_layers_thousands_commas_stand_where_blur_made_the_readings_points() -> None:
     """Congjiang's kind on a blurred scan: both engines read ``37,521`` as ``37.521``, the English-only layer
     read the comma. Where the layer writes a comma before one digit (``4,0``) it misread a point on that line,
@@ -502,6 +538,33 @@ def test_an_old_ocr_lines_marks_stay_where_only_pp_ocr_reads_otherwise() -> None
     second = {1: "的 硬件 提供 了 设备 驱动 ，%output = `$"}  # the page read again (Tesseract, Chinese model)
     merged = merge_rows(rows, [HEADING_OCR, pp], match_rows(rows, [HEADING_OCR, pp]), context=context, second=second)
     assert (merged[1].text, merged[1].rule) == (text, "vote")
+
+
+def test_a_sure_ppocr_reading_with_one_misread_mark_corrects_an_old_ocr_layer() -> None:
+    """A noisy Chinese OCR layer (``设各``, ``斜扛``) whose line a sure PP-OCR read right but for one mark (``~G``
+    for ``^G``: the detector's "stray symbol"), Tesseract's worse: the reading is evidence all the same, and the
+    vote takes its Han where it differs, the layer's mark where the reading's looks garbled."""
+    from cwn_ocr.model import Reading
+
+    layer = [HEADING, line("的硬件提供了设各驱动，使用头标(^G)和八进制反斜扛标记", 50, 200, 300, 212)]
+    tesseract = "的 硬件 提供 了 设备 驱动 ，使用头标 (\"G) 和和八进制反斜杠标记"
+    pp = replace(line("的硬件提供了设备驱动，使用头标(~G)和八进制反斜杠标记", 50, 201, 301, 213, 98.3), engine="ppocr",
+                 choice="marks: PP-OCR (98) over Tesseract (81), flagged for a stray symbol only",
+                 alternatives=(Reading("tesseract", tesseract, 80.9),))
+    rows = judge_rows(layer)
+    context = PageContext(Origin.OCR_LAYER, texts=tuple(row.text for row in rows))
+    merged = merge_rows(rows, [HEADING_OCR, pp], match_rows(rows, [HEADING_OCR, pp]), context=context,
+                        second={1: tesseract})
+    assert (merged[1].text, merged[1].rule) == ("的硬件提供了设备驱动，使用头标(^G)和八进制反斜杠标记", "vote")
+    # less sure than Tesseract, the same reading is no evidence: the line stays unrepaired; and where the layer
+    # is not voted on, it stays unrepaired too
+    other = replace(pp, choice="han: PP-OCR (98) over Tesseract (99)",
+                    alternatives=(Reading("tesseract", tesseract, 99.0),))
+    merged = merge_rows(rows, [HEADING_OCR, other], match_rows(rows, [HEADING_OCR, other]), context=context,
+                        second={1: tesseract})
+    assert merged[1].source == Source.UNREPAIRED
+    merged = merge_reading_first(rows, [HEADING_OCR, pp], match_rows(rows, [HEADING_OCR, pp]), context=context)
+    assert (merged[1].source, merged[1].text) == (Source.UNREPAIRED, layer[1].text)
 
 
 def test_an_unsure_reading_beside_a_sure_one_adds_nothing_and_shows_no_han() -> None:

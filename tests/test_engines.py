@@ -393,6 +393,13 @@ def line_of(text: str, conf: float, engine: str) -> Line:
     (("生态环境管控", 90.0), ("", 0.0), "tesseract", "only: Tesseract alone read it"),
     (("Last update: 23 December 2025", 95.0), ("Lastupdate:23December2025", 99.0), "ppocr", "agree:"),
     (("安顺市畜牧业发展", 95.0), ("安顺市亩牧业发", 62.0), "tesseract", "han: PP-OCR unsure, Tesseract sure"),
+    # one misread symbol in a sure PP-OCR's line with Han (the detector: "stray symbol") against Tesseract's
+    # clean-looking but worse reading: PP-OCR's stands; not where Tesseract is the surer, nor on an English line
+    (("使用头标 (\"G) 和和八进制反斜杠标记", 80.9), ("使用头标(~G)和八进制反斜杠标记", 98.3), "ppocr", "marks:"),
+    (("使用头标 (\"G) 和和八进制反斜杠标记", 99.0), ("使用头标(~G)和八进制反斜杠标记", 98.3), "tesseract", "garbled:"),
+    (("Section 9.3.7: COz emissions fell by 3.5%", 89.4), ("Section 9.3.7:COemissions fell by3.5%", 94.0),
+     "tesseract", "garbled:"),
+    (("CO2 emissions fell in 2019-2020", 89.4), ("CO~ emissions fell in 2019一2020", 94.0), "tesseract", "garbled:"),
 ])
 def test_the_reading_kept_per_line_and_its_reason(tess: tuple[str, float], pp: tuple[str, float], engine: str,
                                                   reason: str) -> None:

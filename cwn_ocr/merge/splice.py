@@ -28,9 +28,11 @@ from cwn_ocr.layer.garble import judge_line, no_text_share
 from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.numbers import layer_commas
+from cwn_ocr.merge.symbols import symbols_read
 from cwn_ocr.merge.vote import in_a_word, read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, CORROBORATED, ENGINE_NAMES, agreed, corroborated, surely_read
+from cwn_ocr.ocr.engines.choose import kept_despite_marks
 from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
@@ -676,10 +678,13 @@ def han_blind(rows: Sequence[Row], ocr_lines: Sequence[Line]) -> bool:
     True
     >>> han_blind(rows, lines("Population 6,556,597", "Action area 工", "Protect 生态", "Nature"))
     False
+    >>> han_blind(rows, lines("2019一2020 一一", "Fig. 3 一一", "Table 4 一 一", "Nature"))  # dashes read as 一
+    False
     """
     return (not any(HAN.search(row.text) for row in rows)
-            and sum(1 for line in ocr_lines
-                    if len(HAN.findall(line.text)) >= 2 and not _over_sure(line, ocr_lines)) >= HAN_LINES)
+            and sum(1 for line in ocr_lines  # (``一`` aside: what engines read a dash or a rule as)
+                    if len(HAN.findall(line.text.replace("一", ""))) >= 2 and not _over_sure(line, ocr_lines))
+            >= HAN_LINES)
 
 
 def _sure(line: Line) -> bool:
@@ -1010,8 +1015,10 @@ def _doubted_line(context: PageContext, reading: str) -> bool:
     return context.doubted or (context.han_blind and bool(HAN.search(reading)))
 
 
-def _reading(text: str, readings: Sequence[Line], context: PageContext, *, flagged: bool = False) -> Reading | None:
-    """The evidence ``readings`` give about the layer's ``text`` (``flagged``: the detector calls it garbled)."""
+def _reading(text: str, readings: Sequence[Line], context: PageContext, *, flagged: bool = False,
+             voting: bool = False) -> Reading | None:
+    """The evidence ``readings`` give about the layer's ``text`` (``flagged``: the detector calls it garbled;
+    ``voting``: an old OCR layer's line to be corrected piece by piece)."""
     if not readings:
         return None
     reading = " ".join(line.text for line in readings)
@@ -1026,9 +1033,15 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext, *, flagg
     # only where no second engine confirms it
     twice = all(corroborated(line) for line in readings)
     # (only against a layer that is no source: a sound font's odd-looking line stays unless a clean reading
-    # contradicts it)
+    # contradicts it); and what a sure PP-OCR read of a Chinese line but for a stray symbol (``kept_despite_marks``)
+    # against an old OCR layer that is voted on (the vote keeps the layer's piece where the reading's looks
+    # garbled) or that an engine reading no Han made (whose line where the page shows Han is that engine's
+    # garbage: seed 5's ``Bia AH = -136.3 kJ/mol.`` for ``■反应 △H= -136.3 kJ/mol。``)
+    marked = (voting or context.han_blind) and context.origin is Origin.OCR_LAYER \
+        and any(kept_despite_marks(line) for line in readings) \
+        and all(corroborated(line) or kept_despite_marks(line) for line in readings)
     verdict = judge_line(reading)
-    garbled = verdict.label is Label.GARBLED and not (twice and context.origin.broken)
+    garbled = verdict.label is Label.GARBLED and not (twice and context.origin.broken) and not marked
     return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text, reading),
                    not (context.reading_first and (context.doubted or (flagged and _doubted_line(context, reading))))
                    and context.elsewhere(text, reading),
@@ -1110,7 +1123,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                                                   ocr_layer=context.origin is Origin.OCR_LAYER, alone=context.alone,
                                                   glyph_per_character=context.glyph_per_character)
     readings, left_out = sure_beside(readings)
-    reading = _reading(original, readings, context, flagged=verdict.label is Label.GARBLED)
+    reading = _reading(original, readings, context, flagged=verdict.label is Label.GARBLED, voting=voting)
     if reading is not None and context.origin is not Origin.OCR_LAYER and covered_share(box, readings) < PART_OF_ROW:
         reading = replace(reading, part=True)
     ocr_text = reading.text if reading else ""
@@ -1139,7 +1152,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                         visible=visible_length(original),
                         alike=bool(readings) and all(agreed(r) for r in readings),
                         verbatim=read_verbatim(original, readings, by=witnesses),
-                        disagrees=bool(disagree), unattributed=context.unattributed)
+                        disagrees=bool(disagree), unattributed=context.unattributed,
+                        stand_ins=_stand_ins(original, readings, reading) if context.han_blind and len(members) == 1
+                        else None)
     decision = decide(evidence)
     if left_out:  # said in the report of every line this match gives
         reasons += tuple(f"an unsure reading beside the sure one left out: {r.text!r} ({r.confidence or 0:.0f})"
@@ -1192,6 +1207,9 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                              r.engine == "ppocr" and (r.confidence or 0) >= TRUSTED for r in readings))
         return [line(text, Source.MERGED, why=reasons + ("previous OCR layer corrected where the page reads otherwise",)
                      if text != original else reasons)]
+    if action is Action.REPLACE_SPANS and decision.rule == "stand-ins" and evidence.stand_ins is not None:
+        return [line(evidence.stand_ins, Source.MERGED,
+                     why=reasons + ("symbols the English-only OCR wrote as ASCII, as the page image shows them",))]
     if action is Action.REPLACE_SPANS and decision.rule == "read twice in part":
         return [line(read_alike(original, ocr_text, context.lang), Source.MERGED,
                      why=reasons + ("both engines read part of the page image otherwise",))]
@@ -1200,6 +1218,49 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
     if action is Action.DECODE:
         return [line(original, Source.FONTMAP)]
     return [line(original, Source.LAYER)]
+
+
+def _stand_ins(original: str, readings: Sequence[Line], reading: Reading | None) -> str | None:
+    """``original`` (an English-only OCR's line) with the symbols ``readings`` show where it has ASCII stand-ins
+    (``merge.symbols``), when that changes it; else None. A symbol counts where PP-OCR's word there was read
+    surely (``TRUSTED``), or where Tesseract's reading, beside PP-OCR's kept one, has it at the same place."""
+    if reading is None or not reading.usable:
+        return None
+    confidence: list[float] = []
+    for line in readings:
+        if confidence:
+            confidence.append(0.0)  # the space the lines are joined with
+        confidence += _char_confidences(line)
+    witnesses = [next((r.text for r in line.alternatives if r.engine == "tesseract"), None) if line.engine == "ppocr"
+                 else None for line in readings]
+    witness = " ".join(w for w in witnesses if w is not None) if all(w is not None for w in witnesses) else None
+    taken = symbols_read(original, reading.text, confidence=confidence, witness=witness, sure=TRUSTED)
+    return taken if taken != original else None
+
+
+def _char_confidences(line: Line) -> list[float]:
+    """One confidence per character of PP-OCR's ``line``: its word's (PP-OCR's words are its runs between spaces,
+    each with its characters' mean probability), 0 for a space and for any other engine's line.
+
+    >>> from cwn_ocr.model import Word
+    >>> line = Line("ab (±4%)", BBox(0, 0, 1, 1), (Word("ab", BBox(0, 0, 1, 1), 99.0), Word("(±4%)", BBox(0, 0, 1, 1),
+    ...             91.0)), 95.0, engine="ppocr")
+    >>> _char_confidences(line)
+    [99.0, 99.0, 0.0, 91.0, 91.0, 91.0, 91.0, 91.0]
+    """
+    # (text-fix may change a word's characters, not how many words there are)
+    if line.engine != "ppocr" or len(line.text.split()) != len(line.words):
+        return [0.0] * len(line.text)
+    confidence, words = [], iter(line.words)
+    word = None
+    for k, char in enumerate(line.text):
+        if char.isspace():
+            confidence.append(0.0)
+            continue
+        if k == 0 or line.text[k - 1].isspace():
+            word = next(words)
+        confidence.append((word.confidence or 0.0) if word else 0.0)
+    return confidence
 
 
 def sure_beside(readings: Sequence[Line]) -> tuple[list[Line], list[Line]]:

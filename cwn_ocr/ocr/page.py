@@ -24,7 +24,7 @@ from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word, distinct
 from cwn_ocr.ocr.bullets import ON_A_BULLET, Bullet, leading_bullet, misread, with_bullet
 from cwn_ocr.ocr.engines import corroborated
-from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, settled_beside, tesseract_settles, widen
+from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, kept_despite_marks, settled_beside, tesseract_settles, widen
 from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_level, ink_rows
 from cwn_ocr.ocr.prepare import Prepared, prepare
 from cwn_ocr.ocr.primes import read_as_primes
@@ -693,8 +693,9 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     read, rereads, improved = [], 0, 0
     for line in lines:
         # a line both engines read alike is the image's text: Tesseract alone reading it again could
-        # only make it look tidier, not truer
-        if judge_line(line.text).label.rank == 2 and not corroborated(line):
+        # only make it look tidier, not truer; nor is a sure PP-OCR's line with one misread symbol
+        # (``kept_despite_marks``)
+        if judge_line(line.text).label.rank == 2 and not corroborated(line) and not kept_despite_marks(line):
             rereads += 1
             try:
                 better = reread(prepared.image, line, remaining())
