@@ -402,7 +402,8 @@ class Evidence:
         return {"origin": self.origin.value, "verdict": self.verdict.label.value,
                 "reasons": list(self.verdict.reasons), "textfix": self.fixed, "textfix_clean": self.fixed_clean,
                 "reading": self.reading.to_dict() if self.reading else None, "flagged_share": round(self.bad_share, 3),
-                **({"decoded": True} if self.decoded else {}), **({"verbatim": True} if self.verbatim else {})}
+                **({"decoded": True} if self.decoded else {}), **({"verbatim": True} if self.verbatim else {}),
+                **({"stand_ins": self.stand_ins} if self.stand_ins is not None else {})}
 
 
 @dataclass(frozen=True)

@@ -458,6 +458,32 @@ def test_an_english_only_layers_stand_ins_for_symbols_give_way_where_the_page_sh
                        (Source.LAYER, old[2]), (Source.LAYER, old[3]), (Source.LAYER, old[4])]
 
 
+def test_stand_ins_stay_on_a_layer_that_reads_han() -> None:
+    """A layer with Han was made by an engine that reads it: its ``+`` is what it read, whatever PP-OCR makes
+    of the mark."""
+    layer = [line("安顺市严格执行三区三线管理", 50, 100, 400, 112),
+             line("rainfall 1,013 mm (+4.9%).", 50, 200, 400, 212)]
+    read = [line("安顺市严格执行三区三线管理", 50, 101, 401, 113, 95),
+            pp_read("rainfall 1,013 mm (±4.9%).", 50, 201, 401, 213, 99.0)]
+    assert read_first(layer, read)[1] == (Source.LAYER, "rainfall 1,013 mm (+4.9%).")
+
+
+def test_an_english_only_layers_line_gives_way_to_a_sure_ppocr_line_with_a_stray_symbol() -> None:
+    """Seed 5's English-layer scan: the old engine made ``Bia AH = -136.3 kJ/mol.`` of ``■反应 △H = -136.3
+    kJ/mol。``; PP-OCR read it surely but for ``H=`` (a stray symbol to the detector), Tesseract worse. On a page
+    an engine reading no Han made, that reading replaces the old line (before: unrepaired, the garbage kept)."""
+    from cwn_ocr.model import Reading
+
+    chinese = ["安顺市严格执行三区三线管理", "加强自然保护地监督检查工作", "开展跨区域联动执法监管行动"]
+    layer = [line("FERAIT SEXERENNGE BRHXE", 50, 100 + 20 * i, 400, 112 + 20 * i) for i in range(3)]
+    layer.append(line("Bia AH = -136.3 kJ/mol.", 50, 200, 400, 212))
+    read = [line(t, 50, 101 + 20 * i, 401, 113 + 20 * i, 93) for i, t in enumerate(chinese)]
+    read.append(replace(line("■反应 △H= -136.3 kJ/mol。", 50, 201, 401, 213, 94.0), engine="ppocr",
+                        choice="marks: PP-OCR (94) over Tesseract (70), flagged for a stray symbol only",
+                        alternatives=(Reading("tesseract", "国 反应 人 H = -136.3 kJ/mol。", 69.6),)))
+    assert read_first(layer, read)[3] == (Source.OCR, "■反应 △H= -136.3 kJ/mol。")
+
+
 def test_an_old_ocr_layers_thousands_commas_stand_where_blur_made_the_readings_points() -> None:
     """Congjiang's kind on a blurred scan: both engines read ``37,521`` as ``37.521``, the English-only layer
     read the comma. Where the layer writes a comma before one digit (``4,0``) it misread a point on that line,

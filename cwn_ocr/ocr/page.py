@@ -226,6 +226,22 @@ def reread(image: np.ndarray, line: Line, settings: OcrSettings) -> Line:
     return best
 
 
+def worth_rereading(line: Line) -> bool:
+    """Whether Tesseract reads the line's crop again (``reread``): the detector calls the kept reading garbled.
+    Not a line both engines read alike, which is the image's text (Tesseract alone reading it again could only
+    make it look tidier, not truer), nor a sure PP-OCR's Chinese line flagged for a stray symbol only
+    (``choose.kept_despite_marks``).
+
+    >>> from cwn_ocr.model import BBox
+    >>> line = Line("使用头标(~G)和八进制", BBox(0, 0, 1, 1), confidence=98.0, engine="ppocr")
+    >>> worth_rereading(line), worth_rereading(replace(line, choice="agree: both read it the same"))
+    (True, False)
+    >>> worth_rereading(replace(line, alternatives=(Reading("tesseract", "使用头标 (*G) 和和八进制", 81.0),)))
+    False
+    """
+    return judge_line(line.text).label.rank == 2 and not corroborated(line) and not kept_despite_marks(line)
+
+
 def _to_points(line: Line, prepared: Prepared, scale: float) -> Line:
     words = []
     for word in line.words:
@@ -692,10 +708,7 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
         lines = second_engine(prepared.image, lines, prefer=engine, deadline=deadline, every=second_reading)
     read, rereads, improved = [], 0, 0
     for line in lines:
-        # a line both engines read alike is the image's text: Tesseract alone reading it again could
-        # only make it look tidier, not truer; nor is a sure PP-OCR's line with one misread symbol
-        # (``kept_despite_marks``)
-        if judge_line(line.text).label.rank == 2 and not corroborated(line) and not kept_despite_marks(line):
+        if worth_rereading(line):
             rereads += 1
             try:
                 better = reread(prepared.image, line, remaining())

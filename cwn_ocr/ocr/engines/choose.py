@@ -125,11 +125,12 @@ def stray_marks(pp: Line, tesseract: str, tesseract_confidence: float | None) ->
     """Whether PP-OCR's reading ``pp``, which the detector calls garbled, is kept all the same over Tesseract's
     clean-looking one (``tesseract``, read with ``tesseract_confidence``): flagged for stray symbols only
     (``STRAY_CHARS`` characters at most), read surely (``PP_UNSURE``) and more surely than Tesseract read the
-    line, and both readings Chinese (two ideographs or
-    more besides ``一``, which is what PP-OCR reads a dash as: English lines are Tesseract's strength, and
-    PP-OCR runs their words together). PP-OCR's confidence tracks its errors; the detector's verdict on one
-    misread symbol says nothing of the rest of the line, and Tesseract's clean-looking reading of it has errors
-    of its own (``使用头标 ("G) 和和八进制`` for ``使用头标(^G)和八进制``, PP-OCR's ``(~G)``).
+    line, the two reading its letters, digits or ideographs otherwise (where they read them alike, Tesseract's
+    marks are as good a guess, and ``choose`` keeps no reading beside the kept one), and both readings Chinese
+    (two ideographs or more besides ``一``, which is what PP-OCR reads a dash as: English lines are
+    Tesseract's strength, and PP-OCR runs their words together). PP-OCR's confidence tracks its errors; the
+    detector's verdict on one misread symbol says nothing of the rest of the line, and Tesseract's clean-looking
+    reading of it has errors of its own (``使用头标 ("G) 和和八进制`` for ``使用头标(^G)和八进制``, PP-OCR's ``(~G)``).
 
     >>> from cwn_ocr.model import BBox
     >>> def pp(text, conf=98.3): return Line(text, BBox(0, 0, 1, 1), confidence=conf, engine="ppocr")
@@ -139,11 +140,13 @@ def stray_marks(pp: Line, tesseract: str, tesseract_confidence: float | None) ->
     (True, False, False)
     >>> stray_marks(pp("使用头标 ~|~ #@% {}~ 和八进制"), tess, 80.9)  # junk, not a symbol
     False
-    >>> stray_marks(pp("CO~ emissions 2019一2020", 94.0), "CO2 emissions 2019-2020", 89.4)
+    >>> stray_marks(pp("CO~ emissions 2019一2020, 2021一2022", 96.0), "CO2 emissions 2019一2020, 2021一2022", 89.0)
+    False
+    >>> stray_marks(pp("年均气温16.5°C|降水量1200mm", 97.0), "年均气温16.5°C，降水量1200mm", 85.0)  # alike
     False
     """
     if pp.engine != "ppocr" or not (_chinese(pp.text) and _chinese(tesseract)) or _conf(pp) < PP_UNSURE \
-            or _conf(pp) <= (tesseract_confidence or 0.0):
+            or _conf(pp) <= (tesseract_confidence or 0.0) or _letters(pp.text) == _letters(tesseract):
         return False
     verdict = judge_line(pp.text)
     spans = verdict.garbled_spans
