@@ -32,7 +32,7 @@ from cwn_ocr.merge.symbols import symbols_read
 from cwn_ocr.merge.vote import in_a_word, read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, CORROBORATED, ENGINE_NAMES, agreed, corroborated, surely_read
-from cwn_ocr.ocr.engines.choose import kept_despite_marks
+from cwn_ocr.ocr.engines.choose import kept_despite_marks, tesseract_beside
 from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
@@ -1037,9 +1037,9 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext, *, flagg
     # against an old OCR layer that is voted on (the vote keeps the layer's piece where the reading's looks
     # garbled) or that an engine reading no Han made (whose line where the page shows Han is that engine's
     # garbage: seed 5's ``Bia AH = -136.3 kJ/mol.`` for ``■反应 △H= -136.3 kJ/mol。``)
-    marked = (voting or context.han_blind) and context.origin is Origin.OCR_LAYER \
-        and any(kept_despite_marks(line) for line in readings) \
-        and all(corroborated(line) or kept_despite_marks(line) for line in readings)
+    marks = [kept_despite_marks(line) for line in readings] \
+        if (voting or context.han_blind) and context.origin is Origin.OCR_LAYER else []
+    marked = any(marks) and all(mark or corroborated(line) for mark, line in zip(marks, readings))
     verdict = judge_line(reading)
     garbled = verdict.label is Label.GARBLED and not (twice and context.origin.broken) and not marked
     return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text, reading),
@@ -1231,9 +1231,8 @@ def _stand_ins(original: str, readings: Sequence[Line], reading: Reading | None)
         if confidence:
             confidence.append(0.0)  # the space the lines are joined with
         confidence += _char_confidences(line)
-    witnesses = [next((r.text for r in line.alternatives if r.engine == "tesseract"), None) if line.engine == "ppocr"
-                 else None for line in readings]
-    witness = " ".join(w for w in witnesses if w is not None) if all(w is not None for w in witnesses) else None
+    witnesses = [tesseract_beside(line) if line.engine == "ppocr" else None for line in readings]
+    witness = " ".join(w.text for w in witnesses if w is not None) if None not in witnesses else None
     taken = symbols_read(original, reading.text, confidence=confidence, witness=witness, sure=TRUSTED)
     return taken if taken != original else None
 
@@ -1248,18 +1247,12 @@ def _char_confidences(line: Line) -> list[float]:
     >>> _char_confidences(line)
     [99.0, 99.0, 0.0, 91.0, 91.0, 91.0, 91.0, 91.0]
     """
+    confidence = [0.0] * len(line.text)
+    runs = list(regex.finditer(r"\S+", line.text))
     # (text-fix may change a word's characters, not how many words there are)
-    if line.engine != "ppocr" or len(line.text.split()) != len(line.words):
-        return [0.0] * len(line.text)
-    confidence, words = [], iter(line.words)
-    word = None
-    for k, char in enumerate(line.text):
-        if char.isspace():
-            confidence.append(0.0)
-            continue
-        if k == 0 or line.text[k - 1].isspace():
-            word = next(words)
-        confidence.append((word.confidence or 0.0) if word else 0.0)
+    if line.engine == "ppocr" and len(runs) == len(line.words):
+        for run, word in zip(runs, line.words):
+            confidence[run.start():run.end()] = [word.confidence or 0.0] * len(run.group())
     return confidence
 
 

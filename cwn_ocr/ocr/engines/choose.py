@@ -168,8 +168,14 @@ def kept_despite_marks(line: Line) -> bool:
     >>> kept_despite_marks(line)
     False
     """
-    tesseract = next((r for r in line.alternatives if r.engine == "tesseract"), None)
+    tesseract = tesseract_beside(line)
     return tesseract is not None and stray_marks(line, tesseract.text, tesseract.confidence)
+
+
+def tesseract_beside(line: Line) -> Reading | None:
+    """Tesseract's reading kept beside the line's (among its ``alternatives``), if any: none where Tesseract
+    read nothing, or its letters and digits as the kept reading has them (``choose`` keeps no copy)."""
+    return next((r for r in line.alternatives if r.engine == "tesseract"), None)
 
 
 def _chinese(text: str) -> bool:
