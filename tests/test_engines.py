@@ -614,6 +614,39 @@ def test_on_a_page_voted_on_ppocr_reads_the_lines_tesseract_is_sure_of() -> None
 
 
 @needs_ppocr
+@pytest.mark.parametrize("mark", [",", "，"], ids=["ascii", "full-width"])
+def test_a_line_tesseract_is_sure_of_has_its_marks_form_from_the_image(mark: str) -> None:
+    """Tesseract reads ``,`` and ``，`` alike, and the text's look would make a comma between Han full-width
+    (Chinese man pages print ASCII ones): a line Tesseract is sure of that holds such a mark is read by PP-OCR
+    too, which measures the room each mark takes (``widths.mark_widths``), and Tesseract's reading is kept with
+    the form PP-OCR's has; nothing else of PP-OCR's reading is taken."""
+    from dataclasses import replace
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from cwn_ocr.ocr.page import second_engine
+
+    font_path = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # proportional ASCII marks
+    if not Path(font_path).is_file():
+        pytest.skip("Noto Sans CJK is not installed")
+    printed = f"此项控制建立新的文件时取名是否使用大小写{mark}还是强制使用默认的方式"
+    font = ImageFont.truetype(font_path, 44)
+    image = Image.new("L", (1500, 140), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 40), printed, font=font, fill=0)
+    read = printed.replace(",", "，")  # Tesseract's reading: one form for both
+    line = replace(Line.from_words([Word(read, BBox(*draw.textbbox((40, 40), printed, font=font)), 96.0)]),
+                   engine="tesseract")
+    (kept,) = second_engine(np.asarray(image), [line])
+    assert kept.choice.startswith("widths:") and kept.engine == "tesseract", kept.choice
+    assert kept.text.replace(" ", "") == printed and not kept.alternatives
+    # where PP-OCR reads other letters (here: Tesseract's misreading), Tesseract's sure reading stands as it is
+    (other,) = second_engine(np.asarray(image), [replace(line, text=read.replace("控制", "空制"))])
+    assert other.engine == "tesseract" and other.text == read.replace("控制", "空制"), other.choice
+    assert other.choice.endswith("PP-OCR read other letters") and not other.alternatives
+
+
+@needs_ppocr
 @pytest.mark.slow
 def test_a_page_read_for_voting_has_every_line_read_by_both_engines() -> None:
     from cwn_ocr.ocr.page import ocr_page

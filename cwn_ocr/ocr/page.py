@@ -24,7 +24,17 @@ from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word, distinct
 from cwn_ocr.ocr.bullets import ON_A_BULLET, Bullet, leading_bullet, misread, with_bullet
 from cwn_ocr.ocr.engines import corroborated
-from cwn_ocr.ocr.engines.choose import PP_UNSURE, choose, kept_despite_marks, settled_beside, tesseract_settles, widen
+from cwn_ocr.ocr.engines.choose import (
+    PP_UNSURE,
+    WIDTHS,
+    choose,
+    kept_despite_marks,
+    settled_beside,
+    tesseract_settles,
+    widen,
+    widths_unread,
+    with_mark_widths,
+)
 from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_level, ink_rows
 from cwn_ocr.ocr.prepare import Prepared, prepare
 from cwn_ocr.ocr.primes import read_as_primes
@@ -447,12 +457,18 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
     "ppocr"), in the same order. PP-OCR failing leaves Tesseract's lines, each saying why; so does
     the page's time running out (``deadline``, ``time.perf_counter()``) for the lines not read yet.
     With ``every`` PP-OCR reads every line, those Tesseract reads surely too (``tesseract_settles``), where
-    its reading is kept only when the two agree (``settled_beside``)."""
+    its reading is kept only when the two agree (``settled_beside``). Without it, PP-OCR reads the lines
+    Tesseract is sure of that hold a mark beside Han (``widths_unread``) for the marks' forms alone
+    (``with_mark_widths``; after the other lines, which the page's time goes to first, and without the detector)."""
     from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
 
     engine = PpOcrEngine()
     settled = [tesseract_settles(line) for line in lines]  # (judged once: asked, chosen and witnessed below)
     asked = [k for k, sure in enumerate(settled) if every or prefer == "ppocr" or not sure]
+    # a settled line's punctuation beside Han: PP-OCR measures its form (``widths_unread``), nothing else
+    marks_only = set() if every or prefer == "ppocr" else \
+        {k for k, (line, sure) in enumerate(zip(lines, settled)) if sure and widths_unread(line)}
+    asked += sorted(marks_only)
     try:
         readings: list[Line] = []
         for start in range(0, len(asked), 8):  # the page's time is looked at every few lines
@@ -468,7 +484,7 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
         apart: dict[int, list[Line]] = {}  # a box over two printed lines: the lines the detector found
         for k, reading in zip(asked, readings):
             box = lines[k].bbox
-            if deadline is not None and time.perf_counter() > deadline:
+            if (deadline is not None and time.perf_counter() > deadline) or k in marks_only:
                 detected.append(None)
             elif box.height > TALL_BOX * median or not reading.text or (reading.confidence or 0.0) < PP_UNSURE:
                 crop, dx, dy = detector_crop(image, box)
@@ -489,6 +505,9 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
                       if sure else "tesseract: out of the page's time before PP-OCR read it")
               for line, sure in zip(lines, settled)]
     for k, reading, inside in zip(asked, readings, detected):
+        if k in marks_only:
+            chosen[k] = with_mark_widths(lines[k], reading)
+            continue
         chosen[k] = choose(lines[k], reading, detected=inside, prefer=prefer)
         if every and prefer != "ppocr" and settled[k]:  # read for the vote's second witness
             chosen[k] = settled_beside(lines[k], chosen[k])
@@ -723,8 +742,10 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
         read.append(line)
     checked = []
     for line in read_twice(bulleted(prepared.image, read)):  # after the re-reads: their crops stay the lines' own
-        # PP-OCR's punctuation has its width from the room each mark takes (engines/widths.py): it stands
-        text, _steps = fix_text(line.text, widths_read=line.engine == "ppocr")
+        # PP-OCR's punctuation has its width from the room each mark takes (engines/widths.py): it stands, in
+        # PP-OCR's readings and in Tesseract's that took their marks' forms from them (``with_mark_widths``)
+        measured = line.engine == "ppocr" or line.choice.startswith(WIDTHS + ":")
+        text, _steps = fix_text(line.text, widths_read=measured)
         text = read_as_primes(text)  # the page's minutes and primes, which no engine reads as such
         pts = _to_points(line, prepared, page.scale)
         checked.append(replace(pts, text=text))
