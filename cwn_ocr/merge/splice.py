@@ -32,7 +32,7 @@ from cwn_ocr.merge.symbols import symbols_read
 from cwn_ocr.merge.vote import in_a_word, read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, CORROBORATED, ENGINE_NAMES, agreed, corroborated, surely_read
-from cwn_ocr.ocr.engines.choose import kept_despite_marks, tesseract_beside
+from cwn_ocr.ocr.engines.choose import WIDTHS, kept_despite_marks, tesseract_beside
 from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
@@ -85,7 +85,8 @@ class EngineReading:
 
 def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
     """Every engine's reading of the OCR lines ``readings`` (joined per engine, in their order, one piece
-    per line): the engines whose reading was kept first, with why; nothing unless two engines read them.
+    per line): the engines whose reading was kept first, with why; nothing unless two engines read them, or
+    Tesseract's reading took its marks' forms from PP-OCR's (``choose.WIDTHS``).
 
     >>> from cwn_ocr.model import Reading as Other
     >>> pp = Line("反应 △H = -288.3", BBox(0, 0, 9, 9), (), 96.0, engine="ppocr", choice="han: PP-OCR (96) first",
@@ -94,6 +95,9 @@ def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
     [('ppocr', '反应 △H = -288.3', True), ('tesseract', '国反应 AH =-288.3', False)]
     >>> engine_readings([Line("合计金额", BBox(0, 0, 9, 9), (), 96.0, engine="tesseract", choice="sure: Tesseract")])
     ()
+    >>> [(r.engine, r.why) for r in engine_readings([Line("合计,金额", BBox(0, 0, 9, 9), (), 96.0, engine="tesseract",
+    ...                                                  choice="widths: Tesseract (96), its marks' forms")])]
+    [('tesseract', "widths: Tesseract (96), its marks' forms")]
     """
     texts: dict[str, list[str]] = {}
     scores: dict[str, list[float]] = {}
@@ -104,7 +108,7 @@ def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
             texts.setdefault(engine, []).append(text)
             if confidence is not None:
                 scores.setdefault(engine, []).append(confidence)
-    if len(texts) < 2:
+    if len(texts) < 2 and not any(r.choice.startswith(WIDTHS + ":") for r in readings):
         return ()
     why = "; ".join(dict.fromkeys(r.choice for r in readings if r.choice))
     return tuple(EngineReading(engine, " ".join(found),

@@ -54,6 +54,9 @@ def decision_note(line: dict[str, Any]) -> str:
     ...     {"engine": "ppocr", "text": "反应", "confidence": 96.0, "kept": True, "why": "han: PP-OCR first"},
     ...     {"engine": "tesseract", "text": "国反应", "confidence": 81.0, "kept": False}]})
     "rule 'contradicted' · PP-OCR '反应' (96), Tesseract '国反应' (81); kept PP-OCR: han: PP-OCR first"
+    >>> decision_note({"rule": "contradicted", "repaired": "大小写,还是", "engines": [{"engine": "tesseract",
+    ...     "text": "大小写,还是", "kept": True, "why": "widths: Tesseract (93), its marks' forms from PP-OCR's"}]})
+    "rule 'contradicted' · kept Tesseract: widths: Tesseract (93), its marks' forms from PP-OCR's"
     """
     if not line.get("rule"):
         return ""
@@ -73,6 +76,8 @@ def decision_note(line: dict[str, Any]) -> str:
         kept = next((e for e in engines if e.get("kept")), None)
         parts.append(f"{read}; kept {ENGINE_LABELS.get(kept['engine'], kept['engine'])}: {kept.get('why', '')}" if kept
                      else read)
+    elif len(engines) == 1 and engines[0].get("why"):  # one engine's reading, another's part in it said (``widths``)
+        parts.append(f"kept {ENGINE_LABELS.get(engines[0]['engine'], engines[0]['engine'])}: {engines[0]['why']}")
     return " · ".join(parts)
 
 
