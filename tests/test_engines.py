@@ -634,12 +634,18 @@ def test_a_line_tesseract_is_sure_of_has_its_marks_form_from_the_image(mark: str
     image = Image.new("L", (1500, 140), 255)
     draw = ImageDraw.Draw(image)
     draw.text((40, 40), printed, font=font, fill=0)
-    read = printed.replace(",", "，")  # Tesseract's reading: one form for both
-    line = replace(Line.from_words([Word(read, BBox(*draw.textbbox((40, 40), printed, font=font)), 96.0)]),
-                   engine="tesseract")
+    read = printed.replace(",", "，")  # Tesseract's reading: one form for both, the mark a word of its own
+    at = read.index("，")
+    x0, y0, x1, y1 = draw.textbbox((40, 40), printed, font=font)
+    step = (x1 - x0) / len(read)
+    words = [Word(text, BBox(x0 + step * start, y0, x0 + step * end, y1), 96.0)
+             for text, start, end in ((read[:at], 0, at), ("，", at, at + 1), (read[at + 1:], at + 1, len(read)))]
+    line = replace(Line.from_words(words), engine="tesseract")
     (kept,) = second_engine(np.asarray(image), [line])
     assert kept.choice.startswith("widths:") and kept.engine == "tesseract", kept.choice
     assert kept.text.replace(" ", "") == printed and not kept.alternatives
+    if mark == ",":  # an ASCII mark takes the spacing PP-OCR reads beside it (a full-width one loses it later)
+        assert "大小写,还是" in kept.text, kept.text
     # where PP-OCR reads other letters (here: Tesseract's misreading), Tesseract's sure reading stands as it is
     (other,) = second_engine(np.asarray(image), [replace(line, text=read.replace("控制", "空制"))])
     assert other.engine == "tesseract" and other.text == read.replace("控制", "空制"), other.choice

@@ -61,7 +61,7 @@ class RepairedLine:
     uncertain: tuple[str, ...] = ()  # OCR words read with less than UNCERTAIN confidence
     rule: str = ""  # the rule of ``decide`` that chose what this line is
     evidence: Evidence | None = None  # what the rule was given
-    engines: tuple[EngineReading, ...] = ()  # each OCR engine's reading of it, where more than one read it
+    engines: tuple[EngineReading, ...] = ()  # each OCR engine's reading, where two read it (or ``choose.WIDTHS``)
 
     @property
     def changed(self) -> bool:

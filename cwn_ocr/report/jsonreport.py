@@ -30,7 +30,7 @@ def _line(line: RepairedLine) -> dict[str, Any]:
         entry["textfix_steps"] = [step.fixer for step in line.steps]
     if line.uncertain:
         entry["uncertain_words"] = list(line.uncertain)
-    if line.engines:  # both OCR engines' readings, the kept one first with its reason
+    if line.engines:  # both OCR engines' readings (or Tesseract's with its marks' forms), the kept one first, why
         entry["engines"] = [reading.to_dict() for reading in line.engines]
     return entry
 

@@ -126,28 +126,80 @@ def with_mark_widths(tesseract: Line, ppocr: Line) -> Line:
     ('使用大小写,还是强制（默认）', 'tesseract', "widths: Tesseract (95), its marks' forms from PP-OCR's reading")
     >>> with_mark_widths(tess, line("使用大小写,还是强制（默从）", 97.0, "ppocr")).text  # other letters
     '使用大小写，还是强制(默认)'
+
+    Tesseract sets each Chinese mark as a word of its own; an ASCII one takes the spaces PP-OCR reads beside it
+    (``_joined_as_read``):
+
+    >>> texts = ["使用", "大小写", ",", "还是", "(", "默认", ")"]
+    >>> words = [Word(t, BBox(x, 0, x + 9, 10), 95.0) for x, t in enumerate(texts)]
+    >>> spaced = replace(Line.from_words(words), engine="tesseract")
+    >>> with_mark_widths(spaced, line("使用大小写,还是 (默认)", 97.0, "ppocr")).text
+    '使用 大小写,还是 (默认)'
+    >>> with_mark_widths(spaced, line("使用大小写，还是（默认）", 97.0, "ppocr")).text  # full-width: spaces go later
+    '使用 大小写 ， 还是 （ 默认 ）'
     """
     from rapidfuzz.distance import Levenshtein
 
     from cwn_ocr.layer.textfix import fix_punctuation_width
 
     if not ppocr.text or _letters(tesseract.text) != _letters(ppocr.text):
-        return replace(tesseract, choice=f"sure: {_label(tesseract)}, PP-OCR read other letters")
+        other = "read other letters" if ppocr.text else "read nothing"
+        return replace(tesseract, choice=f"sure: {_label(tesseract)}, PP-OCR {other}")
     ours = "".join(tesseract.text.split())
     tidied = "".join(fix_punctuation_width(tesseract.text).split())
-    if len(tidied) != len(ours):  # a doubled quote made one: positions no longer match (the line as it was)
-        return replace(tesseract, choice=f"sure: {_label(tesseract)}, PP-OCR not asked")
+    if len(tidied) != len(ours) or not tesseract.words or ours != "".join(w.text for w in tesseract.words):
+        # a doubled quote made one, or no words to write into: positions no longer match (the line as it was)
+        return replace(tesseract, choice=f"sure: {_label(tesseract)}, PP-OCR's marks not used")
     fixed = {at: char for at, (char, was) in enumerate(zip(tidied, ours)) if char != was}
     theirs = "".join(ppocr.text.split())
+    placed: dict[int, int] = {}  # a position in ``tidied`` -> PP-OCR's, where the two read alike or the same mark
     for op in Levenshtein.opcodes(tidied, theirs):
-        if op.tag != "replace" or op.src_end - op.src_start != op.dest_end - op.dest_start:
+        if op.tag == "equal" or (op.tag == "replace" and op.src_end - op.src_start == op.dest_end - op.dest_start):
+            placed.update(zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end)))
+        if op.tag != "replace":
             continue
         for at, mine, read in zip(range(op.src_start, op.src_end), tidied[op.src_start:op.src_end],
                                   theirs[op.dest_start:op.dest_end]):
             if mine in _WIDTH_MARKS and read in _WIDTH_MARKS and _ascii(mine) == _ascii(read):
                 fixed[at] = read
-    return replace(_rewrite(tesseract, fixed),
+    words = _joined_as_read(_rewrite(tesseract, fixed).words, placed, ppocr.text)
+    return replace(tesseract, text=" ".join(w.text for w in words), words=words,
                    choice=f"{WIDTHS}: {_label(tesseract)}, its marks' forms from PP-OCR's reading")
+
+
+def _joined_as_read(words: tuple[Word, ...], placed: dict[int, int], read: str) -> tuple[Word, ...]:
+    """``words`` (Tesseract's, each Chinese mark a word of its own: ``大小写 , 还是``) with each ASCII mark of
+    ``FULL_WIDTH_MARKS`` joined to the word beside it where the reading ``read`` has no space between the two
+    (``placed``: positions without spaces in the words -> in ``read``). A full-width mark loses those spaces later
+    (``fix_han_spacing``); an ASCII one keeps the spacing the page shows.
+
+    >>> from cwn_ocr.model import BBox
+    >>> words = tuple(Word(t, BBox(x, 0, x + 10, 10), 90.0) for x, t in enumerate(["大小写", ",", "还是", "(", "默认"]))
+    >>> [w.text for w in _joined_as_read(words, {k: k for k in range(9)}, "大小写,还是 (默认")]
+    ['大小写,还是', '(默认']
+    """
+    gaps, seen = set(), 0  # the positions in ``read`` a space follows
+    for char in read:
+        if char.isspace():
+            gaps.add(seen - 1)
+        else:
+            seen += 1
+    out = [words[0]]
+    end = len(words[0].text) - 1  # the position of the last character of ``out[-1]``
+    for word in words[1:]:
+        last, first = out[-1].text[-1:], word.text[:1]
+        joined = (last in FULL_WIDTH_MARKS or first in FULL_WIDTH_MARKS) and end in placed \
+            and placed.get(end + 1) == placed[end] + 1 and placed[end] not in gaps
+        if joined:
+            previous = out.pop()
+            confidences = [(w.confidence, len(w.text)) for w in (previous, word) if w.confidence is not None]
+            confidence = (sum(c * n for c, n in confidences) / sum(n for _c, n in confidences)) if confidences \
+                else None
+            out.append(Word(previous.text + word.text, previous.bbox.union(word.bbox), confidence))
+        else:
+            out.append(word)
+        end += len(word.text)
+    return tuple(out)
 
 
 def settled_beside(tesseract: Line, chosen: Line) -> Line:
