@@ -32,7 +32,7 @@ from cwn_ocr.merge.symbols import symbols_read
 from cwn_ocr.merge.vote import in_a_word, read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, CORROBORATED, ENGINE_NAMES, agreed, corroborated, surely_read
-from cwn_ocr.ocr.engines.choose import WIDTHS, kept_despite_marks, tesseract_beside
+from cwn_ocr.ocr.engines.choose import kept_despite_marks, tesseract_beside, widths_taken
 from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
@@ -61,7 +61,7 @@ class RepairedLine:
     uncertain: tuple[str, ...] = ()  # OCR words read with less than UNCERTAIN confidence
     rule: str = ""  # the rule of ``decide`` that chose what this line is
     evidence: Evidence | None = None  # what the rule was given
-    engines: tuple[EngineReading, ...] = ()  # each OCR engine's reading, where two read it (or ``choose.WIDTHS``)
+    engines: tuple[EngineReading, ...] = ()  # each OCR engine's reading, where two read it (or ``widths_taken``)
 
     @property
     def changed(self) -> bool:
@@ -86,7 +86,7 @@ class EngineReading:
 def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
     """Every engine's reading of the OCR lines ``readings`` (joined per engine, in their order, one piece
     per line): the engines whose reading was kept first, with why; nothing unless two engines read them, or
-    Tesseract's reading took its marks' forms from PP-OCR's (``choose.WIDTHS``).
+    Tesseract's reading took its marks' forms from PP-OCR's (``choose.widths_taken``).
 
     >>> from cwn_ocr.model import Reading as Other
     >>> pp = Line("反应 △H = -288.3", BBox(0, 0, 9, 9), (), 96.0, engine="ppocr", choice="han: PP-OCR (96) first",
@@ -108,7 +108,7 @@ def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
             texts.setdefault(engine, []).append(text)
             if confidence is not None:
                 scores.setdefault(engine, []).append(confidence)
-    if len(texts) < 2 and not any(r.choice.startswith(WIDTHS + ":") for r in readings):
+    if len(texts) < 2 and not any(widths_taken(r) for r in readings):
         return ()
     why = "; ".join(dict.fromkeys(r.choice for r in readings if r.choice))
     return tuple(EngineReading(engine, " ".join(found),

@@ -26,12 +26,12 @@ from cwn_ocr.ocr.bullets import ON_A_BULLET, Bullet, leading_bullet, misread, wi
 from cwn_ocr.ocr.engines import corroborated
 from cwn_ocr.ocr.engines.choose import (
     PP_UNSURE,
-    WIDTHS,
     choose,
     kept_despite_marks,
     settled_beside,
     tesseract_settles,
     widen,
+    widths_taken,
     widths_unread,
     with_mark_widths,
 )
@@ -744,8 +744,7 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
     for line in read_twice(bulleted(prepared.image, read)):  # after the re-reads: their crops stay the lines' own
         # PP-OCR's punctuation has its width from the room each mark takes (engines/widths.py): it stands, in
         # PP-OCR's readings and in Tesseract's that took their marks' forms from them (``with_mark_widths``)
-        measured = line.engine == "ppocr" or line.choice.startswith(WIDTHS + ":")
-        text, _steps = fix_text(line.text, widths_read=measured)
+        text, _steps = fix_text(line.text, widths_read=line.engine == "ppocr" or widths_taken(line))
         text = read_as_primes(text)  # the page's minutes and primes, which no engine reads as such
         pts = _to_points(line, prepared, page.scale)
         checked.append(replace(pts, text=text))

@@ -93,6 +93,17 @@ _WIDTH_MARKS = frozenset(FULL_WIDTH_MARKS) | frozenset(FULL_WIDTH_MARKS.values()
 WIDTHS = "widths"
 
 
+def widths_taken(line: Line) -> bool:
+    """Whether ``line`` is Tesseract's reading with its marks' forms from PP-OCR's (``with_mark_widths``): its
+    punctuation's width is the page's, as in PP-OCR's own readings, and no text rule sets it again.
+
+    >>> from cwn_ocr.model import BBox
+    >>> widths_taken(Line("大小写,还是", BBox(0, 0, 1, 1), choice=f"{WIDTHS}: Tesseract (95), …"))
+    True
+    """
+    return line.choice.startswith(WIDTHS + ":")
+
+
 def widths_unread(line: Line) -> bool:
     """Whether a line Tesseract settles (``tesseract_settles``) holds a punctuation mark beside Han whose form
     only PP-OCR's reading measures: Tesseract reads ``,`` and ``，`` alike, and the text's look
@@ -154,13 +165,12 @@ def with_mark_widths(tesseract: Line, ppocr: Line) -> Line:
     theirs = "".join(ppocr.text.split())
     placed: dict[int, int] = {}  # a position in ``tidied`` -> PP-OCR's, where the two read alike or the same mark
     for op in Levenshtein.opcodes(tidied, theirs):
-        if op.tag == "equal" or (op.tag == "replace" and op.src_end - op.src_start == op.dest_end - op.dest_start):
-            placed.update(zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end)))
-        if op.tag != "replace":
+        if op.tag not in ("equal", "replace") or op.src_end - op.src_start != op.dest_end - op.dest_start:
             continue
-        for at, mine, read in zip(range(op.src_start, op.src_end), tidied[op.src_start:op.src_end],
-                                  theirs[op.dest_start:op.dest_end]):
-            if mine in _WIDTH_MARKS and read in _WIDTH_MARKS and _ascii(mine) == _ascii(read):
+        for at, there in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end)):
+            placed[at] = there
+            mine, read = tidied[at], theirs[there]
+            if mine != read and mine in _WIDTH_MARKS and read in _WIDTH_MARKS and _ascii(mine) == _ascii(read):
                 fixed[at] = read
     words = _joined_as_read(_rewrite(tesseract, fixed).words, placed, ppocr.text)
     return replace(tesseract, text=" ".join(w.text for w in words), words=words,
