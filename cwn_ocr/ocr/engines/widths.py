@@ -14,11 +14,14 @@ the pipeline cuts them, aligned with the truth; six CJK fonts), without a space 
 beside it: full-width marks take 0.70-1.5 em (0.82 and more beside a letter or digit), ASCII ones
 0.23-0.77 (a few, the ASCII mark with a space the recognizer did not read, more). A mark is made
 full-width from ``FULL_ROOM``, ASCII up to ``ASCII_ROOM``; between them it stays as read. Left as
-read: a mark at either end of the line, beside another punctuation mark (CJK typesetting squeezes
-``）。`` to half its room), and a mark between two letters or digits made full-width (``Currently, the``:
-an ASCII comma and a space in a half-width font take an em). A space read beside an ASCII comma is
-measured over only after a digit, symbol or unit (not a Latin word) and before an em-wide character
-(``SPACED_FULL_ROOM``): the only such case measured (other marks read with a space stay as read).
+read: a mark at the line's start, beside another punctuation mark (CJK typesetting squeezes ``）。`` to
+half its room), and a mark between two letters or digits made full-width (``Currently, the``: an ASCII
+comma and a space in a half-width font take an em). A space read beside an ASCII comma or opening bracket
+is measured over only where ``_spaced`` says (after a digit, symbol or unit and before an em-wide
+character, and a few places like it; ``SPACED_FULL_ROOM``): the only such cases measured (other marks read
+with a space stay as read). A line's last mark, which nothing after it measures, stays as read, but an
+ASCII ``,`` or ``;`` is made full-width where the line's measured marks all are, and a last ``;`` after Han
+on a line with no other ASCII mark (``end_full_width``: the recognizer's slip there).
 
 What the room cannot tell: an ASCII mark and a space in a font with half-width ASCII (AR PL's, SimSun,
 MingLiU) take an em, as a full-width mark does; the recognizer reads both as the full-width mark, and
@@ -33,7 +36,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from cwn_ocr.layer.charsets import FULL_WIDTH_MARKS
+from cwn_ocr.layer.charsets import FULL_WIDTH_MARKS, is_ideograph
 from cwn_ocr.ocr.engines.forms import han_em, ink_pixels, pixel_centres
 
 if TYPE_CHECKING:
@@ -50,8 +53,9 @@ ASCII_ROOM = 0.65
 #: (``2.18, 均匀度``, ``3.04 ,均匀度``, ``mg/L, 氨氮``), is full-width from this room over the mark and the
 #: space: the recognizer reads the white a full-width comma leaves as a space. On the corpus's scans such
 #: marks take 1.03-1.43 em when full-width, 0.63-0.88 when ASCII and a space (proportional fonts). Between
-#: two Han characters the two overlap (0.95-1.31 against 0.75-0.98 on the noisy Chinese-layer scans): left
-#: as read.
+#: two Han characters with the space after the comma (``安顺, 均匀``) the two overlap (0.95-1.31 against
+#: 0.75-0.98 on the noisy Chinese-layer scans): left as read. The other places ``_spaced`` measures (a space
+#: before the mark, spaces on both sides, an opening bracket before a digit) take this room too.
 SPACED_FULL_ROOM = 0.95
 
 
@@ -104,12 +108,14 @@ def mark_widths(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
     """``text`` (a recognizer's reading of the grayscale crop ``gray``, character ``i`` peaking at CTC
     column ``columns[i]``, ``cell`` pixels a column) with each ASCII or full-width mark of ``FORMS``
     in the form its room on the line shows (``room``): full-width from ``FULL_ROOM`` ems (not between
-    two characters that are not em-wide: ``Currently, the``), ASCII up to ``ASCII_ROOM``; a comma read
-    with a space beside it after a digit, symbol or unit and before Han, full-width from
-    ``SPACED_FULL_ROOM`` (``_spaced``). A bracket whose room cannot be measured (at the line's end, beside
-    another mark) takes the form of the one it pairs with where that one's was (``bracket_pairs``). The em is
-    the median pitch of the line's Han characters (``han_em``); a line with fewer than three pairs of them
-    is left as read.
+    two characters that are not em-wide: ``Currently, the``), ASCII up to ``ASCII_ROOM``; a comma or an
+    opening bracket read with a space beside it where ``_spaced`` says (after a digit, symbol or unit and
+    before Han, and the like), full-width from ``SPACED_FULL_ROOM`` over the mark and its spaces. A bracket whose
+    room cannot be measured (at the line's end, beside another mark) takes the form of the one it pairs with
+    where that one's was (``bracket_pairs``; where the two were told apart, a form told by the room alone wins
+    over one told over spaces); a line's last ASCII comma or semicolon is made full-width where
+    ``end_full_width`` says. The em is the median pitch of the line's Han characters (``han_em``); a line with
+    fewer than three pairs of them is left as read.
 
     >>> import numpy as np
     >>> def line(*cells):  # Han characters 40 px wide at these x, a comma's ink at 162-167
@@ -129,6 +135,7 @@ def mark_widths(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
         return text
     spans = [(float(span[0]), span[1] + 1.0) if span else None for span in pixels]  # the ink's edges, in pixels
     told: dict[int, bool] = {}  # the marks whose room told their form: full-width or not
+    over_spaces: set[int] = set()  # ... those told by their room over the spaces read beside them
     for at, char in enumerate(text):
         if char not in FORMS and char not in _ASCII:
             continue
@@ -137,18 +144,57 @@ def mark_widths(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
             told[at] = True
         elif taken is not None and taken <= ASCII_ROOM:
             told[at] = False
-        elif char == "," and (sides := _spaced(text, at)):
+        elif char in ",(" and (sides := _spaced(text, at)):
             spaced = room(text, at, spans, em, before=sides[0], beyond=sides[1])
             if spaced is not None and spaced >= SPACED_FULL_ROOM:
                 told[at] = True
+                over_spaces.add(at)
     for opening, closing in bracket_pairs(text):  # a pair is set in one form: one told, the other follows
         if (opening in told) != (closing in told):
             known, other = (opening, closing) if opening in told else (closing, opening)
             told[other] = told[known]
+        elif opening in told and told[opening] != told[closing] \
+                and (opening in over_spaces) != (closing in over_spaces):
+            weaker, other = (opening, closing) if opening in over_spaces else (closing, opening)
+            told[weaker] = told[other]
+    if end_full_width(text, told):
+        told[len(text.rstrip()) - 1] = True
     out = list(text)
     for at, full in told.items():
         out[at] = FORMS.get(text[at], text[at]) if full else _ASCII.get(text[at], text[at])
     return "".join(out)
+
+
+#: The ASCII marks that a line's last mark, unmeasured (nothing stands after it), is made full-width from.
+_END_MARKS = ",;"
+
+
+def end_full_width(text: str, told: dict[int, bool]) -> bool:
+    """Whether the mark that ends ``text``, an ASCII comma or semicolon ``told`` (the marks whose room told their
+    form, by place) says nothing of (nothing stands after it to measure it by), is the full-width one: where it
+    follows a character that is no Latin letter or punctuation (Han, a digit, ``%``) and the line's measured marks
+    are all full-width (at least one); or where it is a semicolon right after Han on a line with no other ASCII
+    mark. PP-OCR's recognizer reads a line's last ``；`` as ``;``: on the stress corpus's scans and mixed pages
+    (seeds 1, 2, 5, 6) a last ``;`` read after Han was ``；`` 18 times and ``;`` once (a man page's
+    ``不是不可或缺;``), none of them on a line with another ASCII mark; and a last ``,`` or ``;`` on a line whose
+    measured marks were all full-width was full-width 11 times of 11 (not after a Latin word: ``Currently,``).
+
+    >>> end_full_width("森林覆盖率69.18%，较上年提高0.5%,", {11: True}), end_full_width("保护地规划; ", {})
+    (True, True)
+    >>> end_full_width("读入,但是如此,", {2: False}), end_full_width("他说Currently,", {11: True})
+    (False, False)
+    >>> end_full_width("规划,", {}), end_full_width("安顺, 市规划;", {}), end_full_width("保护地规划;", {5: True})
+    (False, False, False)
+    """
+    body = text.rstrip()
+    if len(body) < 2 or body[-1] not in _END_MARKS or len(body) - 1 in told:
+        return False
+    before = body[-2]
+    if not _measurable(before) or (before.isalpha() and not _em_wide(before)):
+        return False
+    forms = set(told.values())
+    return forms == {True} or (body[-1] == ";" and is_ideograph(before) and not forms
+                               and not any(char in FORMS for char in body[:-1]))
 
 
 def bracket_pairs(text: str) -> list[tuple[int, int]]:
@@ -169,21 +215,39 @@ def bracket_pairs(text: str) -> list[tuple[int, int]]:
 def _spaced(text: str, at: int) -> tuple[int, int] | None:
     """How far ``text[at]``'s neighbours stand (``room``'s ``before`` and ``beyond``) where a space was read on
     one side of it, after a digit, symbol or unit and before an em-wide character (``2.18, 均匀度``,
-    ``3.04 ,均匀度``: how the recognizer reads a full-width comma's white); None otherwise, and after a Latin
-    word, where a comma and a space are as likely ASCII (``perlre, 否则``).
+    ``3.04 ,均匀度``: how the recognizer reads a full-width comma's white), or before it between two em-wide
+    characters (``基团 ,用``: on the stress corpus's scans, seeds 1, 2, 5, 6, such commas were full-width 49
+    times of 50, at 0.99-1.28 em, the ASCII one at 0.74), or on both sides after a digit, symbol, unit or
+    full-width letter or digit and before an em-wide character (``2.86 , 均匀度``, ``ＡＢＮ２２９ , 批次``:
+    full-width 21 times of 21); None
+    otherwise: after a Latin word, where a comma and a space are as likely ASCII (``perlre, 否则``), and after
+    Han with a space after it (``安顺, 均匀``, ``操作 , 而是``: the man pages' ASCII comma with its spaces takes
+    as much room in AR PL's fonts). An opening bracket read with a space before it, after an em-wide character
+    and before a digit (``溶液 (1.73``, ``公报 (2018``: full-width 11 times of 11, at 1.02-1.36 em; the ASCII ones
+    read so at 0.72-0.81); not before Han or a Latin letter (``格式切换 (连接``, an ASCII one at 1.03 em).
 
-    >>> _spaced("2.18, 均匀度", 4), _spaced("3.04 ,均匀度", 5), _spaced("mg/L, 氨氮", 4)
-    ((1, 2), (2, 1), (1, 2))
-    >>> _spaced("安顺, 均匀", 2), _spaced("2.18 , 均匀", 5), _spaced("perlre, 否则", 6)
-    (None, None, None)
+    >>> _spaced("2.18, 均匀度", 4), _spaced("3.04 ,均匀度", 5), _spaced("mg/L, 氨氮", 4), _spaced("基团 ,用", 3)
+    ((1, 2), (2, 1), (1, 2), (2, 1))
+    >>> _spaced("2.86 , 均匀", 5), _spaced("kJ/mol , 产物", 7), _spaced("ＡＢＮ２２９ , 批次", 7), _spaced("5 , 8", 2)
+    ((2, 2), (2, 2), (2, 2), None)
+    >>> _spaced("安顺, 均匀", 2), _spaced("操作 , 而是", 3), _spaced("perlre, 否则", 6), _spaced("on ,注意", 3)
+    (None, None, None, None)
+    >>> _spaced("溶液 (1.73", 3), _spaced("切换 (连接", 3), _spaced("flex (1)", 5)
+    ((2, 1), None, None)
     """
     def wide(i: int) -> bool:
         return 0 <= i < len(text) and _em_wide(text[i])
 
+    if text[at] == "(":
+        digit = text[at + 1:at + 2]
+        return (2, 1) if text[at - 1:at] == " " and wide(at - 2) and digit.isascii() and digit.isdigit() else None
     if text[at + 1:at + 2] == " " and _after_unit(text, at - 1) and wide(at + 2):
         return 1, 2
-    if text[at - 1:at] == " " and _after_unit(text, at - 2) and wide(at + 1):
+    if text[at - 1:at] == " " and (_after_unit(text, at - 2) or wide(at - 2)) and wide(at + 1):
         return 2, 1
+    if text[at - 1:at] == text[at + 1:at + 2] == " " and wide(at + 2) \
+            and (_after_unit(text, at - 2) or (wide(at - 2) and not is_ideograph(text[at - 2]))):
+        return 2, 2
     return None
 
 
