@@ -89,9 +89,19 @@ def test_a_list_s_bullets_start_their_lines_and_an_engine_s_misreading_of_one_go
     lines = bulleted(pixels, items)
     assert [line.text for line in lines] == ["◆ " + TEXT] * 2
     assert lines[0].bbox.x0 < items[0].bbox.x0 and "bullet ◆" in lines[0].choice
-    # one item alone: shaped like a bullet, but so is a speck of dust; what an engine read of it decides
+    # one item alone: a large mark is no speck of dust, a bullet all the same
     alone, box = typeset(fonts[0], 40, "◆")
-    assert bulleted(alone, [items[0]]) == [items[0]]
+    assert [line.text for line in bulleted(alone, [items[0]])] == ["◆ " + TEXT]
+    # a small one is shaped like a speck of dust as well: what an engine read of it decides
+    fonts = fonts_with("•")
+    if fonts:
+        small, small_box = typeset(fonts[0], 40, "•")
+        assert leading_bullet(small < 128, small_box) is not None
+        plain = Line.from_words([Word(TEXT, small_box, 99.0)])
+        assert bulleted(small, [plain]) == [plain]
+        glued_dot = BBox(small_box.x0 - 40, small_box.y0, small_box.x1, small_box.y1)  # ``。`` read on the dot
+        dot = Line.from_words([Word("。" + TEXT, glued_dot, 90.0)])
+        assert [line.text for line in bulleted(small, [dot])] == ["• " + TEXT]
     mark = leading_bullet(alone < 128, box)
     assert mark is not None
     glued = Line.from_words([Word("。" + TEXT, BBox(mark.box.x0, box.y0, box.x1, box.y1), 90.0)])

@@ -76,10 +76,12 @@ SHAPES = {("disc", True): "●", ("disc", False): "•", ("square", True): "■"
 
 @dataclass(frozen=True)
 class Bullet:
-    """A bullet found at the start of a line: its character and its box (pixels)."""
+    """A bullet found at the start of a line: its character, its box (pixels), and whether it is as large as
+    ``LARGE`` (no speck: alone on a page it is a bullet all the same)."""
 
     char: str
     box: BBox
+    large: bool = False
 
 
 def features(piece: np.ndarray) -> tuple[float, float, float, float]:
@@ -147,7 +149,7 @@ def leading_bullet(ink: np.ndarray, box: BBox) -> Bullet | None:
     >>> ink[22:36, 20:34] = True                  # a square, 14 px on a 30 px line
     >>> ink[15:45, 60:90] = ink[15:45, 100:130] = True   # the line's text
     >>> leading_bullet(ink, BBox(60, 15, 130, 45))
-    Bullet(char='■', box=BBox(x0=20.0, y0=22.0, x1=34.0, y1=36.0))
+    Bullet(char='■', box=BBox(x0=20.0, y0=22.0, x1=34.0, y1=36.0), large=True)
     >>> ink[22:36, 20:34] = False
     >>> ink[35:39, 20:24] = True                  # a full stop, on the baseline, small
     >>> leading_bullet(ink, BBox(60, 15, 130, 45)) is None
@@ -201,7 +203,7 @@ def leading_bullet(ink: np.ndarray, box: BBox) -> Bullet | None:
     if shape is None:
         return None
     return Bullet(SHAPES[(shape, size >= LARGE)], BBox(float(x0 + left), float(y0 + top), float(x0 + left + w),
-                                                      float(y0 + top + h)))
+                                                      float(y0 + top + h)), size >= LARGE)
 
 
 def _text_rows(ink: np.ndarray, row: int) -> tuple[int, int] | None:
