@@ -93,15 +93,15 @@ def test_a_list_s_bullets_start_their_lines_and_an_engine_s_misreading_of_one_go
     alone, box = typeset(fonts[0], 40, "◆")
     assert [line.text for line in bulleted(alone, [items[0]])] == ["◆ " + TEXT]
     # a small one is shaped like a speck of dust as well: what an engine read of it decides
-    fonts = fonts_with("•")
-    if fonts:
-        small, small_box = typeset(fonts[0], 40, "•")
-        assert leading_bullet(small < 128, small_box) is not None
-        plain = Line.from_words([Word(TEXT, small_box, 99.0)])
-        assert bulleted(small, [plain]) == [plain]
-        glued_dot = BBox(small_box.x0 - 40, small_box.y0, small_box.x1, small_box.y1)  # ``。`` read on the dot
-        dot = Line.from_words([Word("。" + TEXT, glued_dot, 90.0)])
-        assert [line.text for line in bulleted(small, [dot])] == ["• " + TEXT]
+    small_fonts = fonts_with("•")
+    assert small_fonts, "a CJK font that draws ◆ and not •"
+    small, small_box = typeset(small_fonts[0], 40, "•")
+    assert leading_bullet(small < 128, small_box) is not None
+    plain = Line.from_words([Word(TEXT, small_box, 99.0)])
+    assert bulleted(small, [plain]) == [plain]
+    glued_dot = BBox(small_box.x0 - 40, small_box.y0, small_box.x1, small_box.y1)  # ``。`` read on the dot
+    dot = Line.from_words([Word("。" + TEXT, glued_dot, 90.0)])
+    assert [line.text for line in bulleted(small, [dot])] == ["• " + TEXT]
     mark = leading_bullet(alone < 128, box)
     assert mark is not None
     glued = Line.from_words([Word("。" + TEXT, BBox(mark.box.x0, box.y0, box.x1, box.y1), 90.0)])
@@ -187,3 +187,26 @@ def test_a_bullet_an_engine_read_as_another_takes_the_shape_s(bullet: str, read:
         line = bulleted(pixels, [Line.from_words(words)])[0]
         assert line.text == bullet + TEXT[:2] + " " + TEXT[2:], Path(path).name
         assert f"bullet {bullet} told by the shape" in line.choice
+
+
+def test_a_large_mark_alone_goes_to_one_line_and_a_shape_larger_than_any_bullet_needs_more() -> None:
+    """A large bullet alone on its page is given to one line, however an engine cut the row; a solid disc twice
+    the text's height beside a line (a figure's, a logo's) is no bullet."""
+    import cv2
+
+    fonts = fonts_with("■")
+    if not fonts:
+        pytest.skip("no CJK font here draws ■ (fonts-noto-cjk, fonts-wqy-zenhei)")
+    pixels, box = typeset(fonts[0], 40, "■")
+    whole = Line.from_words([Word(TEXT, box, 99.0)])
+    part = Line.from_words([Word(TEXT[:6], BBox(box.x0, box.y0, box.x0 + 150, box.y1), 99.0)])
+    texts = [line.text for line in bulleted(pixels, [whole, part])]
+    assert sorted(texts) == sorted(["■ " + TEXT, TEXT[:6]]), texts
+    plain, box = typeset(fonts[0], 40, "")
+    plain = plain.copy()
+    height = box.y1 - box.y0
+    radius = int(1.1 * height)  # 2.2 times the text's height across
+    cv2.circle(plain, (int(box.x0 - 0.6 * height - radius), int((box.y0 + box.y1) / 2)), radius, 0, -1)
+    assert leading_bullet(plain < 128, box) is None
+    line = Line.from_words([Word(TEXT, box, 99.0)])
+    assert bulleted(plain, [line]) == [line]

@@ -76,12 +76,19 @@ SHAPES = {("disc", True): "●", ("disc", False): "•", ("square", True): "■"
 
 @dataclass(frozen=True)
 class Bullet:
-    """A bullet found at the start of a line: its character, its box (pixels), and whether it is as large as
-    ``LARGE`` (no speck: alone on a page it is a bullet all the same)."""
+    """A bullet found at the start of a line: its character, its box (pixels), and its size against the text's
+    height (``LARGE`` and more: no speck, alone on its page a bullet all the same)."""
 
     char: str
     box: BBox
-    large: bool = False
+    size: float = 0.0
+
+    @property
+    def large(self) -> bool:
+        """As large as ``●``, ``■``, ``◆`` are (``LARGE``): no speck of dust, a bullet alone on its page too
+        (``page.bulleted``). No larger shape is found: a mark must lie within the band ``MARGIN`` around the line's
+        box (a disc twice the text's height beside a line, a figure's or a logo's, is none)."""
+        return self.size >= LARGE
 
 
 def features(piece: np.ndarray) -> tuple[float, float, float, float]:
@@ -149,7 +156,7 @@ def leading_bullet(ink: np.ndarray, box: BBox) -> Bullet | None:
     >>> ink[22:36, 20:34] = True                  # a square, 14 px on a 30 px line
     >>> ink[15:45, 60:90] = ink[15:45, 100:130] = True   # the line's text
     >>> leading_bullet(ink, BBox(60, 15, 130, 45))
-    Bullet(char='■', box=BBox(x0=20.0, y0=22.0, x1=34.0, y1=36.0), large=True)
+    Bullet(char='■', box=BBox(x0=20.0, y0=22.0, x1=34.0, y1=36.0), size=0.467)
     >>> ink[22:36, 20:34] = False
     >>> ink[35:39, 20:24] = True                  # a full stop, on the baseline, small
     >>> leading_bullet(ink, BBox(60, 15, 130, 45)) is None
@@ -203,7 +210,7 @@ def leading_bullet(ink: np.ndarray, box: BBox) -> Bullet | None:
     if shape is None:
         return None
     return Bullet(SHAPES[(shape, size >= LARGE)], BBox(float(x0 + left), float(y0 + top), float(x0 + left + w),
-                                                      float(y0 + top + h)), size >= LARGE)
+                                                      float(y0 + top + h)), round(size, 3))
 
 
 def _text_rows(ink: np.ndarray, row: int) -> tuple[int, int] | None:

@@ -532,13 +532,15 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
     (``bullets``; the line's ``choice`` says so), and a line an engine made of a bullet alone dropped.
 
     Only lines with Han are looked at (a bullet's size is measured against the Han characters' height),
-    and a small mark the shape calls a bullet (``•``, ``▪``) must have more than its shape for it, since one
-    round speck of dust is shaped like a bullet: an engine read something of it (``。`` glued to the text,
-    ``@@`` on a line of its own), or another line of the page starts with the same bullet at the same place
-    (a list). A large one (``bullets.LARGE`` of the text's height: ``● ■ ◆``) is no speck: alone on its page,
-    with nothing read of it, it is a bullet all the same, where no other line stands on its ink or between it
-    and the line (``_alone_before``): on the stress corpus's scans and mixed pages (seeds 1-6) 37 large bullets
-    were left out before, 12 after, and no bullet came out where the page has none.
+    and a small mark the shape calls a bullet (``•``, ``▪``, a small ``◆``) must have more than its shape for
+    it, since one round speck of dust is shaped like a bullet: an engine read something of it (``。`` glued to
+    the text, ``@@`` on a line of its own), or another line of the page starts with the same bullet at the same
+    place (a list). A large one of any shape (``Bullet.large``: 0.45 of the text's height or more, as the fonts'
+    ``● ■ ◆`` stand, and within the band around the line ``leading_bullet`` looks in) is no speck: alone on its
+    page, with nothing read of it, it is a bullet all the same, where no other line stands on its ink or on its
+    row between it and the line (``_alone_before``): on the stress corpus's English-layer, degraded, noisy-layer
+    and mixed-page scans (seeds 1-6) 37 large bullets were left out before, 12 after, and no bullet came out
+    where the page has none.
 
     >>> page = np.full((150, 300), 255, np.uint8)
     >>> for top in (15, 95):
@@ -567,7 +569,8 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
     # one mark, one line: the line nearest to its right (a row Tesseract cut in two finds it from both)
     for k, bullet in enumerate(found):
         if bullet is not None and any(j != k and other is not None and other.box == bullet.box
-                                      and lines[j].bbox.x0 < lines[k].bbox.x0 for j, other in enumerate(found)):
+                                      and (lines[j].bbox.x0, j) < (lines[k].bbox.x0, k)
+                                      for j, other in enumerate(found)):
             found[k] = None
     # a line of its own that is what an engine made of a bullet (``@@``, ``图``, ``•``): no dot, digit or dash
     junk = [k for k, line in enumerate(lines) if found[k] is None and 0 < len(line.text.strip()) <= 2
@@ -668,17 +671,18 @@ def _same_mark(bullet: Bullet, other: Bullet | None, height: float) -> bool:
 
 def _alone_before(bullet: Bullet, k: int, lines: list[Line]) -> bool:
     """True when no line but ``lines[k]`` stands on ``bullet``'s ink (an engine read something there: ``12``), nor
-    between it and ``lines[k]`` on its row (a row Tesseract cut in two: the mark heads the first piece).
+    on its row anywhere from the mark's left edge to where ``lines[k]`` starts (a row Tesseract cut in two: the
+    mark heads the first piece).
 
-    >>> mark = Bullet("■", BBox(10, 10, 20, 20), True)
+    >>> mark = Bullet("■", BBox(10, 10, 20, 20), 0.7)
     >>> row = [Line.from_words([Word(text, BBox(x0, 8, x1, 22), 99.0)]) for text, x0, x1 in (("截", 30, 40),
     ...                                                                                      ("至今", 44, 70))]
     >>> _alone_before(mark, 0, row), _alone_before(mark, 1, row)
     (True, False)
     """
-    box = lines[k].bbox
-    return not any(j != k and (_on(bullet.box, other.bbox) or (bullet.box.x1 <= other.bbox.x0 < box.x0
-                                                               and other.bbox.vertical_overlap(box) > 0.5))
+    box, mark = lines[k].bbox, bullet.box
+    return not any(j != k and (_on(mark, other.bbox) or (other.bbox.x1 > mark.x0 and other.bbox.x0 < box.x0
+                                                         and other.bbox.vertical_overlap(box) > 0.5))
                    for j, other in enumerate(lines))
 
 
