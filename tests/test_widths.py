@@ -11,7 +11,7 @@ import pytest
 import regex
 
 from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
-from cwn_ocr.ocr.engines.widths import _ASCII, FORMS, mark_widths, room
+from cwn_ocr.ocr.engines.widths import _ASCII, FORMS, ascii_form, mark_widths, room
 from tests.test_primes import _recognized, fonts, typeset
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ def test_a_lines_last_mark_read_ascii_takes_the_form_of_the_lines_measured_marks
         flipped = read[:k] + _flipped(read[k]) + read[k + 1:]
         if mark_widths(flipped, columns, cell, image)[k] != printed[k]:
             continue  # the comma's room does not tell it (AR PL's half-em cells may not): nothing to follow
-        as_ascii = read[:-1] + _ASCII.get(read[-1], read[-1])
+        as_ascii = read[:-1] + ascii_form(read[-1])
         out = mark_widths(as_ascii, columns, cell, image)
         assert out[-1] == printed[-1], (path, size, as_ascii, out)
         tried += 1

@@ -155,8 +155,9 @@ def leading_bullet(ink: np.ndarray, box: BBox) -> Bullet | None:
     >>> ink = np.zeros((60, 300), bool)
     >>> ink[22:36, 20:34] = True                  # a square, 14 px on a 30 px line
     >>> ink[15:45, 60:90] = ink[15:45, 100:130] = True   # the line's text
-    >>> leading_bullet(ink, BBox(60, 15, 130, 45))
-    Bullet(char='■', box=BBox(x0=20.0, y0=22.0, x1=34.0, y1=36.0), size=0.467)
+    >>> found = leading_bullet(ink, BBox(60, 15, 130, 45))
+    >>> found.char, found.box, round(found.size, 3), found.large
+    ('■', BBox(x0=20.0, y0=22.0, x1=34.0, y1=36.0), 0.467, True)
     >>> ink[22:36, 20:34] = False
     >>> ink[35:39, 20:24] = True                  # a full stop, on the baseline, small
     >>> leading_bullet(ink, BBox(60, 15, 130, 45)) is None
@@ -210,7 +211,7 @@ def leading_bullet(ink: np.ndarray, box: BBox) -> Bullet | None:
     if shape is None:
         return None
     return Bullet(SHAPES[(shape, size >= LARGE)], BBox(float(x0 + left), float(y0 + top), float(x0 + left + w),
-                                                      float(y0 + top + h)), round(size, 3))
+                                                      float(y0 + top + h)), size)
 
 
 def _text_rows(ink: np.ndarray, row: int) -> tuple[int, int] | None:

@@ -47,6 +47,7 @@ from cwn_ocr.layer.charsets import FULL_WIDTH_MARKS, is_ideograph, visible_lengt
 from cwn_ocr.layer.garble import is_english_word, judge_line
 from cwn_ocr.model import BBox, Line, Reading, Word
 from cwn_ocr.ocr.engines import AGREE, ENGINE_LABELS, agreed
+from cwn_ocr.ocr.engines.widths import ascii_form
 
 #: PP-OCR is unsure of a line below this confidence (0..100; its line score is the mean of its
 #: characters' probabilities). Its confidence tracks its errors well (issue 21: correlation -0.90).
@@ -170,7 +171,7 @@ def with_mark_widths(tesseract: Line, ppocr: Line) -> Line:
         for at, there in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end)):
             placed[at] = there
             mine, read = tidied[at], theirs[there]
-            if mine != read and mine in _WIDTH_MARKS and read in _WIDTH_MARKS and _ascii(mine) == _ascii(read):
+            if mine != read and mine in _WIDTH_MARKS and read in _WIDTH_MARKS and ascii_form(mine) == ascii_form(read):
                 fixed[at] = read
     words = _joined_as_read(_rewrite(tesseract, fixed).words, placed, ppocr.text)
     return replace(tesseract, text=" ".join(w.text for w in words), words=words,
@@ -483,7 +484,7 @@ def correct(characters: Line, other: Line) -> Line:
         mine, read = ours[op.dest_start:op.dest_end], theirs[op.src_start:op.src_end]
         if mine == _PP_DOT and read in _CJK_MARKS:
             fixed[op.dest_start] = read
-        elif mine in _TAILED and _ascii(_TAILED[mine]) == _ascii(read) and _tail_lost(ours, op.dest_start):
+        elif mine in _TAILED and ascii_form(_TAILED[mine]) == ascii_form(read) and _tail_lost(ours, op.dest_start):
             fixed[op.dest_start] = _TAILED[mine]
         elif _ASCII_RUN.fullmatch(mine) and _ASCII_RUN.fullmatch(read):
             run = next(((a, b) for a, b in runs if a <= op.dest_start and op.dest_end <= b), None)
@@ -511,11 +512,6 @@ def _between_han(text: str, at: int) -> bool:
         return False
     before, after = text[at - 1], text[at]
     return (_han(before) or before in _CLOSING) and (_han(after) or after in _OPENING)
-
-
-def _ascii(mark: str) -> str:
-    """A full-width mark's ASCII form (``；`` as ``;``), any other character as it is."""
-    return unicodedata.normalize("NFKC", mark) if unicodedata.east_asian_width(mark) == "F" else mark
 
 
 _GROUPED = regex.compile(r"(?<![A-Za-z\d.,])[1-9]\d{0,2}\.\d{3}(?![\d.,])")

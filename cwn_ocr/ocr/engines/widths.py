@@ -46,6 +46,17 @@ if TYPE_CHECKING:
 #: takes an em may be ``。`` as well).
 FORMS = FULL_WIDTH_MARKS
 _ASCII = {**{full: ascii_ for ascii_, full in FORMS.items()}, "．": "."}
+
+
+def ascii_form(mark: str) -> str:
+    """A full-width mark's ASCII form (of ``FORMS``, and ``．``); any other character as it is.
+
+    >>> ascii_form("；"), ascii_form("．"), ascii_form(","), ascii_form("安")
+    (';', '.', ',', '安')
+    """
+    return _ASCII.get(mark, mark)
+
+
 #: The room (ems) from which a mark is full-width, and up to which it is ASCII.
 FULL_ROOM = 0.85
 ASCII_ROOM = 0.65
@@ -161,7 +172,7 @@ def mark_widths(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
         told[len(text.rstrip()) - 1] = True
     out = list(text)
     for at, full in told.items():
-        out[at] = FORMS.get(text[at], text[at]) if full else _ASCII.get(text[at], text[at])
+        out[at] = FORMS.get(text[at], text[at]) if full else ascii_form(text[at])
     return "".join(out)
 
 
@@ -219,12 +230,12 @@ def _spaced(text: str, at: int) -> tuple[int, int] | None:
     characters (``基团 ,用``: on the stress corpus's scans, seeds 1, 2, 5, 6, such commas were full-width 49
     times of 50, at 0.99-1.28 em, the ASCII one at 0.74), or on both sides after a digit, symbol, unit or
     full-width letter or digit and before an em-wide character (``2.86 , 均匀度``, ``ＡＢＮ２２９ , 批次``:
-    full-width 21 times of 21); None
-    otherwise: after a Latin word, where a comma and a space are as likely ASCII (``perlre, 否则``), and after
-    Han with a space after it (``安顺, 均匀``, ``操作 , 而是``: the man pages' ASCII comma with its spaces takes
-    as much room in AR PL's fonts). An opening bracket read with a space before it, after an em-wide character
-    and before a digit (``溶液 (1.73``, ``公报 (2018``: full-width 11 times of 11, at 1.02-1.36 em; the ASCII ones
-    read so at 0.72-0.81); not before Han or a Latin letter (``格式切换 (连接``, an ASCII one at 1.03 em).
+    full-width 21 times of 21); None otherwise: after a Latin word, where a comma and a space are as likely
+    ASCII (``perlre, 否则``), and after Han with a space after it (``安顺, 均匀``, ``操作 , 而是``: the man pages'
+    ASCII comma with its spaces takes as much room in AR PL's fonts). An opening bracket read with a space
+    before it, after an em-wide character and before a digit (``溶液 (1.73``, ``公报 (2018``: full-width 11 times
+    of 11, at 1.02-1.36 em; the ASCII ones read so at 0.72-0.81); not before Han or a Latin letter (``格式切换
+    (连接``, an ASCII one at 1.03 em).
 
     >>> _spaced("2.18, 均匀度", 4), _spaced("3.04 ,均匀度", 5), _spaced("mg/L, 氨氮", 4), _spaced("基团 ,用", 3)
     ((1, 2), (2, 1), (1, 2), (2, 1))
