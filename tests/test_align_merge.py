@@ -436,13 +436,17 @@ def pp_read(text: str, x0: float, y0: float, x1: float, y1: float, conf: float, 
 def test_an_english_only_layers_stand_ins_for_symbols_give_way_where_the_page_shows_the_symbols() -> None:
     """An English-only OCR writes what it has no class for as the nearest ASCII (``+`` for ``±``, ``=`` for
     ``≥``, ``'`` for an angle's ``′``); its English line looks clean and stays, but for those stand-ins where
-    PP-OCR's word there was read surely, or Tesseract read the same symbol at the same place. Nothing else is
-    taken: not PP-OCR's ``。`` for a full stop, ``一`` for a dash, ``工`` for ``1``, ``′`` in ``Xi'an``, ``m²`` for
-    ``mm2``; nor anything of an unsure word, nor of a reading whose Tesseract beside it reads the layer's."""
+    PP-OCR's word there was read surely, or Tesseract read the same symbol at the same place (``±`` as its
+    look-alike ``土``, not ``十``); a ``²`` or ``₂``, placed by where its ink sits, from a word read at 80 or more.
+    Nothing else is taken: not PP-OCR's ``。`` for a full stop, ``一`` for a dash, ``工`` for ``1``, ``′`` in
+    ``Xi'an``, ``m²`` for ``mm2``; nor any other symbol of an unsure word, nor a ``₂`` of a word read under 80 or
+    of Tesseract's reading alone (no word confidences), nor of a reading whose Tesseract beside it reads the
+    layer's."""
     chinese = ["安顺市严格执行三区三线管理", "加强自然保护地监督检查工作", "开展跨区域联动执法监管行动"]
     layer = [line("FERAIT SEXERENNGE BRHXE", 50, 100 + 20 * i, 400, 112 + 20 * i) for i in range(3)]
     old = ["rainfall 1,013 mm (+4.9%); protect = 33% of land", "Latitude 44°19'-43°18', Fig. 3",
-           "rainfall 1,123 mm (+6.7%).", "Action area 1: Xi'an 2019-2020, 5 mm2. pH 7.0", "emissions of CO2 fell"]
+           "rainfall 1,123 mm (+6.7%).", "Action area 1: Xi'an 2019-2020, 5 mm2. pH 7.0", "emissions of CO2 fell",
+           "rainfall 1,140 mm (+2.1%).", "protect = 30% of land", "emissions of SO2 rose", "NO2 levels fell"]
     layer += [line(text, 50, 200 + 20 * i, 400, 212 + 20 * i) for i, text in enumerate(old)]
     read = [line(t, 50, 101 + 20 * i, 401, 113 + 20 * i, 93) for i, t in enumerate(chinese)]
     read += [pp_read("rainfall 1,013mm (±4.9%); protect ≥ 33% of land", 50, 201, 401, 213, 98.5),
@@ -450,12 +454,18 @@ def test_an_english_only_layers_stand_ins_for_symbols_give_way_where_the_page_sh
                      tesseract="Latitude 44°19′-43°18′。 Fig. 3"),
              pp_read("rainfall 1,123 mm (±6.7%).", 50, 241, 401, 253, 91.0, tesseract="rainfall 1,123 mm ( 土 6.7%)."),
              pp_read("Action area 工: Xi′an 2019一2020, 5 m². pH 7。0", 50, 261, 401, 273, 99.0),
-             pp_read("emissions of CO₂ fell", 50, 281, 401, 293, 96.0, word_conf=80.0)]
+             pp_read("emissions of CO₂ fell", 50, 281, 401, 293, 96.0, word_conf=80.0),
+             pp_read("rainfall 1,140 mm (±2.1%).", 50, 301, 401, 313, 91.0, tesseract="rainfall 1,140 mm ( 十 2.1%)."),
+             pp_read("protect ≥ 30% of land", 50, 321, 401, 333, 96.0, word_conf=80.0),
+             pp_read("emissions of SO₂ rose", 50, 341, 401, 353, 96.0, word_conf=70.0),
+             replace(line("NO₂ levels fell", 50, 361, 401, 373, 96.0), engine="tesseract")]
     out = read_first(layer, read)
     assert out[:3] == [(Source.OCR, t) for t in chinese]
     assert out[3:] == [(Source.MERGED, "rainfall 1,013 mm (±4.9%); protect ≥ 33% of land"),
                        (Source.MERGED, "Latitude 44°19′-43°18′, Fig. 3"),
-                       (Source.LAYER, old[2]), (Source.LAYER, old[3]), (Source.LAYER, old[4])]
+                       (Source.MERGED, "rainfall 1,123 mm (±6.7%)."), (Source.LAYER, old[3]),
+                       (Source.MERGED, "emissions of CO₂ fell"), (Source.LAYER, old[5]), (Source.LAYER, old[6]),
+                       (Source.LAYER, old[7]), (Source.LAYER, old[8])]
 
 
 def test_stand_ins_stay_on_a_layer_that_reads_han() -> None:

@@ -112,6 +112,20 @@ CJK_FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
              "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"]
 
 
+#: English lines (no Han to measure against: ``forms.digit_band``) and the Latin fonts they are set in.
+ENGLISH_SCRIPTED = [
+    [("Forest cover rose to 61.8% over 6,442 km", "n"), ("2", "sup"), (".", "n")],
+    [("Mean PM2.5 was 35 ug/m", "n"), ("3", "sup"), (" in 2020, up 4.2%", "n")],
+    [("Wetlands cover 1,205 hm", "n"), ("2", "sup"), (" of the 3,180 km", "n"), ("2", "sup"), (" in 2024", "n")],
+    [("Section 3.7: CO", "n"), ("2", "sub"), (" emissions fell by 14.3% in 2020", "n")],
+    [("Play MP3 files on IPv6 networks, 2024", "n")],
+    [("Print 300 copies on A4 paper, model RTG803", "n")],
+    [("CO2 emissions fell by 14.3% between 2000 and 2008", "n")],
+]
+LATIN_FONTS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+               "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"]
+
+
 def typeset(font_path: str, size: int, runs: list[tuple[str, str]]) -> np.ndarray:
     from PIL import Image, ImageDraw, ImageFont
 
@@ -226,6 +240,33 @@ def test_full_width_angles_are_told_from_ascii_ones_by_their_size() -> None:
                                                ("成立的条件", fonts[0], 1.0)]))
     for reading in PpOcrEngine().read_lines(images):
         assert not set("＜＞") & set(reading.text), reading.text
+
+
+@needs_ppocr
+def test_raised_and_lowered_digits_in_a_line_without_han_are_told_by_its_digits_and_capitals() -> None:
+    """An English line (``over 6,442 km²``) has no Han to measure against: its digits' and capitals' ink is
+    the line's extent (``forms.digit_band``). In three fonts and two sizes, of the raised digits the recognizer
+    read after their letters (``km2``, ``m3``), most come out raised; digits of normal size after letters
+    (``MP3``, ``IPv6``, ``A4``, ``CO2``) stay as they are, and so does a lowered one (``CO2``: an old-style
+    figure stands as low, and such a line has nothing larger to tell them by)."""
+    fonts = [path for path in LATIN_FONTS if Path(path).is_file()]
+    if len(fonts) < 2:
+        pytest.skip("needs two of DejaVu Sans, DejaVu Serif (fonts-dejavu-core) and Noto Sans CJK (fonts-noto-cjk)")
+    small_forms = set(SMALL["sup"] + SMALL["sub"])
+    read = found = 0
+    for path in fonts:
+        for size in (30, 44):
+            readings = PpOcrEngine().read_lines([typeset(path, size, runs) for runs in ENGLISH_SCRIPTED])
+            for runs, reading in zip(ENGLISH_SCRIPTED, readings):
+                if all(form != "sup" for _, form in runs):
+                    assert not small_forms & set(reading.text), (path, size, reading.text)
+                    continue
+                for (before, _), (digit, form) in zip(runs, runs[1:]):
+                    if form == "sup":
+                        small = before[-2:] + SMALL[form][int(digit)]
+                        found += small in reading.text
+                        read += small in reading.text or before[-2:] + digit in reading.text
+    assert read >= 16 and found >= 0.9 * read, (found, read)
 
 
 @needs_ppocr

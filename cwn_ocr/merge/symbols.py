@@ -9,8 +9,12 @@ an area's ``m``, ``₂`` in a formula, ``′`` after an angle's digits), and the
 word there read with confidence 95 or more: the word's mean, which a long word glued together dilutes; for
 ``₂`` and ``′``, which PP-OCR's dictionary lacks, it is the digit's or the mark's that the raised-digit and
 prime rules rewrote from the ink and the context), or Tesseract's reading has the same symbol at the same
-place, the symbol is taken (not where Tesseract reads the line's letters and digits as PP-OCR does: its
-reading is not kept beside PP-OCR's then, and only the confidence counts). Nothing else changes: the layer's
+place (not where Tesseract reads the line's letters and digits as PP-OCR does: its reading is not kept beside
+PP-OCR's then, and only the confidence counts), the symbol is taken. A ``²`` or ``₂`` needs a word read at
+``INK_TOLD_SURE`` only (``INK_TOLD``): where it sits, not what it is, makes it one, which PP-OCR tells from the
+ink (its recognizer, or ``ocr.engines.forms.script_digits`` after it), while the layer's stand-in is the glyph an
+English-only engine could not place (on the corpus's English-layer scans, seeds 1, 2, 5, 6, PP-OCR's words holding
+the ``km²`` or ``CO₂`` of such a line were read at 85-98, the symbol right in each). Nothing else changes: the layer's
 letters, digits, spacing and every other mark stay, and a pair not in the table (ASCII's full-width forms,
 quotes, dashes, Chinese punctuation, Han for a mark: ``一`` for ``-``, ``十`` for ``+``; and what was not
 measured: ``³``, ``μ``, ``″``) is never taken: engines read those either way.
@@ -26,6 +30,13 @@ Not without a sure reading there, or Tesseract's reading the same symbol at the 
 '(+4.9%)'
 >>> symbols_read("(+4.9%) (+6%)", "(±4.9%) (±6%)", witness="( ± 4.9%) (+6%)")
 '(±4.9%) (+6%)'
+
+But a raised or lowered digit, which the reading places from its ink, needs less (``INK_TOLD_SURE``):
+
+>>> symbols_read("over 6,442 km?. COz fell", "over 6,442 km². CO₂ fell", confidence=[85.0] * 24)
+'over 6,442 km². CO₂ fell'
+>>> symbols_read("over 6,442 km?. COz fell", "over 6,442 km². CO₂ fell", confidence=[70.0] * 24)
+'over 6,442 km?. COz fell'
 
 Nor anything outside the table, nor a stand-in out of its context:
 
@@ -58,6 +69,13 @@ STAND_INS: dict[str, tuple[str, str]] = {
     "′": ("'’", r"(?<=\d°\d{1,2})"),  # an angle's minutes: 44°19′
 }
 _CONTEXT = {mark: regex.compile(before) for mark, (_, before) in STAND_INS.items()}
+#: What Tesseract's Chinese model reads for a symbol of ``STAND_INS``, as its witness: ``±`` (a cross over a bar)
+#: as ``土``. On the stress corpus's English-layer scans (seeds 1, 2, 5, 6) PP-OCR read the ``±`` of four lines the
+#: layer has ``+`` in unsure (90-93), and Tesseract read ``土`` in each; a plain ``+`` it reads ``+`` or ``十``.
+WITNESS_READS = {"土": "±"}
+#: Symbols a reading tells by where their ink sits (raised, lowered), taken from a word read at ``INK_TOLD_SURE``.
+INK_TOLD = "²₂"
+INK_TOLD_SURE = 80.0
 
 
 def stands_in(layer: str, at: int, mark: str) -> bool:
@@ -84,6 +102,13 @@ def symbols_read(layer: str, reading: str, *, confidence: Sequence[float] = (), 
 
     >>> symbols_read("44°19'-43°18', Fig. 3", "44°19′-43°18′。 Fig.8", witness="44°19′-43°18′。 Fig. 3")
     '44°19′-43°18′, Fig. 3'
+
+    Tesseract's Chinese model witnesses a ``±`` as ``土`` (``WITNESS_READS``), never a plain ``+`` so:
+
+    >>> symbols_read("rainfall 858 mm (+8.2%).", "rainfall 858 mm (±8.2%).", witness="rainfall 858 mm ( 土 8.2%).")
+    'rainfall 858 mm (±8.2%).'
+    >>> symbols_read("rainfall 858 mm (+8.2%).", "rainfall 858 mm (±8.2%).", witness="rainfall 858 mm ( 十 8.2%).")
+    'rainfall 858 mm (+8.2%).'
     """
     if not any(char in STAND_INS for char in reading):
         return layer
@@ -91,9 +116,20 @@ def symbols_read(layer: str, reading: str, *, confidence: Sequence[float] = (), 
     out = list(layer)
     for at, (char, where) in _places(layer, reading).items():
         if stands_in(layer, at, char) and (
-                (where < len(confidence) and confidence[where] >= sure) or witnessed.get(at, ("",))[0] == char):
+                (where < len(confidence) and confidence[where] >= (INK_TOLD_SURE if char in INK_TOLD else sure))
+                or _witnessed(witnessed, at) == char):
             out[at] = char
     return "".join(out)
+
+
+def _witnessed(witnessed: dict[int, tuple[str, int]], at: int) -> str:
+    """The symbol the witness's reading has at the layer's position ``at`` (``WITNESS_READS`` undone), or "".
+
+    >>> _witnessed({1: ("土", 2), 5: ("≥", 7)}, 1), _witnessed({1: ("土", 2), 5: ("≥", 7)}, 5), _witnessed({}, 3)
+    ('±', '≥', '')
+    """
+    char = witnessed.get(at, ("",))[0]
+    return WITNESS_READS.get(char, char)
 
 
 def _places(layer: str, reading: str) -> dict[int, tuple[str, int]]:

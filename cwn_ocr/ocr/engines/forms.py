@@ -6,12 +6,17 @@ seeds: every subscript and a third of the superscripts after a letter). The line
 which: a superscript's ink ends in the upper part of the line, a subscript's starts in the lower
 part, each a little over half a Han character high; a digit of normal size spans the line. The
 line's extent is its Han characters' ink (the median top and bottom over the windows at their
-CTC peaks), so the test needs three Han characters on the line and holds in any font and size.
+CTC peaks), so the test needs Han characters side by side on the line (``han_measure``: three pairs)
+and holds in any font and size. A line without them (``Forest cover rose … over 6,442 km²``) is measured
+against its digits' and capitals' ink instead (``digit_band``, where two of them at least stand), for
+superscripts only: an old-style figure (``0 1 2`` reach the x-height, as in Georgia, Constantia, Garamond)
+stands where a subscript starts, and a line without Han has no larger character to tell them by.
 
 Only an ASCII digit right after an ASCII letter, and not followed by another digit, is looked at
 (``m²``, ``CO₂``, ``H₂SO₄``; ``PM2.5`` when the page prints it so), and only made raised or
 lowered: a form the recognizer read is never undone, and ink that is broken or unclear leaves the
-digit as read.
+digit as read. Nor the digits of a formula the recognizer read a ``z`` in (``HzSO4``: ``₂`` is not in
+its dictionary): half of it lowered (``HzSO₄``) is a non-word the garble detector flags.
 
 Capitals and digits printed full-width (``样品编号 ＴＨＭ５６０``) the recognizer mostly reads as ASCII
 (``THM560``, ``T H M 5 6 0``); where their ink sits says which (``full_width_codes``): a full-width
@@ -23,6 +28,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+import regex
 
 from cwn_ocr.layer.charsets import is_ideograph
 
@@ -121,6 +128,62 @@ def placed(top: float, bottom: float) -> str | None:
     return None
 
 
+#: A superscript against the line's digits and capitals (``digit_band``: 0 their top, 1 their baseline), for a
+#: line without Han to measure by. Measured on the stress corpus's scans (seeds 1 and 2, PP-OCR's readings of
+#: such lines, aligned with the truth): superscripts end at 0.52-0.56, digits of normal size run from -0.05-0.05
+#: to 0.93-1.11. Subscripts (they start at 0.42-0.45 there) are not told: an old-style ``0 1 2`` starts at
+#: 0.25-0.39 (the x-height) in the faces that print them so, a pixel adds 0.05 on small type, and nothing on
+#: such a line is larger than a digit to tell them apart by.
+DIGIT_SUP_BOTTOM = 0.7
+DIGIT_MAX_HEIGHT = 0.8
+#: Digits and capitals the band is measured over, at least.
+DIGIT_REFERENCES = 2
+
+
+def placed_by_digits(top: float, bottom: float) -> str | None:
+    """"sup" or None (as read) for a digit whose ink runs from ``top`` to ``bottom``, shares of the line's
+    digits' and capitals' extent (``digit_band``): never "sub" (``DIGIT_SUP_BOTTOM``).
+
+    >>> placed_by_digits(0.0, 0.55), placed_by_digits(0.43, 1.1), placed_by_digits(0.0, 1.0)
+    ('sup', None, None)
+    >>> placed_by_digits(0.3, 1.0), placed_by_digits(-0.2, 1.3)   # old-style figures: 2 and 6
+    (None, None)
+    """
+    height = bottom - top
+    return "sup" if MIN_HEIGHT <= height <= DIGIT_MAX_HEIGHT and bottom <= DIGIT_SUP_BOTTOM else None
+
+
+def digit_band(text: str, columns: Sequence[int], cell: float, stats: np.ndarray, count: int, *,
+               skip: Sequence[int] = ()) -> tuple[float, float] | None:
+    """The top and bottom pixel rows of the line's ASCII digits and capitals (but those at ``skip``): the medians
+    of their ink's extents (OpenCV component ``stats``, ``count`` of them with the background; a character's
+    ink is the pieces centred in its window, ``char_window``); None with fewer than ``DIGIT_REFERENCES`` of them
+    or a band under 4 pixels.
+
+    >>> import cv2, numpy as np
+    >>> ink = np.zeros((40, 100), np.uint8); ink[10:30, 2:12] = 1; ink[10:30, 22:32] = 1; ink[10:21, 42:48] = 1
+    >>> count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    >>> digit_band("CO2", [0, 3, 5], 8.0, stats, count, skip=[2])
+    (10.0, 30.0)
+    >>> digit_band("km2", [0, 3, 5], 8.0, stats, count, skip=[2]) is None
+    True
+    """
+    import numpy as np
+
+    tops, bottoms = [], []
+    for i, char in enumerate(text[:len(columns)]):
+        if i in skip or not char.isascii() or not (char.isdigit() or char.isupper()):
+            continue
+        parts = _pieces(stats, count, char_window(columns[:len(text)], cell, i, 4.0 * cell))
+        if parts:
+            tops.append(min(int(stats[k, 1]) for k in parts))
+            bottoms.append(max(int(stats[k, 1] + stats[k, 3]) for k in parts))
+    if len(tops) < DIGIT_REFERENCES:
+        return None
+    top, bottom = float(np.median(tops)), float(np.median(bottoms))
+    return (top, bottom) if bottom - top >= 4 else None
+
+
 def char_window(columns: Sequence[int], cell: float, i: int, reach: float) -> tuple[float, float]:
     """The pixels of a crop character ``i`` owns, from the midpoint to its left neighbour's CTC peak to the
     midpoint to its right one's (``cell`` pixels a column); ``reach`` pixels from its own peak at either end
@@ -166,26 +229,47 @@ def script_digits(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
         return text  # no place for each character, or not one channel: nothing to measure
     candidates = [i for i, char in enumerate(text) if char in SUPERSCRIPTS and 0 < i
                   and text[i - 1].isascii() and text[i - 1].isalpha()
-                  and not (i + 1 < len(text) and text[i + 1].isdigit())]
+                  and not (i + 1 < len(text) and text[i + 1].isdigit())
+                  and not _in_formula_read_z(text, i)]
     if not candidates:
         return text
-    measure = han_measure(text, columns, cell, gray, least=4)
-    if measure is None:
-        return text
-    em, top, bottom = measure
     ink = gray < 128
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    measure = han_measure(text, columns, cell, gray, least=4)
+    if measure is not None:
+        em, top, bottom = measure
+        reach, judge = 0.35 * em, placed
+    else:  # no Han side by side to measure against: the line's digits and capitals (superscripts only)
+        band = digit_band(text, columns, cell, stats, count, skip=candidates)
+        if band is None:
+            return text
+        top, bottom = band
+        reach, judge = 0.5 * (bottom - top), placed_by_digits
     out = list(text)
     for i in candidates:
-        parts = _pieces(stats, count, char_window(columns[:len(text)], cell, i, 0.35 * em))
+        parts = _pieces(stats, count, char_window(columns[:len(text)], cell, i, reach))
         if not parts:
             continue
         y0 = min(int(stats[k, 1]) for k in parts)
         y1 = max(int(stats[k, 1] + stats[k, 3]) for k in parts)
-        form = placed((y0 - top) / (bottom - top), (y1 - top) / (bottom - top))
+        form = judge((y0 - top) / (bottom - top), (y1 - top) / (bottom - top))
         if form:
             out[i] = (SUPERSCRIPTS if form == "sup" else SUBSCRIPTS)[text[i]]
     return "".join(out)
+
+
+_WORD = regex.compile(r"[A-Za-z0-9]+")
+
+
+def _in_formula_read_z(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is in a run of ASCII letters and digits with a ``z`` between two capitals: a formula
+    whose lowered ``2`` the recognizer read as ``z`` (``HzSO4`` for H₂SO₄; its dictionary has no ``₂``).
+
+    >>> _in_formula_read_z("用 HzSO4 溶液", 6), _in_formula_read_z("用 H2SO4 溶液", 6), _in_formula_read_z("Hz 50", 1)
+    (True, False, False)
+    """
+    word = next((m.group() for m in _WORD.finditer(text) if m.start() <= at < m.end()), "")
+    return regex.search(r"[A-Z]z[A-Z]", word) is not None
 
 
 #: Marks the recognizer reads as their simpler look-alikes, and what the crop shows that makes them
@@ -193,14 +277,23 @@ def script_digits(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
 #: and ``>`` with a bar beneath (PP-OCR mostly reads ``<`` for ``≤``). A bar is a piece of ink at least
 #: ``BAR`` times as wide as high.
 STACKED = {"=": "≡", "<": "≤", ">": "≥"}
+#: What the recognizers read for ``±`` (a cross over a bar), neither of which is two pieces of ink one above the
+#: other: ``+`` (one piece), and the Han look-alikes ``士`` and ``土``, one piece each (the upright meets the lower
+#: bar); those only before a number (``误差士2.1%``), where the ink is a cross and a bar beneath it as wide.
+PLUS_MINUS = {"+": "±", "士": "±", "土": "±"}
+#: A ``±``'s bar over its cross's width: 1.00-1.03 in the CJK fonts of the stress corpus. A ``士`` or ``土`` broken
+#: above its lower bar (a faint scan) is two such pieces too, at 0.82-0.91 and 1.12-1.24.
+PLUS_MINUS_WIDTHS = (0.92, 1.1)
 BAR = 2.5
 
 
 def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarray) -> str:
     """``text`` (a recognizer's reading of the grayscale line crop ``gray``, character ``i`` peaking at
     CTC column ``columns[i]``, ``cell`` pixels a column) with each ``=`` whose ink is three bars one
-    above the other written ``≡``, and each ``<`` or ``>`` whose ink is the angle and a bar beneath it
-    written ``≤`` or ``≥``. Ink that runs together (blur) or holds anything else leaves the mark as read.
+    above the other written ``≡``, each ``<`` or ``>`` whose ink is the angle and a bar beneath it
+    written ``≤`` or ``≥``, and a ``+`` (or, before a number, ``士``, ``土``) whose ink is a cross and a bar
+    beneath it ``±`` (``PLUS_MINUS``). Ink that runs together (blur) or holds anything else leaves the mark
+    as read.
 
     >>> import numpy as np
     >>> gray = np.full((40, 120), 255, np.uint8)
@@ -211,11 +304,20 @@ def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     >>> gray[24:27, 40:60] = 255                                       # two bars
     >>> stacked_marks("安=顺", [1, 6, 12], 8.0, gray)
     '安=顺'
+    >>> gray[10:30, 40:60] = 255; gray[10:22, 49:52] = 0; gray[15:18, 43:58] = 0  # a cross
+    >>> stacked_marks("安+顺", [1, 6, 12], 8.0, gray)
+    '安+顺'
+    >>> gray[25:28, 43:58] = 0                                         # and a bar beneath it
+    >>> stacked_marks("安+顺", [1, 6, 12], 8.0, gray), stacked_marks("安士5", [1, 6, 12], 8.0, gray)
+    ('安±顺', '安±5')
+    >>> stacked_marks("安士顺", [1, 6, 12], 8.0, gray)                 # not before a number
+    '安士顺'
     """
     import cv2
     import numpy as np
 
-    candidates = [i for i, char in enumerate(text) if char in STACKED]
+    candidates = [i for i, char in enumerate(text) if char in STACKED
+                  or (char in PLUS_MINUS and (char == "+" or _before_number(text, i)))]
     if not candidates or len(columns) < len(text) or gray.ndim != 2:
         return text
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
@@ -229,11 +331,23 @@ def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
         bars = [part for part in parts if part[2] >= BAR * part[3]]
         if text[i] == "=" and len(parts) == 3 and len(bars) == 3 and _stacked(bars) and _alike(bars):
             out[i] = STACKED["="]
-        elif text[i] in "<>" and len(parts) == 2 and parts[1][2] >= BAR * parts[1][3] \
-                and parts[0][2] < BAR * parts[0][3] and _stacked(parts) \
-                and 0.7 <= parts[1][2] / parts[0][2] <= 1.4:  # the bar as wide as the angle: no underline
-            out[i] = STACKED[text[i]]
+        elif text[i] in "<>+士土" and len(parts) == 2 and parts[1][2] >= BAR * parts[1][3] \
+                and parts[0][2] < BAR * parts[0][3] and _stacked(parts):
+            # the bar as wide as the angle (no underline), as the cross (``PLUS_MINUS_WIDTHS``)
+            low, high = (0.7, 1.4) if text[i] in STACKED else PLUS_MINUS_WIDTHS
+            if low <= parts[1][2] / parts[0][2] <= high:
+                out[i] = STACKED.get(text[i]) or PLUS_MINUS[text[i]]
     return "".join(out)
+
+
+def _before_number(text: str, at: int) -> bool:
+    """Whether a digit follows ``text[at]``, a space between them at most.
+
+    >>> _before_number("误差士2.1%", 2), _before_number("误差 土 4.9%", 3), _before_number("国土面积", 1)
+    (True, True, False)
+    """
+    rest = text[at + 1:at + 3].lstrip(" ")
+    return bool(rest) and rest[0].isdigit()
 
 
 #: ``＜`` and ``＞`` (full-width) are drawn as large as a Han character in Noto Sans and Serif CJK: 0.76-0.79 em wide
