@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -140,6 +141,16 @@ def typeset(font_path: str, size: int, runs: list[tuple[str, str]]) -> np.ndarra
     return np.asarray(image)[:, :int(x) + 20]
 
 
+def typeset_and_read(fonts: list[str], lines: list[list[tuple[str, str]]]
+                     ) -> Iterator[tuple[str, int, list[tuple[str, str]], Line]]:
+    """Each of ``lines`` typeset (``typeset``) in each of ``fonts`` at two sizes and read by PP-OCR: (font, size,
+    the line's runs, the reading)."""
+    for path in fonts:
+        for size in (30, 44):
+            readings = PpOcrEngine().read_lines([typeset(path, size, runs) for runs in lines])
+            yield from ((path, size, runs, reading) for runs, reading in zip(lines, readings))
+
+
 @needs_ppocr
 def test_ppocr_reads_raised_and_lowered_digits_from_where_their_ink_sits() -> None:
     """``km²``, ``CO₂``, ``H₂SO₄``: the recognizer reads the digits, the crop shows them raised or
@@ -150,17 +161,14 @@ def test_ppocr_reads_raised_and_lowered_digits_from_where_their_ink_sits() -> No
         pytest.skip("needs two of the CJK fonts fonts-noto-cjk and fonts-wqy-zenhei install")
     small_forms = set(SMALL["sup"] + SMALL["sub"])
     expected = found = 0
-    for path in fonts:
-        for size in (30, 44):
-            readings = PpOcrEngine().read_lines([typeset(path, size, runs) for runs in SCRIPTED])
-            for runs, reading in zip(SCRIPTED, readings):
-                if all(form == "n" for _, form in runs):
-                    assert not small_forms & set(reading.text), (path, size, reading.text)
-                    continue
-                for text, form in runs:
-                    if form != "n":
-                        expected += 1
-                        found += (SMALL[form][int(text)] in reading.text)
+    for path, size, runs, reading in typeset_and_read(fonts, SCRIPTED):
+        if all(form == "n" for _, form in runs):
+            assert not small_forms & set(reading.text), (path, size, reading.text)
+            continue
+        for text, form in runs:
+            if form != "n":
+                expected += 1
+                found += (SMALL[form][int(text)] in reading.text)
     assert found >= 0.75 * expected, (found, expected)
 
 
@@ -254,18 +262,15 @@ def test_raised_and_lowered_digits_in_a_line_without_han_are_told_by_its_digits_
         pytest.skip("needs two of DejaVu Sans, DejaVu Serif (fonts-dejavu-core) and Noto Sans CJK (fonts-noto-cjk)")
     small_forms = set(SMALL["sup"] + SMALL["sub"])
     read = found = 0
-    for path in fonts:
-        for size in (30, 44):
-            readings = PpOcrEngine().read_lines([typeset(path, size, runs) for runs in ENGLISH_SCRIPTED])
-            for runs, reading in zip(ENGLISH_SCRIPTED, readings):
-                if all(form != "sup" for _, form in runs):
-                    assert not small_forms & set(reading.text), (path, size, reading.text)
-                    continue
-                for (before, _), (digit, form) in zip(runs, runs[1:]):
-                    if form == "sup":
-                        small = before[-2:] + SMALL[form][int(digit)]
-                        found += small in reading.text
-                        read += small in reading.text or before[-2:] + digit in reading.text
+    for path, size, runs, reading in typeset_and_read(fonts, ENGLISH_SCRIPTED):
+        if all(form != "sup" for _, form in runs):
+            assert not small_forms & set(reading.text), (path, size, reading.text)
+            continue
+        for (before, _), (digit, form) in zip(runs, runs[1:]):
+            if form == "sup":
+                small = before[-2:] + SMALL[form][int(digit)]
+                found += small in reading.text
+                read += small in reading.text or before[-2:] + digit in reading.text
     assert read >= 16 and found >= 0.9 * read, (found, read)
 
 
