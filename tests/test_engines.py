@@ -113,7 +113,8 @@ CJK_FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
              "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"]
 
 
-#: English lines (no Han to measure against: ``forms.digit_band``) and the Latin fonts they are set in.
+#: English lines (no Han to measure against: ``forms.latin_band``) and the Latin fonts they are set in; the last
+#: with old-style figures, whose descending ones would pull a band measured over digits down to the x-height.
 ENGLISH_SCRIPTED = [
     [("Forest cover rose to 61.8% over 6,442 km", "n"), ("2", "sup"), (".", "n")],
     [("Mean PM2.5 was 35 ug/m", "n"), ("3", "sup"), (" in 2020, up 4.2%", "n")],
@@ -122,20 +123,26 @@ ENGLISH_SCRIPTED = [
     [("Play MP3 files on IPv6 networks, 2024", "n")],
     [("Print 300 copies on A4 paper, model RTG803", "n")],
     [("CO2 emissions fell by 14.3% between 2000 and 2008", "n")],
+    [("Our B", "n"), ("2", "old"), ("B sales of ", "n"), ("3457", "desc"), (" t rose in 19", "n"), ("79", "desc"),
+     (", CO", "n"), ("2", "old"), (" fell", "n")],
 ]
 LATIN_FONTS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
                "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"]
 
 
 def typeset(font_path: str, size: int, runs: list[tuple[str, str]]) -> np.ndarray:
+    """The runs set on one line: "n" at ``size``, "sup" and "sub" at 0.6 of it raised or lowered, and as old-style
+    figures do (Georgia, Garamond) at 0.7 of it, "old" on the baseline (``0 1 2``: x-high), "desc" lowered
+    (``3 4 5 7 9`` descend)."""
     from PIL import Image, ImageDraw, ImageFont
 
     full, small = ImageFont.truetype(font_path, size), ImageFont.truetype(font_path, int(size * 0.6))
+    old = ImageFont.truetype(font_path, int(size * 0.7))
     image = Image.new("L", (60 * size, int(size * 2.2)), 255)
     draw, x, baseline = ImageDraw.Draw(image), 15.0, int(size * 1.4)
     for text, form in runs:
-        font = full if form == "n" else small
-        shift = {"n": 0, "sup": -int(size * 0.33), "sub": int(size * 0.12)}[form]
+        font = full if form == "n" else old if form in ("old", "desc") else small
+        shift = {"n": 0, "sup": -int(size * 0.33), "sub": int(size * 0.12), "old": 0, "desc": int(size * 0.22)}[form]
         draw.text((x, baseline + shift), text, font=font, fill=0, anchor="ls")
         x += font.getlength(text)
     return np.asarray(image)[:, :int(x) + 20]
@@ -251,12 +258,13 @@ def test_full_width_angles_are_told_from_ascii_ones_by_their_size() -> None:
 
 
 @needs_ppocr
-def test_raised_and_lowered_digits_in_a_line_without_han_are_told_by_its_digits_and_capitals() -> None:
-    """An English line (``over 6,442 km²``) has no Han to measure against: its digits' and capitals' ink is
-    the line's extent (``forms.digit_band``). In three fonts and two sizes, of the raised digits the recognizer
-    read after their letters (``km2``, ``m3``), most come out raised; digits of normal size after letters
-    (``MP3``, ``IPv6``, ``A4``, ``CO2``) stay as they are, and so does a lowered one (``CO2``: an old-style
-    figure stands as low, and such a line has nothing larger to tell them by)."""
+def test_raised_digits_in_a_line_without_han_are_told_by_its_letters() -> None:
+    """An English line (``over 6,442 km²``) has no Han to measure against: its letters' ink is the line's extent
+    (``forms.latin_band``: capitals and ascenders, the baseline). In three fonts and two sizes, of the raised
+    digits the recognizer read after their letters (``km2``, ``m3``), most come out raised; digits of normal
+    size after letters (``MP3``, ``IPv6``, ``A4``, ``CO2``) stay as they are, and so do a lowered one (``CO2``: an
+    old-style figure stands as low, and such a line has nothing larger to tell them by) and old-style figures
+    (``B2B`` among descending ``3457``)."""
     fonts = [path for path in LATIN_FONTS if Path(path).is_file()]
     if len(fonts) < 2:
         pytest.skip("needs two of DejaVu Sans, DejaVu Serif (fonts-dejavu-core) and Noto Sans CJK (fonts-noto-cjk)")

@@ -8,9 +8,10 @@ part, each a little over half a Han character high; a digit of normal size spans
 line's extent is its Han characters' ink (the median top and bottom over the windows at their
 CTC peaks), so the test needs Han characters side by side on the line (``han_measure``: three pairs)
 and holds in any font and size. A line without them (``Forest cover rose … over 6,442 km²``) is measured
-against its digits' and capitals' ink instead (``digit_band``, where two of them at least stand), for
-superscripts only: an old-style figure (``0 1 2`` reach the x-height, as in Georgia, Constantia, Garamond)
-stands where a subscript starts, and a line without Han has no larger character to tell them by.
+against its letters' ink instead (``latin_band``: capitals and ascenders for the top, letters without
+descenders for the baseline; not digits, which old-style figures set at three heights), for superscripts
+only: an old-style figure (``0 1 2`` reach the x-height, as in Georgia, Constantia, Garamond) stands where a
+subscript starts, and a line without Han has no larger character to tell them by.
 
 Only an ASCII digit right after an ASCII letter, and not followed by another digit, is looked at
 (``m²``, ``CO₂``, ``H₂SO₄``; ``PM2.5`` when the page prints it so), and only made raised or
@@ -128,57 +129,65 @@ def placed(top: float, bottom: float) -> str | None:
     return None
 
 
-#: A superscript against the line's digits and capitals (``digit_band``: 0 their top, 1 their baseline), for a
-#: line without Han to measure by. Measured on the stress corpus's scans (seeds 1 and 2, PP-OCR's readings of
-#: such lines, aligned with the truth): superscripts end at 0.52-0.56, digits of normal size run from -0.05-0.05
-#: to 0.93-1.11. Subscripts (they start at 0.42-0.45 there) are not told: an old-style ``0 1 2`` starts at
-#: 0.25-0.39 (the x-height) in the faces that print them so, a pixel adds 0.05 on small type, and nothing on
-#: such a line is larger than a digit to tell them apart by.
-DIGIT_SUP_BOTTOM = 0.7
-DIGIT_MAX_HEIGHT = 0.8
-#: Digits and capitals the band is measured over, at least.
-DIGIT_REFERENCES = 2
+#: A superscript against the line's letters (``latin_band``: 0 the top of its capitals and ascenders, 1 its
+#: baseline), for a line without Han to measure by. Measured on the stress corpus's scans (seeds 1 and 2, PP-OCR's
+#: readings of such lines, aligned with the truth; against digits and capitals, which stand as high as
+#: capitals and ascenders within a pixel or two): superscripts end at 0.52-0.56, digits of normal size run
+#: from -0.05-0.05 to 0.93-1.11. A full-size figure of any style reaches the baseline or below it. Subscripts
+#: (they start at 0.42-0.45 there) are not told: an old-style ``0 1 2`` starts at 0.25-0.39 (the x-height) in
+#: the faces that print them so, a pixel adds 0.05 on small type, and nothing on such a line tells them apart.
+LATIN_SUP_BOTTOM = 0.7
+LATIN_MAX_HEIGHT = 0.8
+#: Letters the band's top and its baseline are each measured over, at least.
+LATIN_REFERENCES = 2
+#: The letters that reach the top of the band (capitals and ascenders) and that stand on the baseline (all but
+#: those that descend: ``g j p q y``, and ``J`` and ``Q``, which do in some faces).
+TOP_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZbdfhkl")
+BASE_LETTERS = frozenset("ABCDEFGHIKLMNOPRSTUVWXYZabcdefhiklmnorstuvwxz")
 
 
-def placed_by_digits(top: float, bottom: float) -> str | None:
+def placed_by_letters(top: float, bottom: float) -> str | None:
     """"sup" or None (as read) for a digit whose ink runs from ``top`` to ``bottom``, shares of the line's
-    digits' and capitals' extent (``digit_band``): never "sub" (``DIGIT_SUP_BOTTOM``).
+    letters' extent (``latin_band``): never "sub" (``LATIN_SUP_BOTTOM``).
 
-    >>> placed_by_digits(0.0, 0.55), placed_by_digits(0.43, 1.1), placed_by_digits(0.0, 1.0)
+    >>> placed_by_letters(0.0, 0.55), placed_by_letters(0.43, 1.1), placed_by_letters(0.0, 1.0)
     ('sup', None, None)
-    >>> placed_by_digits(0.3, 1.0), placed_by_digits(-0.2, 1.3)   # old-style figures: 2 and 6
-    (None, None)
+    >>> placed_by_letters(0.3, 1.0), placed_by_letters(0.3, 1.3), placed_by_letters(0.0, 1.0)  # old-style 2, 3, 6
+    (None, None, None)
     """
     height = bottom - top
-    return "sup" if MIN_HEIGHT <= height <= DIGIT_MAX_HEIGHT and bottom <= DIGIT_SUP_BOTTOM else None
+    return "sup" if MIN_HEIGHT <= height <= LATIN_MAX_HEIGHT and bottom <= LATIN_SUP_BOTTOM else None
 
 
-def digit_band(text: str, columns: Sequence[int], cell: float, stats: np.ndarray, count: int, *,
-               skip: Sequence[int] = ()) -> tuple[float, float] | None:
-    """The top and bottom pixel rows of the line's ASCII digits and capitals (but those at ``skip``): the medians
-    of their ink's extents (OpenCV component ``stats``, ``count`` of them with the background; a character's
-    ink is the pieces centred in its window, ``char_window``); None with fewer than ``DIGIT_REFERENCES`` of them
-    or a band under 4 pixels.
+def latin_band(text: str, columns: Sequence[int], cell: float, stats: np.ndarray, count: int
+               ) -> tuple[float, float] | None:
+    """The top and the baseline, in pixel rows, of the line's ASCII letters: the median top of its capitals and
+    ascenders (``TOP_LETTERS``) and the median bottom of its letters without descenders (``BASE_LETTERS``), each
+    over its pieces of ink (OpenCV component ``stats``, ``count`` of them with the background; a letter's ink
+    is the pieces centred in its window, ``char_window``). None with fewer than ``LATIN_REFERENCES`` of either
+    or a band under 4 pixels. Digits are no measure: old-style figures stand at three heights.
 
     >>> import cv2, numpy as np
-    >>> ink = np.zeros((40, 100), np.uint8); ink[10:30, 2:12] = 1; ink[10:30, 22:32] = 1; ink[10:21, 42:48] = 1
+    >>> ink = np.zeros((40, 100), np.uint8); ink[10:30, 2:12] = 1; ink[10:30, 22:32] = 1; ink[16:30, 42:48] = 1
     >>> count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    >>> digit_band("CO2", [0, 3, 5], 8.0, stats, count, skip=[2])
+    >>> latin_band("km2", [0, 3, 5], 8.0, stats, count), latin_band("kmx", [0, 3, 5], 8.0, stats, count)
+    (None, None)
+    >>> latin_band("Kkx", [0, 3, 5], 8.0, stats, count)
     (10.0, 30.0)
-    >>> digit_band("km2", [0, 3, 5], 8.0, stats, count, skip=[2]) is None
-    True
     """
     import numpy as np
 
     tops, bottoms = [], []
     for i, char in enumerate(text[:len(columns)]):
-        if i in skip or not char.isascii() or not (char.isdigit() or char.isupper()):
+        if char not in TOP_LETTERS and char not in BASE_LETTERS:
             continue
         parts = _pieces(stats, count, char_window(columns[:len(text)], cell, i, 4.0 * cell))
         if parts:
-            tops.append(min(int(stats[k, 1]) for k in parts))
-            bottoms.append(max(int(stats[k, 1] + stats[k, 3]) for k in parts))
-    if len(tops) < DIGIT_REFERENCES:
+            if char in TOP_LETTERS:
+                tops.append(min(int(stats[k, 1]) for k in parts))
+            if char in BASE_LETTERS:
+                bottoms.append(max(int(stats[k, 1] + stats[k, 3]) for k in parts))
+    if len(tops) < LATIN_REFERENCES or len(bottoms) < LATIN_REFERENCES:
         return None
     top, bottom = float(np.median(tops)), float(np.median(bottoms))
     return (top, bottom) if bottom - top >= 4 else None
@@ -239,12 +248,12 @@ def script_digits(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     if measure is not None:
         em, top, bottom = measure
         reach, judge = 0.35 * em, placed
-    else:  # no Han side by side to measure against: the line's digits and capitals (superscripts only)
-        band = digit_band(text, columns, cell, stats, count, skip=candidates)
+    else:  # no Han side by side to measure against: the line's letters (superscripts only)
+        band = latin_band(text, columns, cell, stats, count)
         if band is None:
             return text
         top, bottom = band
-        reach, judge = 0.5 * (bottom - top), placed_by_digits
+        reach, judge = 0.5 * (bottom - top), placed_by_letters
     out = list(text)
     for i in candidates:
         parts = _pieces(stats, count, char_window(columns[:len(text)], cell, i, reach))
@@ -265,11 +274,13 @@ def _in_formula_read_z(text: str, at: int) -> bool:
     """Whether ``text[at]`` is in a run of ASCII letters and digits with a ``z`` between two capitals: a formula
     whose lowered ``2`` the recognizer read as ``z`` (``HzSO4`` for H₂SO₄; its dictionary has no ``₂``).
 
-    >>> _in_formula_read_z("用 HzSO4 溶液", 6), _in_formula_read_z("用 H2SO4 溶液", 6), _in_formula_read_z("Hz 50", 1)
-    (True, False, False)
+    >>> _in_formula_read_z("用 HzSO4 溶液", 6), _in_formula_read_z("NazSO4", 5), _in_formula_read_z("用 H2SO4", 6)
+    (True, True, False)
+    >>> _in_formula_read_z("Hz 50", 1)
+    False
     """
     word = next((m.group() for m in _WORD.finditer(text) if m.start() <= at < m.end()), "")
-    return regex.search(r"[A-Z]z[A-Z]", word) is not None
+    return regex.search(r"[A-Z][a-y]?z[A-Z]", word) is not None
 
 
 #: Marks the recognizer reads as their simpler look-alikes, and what the crop shows that makes them
@@ -281,9 +292,12 @@ STACKED = {"=": "≡", "<": "≤", ">": "≥"}
 #: other: ``+`` (one piece), and the Han look-alikes ``士`` and ``土``, one piece each (the upright meets the lower
 #: bar); those only before a number (``误差士2.1%``), where the ink is a cross and a bar beneath it as wide.
 PLUS_MINUS = {"+": "±", "士": "±", "土": "±"}
-#: A ``±``'s bar over its cross's width: 1.00-1.03 in the CJK fonts of the stress corpus. A ``士`` or ``土`` broken
-#: above its lower bar (a faint scan) is two such pieces too, at 0.82-0.91 and 1.12-1.24.
+#: A ``±``'s bar over its cross's width: 1.00-1.03 in the CJK fonts of the stress corpus.
 PLUS_MINUS_WIDTHS = (0.92, 1.1)
+#: A ``士`` or ``土`` broken above its lower bar (a faint scan) is two such pieces as well, at 0.92-1.08 in Noto
+#: Sans CJK and WenQuanYi (``博士2人``, ``黏土2类``): either is taken for ``±`` only after a number, a symbol or a
+#: letter, or after one of these, which a tolerance follows (``误差±2.1%``, ``约±3``, ``为±0.5``).
+BEFORE_PLUS_MINUS = "差约为"
 BAR = 2.5
 
 
@@ -291,9 +305,9 @@ def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     """``text`` (a recognizer's reading of the grayscale line crop ``gray``, character ``i`` peaking at
     CTC column ``columns[i]``, ``cell`` pixels a column) with each ``=`` whose ink is three bars one
     above the other written ``≡``, each ``<`` or ``>`` whose ink is the angle and a bar beneath it
-    written ``≤`` or ``≥``, and a ``+`` (or, before a number, ``士``, ``土``) whose ink is a cross and a bar
-    beneath it ``±`` (``PLUS_MINUS``). Ink that runs together (blur) or holds anything else leaves the mark
-    as read.
+    written ``≤`` or ``≥``, and a ``+`` (or, where a tolerance stands, ``士``, ``土``: ``_tolerance_at``) whose
+    ink is a cross and a bar beneath it ``±`` (``PLUS_MINUS``). Ink that runs together (blur) or holds anything
+    else leaves the mark as read.
 
     >>> import numpy as np
     >>> gray = np.full((40, 120), 255, np.uint8)
@@ -308,16 +322,16 @@ def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     >>> stacked_marks("安+顺", [1, 6, 12], 8.0, gray)
     '安+顺'
     >>> gray[25:28, 43:58] = 0                                         # and a bar beneath it
-    >>> stacked_marks("安+顺", [1, 6, 12], 8.0, gray), stacked_marks("安士5", [1, 6, 12], 8.0, gray)
-    ('安±顺', '安±5')
-    >>> stacked_marks("安士顺", [1, 6, 12], 8.0, gray)                 # not before a number
-    '安士顺'
+    >>> stacked_marks("安+顺", [1, 6, 12], 8.0, gray), stacked_marks("差士5", [1, 6, 12], 8.0, gray)
+    ('安±顺', '差±5')
+    >>> stacked_marks("安士顺", [1, 6, 12], 8.0, gray), stacked_marks("博士5", [1, 6, 12], 8.0, gray)
+    ('安士顺', '博士5')
     """
     import cv2
     import numpy as np
 
     candidates = [i for i, char in enumerate(text) if char in STACKED
-                  or (char in PLUS_MINUS and (char == "+" or _before_number(text, i)))]
+                  or (char in PLUS_MINUS and (char == "+" or _tolerance_at(text, i)))]
     if not candidates or len(columns) < len(text) or gray.ndim != 2:
         return text
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
@@ -340,14 +354,18 @@ def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     return "".join(out)
 
 
-def _before_number(text: str, at: int) -> bool:
-    """Whether a digit follows ``text[at]``, a space between them at most.
+def _tolerance_at(text: str, at: int) -> bool:
+    """Whether ``text[at]`` (a ``士`` or ``土`` read) stands where a ``±`` would: a digit follows it (a space between
+    them at most), and before it a character that is no ideograph, or one of ``BEFORE_PLUS_MINUS``.
 
-    >>> _before_number("误差士2.1%", 2), _before_number("误差 土 4.9%", 3), _before_number("国土面积", 1)
-    (True, True, False)
+    >>> _tolerance_at("误差士2.1%", 2), _tolerance_at("在 83士2℃", 4), _tolerance_at("误差 土 4.9%", 3)
+    (True, True, True)
+    >>> _tolerance_at("博士2人", 1), _tolerance_at("国土面积", 1), _tolerance_at("士2", 0)
+    (False, False, False)
     """
-    rest = text[at + 1:at + 3].lstrip(" ")
-    return bool(rest) and rest[0].isdigit()
+    rest, before = text[at + 1:at + 3].lstrip(" "), text[:at].rstrip(" ")
+    return bool(rest) and rest[0].isdigit() and bool(before) and (
+        not is_ideograph(before[-1]) or before[-1] in BEFORE_PLUS_MINUS)
 
 
 #: ``＜`` and ``＞`` (full-width) are drawn as large as a Han character in Noto Sans and Serif CJK: 0.76-0.79 em wide
