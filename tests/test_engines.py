@@ -148,11 +148,15 @@ def typeset(font_path: str, size: int, runs: list[tuple[str, str]]) -> np.ndarra
     return np.asarray(image)[:, :int(x) + 20]
 
 
-def typeset_and_read(fonts: list[str], lines: list[list[tuple[str, str]]]
+def typeset_and_read(fonts: list[str], lines: list[list[tuple[str, str]]], *, missing: str
                      ) -> Iterator[tuple[str, int, list[tuple[str, str]], Line]]:
-    """Each of ``lines`` typeset (``typeset``) in each of ``fonts`` at two sizes and read by PP-OCR: (font, size,
-    the line's runs, the reading)."""
-    for path in fonts:
+    """Each of ``lines`` typeset (``typeset``) in each of ``fonts`` that is installed at two sizes and read by
+    PP-OCR: (font, size, the line's runs, the reading). The test is skipped, saying ``missing``, with fewer than
+    two of the fonts."""
+    installed = [path for path in fonts if Path(path).is_file()]
+    if len(installed) < 2:
+        pytest.skip(missing)
+    for path in installed:
         for size in (30, 44):
             readings = PpOcrEngine().read_lines([typeset(path, size, runs) for runs in lines])
             yield from ((path, size, runs, reading) for runs, reading in zip(lines, readings))
@@ -163,12 +167,10 @@ def test_ppocr_reads_raised_and_lowered_digits_from_where_their_ink_sits() -> No
     """``km²``, ``CO₂``, ``H₂SO₄``: the recognizer reads the digits, the crop shows them raised or
     lowered (``forms.script_digits``); digits of normal size after letters (``CO2``, ``MP3``,
     ``GB2312``, ``PM2.5``) stay as they are, in three fonts and two sizes."""
-    fonts = [path for path in CJK_FONTS if Path(path).is_file()]
-    if len(fonts) < 2:
-        pytest.skip("needs two of the CJK fonts fonts-noto-cjk and fonts-wqy-zenhei install")
     small_forms = set(SMALL["sup"] + SMALL["sub"])
     expected = found = 0
-    for path, size, runs, reading in typeset_and_read(fonts, SCRIPTED):
+    for path, size, runs, reading in typeset_and_read(
+            CJK_FONTS, SCRIPTED, missing="needs two of the CJK fonts fonts-noto-cjk and fonts-wqy-zenhei install"):
         if all(form == "n" for _, form in runs):
             assert not small_forms & set(reading.text), (path, size, reading.text)
             continue
@@ -265,12 +267,10 @@ def test_raised_digits_in_a_line_without_han_are_told_by_its_letters() -> None:
     size after letters (``MP3``, ``IPv6``, ``A4``, ``CO2``) stay as they are, and so do a lowered one (``CO2``: an
     old-style figure stands as low, and such a line has nothing larger to tell them by) and old-style figures
     (``B2B`` among descending ``3457``)."""
-    fonts = [path for path in LATIN_FONTS if Path(path).is_file()]
-    if len(fonts) < 2:
-        pytest.skip("needs two of DejaVu Sans, DejaVu Serif (fonts-dejavu-core) and Noto Sans CJK (fonts-noto-cjk)")
     small_forms = set(SMALL["sup"] + SMALL["sub"])
     read = found = 0
-    for path, size, runs, reading in typeset_and_read(fonts, ENGLISH_SCRIPTED):
+    for path, size, runs, reading in typeset_and_read(LATIN_FONTS, ENGLISH_SCRIPTED, missing=(
+            "needs two of DejaVu Sans, DejaVu Serif (fonts-dejavu-core) and Noto Sans CJK (fonts-noto-cjk)")):
         if all(form != "sup" for _, form in runs):
             assert not small_forms & set(reading.text), (path, size, reading.text)
             continue
