@@ -47,6 +47,7 @@ from cwn_ocr.layer.charsets import FULL_WIDTH_MARKS, is_ideograph, visible_lengt
 from cwn_ocr.layer.garble import is_english_word, judge_line
 from cwn_ocr.model import BBox, Line, Reading, Word
 from cwn_ocr.ocr.engines import AGREE, ENGINE_LABELS, agreed
+from cwn_ocr.ocr.engines.forms import ASCII_RUN
 from cwn_ocr.ocr.engines.widths import ascii_form
 
 #: PP-OCR is unsure of a line below this confidence (0..100; its line score is the mean of its
@@ -404,7 +405,6 @@ def respace(characters: Line, spaces: Line) -> Line:
 #: Tesseract reads one of these marks between the same characters, it is that mark.
 _PP_DOT = "·"
 _CJK_MARKS = "，、。；："
-_ASCII_RUN = regex.compile(r"[A-Za-z0-9]+")
 #: A mark blur takes the tail from, and the mark it then looks like: a comma read as a full stop between
 #: digits (a thousands separator: ``37.521`` for ``37,521``), a semicolon read as a colon (``规划：安顺`` for
 #: ``规划；安顺``). Where the other engine reads the tail, the page has it: a full stop or a colon grows none.
@@ -470,7 +470,7 @@ def correct(characters: Line, other: Line) -> Line:
     runs: list[tuple[int, int]] = []
     position = 0
     for token in characters.text.split():
-        runs += [(position + m.start(), position + m.end()) for m in _ASCII_RUN.finditer(token)]
+        runs += [(position + m.start(), position + m.end()) for m in ASCII_RUN.finditer(token)]
         position += len(token)
     fixed: dict[int, str] = {}
     ops = Levenshtein.opcodes(theirs, ours)
@@ -486,7 +486,7 @@ def correct(characters: Line, other: Line) -> Line:
             fixed[op.dest_start] = read
         elif mine in _TAILED and ascii_form(_TAILED[mine]) == ascii_form(read) and _tail_lost(ours, op.dest_start):
             fixed[op.dest_start] = _TAILED[mine]
-        elif _ASCII_RUN.fullmatch(mine) and _ASCII_RUN.fullmatch(read):
+        elif ASCII_RUN.fullmatch(mine) and ASCII_RUN.fullmatch(read):
             run = next(((a, b) for a, b in runs if a <= op.dest_start and op.dest_end <= b), None)
             if run is None:
                 continue

@@ -267,7 +267,8 @@ def script_digits(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     return "".join(out)
 
 
-_WORD = regex.compile(r"[A-Za-z0-9]+")
+#: A run of ASCII letters and digits (a formula, a code, a word).
+ASCII_RUN = regex.compile(r"[A-Za-z0-9]+")
 
 
 def _in_formula_read_z(text: str, at: int) -> bool:
@@ -279,7 +280,7 @@ def _in_formula_read_z(text: str, at: int) -> bool:
     >>> _in_formula_read_z("Hz 50", 1)
     False
     """
-    word = next((m.group() for m in _WORD.finditer(text) if m.start() <= at < m.end()), "")
+    word = next((m.group() for m in ASCII_RUN.finditer(text) if m.start() <= at < m.end()), "")
     return regex.search(r"[A-Z][a-y]?z[A-Z]", word) is not None
 
 
