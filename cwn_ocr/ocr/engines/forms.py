@@ -291,7 +291,8 @@ def _in_formula_read_z(text: str, at: int) -> bool:
 STACKED = {"=": "≡", "<": "≤", ">": "≥"}
 #: What the recognizers read for ``±`` (a cross over a bar), neither of which is two pieces of ink one above the
 #: other: ``+`` (one piece), and the Han look-alikes ``士`` and ``土``, one piece each (the upright meets the lower
-#: bar); those only before a number (``误差士2.1%``), where the ink is a cross and a bar beneath it as wide.
+#: bar); those only where a tolerance stands (``_tolerance_at``: ``误差士2.1%``), where the ink is a cross and a bar
+#: beneath it as wide.
 PLUS_MINUS = {"+": "±", "士": "±", "土": "±"}
 #: A ``±``'s bar over its cross's width: 1.00-1.03 in the CJK fonts of the stress corpus.
 PLUS_MINUS_WIDTHS = (0.92, 1.1)
@@ -346,10 +347,10 @@ def stacked_marks(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
         bars = [part for part in parts if part[2] >= BAR * part[3]]
         if text[i] == "=" and len(parts) == 3 and len(bars) == 3 and _stacked(bars) and _alike(bars):
             out[i] = STACKED["="]
-        elif text[i] in "<>+士土" and len(parts) == 2 and parts[1][2] >= BAR * parts[1][3] \
+        elif (text[i] in "<>" or text[i] in PLUS_MINUS) and len(parts) == 2 and parts[1][2] >= BAR * parts[1][3] \
                 and parts[0][2] < BAR * parts[0][3] and _stacked(parts):
             # the bar as wide as the angle (no underline), as the cross (``PLUS_MINUS_WIDTHS``)
-            low, high = (0.7, 1.4) if text[i] in STACKED else PLUS_MINUS_WIDTHS
+            low, high = (0.7, 1.4) if text[i] in "<>" else PLUS_MINUS_WIDTHS
             if low <= parts[1][2] / parts[0][2] <= high:
                 out[i] = STACKED.get(text[i]) or PLUS_MINUS[text[i]]
     return "".join(out)
