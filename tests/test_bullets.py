@@ -210,3 +210,63 @@ def test_a_large_mark_alone_goes_to_one_line_and_a_shape_larger_than_any_bullet_
     assert leading_bullet(plain < 128, box) is None
     line = Line.from_words([Word(TEXT, box, 99.0)])
     assert bulleted(plain, [line]) == [line]
+
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def square_list(bullets: str, size: int = 40) -> tuple[np.ndarray, list[Line]]:
+    """One line per bullet of ``bullets``, each in DejaVu Sans (the glyphs the AR PL fonts and WenQuanYi Zen Hei fall
+    back on) before ``TEXT`` in a CJK font, one under the other; and the lines as an engine that left the bullets
+    out gives them (the boxes of ``TEXT``'s ink)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    fonts = fonts_with("国")
+    if not fonts or not Path(DEJAVU).is_file():
+        pytest.skip("no CJK font or DejaVu Sans here (fonts-noto-cjk, fonts-dejavu-core)")
+    cjk, latin = ImageFont.truetype(fonts[0], size), ImageFont.truetype(DEJAVU, size)
+    image = Image.new("L", (40 * size, (2 * len(bullets) + 1) * size), 255)
+    draw = ImageDraw.Draw(image)
+    starts = []
+    for row, bullet in enumerate(bullets):
+        baseline = (2 + 2 * row) * size
+        starts.append(int(np.ceil(2 * size + latin.getlength(bullet + " "))))
+        draw.text((2 * size, baseline), bullet, font=latin, fill=0, anchor="ls")
+        draw.text((starts[-1], baseline), TEXT, font=cjk, fill=0, anchor="ls")
+    pixels = np.asarray(image)
+    lines = []
+    for row, start in enumerate(starts):
+        top = (1 + 2 * row) * size
+        band = pixels[top:top + size + size // 2, start:] < 128
+        rows, cols = np.flatnonzero(band.any(axis=1)), np.flatnonzero(band.any(axis=0))
+        box = BBox(start + cols[0], top + rows[0], start + cols[-1] + 1, top + rows[-1] + 1)
+        lines.append(Line.from_words([Word(TEXT, box, 99.0)]))
+    return pixels, lines
+
+
+def test_a_page_s_two_sizes_of_square_are_small_and_large_however_they_measure_against_their_lines() -> None:
+    """DejaVu's ``▪`` is 0.66 of its ``■``, large enough against a line's Han to measure as ``■``; on a page that has
+    both, the smaller is ``▪``. A page with one size only keeps what its size against its line says."""
+    pixels, lines = square_list("▪■▪")
+    alone = [leading_bullet(pixels < 128, line.bbox) for line in lines]
+    assert [mark.char if mark else None for mark in alone] == ["■"] * 3  # measured against their lines alone
+    assert [line.text[0] for line in bulleted(pixels, lines)] == ["▪", "■", "▪"]
+    assert [line.text[0] for line in bulleted(pixels, [lines[0], lines[2]])] == ["■", "■"]  # one size: no telling
+
+
+def test_a_square_that_is_no_bullet_tells_no_size() -> None:
+    """A larger square that is not kept as a bullet (nothing read of it, no list, and something an engine read on its
+    row between it and the text: a row cut in two) does not make a list's squares ``▪``."""
+    pixels, lines = square_list("■■■")
+    mark = leading_bullet(pixels < 128, lines[2].bbox)
+    assert mark is not None
+    pixels = pixels.copy()
+    side = int(1.6 * max(mark.box.width, mark.box.height))
+    middle = int((mark.box.y0 + mark.box.y1) / 2)
+    pixels[middle - side // 2:middle + side // 2, int(mark.box.x1) - side:int(mark.box.x1)] = 0  # a larger square
+    bigger = leading_bullet(pixels < 128, lines[2].bbox)
+    assert bigger is not None and bigger.char == "■" and bigger.box.width >= 1.5 * mark.box.width
+    box = lines[2].bbox
+    between = Line.from_words([Word("12", BBox(bigger.box.x1 + 1, box.y0, box.x0 - 1, box.y1), 60.0)])
+    texts = [line.text for line in bulleted(pixels, [*lines, between])]
+    assert texts == ["■ " + TEXT, "■ " + TEXT, TEXT, "12"], texts

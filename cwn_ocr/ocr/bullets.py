@@ -5,7 +5,9 @@ Tesseract reads ``图`` or ``@@``, and a line box often starts after it (the str
 most of its ``● • ■ ▪ ◆`` lines lost the bullet). Yet a bullet is the simplest of shapes, one solid,
 convex piece of ink standing alone at the start of a line, in its middle band, and which one it is
 shows in how much of its box it fills: a square all of it, a disc π/4, a diamond half; its size
-against the line's height tells ``●`` from ``•`` and ``■`` from ``▪``. That holds in any font.
+against the line's height tells ``●`` from ``•`` and ``■`` from ``▪``, in every font but where a font
+falls back on DejaVu's ``▪``, as large as a ``■`` against the line: there a page that has both sizes tells
+them apart (``squares_by_page``).
 
 Only a piece of ink with nothing on its left, a gap after it, solid and convex, as wide as high, in the
 line's middle, becomes a bullet; anything else (a hollow ``○``, a dash, a digit, a quote's two commas)
@@ -44,7 +46,7 @@ ASPECT = (0.75, 1.34)
 #: A large bullet (``●``, ``■``, ``◆``) stands this share of the line's text height or more; a smaller one
 #: is ``•`` or ``▪``; one below ``MIN_SIZE`` is a dot of noise or a full stop. The fonts' own glyphs, against
 #: their ``国``: ``●`` 0.5-1.14, ``■`` 0.5-1.05, ``•`` 0.13-0.3, ``▪`` 0.3-0.33 (six CJK fonts; DejaVu's ``▪``
-#: is larger and comes out ``■``).
+#: is larger and comes out ``■``, unless the page has a larger square: ``squares_by_page``).
 LARGE = 0.45
 MIN_SIZE = 0.1
 #: Where a bullet's middle lies on the line's text beside it (0 its top, 1 its bottom; the text within
@@ -72,6 +74,19 @@ ON_A_BULLET = READ_AS | BULLET_CHARS
 
 SHAPES = {("disc", True): "●", ("disc", False): "•", ("square", True): "■", ("square", False): "▪",
           ("diamond", True): "◆", ("diamond", False): "◆"}
+SHAPE_OF = {char: shape for (shape, _), char in SHAPES.items()}
+#: Where a page's square bullets come in two sizes, the smaller is ``▪``, whatever its size against its line's text:
+#: DejaVu's ``▪``, which the AR PL fonts and WenQuanYi Zen Hei fall back on, is 0.61-0.62 of their ``■`` and 0.66 of
+#: its own, WenQuanYi Micro Hei's 0.67, Noto's 0.35; on the stress corpus's scans (seeds 1, 2, 5, 6; 300 to 150 dpi,
+#: blurred) 0.57-0.65 on every page that holds both. Against its line a ``▪`` that is DejaVu's measures 0.56-1.15 of
+#: the text's height, as a ``■`` does (0.9-1.5; a line's text height is measured from the rows beside the mark, less
+#: surely than two marks' pixels are compared). A square this share of another's size or less is the small one;
+#: only on lines whose text is of like height (``LIKE_HEIGHT``, each mark's own line measured: a heading's bullet is
+#: larger by its font's size).
+TWO_SQUARES = 0.75
+LIKE_HEIGHT = (0.8, 1.25)
+#: Squares this near in size are one list's: ``▪`` if any of them is.
+SAME_SIZE = (0.85, 1.18)
 
 
 @dataclass(frozen=True)
@@ -214,6 +229,38 @@ def leading_bullet(ink: np.ndarray, box: BBox) -> Bullet | None:
                                                       float(y0 + top + h)), size)
 
 
+def squares_by_page(bullets: list[Bullet | None]) -> list[Bullet | None]:
+    """``bullets`` (one per line, None where a line has none) with each ``■`` made ``▪`` where the page has a square
+    a third larger or more (``TWO_SQUARES``) on a line whose text is of like height (``LIKE_HEIGHT``; a bullet's
+    text height is its side over its ``size``), or where a square of the same size (``SAME_SIZE``) has one: the
+    smaller of two sizes is ``▪`` whatever it measures against its line. None is made ``■``: a real ``■`` measures as
+    one (0.9-1.5 of its line's text height), and a smaller mark beside it (a speck, a second small kind) says nothing
+    of it.
+
+    >>> small, large = Bullet("■", BBox(10, 10, 29, 29), 0.8), Bullet("■", BBox(10, 60, 41, 91), 1.2)
+    >>> [b and b.char for b in squares_by_page([small, None, large, small])]
+    ['▪', None, '■', '▪']
+    >>> heading = Bullet("■", BBox(10, 60, 41, 91), 0.8)  # on a line of text half as tall again
+    >>> [b.char for b in squares_by_page([small, heading])]
+    ['■', '■']
+    >>> squares_by_page([Bullet("▪", BBox(10, 10, 21, 21), 0.33), Bullet("▪", BBox(10, 10, 15, 15), 0.15)])[0].char
+    '▪'
+    """
+    squares = [(k, bullet, max(bullet.box.width, bullet.box.height)) for k, bullet in enumerate(bullets)
+               if bullet is not None and bullet.char in "■▪" and bullet.size > 0]
+
+    def like(a: tuple[int, Bullet, float], b: tuple[int, Bullet, float]) -> bool:
+        return LIKE_HEIGHT[0] <= (b[2] / b[1].size) / (a[2] / a[1].size) <= LIKE_HEIGHT[1]
+
+    smaller = {k for k, bullet, side in squares
+               if any(j != k and side <= TWO_SQUARES * other and like((k, bullet, side), (j, b, other))
+                      for j, b, other in squares)}
+    smaller |= {k for k, _, side in squares
+                if any(j in smaller and SAME_SIZE[0] <= side / other <= SAME_SIZE[1] for j, _, other in squares)}
+    return [replace(bullet, char="▪") if bullet is not None and k in smaller and bullet.char == "■" else bullet
+            for k, bullet in enumerate(bullets)]
+
+
 def _text_rows(ink: np.ndarray, row: int) -> tuple[int, int] | None:
     """The first and last pixel rows (plus one) of the line of text in ``ink`` that row ``row`` is in:
     the run of rows around it with at least a quarter of the fullest row's ink (a box may hold part of
@@ -254,15 +301,18 @@ def misread(line: Line, bullet: Bullet) -> bool:
 
 
 def stands_on(word: Word, bullet: Bullet) -> bool:
-    """True when ``word`` starts on ``bullet``'s ink: it begins left of the ink's middle and ends right of
-    its left edge.
+    """True when ``word`` starts on ``bullet``'s ink: it begins left of the ink's right edge and ends right of
+    its left edge (PP-OCR places a character to within a fraction of an em: a ``·`` it read on a ``▪`` may begin
+    past the mark's middle).
 
     >>> stands_on(Word("·截至", BBox(10, 0, 50, 10), 90.0), Bullet("•", BBox(12, 3, 18, 8)))
     True
-    >>> stands_on(Word("截至", BBox(16, 0, 50, 10), 90.0), Bullet("•", BBox(12, 3, 18, 8)))
+    >>> stands_on(Word("·截至", BBox(16, 0, 50, 10), 90.0), Bullet("•", BBox(12, 3, 18, 8)))
+    True
+    >>> stands_on(Word("截至", BBox(19, 0, 50, 10), 90.0), Bullet("•", BBox(12, 3, 18, 8)))
     False
     """
-    return word.bbox.x0 <= (bullet.box.x0 + bullet.box.x1) / 2 and word.bbox.x1 > bullet.box.x0
+    return word.bbox.x0 < bullet.box.x1 and word.bbox.x1 > bullet.box.x0
 
 
 def with_bullet(line: Line, bullet: Bullet | None) -> Line:

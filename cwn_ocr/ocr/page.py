@@ -22,7 +22,7 @@ from cwn_ocr.layer.charsets import is_ideograph, squeeze
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word, distinct
-from cwn_ocr.ocr.bullets import ON_A_BULLET, Bullet, leading_bullet, misread, with_bullet
+from cwn_ocr.ocr.bullets import ON_A_BULLET, SHAPE_OF, Bullet, leading_bullet, misread, squares_by_page, with_bullet
 from cwn_ocr.ocr.engines import corroborated
 from cwn_ocr.ocr.engines.choose import (
     PP_UNSURE,
@@ -531,16 +531,17 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
     """``lines`` (pixels of ``image``) with the list bullets no engine read put at their starts
     (``bullets``; the line's ``choice`` says so), and a line an engine made of a bullet alone dropped.
 
-    Only lines with Han are looked at (a bullet's size is measured against the Han characters' height),
-    and a small mark the shape calls a bullet (``•``, ``▪``, a small ``◆``) must have more than its shape for
-    it, since one round speck of dust is shaped like a bullet: an engine read something of it (``。`` glued to
-    the text, ``@@`` on a line of its own), or another line of the page starts with the same bullet at the same
-    place (a list). A large one of any shape (``Bullet.large``: 0.45 of the text's height or more, as the fonts'
-    ``● ■ ◆`` stand, and within the band around the line ``leading_bullet`` looks in) is no speck: alone on its
-    page, with nothing read of it, it is a bullet all the same, where no other line stands on its ink or on its
-    row between it and the line (``_alone_before``): on the stress corpus's English-layer, degraded, noisy-layer
-    and mixed-page scans (seeds 1-6) 37 large bullets were left out before, 12 after, and no bullet came out
-    where the page has none.
+    Only lines with Han are looked at (a bullet's size is measured against the Han characters' height), and a small
+    mark the shape calls a bullet (``•``, ``▪``, a small ``◆``) must have more than its shape for it, since one
+    round speck of dust is shaped like a bullet: an engine read something of it (``。`` glued to the text, ``@@`` on
+    a line of its own), or another line of the page starts with a bullet of the same shape and size at the same
+    place (a list; ``_same_mark``). Where the page's squares kept come in two sizes, the smaller are ``▪``
+    (``bullets.squares_by_page``). A large one of any shape (``Bullet.large``: 0.45 of the text's height or more, as
+    the fonts' ``● ■ ◆`` stand, and within the band around the line ``leading_bullet`` looks in) is no speck: alone
+    on its page, with nothing read of it, it is a bullet all the same, where no other line stands on its ink or on
+    its row between it and the line (``_alone_before``): on the stress corpus's English-layer, degraded, noisy-layer
+    and mixed-page scans (seeds 1-6) 37 large bullets were left out before, 12 after, and no bullet came out where
+    the page has none.
 
     >>> page = np.full((150, 300), 255, np.uint8)
     >>> for top in (15, 95):
@@ -584,6 +585,7 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
         on_it = [lines[j] for j in junk if _inside(lines[j].bbox, bullet.box)]
         alone = bullet.large and _alone_before(bullet, k, lines)
         kept.append(bullet if listed or on_it or misread(line, bullet) or alone else None)
+    kept = squares_by_page(kept)  # ``▪`` beside ``■``: by their sizes, among the bullets kept
     marked_lines = [with_bullet(line, bullet) for line, bullet in zip(lines, kept)]
     placed = [bullet.box for line, bullet, marked in zip(lines, kept, marked_lines)
               if bullet is not None and marked is not line]
@@ -660,9 +662,16 @@ def read_twice(lines: list[Line]) -> list[Line]:
 
 def _same_mark(bullet: Bullet, other: Bullet | None, height: float) -> bool:
     """True when ``other`` is another item's bullet of the list ``bullet`` heads a line of: the same
-    character, on another row, at the same place (within a quarter of a line's height) and of the same
-    size (within a quarter), as a list's bullets stand; specks of dust match so seldom."""
-    if other is None or other.char != bullet.char or other.box.vertical_overlap(bullet.box) > 0:
+    shape (a square measured ``■`` against one line's text and ``▪`` against another's is one list's: their pixels
+    say so, ``bullets.squares_by_page``), on another row, at the same place (within a quarter of a line's height)
+    and of the same size (within a quarter), as a list's bullets stand; specks of dust match so seldom.
+
+    >>> a, b = Bullet("■", BBox(10, 10, 29, 29), 0.45), Bullet("▪", BBox(11, 90, 29, 108), 0.32)
+    >>> _same_mark(a, b, 60.0), _same_mark(a, Bullet("•", BBox(11, 90, 29, 108), 0.32), 60.0)
+    (True, False)
+    """
+    if other is None or SHAPE_OF.get(other.char, other.char) != SHAPE_OF.get(bullet.char, bullet.char) \
+            or other.box.vertical_overlap(bullet.box) > 0:
         return False
     a, b = bullet.box, other.box
     return abs(a.x0 - b.x0) <= 0.25 * height and 0.75 <= a.width / max(b.width, 1.0) <= 1.33 \

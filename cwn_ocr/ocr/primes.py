@@ -229,6 +229,19 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
     >>> gray[6:15, 146:154] = 255; gray[6:15, 148:152] = gray[15:35, 148:152] = 0  # part of a taller character
     >>> dropped_primes("安顺市区H=", [1, 5, 9, 13, 17, 23], [0.9] * 6, 7.5, gray)[0]
     '安顺市区H='
+
+    A ``J``'s peak lies on its stem, at its right edge; its prime a stroke's width of paper right of it or more:
+
+    >>> gray = np.full((50, 300), 255, np.uint8)
+    >>> for x in (0, 40, 80, 120):                           # four Han characters, an em of 40 px
+    ...     gray[5:45, x:x + 4] = gray[5:45, x + 30:x + 34] = gray[23:27, x:x + 34] = 0
+    >>> gray[5:45, 170:178] = 0; gray[22:25, 200:220] = gray[29:32, 200:220] = 0  # "J" (its stem), "="
+    >>> gray[6:16, 183:186] = 0                              # the tick: 5 px right of the stem, 9.5 of the peak
+    >>> dropped_primes("安顺市区J=", [0, 4, 8, 12, 17, 21], [0.9] * 6, 10.0, gray)[0]
+    '安顺市区J′='
+    >>> gray[6:16, 183:186] = 255; gray[6:16, 179:182] = 0  # a crack apart: a piece of the letter's own
+    >>> dropped_primes("安顺市区J=", [0, 4, 8, 12, 17, 21], [0.9] * 6, 10.0, gray)[0]
+    '安顺市区J='
     """
     import cv2
     import numpy as np
@@ -255,7 +268,11 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
         if np.count_nonzero(ink[y + h:int(round(bottom)), x:x + w]) > 0.25 * area:
             continue
         if _tick(labels[y:y + h, x:x + w] == k, area, stroke, em):
-            ticks.append(x + w / 2)
+            ticks.append((x, x + w / 2))
+    # the pieces of full characters (taller than any tick; not cut by the crop's top, a stroke of the line above):
+    # a letter's own ink, which a tick right of it is clear of
+    tall = [(int(stats[k, 0]), int(stats[k, 0] + stats[k, 2])) for k in range(1, count)
+            if stats[k, 3] > TICK_MAX * span and 0 < stats[k, 1]]
     inserted = 0
     for i in sorted([*gaps, *merged]):
         at = i + inserted
@@ -266,15 +283,20 @@ def dropped_primes(text: str, columns: Sequence[int], probs: Sequence[float], ce
             # a letter and its prime read as one closing bracket (``均匀度」=0.57`` for ``均匀度J′=0.57``): a tick
             # in the bracket's place makes it the letter and the prime
             left, right = char_window(columns[:len(text)], cell, i, 0.5 * em)
-            found = [t for t in ticks if max(left, (columns[i] + 0.5) * cell) <= t <= right]
+            found = [t for _, t in ticks if max(left, (columns[i] + 0.5) * cell) <= t <= right]
         else:
             after = (columns[i] + 0.5) * cell  # the character before the gap, its peak
             until = (columns[i + 1] + 0.5) * cell if i + 1 < len(text) else after + em
-            # right of the character's own middle by a quarter of an em at least (its own top is not a tick), and
-            # left of where an ideograph after it starts (the top dot of 兴, the arm of 丫 are its own)
+            # right of the character's own middle by a quarter of an em at least (its own top is not a tick), or
+            # a stroke's width of paper or more right of the ink of the letter its peak stands on (a ``J``'s peak
+            # lies at its right edge, where its stem is, and its prime a fifth of an em on; a piece of a ``T``'s arm
+            # the scan broke off touches the rest, a crack apart), and left of where an ideograph after it starts
+            # (the top dot of 兴, the arm of 丫 are its own)
             if i + 1 < len(text) and is_ideograph(text[i + 1]):
                 until -= HAN_START * em
-            found = [t for t in ticks if after + em / 4 <= t < until]
+            own = max((x1 for x0, x1 in tall if x0 <= after <= x1), default=None)
+            clear = None if own is None else own + stroke
+            found = [t for x0, t in ticks if (after + em / 4 <= t or (clear is not None and x0 >= clear)) and t < until]
         if len(found) != 1:
             continue
         if i in merged:
