@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from cwn_ocr.model import BBox, Line, Word
-from cwn_ocr.ocr.bullets import leading_bullet
+from cwn_ocr.ocr.bullets import Bullet, leading_bullet
 from cwn_ocr.ocr.page import bulleted
 
 CJK_FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -215,29 +215,30 @@ def test_a_large_mark_alone_goes_to_one_line_and_a_shape_larger_than_any_bullet_
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-def square_list(bullets: str, size: int = 40) -> tuple[np.ndarray, list[Line]]:
+def square_list(bullets: str, sizes: tuple[int, ...] = ()) -> tuple[np.ndarray, list[Line]]:
     """One line per bullet of ``bullets``, each in DejaVu Sans (the glyphs the AR PL fonts and WenQuanYi Zen Hei fall
-    back on) before ``TEXT`` in a CJK font, one under the other; and the lines as an engine that left the bullets
-    out gives them (the boxes of ``TEXT``'s ink)."""
+    back on) before ``TEXT`` in a CJK font, one under the other, at ``sizes`` pixels (40 each by default); and the
+    lines as an engine that left the bullets out gives them (the boxes of ``TEXT``'s ink)."""
     from PIL import Image, ImageDraw, ImageFont
 
     fonts = fonts_with("国")
     if not fonts or not Path(DEJAVU).is_file():
         pytest.skip("no CJK font or DejaVu Sans here (fonts-noto-cjk, fonts-dejavu-core)")
-    cjk, latin = ImageFont.truetype(fonts[0], size), ImageFont.truetype(DEJAVU, size)
-    image = Image.new("L", (40 * size, (2 * len(bullets) + 1) * size), 255)
+    sizes = sizes or (40,) * len(bullets)
+    image = Image.new("L", (40 * max(sizes), 80 * len(bullets) + 40), 255)
     draw = ImageDraw.Draw(image)
-    starts = []
-    for row, bullet in enumerate(bullets):
-        baseline = (2 + 2 * row) * size
-        starts.append(int(np.ceil(2 * size + latin.getlength(bullet + " "))))
-        draw.text((2 * size, baseline), bullet, font=latin, fill=0, anchor="ls")
-        draw.text((starts[-1], baseline), TEXT, font=cjk, fill=0, anchor="ls")
+    placed = []
+    for row, (bullet, size) in enumerate(zip(bullets, sizes)):
+        cjk, latin = ImageFont.truetype(fonts[0], size), ImageFont.truetype(DEJAVU, size)
+        baseline = 80 + 80 * row
+        start = int(np.ceil(80 + latin.getlength(bullet + " ")))
+        draw.text((80, baseline), bullet, font=latin, fill=0, anchor="ls")
+        draw.text((start, baseline), TEXT, font=cjk, fill=0, anchor="ls")
+        placed.append((start, baseline - 60))
     pixels = np.asarray(image)
     lines = []
-    for row, start in enumerate(starts):
-        top = (1 + 2 * row) * size
-        band = pixels[top:top + size + size // 2, start:] < 128
+    for start, top in placed:
+        band = pixels[top:top + 75, start:] < 128
         rows, cols = np.flatnonzero(band.any(axis=1)), np.flatnonzero(band.any(axis=0))
         box = BBox(start + cols[0], top + rows[0], start + cols[-1] + 1, top + rows[-1] + 1)
         lines.append(Line.from_words([Word(TEXT, box, 99.0)]))
@@ -254,19 +255,42 @@ def test_a_page_s_two_sizes_of_square_are_small_and_large_however_they_measure_a
     assert [line.text[0] for line in bulleted(pixels, [lines[0], lines[2]])] == ["■", "■"]  # one size: no telling
 
 
-def test_a_square_that_is_no_bullet_tells_no_size() -> None:
-    """A larger square that is not kept as a bullet (nothing read of it, no list, and something an engine read on its
-    row between it and the text: a row cut in two) does not make a list's squares ``▪``."""
+def a_list_and_a_larger_square() -> tuple[np.ndarray, list[Line], Bullet]:
+    """Three items of a ``■`` list (``square_list``), the third's square overdrawn by one 1.6 times as large; the
+    lines, and that larger square as ``leading_bullet`` finds it."""
     pixels, lines = square_list("■■■")
     mark = leading_bullet(pixels < 128, lines[2].bbox)
     assert mark is not None
     pixels = pixels.copy()
     side = int(1.6 * max(mark.box.width, mark.box.height))
     middle = int((mark.box.y0 + mark.box.y1) / 2)
-    pixels[middle - side // 2:middle + side // 2, int(mark.box.x1) - side:int(mark.box.x1)] = 0  # a larger square
+    pixels[middle - side // 2:middle + side // 2, int(mark.box.x1) - side:int(mark.box.x1)] = 0
     bigger = leading_bullet(pixels < 128, lines[2].bbox)
-    assert bigger is not None and bigger.char == "■" and bigger.box.width >= 1.5 * mark.box.width
+    assert bigger is not None and bigger.large and bigger.char == "■" and bigger.box.width >= 1.5 * mark.box.width
+    return pixels, lines, bigger
+
+
+def test_a_square_that_is_no_bullet_tells_no_size() -> None:
+    """A larger square that is not kept as a bullet (nothing read of it, no list, and something an engine read on its
+    row between it and the text: a row cut in two) does not make a list's squares ``▪``."""
+    pixels, lines, bigger = a_list_and_a_larger_square()
     box = lines[2].bbox
     between = Line.from_words([Word("12", BBox(bigger.box.x1 + 1, box.y0, box.x0 - 1, box.y1), 60.0)])
     texts = [line.text for line in bulleted(pixels, [*lines, between])]
     assert texts == ["■ " + TEXT, "■ " + TEXT, TEXT, "12"], texts
+
+
+def test_a_list_in_smaller_type_keeps_its_squares_beside_a_list_of_two_sizes() -> None:
+    """Squares as large against their own lines as a ``■`` is, in smaller type than a list whose page shows ``▪``
+    beside ``■``: ``■``, though no larger than the body's ``▪`` in pixels."""
+    pixels, lines = square_list("▪■▪■■", (40, 40, 40, 26, 26))
+    assert [line.text[0] for line in bulleted(pixels, lines)] == ["▪", "■", "▪", "■", "■"]
+
+
+def test_a_square_an_engine_s_reading_stands_on_tells_no_size() -> None:
+    """A larger square kept as a bullet but left to what an engine read on it (``12截至``: no bullet comes out
+    there) does not make the page's list ``▪``."""
+    pixels, lines, bigger = a_list_and_a_larger_square()
+    box = lines[2].bbox
+    read = Line.from_words([Word("12" + TEXT, BBox(bigger.box.x1 - 2, box.y0, box.x1, box.y1), 90.0)])
+    assert [line.text for line in bulleted(pixels, [*lines[:2], read])] == ["■ " + TEXT, "■ " + TEXT, "12" + TEXT]

@@ -74,7 +74,7 @@ ON_A_BULLET = READ_AS | BULLET_CHARS
 
 SHAPES = {("disc", True): "●", ("disc", False): "•", ("square", True): "■", ("square", False): "▪",
           ("diamond", True): "◆", ("diamond", False): "◆"}
-SHAPE_OF = {char: shape for (shape, _), char in SHAPES.items()}
+SQUARES = frozenset("■▪")
 #: Where a page's square bullets come in two sizes, the smaller is ``▪``, whatever its size against its line's text:
 #: DejaVu's ``▪``, which the AR PL fonts and WenQuanYi Zen Hei fall back on, is 0.61-0.62 of their ``■`` and 0.66 of
 #: its own, WenQuanYi Micro Hei's 0.67, Noto's 0.35; on the stress corpus's scans (seeds 1, 2, 5, 6; 300 to 150 dpi,
@@ -85,7 +85,7 @@ SHAPE_OF = {char: shape for (shape, _), char in SHAPES.items()}
 #: larger by its font's size).
 TWO_SQUARES = 0.75
 LIKE_HEIGHT = (0.8, 1.25)
-#: Squares this near in size are one list's: ``▪`` if any of them is.
+#: Squares this near in size, on lines of like height, are one kind: ``▪`` if any of them is.
 SAME_SIZE = (0.85, 1.18)
 
 
@@ -230,24 +230,28 @@ def leading_bullet(ink: np.ndarray, box: BBox) -> Bullet | None:
 
 
 def squares_by_page(bullets: list[Bullet | None]) -> list[Bullet | None]:
-    """``bullets`` (one per line, None where a line has none) with each ``■`` made ``▪`` where the page has a square
-    a third larger or more (``TWO_SQUARES``) on a line whose text is of like height (``LIKE_HEIGHT``; a bullet's
-    text height is its side over its ``size``), or where a square of the same size (``SAME_SIZE``) has one: the
-    smaller of two sizes is ``▪`` whatever it measures against its line. None is made ``■``: a real ``■`` measures as
-    one (0.9-1.5 of its line's text height), and a smaller mark beside it (a speck, a second small kind) says nothing
-    of it.
+    """``bullets`` (one per line, None where a line has none: those a page shows) with each ``■`` made ``▪`` where the
+    page has a square a third larger or more (``TWO_SQUARES``) on a line whose text is of like height
+    (``LIKE_HEIGHT``; a bullet's text height is its side over its ``size``), or where a square of the same size
+    (``SAME_SIZE``) on such a line has one: the smaller of two sizes is ``▪`` whatever it measures against its line.
+    None is made ``■``: a real ``■`` measures as one against its line (0.9-1.5 of the text's height on the corpus's
+    scans), and a smaller mark beside it (a speck, a second small kind) says nothing of it. A page whose squares are
+    of one size is left as measured, a list whose items measured either side of ``LARGE`` too.
 
     >>> small, large = Bullet("■", BBox(10, 10, 29, 29), 0.8), Bullet("■", BBox(10, 60, 41, 91), 1.2)
     >>> [b and b.char for b in squares_by_page([small, None, large, small])]
     ['▪', None, '■', '▪']
-    >>> heading = Bullet("■", BBox(10, 60, 41, 91), 0.8)  # on a line of text half as tall again
+    >>> caption = Bullet("■", BBox(10, 60, 27, 77), 1.0)  # small type: its square as large against its line
+    >>> [b.char for b in squares_by_page([small, large, caption])]
+    ['▪', '■', '■']
+    >>> heading = Bullet("■", BBox(10, 60, 41, 91), 0.8)  # on a line of text 1.6 times as tall
     >>> [b.char for b in squares_by_page([small, heading])]
     ['■', '■']
     >>> squares_by_page([Bullet("▪", BBox(10, 10, 21, 21), 0.33), Bullet("▪", BBox(10, 10, 15, 15), 0.15)])[0].char
     '▪'
     """
     squares = [(k, bullet, max(bullet.box.width, bullet.box.height)) for k, bullet in enumerate(bullets)
-               if bullet is not None and bullet.char in "■▪" and bullet.size > 0]
+               if bullet is not None and bullet.char in SQUARES and bullet.size > 0]
 
     def like(a: tuple[int, Bullet, float], b: tuple[int, Bullet, float]) -> bool:
         return LIKE_HEIGHT[0] <= (b[2] / b[1].size) / (a[2] / a[1].size) <= LIKE_HEIGHT[1]
@@ -255,10 +259,27 @@ def squares_by_page(bullets: list[Bullet | None]) -> list[Bullet | None]:
     smaller = {k for k, bullet, side in squares
                if any(j != k and side <= TWO_SQUARES * other and like((k, bullet, side), (j, b, other))
                       for j, b, other in squares)}
-    smaller |= {k for k, _, side in squares
-                if any(j in smaller and SAME_SIZE[0] <= side / other <= SAME_SIZE[1] for j, _, other in squares)}
+    smaller |= {k for k, bullet, side in squares
+                if any(j in smaller and SAME_SIZE[0] <= side / other <= SAME_SIZE[1]
+                       and like((k, bullet, side), (j, b, other)) for j, b, other in squares)}
     return [replace(bullet, char="▪") if bullet is not None and k in smaller and bullet.char == "■" else bullet
             for k, bullet in enumerate(bullets)]
+
+
+def shown(line: Line, bullet: Bullet) -> bool:
+    """True when ``bullet`` comes out at the start of ``line``: ``with_bullet`` puts it there, or an engine read a
+    solid bullet on its ink (which ``with_bullet`` writes as the shape's).
+
+    >>> item = Line.from_words([Word("截至", BBox(30, 0, 50, 10), 99.0)])
+    >>> shown(item, Bullet("■", BBox(12, 2, 20, 10))), shown(item, Bullet("■", BBox(26, 2, 34, 10)))
+    (True, False)
+    >>> shown(Line.from_words([Word("■截至", BBox(12, 0, 50, 10), 99.0)]), Bullet("■", BBox(12, 2, 20, 10)))
+    True
+    """
+    first = line.words[0] if line.words else None
+    read = first is not None and first.text[:1] in BULLET_CHARS and first.text[0] not in HOLLOW \
+        and stands_on(first, bullet)
+    return read or with_bullet(line, bullet) is not line
 
 
 def _text_rows(ink: np.ndarray, row: int) -> tuple[int, int] | None:

@@ -22,7 +22,16 @@ from cwn_ocr.layer.charsets import is_ideograph, squeeze
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word, distinct
-from cwn_ocr.ocr.bullets import ON_A_BULLET, SHAPE_OF, Bullet, leading_bullet, misread, squares_by_page, with_bullet
+from cwn_ocr.ocr.bullets import (
+    ON_A_BULLET,
+    SQUARES,
+    Bullet,
+    leading_bullet,
+    misread,
+    shown,
+    squares_by_page,
+    with_bullet,
+)
 from cwn_ocr.ocr.engines import corroborated
 from cwn_ocr.ocr.engines.choose import (
     PP_UNSURE,
@@ -534,14 +543,14 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
     Only lines with Han are looked at (a bullet's size is measured against the Han characters' height), and a small
     mark the shape calls a bullet (``•``, ``▪``, a small ``◆``) must have more than its shape for it, since one
     round speck of dust is shaped like a bullet: an engine read something of it (``。`` glued to the text, ``@@`` on
-    a line of its own), or another line of the page starts with a bullet of the same shape and size at the same
-    place (a list; ``_same_mark``). Where the page's squares kept come in two sizes, the smaller are ``▪``
-    (``bullets.squares_by_page``). A large one of any shape (``Bullet.large``: 0.45 of the text's height or more, as
-    the fonts' ``● ■ ◆`` stand, and within the band around the line ``leading_bullet`` looks in) is no speck: alone
-    on its page, with nothing read of it, it is a bullet all the same, where no other line stands on its ink or on
-    its row between it and the line (``_alone_before``): on the stress corpus's English-layer, degraded, noisy-layer
-    and mixed-page scans (seeds 1-6) 37 large bullets were left out before, 12 after, and no bullet came out where
-    the page has none.
+    a line of its own), or another line of the page starts with the same bullet (a square of either size for a
+    square) of the same size at the same place (a list; ``_same_mark``). Where the squares the page puts out come in
+    two sizes, the smaller are ``▪`` (``bullets.squares_by_page``). A large one of any shape (``Bullet.large``: 0.45
+    of the text's height or more, as the fonts' ``● ■ ◆`` stand, and within the band around the line
+    ``leading_bullet`` looks in) is no speck: alone on its page, with nothing read of it, it is a bullet all the
+    same, where no other line stands on its ink or on its row between it and the line (``_alone_before``): on the
+    stress corpus's English-layer, degraded, noisy-layer and mixed-page scans (seeds 1-6) 37 large bullets were left
+    out before, 12 after, and no bullet came out where the page has none.
 
     >>> page = np.full((150, 300), 255, np.uint8)
     >>> for top in (15, 95):
@@ -585,7 +594,12 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
         on_it = [lines[j] for j in junk if _inside(lines[j].bbox, bullet.box)]
         alone = bullet.large and _alone_before(bullet, k, lines)
         kept.append(bullet if listed or on_it or misread(line, bullet) or alone else None)
-    kept = squares_by_page(kept)  # ``▪`` beside ``■``: by their sizes, among the bullets kept
+    # ``▪`` beside ``■``: by their sizes, among the bullets that come out (a mark kept but left to an engine's
+    # reading of it, ``12截至``, tells nothing)
+    told = squares_by_page([bullet if bullet is not None and shown(line, bullet) else None
+                            for line, bullet in zip(lines, kept)])
+    resized = {k for k, (bullet, new) in enumerate(zip(kept, told)) if bullet and new and new.char != bullet.char}
+    kept = [new if new is not None else bullet for bullet, new in zip(kept, told)]
     marked_lines = [with_bullet(line, bullet) for line, bullet in zip(lines, kept)]
     placed = [bullet.box for line, bullet, marked in zip(lines, kept, marked_lines)
               if bullet is not None and marked is not line]
@@ -594,7 +608,8 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
         if k in junk and any(_inside(line.bbox, mark) for mark in placed):
             continue  # the bullet, read as a line of its own, now at the start of the line it heads
         if marked is not line and bullet is not None:
-            why = f"bullet {bullet.char} told by the shape of its ink"
+            why = f"bullet {bullet.char} told by the shape of its ink" + (", beside the page's larger squares"
+                                                                           if k in resized else "")
             marked = replace(marked, choice=f"{line.choice}; {why}" if line.choice else why)
         out.append(marked)
     return out
@@ -662,15 +677,16 @@ def read_twice(lines: list[Line]) -> list[Line]:
 
 def _same_mark(bullet: Bullet, other: Bullet | None, height: float) -> bool:
     """True when ``other`` is another item's bullet of the list ``bullet`` heads a line of: the same
-    shape (a square measured ``■`` against one line's text and ``▪`` against another's is one list's: their pixels
-    say so, ``bullets.squares_by_page``), on another row, at the same place (within a quarter of a line's height)
-    and of the same size (within a quarter), as a list's bullets stand; specks of dust match so seldom.
+    character (or both squares: a square measured ``■`` against one line's text and ``▪`` against another's, which
+    ``bullets.squares_by_page`` tells apart by the page's sizes where it has two), on another row, at the same place
+    (within a quarter of a line's height) and of the same size (within a quarter), as a list's bullets stand;
+    specks of dust match so seldom.
 
     >>> a, b = Bullet("■", BBox(10, 10, 29, 29), 0.45), Bullet("▪", BBox(11, 90, 29, 108), 0.32)
-    >>> _same_mark(a, b, 60.0), _same_mark(a, Bullet("•", BBox(11, 90, 29, 108), 0.32), 60.0)
+    >>> _same_mark(a, b, 60.0), _same_mark(Bullet("●", a.box, 0.45), Bullet("•", b.box, 0.32), 60.0)
     (True, False)
     """
-    if other is None or SHAPE_OF.get(other.char, other.char) != SHAPE_OF.get(bullet.char, bullet.char) \
+    if other is None or (other.char != bullet.char and not {other.char, bullet.char} <= SQUARES) \
             or other.box.vertical_overlap(bullet.box) > 0:
         return False
     a, b = bullet.box, other.box
