@@ -250,36 +250,33 @@ def squares_by_page(bullets: list[Bullet | None]) -> list[Bullet | None]:
     >>> squares_by_page([Bullet("▪", BBox(10, 10, 21, 21), 0.33), Bullet("▪", BBox(10, 10, 15, 15), 0.15)])[0].char
     '▪'
     """
-    squares = [(k, bullet, max(bullet.box.width, bullet.box.height)) for k, bullet in enumerate(bullets)
-               if bullet is not None and bullet.char in SQUARES and bullet.size > 0]
-
-    def like(a: tuple[int, Bullet, float], b: tuple[int, Bullet, float]) -> bool:
-        return LIKE_HEIGHT[0] <= (b[2] / b[1].size) / (a[2] / a[1].size) <= LIKE_HEIGHT[1]
-
-    smaller = {k for k, bullet, side in squares
-               if any(j != k and side <= TWO_SQUARES * other and like((k, bullet, side), (j, b, other))
-                      for j, b, other in squares)}
-    smaller |= {k for k, bullet, side in squares
+    # each square's index, side and its line's text height (its side over its size against the line)
+    squares = [(k, side, side / bullet.size) for k, bullet in enumerate(bullets)
+               if bullet is not None and bullet.char in SQUARES and bullet.size > 0
+               for side in (max(bullet.box.width, bullet.box.height),)]
+    smaller = {k for k, side, text in squares
+               if any(j != k and side <= TWO_SQUARES * other and LIKE_HEIGHT[0] <= height / text <= LIKE_HEIGHT[1]
+                      for j, other, height in squares)}
+    smaller |= {k for k, side, text in squares
                 if any(j in smaller and SAME_SIZE[0] <= side / other <= SAME_SIZE[1]
-                       and like((k, bullet, side), (j, b, other)) for j, b, other in squares)}
+                       and LIKE_HEIGHT[0] <= height / text <= LIKE_HEIGHT[1] for j, other, height in squares)}
     return [replace(bullet, char="▪") if bullet is not None and k in smaller and bullet.char == "■" else bullet
             for k, bullet in enumerate(bullets)]
 
 
-def shown(line: Line, bullet: Bullet) -> bool:
-    """True when ``bullet`` comes out at the start of ``line``: ``with_bullet`` puts it there, or an engine read a
-    solid bullet on its ink (which ``with_bullet`` writes as the shape's).
+def shown(marked: Line, bullet: Bullet) -> bool:
+    """True when ``bullet`` comes out in ``marked`` (a line as ``with_bullet`` gave it back): its first word starts
+    with the bullet, on its ink, whether put there or read there by an engine.
 
     >>> item = Line.from_words([Word("截至", BBox(30, 0, 50, 10), 99.0)])
-    >>> shown(item, Bullet("■", BBox(12, 2, 20, 10))), shown(item, Bullet("■", BBox(26, 2, 34, 10)))
+    >>> before, on = Bullet("■", BBox(12, 2, 20, 10)), Bullet("■", BBox(26, 2, 34, 10))  # where 截 is read: no bullet
+    >>> shown(with_bullet(item, before), before), shown(with_bullet(item, on), on)
     (True, False)
     >>> shown(Line.from_words([Word("■截至", BBox(12, 0, 50, 10), 99.0)]), Bullet("■", BBox(12, 2, 20, 10)))
     True
     """
-    first = line.words[0] if line.words else None
-    read = first is not None and first.text[:1] in BULLET_CHARS and first.text[0] not in HOLLOW \
-        and stands_on(first, bullet)
-    return read or with_bullet(line, bullet) is not line
+    first = marked.words[0] if marked.words else None
+    return first is not None and first.text[:1] == bullet.char and stands_on(first, bullet)
 
 
 def _text_rows(ink: np.ndarray, row: int) -> tuple[int, int] | None:

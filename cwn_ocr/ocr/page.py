@@ -594,13 +594,15 @@ def bulleted(image: np.ndarray, lines: list[Line]) -> list[Line]:
         on_it = [lines[j] for j in junk if _inside(lines[j].bbox, bullet.box)]
         alone = bullet.large and _alone_before(bullet, k, lines)
         kept.append(bullet if listed or on_it or misread(line, bullet) or alone else None)
+    marked_lines = [with_bullet(line, bullet) for line, bullet in zip(lines, kept)]
     # ``▪`` beside ``■``: by their sizes, among the bullets that come out (a mark kept but left to an engine's
-    # reading of it, ``12截至``, tells nothing)
-    told = squares_by_page([bullet if bullet is not None and shown(line, bullet) else None
-                            for line, bullet in zip(lines, kept)])
+    # reading of it, ``12截至``, tells nothing); a line whose bullet that makes ``▪`` is marked again
+    told = squares_by_page([bullet if bullet is not None and shown(marked, bullet) else None
+                            for marked, bullet in zip(marked_lines, kept)])
     resized = {k for k, (bullet, new) in enumerate(zip(kept, told)) if bullet and new and new.char != bullet.char}
     kept = [new if new is not None else bullet for bullet, new in zip(kept, told)]
-    marked_lines = [with_bullet(line, bullet) for line, bullet in zip(lines, kept)]
+    marked_lines = [with_bullet(line, kept[k]) if k in resized else marked
+                    for k, (line, marked) in enumerate(zip(lines, marked_lines))]
     placed = [bullet.box for line, bullet, marked in zip(lines, kept, marked_lines)
               if bullet is not None and marked is not line]
     out = []
