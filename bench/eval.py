@@ -55,6 +55,7 @@ from textmetrics import (  # noqa: E402
     lines_of,
     page_distance,
     squeeze,
+    word_spacing,
 )
 
 CACHE = Path(os.environ.get("CWN_OCR_EVAL_CACHE", Path.home() / ".cache" / "cwn-ocr-eval"))
@@ -194,7 +195,7 @@ def page_of(pages: list[str] | None, index: int) -> str:
 def text_scores(pages: list[str] | None, truth: list[str]) -> dict[str, int]:
     """Distances and lengths (all, Han, Latin) and exact lines of a tool's pages against the truth pages."""
     scores = Counter(d=0, n=0, han_d=0, han_n=0, lat_d=0, lat_n=0, exact=0, truth_lines=0, out_lines=0, dup=0,
-                     ord_d=0)
+                     ord_d=0, space_d=0, space_n=0)
     for p, reference in enumerate(truth):
         hyp = page_of(pages, p)
         scores["ord_d"] += distance(hyp, reference)[0]  # as read: lines out of order count as errors
@@ -207,6 +208,9 @@ def text_scores(pages: list[str] | None, truth: list[str]) -> dict[str, int]:
         scores["truth_lines"] += len(truth_lines)
         scores["out_lines"] += len(out_lines)
         scores["dup"] += duplicated(out_lines, truth_lines)
+        wrong, places = word_spacing(out_lines, truth_lines)
+        scores["space_d"] += wrong
+        scores["space_n"] += places
     return dict(scores)
 
 
@@ -651,6 +655,8 @@ def tool_figure(tool: str, figure: str) -> Any:
             return f"{t.get('false_changes', 0)}"
         if figure == "dup":
             return f"{t.get('dup', 0)}"
+        if figure == "spaces":
+            return pct(t["space_d"], t["space_n"]) if "space_d" in t else "–"
         if figure == "lines":
             return f"{t.get('out_lines', 0)}/{t.get('truth_lines', 0)}"
         if figure == "raster":
@@ -737,23 +743,26 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         "truth lines reproduced as whole output lines; "
         "*clean kept*: truth lines the meta marks clean (their layer text is right) whose layer line appears "
         "unchanged in the output; *false changes*: characters changed against the layer on clean pages and clean "
-        "lines; *dup*: output lines repeated more often than the truth has the line nearest to them; *lines*: "
+        "lines; *dup*: output lines repeated more often than the truth has the line nearest to them; *word spaces*: "
+        "on output lines equal to a truth line but for white space, the places between two ASCII letters (or a letter "
+        "and a closing `, . ; : ! ?`) spaced otherwise than the truth (`betwee n`, `suchas`: the CER does not see "
+        "them); *lines*: "
         "output lines / truth lines; *rasterized*: pages OCRed / pages; *garbled repaired*: repaired lines "
         "(source ocr/merged) that `judge_line` calls garbled / "
         "repaired lines; *time*: wall time of the CLI runs; *failed*: runs that wrote no text (exit code not 0 or 4: "
         "scored as empty output).",
         "",
         "| kind | docs | pages | CER | CER as read | Han CER | Latin CER | lines exact | clean kept | false changes "
-        "| dup | lines | rasterized | garbled repaired | time | failed |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| dup | word spaces | lines | rasterized | garbled repaired | time | failed |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for group in results["group_order"]:
         lines.append(
             f"| {group} | " + cell(seeds, group, lambda g: str(g["docs"])) + " | "
             + cell(seeds, group, lambda g: str(g["pages"])) + " | "
             + " | ".join(cell(seeds, group, tool_figure("cwn-ocr", f)) for f in (
-                "cer", "ord", "han", "lat", "exact", "kept", "false", "dup", "lines", "raster", "garbled", "time",
-                "failed"))
+                "cer", "ord", "han", "lat", "exact", "kept", "false", "dup", "spaces", "lines", "raster", "garbled",
+                "time", "failed"))
             + " |")
     lines += [
         "",

@@ -33,7 +33,9 @@ The rules, first match wins:
                             or ideographs at least; over an old OCR layer PP-OCR only):
                             whatever its text looks like or another reading says, the page
                             shows the line (``mysql.so+++``, which PP-OCR read so at 97.9
-                            and Tesseract as ``mysql.sSo 十十十``)
+                            and Tesseract as ``mysql.sSo 十十十``); an old OCR layer's
+                            spaces inside English words both engines read otherwise are
+                            not kept (``merge.spacing``), here and under ``clean``
 1b  ``font map``            the line read again with its font's recovered map, nothing        decode
                             flags it and no reading contradicts it (``fonts``)
 1d  ``font map read in    the line read again with its font's recovered map, flagged, and   decode

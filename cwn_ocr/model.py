@@ -84,6 +84,9 @@ class Line:
     engine: str = ""  # OCR lines: the engine whose reading this is ("tesseract", "ppocr")
     choice: str = ""  # OCR lines read by several engines: why this reading was chosen
     alternatives: tuple[Reading, ...] = ()  # the other engines' readings, where they differ from ``text``
+    # a line ``choose`` had two engines' readings of: each one's reading as it spaced it (PP-OCR's before
+    # Tesseract's word breaks were added to it): what ``merge.spacing`` weighs
+    as_read: tuple[Reading, ...] = ()
 
     @classmethod
     def from_words(cls, words: tuple[Word, ...] | list[Word]) -> Line:

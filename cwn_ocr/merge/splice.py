@@ -28,6 +28,7 @@ from cwn_ocr.layer.garble import judge_line, no_text_share
 from cwn_ocr.layer.textfix import DECODERS, Step, fix_text
 from cwn_ocr.merge.align import Match, unmatched_ocr
 from cwn_ocr.merge.numbers import layer_commas
+from cwn_ocr.merge.spacing import spaced_as_read
 from cwn_ocr.merge.symbols import symbols_read
 from cwn_ocr.merge.vote import in_a_word, read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
@@ -1221,7 +1222,35 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         return [line(spliced or original, Source.MERGED)]
     if action is Action.DECODE:
         return [line(original, Source.FONTMAP)]
+    if decision.rule in ("read verbatim", "clean") and context.origin is Origin.OCR_LAYER:
+        # the old OCR's spaces inside Latin words, where both engines read the page image otherwise (``spacing``)
+        respaced = spaced_as_read(original, _engine_texts(readings))
+        if respaced != original:
+            return [line(respaced, Source.MERGED, why=reasons + ("spaces between letters as both engines read the "
+                                                                 "page image",))]
     return [line(original, Source.LAYER)]
+
+
+def _engine_texts(readings: Sequence[Line]) -> list[list[str]]:
+    """Each engine's reading of each of the OCR lines ``readings`` as it spaced it (``Line.as_read``: the two
+    readings ``choose`` had), for the engines that read every one of them. A line read otherwise (a re-reading, a
+    line Tesseract settled, one engine's reading) is none's: its kept text may hold the other engine's word breaks.
+
+    >>> from cwn_ocr.model import Reading as Other
+    >>> pp = Line("Increase connectivity", BBox(0, 0, 9, 9), (), 96.0, engine="ppocr", choice="latin: PP-OCR (96)",
+    ...           as_read=(Other("ppocr", "Increase connectivity"), Other("tesseract", "lncrease connectivity")))
+    >>> agreed = Line("between", BBox(0, 0, 9, 9), (), 96.0, engine="ppocr", choice="agree: both read it the same",
+    ...               as_read=(Other("ppocr", "between"), Other("tesseract", "betwee n")))
+    >>> _engine_texts([pp, agreed])
+    [['Increase connectivity', 'between'], ['lncrease connectivity', 'betwee n']]
+    >>> _engine_texts([pp, replace(agreed, as_read=())])
+    []
+    """
+    texts: dict[str, list[str]] = {}
+    for reading in readings:
+        for engine, text in ((other.engine, other.text) for other in reading.as_read):
+            texts.setdefault(engine, []).append(text)
+    return [pieces for pieces in texts.values() if len(pieces) == len(readings)]
 
 
 def _stand_ins(original: str, readings: Sequence[Line], reading: Reading | None) -> str | None:

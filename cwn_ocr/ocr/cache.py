@@ -43,8 +43,9 @@ from cwn_ocr.run.runcache import PACKAGE, file_sha256
 # end taken from Tesseract's reading; 12: ASCII or full-width punctuation from the room it takes (engines.widths);
 # 13: a bullet an engine read as another takes the shape's, short lines read by both engines;
 # 14: a column's lines under the columns' block read with the column (columns._column_end); 15: a comma PP-OCR
-# read as a closing quote told by where its ink stands (forms.commas_read_as_quotes)
-CACHE_FORMAT = 15
+# read as a closing quote told by where its ink stands (forms.commas_read_as_quotes); 16: both engines' readings as
+# read beside the one kept (``Line.as_read``, for ``merge.spacing``)
+CACHE_FORMAT = 16
 
 
 @lru_cache(maxsize=4)
@@ -117,6 +118,8 @@ def _line_to_dict(line: Line) -> dict[str, Any]:
     if line.engine:  # which engine read it, why it was kept, the other readings (ocr.engines)
         entry.update({"engine": line.engine, "choice": line.choice,
                       "alternatives": [[r.engine, r.text, r.confidence] for r in line.alternatives]})
+        if line.as_read:
+            entry["as_read"] = [[r.engine, r.text, r.confidence] for r in line.as_read]
     return entry
 
 
@@ -127,7 +130,8 @@ def _line_from_dict(data: dict[str, Any]) -> Line:
         box = box.union(word.bbox)
     return Line(data["text"], box, words, data["conf"], engine=str(data.get("engine", "")),
                 choice=str(data.get("choice", "")),
-                alternatives=tuple(Reading(e, t, c) for e, t, c in data.get("alternatives", ())))
+                alternatives=tuple(Reading(e, t, c) for e, t, c in data.get("alternatives", ())),
+                as_read=tuple(Reading(e, t, c) for e, t, c in data.get("as_read", ())))
 
 
 def page_to_dict(page: PageOcr) -> dict[str, Any]:

@@ -678,7 +678,11 @@ def choose(tesseract: Line, ppocr: Line, *, detected: Line | None = None, prefer
             seen.add(_letters(other.text))
             alternatives.append(Reading(other.engine, other.text, other.confidence))
     earlier = "; ".join(line.choice for line in (tesseract, ppocr) if line.choice)
-    return replace(kept, choice=why + note + (f"; {earlier}" if earlier else ""), alternatives=tuple(alternatives))
+    # both read it: each one's reading as it spaced it (``Line.as_read``; the kept text may have the other's breaks)
+    as_read = tuple(Reading(line.engine, line.text, line.confidence) for line in (pp, tesseract)) \
+        if pp.text and tesseract.text else ()
+    return replace(kept, choice=why + note + (f"; {earlier}" if earlier else ""), alternatives=tuple(alternatives),
+                   as_read=as_read)
 
 
 def _decide(tesseract: Line, pp: Line, prefer: str) -> tuple[Line, str]:
