@@ -116,11 +116,23 @@ def _line_to_dict(line: Line) -> dict[str, Any]:
     entry = {"text": line.text, "conf": line.confidence,
              "words": [[w.text, w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1, w.confidence] for w in line.words]}
     if line.engine:  # which engine read it, why it was kept, the other readings (ocr.engines)
-        entry.update({"engine": line.engine, "choice": line.choice,
-                      "alternatives": [[r.engine, r.text, r.confidence] for r in line.alternatives]})
+        entry.update({"engine": line.engine, "choice": line.choice, "alternatives": _listed(line.alternatives)})
         if line.as_read:
-            entry["as_read"] = [[r.engine, r.text, r.confidence] for r in line.as_read]
+            entry["as_read"] = _listed(line.as_read)
     return entry
+
+
+def _listed(readings: tuple[Reading, ...]) -> list[list[Any]]:
+    """``readings`` as JSON lists, ``[engine, text, confidence]`` each (``_readings`` reads them back).
+
+    >>> _readings(_listed((Reading("ppocr", "安顺", 99.0), Reading("tesseract", "安 顺", None))))
+    (Reading(engine='ppocr', text='安顺', confidence=99.0), Reading(engine='tesseract', text='安 顺', confidence=None))
+    """
+    return [[r.engine, r.text, r.confidence] for r in readings]
+
+
+def _readings(rows: Any) -> tuple[Reading, ...]:
+    return tuple(Reading(e, t, c) for e, t, c in rows)
 
 
 def _line_from_dict(data: dict[str, Any]) -> Line:
@@ -130,8 +142,7 @@ def _line_from_dict(data: dict[str, Any]) -> Line:
         box = box.union(word.bbox)
     return Line(data["text"], box, words, data["conf"], engine=str(data.get("engine", "")),
                 choice=str(data.get("choice", "")),
-                alternatives=tuple(Reading(e, t, c) for e, t, c in data.get("alternatives", ())),
-                as_read=tuple(Reading(e, t, c) for e, t, c in data.get("as_read", ())))
+                alternatives=_readings(data.get("alternatives", ())), as_read=_readings(data.get("as_read", ())))
 
 
 def page_to_dict(page: PageOcr) -> dict[str, Any]:
