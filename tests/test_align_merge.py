@@ -769,6 +769,10 @@ def test_an_old_ocr_layers_spaces_inside_words_go_where_both_engines_read_none()
     assert merged("Smith et al. and Jones et al. found the same", both("Smith etal. and Jones et al found the same",
                                                                        "Smith etal.and Jones et al.found the same")
                   )[0] == "Smith et al. and Jones et al. found the same"
+    # a word the layer cut in pieces that both engines read whole; the pieces joined are a word
+    uploads = "No uploads or resources have been linked"
+    assert merged("No up lo ad s or re so ur ce s have been linked", both(uploads, uploads))[0] == uploads
+    assert merged("a ro un d the lake", both("around the lake", "around the lake"))[0].startswith("a ro")  # lone a
     # PP-OCR alone: no second engine
     assert merged(split, replace(read(right, 97.5, "ppocr"), choice=""))[0] == split
     # a layer a font draws is the document's own spacing

@@ -178,6 +178,47 @@ def _read(pieces: Sequence[str], plain: str) -> tuple[set[int], set[int]] | None
     return seen, put
 
 
+def _spelled_out(squeezed: str, breaks: set[int], known: Sequence[set[int]], spaced: Sequence[set[int]]) -> set[int]:
+    """The breaks of a word the layer cut in three pieces or more (``up lo ad s``, ``Pr of il e``) where no reading
+    breaks it (the places each saw alike, ``known``, and those it broke at, ``spaced``): all of them, where the
+    pieces joined are one English word more frequent than the rarest piece, or than each where all are ``COMMON``
+    words (``_one_word`` over more than two: not ``for ever more``), no
+    piece is a word of one letter (``a``, ``I``), no two pieces side by side are single letters (``A B C``) and no
+    piece after the first begins with a capital unless all are capitals (``Con Fu Cius``, ``Tian An Men``: names,
+    set apart on purpose or not, that the joined word would keep capitals inside; ``PR OF IL E`` is joined). Cut one
+    break at a time, no two pieces make a word (``up lo``, ``re so``).
+
+    >>> squeezed, breaks = _places("No up lo ad s or re so ur ce s")
+    >>> seen = set(range(1, len(squeezed)))
+    >>> sorted(_spelled_out(squeezed, breaks, [seen, seen], [{2, 9, 11}, {2, 9, 11}]))
+    [4, 6, 8, 13, 15, 17, 19]
+    >>> _spelled_out(*_places("a ro un d"), [set(range(1, 7))] * 2, [set(), set()])  # a lone ``a``: never
+    set()
+    >>> _spelled_out(*_places("Con Fu Cius"), [set(range(1, 9))] * 2, [set(), set()])  # capitals inside
+    set()
+    >>> sorted(_spelled_out(*_places("PR OF IL E"), [set(range(1, 7))] * 2, [set(), set()]))
+    [2, 4, 6]
+    """
+    out: set[int] = set()
+    start = 0
+    while start < len(squeezed):
+        end = start + 1
+        while end < len(squeezed) and _letter(squeezed[end - 1]) and _letter(squeezed[end]) \
+                and all(end in seen for seen in known) and not any(end in put for put in spaced):
+            end += 1
+        cuts = sorted(k for k in breaks if start < k < end)
+        if len(cuts) >= 2 and all(_letter(char) for char in squeezed[start:end]):
+            pieces = [squeezed[a:b] for a, b in zip([start, *cuts], [*cuts, end])]
+            joined, zipfs = english_zipf(squeezed[start:end]), [_zipf(piece) for piece in pieces]
+            if joined >= WORD_ZIPF and joined > (max(zipfs) if min(zipfs) >= COMMON else min(zipfs)) \
+                    and not any(piece in _ONE_LETTER_WORDS for piece in pieces) \
+                    and not any(len(a) == len(b) == 1 for a, b in zip(pieces, pieces[1:])) \
+                    and (squeezed[start:end].isupper() or not any(piece[0].isupper() for piece in pieces[1:])):
+                out.update(cuts)
+        start = end
+    return out
+
+
 def spaced_as_read(layer: str, readings: Sequence[Sequence[str]]) -> str:
     """``layer`` with the spaces between two ASCII letters that every one of ``readings`` (two engines' readings of
     the page image there, or more; each its pieces, one per OCR line) reads otherwise: taken out where none reads
@@ -205,6 +246,8 @@ def spaced_as_read(layer: str, readings: Sequence[Sequence[str]]) -> str:
     'every day is an everyday thing'
     >>> spaced_as_read("Increase connectivity between", [["Increase connectivity betw", "een"]] * 2)  # two OCR lines
     'Increase connectivity between'
+    >>> spaced_as_read("No up lo ad s or re so ur ce s", [["No uploads or resources"]] * 2)  # spelled out
+    'No uploads or resources'
     """
     if len(readings) < 2:
         return layer
@@ -232,6 +275,7 @@ def spaced_as_read(layer: str, readings: Sequence[Sequence[str]]) -> str:
         elif squeezed[k] in _CLOSING and k in breaks and _ends_token(squeezed, breaks, k) \
                 and not any(k in put for put in spaced):
             drop.add(k)
+    drop |= _spelled_out(squeezed, breaks, known, spaced)
     if not add and not drop:
         return layer
     out: list[str] = []

@@ -78,13 +78,14 @@ class EngineReading:
     confidence: float | None
     kept: bool
     why: str = ""  # the kept reading's: why it was chosen (``ocr.engines.choose``)
+    as_read: str = ""  # the engine's own reading, where ``text`` is otherwise (``Line.as_read``: the other's breaks)
 
     def to_dict(self) -> dict[str, object]:
         return {"engine": self.engine, "text": self.text, "confidence": self.confidence, "kept": self.kept,
-                **({"why": self.why} if self.why else {})}
+                **({"why": self.why} if self.why else {}), **({"as_read": self.as_read} if self.as_read else {})}
 
 
-def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
+def engine_readings(readings: Sequence[Line], *, spaced: bool = False) -> tuple[EngineReading, ...]:
     """Every engine's reading of the OCR lines ``readings`` (joined per engine, in their order, one piece
     per line): the engines whose reading was kept first, with why; nothing unless two engines read them, or
     Tesseract's reading took its marks' forms from PP-OCR's (``choose.widths_taken``).
@@ -99,9 +100,21 @@ def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
     >>> [(r.engine, r.why) for r in engine_readings([Line("合计,金额", BBox(0, 0, 9, 9), (), 96.0, engine="tesseract",
     ...                                                  choice="widths: Tesseract (96), its marks' forms")])]
     [('tesseract', "widths: Tesseract (96), its marks' forms")]
+
+    With ``spaced`` (a line whose spaces the engines' readings set, ``merge.spacing``), each engine's own reading where
+    the text shown is otherwise (``Line.as_read``: both read it alike but for spaces, or PP-OCR's reading took
+    Tesseract's word breaks):
+
+    >>> alike = Line("between natural", BBox(0, 0, 9, 9), (), 96.0, engine="ppocr", choice="agree: both read it",
+    ...              as_read=(Other("ppocr", "betweennatural"), Other("tesseract", "between natural")))
+    >>> [(r.engine, r.text, r.as_read) for r in engine_readings([alike], spaced=True)]
+    [('ppocr', 'between natural', 'betweennatural'), ('tesseract', 'between natural', '')]
+    >>> [r.as_read for r in engine_readings([alike])]
+    ['', '']
     """
     texts: dict[str, list[str]] = {}
     scores: dict[str, list[float]] = {}
+    raw: dict[str, list[str]] = {}
     kept: set[str] = set()
     for reading in readings:
         kept.add(reading.engine)
@@ -109,12 +122,19 @@ def engine_readings(readings: Sequence[Line]) -> tuple[EngineReading, ...]:
             texts.setdefault(engine, []).append(text)
             if confidence is not None:
                 scores.setdefault(engine, []).append(confidence)
+        for other in reading.as_read:
+            raw.setdefault(other.engine, []).append(other.text)
     if len(texts) < 2 and not any(widths_taken(r) for r in readings):
         return ()
     why = "; ".join(dict.fromkeys(r.choice for r in readings if r.choice))
+
+    def as_read(engine: str, text: str) -> str:
+        own = " ".join(raw[engine]) if spaced and len(raw.get(engine, ())) == len(readings) else ""
+        return own if own != text else ""
+
     return tuple(EngineReading(engine, " ".join(found),
                                round(sum(scores[engine]) / len(scores[engine]), 1) if scores.get(engine) else None,
-                               engine in kept, why if engine in kept else "")
+                               engine in kept, why if engine in kept else "", as_read(engine, " ".join(found)))
                  for engine, found in sorted(texts.items(), key=lambda item: item[0] not in kept))
 
 
@@ -1165,13 +1185,14 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         reasons += tuple(f"an unsure reading beside the sure one left out: {r.text!r} ({r.confidence or 0:.0f})"
                          for r in left_out)
 
-    def line(text: str, source: str, *, why: tuple[str, ...] = reasons, fix: tuple[Step, ...] = ()) -> RepairedLine:
+    def line(text: str, source: str, *, why: tuple[str, ...] = reasons, fix: tuple[Step, ...] = (),
+             spaced: bool = False) -> RepairedLine:
         if text == original and source not in (Source.UNREPAIRED, Source.FONTMAP):
             source = Source.FONTMAP if original != layer_text else Source.LAYER
         return RepairedLine(text, source, layer_text, layer_lines, box, why,
                             reading.confidence if reading and source in (Source.OCR, Source.MERGED) else None,
                             fix, tuple(w for w in _uncertain(readings) if w in text) if source == Source.MERGED else (),
-                            decision.rule, evidence, engines)
+                            decision.rule, evidence, engine_readings(readings, spaced=True) if spaced else engines)
 
     engines = engine_readings(readings)
     action = decision.action
@@ -1216,8 +1237,12 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         return [line(evidence.stand_ins, Source.MERGED,
                      why=reasons + ("symbols the English-only OCR wrote as ASCII, as the page image shows them",))]
     if action is Action.REPLACE_SPANS and decision.rule == "read twice in part":
-        return [line(read_alike(original, ocr_text, context.lang), Source.MERGED,
-                     why=reasons + ("both engines read part of the page image otherwise",))]
+        alike = read_alike(original, ocr_text, context.lang)
+        # the pieces kept are the old layer's (the rule is an old OCR layer's), with its spaces inside Latin words
+        respaced = spaced_as_read(alike, _engine_texts(readings))
+        return [line(respaced, Source.MERGED, why=reasons + ("both engines read part of the page image otherwise",)
+                     + (("spaces between letters as both engines read the page image",) if respaced != alike else ()),
+                     spaced=respaced != alike)]
     if action is Action.REPLACE_SPANS:
         return [line(spliced or original, Source.MERGED)]
     if action is Action.DECODE:
@@ -1227,7 +1252,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         respaced = spaced_as_read(original, _engine_texts(readings))
         if respaced != original:
             return [line(respaced, Source.MERGED, why=reasons + ("spaces between letters as both engines read the "
-                                                                 "page image",))]
+                                                                 "page image",), spaced=True)]
     return [line(original, Source.LAYER)]
 
 

@@ -39,11 +39,14 @@ if TYPE_CHECKING:
     import numpy as np
 
 PRIME, DOUBLE_PRIME = "\u2032", "\u2033"
-#: What engines make of a prime: apostrophes, an acute or grave accent, a corner bracket, and a tilde where a
-#: range cannot go on (``35°10～-23°17～。``; ``3°5~6°``, ``35°10～ 36°20`` and a tilde ending the line, the range
-#: going on on the next, are ranges).
+#: What engines make of a prime: apostrophes, an acute or grave accent, a corner bracket, a double quote that
+#: closes nothing (PP-OCR reads the tick ``"``: ``38°12"。``; ``“`` opens a quotation, and minutes are never
+#: followed by one), and a tilde where a range cannot go on (``35°10～-23°17～。``; ``3°5~6°``, ``35°10～ 36°20``
+#: and a tilde ending the line, the range going on on the next, are ranges). Not ``”``: a quotation opened on the
+#: line before may close right after minutes.
 _APOSTROPHES = "'\u2019\u2018\uff07`\u00b4"
-_MINUTES = regex.compile(r"(?<=\d°\d{1,2})(?:[" + _APOSTROPHES + r"\u300d]|[\uff5e~](?=[-\u2013\u2014。，,；;、]))")
+_MINUTES = regex.compile(r"(?<=\d°\d{1,2})(?:[" + _APOSTROPHES + r"\u300d\u201c\"]"
+                         r"|[\uff5e~](?=[-\u2013\u2014。，,；;、]))")
 #: Seconds: an angle's minutes written with a prime, digits, then a double quote (``26°35′12"``).
 _SECONDS = regex.compile(r'(?<=\d°\d{1,2}\u2032\d{1,2}(?:\.\d+)?)["\u201c\u201d\uff02]')
 #: A letter's prime: a lone ASCII letter after a space, an ideograph or Chinese punctuation (not a quote, a
@@ -66,6 +69,10 @@ def read_as_primes(text: str) -> str:
     '35°10′-23°17′。东经 104°3′27″，26°35′12″'
     >>> read_as_primes("他说：「位于北纬26°35」。‘北纬26°35’，35°10～ 36°20，3°5~6°，北纬26°35～")
     '他说：「位于北纬26°35」。‘北纬26°35’，35°10～ 36°20，3°5~6°，北纬26°35～'
+    >>> read_as_primes('25°22′-38°12“。称“北纬26°35”，北纬 26°35"，东经 104°30"，称"北纬26°35"的地区')
+    '25°22′-38°12′。称“北纬26°35”，北纬 26°35′，东经 104°30′，称"北纬26°35"的地区'
+    >>> read_as_primes('the "26°35" and "104°30" lines, 称“北纬26°35"的地区，北纬26°35”的地区')
+    'the "26°35" and "104°30" lines, 称“北纬26°35"的地区，北纬26°35”的地区'
     >>> read_as_primes("用 cut -d'=' -f2 取值，if 'a' == ch，‘x’ = 1，称‘变量 y’=常数，Xi'an, it's 'quoted' = no")
     "用 cut -d'=' -f2 取值，if 'a' == ch，‘x’ = 1，称‘变量 y’=常数，Xi'an, it's 'quoted' = no"
     """
@@ -78,24 +85,57 @@ def read_as_primes(text: str) -> str:
 
 
 def _closes(text: str, at: int) -> bool:
-    """Whether the mark at ``at`` (``」`` or ``’``) closes a quotation opened before it on the line: an
-    opening mark of its kind before it that no closing one follows, not counting those after minutes."""
+    """Whether the mark at ``at`` (``」``, ``’`` or a straight ``"``) closes a quotation opened before it on the
+    line: an opening mark of its kind before it that no closing one follows (``_open_before``); for a straight
+    quote, the double quotes before it left open (``quote_open``).
+
+    >>> _closes('称"北纬26°35"，', 9), _closes('北纬26°35"，称"甲"', 7)
+    (True, False)
+    """
+    if text[at] == '"':
+        return quote_open(text, at)
     opener = _OPENERS.get(text[at])
     return opener is not None and _open_before(text, at, opener)
 
 
+def quote_open(text: str, at: int) -> bool:
+    """Whether a double quotation is open at ``at``: the double quotes before it read left to right, ``“`` opening,
+    ``”`` closing, a straight ``"`` doing what the open one calls for; a tick after an angle's minutes or seconds
+    (``26°35"``, ``26°35′12"``, ``26°35“``) neither opens nor toggles, but closes what is open (``"北纬26°35"``).
+
+    >>> quote_open('the "26°35" and "104°30', 23), quote_open('26°35" and "甲', 13), quote_open('称“北纬26°35', 9)
+    (True, True, True)
+    >>> quote_open('26°35"，称', 8), quote_open('38°12“。称', 8), quote_open('称"甲"，', 5)
+    (False, False, False)
+    """
+    open_ = False
+    for i in range(at):
+        char = text[i]
+        if char not in '"\u201c\u201d':
+            continue
+        tick = bool(_MINUTES.match(text, i) or _SECONDS.match(text, i))
+        if char == "\u201d" or (tick and open_ and char == '"'):
+            open_ = False
+        elif not tick:
+            open_ = True if char == "\u201c" else not open_
+    return open_
+
+
 def _open_before(text: str, at: int, opener: str) -> bool:
     """Whether an ``opener`` before ``at`` on the line is still open there: no mark like ``text[at]`` closes
-    it in between (not counting those after minutes).
+    it in between. An opener right after minutes opens nothing (it is a prime); a closing mark there closes
+    what is open (``“北纬26°35”``), and closes nothing where nothing is.
 
     >>> _open_before("「甲」，度」", 5, "「"), _open_before("「甲，度」", 4, "「")
     (False, True)
+    >>> _open_before("38°12“。称“26°35”，26°35”", 21, "“"), _open_before("‘26°35’，26°35’", 13, "‘")
+    (False, False)
     """
     depth = 0
     for i in range(at):
-        if text[i] == opener:
+        if text[i] == opener and not _MINUTES.match(text, i):
             depth += 1
-        elif text[i] == text[at] and not _MINUTES.match(text, i):
+        elif text[i] == text[at]:
             depth = max(0, depth - 1)
     return depth > 0
 

@@ -57,6 +57,10 @@ def decision_note(line: dict[str, Any]) -> str:
     >>> decision_note({"rule": "contradicted", "repaired": "大小写,还是", "engines": [{"engine": "tesseract",
     ...     "text": "大小写,还是", "kept": True, "why": "widths: Tesseract (93), its marks' forms from PP-OCR's"}]})
     "rule 'contradicted' · kept Tesseract: widths: Tesseract (93), its marks' forms from PP-OCR's"
+    >>> decision_note({"rule": "read verbatim", "repaired": "between", "engines": [
+    ...     {"engine": "ppocr", "text": "between", "kept": True, "as_read": "betw een"},
+    ...     {"engine": "tesseract", "text": "between", "kept": False}]})
+    "rule 'read verbatim' · as read: PP-OCR 'betw een'"
     """
     if not line.get("rule"):
         return ""
@@ -78,6 +82,10 @@ def decision_note(line: dict[str, Any]) -> str:
                      else read)
     elif len(engines) == 1 and engines[0].get("why"):  # one engine's reading, another's part in it said (``widths``)
         parts.append(f"kept {ENGINE_LABELS.get(engines[0]['engine'], engines[0]['engine'])}: {engines[0]['why']}")
+    spaced = [e for e in engines if e.get("as_read")]  # each engine's own spacing, where the text shown has another's
+    if spaced:
+        parts.append("as read: " + ", ".join(f"{ENGINE_LABELS.get(e['engine'], e['engine'])} '{e['as_read']}'"
+                                             for e in spaced))
     return " · ".join(parts)
 
 

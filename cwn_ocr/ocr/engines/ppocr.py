@@ -115,26 +115,35 @@ def reader_slips(text: str) -> str:
 
 def curly_quotes(text: str) -> str:
     """PP-OCR reads a closing ” (and sometimes an opening “) as a straight ``"``: in a line with
-    Han, each straight double quote becomes the curly one the quotes before it call for.
+    Han, each straight double quote becomes the curly one the quotes before it call for. A double quote right
+    after an angle's minutes or seconds that closes nothing is the tick (``ocr.primes``): a straight one stays,
+    and neither it nor a ``“`` read there opens a quotation.
 
     >>> curly_quotes('执行"三区三线"、“三线一单"生态')
     '执行“三区三线”、“三线一单”生态'
     >>> curly_quotes('the "Two Mountains" idea')
     'the "Two Mountains" idea'
+    >>> curly_quotes('东经104°30"，称"三区三线"，称"北纬26°35"，38°12“。称"甲"，104°3′27"，称"乙"')
+    '东经104°30"，称“三区三线”，称“北纬26°35”，38°12“。称“甲”，104°3′27"，称“乙”'
     """
     if '"' not in text or not any(is_ideograph(c) for c in text):
         return text
     out, open_quote = [], False
-    for char in text:
+    for at, char in enumerate(text):
+        tick = _TICK.search(text, max(0, at - 12), at) is not None
         if char == "\u201c":
-            open_quote = True
+            open_quote = open_quote or not tick
         elif char == "\u201d":
             open_quote = False
-        elif char == '"':
+        elif char == '"' and (open_quote or not tick):
             char = "\u201d" if open_quote else "\u201c"
             open_quote = not open_quote
         out.append(char)
     return "".join(out)
+
+
+#: An angle's minutes or seconds ending where the text is searched up to (``curly_quotes``).
+_TICK = regex.compile(r"\d°\d{1,2}(?:\u2032\d{1,2}(?:\.\d+)?)?\Z")
 
 
 def ink_rows(image: np.ndarray) -> tuple[int, int]:
