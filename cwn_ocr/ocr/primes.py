@@ -85,14 +85,14 @@ def read_as_primes(text: str) -> str:
 
 
 def _closes(text: str, at: int) -> bool:
-    """Whether the mark at ``at`` (``」``, ``’`` or a straight ``"``) closes a quotation opened before it on the
+    """Whether the mark at ``at`` (``」``, ``’`` or a double quote) closes a quotation opened before it on the
     line: an opening mark of its kind before it that no closing one follows (``_open_before``); for a straight
-    quote, the double quotes before it left open (``quote_open``).
+    quote or a ``“`` (a closing one misread), the double quotes before it left open (``quote_open``).
 
-    >>> _closes('称"北纬26°35"，', 9), _closes('北纬26°35"，称"甲"', 7)
-    (True, False)
+    >>> _closes('称"北纬26°35"，', 9), _closes('北纬26°35"，称"甲"', 7), _closes('称“北纬26°35“，', 9)
+    (True, False, True)
     """
-    if text[at] == '"':
+    if text[at] in '"\u201c':
         return quote_open(text, at)
     opener = _OPENERS.get(text[at])
     return opener is not None and _open_before(text, at, opener)
