@@ -99,21 +99,23 @@ def _zipf(token: str) -> float:
     return 0.0 if len(token) == 1 and token not in _ONE_LETTER_WORDS else english_zipf(token)
 
 
-def _one_word(left: str, right: str) -> bool:
-    """Whether ``left`` and ``right``, which a space splits, are one English word: the two joined are a word
-    (``garble.WORD_ZIPF``) more frequent than the rarer of them (``betwee n``, ``In dex``, ``tree s``; not ``of the``
-    nor ``count them``, which two engines may both read glued in a CJK font's narrow spaces, nor ``wild life``), or
-    than either where both are ``COMMON`` words (not ``per cent``, ``my self``, ``web site``); never beside ``a`` or
-    ``I`` alone (``a round``, ``a gain``, ``a venue``: both engines glue a lone ``a`` in such fonts).
+def _one_word(*pieces: str) -> bool:
+    """Whether ``pieces``, which spaces split, are one English word: joined they are a word (``garble.WORD_ZIPF``)
+    more frequent than the rarest of them (``betwee n``, ``In dex``, ``tree s``, ``up lo ad s``; not ``of the`` nor
+    ``count them``, which two engines may both read glued in a CJK font's narrow spaces, nor ``wild life``), or than
+    each where all are ``COMMON`` words (not ``per cent``, ``my self``, ``web site``, ``for ever more``); never with
+    ``a`` or ``I`` alone (``a round``, ``a gain``, ``a venue``: both engines glue a lone ``a`` in such fonts).
 
     >>> _one_word("betwee", "n"), _one_word("In", "dex"), _one_word("tree", "s"), _one_word("of", "the")
     (True, True, True, False)
     >>> _one_word("wild", "life"), _one_word("per", "cent"), _one_word("a", "round"), _one_word("A", "gain")
     (False, False, False, False)
+    >>> _one_word("up", "lo", "ad", "s"), _one_word("for", "ever", "more")
+    (True, False)
     """
-    if left in _ONE_LETTER_WORDS or right in _ONE_LETTER_WORDS:
+    if any(piece in _ONE_LETTER_WORDS for piece in pieces):
         return False
-    joined, parts = english_zipf(left + right), (_zipf(left), _zipf(right))
+    joined, parts = english_zipf("".join(pieces)), [_zipf(piece) for piece in pieces]
     return joined >= WORD_ZIPF and joined > (max(parts) if min(parts) >= COMMON else min(parts))
 
 
@@ -181,9 +183,8 @@ def _read(pieces: Sequence[str], plain: str) -> tuple[set[int], set[int]] | None
 def _spelled_out(squeezed: str, breaks: set[int], known: Sequence[set[int]], spaced: Sequence[set[int]]) -> set[int]:
     """The breaks of a word the layer cut in three pieces or more (``up lo ad s``, ``Pr of il e``) where no reading
     breaks it (the places each saw alike, ``known``, and those it broke at, ``spaced``): all of them, where the
-    pieces joined are one English word more frequent than the rarest piece, or than each where all are ``COMMON``
-    words (``_one_word`` over more than two: not ``for ever more``), no
-    piece is a word of one letter (``a``, ``I``), no two pieces side by side are single letters (``A B C``) and no
+    pieces are one English word (``_one_word``: not ``for ever more``, no lone ``a`` or ``I``), no two pieces
+    side by side are single letters (``A B C``) and no
     piece after the first begins with a capital unless all are capitals (``Con Fu Cius``, ``Tian An Men``: names,
     set apart on purpose or not, that the joined word would keep capitals inside; ``PR OF IL E`` is joined). Cut one
     break at a time, no two pieces make a word (``up lo``, ``re so``).
@@ -206,13 +207,10 @@ def _spelled_out(squeezed: str, breaks: set[int], known: Sequence[set[int]], spa
         while end < len(squeezed) and _letter(squeezed[end - 1]) and _letter(squeezed[end]) \
                 and all(end in seen for seen in known) and not any(end in put for put in spaced):
             end += 1
-        cuts = sorted(k for k in breaks if start < k < end)
-        if len(cuts) >= 2 and all(_letter(char) for char in squeezed[start:end]):
+        cuts = sorted(k for k in breaks if start < k < end)  # a run of two pieces or more is all letters
+        if len(cuts) >= 2:
             pieces = [squeezed[a:b] for a, b in zip([start, *cuts], [*cuts, end])]
-            joined, zipfs = english_zipf(squeezed[start:end]), [_zipf(piece) for piece in pieces]
-            if joined >= WORD_ZIPF and joined > (max(zipfs) if min(zipfs) >= COMMON else min(zipfs)) \
-                    and not any(piece in _ONE_LETTER_WORDS for piece in pieces) \
-                    and not any(len(a) == len(b) == 1 for a, b in zip(pieces, pieces[1:])) \
+            if _one_word(*pieces) and not any(len(a) == len(b) == 1 for a, b in zip(pieces, pieces[1:])) \
                     and (squeezed[start:end].isupper() or not any(piece[0].isupper() for piece in pieces[1:])):
                 out.update(cuts)
         start = end

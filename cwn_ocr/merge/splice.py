@@ -114,7 +114,6 @@ def engine_readings(readings: Sequence[Line], *, spaced: bool = False) -> tuple[
     """
     texts: dict[str, list[str]] = {}
     scores: dict[str, list[float]] = {}
-    raw: dict[str, list[str]] = {}
     kept: set[str] = set()
     for reading in readings:
         kept.add(reading.engine)
@@ -122,14 +121,13 @@ def engine_readings(readings: Sequence[Line], *, spaced: bool = False) -> tuple[
             texts.setdefault(engine, []).append(text)
             if confidence is not None:
                 scores.setdefault(engine, []).append(confidence)
-        for other in reading.as_read:
-            raw.setdefault(other.engine, []).append(other.text)
     if len(texts) < 2 and not any(widths_taken(r) for r in readings):
         return ()
     why = "; ".join(dict.fromkeys(r.choice for r in readings if r.choice))
+    raw = _as_read(readings) if spaced else {}
 
     def as_read(engine: str, text: str) -> str:
-        own = " ".join(raw[engine]) if spaced and len(raw.get(engine, ())) == len(readings) else ""
+        own = " ".join(raw.get(engine, ()))
         return own if own != text else ""
 
     return tuple(EngineReading(engine, " ".join(found),
@@ -1241,8 +1239,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         # the pieces kept are the old layer's (the rule is an old OCR layer's), with its spaces inside Latin words
         respaced = spaced_as_read(alike, _engine_texts(readings))
         return [line(respaced, Source.MERGED, why=reasons + ("both engines read part of the page image otherwise",)
-                     + (("spaces between letters as both engines read the page image",) if respaced != alike else ()),
-                     spaced=respaced != alike)]
+                     + ((RESPACED,) if respaced != alike else ()), spaced=respaced != alike)]
     if action is Action.REPLACE_SPANS:
         return [line(spliced or original, Source.MERGED)]
     if action is Action.DECODE:
@@ -1251,15 +1248,17 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
         # the old OCR's spaces inside Latin words, where both engines read the page image otherwise (``spacing``)
         respaced = spaced_as_read(original, _engine_texts(readings))
         if respaced != original:
-            return [line(respaced, Source.MERGED, why=reasons + ("spaces between letters as both engines read the "
-                                                                 "page image",), spaced=True)]
+            return [line(respaced, Source.MERGED, why=reasons + (RESPACED,), spaced=True)]
     return [line(original, Source.LAYER)]
 
 
+#: The reason a line gives whose spaces between letters the engines' own readings set (``merge.spacing``).
+RESPACED = "spaces between letters as both engines read the page image"
+
+
 def _engine_texts(readings: Sequence[Line]) -> list[list[str]]:
-    """Each engine's reading of each of the OCR lines ``readings`` as it spaced it (``Line.as_read``: the two
-    readings ``choose`` had), for the engines that read every one of them. A line read otherwise (a re-reading, a
-    line Tesseract settled, one engine's reading) is none's: its kept text may hold the other engine's word breaks.
+    """Each engine's reading of each of the OCR lines ``readings`` as it spaced it (``_as_read``), for
+    ``spacing.spaced_as_read``.
 
     >>> from cwn_ocr.model import Reading as Other
     >>> pp = Line("Increase connectivity", BBox(0, 0, 9, 9), (), 96.0, engine="ppocr", choice="latin: PP-OCR (96)",
@@ -1271,11 +1270,18 @@ def _engine_texts(readings: Sequence[Line]) -> list[list[str]]:
     >>> _engine_texts([pp, replace(agreed, as_read=())])
     []
     """
+    return list(_as_read(readings).values())
+
+
+def _as_read(readings: Sequence[Line]) -> dict[str, list[str]]:
+    """Per engine, its reading of each of the OCR lines ``readings`` as it spaced it (``Line.as_read``: the two
+    readings ``choose`` had), for the engines that read every one of them. A line read otherwise (a re-reading, a
+    line Tesseract settled, one engine's reading) is none's: its kept text may hold the other engine's word breaks."""
     texts: dict[str, list[str]] = {}
     for reading in readings:
-        for engine, text in ((other.engine, other.text) for other in reading.as_read):
-            texts.setdefault(engine, []).append(text)
-    return [pieces for pieces in texts.values() if len(pieces) == len(readings)]
+        for other in reading.as_read:
+            texts.setdefault(other.engine, []).append(other.text)
+    return {engine: pieces for engine, pieces in texts.items() if len(pieces) == len(readings)}
 
 
 def _stand_ins(original: str, readings: Sequence[Line], reading: Reading | None) -> str | None:

@@ -27,7 +27,7 @@ before and after). ``J′`` read as a bracket, later: 865 -> 853, no document wo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import regex
@@ -99,9 +99,8 @@ def _closes(text: str, at: int) -> bool:
 
 
 def quote_open(text: str, at: int) -> bool:
-    """Whether a double quotation is open at ``at``: the double quotes before it read left to right, ``“`` opening,
-    ``”`` closing, a straight ``"`` doing what the open one calls for; a tick after an angle's minutes or seconds
-    (``26°35"``, ``26°35′12"``, ``26°35“``) neither opens nor toggles, but closes what is open (``"北纬26°35"``).
+    """Whether a double quotation is open at ``at`` (``double_quotes``: the state the last double quote before
+    ``at`` leaves).
 
     >>> quote_open('the "26°35" and "104°30', 23), quote_open('26°35" and "甲', 13), quote_open('称“北纬26°35', 9)
     (True, True, True)
@@ -109,16 +108,34 @@ def quote_open(text: str, at: int) -> bool:
     (False, False, False)
     """
     open_ = False
-    for i in range(at):
-        char = text[i]
+    for place, _opened, _tick, now_open in double_quotes(text):
+        if place >= at:
+            break
+        open_ = now_open
+    return open_
+
+
+def double_quotes(text: str) -> Iterator[tuple[int, bool, bool, bool]]:
+    """Each double quote of ``text``, left to right: its place, whether a quotation was open before it, whether it
+    is a tick after an angle's minutes or seconds (``26°35"``, ``26°35′12"``, ``26°35“``), and whether one is open
+    after it. ``“`` opens, ``”`` closes, a straight ``"`` does what the open one calls for; a tick neither opens
+    nor toggles, but closes what is open (``"北纬26°35"``). ``curly_quotes`` (PP-OCR's straight quotes made curly)
+    and ``quote_open`` read a line's quotes so.
+
+    >>> [(at, opened, tick) for at, opened, tick, _now in double_quotes('26°35"，称"甲"')]
+    [(5, False, True), (8, False, False), (10, True, False)]
+    """
+    open_ = False
+    for at, char in enumerate(text):
         if char not in '"\u201c\u201d':
             continue
-        tick = bool(_MINUTES.match(text, i) or _SECONDS.match(text, i))
+        tick = bool(_MINUTES.match(text, at) or _SECONDS.match(text, at))
+        opened = open_
         if char == "\u201d" or (tick and open_ and char == '"'):
             open_ = False
         elif not tick:
             open_ = True if char == "\u201c" else not open_
-    return open_
+        yield at, opened, tick, open_
 
 
 def _open_before(text: str, at: int, opener: str) -> bool:

@@ -47,7 +47,7 @@ from cwn_ocr.ocr.engines.forms import (
 )
 from cwn_ocr.ocr.engines.gaps import across_gaps
 from cwn_ocr.ocr.engines.widths import mark_widths
-from cwn_ocr.ocr.primes import dropped_primes
+from cwn_ocr.ocr.primes import double_quotes, dropped_primes
 
 if TYPE_CHECKING:
     import numpy as np
@@ -128,22 +128,11 @@ def curly_quotes(text: str) -> str:
     """
     if '"' not in text or not any(is_ideograph(c) for c in text):
         return text
-    out, open_quote = [], False
-    for at, char in enumerate(text):
-        tick = _TICK.search(text, max(0, at - 12), at) is not None
-        if char == "\u201c":
-            open_quote = open_quote or not tick
-        elif char == "\u201d":
-            open_quote = False
-        elif char == '"' and (open_quote or not tick):
-            char = "\u201d" if open_quote else "\u201c"
-            open_quote = not open_quote
-        out.append(char)
+    out = list(text)
+    for at, opened, tick, _now in double_quotes(text):
+        if text[at] == '"' and (opened or not tick):
+            out[at] = "\u201d" if opened else "\u201c"
     return "".join(out)
-
-
-#: An angle's minutes or seconds ending where the text is searched up to (``curly_quotes``).
-_TICK = regex.compile(r"\d°\d{1,2}(?:\u2032\d{1,2}(?:\.\d+)?)?\Z")
 
 
 def ink_rows(image: np.ndarray) -> tuple[int, int]:
