@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 from rich.console import Console
 
@@ -160,6 +161,7 @@ def check_engines(console: Console) -> int:
     it ``--engine auto`` reads with Tesseract alone, which the line says."""
     from cwn_ocr.errors import CwnOcrError
     from cwn_ocr.ocr.engines import PPOCR_ADVICE
+    from cwn_ocr.ocr.engines.glyphs import template_faces, templates
     from cwn_ocr.ocr.engines.ppocr import PpOcrEngine
 
     problems = 0
@@ -178,5 +180,14 @@ def check_engines(console: Console) -> int:
     except CwnOcrError as exc:
         problems += 1
         console.print(f"[red]broken[/]  OCR engine ppocr: {exc.message}; {exc.advice or PPOCR_ADVICE}")
+        return problems
+    faces = [face for face in template_faces() if templates(*face)]  # a face PIL cannot draw tells nothing
+    if faces:
+        console.print(f"[green]ok[/]      Greek letters PP-OCR cannot read (γ δ λ σ ω …): told from their ink by "
+                      f"{len(faces)} installed faces ({', '.join(sorted({Path(path).name for path, _ in faces}))})",
+                      soft_wrap=True)
+    else:
+        console.print("[yellow]missing[/] fonts to tell Greek letters PP-OCR cannot read (γ δ λ σ ω …): they stay "
+                      "as read; apt-get install fonts-noto-cjk fonts-dejavu-core")
     return problems
 

@@ -46,6 +46,7 @@ from cwn_ocr.ocr.engines.forms import (
     wide_angles,
 )
 from cwn_ocr.ocr.engines.gaps import across_gaps
+from cwn_ocr.ocr.engines.glyphs import dropped_greek, misread_greek, template_identity
 from cwn_ocr.ocr.engines.widths import mark_widths
 from cwn_ocr.ocr.primes import double_quotes, dropped_primes
 
@@ -243,7 +244,9 @@ class PpOcrEngine(OcrEngine):
             runtime = metadata.version("onnxruntime")
         except metadata.PackageNotFoundError:
             runtime = None
-        return {"version": self.version(), "onnxruntime": runtime, "models": models, "threads": self.threads}
+        # the faces Greek letters it cannot read are told by (``glyphs``): other fonts, other readings
+        return {"version": self.version(), "onnxruntime": runtime, "models": models, "threads": self.threads,
+                "glyph_faces": template_identity()}
 
     def check(self) -> str:
         import numpy as np
@@ -303,6 +306,8 @@ class PpOcrEngine(OcrEngine):
         columns, probs = [columns[i] for i in kept], [probs[i] for i in kept]
         text = mark_widths(text, columns, cell, gray)
         text, columns, probs = dropped_primes(text, columns, probs, cell, gray)
+        text = misread_greek(text, columns, cell, gray)  # Greek letters its dictionary lacks (``glyphs``)
+        text, columns, probs = dropped_greek(text, columns, probs, cell, gray)
         words = words_of(text, columns, probs, cell, float(width), float(top), float(bottom))
         if not words:
             return empty_line(self.name, width, height)
