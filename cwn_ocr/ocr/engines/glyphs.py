@@ -18,7 +18,7 @@ one character alone of those the recognizer reads for such a letter (``READ_FOR_
 
 Measured on the stress corpus (bench/RESULTS.md, session 39): on the PP-OCR readings of the 30 scan and mixed-page
 documents of seeds 1 and 2, with the document's own font left out of the templates, every letter put in or
-written was right (40); through the CLI, 516 -> 481 character errors on those documents and 836 -> 811 on seeds 3
+written was right (40); through the CLI, 516 -> 480 character errors on those documents and 836 -> 811 on seeds 3
 and 4's, no document worse, every other document's text unchanged.
 """
 
@@ -204,12 +204,29 @@ def _glyph_sized(ink: np.ndarray, first: int, last: int, height: float) -> bool:
             and rows[0] > 0 and rows[-1] < ink.shape[0] - 1)
 
 
+def read_on(text: str, columns: Sequence[int], cell: float, ink: np.ndarray, top: float, bottom: float
+            ) -> list[tuple[int, int, list[int]]]:
+    """The glyph-sized runs of ``ink_runs`` (``_glyph_sized``) and the characters of ``text`` but spaces (the
+    recognizer may put a space where it reads nothing) whose CTC peak (column ``columns[i]``, ``cell`` pixels a
+    column) falls on each or within ``REACH`` of the Han height of it: (first column, end column, indices).
+
+    >>> import numpy as np
+    >>> ink = np.zeros((40, 200), bool)
+    >>> ink[5:35, 0:30] = ink[5:35, 40:70] = ink[12:35, 100:116] = ink[5:35, 150:180] = True
+    >>> read_on("安顺 市", [1, 5, 10, 16], 10.0, ink, 5.0, 35.0)
+    [(0, 30, [0]), (40, 70, [1]), (100, 116, []), (150, 180, [3])]
+    """
+    peaks = [(column + 0.5) * cell for column in columns]
+    reach = REACH * (bottom - top)
+    return [(first, last, [i for i, (char, peak) in enumerate(zip(text, peaks))
+                           if first - reach <= peak <= last + reach and not char.isspace()])
+            for first, last in ink_runs(ink, top, bottom) if _glyph_sized(ink, first, last, bottom - top)]
+
+
 def unread_ink(text: str, columns: Sequence[int], cell: float, ink: np.ndarray, top: float, bottom: float
                ) -> list[tuple[int, int, int]]:
-    """The runs of ``ink_runs`` on which no character of ``text`` but a space peaks (CTC column ``columns[i]``,
-    ``cell`` pixels a column; the recognizer may put a space where it reads nothing), nor within ``REACH`` of
-    the Han height of them, glyph-sized (``_glyph_sized``): (first column,
-    end column, the index of the first character right of it).
+    """The runs of ``read_on`` no character stands on: (first column, end column, the index of the first
+    character right of it).
 
     >>> import numpy as np
     >>> ink = np.zeros((40, 200), bool)
@@ -219,15 +236,8 @@ def unread_ink(text: str, columns: Sequence[int], cell: float, ink: np.ndarray, 
     >>> unread_ink("安顺 市", [1, 5, 10, 16], 10.0, ink, 5.0, 35.0)  # a space peaks on it: still unread
     [(100, 116, 3)]
     """
-    peaks = [(column + 0.5) * cell for column in columns]
-    reach = REACH * (bottom - top)
-    found = []
-    for first, last in ink_runs(ink, top, bottom):
-        if any(first - reach <= peak <= last + reach and not char.isspace() for char, peak in zip(text, peaks)) \
-                or not _glyph_sized(ink, first, last, bottom - top):
-            continue
-        found.append((first, last, next((i for i, peak in enumerate(peaks) if peak > last), len(peaks))))
-    return found
+    return [(first, last, next((i for i, column in enumerate(columns) if (column + 0.5) * cell > last), len(columns)))
+            for first, last, on in read_on(text, columns, cell, ink, top, bottom) if not on]
 
 
 def _measured(text: str, columns: Sequence[int], cell: float, gray: np.ndarray
@@ -252,7 +262,7 @@ def _greek(ink: np.ndarray, top: float, bottom: float, faces: Sequence[tuple[str
 def misread_greek(text: str, columns: Sequence[int], cell: float, gray: np.ndarray, *,
                   faces: Sequence[tuple[str, int]] | None = None) -> str:
     """``text`` (as ``dropped_greek`` takes it) with each character of ``READ_FOR_GREEK`` that stands alone on its
-    run of ink (``ink_runs``: no other character peaks there) and whose ink is drawn like a letter of
+    run of ink (``read_on``: no other character peaks there) and whose ink is drawn like a letter of
     ``UNREADABLE`` and like nothing else, the character read included, written as that letter: the recognizer
     reads ``λ`` as ``入``, ``ω`` as ``@``, ``δ`` as ``8``, ``σ`` as ``α``.
 
@@ -264,12 +274,9 @@ def misread_greek(text: str, columns: Sequence[int], cell: float, gray: np.ndarr
     if measured is None:
         return text
     ink, top, bottom = measured
-    reach = REACH * (bottom - top)
-    peaks = [(column + 0.5) * cell for column in columns]
     out = list(text)
-    for first, last in ink_runs(ink, top, bottom):
-        on = [i for i, peak in enumerate(peaks) if first - reach <= peak <= last + reach and not text[i].isspace()]
-        if len(on) != 1 or text[on[0]] not in READ_FOR_GREEK or not _glyph_sized(ink, first, last, bottom - top):
+    for first, last, on in read_on(text, columns, cell, ink, top, bottom):
+        if len(on) != 1 or text[on[0]] not in READ_FOR_GREEK:
             continue
         letter = _greek(ink[:, first:last], top, bottom, faces)
         if letter is not None:
