@@ -44,9 +44,13 @@ def test_greek_letters_the_recognizer_cannot_read_come_from_their_ink(size: int)
     in its dictionary, ``σ`` neither); the engine's reading has both ``γ`` and the ``σ``."""
     engine = PpOcrEngine()
     for path, index in installed(NOTO):
-        text = engine.read_lines([typeset(path, index, size, GREEK_LINE)])[0].text
+        line = engine.read_lines([typeset(path, index, size, GREEK_LINE)])[0]
+        text = line.text
         assert text.count("γ") == 2 and "σ" in text, (path, size, text)
         assert text.replace(" ", "").startswith("监测站记录：取γ=0.72，σ"), text
+        # the reviewer is told which characters no recognizer read, and what put them there
+        assert "not as PP-OCR's recognizer read it: " in line.choice and "+γ" in line.choice, line.choice
+        assert "(the ink: a Greek letter's shape)" in line.choice, line.choice
 
 
 @needs_ppocr
@@ -72,8 +76,9 @@ def test_lines_without_such_letters_stay_as_read(line: str) -> None:
     a plain Han line: no Greek letter is put in."""
     engine = PpOcrEngine()
     for path, index in installed(NOTO):
-        text = engine.read_lines([typeset(path, index, 36, line)])[0].text
-        assert not set(text) & set(glyphs.UNREADABLE), (path, text)
+        read = engine.read_lines([typeset(path, index, 36, line)])[0]
+        assert not set(read.text) & set(glyphs.UNREADABLE), (path, read.text)
+        assert "Greek" not in read.choice, read.choice
 
 
 def test_unread_ink_without_template_faces_changes_nothing() -> None:

@@ -34,6 +34,7 @@ from cwn_ocr.merge.vote import in_a_word, read_alike, vote_line
 from cwn_ocr.model import BBox, Label, Line, Row, Verdict
 from cwn_ocr.ocr.engines import AGREE, CORROBORATED, ENGINE_NAMES, agreed, corroborated, surely_read
 from cwn_ocr.ocr.engines.choose import kept_despite_marks, tesseract_beside, widths_taken
+from cwn_ocr.ocr.engines.told import NOTE
 from cwn_ocr.ocr.verify import agreement, compared, leaves_out, whole_agreement
 
 
@@ -101,6 +102,12 @@ def engine_readings(readings: Sequence[Line], *, spaced: bool = False) -> tuple[
     ...                                                  choice="widths: Tesseract (96), its marks' forms")])]
     [('tesseract', "widths: Tesseract (96), its marks' forms")]
 
+    nor unless a reading has characters the recognizer did not read (``engines.told``):
+
+    >>> [(r.engine, r.why) for r in engine_readings([Line("取γ=0.72", BBox(0, 0, 9, 9), (), 96.0, engine="ppocr",
+    ...     choice="only: PP-OCR alone read it; not as PP-OCR's recognizer read it: +γ (the ink: …)")])]
+    [('ppocr', "only: PP-OCR alone read it; not as PP-OCR's recognizer read it: +γ (the ink: …)")]
+
     With ``spaced`` (a line whose spaces the engines' readings set, ``merge.spacing``), each engine's own reading where
     the text shown is otherwise (``Line.as_read``: both read it alike but for spaces, or PP-OCR's reading took
     Tesseract's word breaks):
@@ -121,7 +128,7 @@ def engine_readings(readings: Sequence[Line], *, spaced: bool = False) -> tuple[
             texts.setdefault(engine, []).append(text)
             if confidence is not None:
                 scores.setdefault(engine, []).append(confidence)
-    if len(texts) < 2 and not any(widths_taken(r) for r in readings):
+    if len(texts) < 2 and not any(widths_taken(r) or NOTE in r.choice for r in readings):
         return ()
     why = "; ".join(dict.fromkeys(r.choice for r in readings if r.choice))
     raw = _as_read(readings) if spaced else {}

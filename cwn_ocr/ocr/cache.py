@@ -44,8 +44,9 @@ from cwn_ocr.run.runcache import PACKAGE, file_sha256
 # 13: a bullet an engine read as another takes the shape's, short lines read by both engines;
 # 14: a column's lines under the columns' block read with the column (columns._column_end); 15: a comma PP-OCR
 # read as a closing quote told by where its ink stands (forms.commas_read_as_quotes); 16: both engines' readings as
-# read beside the one kept (``Line.as_read``, for ``merge.spacing``)
-CACHE_FORMAT = 16
+# read beside the one kept (``Line.as_read``, for ``merge.spacing``); 17: a PP-OCR reading's ``choice`` says what
+# cwn-ocr's passes changed in it (``engines.told``)
+CACHE_FORMAT = 17
 
 
 @lru_cache(maxsize=4)

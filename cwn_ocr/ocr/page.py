@@ -530,8 +530,9 @@ def second_engine(image: np.ndarray, lines: list[Line], *, prefer: str = "auto",
         # crop gives PP-OCR's recognizer one of them; each line the detector found is a line of its own,
         # read by it and by Tesseract's words on it
         for row, part in zip(apart[k], words_by_row(tesseract, apart[k])):
+            alone = f"ppocr: one of {len(apart[k])} lines PP-OCR's detector found in one box"
             one = choose(part, row, prefer=prefer) if part.text else \
-                replace(row, choice=f"ppocr: one of {len(apart[k])} lines PP-OCR's detector found in one box")
+                replace(row, choice=f"{alone}; {row.choice}" if row.choice else alone)
             out.append(widen(one, part))
     return out
 

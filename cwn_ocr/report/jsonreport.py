@@ -30,7 +30,9 @@ def _line(line: RepairedLine) -> dict[str, Any]:
         entry["textfix_steps"] = [step.fixer for step in line.steps]
     if line.uncertain:
         entry["uncertain_words"] = list(line.uncertain)
-    if line.engines:  # both OCR engines' readings (or Tesseract's with its marks' forms), the kept one first, why
+    # both OCR engines' readings (or one, with its marks' forms from the other's or characters its recognizer did
+    # not read: ``engines.told``), the kept one first, with why
+    if line.engines:
         entry["engines"] = [reading.to_dict() for reading in line.engines]
     return entry
 

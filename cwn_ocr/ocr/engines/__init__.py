@@ -96,7 +96,9 @@ def surely_read(line: Line) -> bool:
     characters at least, a letter, digit or ideograph among them (a character or two is what an
     engine makes of a speck, a rule, a seal), and Tesseract read about the same there: as many
     letters, digits and ideographs, give or take one, half of PP-OCR's among them (its confidence
-    aside: ``第工页`` is no word to it).
+    aside: ``第工页`` is no word to it). Tesseract's reading is looked for among the line's ``alternatives``
+    and, where the two read its letters alike (``choose`` keeps no copy then: ``- 1 -`` read ``-1 -``), among its
+    readings ``as_read``: a page footer both engines read alike is no less sure than one they read otherwise.
 
     >>> from cwn_ocr.model import Reading
     >>> def pp(text, other): return Line(text, BBox(0, 0, 1, 1), confidence=99.6, engine="ppocr",
@@ -107,13 +109,17 @@ def surely_read(line: Line) -> bool:
     (False, False)
     >>> surely_read(pp("- 1 -", "-1-")), surely_read(pp("- 1 -", "- | -"))
     (True, False)
+    >>> alike = Line("-1-", BBox(0, 0, 1, 1), confidence=99.6, engine="ppocr", choice="agree: both read it the same",
+    ...              as_read=(Reading("ppocr", "-1-", 99.6), Reading("tesseract", "-1 -", 32.0)))
+    >>> surely_read(alike)
+    True
     """
     if line.engine != "ppocr" or (line.confidence or 0.0) < SURE_ALONE:
         return False
     ours = Counter(c for c in unicodedata.normalize("NFKC", line.text) if c.isalnum())
     if not ours or sum(1 for c in line.text if not c.isspace()) < CORROBORATED:
         return False
-    for reading in line.alternatives:
+    for reading in (*line.alternatives, *line.as_read):
         theirs = Counter(c for c in unicodedata.normalize("NFKC", reading.text) if c.isalnum())
         if reading.engine == "tesseract" and abs(sum(theirs.values()) - sum(ours.values())) <= 1 \
                 and 2 * sum((ours & theirs).values()) >= sum(ours.values()):

@@ -47,6 +47,7 @@ from cwn_ocr.ocr.engines.forms import (
 )
 from cwn_ocr.ocr.engines.gaps import across_gaps
 from cwn_ocr.ocr.engines.glyphs import dropped_greek, misread_greek, template_identity
+from cwn_ocr.ocr.engines.told import told
 from cwn_ocr.ocr.engines.widths import mark_widths
 from cwn_ocr.ocr.primes import double_quotes, dropped_primes
 
@@ -211,6 +212,12 @@ def _find(name: str) -> bool:
         return False
 
 
+def _step(steps: list[tuple[str, str, str]], kind: str, before: str, after: str) -> str:
+    """``after`` (a pass's output), the pass noted in ``steps`` with the text ``before`` it (``told``)."""
+    steps.append((kind, before, after))
+    return after
+
+
 class PpOcrEngine(OcrEngine):
     """PP-OCRv4 recognizer (and detector inside boxes) on onnxruntime, ``threads`` threads per session."""
 
@@ -284,7 +291,8 @@ class PpOcrEngine(OcrEngine):
         return lines
 
     def _line(self, result: Any, gray: np.ndarray) -> Line:
-        text, score = reader_slips(str(result[0])), float(result[1])
+        read = str(result[0])
+        text, score = reader_slips(read), float(result[1])
         height, width = gray.shape[:2]
         if not text.strip() or len(result) < 3:
             return empty_line(self.name, width, height)
@@ -294,24 +302,32 @@ class PpOcrEngine(OcrEngine):
             top, bottom = ink_rows(gray)
             return Line(text.strip(), BBox(0.0, top, float(width), bottom), (Word(text.strip(),
                         BBox(0.0, top, float(width), bottom), round(100 * score, 2)),), round(100 * score, 2),
-                        engine=self.name)
+                        engine=self.name, choice=told([("slip", read, text)]))
         top, bottom = ink_rows(gray)
         cell = width / max(1e-6, float(columns_total))
-        text, columns, probs = across_gaps(text, columns, probs, cell, gray)
-        text = wide_angles(stacked_marks(script_digits(text, columns, cell, gray), columns, cell, gray),
-                           columns, cell, gray)
-        text = commas_read_as_quotes(stops_read_as_degrees(text, columns, cell, gray), columns, cell, gray)
-        text = self._raised_digits(text, columns, cell, gray)
-        text, kept = full_width_codes(text, columns, cell=cell, gray=gray)
+        # each pass's change, said in the line's ``choice`` (``told``): what the recognizer did not read
+        steps = [("slip", read, text)]
+        new, columns, probs = across_gaps(text, columns, probs, cell, gray)
+        text = _step(steps, "gaps", text, new)
+        text = _step(steps, "script", text, script_digits(text, columns, cell, gray))
+        text = _step(steps, "bars", text, stacked_marks(text, columns, cell, gray))
+        text = _step(steps, "size", text, wide_angles(text, columns, cell, gray))
+        text = _step(steps, "height", text,
+                     commas_read_as_quotes(stops_read_as_degrees(text, columns, cell, gray), columns, cell, gray))
+        text = _step(steps, "reread", text, self._raised_digits(text, columns, cell, gray))
+        new, kept = full_width_codes(text, columns, cell=cell, gray=gray)
+        text = _step(steps, "codes", text, new)
         columns, probs = [columns[i] for i in kept], [probs[i] for i in kept]
-        text = mark_widths(text, columns, cell, gray)
-        text, columns, probs = dropped_primes(text, columns, probs, cell, gray)
-        text = misread_greek(text, columns, cell, gray)  # Greek letters its dictionary lacks (``glyphs``)
-        text, columns, probs = dropped_greek(text, columns, probs, cell, gray)
+        text = _step(steps, "room", text, mark_widths(text, columns, cell, gray))
+        new, columns, probs = dropped_primes(text, columns, probs, cell, gray)
+        text = _step(steps, "primes", text, new)
+        # Greek letters its dictionary lacks (``glyphs``)
+        new, columns, probs = dropped_greek(misread_greek(text, columns, cell, gray), columns, probs, cell, gray)
+        text = _step(steps, "greek", text, new)
         words = words_of(text, columns, probs, cell, float(width), float(top), float(bottom))
         if not words:
             return empty_line(self.name, width, height)
-        return replace(Line.from_words(words), confidence=round(100 * score, 2), engine=self.name)
+        return replace(Line.from_words(words), confidence=round(100 * score, 2), engine=self.name, choice=told(steps))
 
     def _raised_digits(self, text: str, columns: Sequence[int], cell: float, gray: np.ndarray) -> str:
         """``text`` with each raised digit read again from its own ink at the line's size: the dictionary
