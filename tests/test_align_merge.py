@@ -291,6 +291,21 @@ def test_a_short_line_both_engines_read_alike_is_added() -> None:
     assert [text for _, text in read_first(layer, footer)] == [HEADING.text]
 
 
+def test_a_footer_with_one_digit_both_engines_read_alike_is_added() -> None:
+    """``- 1 -``: one digit is too few for two engines' agreement to count on its own (``corroborated``), but
+    PP-OCR read it surely and Tesseract read the same there (``surely_read``, Tesseract's reading among the
+    line's ``as_read``: the two read its letters alike, so ``choose`` keeps no alternative). Alike but no letter
+    or digit, a rule's ``-.-`` is not added."""
+    from cwn_ocr.model import Reading
+
+    def footer(text: str, other: str) -> Line:
+        return replace(twice(text, 280, 800, 310, 810, conf=99.6),
+                       as_read=(Reading("ppocr", text, 99.6), Reading("tesseract", other, 32.0)))
+
+    assert [text for _, text in read_first([HEADING], [HEADING_OCR, footer("-1-", "-1 -")])] == [HEADING.text, "-1-"]
+    assert [text for _, text in read_first([HEADING], [HEADING_OCR, footer("-.-", "-.-")])] == [HEADING.text]
+
+
 def test_text_missing_from_the_layer_is_added_in_place() -> None:
     layer = [HEADING, line("Baseline:", 50, 200, 100, 212)]
     ocr = [HEADING_OCR, line("安顺市严格执行“三区三线”管理。", 50, 150, 300, 162, 93),

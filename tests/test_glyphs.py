@@ -49,7 +49,7 @@ def test_greek_letters_the_recognizer_cannot_read_come_from_their_ink(size: int)
         assert text.count("γ") == 2 and "σ" in text, (path, size, text)
         assert text.replace(" ", "").startswith("监测站记录：取γ=0.72，σ"), text
         # the reviewer is told which characters no recognizer read, and what put them there
-        assert "not as PP-OCR's recognizer read it: " in line.choice and "+γ" in line.choice, line.choice
+        assert "not as PP-OCR's recognizer read it: " in line.choice and "+‹γ› ×2" in line.choice, line.choice
         assert "(the ink: a Greek letter's shape)" in line.choice, line.choice
 
 
@@ -159,3 +159,20 @@ def test_a_latin_face_is_placed_as_it_stands_beside_han() -> None:
         height = rows[0][-1] + 1 - rows[0][0]
         seen = ((rows[1][0] - rows[0][0]) / height, (rows[1][-1] + 1 - rows[0][0]) / height)
         assert np.allclose(placed[char], seen, atol=0.05), (char, placed[char], seen)
+
+
+@needs_ppocr
+def test_the_detectors_rows_say_what_the_passes_changed_too() -> None:
+    """PP-OCR's detector inside a box (``read_region``), and the rows the repair keeps of it (``page.rows_inside``),
+    carry the note on what cwn-ocr's passes changed in the recognizer's reading, as the crop's reading does."""
+    from cwn_ocr.model import BBox
+    from cwn_ocr.ocr.page import rows_inside
+
+    path, index = installed(NOTO)[0]
+    crop = typeset(path, index, 36, GREEK_LINE)
+    page = np.full((crop.shape[0] * 3, crop.shape[1] + 40), 255, np.uint8)
+    page[crop.shape[0]:2 * crop.shape[0], 20:20 + crop.shape[1]] = crop
+    rows = PpOcrEngine().read_region(page)
+    assert any("+‹γ›" in row.choice for row in rows), [(row.text, row.choice) for row in rows]
+    kept = rows_inside(rows, BBox(0, crop.shape[0], page.shape[1], 2 * crop.shape[0]), 0, 0, engine="ppocr")
+    assert "γ" in kept.text and "+‹γ›" in kept.choice and kept.choice.count("not as PP-OCR's") == 1, kept.choice

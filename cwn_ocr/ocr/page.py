@@ -44,6 +44,7 @@ from cwn_ocr.ocr.engines.choose import (
     widths_unread,
     with_mark_widths,
 )
+from cwn_ocr.ocr.engines.told import joined
 from cwn_ocr.ocr.inkrows import SPECKS, blank_row, ink_level, ink_rows
 from cwn_ocr.ocr.prepare import Prepared, prepare
 from cwn_ocr.ocr.primes import read_as_primes
@@ -118,7 +119,8 @@ def rows_inside(lines: list[Line], box: BBox, dx: float, dy: float, *, engine: s
         return Line("", box, engine=engine)
     confs = [line.confidence for line in lines if line.confidence is not None
              and box.y0 <= (line.bbox.y0 + line.bbox.y1) / 2 + dy <= box.y1]
-    return replace(Line.from_words(words), engine=engine, confidence=sum(confs) / len(confs) if confs else None)
+    return replace(Line.from_words(words), engine=engine, confidence=sum(confs) / len(confs) if confs else None,
+                   choice=joined([line.choice for line in kept]))
 
 
 def rows_apart(lines: list[Line], box: BBox, dx: float, dy: float, *, height: float) -> list[Line]:

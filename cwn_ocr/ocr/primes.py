@@ -47,8 +47,9 @@ PRIME, DOUBLE_PRIME = "\u2032", "\u2033"
 _APOSTROPHES = "'\u2019\u2018\uff07`\u00b4"
 _MINUTES = regex.compile(r"(?<=\d°\d{1,2})(?:[" + _APOSTROPHES + r"\u300d\u201c\"]"
                          r"|[\uff5e~](?=[-\u2013\u2014。，,；;、]))")
-#: Seconds: an angle's minutes written with a prime, digits, then a double quote (``26°35′12"``).
-_SECONDS = regex.compile(r'(?<=\d°\d{1,2}\u2032\d{1,2}(?:\.\d+)?)["\u201c\u201d\uff02]')
+#: Seconds: an angle's minutes written with a prime (or what an engine makes of one: ``26°35'12"``), digits, then a
+#: double quote (``26°35′12"``).
+_SECONDS = regex.compile(r'(?<=\d°\d{1,2}[\u2032' + _APOSTROPHES + r']\d{1,2}(?:\.\d+)?)["\u201c\u201d\uff02]')
 #: A letter's prime: a lone ASCII letter after a space, an ideograph or Chinese punctuation (not a quote, a
 #: dash or a letter: ``'a'``, ``-d'='``), the mark, then ``=`` not opening a quotation.
 _LONE_LETTER = r"(?:(?<=^)|(?<=[\s\p{Han}，、；：（(]))[A-Za-z]"
@@ -124,6 +125,8 @@ def double_quotes(text: str) -> Iterator[tuple[int, bool, bool, bool]]:
 
     >>> [(at, opened, tick) for at, opened, tick, _now in double_quotes('26°35"，称"甲"')]
     [(5, False, True), (8, False, False), (10, True, False)]
+    >>> [tick for _at, _opened, tick, _now in double_quotes('东经104°3\\'27"，称"甲"')]  # minutes read as ``'``
+    [True, False, False]
     """
     open_ = False
     for at, char in enumerate(text):

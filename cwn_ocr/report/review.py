@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from cwn_ocr.model import IMAGE_CHOICES, BBox
 from cwn_ocr.ocr.engines import ENGINE_LABELS
+from cwn_ocr.ocr.engines.told import NOTE
 from cwn_ocr.report.diffview import Segment, mark_uncertain, sides
 
 if TYPE_CHECKING:
@@ -57,6 +58,11 @@ def decision_note(line: dict[str, Any]) -> str:
     >>> decision_note({"rule": "contradicted", "repaired": "大小写,还是", "engines": [{"engine": "tesseract",
     ...     "text": "大小写,还是", "kept": True, "why": "widths: Tesseract (93), its marks' forms from PP-OCR's"}]})
     "rule 'contradicted' · kept Tesseract: widths: Tesseract (93), its marks' forms from PP-OCR's"
+    >>> why = f"agree: both read it the same; {NOTE}: ‹<›→‹≤› (…)"
+    >>> decision_note({"rule": "x", "repaired": "氨氮≤0.2", "engines": [
+    ...     {"engine": "ppocr", "text": "氨氮≤0.2", "kept": True, "why": why},
+    ...     {"engine": "tesseract", "text": "氨氮≤0.2", "kept": False}]}) == f"rule 'x' · kept PP-OCR: {why}"
+    True
     >>> decision_note({"rule": "read verbatim", "repaired": "between", "engines": [
     ...     {"engine": "ppocr", "text": "between", "kept": True, "as_read": "betw een"},
     ...     {"engine": "tesseract", "text": "between", "kept": False}]})
@@ -80,8 +86,11 @@ def decision_note(line: dict[str, Any]) -> str:
         kept = next((e for e in engines if e.get("kept")), None)
         parts.append(f"{read}; kept {ENGINE_LABELS.get(kept['engine'], kept['engine'])}: {kept.get('why', '')}" if kept
                      else read)
-    elif len(engines) == 1 and engines[0].get("why"):  # one engine's reading, another's part in it said (``widths``)
-        parts.append(f"kept {ENGINE_LABELS.get(engines[0]['engine'], engines[0]['engine'])}: {engines[0]['why']}")
+    elif (kept := next((e for e in engines if e.get("kept")), None)) is not None and kept.get("why") \
+            and (len(engines) == 1 or NOTE in kept["why"]):
+        # one engine's reading, another's part in it said (``widths``); or both read it alike and the kept reading
+        # has characters its recognizer did not read (``engines.told``)
+        parts.append(f"kept {ENGINE_LABELS.get(kept['engine'], kept['engine'])}: {kept['why']}")
     spaced = [e for e in engines if e.get("as_read")]  # each engine's own spacing, where the text shown has another's
     if spaced:
         parts.append("as read: " + ", ".join(f"{ENGINE_LABELS.get(e['engine'], e['engine'])} '{e['as_read']}'"

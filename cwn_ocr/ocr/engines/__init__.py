@@ -107,12 +107,13 @@ def surely_read(line: Line) -> bool:
     (True, False)
     >>> surely_read(pp("口", "口")), surely_read(pp("第1页", "|"))  # a speck; a rule Tesseract saw
     (False, False)
-    >>> surely_read(pp("- 1 -", "-1-")), surely_read(pp("- 1 -", "- | -"))
+    >>> surely_read(pp("- 1 -", "- | -"))  # a footer's digit Tesseract did not see
+    False
+    >>> def alike(text, other): return Line(text, BBox(0, 0, 1, 1), confidence=99.6, engine="ppocr",
+    ...                                     choice="agree: both read it the same",
+    ...                                     as_read=(Reading("ppocr", text, 99.6), Reading("tesseract", other, 32.0)))
+    >>> surely_read(alike("-1-", "-1 -")), surely_read(alike("-.-", "-.-"))  # read alike; no letter or digit
     (True, False)
-    >>> alike = Line("-1-", BBox(0, 0, 1, 1), confidence=99.6, engine="ppocr", choice="agree: both read it the same",
-    ...              as_read=(Reading("ppocr", "-1-", 99.6), Reading("tesseract", "-1 -", 32.0)))
-    >>> surely_read(alike)
-    True
     """
     if line.engine != "ppocr" or (line.confidence or 0.0) < SURE_ALONE:
         return False

@@ -677,8 +677,10 @@ def choose(tesseract: Line, ppocr: Line, *, detected: Line | None = None, prefer
         if _letters(other.text) not in seen:
             seen.add(_letters(other.text))
             alternatives.append(Reading(other.engine, other.text, other.confidence))
-    # what the readings judged say of themselves: Tesseract's fallbacks, PP-OCR's changes to its reading (``told``)
-    earlier = "; ".join(line.choice for line in (tesseract, pp) if line.choice)
+    # what the readings say of themselves: Tesseract's fallbacks; where PP-OCR's is kept, what cwn-ocr's passes
+    # changed in it (``told``)
+    notes = (tesseract.choice,) if kept is tesseract else (tesseract.choice, pp.choice)
+    earlier = "; ".join(note for note in notes if note)
     # both read it: each one's reading as it spaced it (``Line.as_read``; the kept text may have the other's breaks)
     as_read = tuple(Reading(line.engine, line.text, line.confidence) for line in (pp, tesseract)) \
         if pp.text and tesseract.text else ()

@@ -47,7 +47,7 @@ from cwn_ocr.ocr.engines.forms import (
 )
 from cwn_ocr.ocr.engines.gaps import across_gaps
 from cwn_ocr.ocr.engines.glyphs import dropped_greek, misread_greek, template_identity
-from cwn_ocr.ocr.engines.told import told
+from cwn_ocr.ocr.engines.told import joined, told
 from cwn_ocr.ocr.engines.widths import mark_widths
 from cwn_ocr.ocr.primes import double_quotes, dropped_primes
 
@@ -127,6 +127,8 @@ def curly_quotes(text: str) -> str:
     'the "Two Mountains" idea'
     >>> curly_quotes('东经104°30"，称"三区三线"，称"北纬26°35"，38°12“。称"甲"，104°3′27"，称"乙"')
     '东经104°30"，称“三区三线”，称“北纬26°35”，38°12“。称“甲”，104°3′27"，称“乙”'
+    >>> curly_quotes('东经104°3\\'27"，称"乙"')  # the minutes' prime read as an apostrophe
+    '东经104°3\\'27"，称“乙”'
     """
     if '"' not in text or not any(is_ideograph(c) for c in text):
         return text
@@ -394,7 +396,8 @@ class PpOcrEngine(OcrEngine):
             if words:
                 confs = [r.confidence for r in readings if r.confidence is not None and r.text]
                 lines.append(replace(Line.from_words(words), engine=self.name,
-                                     confidence=round(sum(confs) / len(confs), 2) if confs else None))
+                                     confidence=round(sum(confs) / len(confs), 2) if confs else None,
+                                     choice=joined([r.choice for r in readings])))
         return lines
 
 
