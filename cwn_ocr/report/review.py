@@ -80,14 +80,13 @@ def decision_note(line: dict[str, Any]) -> str:
         used = "" if reading.get("usable") or line.get("source") in ("ocr", "merged") else ", not used"
         parts.append(f"the page image read '{reading['text']}' (confidence {reading.get('confidence') or 0:.0f}{used})")
     engines = line.get("engines") or []
+    kept = next((e for e in engines if e.get("kept")), None)
     if len({"".join(e["text"].split()) for e in engines}) > 1:  # the engines read it differently: both shown
         read = ", ".join(f"{ENGINE_LABELS.get(e['engine'], e['engine'])} '{e['text']}'"
                          + (f" ({e['confidence']:.0f})" if e.get("confidence") is not None else "") for e in engines)
-        kept = next((e for e in engines if e.get("kept")), None)
         parts.append(f"{read}; kept {ENGINE_LABELS.get(kept['engine'], kept['engine'])}: {kept.get('why', '')}" if kept
                      else read)
-    elif (kept := next((e for e in engines if e.get("kept")), None)) is not None and kept.get("why") \
-            and (len(engines) == 1 or NOTE in kept["why"]):
+    elif kept is not None and kept.get("why") and (len(engines) == 1 or NOTE in kept["why"]):
         # one engine's reading, another's part in it said (``widths``); or both read it alike and the kept reading
         # has characters its recognizer did not read (``engines.told``)
         parts.append(f"kept {ENGINE_LABELS.get(kept['engine'], kept['engine'])}: {kept['why']}")

@@ -21,6 +21,7 @@ from Tesseract's reading of the line, ``choose.correct``, are that rule's, not t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
@@ -80,8 +81,7 @@ def told(steps: Sequence[tuple[str, str, str]]) -> str:
         changes = edits(before, after)
         if not changes:
             continue
-        counted = {change: changes.count(change) for change in changes}  # (first seen first)
-        named = [change + (f" ×{n}" if n > 1 else "") for change, n in counted.items()]
+        named = [change + (f" ×{n}" if n > 1 else "") for change, n in Counter(changes).items()]  # first seen first
         shown = ", ".join(named[:SHOWN]) + (f" and {len(named) - SHOWN} more" if len(named) > SHOWN else "")
         parts.append(f"{shown} ({REASONS[reason]})")
     return f"{NOTE}: " + "; ".join(parts) if parts else ""
