@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= out
 export OMP_THREAD_LIMIT ?= 1
 
-.PHONY: setup system scan repair test lint bench samples fuzz doctor clean corpus eval eval-heldout bench-setup
+.PHONY: setup system scan repair test lint bench samples fuzz audit doctor clean corpus eval eval-heldout bench-setup
 
 setup: $(STAMP)
 
@@ -67,6 +67,10 @@ samples: setup
 
 fuzz: setup
 	$(BIN)/python scripts/fuzz_pdfs.py $(or $(N),60)
+
+audit: setup
+	@test -n "$(DIR)" || { echo "usage: make audit DIR=folder-of-pdfs [AUDIT_OUT=folder]" >&2; exit 1; }
+	$(BIN)/python scripts/audit_folder.py "$(DIR)" $(if $(AUDIT_OUT),"$(AUDIT_OUT)")
 
 doctor: setup
 	$(BIN)/cwn-ocr doctor

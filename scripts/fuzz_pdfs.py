@@ -63,14 +63,24 @@ class Outcome:
     problem: str = ""
 
 
-def try_one(pdf: Path, out: Path) -> Outcome:
+def try_one(pdf: Path, out: Path, *, time_limit: float = TIME_LIMIT, jobs: int = 1) -> Outcome:
+    """``cwn-ocr repair`` on ``pdf`` into ``out``, and what was wrong with how it ended (nothing: "")."""
     started = time.monotonic()
-    try:
-        proc = subprocess.run([sys.executable, "-m", "cwn_ocr", "repair", str(pdf), "--out", str(out), "-q",
-                               "--page-timeout", "60", "--jobs", "1"], capture_output=True, text=True,
-                              timeout=TIME_LIMIT)
-    except subprocess.TimeoutExpired:
-        return Outcome(pdf, None, time.monotonic() - started, "hung past the time limit")
+    with subprocess.Popen([sys.executable, "-m", "cwn_ocr", "repair", str(pdf), "--out", str(out), "-q",
+                           "--page-timeout", "60", "--jobs", str(jobs)], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as running:
+        try:
+            _, stderr = running.communicate(timeout=time_limit)
+        except subprocess.TimeoutExpired:
+            # SIGTERM first: cwn-ocr stops its workers (each in a process group of its own) and their Tesseracts
+            running.terminate()
+            try:
+                running.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                running.kill()
+                running.communicate()
+            return Outcome(pdf, None, time.monotonic() - started, "hung past the time limit")
+    proc = subprocess.CompletedProcess(running.args, running.returncode, "", stderr)
     seconds = time.monotonic() - started
     problem = ""
     if proc.returncode not in ALLOWED:

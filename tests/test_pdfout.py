@@ -285,3 +285,29 @@ def test_pikepdf_remarks_on_the_inputs_structure_are_no_warning_of_the_repair(tm
         warnings.simplefilter("error")
         write_repaired_pdf(result, tmp_path / "out.pdf")
     assert (tmp_path / "out.pdf").is_file()
+
+
+def test_a_metadata_stream_that_cannot_be_decoded_does_not_stop_the_repaired_pdf(tmp_path: Path) -> None:
+    """pdf.js's PDFBOX-3148-2-fuzzed.pdf: its XMP metadata is a base-85 stream with characters out of range, and
+    pikepdf updates the metadata's PDF version when it saves: the repaired PDF was not written (exit 5). The
+    metadata is left as the input has it."""
+    source = tmp_path / "xmp.pdf"
+    with pikepdf.open(SAMPLES / "mojibake_kangxi.pdf") as pdf:
+        metadata = pdf.make_stream(b"<?xpacket begin=''?><x:xmpmeta xmlns:x='adobe:ns:meta/'/>")
+        metadata.Type, metadata.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
+        pdf.Root.Metadata = metadata
+        pdf.save(source)
+    data = source.read_bytes()
+    start = data.index(b"<?xpacket")
+    # the stream's bytes, said to be base-85: "{" is out of its range
+    broken = data[:start] + b"{" * (data.index(b"endstream", start) - start) + data[data.index(b"endstream", start):]
+    broken = broken.replace(b"/Subtype /XML", b"/Filter /ASCII85Decode /Subtype /XML", 1)
+    source.write_bytes(broken)
+    with pikepdf.open(source) as pdf, pytest.raises(pikepdf.PdfError, match="XMP"):
+        pdf.save(tmp_path / "plain.pdf")  # the input as it is: pikepdf cannot save it with its defaults
+    result = repair_pdf(source, cache_dir=tmp_path / "cache")
+    write_repaired_pdf(result, tmp_path / "out.pdf")
+    with pikepdf.open(tmp_path / "out.pdf") as pdf:
+        assert "/Metadata" in pdf.Root
+    assert squeeze(result.text) in squeeze(subprocess.run(["pdftotext", str(tmp_path / "out.pdf"), "-"],
+                                                          capture_output=True, text=True, check=True).stdout)

@@ -784,3 +784,26 @@ def test_an_interrupt_between_a_workers_fork_and_its_registration_leaves_no_work
         WorkerPool(2)
     monkeypatch.setattr(cfp.ProcessPoolExecutor, "_spawn_process", real)
     assert set(multiprocessing.active_children()) - before == set()
+
+
+@pytest.mark.tesseract
+@pytest.mark.slow
+def test_a_folder_audit_lists_what_was_changed_and_what_went_wrong(tmp_path: Path) -> None:
+    """``make audit`` (scripts/audit_folder.py): a folder with a garbled sample, a clean one and a file that is no
+    PDF gives one row each, the garbled sample's changed lines, and no problem (exit 2 for bad input is none)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import audit_folder
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("mojibake_kangxi", "clean_english"):
+        (folder / f"{name}.pdf").write_bytes((SAMPLES / f"{name}.pdf").read_bytes())
+    (folder / "notes.pdf").write_text("not a PDF")
+    assert audit_folder.main([str(folder), str(tmp_path / "out"), "--jobs", "1"]) == 0
+    rows = [line.split("\t") for line in (tmp_path / "out" / "summary.tsv").read_text("utf-8").splitlines()]
+    assert rows[0][:3] == ["pdf", "exit", "seconds"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert [by_name[name][1] for name in ("clean_english.pdf", "mojibake_kangxi.pdf", "notes.pdf")] == ["0", "0", "2"]
+    changes = (tmp_path / "out" / "changes.txt").read_text("utf-8").splitlines()
+    assert changes and all(line.startswith("mojibake_kangxi.pdf\t") for line in changes)
+    assert int(by_name["mojibake_kangxi.pdf"][audit_folder.COLUMNS.index("changed_lines")]) == len(changes)

@@ -291,3 +291,70 @@ def test_a_broken_fonts_page_keeps_the_lines_of_its_sound_fonts_that_one_reading
     assert [line.original for line in out if line.changed] == ["\x07\x07\x07\x07"]
     for _x, label in headers:
         assert [line.text for line in out if line.original == label] == [label]
+
+
+def test_control_codes_a_font_maps_its_space_to_stay_spaces_where_the_page_shows_them(tmp_path: Path) -> None:
+    """pdf.js's TAMReview.pdf: on a broken font's page, lines in a font whose map sends the space glyph to U+0002
+    (``Overview\\x02of\\x02the``). The codes were replaced by the reading's spaces stripped, and the words came
+    out glued (``OverviewoftheTechnologyAcceptanceModel:``)."""
+    lines = ["Overview of the Technology Acceptance Model:", "Origins, Developments and Future Directions"]
+    spaces = {code: 2 if code == 32 else code for code in range(32, 127)}
+    nothing = {code: 0xE000 + code for code in range(32, 127)}
+    _drawn_in_winansi_dejavu(tmp_path / "spaces.pdf", {
+        "F9": (spaces, [(56, 760 - 16 * i, line) for i, line in enumerate(lines)]),
+        "F10": (nothing, [(56, 800, "Working Papers on Information Systems")])})
+    assert [line.text for line in read_text_layer(tmp_path / "spaces.pdf")[0].lines][1:] == \
+        [line.replace(" ", "\x02") for line in lines]
+    result = repair_pdf(tmp_path / "spaces.pdf", cache_dir=tmp_path / "cache")
+    assert [line.text for line in result.pages[0].lines] == ["Working Papers on Information Systems", *lines]
+
+
+def test_a_running_header_in_a_broken_font_is_read_although_the_title_it_repeats_is_on_the_page(
+        tmp_path: Path) -> None:
+    """pdf.js's TAMReview.pdf: each page's header repeats the title in a font whose codes map to nothing, the
+    title itself is further down in a sound font. The header's reading, the title's text, was taken for a reading
+    of the title line beside it (``Reading.elsewhere``, for a skewed scan's layer) and the header's codes were
+    kept; the page's font positions say the reading is of the header."""
+    title = "Overview of the Technology Acceptance Model"
+    body = ["User acceptance of technology has been studied for over two decades",
+            "and many models have been proposed to explain the use of a system"]
+    nothing = {code: 0xE000 + code for code in range(32, 127)}
+    _drawn_in_winansi_dejavu(tmp_path / "header.pdf", {"F9": (nothing, [(56, 800, title)])}, ["", "", title, *body])
+    layer = [line.text for line in read_text_layer(tmp_path / "header.pdf")[0].lines]
+    assert layer[0] == "".join(chr(0xE000 + ord(c)) for c in title) and title in layer
+    result = repair_pdf(tmp_path / "header.pdf", cache_dir=tmp_path / "cache")
+    assert [line.text for line in result.pages[0].lines] == [title, title, *body]
+
+
+def _drawn_in_winansi_dejavu(path: Path, fonts: dict[str, tuple[dict[int, int], list[tuple[int, int, str]]]],
+                             sound: list[str] | None = None) -> None:
+    """A page of ``sound`` lines (``dejavu_page``) and, per font resource name in ``fonts``, each ``(x, y, text)``
+    drawn in DejaVu Sans as a simple TrueType font whose ToUnicode map sends each code 32-126 to ``targets[code]``."""
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    dejavu_page(path.with_suffix(".base.pdf"), sound or [""])
+    font_file = DEJAVU / "DejaVuSans.ttf"
+    tt = TTFont(str(font_file))
+    cmap, metrics = tt.getBestCmap(), tt["hmtx"].metrics
+    widths = [round(metrics[cmap[code]][0] * 1000 / tt["head"].unitsPerEm) for code in range(32, 127)]
+    with pikepdf.open(path.with_suffix(".base.pdf")) as src:
+        descriptor = src.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/DejaVuSans"), Flags=32,
+            FontBBox=[-1021, -463, 1793, 1232], ItalicAngle=0, Ascent=928, Descent=-236, CapHeight=729, StemV=80,
+            FontFile2=src.make_stream(font_file.read_bytes())))
+        resources = src.pages[0].Resources.get("/Font") or pikepdf.Dictionary()
+        src.pages[0].Resources.Font = resources
+        for name, (targets, drawn) in fonts.items():
+            pairs = b"\n".join(b"<%02X> <%04X>" % (code, targets[code]) for code in range(32, 127))
+            to_unicode = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+                          b"/CMapType 2 def\n1 begincodespacerange <00> <FF> endcodespacerange\n95 beginbfchar\n"
+                          + pairs + b"\nendbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+            resources[f"/{name}"] = src.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType, BaseFont=pikepdf.Name("/DejaVuSans"),
+                FirstChar=32, LastChar=126, Widths=widths, Encoding=pikepdf.Name.WinAnsiEncoding,
+                FontDescriptor=descriptor, ToUnicode=src.make_stream(to_unicode)))
+            for x, y, text in drawn:
+                src.pages[0].contents_add(src.make_stream(b"BT /%s 11 Tf %d %d Td (%s) Tj ET"
+                                                          % (name.encode(), x, y, text.encode())), prepend=False)
+        src.save(path)

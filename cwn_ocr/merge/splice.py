@@ -12,6 +12,7 @@ aligning the two strings with rapidfuzz's Levenshtein opcodes, as dinglehopper d
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -225,6 +226,7 @@ class PageContext:
     alone: bool | str | None = None  # the encoding of the page's mojibake, if any (``garble.mojibake_page``): a lone
     # mojibake character counts too
     texts: tuple[str, ...] = ()  # the page's layer lines (a reading of one of them is no reading of another)
+    boxes: tuple[BBox, ...] = ()  # their boxes (``elsewhere`` places readings by them on a font's page)
     doubted: bool = False  # an old OCR layer most of whose lines the image reads otherwise (``doubted``)
     confirmed: float = 1.0  # share of an old OCR layer's Han lines whose Han the image reads alike (``confirmed``)
     reading_first: bool = False  # the page's new reading leads (``merge_reading_first``): its lines come out once
@@ -236,9 +238,14 @@ class PageContext:
     # (``run.pipeline.PageScan.unattributed``): a line nothing flags may be another, sound font's
     unattributed: bool = False
 
-    def elsewhere(self, text: str, reading: str) -> bool:
+    def elsewhere(self, text: str, reading: str, where: BBox | None = None) -> bool:
         """``reading`` holds another line of the layer (one that ``text`` does not hold itself): the
         image was read beside the line, or across two lines (a skewed scan under a straight layer).
+        Where the layer's boxes are a font's (not an old OCR layer's guess) and the reading lies on the line
+        (``where``: its box, given where it overlaps the line's row), only a line in the band the reading's
+        box covers counts: a running header that repeats the title, read at the top of the page, is no
+        reading of the title further down. (Not for a reading of fewer than ``ELSEWHERE_LENGTH`` letters,
+        digits and ideographs, which is in many lines wherever it is; nor where a box has no height.)
 
         >>> context = PageContext(texts=("安顺市严格执行三区三线管理", "加强自然保护地监督管理"))
         >>> context.elsewhere("安顺市严格执行三区三线管理", "加强自然保护地监督管理")
@@ -252,11 +259,24 @@ class PageContext:
 
         >>> PageContext(texts=("command.",)).elsewhere("RPT SREB HRCI", "command。安顺市的城市基础设施的维护")
         False
+
+        >>> title = "Overview of the Technology Acceptance Model"
+        >>> boxes = (BBox(90, 68, 497, 79), BBox(169, 104, 431, 115))
+        >>> broken = PageContext(Origin.BROKEN_FONT, texts=("\x12\x98\x87\x94", title), boxes=boxes)
+        >>> [broken.elsewhere("\x12\x98\x87\x94", title, where=BBox(91, 69, 496, 79.5)),
+        ...  broken.elsewhere("\x12\x98\x87\x94", title, where=BBox(169, 100, 431, 116))]
+        [False, True]
         """
         least = max(ELSEWHERE_LENGTH, ELSEWHERE_SHARE * len(comparable(reading)))
         read = comparable(fix_text(reading)[0])  # as ``agreement`` compares it, once for all lines
+        # (a reading of fewer letters than a line must have to be placed by its text stays where its text puts it:
+        # ``√≤√ (3)`` read over a formula is ``3`` to compare, in many lines of the page)
+        placed = (where if where is not None and where.height > 0 and self.origin is not Origin.OCR_LAYER
+                  and len(self.boxes) == len(self.texts) and len(read) >= ELSEWHERE_LENGTH else None)
         return any(other != text and len(form) >= least and compared(form, read) >= ELSEWHERE
-                   and agreement(other, text) < AGREEMENT for other, form in self._forms)
+                   and agreement(other, text) < AGREEMENT
+                   and (placed is None or self.boxes[i].height <= 0 or placed.vertical_overlap(self.boxes[i]) > 0)
+                   for i, (other, form) in enumerate(self._forms))
 
     @cached_property
     def _forms(self) -> tuple[tuple[str, str], ...]:
@@ -324,7 +344,16 @@ def _map_position(opcodes: Sequence[tuple[str, int, int, int, int]], position: i
 
 
 def splice(layer: str, spans: Sequence[tuple[int, int]], ocr: str) -> str:
-    """``layer`` with each ``[start, end)`` span replaced by the matching part of ``ocr``."""
+    """``layer`` with each ``[start, end)`` span replaced by the matching part of ``ocr``.
+
+    A code that is no text (a control or private-use character, what a font maps its space glyph to
+    when its map is wrong) at a span's edge, which the reading reads as a space, stays a space
+    (``_edge_spaces``): the words either side stay apart.
+
+    >>> line = "Overview\x02of\x02the\x02Technology\x02\x02"
+    >>> splice(line, [(8, 12), (15, 16), (26, 28)], "Overview of the Technology")
+    'Overview of the Technology'
+    """
     if not spans:
         return layer
     opcodes = [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
@@ -340,15 +369,60 @@ def splice(layer: str, spans: Sequence[tuple[int, int]], ocr: str) -> str:
                 o_start = min(o_start, j1)
             if tag == "insert" and i1 == end:
                 o_end = max(o_end, j2)
-        piece = ocr[o_start:o_end].strip()
+        read = ocr[o_start:o_end]
+        piece = read.strip()
         if comparable(piece) == comparable(layer[start:end]):
             # the page reads what the layer has: the layer's characters stay, but for a replacement character
             # or a control code, which ``comparable`` drops as it drops the mark read in its place
             piece = _no_text_filled(layer[start:end], piece)
-        pieces += [layer[position:start], piece]
+        pieces += [layer[position:start], _edge_spaces(layer, start, end, read, piece)]
         position = end
     pieces.append(layer[position:])
     return "".join(pieces)
+
+
+def _edge_spaces(layer: str, start: int, end: int, read: str, piece: str) -> str:
+    """``piece`` (the reading ``read`` of the layer's span ``[start, end)``, stripped) with a space on each
+    side where ``read`` has one in place of a code of the span's edge that is no text (``no_text_share``),
+    between two characters of the layer that are none (a space the layer has already is not doubled; at
+    the line's ends nothing is added). A span read as nothing but a space is one space.
+
+    >>> _edge_spaces("Overview\x02of\x02the", 8, 12, " of ", "of")
+    ' of '
+    >>> _edge_spaces("Model\x02Use", 5, 6, " ", ""), _edge_spaces("Model\x02 Use", 5, 6, " ", "")
+    (' ', '')
+    >>> _edge_spaces("安顺\x05ABC", 2, 3, "市 ", "市")  # a code read as a character: no space of its own
+    '市'
+
+    Not beside a character set in an em (Han, kana, full-width marks): the space an engine reads between
+    Chinese characters is none the page prints.
+
+    >>> _edge_spaces("标题\x05\x05内容", 2, 4, " ", "")
+    ''
+    """
+    span = layer[start:end]
+    lead = no_text_share(span[:1]) == 1.0
+    trail = no_text_share(span[-1:]) == 1.0
+    letters = [c for c in span if not c.isspace() and no_text_share(c) < 1.0]
+    # the reading holds no more characters than the span's text: its edge codes were read as nothing but the space
+    if span != span.strip() or not (lead or trail) or len(piece.replace(" ", "")) > len(letters):
+        return piece
+    before = (read[:1].isspace() and lead and start > 0 and not layer[start - 1].isspace()
+              and not _wide(layer[start - 1]) and not _wide(piece[:1]))
+    after = (read[-1:].isspace() and trail and end < len(layer) and not layer[end].isspace()
+             and not _wide(layer[end]) and not _wide(piece[-1:]))
+    if not piece:
+        return " " if before and after else ""
+    return (" " if before else "") + piece + (" " if after else "")
+
+
+def _wide(char: str) -> bool:
+    """A character set in an em cell (Unicode's wide and full-width: Han, kana, ``，``); False for "".
+
+    >>> _wide("安"), _wide("，"), _wide("A"), _wide("")
+    (True, True, False, False)
+    """
+    return bool(char) and unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def _no_text_filled(span: str, read: str) -> str:
@@ -1046,11 +1120,12 @@ def _doubted_line(context: PageContext, reading: str) -> bool:
 
 
 def _reading(text: str, readings: Sequence[Line], context: PageContext, *, flagged: bool = False,
-             voting: bool = False) -> Reading | None:
+             voting: bool = False, row: BBox | None = None) -> Reading | None:
     """The evidence ``readings`` give about the layer's ``text`` (``flagged``: the detector calls it garbled;
-    ``voting``: an old OCR layer's line to be corrected piece by piece)."""
+    ``voting``: an old OCR layer's line to be corrected piece by piece; ``row``: the layer line's box)."""
     if not readings:
         return None
+    where = reduce(BBox.union, (line.bbox for line in readings))
     reading = " ".join(line.text for line in readings)
     agrees = agreement(text, reading)
     # where the reading leads over a layer it mostly contradicts, each reading line comes out once, in its
@@ -1074,7 +1149,8 @@ def _reading(text: str, readings: Sequence[Line], context: PageContext, *, flagg
     garbled = verdict.label is Label.GARBLED and not (twice and context.origin.broken) and not marked
     return Reading(reading, _mean_confidence(readings), garbled, agrees, context.covered(text, reading),
                    not (context.reading_first and (context.doubted or (flagged and _doubted_line(context, reading))))
-                   and context.elsewhere(text, reading),
+                   and context.elsewhere(text, reading, where if row is not None and where.vertical_overlap(row) > 0
+                                         else None),
                    whole_agreement(text, reading) if context.reading_first or context.origin is Origin.BROKEN_FONT
                    else 100.0, twice,
                    verdict.score if garbled else 0.0, leaves_out(text, reading),
@@ -1153,7 +1229,7 @@ def _merge_match(members: Sequence[Row], readings: Sequence[Line], context: Page
                                                   ocr_layer=context.origin is Origin.OCR_LAYER, alone=context.alone,
                                                   glyph_per_character=context.glyph_per_character)
     readings, left_out = sure_beside(readings)
-    reading = _reading(original, readings, context, flagged=verdict.label is Label.GARBLED, voting=voting)
+    reading = _reading(original, readings, context, flagged=verdict.label is Label.GARBLED, voting=voting, row=box)
     if reading is not None and context.origin is not Origin.OCR_LAYER and covered_share(box, readings) < PART_OF_ROW:
         reading = replace(reading, part=True)
     ocr_text = reading.text if reading else ""

@@ -483,7 +483,15 @@ def build_repaired_pdf(result: RepairResult, *, password: str | None = None,
             locked = pdf.is_encrypted
             with warnings.catch_warnings():  # pikepdf's remarks on the input's own structure (form widgets no
                 warnings.simplefilter("ignore", pikepdf.PikepdfWarning)  # /AcroForm reaches), not on the repair
-                pdf.save(buffer, deterministic_id=not locked, encryption=locked)
+                try:
+                    pdf.save(buffer, deterministic_id=not locked, encryption=locked)
+                except pikepdf.PdfError:
+                    # the input's XMP metadata cannot be decoded (pdf.js's PDFBOX-3148-2-fuzzed: a broken base-85
+                    # stream), and pikepdf updates its PDF version on saving: the metadata is left as it is
+                    if pikepdf.Name.Metadata not in pdf.Root:
+                        raise
+                    buffer = io.BytesIO()
+                    pdf.save(buffer, deterministic_id=not locked, encryption=locked, fix_metadata_version=False)
         except Exception as exc:  # noqa: BLE001
             raise OutputError(f"cannot write the repaired PDF ({exc})", path=result.path,
                               advice="use --no-pdf to write the other outputs") from exc

@@ -85,6 +85,7 @@ class PageScan:
         readable = readable_share(" ".join(line.text for line in self.page.lines), lang) >= READABLE_PAGE
         texts = tuple(line.text for line in self.page.lines)
         return PageContext(self.origin, lang, readable, self.originals, mojibake_page(texts), texts,
+                           boxes=tuple(line.bbox for line in self.page.lines),
                            glyph_per_character=self.provenance is not None and self.provenance.glyph_per_character,
                            unattributed=self.unattributed and not self.suspect)
 
