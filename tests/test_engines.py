@@ -716,3 +716,34 @@ def test_a_page_read_for_voting_has_every_line_read_by_both_engines() -> None:
     voted = ocr_page(pdf, 1, 595.44, 842.04, dpi=300, settings=OcrSettings(), engine="auto", second_reading=True)
     assert any("PP-OCR not asked" in line.choice for line in plain.lines)  # Tesseract settles some lines alone
     assert voted.second and not any("PP-OCR not asked" in line.choice for line in voted.lines)
+
+
+@pytest.mark.tesseract
+def test_a_footer_alone_on_grey_paper_is_read_by_tesseract_once_its_crop_is_binarized() -> None:
+    """Seed 1's degraded_06: the footer ``- 1 -`` on grey, grained paper, which PP-OCR reads at 99.6, Tesseract read
+    as ``区`` on the page and as ``2``/``feats`` from its crop: its own threshold over a crop that is mostly paper
+    makes the grain ink. With no second engine reading it alike, the footer was left out (``decide_orphan``).
+    Binarized over the crop alone (``page.witnessed``), Tesseract reads it, and the footer is read surely."""
+    import cv2
+
+    from cwn_ocr.model import Reading
+    from cwn_ocr.ocr.engines import surely_read
+    from cwn_ocr.ocr.page import wants_witness, witnessed
+    from cwn_ocr.ocr.tesseract import read_lines
+
+    rng = np.random.default_rng(3)
+    paper = cv2.GaussianBlur(np.full((300, 1200), 222.0) + rng.normal(0, 7, (300, 1200)), (3, 3), 0)
+    page = np.clip(paper, 0, 255).astype(np.uint8)
+    cv2.putText(page, "- 1 -", (540, 150), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 30, 3, cv2.LINE_AA)
+    ys, xs = np.nonzero(page < 100)
+    box = BBox(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+    margin = box.height / 2
+    crop = np.full((int(box.height * 1.6) + 24, int(box.width + box.height) + 24), 255, np.uint8)
+    grey = page[int(box.y0 - margin * 0.6):int(box.y1 + margin * 0.6), int(box.x0 - margin):int(box.x1 + margin)]
+    crop[12:12 + grey.shape[0], 12:12 + grey.shape[1]] = grey
+    assert not any("1" in line.text for line in read_lines(crop, OcrSettings(), psm=7))  # as it is: not read
+    footer = Line("-1-", box, confidence=99.6, engine="ppocr", alternatives=(Reading("tesseract", "区", 1.0),))
+    assert wants_witness(footer) and not surely_read(footer)
+    read = witnessed(page, footer, OcrSettings())
+    assert [(r.engine, r.text) for r in read.alternatives] == [("tesseract", "-1-")]
+    assert surely_read(read) and "binarized" in read.choice

@@ -45,8 +45,9 @@ from cwn_ocr.run.runcache import PACKAGE, file_sha256
 # 14: a column's lines under the columns' block read with the column (columns._column_end); 15: a comma PP-OCR
 # read as a closing quote told by where its ink stands (forms.commas_read_as_quotes); 16: both engines' readings as
 # read beside the one kept (``Line.as_read``, for ``merge.spacing``); 17: a PP-OCR reading's ``choice`` says what
-# cwn-ocr's passes changed in it (``engines.told``)
-CACHE_FORMAT = 17
+# cwn-ocr's passes changed in it (``engines.told``); 18: a short line PP-OCR read surely, Tesseract's reading of its
+# crop binarized (``page.witnessed``)
+CACHE_FORMAT = 18
 
 
 @lru_cache(maxsize=4)

@@ -32,7 +32,7 @@ from cwn_ocr.ocr.bullets import (
     squares_by_page,
     with_bullet,
 )
-from cwn_ocr.ocr.engines import corroborated
+from cwn_ocr.ocr.engines import CORROBORATED, SURE_ALONE, corroborated, surely_read
 from cwn_ocr.ocr.engines.choose import (
     PP_UNSURE,
     choose,
@@ -245,6 +245,72 @@ def reread(image: np.ndarray, line: Line, settings: OcrSettings) -> Line:
     if failures and best is not line:
         return replace(best, choice="; ".join(failures))
     return best
+
+
+#: A line PP-OCR read surely with fewer visible characters than this is added where no layer line stands for it
+#: only when Tesseract reads it alike (``merge.splice.decide_orphan``: a page footer ``- 1 -``).
+WITNESS_LENGTH = 4
+
+
+def wants_witness(line: Line) -> bool:
+    """Whether Tesseract reads the line's crop again, binarized (``witnessed``), where it is ``alone`` in its band:
+    PP-OCR read it surely and it is short (under ``WITNESS_LENGTH`` visible characters, ``CORROBORATED`` at least),
+    and Tesseract's reading of the page read nothing like it. On a scan's paper, a line alone in its stretch of
+    white (a page footer) is what Tesseract's own binarization fails on: the grain of a crop that is mostly paper
+    becomes ink.
+
+    >>> from cwn_ocr.model import BBox
+    >>> footer = Line("-1-", BBox(0, 0, 1, 1), confidence=99.6, engine="ppocr",
+    ...               alternatives=(Reading("tesseract", "区", 1.0),))
+    >>> [wants_witness(line) for line in (footer, replace(footer, confidence=90.0), replace(footer, text="-1-2"))]
+    [True, False, False]
+    """
+    visible = sum(1 for char in line.text if not char.isspace())
+    return (line.engine == "ppocr" and (line.confidence or 0.0) >= SURE_ALONE
+            and CORROBORATED <= visible < WITNESS_LENGTH and not corroborated(line) and not surely_read(line))
+
+
+def alone(line: Line, lines: list[Line]) -> bool:
+    """Whether no other of the page's ``lines`` comes within the line's own height of it, above, below or beside:
+    a page footer or number in its stretch of white, not a table's cell, whose readings the vote on the row weighs
+    (pdfplumber's pr-136: Tesseract reading the header cell ``被担保`` again held back PP-OCR's ``单位``, the line
+    below it in the cell, which the old layer lacks).
+
+    >>> from cwn_ocr.model import BBox
+    >>> cell, below = Line("被担保", BBox(0, 0, 30, 10)), Line("单位", BBox(0, 12, 20, 22))
+    >>> alone(cell, [cell, below]), alone(cell, [cell, Line("第1页", BBox(0, 30, 30, 40))])
+    (False, True)
+    """
+    top, bottom = line.bbox.y0 - line.bbox.height, line.bbox.y1 + line.bbox.height
+    return not any(other is not line and other.bbox.y1 > top and other.bbox.y0 < bottom for other in lines)
+
+
+def witnessed(image: np.ndarray, line: Line, settings: OcrSettings) -> Line:
+    """``line`` with Tesseract's reading of its crop binarized (Otsu's threshold over the crop alone, then a white
+    border) in place of Tesseract's reading of the page, where that reading has letters or digits; the line as it
+    was where Tesseract fails or reads nothing. Measured on seed 1's degraded_06 footer: ``2``, ``feats``, ``pas``
+    as the page, the crop and the crop with its paper flattened gave it to Tesseract; ``-1-`` binarized."""
+    margin = max(4.0, line.bbox.height * 0.5)
+    h, w = image.shape[:2]
+    x0, y0 = max(0, int(line.bbox.x0 - margin)), max(0, int(line.bbox.y0 - margin * 0.6))
+    x1, y1 = min(w, int(line.bbox.x1 + margin)), min(h, int(line.bbox.y1 + margin * 0.6))
+    if x1 <= x0 or y1 <= y0:
+        return line
+    _, ink = cv2.threshold(image[y0:y1, x0:x1], 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    pad = 12
+    crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), 255, np.uint8)
+    crop[pad:pad + y1 - y0, pad:pad + x1 - x0] = ink
+    try:
+        found = read_lines(crop, settings, psm=7)
+    except OcrError:
+        return line
+    text = " ".join(found_line.text for found_line in found).strip()
+    if not any(char.isalnum() for char in text):
+        return line
+    confidence = sum(found_line.confidence or 0.0 for found_line in found) / len(found)
+    kept = tuple(other for other in line.alternatives if other.engine != "tesseract")
+    return replace(line, alternatives=(Reading("tesseract", text, confidence),) + kept,
+                   choice=f"{line.choice}; Tesseract read the crop binarized: {text!r}".lstrip("; "))
 
 
 def worth_rereading(line: Line) -> bool:
@@ -783,6 +849,12 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
         # engines reading the same (``merge.vote``): a line Tesseract alone reads, however surely, leaves the
         # layer's misreadings standing, so PP-OCR reads every line there
         lines = second_engine(prepared.image, lines, prefer=engine, deadline=deadline, every=second_reading)
+        for i, line in enumerate(lines):
+            if wants_witness(line) and alone(line, lines):
+                try:
+                    lines[i] = witnessed(prepared.image, line, remaining())
+                except OcrError:  # out of time: the line as read
+                    pass
     read, rereads, improved = [], 0, 0
     for line in lines:
         if worth_rereading(line):
