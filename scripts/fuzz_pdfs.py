@@ -80,25 +80,25 @@ def try_one(pdf: Path, out: Path, *, time_limit: float = TIME_LIMIT, jobs: int =
                 running.kill()
                 running.communicate()
             return Outcome(pdf, None, time.monotonic() - started, "hung past the time limit")
-    proc = subprocess.CompletedProcess(running.args, running.returncode, "", stderr)
+    code = running.returncode
     seconds = time.monotonic() - started
     problem = ""
-    if proc.returncode not in ALLOWED:
-        problem = f"exit code {proc.returncode}: {proc.stderr.strip()[:200]}"
-    elif "Traceback" in proc.stderr:
+    if code not in ALLOWED:
+        problem = f"exit code {code}: {stderr.strip()[:200]}"
+    elif "Traceback" in stderr:
         problem = "printed a traceback"
     else:
         written = sorted(p.name for p in out.iterdir()) if out.exists() else []
         stem = pdf.stem
         complete = [f"{stem}.diff.html", f"{stem}.json", f"{stem}.pdf", f"{stem}.txt"]
-        if proc.returncode == 2 and written:
+        if code == 2 and written:
             problem = f"bad input but outputs written: {written}"
-        elif proc.returncode in (0, 4):
+        elif code in (0, 4):
             if written != complete:
                 problem = f"outputs incomplete: {written}"
             else:
                 json.loads((out / f"{stem}.json").read_text("utf-8"))
-    return Outcome(pdf, proc.returncode, seconds, problem)
+    return Outcome(pdf, code, seconds, problem)
 
 
 def run(count: int, seed: int = 1) -> list[Outcome]:

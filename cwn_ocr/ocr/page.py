@@ -60,14 +60,18 @@ def _quality(line: Line) -> tuple[int, float, float]:
     return (verdict.label.rank if verdict.label.rank == 2 else 0, verdict.score, -(line.confidence or 0.0))
 
 
-def _crop(image: np.ndarray, box: BBox, *, pad: int = 12) -> tuple[np.ndarray, float, float]:
-    """The box with a margin of half its height, on a white border; and the crop's origin."""
+def _crop(image: np.ndarray, box: BBox, *, pad: int = 12, binarized: bool = False) -> tuple[np.ndarray, float, float]:
+    """The box with a margin of half its height, on a white border; and the crop's origin. With ``binarized``
+    the page's pixels are thresholded first (Otsu's, over them alone: not over the white border)."""
     margin = max(4.0, box.height * 0.5)
     h, w = image.shape[:2]
     x0, y0 = max(0, int(box.x0 - margin)), max(0, int(box.y0 - margin * 0.6))
     x1, y1 = min(w, int(box.x1 + margin)), min(h, int(box.y1 + margin * 0.6))
+    region = image[y0:y1, x0:x1]
+    if binarized and region.size:
+        _, region = cv2.threshold(region, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), 255, np.uint8)
-    crop[pad:pad + y1 - y0, pad:pad + x1 - x0] = image[y0:y1, x0:x1]
+    crop[pad:pad + y1 - y0, pad:pad + x1 - x0] = region
     return crop, x0 - pad, y0 - pad
 
 
@@ -290,16 +294,10 @@ def witnessed(image: np.ndarray, line: Line, settings: OcrSettings) -> Line:
     border) in place of Tesseract's reading of the page, where that reading has letters or digits; the line as it
     was where Tesseract fails or reads nothing. Measured on seed 1's degraded_06 footer: ``2``, ``feats``, ``pas``
     as the page, the crop and the crop with its paper flattened gave it to Tesseract; ``-1-`` binarized."""
-    margin = max(4.0, line.bbox.height * 0.5)
-    h, w = image.shape[:2]
-    x0, y0 = max(0, int(line.bbox.x0 - margin)), max(0, int(line.bbox.y0 - margin * 0.6))
-    x1, y1 = min(w, int(line.bbox.x1 + margin)), min(h, int(line.bbox.y1 + margin * 0.6))
-    if x1 <= x0 or y1 <= y0:
-        return line
-    _, ink = cv2.threshold(image[y0:y1, x0:x1], 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     pad = 12
-    crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), 255, np.uint8)
-    crop[pad:pad + y1 - y0, pad:pad + x1 - x0] = ink
+    crop, _, _ = _crop(image, line.bbox, pad=pad, binarized=True)
+    if min(crop.shape) <= 2 * pad:  # no pixel of the page in it
+        return line
     try:
         found = read_lines(crop, settings, psm=7)
     except OcrError:
