@@ -4,6 +4,7 @@
 set -euo pipefail
 packages=(
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng  # the OCR engine and its system data
+  tesseract-ocr-osd                                      # its script detection (pages in other scripts)
   poppler-utils                                          # pdftotext, pdftoppm (pdf2image)
   poppler-data                                           # CJK CMaps: without them poppler drops the Han of CID fonts
   qpdf                                                   # structural checks of repaired PDFs

@@ -508,6 +508,29 @@ def test_a_tesseract_crash_on_a_crop_falls_back(tmp_path: Path, monkeypatch: pyt
     assert cer(better.text, han.text) < 0.1 and "--psm 7" in better.choice
 
 
+def test_a_re_reading_brings_no_han_into_a_line_pp_ocr_read_surely_without_any() -> None:
+    """Tesseract's Chinese model reads mathematical symbols as Han (``−`` as ``一``; pdfminer's issue-1061:
+    ``A : E →`` as ``4 : 媚作``), and the detector, flagging the symbols and not the Han, preferred that
+    reading: a line PP-OCR read surely with no Han has none, and a re-reading less sure than PP-OCR's does not
+    stand for it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from cwn_ocr.ocr.page import reread
+
+    serif = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    if not serif.is_file():
+        pytest.skip(f"{serif} is absent (Debian's fonts-dejavu-core)")
+    printed = "∀ε ∃δ : |x − y| < δ ⇒ |f(x) − f(y)| < ε"
+    picture = Image.new("L", (1400, 100), 255)
+    ImageDraw.Draw(picture).text((30, 30), printed, font=ImageFont.truetype(str(serif), 24), fill=0)
+    image = np.array(picture)
+    ys, xs = np.where(image < 128)
+    box = BBox(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+    read = "∀e ∃d : |x − y| < d ⇒ |f(x) − f(y)| < e"  # PP-OCR's way: Greek letters it cannot write
+    line = Line(read, box, (Word(read, box, 95.0),), 95.0, engine="ppocr")
+    assert reread(image, line, OcrSettings()) is line  # (Tesseract's readings: `… fx) 一 fy)…`, `Ve 46 : …` at 74)
+
+
 @needs_ppocr
 @pytest.mark.slow
 def test_auto_reads_a_garbled_page_with_both_and_says_why_per_line(tmp_path: Path) -> None:

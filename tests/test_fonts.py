@@ -400,3 +400,63 @@ def test_a_map_sending_glyphs_the_text_never_draws_to_one_character_proves_no_li
     assert "7KH TXLFN" in layer_text(shifted)
     result = repair_pdf(shifted, cache_dir=tmp_path / "cache")
     assert "The quick brown fox jumps over the lazy dog" in result.text and "7KH" not in result.text
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def unicode_cid_pdf(path: Path, lines: tuple[str, ...]) -> Path:
+    """Lines in DejaVu Sans as a composite font whose CIDs are the characters' Unicode numbers (a CIDToGIDMap
+    sends each to its glyph) and whose ``/ToUnicode`` is the name ``/Identity-H``, as pdfminer's
+    issue-625-identity-cmap.pdf (a Polish invoice) has it: poppler and pdf.js read each code as its character."""
+    from fontTools.ttLib import TTFont
+
+    if not DEJAVU.is_file():
+        pytest.skip(f"{DEJAVU} is not installed (make setup installs fonts-dejavu-core)")
+    font = TTFont(str(DEJAVU))
+    cmap, scale = font.getBestCmap(), 1000 / font["head"].unitsPerEm
+    gids = bytearray(2 * 0x10000)
+    widths = []
+    for char in sorted(set("".join(lines))):
+        gid = font.getGlyphID(cmap[ord(char)])
+        gids[2 * ord(char):2 * ord(char) + 2] = gid.to_bytes(2, "big")
+        widths += [ord(char), [round(font["hmtx"][cmap[ord(char)]][0] * scale)]]
+    pdf = pikepdf.new()
+    descendant = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name("/DejaVuSans"),
+        CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
+        FontDescriptor=pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/DejaVuSans"), Flags=32,
+            FontBBox=[-1021, -463, 1793, 1232], ItalicAngle=0, Ascent=928, Descent=-236, CapHeight=729, StemV=80,
+            FontFile2=pdf.make_stream(DEJAVU.read_bytes()))),
+        CIDToGIDMap=pdf.make_stream(bytes(gids)), W=widths, DW=600))
+    type0 = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/DejaVuSans"),
+                               Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[descendant],
+                               ToUnicode=pikepdf.Name("/Identity-H"))
+    content = "".join(f"BT /F1 12 Tf 72 {760 - 20 * i} Td <{line.encode('utf-16-be').hex()}> Tj ET\n"
+                      for i, line in enumerate(lines))
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.pages[0].Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pdf.make_indirect(type0)))
+    pdf.pages[0].Contents = pdf.make_stream(content.encode())
+    pdf.save(path)
+    return path
+
+
+INVOICE = ("Faktura nr FV 1/2021", "Sprzedawca: Kacza 11/2, 91-504 Łódź", "Data sprzedaży: 2021-04-26",
+           "Termin płatności: 2021-05-03", "Metoda płatności: przelew", "Nabywca: Wirtualna Polska Media Spółka",
+           "ul. Żwirki i Wigury 16, 02-092 Warszawa", "1 Testy Książę szt. 1", "2 Dokumentacja - żółw szt. 2",
+           "Wartość netto 121,00 Do zapłaty 148,83 PLN", "Słownie: sto czterdzieści osiem złotych 83/100")
+
+
+@pytest.mark.tesseract
+def test_a_map_named_identity_reads_each_code_as_its_character_and_the_page_stays(tmp_path: Path) -> None:
+    """``/ToUnicode /Identity-H``, a name where a map is due, had been taken for an empty map: the font's codes
+    were learned from the page image, whose OCR reads no Polish (``Łódź`` became ``todz``, 42 lines of
+    pdfminer's issue-625 made wrong), and ``żółw`` was flagged as rare ideographs. Both are what poppler reads."""
+    pdf = unicode_cid_pdf(tmp_path / "invoice.pdf", INVOICE)
+    assert layer_text(pdf).split() == " ".join(INVOICE).split()  # poppler reads the codes as the characters
+    [font] = [f for f in list_fonts(pikepdf.open(pdf)).values()]
+    assert font.to_unicode is not None and font.to_unicode[ord("Ł")] == "Ł"
+    result = repair_pdf(pdf, cache_dir=tmp_path / "cache")
+    assert not result.pages[0].rasterized and not result.fonts.to_list()
+    assert result.text.split() == " ".join(INVOICE).split()

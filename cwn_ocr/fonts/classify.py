@@ -39,7 +39,7 @@ import regex
 
 from cwn_ocr.fonts.inventory import IDENTITY, FontRef
 from cwn_ocr.layer.charsets import LOOKALIKE_IDEOGRAPH
-from cwn_ocr.layer.provenance import analyse_tounicode
+from cwn_ocr.layer.provenance import analyse_tounicode, blanket_identity
 
 SOUND = "sound"
 MISSING = "missing"
@@ -77,6 +77,8 @@ def classify(font: FontRef) -> str:
     if font.to_unicode is not None:
         if not font.to_unicode:
             return EMPTY
+        if blanket_identity(font.to_unicode):
+            return SOUND  # the codes are Unicode (``/ToUnicode /Identity-H``, Haru's UTF-16): what poppler reads
         for reason in analyse_tounicode(font.to_unicode).reasons:
             if reason in _REASON_STATUS:
                 return _REASON_STATUS[reason]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pikepdf
 
-from cwn_ocr.layer.provenance import parse_tounicode
+from cwn_ocr.layer.provenance import read_tounicode
 
 #: Predefined CMaps whose codes are the CIDs, two bytes each: the text needs a map from elsewhere.
 IDENTITY = frozenset({"/Identity-H", "/Identity-V"})
@@ -108,7 +108,7 @@ def _font_ref(key: str, name: str, font: pikepdf.Object, page: int) -> FontRef:
     to_unicode = None
     if "/ToUnicode" in font:
         try:
-            to_unicode = parse_tounicode(font.ToUnicode.read_bytes().decode("latin-1"))
+            to_unicode = read_tounicode(font)[0]
         except (pikepdf.PdfError, AttributeError, ValueError, TypeError):
             to_unicode = {}
     program = sha = ""

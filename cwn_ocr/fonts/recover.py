@@ -39,7 +39,7 @@ from cwn_ocr.fonts.probe import ProbeLine, allocate, probe, probe_codes, read_la
 from cwn_ocr.fonts.program import blank_codes, em_wide_misreads, installed_font_map, one_byte_char, program_map
 from cwn_ocr.fonts.vote import accepted, aligned, choose_lines, pair, tally
 from cwn_ocr.layer.charsets import HAN, to_unified
-from cwn_ocr.layer.provenance import MANY_TO_ONE, analyse_tounicode, many_to_one
+from cwn_ocr.layer.provenance import MANY_TO_ONE, analyse_tounicode, blanket_identity, many_to_one
 from cwn_ocr.model import BBox, Line, Page, Word
 from cwn_ocr.ocr.raster import pdfium_available
 
@@ -235,8 +235,9 @@ def recover_fonts(path: Path, layer: Mapping[int, Page], pages: Collection[int],
         candidates = []
         for font in fonts.values():
             state = status.classify(font)
-            if permuted:
-                state = status.PERMUTED if state == status.SOUND and font.to_unicode else ""
+            if permuted:  # (a blanket identity says the codes are Unicode: nothing in it to permute)
+                state = status.PERMUTED if state == status.SOUND and font.to_unicode \
+                    and not blanket_identity(font.to_unicode) else ""
             # a legacy two-byte font is decoded wherever it draws: its text may look like mere mojibake; a
             # font in vertical writing is left as poppler reads it (the OCR that would teach its codes reads
             # horizontal lines)

@@ -203,7 +203,7 @@ def reencode_font(font: pikepdf.Dictionary, zero_shown: Any) -> Reencoded | None
                 program.get("/Subtype") != pikepdf.Name.CIDFontType0C:
             return None
         if not isinstance(font.get("/ToUnicode"), pikepdf.Stream):
-            return Reencoded(name, reason="no /ToUnicode: extractors read it through its CIDs")
+            return Reencoded(name, reason="no /ToUnicode map stream: extractors read it through its CIDs")
         system = descendant.get("/CIDSystemInfo")
         if not isinstance(system, pikepdf.Dictionary) or str(system.get("/Ordering", "")) != "Identity":
             return Reencoded(name, reason="its CIDs belong to a character collection")

@@ -417,15 +417,28 @@ def _one_alphabet(text: str, start: int, end: int) -> bool:
 
 
 def _latin_word(word: str) -> bool:
-    """A word as a Latin alphabet writes it: three letters or more, a third of them ASCII at least,
-    cased as words are.
+    """A word as a Latin alphabet writes it: three letters or more, cased as words are, a third of them
+    ASCII at least, or some ASCII and every other one a letter of Latin-1 or Latin Extended-A, one of them at
+    least a letter of Extended-A that Windows-1252 lacks (Polish ``żółw``, Czech ``třů``): Latin-1 and
+    Windows-1252 mojibake (``ëìíéîtïðñ``, ``æ–‡``, ``ç»Ÿ``) has none of those. A run of such letters alone
+    (``ěščřžýáíé``) is no word: a list of an alphabet's accents, or glyph codes.
 
-    >>> [_latin_word(w) for w in ["été", "Ação", "THÉÂTRE", "ûüF", "ëìíéîtïðñ", "kõ"]]
-    [True, True, True, False, False, False]
+    >>> [_latin_word(w) for w in ["été", "Ação", "THÉÂTRE", "ûüF", "ëìíéîtïðñ", "kõ", "żółw", "çšŸa", "ěščř"]]
+    [True, True, True, False, False, False, True, False, False]
     """
     letters = [char for char in word if unicodedata.category(char)[0] == "L"]
     cased = word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
-    return cased and len(letters) >= 3 and 3 * sum(char.isascii() for char in letters) >= len(letters)
+    if not cased or len(letters) < 3:
+        return False
+    if 3 * sum(char.isascii() for char in letters) >= len(letters):
+        return True
+    beyond = [char for char in letters if not char.isascii()]
+    return len(beyond) < len(letters) and all("\u00c0" <= char <= "\u017f" for char in beyond) and any(
+        "\u0100" <= char <= "\u017f" and char not in _CP1252_EXTENDED for char in beyond)
+
+
+#: The letters of Latin Extended-A that Windows-1252 has (its 0x80-0x9F): in its mojibake of UTF-8 (``ç»Ÿ``).
+_CP1252_EXTENDED = frozenset("ŒœŠšŽžŸ")
 
 
 def _all_gbk(run: str) -> bool:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +172,36 @@ def parse_tounicode(cmap: str) -> dict[int, str]:
     return mapping
 
 
+#: ``/ToUnicode`` given as one of these names where a CMap stream is due: every two-byte code is the character of
+#: that number, as poppler and pdf.js read it (pdf.js ``IdentityToUnicodeMap``).
+IDENTITY_NAMES = ("/Identity-H", "/Identity-V")
+
+
+@lru_cache(maxsize=1)
+def _identity_map() -> dict[int, str]:
+    """Every two-byte code but a surrogate onto its character: one map shared by every font that names it (9 MB
+    each otherwise; none of its readers changes a map)."""
+    return {code: chr(code) for code in range(0x10000) if not 0xD800 <= code < 0xE000}
+
+
+def read_tounicode(font: pikepdf.Object) -> tuple[dict[int, str], bytes]:
+    """A font's ToUnicode map (code -> text) and the bytes it was read from. A name, ``/ToUnicode /Identity-H``,
+    is the identity over every two-byte code (pdfminer's issue-625, a Polish invoice: poppler reads its
+    ``Łódź`` right, and the map is no missing one, which would have its codes learned from the page image by
+    an OCR that reads ``todz``). Raises ``pikepdf.PdfError``, ``AttributeError`` or ``ValueError`` when the
+    map cannot be read.
+
+    >>> entries, raw = read_tounicode(pikepdf.Dictionary(ToUnicode=pikepdf.Name("/Identity-H")))
+    >>> entries[0x141], len(entries) > BLANKET, raw
+    ('Ł', True, b'/Identity-H')
+    """
+    value = font.get("/ToUnicode")
+    if isinstance(value, pikepdf.Name) and str(value) in IDENTITY_NAMES:
+        return _identity_map(), str(value).encode()
+    data = font.ToUnicode.read_bytes()
+    return parse_tounicode(data.decode("latin-1")), data
+
+
 def _hex_bytes(hex_text: str) -> bytes:
     return bytes.fromhex(hex_text if len(hex_text) % 2 == 0 else "0" + hex_text)
 
@@ -196,6 +227,22 @@ def _common(char: str) -> bool:
 BLANKET = 0xF000
 
 
+def blanket_identity(mapping: dict[int, str] | dict[int, int]) -> bool:
+    """Whether a map sends every two-byte code (``BLANKET`` of them at least) nearly all onto itself: the
+    codes are Unicode, and the map says nothing of the glyphs (nor are its targets look-alikes of anything).
+
+    >>> blanket_identity({code: chr(code) for code in range(0x10000)}), blanket_identity({65: "A"})
+    (True, False)
+    """
+    if mapping is _identity_map():
+        return True
+    if len(mapping) < BLANKET:
+        return False
+    same = sum(1 for code, text in mapping.items()
+               if (ord(text[0]) if isinstance(text, str) and text else text) == code)
+    return same >= 0.9 * len(mapping)
+
+
 def many_to_one(texts: Sequence[str]) -> bool:
     """Whether ``texts``, the targets of a map's codes, send many glyphs to one character: fewer than 7 in
     10 distinct, and one of them the target of 5 codes at least.
@@ -215,13 +262,11 @@ def analyse_tounicode(mapping: dict[int, str] | dict[int, int]) -> MapCheck:
     >>> analyse_tounicode({code: chr(code) for code in range(0x10000)}).reasons
     ()
     """
-    if len(mapping) < 10:
-        return MapCheck(len(mapping))
+    if len(mapping) < 10 or blanket_identity(mapping):  # (every two-byte code onto itself: the codes are Unicode,
+        return MapCheck(len(mapping))                  # Haru's UTF-16)
     reasons = []
     texts = [t if isinstance(t, str) else chr(t) for t in mapping.values()]
     identity = sum(1 for code, text in zip(mapping, texts) if text and code == ord(text[0]))
-    if len(mapping) >= BLANKET and identity >= 0.9 * len(mapping):
-        return MapCheck(len(mapping))  # every two-byte code onto itself: the codes are Unicode (Haru's UTF-16)
     targets = [ord(t[0]) for t in texts if t]
     chars = [chr(t) for t in targets]
     cjk = [c for c in chars if "\u2e80" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af" or "\uf900" <= c <= "\ufaff"]
@@ -260,9 +305,8 @@ def _font_info(name: str, font: pikepdf.Object) -> FontInfo:
     entries: dict[int, str] | None = None
     if to_unicode and not glyphless:
         try:
-            data = font.ToUnicode.read_bytes()
+            entries, data = read_tounicode(font)
             identity.update(data)
-            entries = parse_tounicode(data.decode("latin-1"))
             reasons = analyse_tounicode(entries).reasons if entries else ("empty ToUnicode map",)
         except (pikepdf.PdfError, AttributeError, ValueError):
             reasons = ("unreadable ToUnicode map",)

@@ -850,6 +850,8 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
         match = match_of.get(r)
         members = [rows[i] for i in match.rows] if match else [row]
         readings = [ocr_lines[o] for o in match.ocr] if match else []
+        if context.origin is not Origin.OCR_LAYER:
+            readings = [kept for kept in (own_words(line, members, rows) for line in readings) if kept is not None]
         voting = second is not None and len(members) == 1 and bool(readings) and row.verdict.score < 0.99
         repaired += _merge_match(members, readings, context, second=second.get(r) if voting and second else None,
                                  voting=voting, known=known)
@@ -864,6 +866,68 @@ def merge_rows(rows: Sequence[Row], ocr_lines: Sequence[Line], matches: Sequence
         at = next((i for i, done in enumerate(repaired) if done.bbox.y0 > line.bbox.y0), len(repaired))
         repaired.insert(at, added)
     return repaired
+
+
+#: How far (PDF points) a reading's word may stick out of a row beside the matched ones and still be that row's.
+BESIDE_SLACK = 2.0
+
+
+def own_words(line: Line, members: Sequence[Row], rows: Sequence[Row]) -> Line | None:
+    """The reading ``line`` matched to ``members`` without its words that stand within another row beside them
+    (at their height, clear of them): a font's rows are where its glyphs are drawn, and such words are that
+    row's. Tesseract's layout joins two columns' lines at one height into one, and PyMuPDF test_2957_1's ``check
+    here ~~~~`` took ``9c Unrecaptured section 1250 gain`` from the next column, which kept its own line: the text
+    came out twice. The line as it is when no word goes, or when another row's words stand amid this one's; None
+when all go. Its ``alternatives`` (the other engine's reading of the whole box) stay as they are: a trimmed
+line is no longer one both engines read alike, and counts as read once.
+
+    >>> from cwn_ocr.model import Word
+    >>> left = Row((0,), "check here ~~~~", BBox(40, 100, 300, 110), Verdict(Label.GARBLED, 0.1))
+    >>> right = Row((1,), "9c gain", BBox(320, 100, 500, 110), Verdict(Label.CLEAN, 0.0))
+    >>> read = Line.from_words([Word("check", BBox(40, 99, 80, 111)), Word("here", BBox(85, 99, 120, 111)),
+    ...                         Word("9c", BBox(322, 99, 340, 111)), Word("gain", BBox(345, 99, 380, 111))])
+    >>> own_words(read, [left], [left, right]).text
+    'check here'
+    >>> own_words(read, [left], [left]) is read
+    True
+
+    The text kept is the line's own, as text-fixed, cut where the kept words end:
+
+    >>> han = Line("财政收入，增长 5′ 9c", BBox(40, 99, 340, 111), (Word("财", BBox(40, 99, 52, 111)),
+    ...            Word("政", BBox(52, 99, 64, 111)), Word("收入,", BBox(64, 99, 100, 111)),
+    ...            Word("增长", BBox(100, 99, 130, 111)), Word("5'", BBox(135, 99, 150, 111)),
+    ...            Word("9c", BBox(322, 99, 340, 111))))
+    >>> own_words(han, [left], [left, right]).text
+    '财政收入，增长 5′'
+    """
+    span = reduce(BBox.union, (member.bbox for member in members))
+    beside = [other.bbox for other in rows if all(other is not member for member in members)
+              and other.bbox.vertical_overlap(span) >= SAME_PLACE
+              and (other.bbox.x0 >= span.x1 or other.bbox.x1 <= span.x0)]
+    if not beside or not line.words:
+        return line
+    # (a word only in part over such a row may be this one's, its box a guess)
+    own = [not any(box.x0 - BESIDE_SLACK <= word.bbox.x0 and word.bbox.x1 <= box.x1 + BESIDE_SLACK for box in beside)
+           for word in line.words]
+    if all(own):
+        return line
+    if not any(own):
+        return None
+    first, last = own.index(True), len(own) - 1 - own[::-1].index(True)
+    if not all(own[first:last + 1]):
+        return line  # words of another row amid this one's: no cut says which characters are whose
+    # the line's text is its words' as text-fixed (``，`` for ``,``, ``′``, no space between Han): cut where the
+    # kept words' characters fall in it
+    raw = " ".join(word.text for word in line.words)
+    start = sum(len(word.text) + 1 for word in line.words[:first])
+    end = start + len(" ".join(word.text for word in line.words[first:last + 1]))
+    opcodes = [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
+               for op in Levenshtein.opcodes(raw, line.text)]
+    text = line.text[_map_position(opcodes, start, end=False):_map_position(opcodes, end, end=True)].strip()
+    if not text:
+        return None
+    kept = line.words[first:last + 1]
+    return replace(line, text=text, bbox=Line.from_words(kept).bbox, words=kept)
 
 
 def _same_printed_line(row: Row, line: Line, match: Match | None, rows: Sequence[Row]) -> bool:

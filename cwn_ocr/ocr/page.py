@@ -18,7 +18,7 @@ import numpy as np
 
 from cwn_ocr.columns import plan_columns
 from cwn_ocr.errors import MissingDependencyError, OcrError
-from cwn_ocr.layer.charsets import is_ideograph, squeeze
+from cwn_ocr.layer.charsets import HAN, is_ideograph, squeeze
 from cwn_ocr.layer.garble import LATIN_TOKEN, judge_line
 from cwn_ocr.layer.textfix import fix_text
 from cwn_ocr.model import BBox, Line, PageOcr, Reading, Word, distinct
@@ -50,6 +50,7 @@ from cwn_ocr.ocr.prepare import Prepared, prepare
 from cwn_ocr.ocr.primes import read_as_primes
 from cwn_ocr.ocr.raster import rasterize_page
 from cwn_ocr.ocr.regions import whole_width
+from cwn_ocr.ocr.script import ForeignScriptError, foreign_script
 from cwn_ocr.ocr.tessdata import find_tessdata
 from cwn_ocr.ocr.tesseract import OcrSettings, read_lines, read_stacked, shift
 
@@ -223,10 +224,18 @@ def reread(image: np.ndarray, line: Line, settings: OcrSettings) -> Line:
     """The best of the first reading and single-line re-readings of the line's crop by Tesseract.
     A re-reading Tesseract fails on (Debian's 5.3.0 dies of a floating-point exception with
     ``--psm 7`` on some crops, every time on the same ones) is left out, the others still count;
-    a timeout ends the re-reading with what it has."""
+    a timeout ends the re-reading with what it has.
+
+    A line PP-OCR read surely without a Han character has none: a re-reading that brings Han in is Tesseract's
+    Chinese model reading symbols (pdfminer's issue-1061, a paper on privacy: ``A : E →`` re-read ``4 : 媚作``
+    and kept, because the detector flags the arrow and not the Han) and is no candidate; nor is one Tesseract is
+    less sure of than PP-OCR of its reading (``∀e ∃d : |x − y| < d`` re-read ``Ve 46 : |x — y| < 6`` at 74 against
+    95: the detector liked it better, the page does not show it)."""
     crop, dx, dy = _crop(image, line.bbox)
+    no_han = line.engine == "ppocr" and (line.confidence or 0.0) >= PP_UNSURE and not HAN.search(line.text)
     languages = [settings.lang]
-    if "chi_sim" in settings.lang and settings.lang != "chi_sim" and "chi_sim" in find_tessdata().languages:
+    if "chi_sim" in settings.lang and settings.lang != "chi_sim" and "chi_sim" in find_tessdata().languages \
+            and not no_han:
         languages.append("chi_sim")
     candidates = [line]
     failures = []
@@ -245,6 +254,9 @@ def reread(image: np.ndarray, line: Line, settings: OcrSettings) -> Line:
             if readings:
                 candidates.append(replace(Line.from_words([w for r in readings for w in r.words]),
                                           engine="tesseract"))
+    if no_han:  # only a reading as sure as PP-OCR's, without Han, may stand for it
+        candidates = [c for c in candidates
+                      if c is line or (not HAN.search(c.text) and (c.confidence or 0.0) >= (line.confidence or 0.0))]
     best = min(candidates, key=_quality)
     if failures and best is not line:
         return replace(best, choice="; ".join(failures))
@@ -853,6 +865,13 @@ def ocr_page(pdf: Path, number: int, width: float, height: float, *, dpi: int, s
                     lines[i] = witnessed(prepared.image, line, remaining())
                 except OcrError:  # out of time: the line as read
                     pass
+    # a page in a script the languages do not read (Cyrillic read as Latin look-alikes) is no reading: before
+    # its garbled lines are read again, one by one
+    left = deadline - time.perf_counter()  # (out of time, the re-reading below ends the page as read)
+    foreign = foreign_script(prepared.image, [line.bbox for line in lines], [line.text for line in lines],
+                             settings.lang, left) if left > 0 else None
+    if foreign:
+        raise ForeignScriptError(foreign, path=pdf, page=number)
     read, rereads, improved = [], 0, 0
     for line in lines:
         if worth_rereading(line):

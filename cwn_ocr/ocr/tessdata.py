@@ -58,6 +58,15 @@ def find_tessdata(languages: tuple[str, ...] = REQUIRED_LANGUAGES) -> Tessdata:
     return Tessdata(PINNED, pinned, "pinned")
 
 
+def osd_tessdata() -> Path | None:
+    """The folder holding ``osd.traineddata`` (Tesseract's script detection, Debian's ``tesseract-ocr-osd``,
+    which ``tesseract-ocr`` depends on): the pinned folder's, else the system's; None when neither has it."""
+    for folder in (PINNED, _system_tessdata()):
+        if folder is not None and (folder / "osd.traineddata").is_file():
+            return folder
+    return None
+
+
 def require_languages(lang: str) -> Tessdata:
     """The tessdata to use for ``lang`` ("chi_sim+eng"), or a clear error naming what is missing."""
     wanted = tuple(lang.split("+"))

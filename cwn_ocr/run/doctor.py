@@ -10,7 +10,7 @@ from rich.console import Console
 
 from cwn_ocr.errors import ExitCode
 from cwn_ocr.layer.textlayer import POPPLER_DATA_ADVICE
-from cwn_ocr.ocr.tessdata import REQUIRED_LANGUAGES, find_tessdata
+from cwn_ocr.ocr.tessdata import REQUIRED_LANGUAGES, find_tessdata, osd_tessdata
 
 
 def _version(cmd: list[str]) -> str | None:
@@ -135,6 +135,14 @@ def run_doctor(console: Console) -> int:
             problems += 1
             package = "tesseract-ocr-" + lang.replace("_", "-")
             console.print(f"[red]missing[/] language {lang}: install it with `apt-get install {package}`")
+    osd = osd_tessdata()
+    if osd is not None:
+        console.print(f"[green]ok[/]      script detection: {osd / 'osd.traineddata'} (a page printed in a script "
+                      "the OCR languages do not read keeps its layer)", soft_wrap=True)
+    else:  # not a failure: such pages are read as any other, as before
+        console.print("[yellow]missing[/] script detection (osd.traineddata): a page printed in a script the OCR "
+                      "languages do not read (Cyrillic) is read as Latin look-alikes; apt-get install "
+                      "tesseract-ocr-osd")
     return int(ExitCode.OK if not problems else ExitCode.MISSING_DEPENDENCY)
 
 

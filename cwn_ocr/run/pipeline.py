@@ -40,7 +40,8 @@ from cwn_ocr.model import CLEAN_VERDICT, BBox, Label, Line, Page, PageOcr, Row, 
 from cwn_ocr.ocr.cache import OcrCache, code_digest, data_sha256, page_keys
 from cwn_ocr.ocr.engines import DEFAULT_ENGINE, engine_identity, resolve_engine
 from cwn_ocr.ocr.regions import RegionPlan, plan_regions, slices, split, whole_width
-from cwn_ocr.ocr.tessdata import find_tessdata
+from cwn_ocr.ocr.script import ForeignScriptError
+from cwn_ocr.ocr.tessdata import find_tessdata, osd_tessdata
 from cwn_ocr.ocr.tesseract import OcrSettings, tesseract_version
 from cwn_ocr.ocr.verify import READABLE_PAGE, Check, Sample, choose_samples, read_samples, read_strips_ppocr, sample_of
 from cwn_ocr.ocr.verify import judge_page as judge_samples
@@ -700,6 +701,10 @@ def ocr_identity(lang: str, engine: str = "tesseract") -> dict[str, object]:
         if path.exists():
             stat = path.stat()
             hashes[name] = data_sha256(str(path), stat.st_size, stat.st_mtime)
+    osd = osd_tessdata()  # the script detection that refuses a page in another script (``ocr.script``)
+    if osd is not None:
+        stat = (osd / "osd.traineddata").stat()
+        hashes["osd"] = data_sha256(str(osd / "osd.traineddata"), stat.st_size, stat.st_mtime)
     identity: dict[str, object] = {"cwn_ocr": __version__, "code": code_digest(), "tesseract": tesseract_version(),
                                    "lang": lang, "tessdata": hashes}
     if engine != "tesseract":
@@ -848,6 +853,10 @@ class _OcrQueue:
         for error in errors:
             if _failure(error) is None:
                 raise error  # a bug, not a failing tool
+        foreign = [error for error in errors if isinstance(error, ForeignScriptError)]
+        if foreign:  # a page in a script the languages do not read keeps its layer whole, whatever other parts read
+            self._finish(page_scan, foreign[0])
+            return
         if any(part.note for part in read):
             errors = []  # a part fell back to reading the whole page: nothing is missing
         if not read:
