@@ -874,12 +874,14 @@ BESIDE_SLACK = 2.0
 
 def own_words(line: Line, members: Sequence[Row], rows: Sequence[Row]) -> Line | None:
     """The reading ``line`` matched to ``members`` without its words that stand within another row beside them
-    (at their height, clear of them): a font's rows are where its glyphs are drawn, and such words are that
-    row's. Tesseract's layout joins two columns' lines at one height into one, and PyMuPDF test_2957_1's ``check
-    here ~~~~`` took ``9c Unrecaptured section 1250 gain`` from the next column, which kept its own line: the text
-    came out twice. The line as it is when no word goes, or when another row's words stand amid this one's; None
-when all go. Its ``alternatives`` (the other engine's reading of the whole box) stay as they are: a trimmed
-line is no longer one both engines read alike, and counts as read once.
+    (at their height, clear of them) whose text nothing flags: a font's rows are where its glyphs are drawn, and
+    such words are that row's, which comes out as it is. Tesseract's layout joins two columns' lines at one height
+    into one, and PyMuPDF test_2957_1's ``check here ~~~~`` took ``9c Unrecaptured section 1250 gain`` from the
+    next column, which kept its own line: the text came out twice. (Not a garbled row's: its text comes out
+    only as its own reading gives it, and that may be the words this line's reading holds.) The line as it is
+    when no word goes, or when another row's words stand amid this one's; None when all go. Its
+    ``alternatives`` (the other engine's reading of the whole box) stay as they are: a trimmed line is no longer
+    one both engines read alike, and counts as read once.
 
     >>> from cwn_ocr.model import Word
     >>> left = Row((0,), "check here ~~~~", BBox(40, 100, 300, 110), Verdict(Label.GARBLED, 0.1))
@@ -902,7 +904,7 @@ line is no longer one both engines read alike, and counts as read once.
     """
     span = reduce(BBox.union, (member.bbox for member in members))
     beside = [other.bbox for other in rows if all(other is not member for member in members)
-              and other.bbox.vertical_overlap(span) >= SAME_PLACE
+              and other.verdict.label is Label.CLEAN and other.bbox.vertical_overlap(span) >= SAME_PLACE
               and (other.bbox.x0 >= span.x1 or other.bbox.x1 <= span.x0)]
     if not beside or not line.words:
         return line

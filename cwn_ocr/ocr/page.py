@@ -15,6 +15,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from rapidfuzz import fuzz
 
 from cwn_ocr.columns import plan_columns
 from cwn_ocr.errors import MissingDependencyError, OcrError
@@ -228,9 +229,10 @@ def reread(image: np.ndarray, line: Line, settings: OcrSettings) -> Line:
 
     A line PP-OCR read surely without a Han character has none: a re-reading that brings Han in is Tesseract's
     Chinese model reading symbols (pdfminer's issue-1061, a paper on privacy: ``A : E →`` re-read ``4 : 媚作``
-    and kept, because the detector flags the arrow and not the Han) and is no candidate; nor is one Tesseract is
-    less sure of than PP-OCR of its reading (``∀e ∃d : |x − y| < d`` re-read ``Ve 46 : |x — y| < 6`` at 74 against
-    95: the detector liked it better, the page does not show it)."""
+    and kept, because the detector flags the arrow and not the Han) and is no candidate; nor is one that reads
+    other letters and digits (``same_letters``: ``∀e ∃d : |x − y| < d`` re-read ``Ve 46 : |x — y| < 6``, which the
+    detector liked better). One that reads them alike but for spaces and marks is (PyMuPDF test_3362's Polish
+    ``2.Administrator danychosobowychwyznaczyt`` at 98, re-read ``2. Administrator danych osobowych wyznaczyt``)."""
     crop, dx, dy = _crop(image, line.bbox)
     no_han = line.engine == "ppocr" and (line.confidence or 0.0) >= PP_UNSURE and not HAN.search(line.text)
     languages = [settings.lang]
@@ -254,13 +256,31 @@ def reread(image: np.ndarray, line: Line, settings: OcrSettings) -> Line:
             if readings:
                 candidates.append(replace(Line.from_words([w for r in readings for w in r.words]),
                                           engine="tesseract"))
-    if no_han:  # only a reading as sure as PP-OCR's, without Han, may stand for it
+    if no_han:  # only a reading of the same letters and digits, without Han, may stand for it
         candidates = [c for c in candidates
-                      if c is line or (not HAN.search(c.text) and (c.confidence or 0.0) >= (line.confidence or 0.0))]
+                      if c is line or (not HAN.search(c.text) and same_letters(c.text, line.text))]
     best = min(candidates, key=_quality)
     if failures and best is not line:
         return replace(best, choice="; ".join(failures))
     return best
+
+
+#: How alike (rapidfuzz ratio, 0-100) two readings' letters and digits are to be the same (``same_letters``).
+SAME_LETTERS = 90.0
+
+
+def same_letters(text: str, other: str) -> bool:
+    """Whether two readings of a line read the same letters and digits (``SAME_LETTERS``), whatever their spaces
+    and marks.
+
+    >>> same_letters("2. Administrator danych osobowych", "2.Administrator danychosobowych")
+    True
+    >>> same_letters("Ve 46 : |x — y| < 6 = |f(x) — fly)|", "∀e ∃d : |x − y| < d ⇒ |f(x) − f(y)|")
+    False
+    """
+    mine = "".join(c for c in text.casefold() if c.isalnum())
+    theirs = "".join(c for c in other.casefold() if c.isalnum())
+    return fuzz.ratio(mine, theirs) >= SAME_LETTERS
 
 
 #: A line PP-OCR read surely with fewer visible characters than this is added where no layer line stands for it
