@@ -183,6 +183,8 @@ class PageOcr:
     seconds: float
     second: tuple[Line, ...] = ()  # an independent second reading of the page, when asked for
     note: str = ""  # why the whole page was read when bands were asked for
+    # why the page's reading is none: it is printed in a script the OCR languages do not read (``ocr.script``)
+    foreign: str = ""
 
 
 def distinct(lines: Sequence[Line]) -> list[Line]:

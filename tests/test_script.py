@@ -75,6 +75,9 @@ def test_a_russian_scan_under_an_english_ocr_layer_keeps_its_layer(tmp_path: Pat
     assert page.lines and not any(line.changed for line in page.lines)
     assert not any(line.source == Source.REMOVED for line in page.lines)
     assert result.failed_pages == [1]
+    # the refusal is cached: a second run refuses the page at once, not after reading it again
+    again = repair_pdf(pdf, jobs=1, cache_dir=tmp_path / "cache")
+    assert again.pages[0].cached and again.pages[0].error == page.error and again.text == result.text
 
 
 @pytest.mark.tesseract

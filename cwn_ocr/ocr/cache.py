@@ -46,8 +46,8 @@ from cwn_ocr.run.runcache import PACKAGE, file_sha256
 # read as a closing quote told by where its ink stands (forms.commas_read_as_quotes); 16: both engines' readings as
 # read beside the one kept (``Line.as_read``, for ``merge.spacing``); 17: a PP-OCR reading's ``choice`` says what
 # cwn-ocr's passes changed in it (``engines.told``); 18: a short line PP-OCR read surely, Tesseract's reading of its
-# crop binarized (``page.witnessed``)
-CACHE_FORMAT = 18
+# crop binarized (``page.witnessed``); 19: a page refused for its script (``ocr.script``), cached as such
+CACHE_FORMAT = 19
 
 
 @lru_cache(maxsize=4)
@@ -150,13 +150,15 @@ def _line_from_dict(data: dict[str, Any]) -> Line:
 def page_to_dict(page: PageOcr) -> dict[str, Any]:
     return {"lines": [_line_to_dict(line) for line in page.lines], "dpi": page.dpi, "scanned": page.scanned,
             "rereads": page.rereads, "improved": page.improved, "seconds": page.seconds,
-            "second": [_line_to_dict(line) for line in page.second], "note": page.note}
+            "second": [_line_to_dict(line) for line in page.second], "note": page.note,
+            **({"foreign": page.foreign} if page.foreign else {})}
 
 
 def page_from_dict(data: dict[str, Any]) -> PageOcr:
     return PageOcr(tuple(_line_from_dict(line) for line in data["lines"]), float(data["dpi"]), bool(data["scanned"]),
                    int(data["rereads"]), int(data["improved"]), float(data["seconds"]),
-                   tuple(_line_from_dict(line) for line in data["second"]), str(data.get("note", "")))
+                   tuple(_line_from_dict(line) for line in data["second"]), str(data.get("note", "")),
+                   str(data.get("foreign", "")))
 
 
 def page_keys(path: Path, numbers: Collection[int], *, password: str | None = None) -> dict[int, str]:

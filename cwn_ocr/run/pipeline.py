@@ -855,6 +855,9 @@ class _OcrQueue:
                 raise error  # a bug, not a failing tool
         foreign = [error for error in errors if isinstance(error, ForeignScriptError)]
         if foreign:  # a page in a script the languages do not read keeps its layer whole, whatever other parts read
+            if self.cache is not None:  # (and is refused again at once, not read again first)
+                self.cache.put_page(self.keys[page_scan.page.number],
+                                    PageOcr((), 0.0, False, 0, 0, 0.0, foreign=foreign[0].message))
             self._finish(page_scan, foreign[0])
             return
         if any(part.note for part in read):
@@ -915,6 +918,8 @@ class _OcrQueue:
         some of its rows were not read."""
         number = page_scan.page.number
         reason = self.reasons[number]
+        if isinstance(outcome, PageOcr) and outcome.foreign:  # a refusal, from the cache
+            outcome = ForeignScriptError(outcome.foreign, path=self.path, page=number)
         if isinstance(outcome, BaseException):
             failure = _failure(outcome)
             if failure is None:
