@@ -329,6 +329,12 @@ def _other_alphabet(text: str) -> bool:
     return bool(letters) and not any(_COMMON_SCRIPTS.match(char) for char in letters)
 
 
+def _opcodes(source: str, destination: str) -> list[tuple[str, int, int, int, int]]:
+    """Levenshtein's edit operations from ``source`` to ``destination`` as tuples (``_map_position``'s input)."""
+    return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
+            for op in Levenshtein.opcodes(source, destination)]
+
+
 def _map_position(opcodes: Sequence[tuple[str, int, int, int, int]], position: int, *, end: bool) -> int:
     """Where ``position`` of the source string falls in the destination string."""
     for tag, i1, i2, j1, j2 in opcodes:
@@ -356,8 +362,7 @@ def splice(layer: str, spans: Sequence[tuple[int, int]], ocr: str) -> str:
     """
     if not spans:
         return layer
-    opcodes = [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
-               for op in Levenshtein.opcodes(layer, ocr)]
+    opcodes = _opcodes(layer, ocr)
     pieces = []
     position = 0
     for start, end in sorted(spans):
@@ -923,8 +928,7 @@ def own_words(line: Line, members: Sequence[Row], rows: Sequence[Row]) -> Line |
     raw = " ".join(word.text for word in line.words)
     start = sum(len(word.text) + 1 for word in line.words[:first])
     end = start + len(" ".join(word.text for word in line.words[first:last + 1]))
-    opcodes = [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
-               for op in Levenshtein.opcodes(raw, line.text)]
+    opcodes = _opcodes(raw, line.text)
     text = line.text[_map_position(opcodes, start, end=False):_map_position(opcodes, end, end=True)].strip()
     if not text:
         return None

@@ -695,16 +695,15 @@ def ocr_identity(lang: str, engine: str = "tesseract") -> dict[str, object]:
     """Everything besides the PDF that decides what the OCR reads: versions and language data, and
     with ``engine`` (resolved) "auto" or "ppocr" the engines' identities (versions, model sha256)."""
     data = find_tessdata(tuple(lang.split("+")))
+    files = {name: data.directory / f"{name}.traineddata" for name in lang.split("+")}
+    osd = osd_tessdata()  # the script detection that refuses a page in another script (``ocr.script``)
+    if osd is not None:
+        files["osd"] = osd / "osd.traineddata"
     hashes = {}
-    for name in lang.split("+"):
-        path = data.directory / f"{name}.traineddata"
+    for name, path in files.items():
         if path.exists():
             stat = path.stat()
             hashes[name] = data_sha256(str(path), stat.st_size, stat.st_mtime)
-    osd = osd_tessdata()  # the script detection that refuses a page in another script (``ocr.script``)
-    if osd is not None:
-        stat = (osd / "osd.traineddata").stat()
-        hashes["osd"] = data_sha256(str(osd / "osd.traineddata"), stat.st_size, stat.st_mtime)
     identity: dict[str, object] = {"cwn_ocr": __version__, "code": code_digest(), "tesseract": tesseract_version(),
                                    "lang": lang, "tessdata": hashes}
     if engine != "tesseract":
